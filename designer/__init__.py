@@ -1,0 +1,1 @@
+"""AWS Account Structure Designer."""

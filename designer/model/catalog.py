@@ -1,0 +1,76 @@
+"""Where every entity of a design lives: id -> (kind, collection, position, entity)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from designer.model.design import Design
+
+
+class EntityKind(StrEnum):
+    ORGANIZATION = "organization"
+    OU = "organizational_unit"
+    ACCOUNT = "account"
+    IDENTITY_PROVIDER = "identity_provider"
+    THIRD_PARTY = "third_party"
+    RELATIONSHIP = "relationship"
+    LOG_BUCKET = "log_bucket"
+    SCP = "service_control_policy"
+
+
+# Design list field for each kind held in a list (the organization is a single field).
+COLLECTIONS: dict[EntityKind, str] = {
+    EntityKind.OU: "organizational_units",
+    EntityKind.ACCOUNT: "accounts",
+    EntityKind.IDENTITY_PROVIDER: "identity_providers",
+    EntityKind.THIRD_PARTY: "third_parties",
+    EntityKind.RELATIONSHIP: "relationships",
+    EntityKind.LOG_BUCKET: "log_buckets",
+    EntityKind.SCP: "service_control_policies",
+}
+
+NODE_KINDS = frozenset(
+    {
+        EntityKind.ORGANIZATION,
+        EntityKind.OU,
+        EntityKind.ACCOUNT,
+        EntityKind.IDENTITY_PROVIDER,
+        EntityKind.THIRD_PARTY,
+    }
+)
+
+
+@dataclass(frozen=True)
+class EntityRef:
+    kind: EntityKind
+    path: tuple[str | int, ...]
+    entity: Any
+
+    @property
+    def label(self) -> str:
+        """How a message names the entity: its kind and name."""
+        name = getattr(self.entity, "name", None) or getattr(self.entity, "role_name", None)
+        kind = self.kind.value.replace("_", " ")
+        if self.kind == EntityKind.RELATIONSHIP:
+            kind = f"{self.entity.kind} relationship"
+        return f"{kind} '{name}'" if name else f"{kind} {self.entity.id}"
+
+
+def iter_entities(design: Design) -> Iterator[EntityRef]:
+    yield EntityRef(EntityKind.ORGANIZATION, ("organization",), design.organization)
+    for kind, field in COLLECTIONS.items():
+        for index, entity in enumerate(getattr(design, field)):
+            yield EntityRef(kind, (field, index), entity)
+
+
+def index_entities(design: Design) -> dict[str, EntityRef]:
+    """The first entity for each id (duplicates are reported by the integrity check)."""
+    index: dict[str, EntityRef] = {}
+    for ref in iter_entities(design):
+        index.setdefault(ref.entity.id, ref)
+    return index

@@ -1,0 +1,35 @@
+"""Errors that name what is wrong and where, in one line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a design: the JSON path of the bad value and why it is bad."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class DesignError(Exception):
+    """A design, file or edit that cannot be accepted; str() is one line for the user."""
+
+    def __init__(self, message: str, problems: tuple[Problem, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+    @classmethod
+    def from_problems(cls, problems: list[Problem], prefix: str = "") -> DesignError:
+        first = str(problems[0])
+        more = len(problems) - 1
+        suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+        return cls(f"{prefix}{first}{suffix}", tuple(problems))
+
+
+class DesignFileError(DesignError):
+    """A design file that cannot be read, parsed, migrated or validated."""

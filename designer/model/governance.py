@@ -1,0 +1,81 @@
+"""Log buckets, service control policies, the usage policy, waivers and canvas layout."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import Field, field_serializer, field_validator
+
+from designer.model.base import BucketName, Entity, Name, Region, ServiceName, Text
+from designer.model.ids import Id, new_id
+from designer.model.nodes import _unique
+from designer.model.vocabulary import ObjectLockMode
+
+
+class ObjectLock(Entity):
+    mode: ObjectLockMode
+    retention_days: int = Field(ge=1, le=36500)
+
+
+class LogBucket(Entity):
+    """A protected S3 bucket that receives logs, owned by one account."""
+
+    id: Id = Field(default_factory=new_id)
+    name: BucketName
+    account: Id
+    versioning: bool = True
+    mfa_delete: bool = False
+    object_lock: ObjectLock | None = None
+    glacier_vault_lock: bool = False
+    kms_key: Text | None = Field(default=None, description="KMS key alias or ARN.")
+    access_logging: bool = False
+    organization_restricted_writes: bool = Field(
+        default=False, description="Bucket policy limits writes to the organization."
+    )
+
+
+class ServiceControlPolicy(Entity):
+    id: Id = Field(default_factory=new_id)
+    name: Name
+    description: Text = ""
+    document: dict[str, Any] | None = Field(
+        default=None, description="The policy JSON; null when the exporter generates it."
+    )
+    aws_managed: bool = Field(default=False, description="AWS-managed, e.g. FullAWSAccess.")
+
+
+class UsagePolicy(Entity):
+    """The company-wide AWS usage policy the whitepaper asks for."""
+
+    approved_services: list[ServiceName] = Field(default_factory=list)
+    allowed_regions: list[Region] = Field(default_factory=list)
+    required_encryption: list[Text] = Field(default_factory=list)
+    baseline: list[Text] = Field(default_factory=list)
+
+    _unique_services = field_validator("approved_services")(_unique)
+    _unique_regions = field_validator("allowed_regions")(_unique)
+
+
+class Waiver(Entity):
+    """An accepted exception to a rule for one subject, with who accepted it and why."""
+
+    rule_id: Name
+    subject: Id
+    justification: Name
+    author: Name
+    date: dt.date
+
+
+class NodeLayout(Entity):
+    x: float = Field(allow_inf_nan=False)
+    y: float = Field(allow_inf_nan=False)
+    pinned: bool = False
+
+
+class Layout(Entity):
+    positions: dict[Id, NodeLayout] = Field(default_factory=dict)
+
+    @field_serializer("positions")
+    def _sorted(self, positions: dict[str, NodeLayout]) -> dict[str, NodeLayout]:
+        return dict(sorted(positions.items()))

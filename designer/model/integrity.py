@@ -1,0 +1,212 @@
+"""Checks that span entities: unique ids, references, endpoint kinds, the OU tree.
+
+pydantic checks each value; these check how values fit together. Every problem names the JSON path
+of the offending value so a hand-edited file can be fixed at the right line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from designer.model.catalog import (
+    NODE_KINDS,
+    EntityKind,
+    EntityRef,
+    index_entities,
+    iter_entities,
+)
+from designer.model.errors import Problem
+from designer.model.paths import json_path
+from designer.model.vocabulary import PROTOCOL_FOR_IDP
+
+if TYPE_CHECKING:
+    from designer.model.design import Design
+
+MAX_OU_DEPTH = 5  # AWS Organizations quota: OUs nest at most five levels below the root.
+
+K = EntityKind
+# Allowed (source kinds, target kinds) for each relationship kind.
+ENDPOINTS: dict[str, tuple[frozenset[EntityKind], frozenset[EntityKind]]] = {
+    "trust": (frozenset({K.ACCOUNT, K.IDENTITY_PROVIDER, K.THIRD_PARTY}), frozenset({K.ACCOUNT})),
+    "federation": (frozenset({K.IDENTITY_PROVIDER}), frozenset({K.ACCOUNT})),
+    "log-delivery": (frozenset({K.ACCOUNT}), frozenset({K.ACCOUNT})),
+    "resource-share": (frozenset({K.ACCOUNT}), frozenset({K.ACCOUNT, K.OU, K.ORGANIZATION})),
+    "delegated-admin": (frozenset({K.ACCOUNT}), frozenset({K.ACCOUNT})),
+    "billing": (frozenset({K.ACCOUNT}), frozenset({K.ACCOUNT})),
+}
+# Kinds whose source must be the organization's management account.
+FROM_MANAGEMENT = frozenset({"delegated-admin", "billing"})
+# Kinds where an edge from a node to itself means something (an account storing its own logs).
+SELF_ALLOWED = frozenset({"log-delivery"})
+
+
+def _kind_names(kinds: frozenset[EntityKind]) -> str:
+    return " or ".join(sorted(k.value.replace("_", " ") for k in kinds))
+
+
+def check_design(design: Design) -> list[Problem]:
+    """Every cross-entity problem in the design, in file order."""
+    index = index_entities(design)
+    problems: list[Problem] = []
+    for check in (
+        _unique_ids,
+        _unique_account_facts,
+        _references,
+        _relationship_endpoints,
+        _ou_tree,
+        _layout,
+    ):
+        problems.extend(check(design, index))
+    return problems
+
+
+def _unique_ids(design: Design, index: dict[str, EntityRef]) -> Iterator[Problem]:
+    for ref in iter_entities(design):
+        first = index[ref.entity.id]
+        if first is not ref:
+            yield Problem(
+                json_path((*ref.path, "id")),
+                f"duplicate id {ref.entity.id} (also used at {json_path((*first.path, 'id'))})",
+            )
+
+
+def _unique_account_facts(design: Design, index: dict[str, EntityRef]) -> Iterator[Problem]:
+    seen_ids: dict[str, str] = {}
+    seen_emails: dict[str, str] = {}
+    holders = [("accounts", i, a) for i, a in enumerate(design.accounts)]
+    holders += [("third_parties", i, t) for i, t in enumerate(design.third_parties)]
+    for field, position, holder in holders:
+        if holder.aws_account_id is not None:
+            if holder.aws_account_id in seen_ids:
+                yield Problem(
+                    json_path((field, position, "aws_account_id")),
+                    f"AWS account id {holder.aws_account_id} is already used by "
+                    f"'{seen_ids[holder.aws_account_id]}'",
+                )
+            seen_ids.setdefault(holder.aws_account_id, holder.name)
+        email = getattr(holder, "email", None)
+        if email is not None:
+            owner = seen_emails.setdefault(email.lower(), holder.name)
+            if owner is not holder.name:
+                yield Problem(
+                    json_path((field, position, "email")),
+                    f"root e-mail {email} is already used by account '{owner}'",
+                )
+
+
+def _expect(
+    index: dict[str, EntityRef],
+    ref_id: str | None,
+    kinds: frozenset[EntityKind],
+    path: tuple[str | int, ...],
+    what: str,
+) -> Iterator[Problem]:
+    if ref_id is None:
+        return
+    target = index.get(ref_id)
+    if target is None:
+        yield Problem(json_path(path), f"{what} {ref_id} does not exist")
+    elif target.kind not in kinds:
+        yield Problem(
+            json_path(path),
+            f"{what} must be an {_kind_names(kinds)}, but {ref_id} is the {target.label}",
+        )
+
+
+def _references(design: Design, index: dict[str, EntityRef]) -> Iterator[Problem]:
+    ou, account, scp = frozenset({K.OU}), frozenset({K.ACCOUNT}), frozenset({K.SCP})
+    org = design.organization
+    yield from _expect(
+        index,
+        org.management_account,
+        account,
+        ("organization", "management_account"),
+        "management account",
+    )
+    for i, scp_id in enumerate(org.root_scps):
+        yield from _expect(index, scp_id, scp, ("organization", "root_scps", i), "attached SCP")
+    for i, unit in enumerate(design.organizational_units):
+        yield from _expect(index, unit.parent, ou, ("organizational_units", i, "parent"), "parent")
+        for j, scp_id in enumerate(unit.scps):
+            path = ("organizational_units", i, "scps", j)
+            yield from _expect(index, scp_id, scp, path, "attached SCP")
+    for i, acct in enumerate(design.accounts):
+        yield from _expect(index, acct.parent, ou, ("accounts", i, "parent"), "parent")
+        for j, scp_id in enumerate(acct.scps):
+            yield from _expect(index, scp_id, scp, ("accounts", i, "scps", j), "attached SCP")
+    for i, idp in enumerate(design.identity_providers):
+        path = ("identity_providers", i, "home_account")
+        yield from _expect(index, idp.home_account, account, path, "home account")
+    for i, bucket in enumerate(design.log_buckets):
+        yield from _expect(index, bucket.account, account, ("log_buckets", i, "account"), "owner")
+
+
+def _relationship_endpoints(design: Design, index: dict[str, EntityRef]) -> Iterator[Problem]:
+    management = design.organization.management_account
+    for i, rel in enumerate(design.relationships):
+        sources, targets = ENDPOINTS[rel.kind]
+        base = ("relationships", i)
+        found = list(_expect(index, rel.source, sources, (*base, "source"), f"{rel.kind} source"))
+        found += _expect(index, rel.target, targets, (*base, "target"), f"{rel.kind} target")
+        yield from found
+        if found:
+            continue
+        if rel.source == rel.target and rel.kind not in SELF_ALLOWED:
+            yield Problem(json_path((*base, "target")), f"a {rel.kind} relationship needs two ends")
+        if rel.kind in FROM_MANAGEMENT and rel.source != management:
+            yield Problem(
+                json_path((*base, "source")),
+                f"{rel.kind} must start at the organization's management account"
+                + ("" if management else ", and none is set in $.organization.management_account"),
+            )
+        if rel.kind == "federation":
+            idp = index[rel.source].entity
+            expected = PROTOCOL_FOR_IDP[idp.kind]
+            if rel.protocol != expected:
+                yield Problem(
+                    json_path((*base, "protocol")),
+                    f"provider '{idp.name}' is {idp.kind}, so the protocol must be {expected}",
+                )
+        if rel.kind == "log-delivery" and rel.bucket is not None:
+            path = (*base, "bucket")
+            problems = list(_expect(index, rel.bucket, frozenset({K.LOG_BUCKET}), path, "bucket"))
+            yield from problems
+            bucket = index[rel.bucket].entity if not problems else None
+            if bucket is not None and bucket.account != rel.target:
+                owner = index.get(bucket.account)
+                owner_label = owner.label if owner else bucket.account
+                yield Problem(
+                    json_path(path),
+                    f"bucket '{bucket.name}' belongs to {owner_label}, not to the target account",
+                )
+
+
+def _ou_tree(design: Design, index: dict[str, EntityRef]) -> Iterator[Problem]:
+    parents = {unit.id: unit.parent for unit in design.organizational_units}
+    for i, unit in enumerate(design.organizational_units):
+        chain = [unit.id]
+        parent = unit.parent
+        while parent is not None and parent in parents and parent not in chain:
+            chain.append(parent)
+            parent = parents[parent]
+        path = json_path(("organizational_units", i, "parent"))
+        if parent is not None and parent in chain:
+            names = " -> ".join(index[c].entity.name for c in [*chain, parent] if c in index)
+            yield Problem(path, f"OU '{unit.name}' is in a cycle: {names}")
+        elif parent is None and len(chain) > MAX_OU_DEPTH:
+            yield Problem(
+                path,
+                f"OU '{unit.name}' is nested {len(chain)} levels deep; "
+                f"AWS allows at most {MAX_OU_DEPTH} below the root",
+            )
+
+
+def _layout(design: Design, index: dict[str, EntityRef]) -> Iterator[Problem]:
+    for node_id in design.layout.positions:
+        ref = index.get(node_id)
+        if ref is None or ref.kind not in NODE_KINDS:
+            yield Problem(
+                json_path(("layout", "positions", node_id)),
+                f"position for {node_id}, which is not a node of the design",
+            )

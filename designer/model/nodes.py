@@ -1,0 +1,127 @@
+"""The nodes of a design: organization, OUs, accounts, identity providers, third parties."""
+
+from __future__ import annotations
+
+from pydantic import Field, field_serializer, field_validator, model_validator
+
+from designer.model.base import (
+    AwsAccountId,
+    Email,
+    Entity,
+    Name,
+    OrganizationId,
+    Region,
+    TagKey,
+    TagValue,
+    Text,
+)
+from designer.model.ids import Id, new_id
+from designer.model.vocabulary import (
+    AccountFunction,
+    AccountState,
+    DataSensitivity,
+    DirectoryType,
+    Environment,
+    FeatureSet,
+    IdentityProviderKind,
+)
+
+
+def _unique(values: list[str]) -> list[str]:
+    duplicates = sorted({v for v in values if values.count(v) > 1})
+    if duplicates:
+        raise ValueError(f"duplicate entries: {', '.join(map(str, duplicates))}")
+    return values
+
+
+class Organization(Entity):
+    """The AWS Organization as a whole; its id is also the target of organization-wide shares."""
+
+    id: Id = Field(default_factory=new_id)
+    name: Name
+    organization_id: OrganizationId | None = None
+    feature_set: FeatureSet = FeatureSet.ALL
+    management_account: Id | None = None
+    root_scps: list[Id] = Field(default_factory=list)
+
+    _unique_scps = field_validator("root_scps")(_unique)
+
+
+class OrganizationalUnit(Entity):
+    id: Id = Field(default_factory=new_id)
+    name: Name
+    parent: Id | None = Field(default=None, description="Parent OU id; null for the root.")
+    scps: list[Id] = Field(default_factory=list, description="Attached service control policies.")
+    description: Text = ""
+
+    _unique_scps = field_validator("scps")(_unique)
+
+
+class Account(Entity):
+    id: Id = Field(default_factory=new_id)
+    name: Name
+    aws_account_id: AwsAccountId | None = Field(
+        default=None, description="12-digit AWS account id; null while the account is planned."
+    )
+    email: Email | None = Field(default=None, description="Root user e-mail address.")
+    functions: list[AccountFunction] = Field(min_length=1)
+    environment: Environment = Environment.NONE
+    business_unit: Text = ""
+    owner: Text = ""
+    purpose: Text = ""
+    data_sensitivity: DataSensitivity = DataSensitivity.INTERNAL
+    tags: dict[TagKey, TagValue] = Field(default_factory=dict)
+    regions: list[Region] = Field(default_factory=list)
+    parent: Id | None = Field(default=None, description="Parent OU id; null for the root.")
+    scps: list[Id] = Field(default_factory=list)
+    state: AccountState = AccountState.PLANNED
+    iam_user_count: int = Field(default=0, ge=0, description="IAM users in the account.")
+    root_mfa: bool = Field(default=False, description="The root user has MFA enabled.")
+    runs_workloads: bool = False
+
+    _unique_functions = field_validator("functions")(_unique)
+    _unique_regions = field_validator("regions")(_unique)
+    _unique_scps = field_validator("scps")(_unique)
+
+    @property
+    def has_iam_users(self) -> bool:
+        return self.iam_user_count > 0
+
+    @field_serializer("tags")
+    def _sorted_tags(self, tags: dict[str, str]) -> dict[str, str]:
+        return dict(sorted(tags.items()))
+
+
+class IdentityProvider(Entity):
+    """A SAML / OIDC provider, an AWS Directory Service directory or IAM Identity Center."""
+
+    id: Id = Field(default_factory=new_id)
+    name: Name
+    kind: IdentityProviderKind
+    directory_type: DirectoryType | None = Field(
+        default=None, description="Required for directory-service, absent otherwise."
+    )
+    home_account: Id | None = Field(
+        default=None, description="Account where the provider or directory is configured."
+    )
+    metadata_url: Text = Field(default="", description="SAML metadata or OIDC issuer URL.")
+    description: Text = ""
+
+    @model_validator(mode="after")
+    def _directory_type_matches_kind(self) -> IdentityProvider:
+        is_directory = self.kind == IdentityProviderKind.DIRECTORY_SERVICE
+        if is_directory and self.directory_type is None:
+            raise ValueError("a directory-service provider needs a directory_type")
+        if not is_directory and self.directory_type is not None:
+            raise ValueError(f"directory_type applies only to directory-service, not {self.kind}")
+        return self
+
+
+class ThirdParty(Entity):
+    """An outside party (vendor, auditor, partner) that is trusted into accounts."""
+
+    id: Id = Field(default_factory=new_id)
+    name: Name
+    aws_account_id: AwsAccountId | None = None
+    vendor: Text = ""
+    description: Text = ""

@@ -1,0 +1,155 @@
+"""Typed relationships between nodes: a discriminated union on `kind`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from designer.model.base import (
+    Entity,
+    ExternalId,
+    ManagedPolicyArn,
+    RoleName,
+    ServiceName,
+    ServicePrincipal,
+    Text,
+)
+from designer.model.ids import Id, new_id
+from designer.model.nodes import _unique
+from designer.model.vocabulary import (
+    AccessLevel,
+    FederationProtocol,
+    LogType,
+    PrincipalScope,
+    ResourceType,
+)
+
+
+class RelationshipBase(Entity):
+    id: Id = Field(default_factory=new_id)
+    source: Id
+    target: Id
+    purpose: Text = Field(default="", description="Why the relationship exists, in plain words.")
+
+
+class TrustRelationship(RelationshipBase):
+    """A cross-account IAM role in the target account that the source may assume."""
+
+    kind: Literal["trust"] = "trust"
+    role_name: RoleName
+    access_level: AccessLevel
+    services: list[ServiceName] = Field(
+        default_factory=list, description="Services administered (service-admin only)."
+    )
+    managed_policy_arns: list[ManagedPolicyArn] = Field(
+        default_factory=list, description="Managed policies attached (custom only)."
+    )
+    require_mfa: bool = False
+    external_id: ExternalId | None = None
+    principal_scope: PrincipalScope = PrincipalScope.ACCOUNT_ROOT
+    principal_role_name: RoleName | None = Field(
+        default=None, description="The one role in the trusted account that may assume this role."
+    )
+    organization_scoped: bool = Field(
+        default=False, description="Trust policy carries an aws:PrincipalOrgID condition."
+    )
+    max_session_duration: int = Field(default=3600, ge=3600, le=43200)
+
+    _unique_services = field_validator("services")(_unique)
+    _unique_arns = field_validator("managed_policy_arns")(_unique)
+
+    @model_validator(mode="after")
+    def _attributes_match_access_level(self) -> TrustRelationship:
+        if self.access_level == AccessLevel.SERVICE_ADMIN and not self.services:
+            raise ValueError("a service-admin role names at least one service in 'services'")
+        if self.access_level != AccessLevel.SERVICE_ADMIN and self.services:
+            raise ValueError("'services' applies only to the service-admin access level")
+        if self.access_level == AccessLevel.CUSTOM and not self.managed_policy_arns:
+            raise ValueError("a custom role lists its policies in 'managed_policy_arns'")
+        if self.principal_scope == PrincipalScope.ROLE and self.principal_role_name is None:
+            raise ValueError("principal_scope 'role' needs principal_role_name")
+        if self.principal_scope == PrincipalScope.ACCOUNT_ROOT and self.principal_role_name:
+            raise ValueError("principal_role_name applies only to principal_scope 'role'")
+        return self
+
+
+class FederationRelationship(RelationshipBase):
+    """Users of an identity provider sign in to the target (identity) account."""
+
+    kind: Literal["federation"] = "federation"
+    protocol: FederationProtocol
+    mapped_roles: list[RoleName] = Field(default_factory=list)
+    permission_sets: list[Text] = Field(default_factory=list)
+
+    _unique_roles = field_validator("mapped_roles")(_unique)
+    _unique_sets = field_validator("permission_sets")(_unique)
+
+
+class LogDeliveryRelationship(RelationshipBase):
+    """Logs of the source account go to a bucket of the target (log-archive) account."""
+
+    kind: Literal["log-delivery"] = "log-delivery"
+    log_types: list[LogType] = Field(min_length=1)
+    bucket: Id | None = Field(default=None, description="Destination log bucket id.")
+    organization_wide: bool = Field(
+        default=False,
+        description="Configured for every account of the organization (organization trail, "
+        "StackSet), not only for the source account.",
+    )
+
+    _unique_types = field_validator("log_types")(_unique)
+
+
+class ResourceShareRelationship(RelationshipBase):
+    """A publisher shares resources with an account, an OU or the whole organization."""
+
+    kind: Literal["resource-share"] = "resource-share"
+    resource_type: ResourceType
+    ram_resource_type: Text | None = Field(
+        default=None, description="RAM resource type such as ec2:Subnet (ram-share only)."
+    )
+    resource_names: list[Text] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _ram_type_matches(self) -> ResourceShareRelationship:
+        if self.resource_type == ResourceType.RAM_SHARE and not self.ram_resource_type:
+            raise ValueError("a ram-share names its ram_resource_type, e.g. ec2:Subnet")
+        if self.resource_type != ResourceType.RAM_SHARE and self.ram_resource_type:
+            raise ValueError("ram_resource_type applies only to ram-share")
+        return self
+
+
+class DelegatedAdminRelationship(RelationshipBase):
+    """The management account delegates administration of services to the target account."""
+
+    kind: Literal["delegated-admin"] = "delegated-admin"
+    service_principals: list[ServicePrincipal] = Field(min_length=1)
+
+    _unique_principals = field_validator("service_principals")(_unique)
+
+
+class BillingRelationship(RelationshipBase):
+    """Consolidated billing: the payer pays for the member."""
+
+    kind: Literal["billing"] = "billing"
+
+
+Relationship = Annotated[
+    TrustRelationship
+    | FederationRelationship
+    | LogDeliveryRelationship
+    | ResourceShareRelationship
+    | DelegatedAdminRelationship
+    | BillingRelationship,
+    Field(discriminator="kind"),
+]
+
+RELATIONSHIP_KINDS: tuple[str, ...] = (
+    "trust",
+    "federation",
+    "log-delivery",
+    "resource-share",
+    "delegated-admin",
+    "billing",
+)

@@ -1,0 +1,129 @@
+"""Fixed vocabularies of the domain: account functions, environments, relationship attributes."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class FeatureSet(StrEnum):
+    ALL = "ALL"
+    CONSOLIDATED_BILLING = "CONSOLIDATED_BILLING"
+
+
+class AccountFunction(StrEnum):
+    MANAGEMENT = "management"
+    IDENTITY = "identity"
+    LOG_ARCHIVE = "log-archive"
+    SECURITY_TOOLING = "security-tooling"
+    PUBLISHING = "publishing"
+    CENTRAL_IT = "central-it"
+    NETWORK = "network"
+    WORKLOAD = "workload"
+    SANDBOX = "sandbox"
+    DEPLOYMENT = "deployment"
+    BACKUP = "backup"
+
+
+FUNCTION_LABELS: dict[AccountFunction, str] = {
+    AccountFunction.MANAGEMENT: "Management / payer",
+    AccountFunction.IDENTITY: "Identity",
+    AccountFunction.LOG_ARCHIVE: "Log archive",
+    AccountFunction.SECURITY_TOOLING: "Security tooling (Information Security)",
+    AccountFunction.PUBLISHING: "Publishing",
+    AccountFunction.CENTRAL_IT: "Central IT / shared services",
+    AccountFunction.NETWORK: "Network",
+    AccountFunction.WORKLOAD: "Workload",
+    AccountFunction.SANDBOX: "Sandbox",
+    AccountFunction.DEPLOYMENT: "Deployment",
+    AccountFunction.BACKUP: "Backup",
+}
+
+
+class Environment(StrEnum):
+    PRODUCTION = "production"
+    NON_PRODUCTION = "non-production"
+    DEVELOPMENT = "development"
+    TEST = "test"
+    SANDBOX = "sandbox"
+    NONE = "none"
+
+
+class DataSensitivity(StrEnum):
+    PUBLIC = "public"
+    INTERNAL = "internal"
+    CONFIDENTIAL = "confidential"
+    RESTRICTED = "restricted"
+
+
+class AccountState(StrEnum):
+    PLANNED = "planned"
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+
+
+class IdentityProviderKind(StrEnum):
+    SAML = "saml"
+    OIDC = "oidc"
+    DIRECTORY_SERVICE = "directory-service"
+    IDENTITY_CENTER = "identity-center"
+
+
+class DirectoryType(StrEnum):
+    MANAGED_MICROSOFT_AD = "managed-microsoft-ad"
+    SIMPLE_AD = "simple-ad"
+    AD_CONNECTOR = "ad-connector"
+
+
+class AccessLevel(StrEnum):
+    """Ordered from least to most powerful; rules compare positions."""
+
+    READ_ONLY = "read-only"
+    SECURITY_AUDIT = "security-audit"
+    SERVICE_ADMIN = "service-admin"
+    IAM_ADMIN = "iam-admin"
+    ADMINISTRATOR = "administrator"
+    CUSTOM = "custom"
+
+
+class PrincipalScope(StrEnum):
+    ACCOUNT_ROOT = "account-root"
+    ROLE = "role"
+
+
+class FederationProtocol(StrEnum):
+    SAML = "saml"
+    OIDC = "oidc"
+    DIRECTORY_SERVICE = "directory-service"
+    IDENTITY_CENTER = "identity-center"
+
+
+# The protocol a federation edge must use for each kind of identity provider.
+PROTOCOL_FOR_IDP: dict[IdentityProviderKind, FederationProtocol] = {
+    IdentityProviderKind.SAML: FederationProtocol.SAML,
+    IdentityProviderKind.OIDC: FederationProtocol.OIDC,
+    IdentityProviderKind.DIRECTORY_SERVICE: FederationProtocol.DIRECTORY_SERVICE,
+    IdentityProviderKind.IDENTITY_CENTER: FederationProtocol.IDENTITY_CENTER,
+}
+
+
+class LogType(StrEnum):
+    CLOUDTRAIL = "cloudtrail"
+    CONFIG = "config"
+    VPC_FLOW_LOGS = "vpc-flow-logs"
+    S3_ACCESS_LOGS = "s3-access-logs"
+    CLOUDFRONT = "cloudfront"
+    ELB = "elb"
+    CLOUDWATCH_LOGS = "cloudwatch-logs"
+
+
+class ResourceType(StrEnum):
+    AMI = "ami"
+    EBS_SNAPSHOT = "ebs-snapshot"
+    SERVICE_CATALOG_PORTFOLIO = "service-catalog-portfolio"
+    CLOUDFORMATION_TEMPLATE = "cloudformation-template"
+    RAM_SHARE = "ram-share"
+
+
+class ObjectLockMode(StrEnum):
+    GOVERNANCE = "GOVERNANCE"
+    COMPLIANCE = "COMPLIANCE"
