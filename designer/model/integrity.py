@@ -87,12 +87,13 @@ def _unique_account_facts(design: Design, index: dict[str, EntityRef]) -> Iterat
             seen_ids.setdefault(holder.aws_account_id, holder.name)
         email = getattr(holder, "email", None)
         if email is not None:
-            owner = seen_emails.setdefault(email.lower(), holder.name)
-            if owner is not holder.name:
+            owner = seen_emails.get(email.lower())
+            if owner is not None:
                 yield Problem(
                     json_path((field, position, "email")),
                     f"root e-mail {email} is already used by account '{owner}'",
                 )
+            seen_emails.setdefault(email.lower(), holder.name)
 
 
 def _expect(
