@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,7 +24,7 @@ from designer.model.nodes import (
 )
 from designer.model.relationships import Relationship
 
-FORMAT_VERSION = 1
+FORMAT_VERSION: Final = 1
 
 
 class Design(BaseModel):
@@ -33,7 +33,7 @@ class Design(BaseModel):
     # The container is mutable (the Document edits its lists); the entities in it are not.
     model_config = ConfigDict(extra="forbid", validate_default=True)
 
-    format_version: Literal[1] = FORMAT_VERSION
+    format_version: Literal[1] = 1
     id: Id = Field(default_factory=new_id)
     name: Name
     description: Text = ""

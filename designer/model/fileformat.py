@@ -35,8 +35,8 @@ PATTERN_HINTS = {
 }
 
 
-def _problem_from_error(error: Any) -> Problem:
-    loc = list(error["loc"])
+def _problem_from_error(error: Any, prefix: tuple[str | int, ...] = ()) -> Problem:
+    loc = [*prefix, *error["loc"]]
     # Tagged unions add the tag (e.g. "trust") to the location; the file has no such level.
     if len(loc) > 2 and loc[0] == "relationships" and loc[2] in RELATIONSHIP_KINDS:
         del loc[2]
@@ -61,8 +61,11 @@ def _problem_from_error(error: Any) -> Problem:
     return Problem(json_path(loc), message)
 
 
-def problems_from_validation(exc: ValidationError) -> list[Problem]:
-    return [_problem_from_error(e) for e in exc.errors(include_url=False)]
+def problems_from_validation(
+    exc: ValidationError, prefix: tuple[str | int, ...] = ()
+) -> list[Problem]:
+    """Problems with JSON paths; `prefix` places an entity's own errors inside the design."""
+    return [_problem_from_error(e, prefix) for e in exc.errors(include_url=False)]
 
 
 def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

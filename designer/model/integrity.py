@@ -22,6 +22,7 @@ from designer.model.vocabulary import PROTOCOL_FOR_IDP
 
 if TYPE_CHECKING:
     from designer.model.design import Design
+    from designer.model.nodes import Account, ThirdParty
 
 MAX_OU_DEPTH = 5  # AWS Organizations quota: OUs nest at most five levels below the root.
 
@@ -74,6 +75,7 @@ def _unique_ids(design: Design, index: dict[str, EntityRef]) -> Iterator[Problem
 def _unique_account_facts(design: Design, index: dict[str, EntityRef]) -> Iterator[Problem]:
     seen_ids: dict[str, str] = {}
     seen_emails: dict[str, str] = {}
+    holders: list[tuple[str, int, Account | ThirdParty]]
     holders = [("accounts", i, a) for i, a in enumerate(design.accounts)]
     holders += [("third_parties", i, t) for i, t in enumerate(design.third_parties)]
     for field, position, holder in holders:
@@ -137,8 +139,8 @@ def _references(design: Design, index: dict[str, EntityRef]) -> Iterator[Problem
         for j, scp_id in enumerate(acct.scps):
             yield from _expect(index, scp_id, scp, ("accounts", i, "scps", j), "attached SCP")
     for i, idp in enumerate(design.identity_providers):
-        path = ("identity_providers", i, "home_account")
-        yield from _expect(index, idp.home_account, account, path, "home account")
+        home = ("identity_providers", i, "home_account")
+        yield from _expect(index, idp.home_account, account, home, "home account")
     for i, bucket in enumerate(design.log_buckets):
         yield from _expect(index, bucket.account, account, ("log_buckets", i, "account"), "owner")
 
@@ -170,15 +172,15 @@ def _relationship_endpoints(design: Design, index: dict[str, EntityRef]) -> Iter
                     f"provider '{idp.name}' is {idp.kind}, so the protocol must be {expected}",
                 )
         if rel.kind == "log-delivery" and rel.bucket is not None:
-            path = (*base, "bucket")
-            problems = list(_expect(index, rel.bucket, frozenset({K.LOG_BUCKET}), path, "bucket"))
+            where = (*base, "bucket")
+            problems = list(_expect(index, rel.bucket, frozenset({K.LOG_BUCKET}), where, "bucket"))
             yield from problems
             bucket = index[rel.bucket].entity if not problems else None
             if bucket is not None and bucket.account != rel.target:
                 owner = index.get(bucket.account)
                 owner_label = owner.label if owner else bucket.account
                 yield Problem(
-                    json_path(path),
+                    json_path(where),
                     f"bucket '{bucket.name}' belongs to {owner_label}, not to the target account",
                 )
 
