@@ -48,6 +48,8 @@ def _problem_from_error(error: Any, prefix: tuple[str | int, ...] = ()) -> Probl
             "positions" in loc
         ):
             message = "not an id (a lower-case uuid such as 0f8fad5b-d9cb-469f-a165-70867728950e)"
+    elif kind == "string_type":
+        message = "must be text in double quotes"
     elif kind == "extra_forbidden":
         message = "unknown field"
     elif kind == "missing":

@@ -65,7 +65,7 @@ def check_design(design: Design) -> list[Problem]:
 def _unique_ids(design: Design, index: dict[str, EntityRef]) -> Iterator[Problem]:
     for ref in iter_entities(design):
         first = index[ref.entity.id]
-        if first is not ref:
+        if first.path != ref.path:
             yield Problem(
                 json_path((*ref.path, "id")),
                 f"duplicate id {ref.entity.id} (also used at {json_path((*first.path, 'id'))})",

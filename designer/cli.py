@@ -1,0 +1,135 @@
+"""The account-designer command line. Exit codes: 0 success, 2 bad input (one line on stderr)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from designer.inventory import FORMATS, format_inventory
+from designer.model import DesignError, load_design, save_design
+from designer.model.fileformat import design_schema
+from designer.model.templates import list_templates, new_design_from_template
+
+PROG = "account-designer"
+EXIT_OK, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 2, 130
+
+
+class UsageError(Exception):
+    """Bad arguments: reported in one line with exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _cmd_templates(args: argparse.Namespace) -> int:
+    infos = list_templates()
+    width = max((len(i.name) for i in infos), default=0)
+    for info in infos:
+        counts = f"{info.accounts} accounts, {info.relationships} relationships"
+        print(f"{info.name.ljust(width)}  {info.title} ({counts})")
+    return EXIT_OK
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    out = Path(args.output)
+    if out.exists() and not args.force:
+        raise DesignError(f"{out} already exists; add --force to replace it")
+    if not out.parent.is_dir():
+        raise DesignError(f"{out.parent} is not a folder")
+    design = new_design_from_template(args.template)
+    save_design(design, out)
+    print(f"wrote {out} from template {args.template!r} ({len(design.accounts)} accounts)")
+    return EXIT_OK
+
+
+def _cmd_inventory(args: argparse.Namespace) -> int:
+    sys.stdout.write(format_inventory(load_design(args.file), args.format))
+    return EXIT_OK
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    print(json.dumps(design_schema(), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _cmd_open(args: argparse.Namespace) -> int:
+    """Summary and inventory of a design (the window of the GUI is not part of this build)."""
+    design = load_design(args.file)
+    kinds = Counter(r.kind for r in design.relationships)
+    summary = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "none"
+    print(
+        f"{design.name}: {len(design.accounts)} accounts in {len(design.organizational_units)} OUs"
+    )
+    print(f"relationships: {summary}\n")
+    sys.stdout.write(format_inventory(design, "table"))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Design, check and document AWS multi-account security structures.",
+        epilog=f"'{PROG} FILE' shows the design's summary and account inventory.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    _add(commands, "templates", "list the built-in templates", _cmd_templates)
+    new = _add(commands, "new", "write a new design from a template", _cmd_new)
+    new.add_argument("--template", required=True, metavar="NAME", help="see 'templates'")
+    new.add_argument("-o", "--output", required=True, metavar="FILE", help="design file to write")
+    new.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    inventory = _add(commands, "inventory", "print the account inventory", _cmd_inventory)
+    inventory.add_argument("file", metavar="FILE")
+    inventory.add_argument("--format", choices=FORMATS, default="table")
+    _add(commands, "schema", "print the design file's JSON Schema", _cmd_schema)
+    return parser
+
+
+def _add(
+    commands: argparse._SubParsersAction[_Parser],
+    name: str,
+    help_text: str,
+    handler: Callable[[argparse.Namespace], int],
+) -> argparse.ArgumentParser:
+    sub = commands.add_parser(name, help=help_text, description=help_text)
+    sub.set_defaults(handler=handler)
+    return sub
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    parser = build_parser()
+    known = {"templates", "new", "inventory", "schema"}
+    if argv and not argv[0].startswith("-") and argv[0] not in known:
+        if len(argv) > 1:
+            raise UsageError(f"unexpected arguments after FILE: {' '.join(argv[1:])}")
+        return argparse.Namespace(handler=_cmd_open, file=argv[0])
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return argparse.Namespace(handler=lambda _args: EXIT_OK)
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = _parse(list(sys.argv[1:] if argv is None else argv))
+        code: int = args.handler(args)
+    except (DesignError, UsageError) as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK  # output piped into head or less that stopped reading
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# One-command set-up for a fresh Debian/Ubuntu machine: virtual environment, the project with its
+# dev extra, graphviz's `dot`, and the system libraries Qt needs. Safe to run again: it skips what
+# is already in place.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV=.venv
+STAMP="$VENV/.installed"
+PYTHON=${PYTHON:-python3}
+
+say() { printf 'bootstrap: %s\n' "$*"; }
+die() { printf 'bootstrap: %s\n' "$*" >&2; exit 1; }
+
+# apt-get as root, or through sudo without a password prompt; nothing otherwise.
+APT=""
+if command -v apt-get >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then APT="apt-get"
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then APT="sudo apt-get"
+  fi
+fi
+APT_UPDATED=""
+apt_install() {
+  [ -n "$APT" ] || return 1
+  if [ -z "$APT_UPDATED" ]; then
+    say "apt-get update"
+    $APT update -qq >/dev/null || return 1
+    APT_UPDATED=1
+  fi
+  say "apt-get install $*"
+  DEBIAN_FRONTEND=noninteractive $APT install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+command -v "$PYTHON" >/dev/null 2>&1 || die "python3 is not installed; install Python 3.11 or newer"
+"$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+  || die "Python 3.11 or newer is needed; $PYTHON is $("$PYTHON" -V 2>&1)"
+
+if [ ! -x "$VENV/bin/python" ]; then
+  say "creating $VENV"
+  if ! "$PYTHON" -m venv "$VENV" 2>/dev/null; then
+    rm -rf "$VENV"
+    ver=$("$PYTHON" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
+    apt_install "python$ver-venv" || apt_install python3-venv \
+      || die "cannot create a virtual environment: install python3-venv (sudo apt-get install python3-venv)"
+    "$PYTHON" -m venv "$VENV"
+  fi
+fi
+
+if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]; then
+  say "installing the project and its dev tools into $VENV (a few minutes the first time)"
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 \
+    | grep -v "is ignored: it is neither" || true
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e '.[dev]' 2>&1 \
+    | grep -v "is ignored: it is neither" || true
+  "$VENV/bin/python" -c 'import designer, pydantic, networkx, PySide6, pytest' \
+    || die "installing the project into $VENV failed (see the messages above)"
+  touch "$STAMP"
+fi
+
+if ! command -v dot >/dev/null 2>&1; then
+  apt_install graphviz || say "graphviz's 'dot' is missing and cannot be installed here; install it \
+with 'sudo apt-get install graphviz' (Debian/Ubuntu), 'sudo dnf install graphviz' (Fedora) or \
+'brew install graphviz' (macOS). Diagrams are then written as DOT files only."
+fi
+
+# PySide6 wheels need a few system libraries even when drawing offscreen.
+if ! QT_QPA_PLATFORM=offscreen "$VENV/bin/python" -c 'import PySide6.QtWidgets' 2>/dev/null; then
+  apt_install libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 \
+    || die "Qt cannot load its system libraries; install them with: sudo apt-get install \
+libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0"
+fi
