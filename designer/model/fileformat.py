@@ -149,7 +149,13 @@ def save_design(design: Design, path: str | os.PathLike[str]) -> None:
     problems = check_design(design)
     if problems:
         raise DesignError.from_problems(problems, "not saved: ")
-    write_atomic(Path(path), dumps_design(design).encode("utf-8"), keep_backup=True)
+    try:
+        write_atomic(Path(path), dumps_design(design).encode("utf-8"), keep_backup=True)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise DesignFileError(
+            f"{path}: not saved, the previous file is unchanged: {reason}"
+        ) from None
 
 
 def write_atomic(path: Path, data: bytes, keep_backup: bool = False) -> None:

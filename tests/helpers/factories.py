@@ -30,24 +30,52 @@ def sid(name: str) -> str:
 
 def small_design() -> Design:
     """Management at the root; Security OU (log archive); Workloads OU (prod); a SAML IdP."""
-    mgmt = Account(id=sid("mgmt"), name="Management", functions=["management"],
-                   aws_account_id="111111111111", email="mgmt@example.com")
+    mgmt = Account(
+        id=sid("mgmt"),
+        name="Management",
+        functions=["management"],
+        aws_account_id="111111111111",
+        email="mgmt@example.com",
+    )
     security = OrganizationalUnit(id=sid("ou-security"), name="Security")
     workloads = OrganizationalUnit(id=sid("ou-workloads"), name="Workloads")
-    logs = Account(id=sid("logs"), name="Log Archive", functions=["log-archive"],
-                   parent=security.id, aws_account_id="222222222222", email="logs@example.com")
-    prod = Account(id=sid("prod"), name="Prod", functions=["workload"], parent=workloads.id,
-                   environment="production", aws_account_id="333333333333",
-                   email="prod@example.com", runs_workloads=True)
+    logs = Account(
+        id=sid("logs"),
+        name="Log Archive",
+        functions=["log-archive"],
+        parent=security.id,
+        aws_account_id="222222222222",
+        email="logs@example.com",
+    )
+    prod = Account(
+        id=sid("prod"),
+        name="Prod",
+        functions=["workload"],
+        parent=workloads.id,
+        environment="production",
+        aws_account_id="333333333333",
+        email="prod@example.com",
+        runs_workloads=True,
+    )
     idp = IdentityProvider(id=sid("idp"), name="Okta", kind="saml")
     bucket = LogBucket(id=sid("bucket"), name="org-logs-bucket", account=logs.id)
     relationships = [
         BillingRelationship(id=sid("bill-logs"), source=mgmt.id, target=logs.id),
         BillingRelationship(id=sid("bill-prod"), source=mgmt.id, target=prod.id),
-        TrustRelationship(id=sid("trust-logs-prod"), source=logs.id, target=prod.id,
-                          role_name="Audit", access_level="security-audit"),
-        LogDeliveryRelationship(id=sid("logs-prod"), source=prod.id, target=logs.id,
-                                log_types=["cloudtrail", "config"], bucket=bucket.id),
+        TrustRelationship(
+            id=sid("trust-logs-prod"),
+            source=logs.id,
+            target=prod.id,
+            role_name="Audit",
+            access_level="security-audit",
+        ),
+        LogDeliveryRelationship(
+            id=sid("logs-prod"),
+            source=prod.id,
+            target=logs.id,
+            log_types=["cloudtrail", "config"],
+            bucket=bucket.id,
+        ),
     ]
     return Design(
         id=sid("design"),

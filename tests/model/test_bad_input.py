@@ -33,8 +33,13 @@ def _append(field: str, item: Callable[[Data], Any]) -> Callable[[Data], None]:
 
 
 def _rel(kind: str, source: str, target: str, **extra: Any) -> Callable[[Data], Data]:
-    return lambda data: {"id": sid(f"rel-{kind}-{source}-{target}"), "kind": kind,
-                         "source": sid(source), "target": sid(target), **extra}
+    return lambda data: {
+        "id": sid(f"rel-{kind}-{source}-{target}"),
+        "kind": kind,
+        "source": sid(source),
+        "target": sid(target),
+        **extra,
+    }
 
 
 def _ou(name: str, parent: str | None) -> Callable[[Data], Data]:
@@ -52,92 +57,140 @@ CASES: dict[str, tuple[Callable[[Data], None], str, str]] = {
     # schema violations, reported at the value's own path
     "account id too short": (
         _set(["accounts", 1, "aws_account_id"], "12345"),
-        "$.accounts[1].aws_account_id", "exactly 12 digits"),
+        "$.accounts[1].aws_account_id",
+        "exactly 12 digits",
+    ),
     "account id as number": (
         _set(["accounts", 1, "aws_account_id"], 222222222222),
-        "$.accounts[1].aws_account_id", "must be text in double quotes"),
-    "bad e-mail": (
-        _set(["accounts", 2, "email"], "not-an-email"),
-        "$.accounts[2].email", "e-mail"),
+        "$.accounts[1].aws_account_id",
+        "must be text in double quotes",
+    ),
+    "bad e-mail": (_set(["accounts", 2, "email"], "not-an-email"), "$.accounts[2].email", "e-mail"),
     "unknown function": (
         _set(["accounts", 0, "functions"], ["payer"]),
-        "$.accounts[0].functions[0]", "'management'"),
+        "$.accounts[0].functions[0]",
+        "'management'",
+    ),
     "no function": (
         _set(["accounts", 0, "functions"], []),
-        "$.accounts[0].functions", "at least 1"),
+        "$.accounts[0].functions",
+        "at least 1",
+    ),
     "unknown field": (
         _set(["accounts", 0, "colour"], "red"),
-        "$.accounts[0].colour", "unknown field"),
+        "$.accounts[0].colour",
+        "unknown field",
+    ),
     "missing name": (
         lambda d: d["accounts"][0].pop("name"),
-        "$.accounts[0].name", "required field is missing"),
-    "id not a uuid": (
-        _set(["accounts", 0, "id"], "acct-1"),
-        "$.accounts[0].id", "not an id"),
+        "$.accounts[0].name",
+        "required field is missing",
+    ),
+    "id not a uuid": (_set(["accounts", 0, "id"], "acct-1"), "$.accounts[0].id", "not an id"),
     "relationship unknown kind": (
         _set(["relationships", 0, "kind"], "peering"),
-        "$.relationships[0]", "trust"),
+        "$.relationships[0]",
+        "trust",
+    ),
     "trust session too long": (
         _set(["relationships", 2, "max_session_duration"], 50000),
-        "$.relationships[2].max_session_duration", "43200"),
+        "$.relationships[2].max_session_duration",
+        "43200",
+    ),
     "service-admin without services": (
         _set(["relationships", 2, "access_level"], "service-admin"),
-        "$.relationships[2]", "names at least one service"),
+        "$.relationships[2]",
+        "names at least one service",
+    ),
     "bad organization id": (
         _set(["organization", "organization_id"], "org-1"),
-        "$.organization.organization_id", "o-"),
+        "$.organization.organization_id",
+        "o-",
+    ),
     "bad region": (
         _set(["accounts", 0, "regions"], ["europe"]),
-        "$.accounts[0].regions[0]", "Region"),
+        "$.accounts[0].regions[0]",
+        "Region",
+    ),
     # cross-entity problems
-    "duplicate id": (
-        _set(["accounts", 2, "id"], sid("logs")),
-        "$.accounts[2].id", "duplicate id"),
+    "duplicate id": (_set(["accounts", 2, "id"], sid("logs")), "$.accounts[2].id", "duplicate id"),
     "duplicate account id": (
         _set(["accounts", 2, "aws_account_id"], "222222222222"),
-        "$.accounts[2].aws_account_id", "already used by 'Log Archive'"),
+        "$.accounts[2].aws_account_id",
+        "already used by 'Log Archive'",
+    ),
     "duplicate e-mail, other case": (
         _set(["accounts", 2, "email"], "LOGS@example.com"),
-        "$.accounts[2].email", "already used by account 'Log Archive'"),
+        "$.accounts[2].email",
+        "already used by account 'Log Archive'",
+    ),
     "unknown parent": (
         _set(["accounts", 2, "parent"], sid("nowhere")),
-        "$.accounts[2].parent", "does not exist"),
+        "$.accounts[2].parent",
+        "does not exist",
+    ),
     "parent is an account": (
         _set(["accounts", 2, "parent"], sid("logs")),
-        "$.accounts[2].parent", "must be an organizational unit"),
+        "$.accounts[2].parent",
+        "must be an organizational unit",
+    ),
     "unknown management account": (
         _set(["organization", "management_account"], sid("ghost")),
-        "$.organization.management_account", "does not exist"),
+        "$.organization.management_account",
+        "does not exist",
+    ),
     "relationship to nowhere": (
         _set(["relationships", 2, "target"], sid("ghost")),
-        "$.relationships[2].target", "does not exist"),
+        "$.relationships[2].target",
+        "does not exist",
+    ),
     "log delivery into an IdP": (
         _set(["relationships", 3, "target"], sid("idp")),
-        "$.relationships[3].target", "must be an account"),
+        "$.relationships[3].target",
+        "must be an account",
+    ),
     "federation from an account": (
         _append("relationships", _rel("federation", "prod", "logs", protocol="saml")),
-        "$.relationships[4].source", "must be an identity provider"),
+        "$.relationships[4].source",
+        "must be an identity provider",
+    ),
     "federation protocol mismatch": (
         _append("relationships", _rel("federation", "idp", "logs", protocol="oidc")),
-        "$.relationships[4].protocol", "must be saml"),
+        "$.relationships[4].protocol",
+        "must be saml",
+    ),
     "trust to itself": (
         _set(["relationships", 2, "target"], sid("logs")),
-        "$.relationships[2].target", "needs two ends"),
+        "$.relationships[2].target",
+        "needs two ends",
+    ),
     "delegated admin not from management": (
-        _append("relationships", _rel("delegated-admin", "prod", "logs",
-                                      service_principals=["guardduty.amazonaws.com"])),
-        "$.relationships[4].source", "management account"),
+        _append(
+            "relationships",
+            _rel("delegated-admin", "prod", "logs", service_principals=["guardduty.amazonaws.com"]),
+        ),
+        "$.relationships[4].source",
+        "management account",
+    ),
     "bucket of another account": (
         _set(["log_buckets", 0, "account"], sid("prod")),
-        "$.relationships[3].bucket", "belongs to account 'Prod'"),
+        "$.relationships[3].bucket",
+        "belongs to account 'Prod'",
+    ),
     "OU cycle": (
-        lambda d: (d["organizational_units"][0].update(parent=sid("ou-workloads")),
-                   d["organizational_units"][1].update(parent=sid("ou-security"))),
-        "$.organizational_units[0].parent", "cycle"),
+        lambda d: (
+            d["organizational_units"][0].update(parent=sid("ou-workloads")),
+            d["organizational_units"][1].update(parent=sid("ou-security")),
+        ),
+        "$.organizational_units[0].parent",
+        "cycle",
+    ),
     "OU nested six deep": (_nest_six, "$.organizational_units[7].parent", "at most 5"),
     "layout of a non-node": (
         _set(["layout", "positions"], {sid("bucket"): {"x": 0, "y": 0}}),
-        "$.layout.positions", "not a node"),
+        "$.layout.positions",
+        "not a node",
+    ),
 }
 
 

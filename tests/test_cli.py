@@ -1,0 +1,180 @@
+"""The command line as scripts and users call it: output, files and exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from designer.cli import main
+from designer.model import load_design
+from tests.helpers.factories import ROOT, TEMPLATES, small_data, write_json
+
+LANDING_ZONE = TEMPLATES / "reference-landing-zone.json"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_templates_lists_all_six(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "templates")
+    assert code == 0
+    names = [line.split()[0] for line in out.splitlines()]
+    assert names == sorted(
+        [
+            "central-it",
+            "identity",
+            "information-security",
+            "logging",
+            "publishing",
+            "reference-landing-zone",
+        ]
+    )
+    assert "accounts" in out
+
+
+def test_new_writes_a_loadable_design(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out_file = tmp_path / "mine.json"
+    code, out, _ = run(capsys, "new", "--template", "logging", "-o", str(out_file))
+    assert code == 0
+    assert "wrote" in out
+    design = load_design(out_file)
+    template = load_design(TEMPLATES / "logging.json")
+    assert design.accounts == template.accounts
+    assert design.id != template.id  # a design of its own
+
+
+def test_new_refuses_to_overwrite_without_force(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out_file = tmp_path / "mine.json"
+    out_file.write_text("keep me", encoding="utf-8")
+    code, _, err = run(capsys, "new", "--template", "logging", "-o", str(out_file))
+    assert code == 2
+    assert "already exists; add --force" in err
+    assert out_file.read_text(encoding="utf-8") == "keep me"
+    code, _, _ = run(capsys, "new", "--template", "logging", "-o", str(out_file), "--force")
+    assert code == 0
+    assert (tmp_path / "mine.json.bak").read_text(encoding="utf-8") == "keep me"
+
+
+def test_unknown_template_names_the_known_ones(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = run(capsys, "new", "--template", "nope", "-o", str(tmp_path / "x.json"))
+    assert code == 2
+    assert "no template called 'nope'" in err
+    assert "reference-landing-zone" in err
+
+
+def test_inventory_table_csv_markdown(capsys: pytest.CaptureFixture[str]) -> None:
+    design = load_design(LANDING_ZONE)
+    code, table, _ = run(capsys, "inventory", str(LANDING_ZONE))
+    assert code == 0
+    assert table.splitlines()[0].split()[:2] == ["Name", "Account"]
+    assert len(table.splitlines()) == len(design.accounts) + 2
+    code, text, _ = run(capsys, "inventory", str(LANDING_ZONE), "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == len(design.accounts)
+    by_id = {r["account_id"]: r for r in rows}
+    for account in design.accounts:
+        row = by_id[account.aws_account_id or "(planned)"]
+        assert row["name"] == account.name
+        assert row["email"] == (account.email or "")
+    assert {r["ou_path"] for r in rows} >= {"Root", "Root/Security", "Root/Workloads/Prod"}
+    code, markdown, _ = run(capsys, "inventory", str(LANDING_ZONE), "--format", "markdown")
+    assert markdown.startswith("| Name | Account id | OU path |")
+    assert len(markdown.splitlines()) == len(design.accounts) + 2
+
+
+def test_inventory_escapes_user_text(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    data = small_data()
+    data["accounts"][2]["name"] = "Prod | <script>alert(1)</script>\nx"
+    data["accounts"][2]["owner"] = '=HYPERLINK("http://evil")'
+    file = write_json(tmp_path / "d.json", data)
+    _, markdown, _ = run(capsys, "inventory", str(file), "--format", "markdown")
+    line = next(row for row in markdown.splitlines() if "Prod" in row)
+    assert "<script>" not in line
+    assert "Prod \\| &lt;script&gt;" in line
+    assert line.count(" | ") == 7  # the user's pipe did not add a column
+    _, text, _ = run(capsys, "inventory", str(file), "--format", "csv")
+    row = next(r for r in csv.DictReader(io.StringIO(text)) if r["name"].startswith("Prod"))
+    assert row["owner"].startswith("'=")
+
+
+def test_schema_is_json_schema_of_the_design(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "schema")
+    schema = json.loads(out)
+    assert code == 0
+    assert schema["title"] == "Design"
+    assert "format_version" in schema["required"] or "format_version" in schema["properties"]
+    assert set(schema["$defs"]) >= {"Account", "TrustRelationship", "LogBucket"}
+
+
+def test_open_prints_summary_and_inventory(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, str(LANDING_ZONE))
+    design = load_design(LANDING_ZONE)
+    assert code == 0
+    assert out.splitlines()[0].startswith(f"{design.name}: {len(design.accounts)} accounts")
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["inventory", "missing.json"], "missing.json: cannot read"),
+        (["inventory"], "the following arguments are required: FILE"),
+        (["inventory", "x.json", "--format", "pdf"], "invalid choice: 'pdf'"),
+        (["frobnicate", "extra"], "unexpected arguments after FILE"),
+        (["new", "--template", "logging"], "-o/--output"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str], words: str
+) -> None:
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    assert words in err
+    assert err.count("\n") == 1
+
+
+def test_corrupt_file_exits_2_without_traceback(tmp_path: Path) -> None:
+    data = small_data()
+    data["accounts"][1]["aws_account_id"] = "12"
+    file = write_json(tmp_path / "bad.json", data)
+    result = subprocess.run(
+        [sys.executable, "-m", "designer", "inventory", str(file)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"account-designer: {file}: $.accounts[1].aws_account_id: "
+        "an AWS account id is exactly 12 digits (got '12')\n"
+    )
+
+
+def test_console_script_and_module_agree() -> None:
+    script = Path(sys.executable).parent / "account-designer"
+    by_script = subprocess.run(
+        [str(script), "templates"], capture_output=True, text=True, check=True
+    )
+    by_module = subprocess.run(
+        [sys.executable, "-m", "designer", "templates"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    assert by_script.stdout == by_module.stdout
+    assert "reference-landing-zone" in by_script.stdout

@@ -1,0 +1,179 @@
+"""Document edits: validated, announced as events, and exactly undoable."""
+
+from __future__ import annotations
+
+import pytest
+
+from designer.document import Document
+from designer.events import DesignEvent
+from designer.model import (
+    Account,
+    DesignError,
+    FederationRelationship,
+    NodeLayout,
+    OrganizationalUnit,
+    TrustRelationship,
+    dumps_design,
+)
+from tests.helpers.factories import sid, small_design
+
+
+@pytest.fixture
+def doc() -> Document:
+    return Document(small_design())
+
+
+@pytest.fixture
+def events(doc: Document) -> list[DesignEvent]:
+    seen: list[DesignEvent] = []
+    doc.events.connect(seen.append)
+    return seen
+
+
+def names(events: list[DesignEvent]) -> list[str]:
+    return [e.name for e in events]
+
+
+def test_add_account_emits_event_and_updates_graph(
+    doc: Document, events: list[DesignEvent]
+) -> None:
+    dev = Account(id=sid("dev"), name="Dev", functions=["workload"], parent=sid("ou-workloads"))
+    doc.add(dev)
+    assert names(events) == ["account_added"]
+    assert events[0].entity is dev
+    assert events[0].index == 3
+    assert doc.get(sid("dev")) is dev
+    assert sid("dev") in doc.graph.ou_subtree(sid("ou-workloads"))
+
+
+def test_refused_add_leaves_design_untouched(doc: Document, events: list[DesignEvent]) -> None:
+    before = dumps_design(doc.design)
+    twin = Account(name="Twin", functions=["workload"], aws_account_id="333333333333")
+    with pytest.raises(DesignError, match=r"\$\.accounts\[3\]\.aws_account_id: .*already used"):
+        doc.add(twin)
+    orphan = Account(name="Orphan", functions=["workload"], parent=sid("ghost"))
+    with pytest.raises(DesignError, match="does not exist"):
+        doc.add(orphan)
+    with pytest.raises(DesignError, match="already used by 'Prod'"):
+        doc.add(Account(id=sid("prod"), name="Copy", functions=["workload"]))
+    assert dumps_design(doc.design) == before
+    assert events == []
+    assert orphan.id not in doc.graph.graph
+
+
+def test_update_validates_values_with_path(doc: Document) -> None:
+    with pytest.raises(DesignError, match=r"^\$\.accounts\[2\]\.aws_account_id: .*12 digits"):
+        doc.update(sid("prod"), aws_account_id="12")
+    with pytest.raises(DesignError, match=r"^\$\.accounts\[2\]\.email: .*already used"):
+        doc.update(sid("prod"), email="logs@example.com")
+    assert doc.get(sid("prod")).aws_account_id == "333333333333"
+
+
+def test_update_returns_old_and_emits_once(doc: Document, events: list[DesignEvent]) -> None:
+    old = doc.update(sid("prod"), owner="team-payments@example.com")
+    assert old.owner == ""
+    assert doc.get(sid("prod")).owner == "team-payments@example.com"
+    doc.update(sid("prod"), owner="team-payments@example.com")  # unchanged: silent
+    assert names(events) == ["account_updated"]
+    assert events[0].old is old
+
+
+def test_move_account_between_ous(doc: Document, events: list[DesignEvent]) -> None:
+    doc.move(sid("prod"), sid("ou-security"))
+    assert names(events) == ["account_moved"]
+    assert doc.graph.parent_of(sid("prod")) == sid("ou-security")
+    assert sid("prod") not in doc.graph.ou_subtree(sid("ou-workloads"))
+    doc.add(OrganizationalUnit(id=sid("child"), name="Child", parent=sid("ou-security")))
+    with pytest.raises(DesignError, match="cycle"):
+        doc.move(sid("ou-security"), sid("child"))
+    with pytest.raises(DesignError, match="only accounts and OUs"):
+        doc.move(sid("idp"), None)
+
+
+def test_remove_account_cascades_and_restores_exactly(
+    doc: Document, events: list[DesignEvent]
+) -> None:
+    doc.set_position(sid("prod"), NodeLayout(x=10, y=20, pinned=True))
+    before = dumps_design(doc.design)
+    events.clear()
+    record = doc.remove(sid("prod"))
+    removed = {r.id for r in record.removed_relationships()}
+    assert removed == {sid("bill-prod"), sid("trust-logs-prod"), sid("logs-prod")}
+    assert names(events).count("relationship_removed") == 3
+    assert names(events)[-2:] == ["position_updated", "account_removed"]
+    assert all(sid("prod") not in (r.source, r.target) for r in doc.design.relationships)
+    assert sid("prod") not in doc.graph.graph
+    doc.restore(record)
+    assert dumps_design(doc.design) == before
+    assert doc.graph.blast_radius(sid("logs"))[sid("prod")].relationships == (
+        sid("trust-logs-prod"),
+    )
+
+
+def test_remove_management_account_clears_reference_and_undo_restores(doc: Document) -> None:
+    before = dumps_design(doc.design)
+    record = doc.remove(sid("mgmt"))
+    assert doc.design.organization.management_account is None
+    assert {r.id for r in record.removed_relationships()} == {sid("bill-logs"), sid("bill-prod")}
+    doc.restore(record)
+    assert dumps_design(doc.design) == before
+
+
+def test_remove_ou_removes_contents_and_undo_restores(doc: Document) -> None:
+    before = dumps_design(doc.design)
+    record = doc.remove(sid("ou-security"))
+    assert [a.name for a in doc.design.accounts] == ["Management", "Prod"]
+    assert doc.design.log_buckets == []
+    assert doc.design.relationships[0].id == sid("bill-prod")
+    doc.restore(record)
+    assert dumps_design(doc.design) == before
+
+
+def test_remove_bucket_unlinks_log_delivery(doc: Document) -> None:
+    record = doc.remove(sid("bucket"))
+    assert doc.get(sid("logs-prod")).bucket is None
+    doc.restore(record)
+    assert doc.get(sid("logs-prod")).bucket == sid("bucket")
+
+
+def test_relationship_edit_reindexes_graph(doc: Document) -> None:
+    doc.add(
+        TrustRelationship(
+            id=sid("t2"),
+            source=sid("prod"),
+            target=sid("mgmt"),
+            role_name="X",
+            access_level="administrator",
+        )
+    )
+    assert sid("mgmt") in doc.graph.blast_radius(sid("logs"))
+    doc.update(sid("t2"), source=sid("idp"))
+    assert sid("mgmt") not in doc.graph.blast_radius(sid("logs"))
+    assert sid("mgmt") in doc.graph.blast_radius(sid("idp"))
+
+
+def test_relationship_endpoint_kinds_are_enforced(doc: Document) -> None:
+    with pytest.raises(DesignError, match="federation source must be an identity provider"):
+        doc.add(FederationRelationship(source=sid("prod"), target=sid("logs"), protocol="saml"))
+
+
+def test_usage_policy_and_waivers(doc: Document, events: list[DesignEvent]) -> None:
+    doc.set_usage_policy(allowed_regions=["eu-west-1"])
+    with pytest.raises(DesignError, match=r"\$\.usage_policy\.allowed_regions\[0\]"):
+        doc.set_usage_policy(allowed_regions=["moon-1"])
+    assert doc.design.usage_policy.allowed_regions == ["eu-west-1"]
+    assert names(events) == ["usage_policy_updated"]
+
+
+def test_listener_for_one_event_name(doc: Document) -> None:
+    seen: list[str] = []
+    doc.events.connect(lambda e: seen.append(e.entity.name), "account_removed")
+    doc.remove(sid("prod"))
+    assert seen == ["Prod"]
+
+
+def test_invalid_design_is_refused_by_document() -> None:
+    design = small_design()
+    design.accounts[2] = design.accounts[2].model_copy(update={"parent": sid("ghost")})
+    with pytest.raises(DesignError, match="parent"):
+        Document(design)

@@ -1,0 +1,1532 @@
+"""Generate the built-in design templates in resources/templates/ (one JSON file each).
+
+Each template implements one account structure of the AWS whitepaper "AWS Multiple Account Security
+Strategy" (identity, logging, publishing, Information Security, central IT), plus a reference landing
+zone that combines them under the recommended OUs. Every id comes from `stable_id`, so running the
+script twice writes the same bytes:
+
+    .venv/bin/python tools/build_templates.py
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from designer.model import (
+    Account,
+    BillingRelationship,
+    DelegatedAdminRelationship,
+    Design,
+    FederationRelationship,
+    IdentityProvider,
+    Layout,
+    LogBucket,
+    LogDeliveryRelationship,
+    NodeLayout,
+    ObjectLock,
+    Organization,
+    OrganizationalUnit,
+    Relationship,
+    ResourceShareRelationship,
+    ServiceControlPolicy,
+    ThirdParty,
+    TrustRelationship,
+    UsagePolicy,
+    dumps_design,
+    stable_id,
+)
+from designer.model.vocabulary import (
+    AccessLevel,
+    AccountFunction,
+    AccountState,
+    DataSensitivity,
+    DirectoryType,
+    Environment,
+    FeatureSet,
+    IdentityProviderKind,
+    LogType,
+    ObjectLockMode,
+    PrincipalScope,
+    ResourceType,
+)
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "resources" / "templates"
+
+ORG_NAME = "Example Corp"
+ORG_ID = "o-examplecorp1"
+REGIONS = ("eu-west-1", "eu-central-1")
+PRIVILEGED_ROLE = "arn:aws:iam::*:role/OrganizationAccountAccessRole"
+WHITEPAPER = 'From the AWS whitepaper "AWS Multiple Account Security Strategy":'
+
+F = AccountFunction
+Env = Environment
+Sens = DataSensitivity
+Principal = Account | IdentityProvider | ThirdParty
+
+
+# --- whitepaper passages (verbatim) -------------------------------------------------------------
+
+Q_IDENTITY = (
+    "This account structure is ideal for organizations who want to create and manage all their "
+    "users in a single account and enable user and group access to resources in other accounts."
+)
+Q_IDENTITY_FEDERATION = (
+    "Customers can use IAM to store and manage user identities for an identity account, or they "
+    "can federate users from a different centralized directory."
+)
+Q_IDENTITY_ROLES = (
+    "Some commonly used roles in this pattern include granting permissions for read-only access "
+    "(for compliance or security organizations), IAM administration, or specific AWS service "
+    "administration."
+)
+Q_LOGGING = (
+    "This account structure is ideal for organizations who want to centrally store, secure, and "
+    "process AWS log and configuration data."
+)
+Q_LOGGING_PROTECT = (
+    "This design allows the parent account to centrally store, protect (for example, using the S3 "
+    "MFA Delete or Amazon Glacier Vault Lock features), and analyze sensitive log files "
+    "independently from each associated account."
+)
+Q_PUBLISHING = (
+    "This account structure is ideal for customers who want to centrally manage preapproved "
+    "server images and AWS CloudFormation templates across their organization."
+)
+Q_PUBLISHING_SHARE = (
+    "This model leverages cross-account resource sharing to share AMIs and AWS Service Catalog "
+    "portfolios created in a parent account with one or more associated accounts."
+)
+Q_PUBLISHING_EBS = (
+    "Likewise, organizations can share EC2 AMIs and Amazon Elastic Block Store (Amazon EBS) "
+    "volumes in order to centrally manage the creation and distribution of approved server "
+    "images to multiple accounts."
+)
+Q_INFOSEC = (
+    "Dedicated Information Security accounts assume the responsibility for collecting and "
+    "analyzing security-related data, running compliance scripts, configuring security services "
+    "(such as CloudTrail and AWS Config), or manage IAM access across other AWS accounts."
+)
+Q_INFOSEC_BUCKET = (
+    "For example, an Information Security account can host an S3 bucket for AWS account logs and "
+    "can be granted permission to configure AWS logging services in associated BU accounts to "
+    "send log data to this bucket."
+)
+Q_CENTRAL_IT = (
+    "They are used to host identity repositories (either a single AWS IAM repository, AWS "
+    "Directory Service, or a self-managed user repository), federate user access, centrally "
+    "manage shared AMIs, Amazon EBS snapshots, or AWS Service Catalog portfolios, and provide "
+    "centralized DNS, logging, configuration management, or software development services."
+)
+Q_CENTRAL_IT_USERS = (
+    "Alternatively, a central IT account can contain IAM users and groups who leverage "
+    "cross-account roles to access associated accounts, as well as centrally managed AMIs and "
+    "AWS Service Catalog portfolios that are published to other accounts through cross-account "
+    "permissions."
+)
+Q_HYBRID = (
+    "In fact, when separating different account-related concerns (such as billing, security log "
+    "processing, compliance monitoring, or shared IT services) across multiple accounts, multiple "
+    "hierarchies are often more desirable than a single hierarchy. Whatever the structure, ensure "
+    "that account relationships are well documented and well understood."
+)
+Q_BILLING = (
+    "AWS customers with multiple AWS accounts often leverage Consolidated Billing, and it can be "
+    "tempting to use the Consolidated Billing account for security activities such as centralized "
+    "IAM administration or storing log files for payee accounts. However, most customers "
+    "eventually choose to create separate security account hierarchies."
+)
+
+# Every passage quoted by some template, for tests that check the quotes are verbatim.
+WHITEPAPER_QUOTES: tuple[str, ...] = (
+    Q_IDENTITY,
+    Q_IDENTITY_FEDERATION,
+    Q_IDENTITY_ROLES,
+    Q_LOGGING,
+    Q_LOGGING_PROTECT,
+    Q_PUBLISHING,
+    Q_PUBLISHING_SHARE,
+    Q_PUBLISHING_EBS,
+    Q_INFOSEC,
+    Q_INFOSEC_BUCKET,
+    Q_CENTRAL_IT,
+    Q_CENTRAL_IT_USERS,
+    Q_HYBRID,
+    Q_BILLING,
+)
+
+
+def describe(summary: str, *quotes: str) -> str:
+    """A design description: what the template shows, then the passages it implements."""
+    quoted = "\n\n".join(f'"{q}"' for q in quotes)
+    return f"{summary}\n\n{WHITEPAPER}\n\n{quoted}"
+
+
+# --- teams and the usage policy ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Team:
+    name: str
+    email: str
+    business_unit: str
+    cost_center: str
+
+
+PLATFORM = Team("Cloud Platform", "cloud-platform@example.com", "Corporate IT", "CC-1000")
+IAM_TEAM = Team("Identity and Access Management", "iam-team@example.com", "Corporate IT", "CC-1000")
+NETWORK = Team("Network Engineering", "network-engineering@example.com", "Corporate IT", "CC-1000")
+CENTRAL_IT = Team("Central IT", "central-it@example.com", "Corporate IT", "CC-1000")
+SECOPS = Team(
+    "Security Operations", "security-operations@example.com", "Information Security", "CC-1100"
+)
+INFOSEC = Team("Information Security", "infosec@example.com", "Information Security", "CC-1100")
+RETAIL = Team("Retail Engineering", "retail-engineering@example.com", "Retail", "CC-2000")
+PAYMENTS = Team("Payments Engineering", "payments-engineering@example.com", "Payments", "CC-3000")
+
+USAGE_POLICY = UsagePolicy(
+    approved_services=[
+        "access-analyzer",
+        "cloudformation",
+        "cloudtrail",
+        "cloudwatch",
+        "config",
+        "dynamodb",
+        "ec2",
+        "guardduty",
+        "iam",
+        "kms",
+        "lambda",
+        "logs",
+        "organizations",
+        "ram",
+        "rds",
+        "route53",
+        "s3",
+        "securityhub",
+        "servicecatalog",
+        "sso",
+        "sts",
+    ],
+    allowed_regions=list(REGIONS),
+    required_encryption=[
+        "S3 default encryption with SSE-KMS",
+        "EBS encryption by default",
+        "RDS storage encryption with customer-managed KMS keys",
+        "TLS 1.2 or later for data in transit",
+    ],
+    baseline=[
+        "Root user MFA enabled and no root access keys in every account",
+        "CloudTrail and AWS Config enabled in every account and allowed Region, "
+        "delivered to the central log bucket",
+        "GuardDuty and Security Hub enabled in every account",
+        "S3 Block Public Access enabled at account level",
+        "Human access through federation and cross-account roles; IAM users only in the "
+        "identity account",
+        "Every account has an owner, purpose, environment and unique root e-mail in the inventory",
+    ],
+)
+
+
+# --- identifiers ---------------------------------------------------------------------------------
+
+
+def slug(name: str) -> str:
+    return "-".join(name.lower().replace("/", " ").split())
+
+
+def aws_account_id(template: str, name: str) -> str:
+    """A random-looking but reproducible 12-digit placeholder account id."""
+    digest = int(hashlib.sha256(f"{template}/{name}".encode()).hexdigest(), 16)
+    return str(100_000_000_000 + digest % 900_000_000_000)
+
+
+# --- roles (the attributes of a trust edge that repeat across target accounts) -------------------
+
+
+@dataclass(frozen=True)
+class Role:
+    """A cross-account role; `purpose` is a format string with {target} for the account name."""
+
+    name: str
+    level: AccessLevel
+    principal_role: str | None
+    purpose: str
+    services: tuple[str, ...] = ()
+    require_mfa: bool = True
+    organization_scoped: bool = True
+    external_id: str | None = None
+
+
+# --- the builder ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Builder:
+    """Collects the entities of one template; every id is stable_id(template, kind, name)."""
+
+    template: str
+    ous: list[OrganizationalUnit] = field(default_factory=list)
+    accounts: list[Account] = field(default_factory=list)
+    identity_providers: list[IdentityProvider] = field(default_factory=list)
+    third_parties: list[ThirdParty] = field(default_factory=list)
+    relationships: list[Relationship] = field(default_factory=list)
+    log_buckets: list[LogBucket] = field(default_factory=list)
+    scps: list[ServiceControlPolicy] = field(default_factory=list)
+    root_scps: list[str] = field(default_factory=list)
+    management: Account | None = None
+
+    def sid(self, kind: str, name: str) -> str:
+        return stable_id(self.template, kind, name)
+
+    @property
+    def org_id(self) -> str:
+        return self.sid("organization", ORG_NAME)
+
+    def name_of(self, node_id: str) -> str:
+        if node_id == self.org_id:
+            return ORG_NAME
+        nodes: list[Account | OrganizationalUnit] = [*self.accounts, *self.ous]
+        return next(n.name for n in nodes if n.id == node_id)
+
+    def rel_id(self, kind: str, source: str, target: str, detail: str = "") -> str:
+        name = f"{kind}:{self.name_of_any(source)}->{self.name_of_any(target)}:{detail}"
+        return self.sid("relationship", name)
+
+    def name_of_any(self, node_id: str) -> str:
+        others: list[IdentityProvider | ThirdParty] = [*self.identity_providers, *self.third_parties]
+        found = next((n.name for n in others if n.id == node_id), None)
+        return found if found is not None else self.name_of(node_id)
+
+    # nodes
+
+    def add_ou(
+        self,
+        name: str,
+        description: str,
+        parent: OrganizationalUnit | None = None,
+        scps: Sequence[ServiceControlPolicy] = (),
+    ) -> OrganizationalUnit:
+        path = f"{parent.name}/{name}" if parent else name
+        unit = OrganizationalUnit(
+            id=self.sid("ou", path),
+            name=name,
+            parent=parent.id if parent else None,
+            scps=[s.id for s in scps],
+            description=description,
+        )
+        self.ous.append(unit)
+        return unit
+
+    def add_account(
+        self,
+        name: str,
+        functions: Sequence[AccountFunction],
+        team: Team,
+        purpose: str,
+        *,
+        parent: OrganizationalUnit | None,
+        environment: Environment = Env.NONE,
+        sensitivity: DataSensitivity = Sens.CONFIDENTIAL,
+        iam_users: int = 0,
+        regions: Sequence[str] = REGIONS,
+    ) -> Account:
+        account = Account(
+            id=self.sid("account", name),
+            name=name,
+            aws_account_id=aws_account_id(self.template, name),
+            email=f"aws-{slug(name)}@example.com",
+            functions=list(functions),
+            environment=environment,
+            business_unit=team.business_unit,
+            owner=team.name,
+            purpose=purpose,
+            data_sensitivity=sensitivity,
+            tags={"CostCenter": team.cost_center, "Owner": team.email, "Environment": environment},
+            regions=list(regions),
+            parent=parent.id if parent else None,
+            state=AccountState.ACTIVE,
+            iam_user_count=iam_users,
+            root_mfa=True,
+            runs_workloads=F.WORKLOAD in functions,
+        )
+        self.accounts.append(account)
+        return account
+
+    def add_management(self, iam_users: int = 0) -> Account:
+        purpose = (
+            "Consolidated billing and AWS Organizations administration only: no workloads, "
+            "no IAM users for other teams, no log storage and no security tooling."
+        )
+        if iam_users:
+            purpose += " One IAM user exists for break-glass access, its credentials in a safe."
+        self.management = self.add_account(
+            "Management", [F.MANAGEMENT], PLATFORM, purpose, parent=None, iam_users=iam_users
+        )
+        return self.management
+
+    def add_idp(self, provider: IdentityProvider) -> IdentityProvider:
+        self.identity_providers.append(provider)
+        return provider
+
+    def add_bucket(self, name: str, owner: Account, object_lock: ObjectLock | None) -> LogBucket:
+        bucket = LogBucket(
+            id=self.sid("bucket", name),
+            name=name,
+            account=owner.id,
+            versioning=True,
+            mfa_delete=True,
+            object_lock=object_lock,
+            kms_key=f"alias/{'-'.join(name.split('-')[2:-1])}",
+            access_logging=True,
+            organization_restricted_writes=True,
+        )
+        self.log_buckets.append(bucket)
+        return bucket
+
+    def add_scp(
+        self, name: str, description: str, document: dict[str, Any] | None, aws_managed: bool
+    ) -> ServiceControlPolicy:
+        policy = ServiceControlPolicy(
+            id=self.sid("scp", name),
+            name=name,
+            description=description,
+            document=document,
+            aws_managed=aws_managed,
+        )
+        self.scps.append(policy)
+        return policy
+
+    # relationships
+
+    def trust(self, source: Principal, target: Account, role: Role) -> None:
+        self.relationships.append(
+            TrustRelationship(
+                id=self.rel_id("trust", source.id, target.id, role.name),
+                source=source.id,
+                target=target.id,
+                purpose=role.purpose.format(target=target.name),
+                role_name=role.name,
+                access_level=role.level,
+                services=list(role.services),
+                require_mfa=role.require_mfa,
+                external_id=role.external_id,
+                principal_scope=PrincipalScope.ROLE if role.principal_role else None,
+                principal_role_name=role.principal_role,
+                organization_scoped=role.organization_scoped,
+            )
+        )
+
+    def federate(
+        self,
+        idp: IdentityProvider,
+        target: Account,
+        purpose: str,
+        mapped_roles: Sequence[str] = (),
+        permission_sets: Sequence[str] = (),
+    ) -> None:
+        self.relationships.append(
+            FederationRelationship(
+                id=self.rel_id("federation", idp.id, target.id),
+                source=idp.id,
+                target=target.id,
+                purpose=purpose,
+                protocol=idp.kind.value,
+                mapped_roles=list(mapped_roles),
+                permission_sets=list(permission_sets),
+            )
+        )
+
+    def deliver_logs(
+        self,
+        source: Account,
+        bucket: LogBucket,
+        log_types: Sequence[LogType],
+        purpose: str,
+        organization_wide: bool = False,
+    ) -> None:
+        detail = "+".join(log_types)
+        self.relationships.append(
+            LogDeliveryRelationship(
+                id=self.rel_id("log-delivery", source.id, bucket.account, detail),
+                source=source.id,
+                target=bucket.account,
+                purpose=purpose,
+                log_types=list(log_types),
+                bucket=bucket.id,
+                organization_wide=organization_wide,
+            )
+        )
+
+    def share(
+        self,
+        source: Account,
+        target: Account | OrganizationalUnit | None,
+        resource_type: ResourceType,
+        resource_names: Sequence[str],
+        purpose: str,
+        ram_resource_type: str | None = None,
+    ) -> None:
+        target_id = target.id if target is not None else self.org_id
+        detail = f"{resource_type}:{ram_resource_type or ''}"
+        self.relationships.append(
+            ResourceShareRelationship(
+                id=self.rel_id("resource-share", source.id, target_id, detail),
+                source=source.id,
+                target=target_id,
+                purpose=purpose,
+                resource_type=resource_type,
+                ram_resource_type=ram_resource_type,
+                resource_names=list(resource_names),
+            )
+        )
+
+    def delegate(self, target: Account, principals: Sequence[str], purpose: str) -> None:
+        source = self.require_management()
+        self.relationships.append(
+            DelegatedAdminRelationship(
+                id=self.rel_id("delegated-admin", source.id, target.id),
+                source=source.id,
+                target=target.id,
+                purpose=purpose,
+                service_principals=list(principals),
+            )
+        )
+
+    def bill_members(self) -> None:
+        payer = self.require_management()
+        for member in self.accounts:
+            if member.id == payer.id:
+                continue
+            self.relationships.append(
+                BillingRelationship(
+                    id=self.rel_id("billing", payer.id, member.id),
+                    source=payer.id,
+                    target=member.id,
+                    purpose=f"Consolidated billing: the management account pays for "
+                    f"{member.name} and charges it to {member.business_unit} "
+                    f"({member.tags['CostCenter']}).",
+                )
+            )
+
+    def require_management(self) -> Account:
+        if self.management is None:
+            raise RuntimeError(f"template {self.template}: add the management account first")
+        return self.management
+
+    # the design
+
+    def build(self, title: str, description: str) -> Design:
+        self.bill_members()
+        organization = Organization(
+            id=self.org_id,
+            name=ORG_NAME,
+            organization_id=ORG_ID,
+            feature_set=FeatureSet.ALL,
+            management_account=self.require_management().id,
+            root_scps=list(self.root_scps),
+        )
+        return Design(
+            id=self.sid("design", self.template),
+            name=title,
+            description=description,
+            organization=organization,
+            organizational_units=list(self.ous),
+            accounts=list(self.accounts),
+            identity_providers=list(self.identity_providers),
+            third_parties=list(self.third_parties),
+            relationships=list(self.relationships),
+            log_buckets=list(self.log_buckets),
+            service_control_policies=list(self.scps),
+            usage_policy=USAGE_POLICY,
+            layout=tree_layout(self),
+        )
+
+
+# --- layout --------------------------------------------------------------------------------------
+
+DX, DY = 240.0, 170.0
+
+
+def tree_layout(b: Builder) -> Layout:
+    """Organization on top, OUs below it, accounts under their OU; IdPs and vendors on a last row."""
+    children: dict[str | None, list[str]] = {}
+    for node in [*b.ous, *b.accounts]:
+        children.setdefault(node.parent, []).append(node.id)
+    positions: dict[str, NodeLayout] = {}
+    column = [0]
+
+    def place(node_id: str | None, depth: int) -> float:
+        kids = children.get(node_id, [])
+        if kids:
+            xs = [place(kid, depth + 1) for kid in kids]
+            x = (xs[0] + xs[-1]) / 2
+        else:
+            x = column[0] * DX
+            column[0] += 1
+        positions[node_id or b.org_id] = NodeLayout(x=x, y=depth * DY)
+        return x
+
+    place(None, 0)
+    bottom = max(p.y for p in positions.values()) + DY
+    extras: list[IdentityProvider | ThirdParty] = [*b.identity_providers, *b.third_parties]
+    for i, extra in enumerate(extras):
+        positions[extra.id] = NodeLayout(x=i * DX, y=bottom)
+    return Layout(positions=positions)
+
+
+# --- shared pieces -------------------------------------------------------------------------------
+
+
+def add_workload_accounts(
+    b: Builder, prod: OrganizationalUnit | None, nonprod: OrganizationalUnit | None
+) -> list[Account]:
+    """Two production accounts of different business units and one development account."""
+    return [
+        b.add_account(
+            "Retail Production",
+            [F.WORKLOAD],
+            RETAIL,
+            "Customer-facing retail web shop and order services (production).",
+            parent=prod,
+            environment=Env.PRODUCTION,
+            sensitivity=Sens.CONFIDENTIAL,
+        ),
+        b.add_account(
+            "Payments Production",
+            [F.WORKLOAD],
+            PAYMENTS,
+            "Card payment processing; holds cardholder data in scope of PCI DSS (production).",
+            parent=prod,
+            environment=Env.PRODUCTION,
+            sensitivity=Sens.RESTRICTED,
+        ),
+        b.add_account(
+            "Retail Development",
+            [F.WORKLOAD],
+            RETAIL,
+            "Development and integration testing of the retail services; synthetic data only.",
+            parent=nonprod,
+            environment=Env.DEVELOPMENT,
+            sensitivity=Sens.INTERNAL,
+        ),
+    ]
+
+
+def add_log_buckets(b: Builder, owner: Account) -> tuple[LogBucket, LogBucket]:
+    """A WORM bucket for CloudTrail and a second bucket for Config and flow logs.
+
+    AWS Config cannot deliver to a bucket with S3 Object Lock, so the Config bucket relies on
+    versioning and MFA Delete while the CloudTrail bucket adds Object Lock in COMPLIANCE mode.
+    """
+    trail = b.add_bucket(
+        f"example-org-logs-cloudtrail-{owner.aws_account_id}",
+        owner,
+        ObjectLock(mode=ObjectLockMode.COMPLIANCE, retention_days=365),
+    )
+    config = b.add_bucket(f"example-org-logs-config-{owner.aws_account_id}", owner, None)
+    return trail, config
+
+
+def send_account_logs(
+    b: Builder, source: Account, buckets: tuple[LogBucket, LogBucket], flow_logs: bool = True
+) -> None:
+    """Per-account CloudTrail trail and Config delivery channel (plus VPC flow logs)."""
+    trail, config = buckets
+    owner = b.name_of(trail.account)
+    b.deliver_logs(
+        source,
+        trail,
+        [LogType.CLOUDTRAIL],
+        f"The CloudTrail trail of {source.name} writes API activity to the {owner} account, "
+        "where it is kept tamper-proof and out of reach of the account's own administrators.",
+    )
+    types = [LogType.CONFIG, LogType.VPC_FLOW_LOGS] if flow_logs else [LogType.CONFIG]
+    b.deliver_logs(
+        source,
+        config,
+        types,
+        f"AWS Config{' and VPC flow logs' if flow_logs else ''} of {source.name} are stored "
+        f"centrally in the {owner} account for compliance checks and investigations.",
+    )
+
+
+# --- 1. identity ---------------------------------------------------------------------------------
+
+IDENTITY_ROLES = (
+    Role(
+        "SecurityReadOnly",
+        AccessLevel.READ_ONLY,
+        "ComplianceAuditor",
+        "Compliance and security staff signed in to the Identity account get read-only access "
+        "to {target} for audits.",
+    ),
+    Role(
+        "IamAdmin",
+        AccessLevel.IAM_ADMIN,
+        "IamAdministrator",
+        "The identity team administers IAM roles and policies of {target} from the Identity "
+        "account.",
+    ),
+    Role(
+        "Ec2RdsAdmin",
+        AccessLevel.SERVICE_ADMIN,
+        "ServiceAdministrator",
+        "Operations engineers administer EC2 and RDS in {target} without full account access.",
+        services=("ec2", "rds"),
+    ),
+)
+
+
+def identity_providers_for(b: Builder, home: Account) -> tuple[IdentityProvider, ...]:
+    saml = b.add_idp(
+        IdentityProvider(
+            id=b.sid("idp", "Corporate SAML IdP"),
+            name="Corporate SAML IdP",
+            kind=IdentityProviderKind.SAML,
+            home_account=home.id,
+            metadata_url="https://idp.example.com/saml2/aws/metadata.xml",
+            description="The company's existing identity store, federated with SAML 2.0.",
+        )
+    )
+    directory = b.add_idp(
+        IdentityProvider(
+            id=b.sid("idp", "Corporate Managed AD"),
+            name="Corporate Managed AD",
+            kind=IdentityProviderKind.DIRECTORY_SERVICE,
+            directory_type=DirectoryType.MANAGED_MICROSOFT_AD,
+            home_account=home.id,
+            description="AWS Managed Microsoft AD (corp.example.com) for operations staff.",
+        )
+    )
+    return saml, directory
+
+
+def build_identity() -> Design:
+    b = Builder("identity")
+    b.add_management()
+    infra = b.add_ou("Infrastructure", "Shared infrastructure accounts, here the identity hub.")
+    workloads = b.add_ou("Workloads", "Business-unit accounts that run workloads.")
+    identity = b.add_account(
+        "Identity",
+        [F.IDENTITY],
+        IAM_TEAM,
+        "Parent identity account: holds all IAM users and groups and the federation with the "
+        "corporate directory; users reach BU accounts only through cross-account roles.",
+        parent=infra,
+        iam_users=40,
+    )
+    saml, directory = identity_providers_for(b, identity)
+    roles = [r.principal_role for r in IDENTITY_ROLES if r.principal_role]
+    b.federate(
+        saml,
+        identity,
+        "Employees sign in with their corporate identity and receive a role in the Identity "
+        "account that matches their directory group.",
+        mapped_roles=roles,
+    )
+    b.federate(
+        directory,
+        identity,
+        "Operations staff in the managed directory reach the Identity account roles through "
+        "AD group mappings.",
+        mapped_roles=roles[::2],
+    )
+    for account in add_workload_accounts(b, workloads, workloads):
+        for role in IDENTITY_ROLES:
+            b.trust(identity, account, role)
+    return b.build(
+        "Identity account structure",
+        describe(
+            "A parent Identity account holds the users (IAM users, a SAML 2.0 identity provider "
+            "and AWS Managed Microsoft AD) and reaches the business-unit accounts through "
+            "read-only, IAM-administration and service-administration cross-account roles.",
+            Q_IDENTITY,
+            Q_IDENTITY_FEDERATION,
+            Q_IDENTITY_ROLES,
+        ),
+    )
+
+
+# --- 2. logging ----------------------------------------------------------------------------------
+
+
+def build_logging() -> Design:
+    b = Builder("logging")
+    management = b.add_management()
+    security = b.add_ou("Security", "Accounts owned by security: the central log archive.")
+    workloads = b.add_ou("Workloads", "Business-unit accounts that run workloads.")
+    archive = b.add_account(
+        "Log Archive",
+        [F.LOG_ARCHIVE],
+        SECOPS,
+        "Parent logging account: owns the protected S3 buckets that receive CloudTrail, AWS "
+        "Config and VPC flow logs of every account; nobody else can delete or change them.",
+        parent=security,
+        sensitivity=Sens.RESTRICTED,
+    )
+    buckets = add_log_buckets(b, archive)
+    send_account_logs(b, management, buckets, flow_logs=False)
+    for account in add_workload_accounts(b, workloads, workloads):
+        send_account_logs(b, account, buckets)
+    return b.build(
+        "Logging account structure",
+        describe(
+            "Business-unit accounts send CloudTrail, AWS Config and VPC flow logs to buckets "
+            "owned by a parent Log Archive account. The CloudTrail bucket uses S3 Object Lock "
+            "(COMPLIANCE) and MFA Delete; the Config bucket uses MFA Delete, because AWS Config "
+            "cannot deliver to an Object Lock bucket.",
+            Q_LOGGING,
+            Q_LOGGING_PROTECT,
+        ),
+    )
+
+
+# --- 3. publishing -------------------------------------------------------------------------------
+
+
+def publish_catalog(b: Builder, publisher: Account, target: OrganizationalUnit | None) -> None:
+    """Golden AMIs and Service Catalog portfolios, shared with an OU or the whole organization."""
+    scope = f"the {target.name} OU" if target else "every account of the organization"
+    b.share(
+        publisher,
+        target,
+        ResourceType.AMI,
+        ["golden-amazon-linux-2023", "golden-windows-server-2022"],
+        f"Hardened, pre-approved server images are launched by {scope}.",
+    )
+    b.share(
+        publisher,
+        target,
+        ResourceType.SERVICE_CATALOG_PORTFOLIO,
+        ["Approved Infrastructure Products", "Approved Data Stores"],
+        f"Teams in {scope} provision approved products from a central portfolio.",
+    )
+
+
+def build_publishing() -> Design:
+    b = Builder("publishing")
+    b.add_management()
+    infra = b.add_ou("Infrastructure", "Shared infrastructure accounts, here the publisher.")
+    workloads = b.add_ou("Workloads", "Business-unit accounts that consume published resources.")
+    publishing = b.add_account(
+        "Publishing",
+        [F.PUBLISHING],
+        PLATFORM,
+        "Parent publishing account: builds and shares approved AMIs, EBS snapshots, "
+        "CloudFormation templates and Service Catalog portfolios with the BU accounts.",
+        parent=infra,
+    )
+    accounts = add_workload_accounts(b, workloads, workloads)
+    b.delegate(
+        publishing,
+        ["servicecatalog.amazonaws.com"],
+        "The Publishing account administers Service Catalog sharing for the organization, so "
+        "portfolios can be shared with OUs instead of single accounts.",
+    )
+    publish_catalog(b, publishing, workloads)
+    b.share(
+        publishing,
+        None,
+        ResourceType.CLOUDFORMATION_TEMPLATE,
+        ["vpc-baseline.yaml", "encrypted-s3-bucket.yaml"],
+        "Every account deploys the same approved CloudFormation baselines.",
+    )
+    for account in accounts:
+        b.share(
+            publishing,
+            account,
+            ResourceType.EBS_SNAPSHOT,
+            ["golden-data-volume-2024-10"],
+            f"{account.name} restores the approved data volume; EBS snapshots can only be "
+            "shared with account ids.",
+        )
+    return b.build(
+        "Publishing account structure",
+        describe(
+            "A parent Publishing account shares approved AMIs, EBS snapshots, CloudFormation "
+            "templates and Service Catalog portfolios with the business-unit accounts.",
+            Q_PUBLISHING,
+            Q_PUBLISHING_SHARE,
+            Q_PUBLISHING_EBS,
+        ),
+    )
+
+
+# --- 4. information security ---------------------------------------------------------------------
+
+INFOSEC_ROLES = (
+    Role(
+        "SecurityAudit",
+        AccessLevel.SECURITY_AUDIT,
+        "SecurityAnalyst",
+        "Information Security analysts and compliance scripts inspect the security "
+        "configuration of {target}.",
+    ),
+    Role(
+        "LoggingConfigurator",
+        AccessLevel.SERVICE_ADMIN,
+        "SecurityEngineer",
+        "Information Security configures CloudTrail and AWS Config in {target} to send its "
+        "logs to the Information Security bucket.",
+        services=("cloudtrail", "config"),
+    ),
+)
+SECURITY_SERVICES = (
+    "guardduty.amazonaws.com",
+    "securityhub.amazonaws.com",
+    "config.amazonaws.com",
+    "access-analyzer.amazonaws.com",
+)
+
+
+def build_information_security() -> Design:
+    b = Builder("information-security")
+    management = b.add_management()
+    security = b.add_ou("Security", "Accounts owned by the Information Security department.")
+    workloads = b.add_ou("Workloads", "Business-unit accounts monitored by Information Security.")
+    infosec = b.add_account(
+        "Information Security",
+        [F.SECURITY_TOOLING, F.LOG_ARCHIVE],
+        INFOSEC,
+        "Collects and analyzes security data, runs compliance scripts, hosts the S3 buckets for "
+        "account logs and configures CloudTrail and AWS Config in the BU accounts.",
+        parent=security,
+        sensitivity=Sens.RESTRICTED,
+    )
+    buckets = add_log_buckets(b, infosec)
+    b.delegate(
+        infosec,
+        SECURITY_SERVICES,
+        "Information Security administers GuardDuty, Security Hub, AWS Config aggregation and "
+        "IAM Access Analyzer for the organization, not the management account.",
+    )
+    send_account_logs(b, management, buckets, flow_logs=False)
+    for account in add_workload_accounts(b, workloads, workloads):
+        for role in INFOSEC_ROLES:
+            b.trust(infosec, account, role)
+        send_account_logs(b, account, buckets)
+    return b.build(
+        "Information Security account",
+        describe(
+            "A hybrid structure: the Information Security account combines security tooling "
+            "(delegated administration of the security services, audit roles into every BU "
+            "account) with the logging structure (it owns the log buckets).",
+            Q_INFOSEC,
+            Q_INFOSEC_BUCKET,
+        ),
+    )
+
+
+# --- 5. central IT -------------------------------------------------------------------------------
+
+CENTRAL_IT_ROLES = (
+    Role(
+        "NetworkAdmin",
+        AccessLevel.SERVICE_ADMIN,
+        "NetworkEngineer",
+        "Central IT network engineers manage VPCs, routing and DNS of {target}.",
+        services=("ec2", "route53"),
+    ),
+    Role(
+        "ReadOnly",
+        AccessLevel.READ_ONLY,
+        "ITSupport",
+        "Central IT support staff troubleshoot {target} with read-only access.",
+    ),
+)
+
+
+def build_central_it() -> Design:
+    b = Builder("central-it")
+    b.add_management()
+    infra = b.add_ou("Infrastructure", "Shared services run by Central IT.")
+    workloads = b.add_ou("Workloads", "Business-unit accounts served by Central IT.")
+    central = b.add_account(
+        "Central IT",
+        [F.CENTRAL_IT, F.IDENTITY, F.PUBLISHING],
+        CENTRAL_IT,
+        "Hosts the user directory and the IAM users and groups of IT staff, federates user "
+        "access, publishes AMIs and Service Catalog portfolios and provides central DNS.",
+        parent=infra,
+        iam_users=15,
+    )
+    directory = b.add_idp(
+        IdentityProvider(
+            id=b.sid("idp", "Central IT Managed AD"),
+            name="Central IT Managed AD",
+            kind=IdentityProviderKind.DIRECTORY_SERVICE,
+            directory_type=DirectoryType.MANAGED_MICROSOFT_AD,
+            home_account=central.id,
+            description="User directory for EC2 sign-in, WorkSpaces, WorkMail and IAM roles.",
+        )
+    )
+    b.federate(
+        directory,
+        central,
+        "Directory users assume Central IT roles that match their AD group.",
+        mapped_roles=[r.principal_role for r in CENTRAL_IT_ROLES if r.principal_role],
+    )
+    b.delegate(
+        central,
+        ["servicecatalog.amazonaws.com"],
+        "Central IT administers Service Catalog sharing for the organization.",
+    )
+    publish_catalog(b, central, workloads)
+    for account in add_workload_accounts(b, workloads, workloads):
+        for role in CENTRAL_IT_ROLES:
+            b.trust(central, account, role)
+    return b.build(
+        "Central IT account",
+        describe(
+            "A hybrid structure: one Central IT account combines the identity structure (a "
+            "directory, IAM users and groups, cross-account roles) with the publishing "
+            "structure (AMIs and Service Catalog portfolios shared with the BU accounts).",
+            Q_CENTRAL_IT,
+            Q_CENTRAL_IT_USERS,
+        ),
+    )
+
+
+# --- 6. reference landing zone -------------------------------------------------------------------
+
+GLOBAL_SERVICES = [
+    "a4b:*",
+    "acm:*",
+    "aws-marketplace-management:*",
+    "aws-marketplace:*",
+    "aws-portal:*",
+    "budgets:*",
+    "ce:*",
+    "chime:*",
+    "cloudfront:*",
+    "config:*",
+    "cur:*",
+    "directconnect:*",
+    "ec2:DescribeRegions",
+    "ec2:DescribeTransitGateways",
+    "ec2:DescribeVpnGateways",
+    "fms:*",
+    "globalaccelerator:*",
+    "health:*",
+    "iam:*",
+    "importexport:*",
+    "kms:*",
+    "mobileanalytics:*",
+    "networkmanager:*",
+    "organizations:*",
+    "pricing:*",
+    "route53:*",
+    "route53domains:*",
+    "s3:GetAccountPublic*",
+    "s3:ListAllMyBuckets",
+    "s3:PutAccountPublic*",
+    "shield:*",
+    "sso:*",
+    "sts:*",
+    "support:*",
+    "trustedadvisor:*",
+    "waf-regional:*",
+    "waf:*",
+    "wafv2:*",
+]
+NOT_PRIVILEGED = {"ArnNotLike": {"aws:PrincipalARN": [PRIVILEGED_ROLE]}}
+
+
+def policy(*statements: dict[str, Any]) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def deny(sid: str, actions: str | list[str], **extra: Any) -> dict[str, Any]:
+    return {"Sid": sid, "Effect": "Deny", "Action": actions, "Resource": "*", **extra}
+
+
+PROTECT_SECURITY_SERVICES = policy(
+    deny(
+        "ProtectCloudTrail",
+        [
+            "cloudtrail:DeleteTrail",
+            "cloudtrail:PutEventSelectors",
+            "cloudtrail:StopLogging",
+            "cloudtrail:UpdateTrail",
+        ],
+        Condition=NOT_PRIVILEGED,
+    ),
+    deny(
+        "ProtectConfig",
+        [
+            "config:DeleteConfigurationAggregator",
+            "config:DeleteConfigurationRecorder",
+            "config:DeleteDeliveryChannel",
+            "config:StopConfigurationRecorder",
+        ],
+        Condition=NOT_PRIVILEGED,
+    ),
+    deny(
+        "ProtectDetectiveControls",
+        [
+            "access-analyzer:DeleteAnalyzer",
+            "ec2:DeleteFlowLogs",
+            "guardduty:DeleteDetector",
+            "guardduty:DisassociateFromAdministratorAccount",
+            "guardduty:UpdateDetector",
+            "securityhub:DisableSecurityHub",
+            "securityhub:DisassociateFromAdministratorAccount",
+        ],
+        Condition=NOT_PRIVILEGED,
+    ),
+    {
+        **deny(
+            "ProtectSecurityRoles",
+            [
+                "iam:AttachRolePolicy",
+                "iam:DeleteRole",
+                "iam:DeleteRolePolicy",
+                "iam:DetachRolePolicy",
+                "iam:PutRolePolicy",
+                "iam:UpdateAssumeRolePolicy",
+                "iam:UpdateRole",
+            ],
+            Condition=NOT_PRIVILEGED,
+        ),
+        "Resource": [
+            "arn:aws:iam::*:role/SecurityAudit",
+            "arn:aws:iam::*:role/SecurityReadOnly",
+        ],
+    },
+)
+REGION_RESTRICTION = policy(
+    {
+        "Sid": "DenyOutsideAllowedRegions",
+        "Effect": "Deny",
+        "NotAction": GLOBAL_SERVICES,
+        "Resource": "*",
+        "Condition": {
+            "StringNotEquals": {"aws:RequestedRegion": list(REGIONS)},
+            **NOT_PRIVILEGED,
+        },
+    }
+)
+
+
+def add_policies(b: Builder) -> dict[str, ServiceControlPolicy]:
+    """The service control policies of the landing zone, by name."""
+    specs: list[tuple[str, str, dict[str, Any] | None]] = [
+        ("FullAWSAccess", "AWS-managed allow-all policy; the deny policies below carve out.", None),
+        (
+            "DenyLeaveOrganization",
+            "Member accounts cannot leave the organization and its guardrails.",
+            policy(deny("DenyLeaveOrganization", "organizations:LeaveOrganization")),
+        ),
+        (
+            "ProtectSecurityServices",
+            "Nobody but the privileged automation role can stop or change CloudTrail, AWS Config, "
+            "GuardDuty, Security Hub, Access Analyzer, VPC flow logs or the security audit roles.",
+            PROTECT_SECURITY_SERVICES,
+        ),
+        (
+            "DenyRootUser",
+            "The root user of member accounts cannot act (including creating access keys).",
+            policy(
+                deny(
+                    "DenyRootUser",
+                    "*",
+                    Condition={"StringLike": {"aws:PrincipalArn": ["arn:aws:iam::*:root"]}},
+                )
+            ),
+        ),
+        (
+            "RegionRestriction",
+            "Regional services only in the Regions allowed by the usage policy.",
+            REGION_RESTRICTION,
+        ),
+        (
+            "DenyAllSuspended",
+            "Suspended accounts can do nothing while they wait to be closed.",
+            policy(deny("DenyAll", "*")),
+        ),
+        (
+            "DenyExternalRamShares",
+            "Candidate policy under test: no RAM share may include principals outside the "
+            "organization.",
+            policy(
+                deny(
+                    "DenyExternalRamShares",
+                    ["ram:CreateResourceShare", "ram:UpdateResourceShare"],
+                    Condition={"Bool": {"ram:RequestedAllowsExternalPrincipals": "true"}},
+                )
+            ),
+        ),
+    ]
+    return {
+        name: b.add_scp(name, text, doc, aws_managed=name == "FullAWSAccess")
+        for name, text, doc in specs
+    }
+
+
+@dataclass(frozen=True)
+class LandingZoneOUs:
+    security: OrganizationalUnit
+    infrastructure: OrganizationalUnit
+    workloads: OrganizationalUnit
+    prod: OrganizationalUnit
+    nonprod: OrganizationalUnit
+    sandbox: OrganizationalUnit
+    suspended: OrganizationalUnit
+    policy_staging: OrganizationalUnit
+
+
+def add_landing_zone_ous(b: Builder, scps: dict[str, ServiceControlPolicy]) -> LandingZoneOUs:
+    region = [scps["RegionRestriction"]]
+    workloads = b.add_ou("Workloads", "Business workloads, split by lifecycle.", scps=region)
+    return LandingZoneOUs(
+        security=b.add_ou("Security", "Log Archive and Security Tooling; security team only."),
+        infrastructure=b.add_ou(
+            "Infrastructure", "Shared infrastructure: identity, network, services.", scps=region
+        ),
+        workloads=workloads,
+        prod=b.add_ou("Prod", "Production workloads.", parent=workloads),
+        nonprod=b.add_ou("Non-prod", "Development and staging workloads.", parent=workloads),
+        sandbox=b.add_ou("Sandbox", "Experiments, disconnected from the network.", scps=region),
+        suspended=b.add_ou(
+            "Suspended", "Accounts waiting to be closed.", scps=[scps["DenyAllSuspended"]]
+        ),
+        policy_staging=b.add_ou(
+            "Policy Staging",
+            "New and changed SCPs are tested here before production OUs.",
+            scps=[scps["DenyExternalRamShares"]],
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class LandingZoneAccounts:
+    management: Account
+    log_archive: Account
+    security_tooling: Account
+    identity: Account
+    network: Account
+    shared_services: Account
+    publishing: Account
+    workloads: list[Account]
+
+
+def add_core_accounts(b: Builder, ous: LandingZoneOUs) -> list[Account]:
+    """Log Archive, Security Tooling, Identity, Network, Shared Services, Publishing."""
+    specs: list[tuple[str, AccountFunction, Team, str, OrganizationalUnit]] = [
+        (
+            "Log Archive",
+            F.LOG_ARCHIVE,
+            SECOPS,
+            "Immutable store of the organization's CloudTrail, AWS Config and VPC flow logs; "
+            "no workloads and no human write access.",
+            ous.security,
+        ),
+        (
+            "Security Tooling",
+            F.SECURITY_TOOLING,
+            INFOSEC,
+            "Information Security audit account: delegated administrator of the security "
+            "services, read-only and security-audit access to every account.",
+            ous.security,
+        ),
+        (
+            "Identity",
+            F.IDENTITY,
+            IAM_TEAM,
+            "Delegated administrator of IAM Identity Center; the hub roles that reach into "
+            "workload accounts live here. No IAM users.",
+            ous.infrastructure,
+        ),
+        (
+            "Network",
+            F.NETWORK,
+            NETWORK,
+            "Transit gateway, shared VPCs and egress; shares subnets with workload OUs.",
+            ous.infrastructure,
+        ),
+        (
+            "Shared Services",
+            F.CENTRAL_IT,
+            CENTRAL_IT,
+            "Central IT services: DNS resolution, directory, CI/CD tooling and monitoring.",
+            ous.infrastructure,
+        ),
+        (
+            "Publishing",
+            F.PUBLISHING,
+            PLATFORM,
+            "Builds and publishes golden AMIs, CloudFormation templates and Service Catalog "
+            "portfolios.",
+            ous.infrastructure,
+        ),
+    ]
+    return [
+        b.add_account(name, [function], team, purpose, parent=ou, sensitivity=Sens.RESTRICTED)
+        for name, function, team, purpose, ou in specs
+    ]
+
+
+def add_lz_workloads(b: Builder, ous: LandingZoneOUs) -> list[Account]:
+    workloads = add_workload_accounts(b, ous.prod, ous.nonprod)
+    workloads.append(
+        b.add_account(
+            "Payments Staging",
+            [F.WORKLOAD],
+            PAYMENTS,
+            "Pre-production copy of the payments platform; tokenised test card data only.",
+            parent=ous.nonprod,
+            environment=Env.NON_PRODUCTION,
+            sensitivity=Sens.INTERNAL,
+        )
+    )
+    b.add_account(
+        "Developer Sandbox",
+        [F.SANDBOX],
+        PLATFORM,
+        "Time-boxed experiments by engineers; no company data and no network connectivity.",
+        parent=ous.sandbox,
+        environment=Env.SANDBOX,
+        sensitivity=Sens.PUBLIC,
+        regions=REGIONS[:1],
+    )
+    b.add_account(
+        "Policy Staging Test",
+        [F.SANDBOX],
+        PLATFORM,
+        "Receives new and changed SCPs before they are attached to production OUs.",
+        parent=ous.policy_staging,
+        environment=Env.TEST,
+        sensitivity=Sens.PUBLIC,
+        regions=REGIONS[:1],
+    )
+    return workloads
+
+
+def add_landing_zone_accounts(b: Builder, ous: LandingZoneOUs) -> LandingZoneAccounts:
+    management = b.add_management(iam_users=1)
+    core = add_core_accounts(b, ous)
+    return LandingZoneAccounts(management, *core, workloads=add_lz_workloads(b, ous))
+
+
+SECURITY_TOOLING_ROLES = (
+    Role(
+        "SecurityAudit",
+        AccessLevel.SECURITY_AUDIT,
+        "SecurityAnalyst",
+        "Security Tooling assesses the security configuration of {target} (SecurityAudit).",
+    ),
+    Role(
+        "SecurityReadOnly",
+        AccessLevel.READ_ONLY,
+        "SecurityAnalyst",
+        "Security analysts investigate findings in {target} with read-only access.",
+    ),
+)
+WORKLOAD_ADMIN = Role(
+    "WorkloadAdmin",
+    AccessLevel.ADMINISTRATOR,
+    "WorkloadAdministrator",
+    "Workload administrators signed in through IAM Identity Center operate {target} from the "
+    "Identity account.",
+)
+VENDOR_ROLE = Role(
+    "MonitoringVendorReadOnly",
+    AccessLevel.READ_ONLY,
+    "ExampleMonitoringIntegration",
+    "The monitoring vendor reads metrics and resource inventory of {target}; the external id "
+    "prevents a confused deputy.",
+    require_mfa=False,
+    organization_scoped=False,
+    external_id="example-corp-7f3a9c2e",
+)
+
+
+def add_lz_identity(b: Builder, accounts: LandingZoneAccounts) -> None:
+    center = b.add_idp(
+        IdentityProvider(
+            id=b.sid("idp", "IAM Identity Center"),
+            name="IAM Identity Center",
+            kind=IdentityProviderKind.IDENTITY_CENTER,
+            home_account=accounts.identity.id,
+            description="Organization instance, administered from the Identity account; users "
+            "and groups are provisioned from the corporate directory with SCIM.",
+        )
+    )
+    b.federate(
+        center,
+        accounts.identity,
+        "Workforce users sign in once with IAM Identity Center and receive permission sets; "
+        "workload administrators land in the Identity account hub role.",
+        mapped_roles=["WorkloadAdministrator"],
+        permission_sets=["AdministratorAccess", "ReadOnlyAccess", "SecurityAudit", "Developer"],
+    )
+    for account in accounts.workloads:
+        b.trust(accounts.identity, account, WORKLOAD_ADMIN)
+
+
+def add_lz_trust(b: Builder, accounts: LandingZoneAccounts) -> None:
+    tooling = accounts.security_tooling
+    for account in b.accounts:
+        if account.id != tooling.id:
+            for role in SECURITY_TOOLING_ROLES:
+                b.trust(tooling, account, role)
+    vendor = ThirdParty(
+        id=b.sid("third-party", "Example Monitoring"),
+        name="Example Monitoring",
+        aws_account_id=aws_account_id(b.template, "Example Monitoring"),
+        vendor="Example Monitoring Inc.",
+        description="SaaS monitoring vendor that reads CloudWatch metrics of production.",
+    )
+    b.third_parties.append(vendor)
+    b.trust(vendor, accounts.workloads[0], VENDOR_ROLE)
+
+
+def add_lz_logging(b: Builder, accounts: LandingZoneAccounts) -> None:
+    trail, config = add_log_buckets(b, accounts.log_archive)
+    b.deliver_logs(
+        accounts.management,
+        trail,
+        [LogType.CLOUDTRAIL],
+        "The organization trail (multi-Region, log file validation) records API activity of "
+        "every account into the Object Lock bucket of Log Archive.",
+        organization_wide=True,
+    )
+    b.deliver_logs(
+        accounts.management,
+        config,
+        [LogType.CONFIG],
+        "AWS Config recorders in every account, deployed as a StackSet, deliver to the Config "
+        "bucket of Log Archive.",
+        organization_wide=True,
+    )
+    b.deliver_logs(
+        accounts.network,
+        config,
+        [LogType.VPC_FLOW_LOGS],
+        "Flow logs of the transit gateway and shared VPCs are kept for network investigations.",
+    )
+
+
+def add_lz_delegations(b: Builder, accounts: LandingZoneAccounts) -> None:
+    b.delegate(
+        accounts.security_tooling,
+        [*SECURITY_SERVICES, "cloudtrail.amazonaws.com"],
+        "Security services are administered from Security Tooling, not the management account.",
+    )
+    b.delegate(
+        accounts.identity,
+        ["sso.amazonaws.com"],
+        "IAM Identity Center is administered from the Identity account, so nobody needs to "
+        "sign in to the management account for day-to-day access management.",
+    )
+    b.delegate(
+        accounts.publishing,
+        ["servicecatalog.amazonaws.com"],
+        "Publishing shares Service Catalog portfolios with OUs and the organization.",
+    )
+
+
+def add_lz_shares(b: Builder, accounts: LandingZoneAccounts, ous: LandingZoneOUs) -> None:
+    publish_catalog(b, accounts.publishing, ous.workloads)
+    b.share(
+        accounts.publishing,
+        None,
+        ResourceType.CLOUDFORMATION_TEMPLATE,
+        ["account-baseline.yaml", "encrypted-s3-bucket.yaml"],
+        "Every account deploys the same approved CloudFormation baselines.",
+    )
+    for account in accounts.workloads[2:]:
+        b.share(
+            accounts.publishing,
+            account,
+            ResourceType.EBS_SNAPSHOT,
+            ["anonymised-test-data-2024-10"],
+            f"{account.name} restores anonymised test data; snapshots are shared by account id.",
+        )
+    for ou in (ous.prod, ous.nonprod):
+        b.share(
+            accounts.network,
+            ou,
+            ResourceType.RAM_SHARE,
+            [f"{slug(ou.name)}-private-subnets"],
+            f"Accounts in the {ou.name} OU place workloads in centrally managed VPC subnets.",
+            ram_resource_type="ec2:Subnet",
+        )
+    b.share(
+        accounts.shared_services,
+        None,
+        ResourceType.RAM_SHARE,
+        ["corp-example-com-forwarding"],
+        "Every VPC resolves corp.example.com through the central Route 53 Resolver rules.",
+        ram_resource_type="route53resolver:ResolverRule",
+    )
+
+
+def build_reference_landing_zone() -> Design:
+    b = Builder("reference-landing-zone")
+    scps = add_policies(b)
+    b.root_scps = [
+        scps[n].id
+        for n in ("FullAWSAccess", "DenyLeaveOrganization", "ProtectSecurityServices", "DenyRootUser")
+    ]
+    ous = add_landing_zone_ous(b, scps)
+    accounts = add_landing_zone_accounts(b, ous)
+    add_lz_identity(b, accounts)
+    add_lz_trust(b, accounts)
+    add_lz_logging(b, accounts)
+    add_lz_delegations(b, accounts)
+    add_lz_shares(b, accounts, ous)
+    return b.build(
+        "Reference landing zone",
+        describe(
+            "All structures combined under the recommended OUs: a management account used only "
+            "for billing and Organizations, a Security OU (Log Archive, Security Tooling), an "
+            "Infrastructure OU (Identity, Network, Shared Services, Publishing), Workloads split "
+            "into Prod and Non-prod, Sandbox, Suspended and Policy Staging, with SCPs and a "
+            "usage policy.",
+            Q_HYBRID,
+            Q_BILLING,
+        ),
+    )
+
+
+# --- entry points --------------------------------------------------------------------------------
+
+BUILDERS: dict[str, Callable[[], Design]] = {
+    "identity": build_identity,
+    "logging": build_logging,
+    "publishing": build_publishing,
+    "information-security": build_information_security,
+    "central-it": build_central_it,
+    "reference-landing-zone": build_reference_landing_zone,
+}
+
+
+def build_all() -> dict[str, Design]:
+    """Every template by file stem, freshly built."""
+    return {stem: build() for stem, build in BUILDERS.items()}
+
+
+def write_all(folder: Path = TEMPLATES_DIR) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for stem, design in build_all().items():
+        path = folder / f"{stem}.json"
+        path.write_text(dumps_design(design), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def main() -> int:
+    for path in write_all():
+        sys.stdout.write(f"wrote {path}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
