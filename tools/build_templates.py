@@ -1,9 +1,9 @@
 """Generate the built-in design templates in resources/templates/ (one JSON file each).
 
-Each template implements one account structure of the AWS whitepaper "AWS Multiple Account Security
-Strategy" (identity, logging, publishing, Information Security, central IT), plus a reference landing
-zone that combines them under the recommended OUs. Every id comes from `stable_id`, so running the
-script twice writes the same bytes:
+Each template implements one account structure of the AWS whitepaper "AWS Multiple Account
+Security Strategy" (identity, logging, publishing, Information Security, central IT), plus a
+reference landing zone that combines them under the recommended OUs. Every id comes from
+`stable_id`, so running the script twice writes the same bytes:
 
     .venv/bin/python tools/build_templates.py
 """
@@ -41,6 +41,7 @@ from designer.model import (
     stable_id,
 )
 from designer.model.vocabulary import (
+    PROTOCOL_FOR_IDP,
     AccessLevel,
     AccountFunction,
     AccountState,
@@ -288,19 +289,20 @@ class Builder:
         return self.sid("organization", ORG_NAME)
 
     def name_of(self, node_id: str) -> str:
+        """The name of a node (organization, OU, account, identity provider or third party)."""
         if node_id == self.org_id:
             return ORG_NAME
-        nodes: list[Account | OrganizationalUnit] = [*self.accounts, *self.ous]
+        nodes: list[Account | OrganizationalUnit | IdentityProvider | ThirdParty] = [
+            *self.accounts,
+            *self.ous,
+            *self.identity_providers,
+            *self.third_parties,
+        ]
         return next(n.name for n in nodes if n.id == node_id)
 
     def rel_id(self, kind: str, source: str, target: str, detail: str = "") -> str:
-        name = f"{kind}:{self.name_of_any(source)}->{self.name_of_any(target)}:{detail}"
+        name = f"{kind}:{self.name_of(source)}->{self.name_of(target)}:{detail}"
         return self.sid("relationship", name)
-
-    def name_of_any(self, node_id: str) -> str:
-        others: list[IdentityProvider | ThirdParty] = [*self.identity_providers, *self.third_parties]
-        found = next((n.name for n in others if n.id == node_id), None)
-        return found if found is not None else self.name_of(node_id)
 
     # nodes
 
@@ -346,7 +348,11 @@ class Builder:
             owner=team.name,
             purpose=purpose,
             data_sensitivity=sensitivity,
-            tags={"CostCenter": team.cost_center, "Owner": team.email, "Environment": environment},
+            tags={
+                "CostCenter": team.cost_center,
+                "Environment": environment.value,
+                "Owner": team.email,
+            },
             regions=list(regions),
             parent=parent.id if parent else None,
             state=AccountState.ACTIVE,
@@ -373,7 +379,9 @@ class Builder:
         self.identity_providers.append(provider)
         return provider
 
-    def add_bucket(self, name: str, owner: Account, object_lock: ObjectLock | None) -> LogBucket:
+    def add_bucket(
+        self, name: str, owner: Account, kms_key: str, object_lock: ObjectLock | None
+    ) -> LogBucket:
         bucket = LogBucket(
             id=self.sid("bucket", name),
             name=name,
@@ -381,7 +389,7 @@ class Builder:
             versioning=True,
             mfa_delete=True,
             object_lock=object_lock,
-            kms_key=f"alias/{'-'.join(name.split('-')[2:-1])}",
+            kms_key=kms_key,
             access_logging=True,
             organization_restricted_writes=True,
         )
@@ -415,7 +423,9 @@ class Builder:
                 services=list(role.services),
                 require_mfa=role.require_mfa,
                 external_id=role.external_id,
-                principal_scope=PrincipalScope.ROLE if role.principal_role else None,
+                principal_scope=(
+                    PrincipalScope.ROLE if role.principal_role else PrincipalScope.ACCOUNT_ROOT
+                ),
                 principal_role_name=role.principal_role,
                 organization_scoped=role.organization_scoped,
             )
@@ -435,7 +445,7 @@ class Builder:
                 source=idp.id,
                 target=target.id,
                 purpose=purpose,
-                protocol=idp.kind.value,
+                protocol=PROTOCOL_FOR_IDP[idp.kind],
                 mapped_roles=list(mapped_roles),
                 permission_sets=list(permission_sets),
             )
@@ -553,9 +563,10 @@ DX, DY = 240.0, 170.0
 
 
 def tree_layout(b: Builder) -> Layout:
-    """Organization on top, OUs below it, accounts under their OU; IdPs and vendors on a last row."""
+    """Organization on top, accounts and OUs below their parent; IdPs and vendors on a last row."""
     children: dict[str | None, list[str]] = {}
-    for node in [*b.ous, *b.accounts]:
+    nodes: list[Account | OrganizationalUnit] = [*b.accounts, *b.ous]
+    for node in nodes:
         children.setdefault(node.parent, []).append(node.id)
     positions: dict[str, NodeLayout] = {}
     column = [0]
@@ -572,11 +583,24 @@ def tree_layout(b: Builder) -> Layout:
         return x
 
     place(None, 0)
-    bottom = max(p.y for p in positions.values()) + DY
-    extras: list[IdentityProvider | ThirdParty] = [*b.identity_providers, *b.third_parties]
-    for i, extra in enumerate(extras):
-        positions[extra.id] = NodeLayout(x=i * DX, y=bottom)
+    place_extras(b, positions)
     return Layout(positions=positions)
+
+
+def place_extras(b: Builder, positions: dict[str, NodeLayout]) -> None:
+    """Each IdP under its home account, each third party under the account that trusts it."""
+    bottom = max(p.y for p in positions.values()) + DY
+    anchors = {r.source: r.target for r in reversed(b.relationships)}
+    taken: set[float] = set()
+    extras: list[IdentityProvider | ThirdParty] = [*b.identity_providers, *b.third_parties]
+    for extra in extras:
+        home = extra.home_account if isinstance(extra, IdentityProvider) else None
+        anchor = home or anchors.get(extra.id)
+        x = positions[anchor].x if anchor in positions else 0.0
+        while x in taken:
+            x += DX
+        taken.add(x)
+        positions[extra.id] = NodeLayout(x=x, y=bottom)
 
 
 # --- shared pieces -------------------------------------------------------------------------------
@@ -626,9 +650,12 @@ def add_log_buckets(b: Builder, owner: Account) -> tuple[LogBucket, LogBucket]:
     trail = b.add_bucket(
         f"example-org-logs-cloudtrail-{owner.aws_account_id}",
         owner,
+        "alias/cloudtrail-logs",
         ObjectLock(mode=ObjectLockMode.COMPLIANCE, retention_days=365),
     )
-    config = b.add_bucket(f"example-org-logs-config-{owner.aws_account_id}", owner, None)
+    config = b.add_bucket(
+        f"example-org-logs-config-{owner.aws_account_id}", owner, "alias/config-logs", None
+    )
     return trail, config
 
 
@@ -638,12 +665,16 @@ def send_account_logs(
     """Per-account CloudTrail trail and Config delivery channel (plus VPC flow logs)."""
     trail, config = buckets
     owner = b.name_of(trail.account)
+    where = (
+        "its own protected bucket, so the log store itself is audited"
+        if source.id == trail.account
+        else f"the {owner} account, out of reach of the account's own administrators"
+    )
     b.deliver_logs(
         source,
         trail,
         [LogType.CLOUDTRAIL],
-        f"The CloudTrail trail of {source.name} writes API activity to the {owner} account, "
-        "where it is kept tamper-proof and out of reach of the account's own administrators.",
+        f"The CloudTrail trail of {source.name} writes API activity to {where}.",
     )
     types = [LogType.CONFIG, LogType.VPC_FLOW_LOGS] if flow_logs else [LogType.CONFIG]
     b.deliver_logs(
@@ -770,6 +801,7 @@ def build_logging() -> Design:
         sensitivity=Sens.RESTRICTED,
     )
     buckets = add_log_buckets(b, archive)
+    send_account_logs(b, archive, buckets, flow_logs=False)
     send_account_logs(b, management, buckets, flow_logs=False)
     for account in add_workload_accounts(b, workloads, workloads):
         send_account_logs(b, account, buckets)
@@ -905,6 +937,7 @@ def build_information_security() -> Design:
         "Information Security administers GuardDuty, Security Hub, AWS Config aggregation and "
         "IAM Access Analyzer for the organization, not the management account.",
     )
+    send_account_logs(b, infosec, buckets, flow_logs=False)
     send_account_logs(b, management, buckets, flow_logs=False)
     for account in add_workload_accounts(b, workloads, workloads):
         for role in INFOSEC_ROLES:
@@ -1116,7 +1149,11 @@ REGION_RESTRICTION = policy(
 def add_policies(b: Builder) -> dict[str, ServiceControlPolicy]:
     """The service control policies of the landing zone, by name."""
     specs: list[tuple[str, str, dict[str, Any] | None]] = [
-        ("FullAWSAccess", "AWS-managed allow-all policy; the deny policies below carve out.", None),
+        (
+            "FullAWSAccess",
+            "AWS-managed policy that allows everything; deny policies restrict it.",
+            None,
+        ),
         (
             "DenyLeaveOrganization",
             "Member accounts cannot leave the organization and its guardrails.",
@@ -1309,8 +1346,17 @@ def add_lz_workloads(b: Builder, ous: LandingZoneOUs) -> list[Account]:
 
 def add_landing_zone_accounts(b: Builder, ous: LandingZoneOUs) -> LandingZoneAccounts:
     management = b.add_management(iam_users=1)
-    core = add_core_accounts(b, ous)
-    return LandingZoneAccounts(management, *core, workloads=add_lz_workloads(b, ous))
+    log_archive, tooling, identity, network, shared, publishing = add_core_accounts(b, ous)
+    return LandingZoneAccounts(
+        management=management,
+        log_archive=log_archive,
+        security_tooling=tooling,
+        identity=identity,
+        network=network,
+        shared_services=shared,
+        publishing=publishing,
+        workloads=add_lz_workloads(b, ous),
+    )
 
 
 SECURITY_TOOLING_ROLES = (
@@ -1472,7 +1518,12 @@ def build_reference_landing_zone() -> Design:
     scps = add_policies(b)
     b.root_scps = [
         scps[n].id
-        for n in ("FullAWSAccess", "DenyLeaveOrganization", "ProtectSecurityServices", "DenyRootUser")
+        for n in (
+            "FullAWSAccess",
+            "DenyLeaveOrganization",
+            "ProtectSecurityServices",
+            "DenyRootUser",
+        )
     ]
     ous = add_landing_zone_ous(b, scps)
     accounts = add_landing_zone_accounts(b, ous)
