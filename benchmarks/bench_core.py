@@ -131,6 +131,18 @@ def bench(accounts: int) -> None:
         "one edit: rename an account",
         lambda: doc.update(stable_id("bench", "acct", "1"), name=f"Renamed {next(counter)}"),
     )
+    step = max(1, (accounts - 3) // 100)
+    moving = [stable_id("bench", "acct", str(n)) for n in range(0, accounts - 3, step)][:100]
+    targets = [stable_id("bench", "env", "1", "dev"), stable_id("bench", "env", "0", "prod")]
+    turn = iter(range(10**6))
+
+    def move_hundred() -> None:
+        target = targets[next(turn) % 2]
+        with doc.batch():
+            for account_id in moving:
+                doc.move(account_id, target)
+
+    measure("batch: move 100 accounts to another OU", move_hundred)
 
 
 if __name__ == "__main__":

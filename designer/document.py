@@ -8,6 +8,8 @@ Each kept edit updates the graph index and emits a past-tense event. Removals re
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,6 +99,7 @@ class Document:
         self.graph = DesignGraph(design)
         self.events = EventEmitter()
         self._kinds: dict[str, EntityKind] = {}
+        self._pending: list[DesignEvent] | None = None  # events held back inside batch()
         self._reindex()
 
     @property
@@ -204,6 +207,53 @@ class Document:
         for child in reversed(record.cascaded):
             self.restore(child)
 
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Several edits checked once, at the end, and kept all or none.
+
+        A multi-selection move of hundreds of accounts costs one integrity check instead of one
+        per account. Events are held back and sent only when the whole batch is kept; a refused
+        batch restores the design as it was and sends nothing.
+        """
+        if self._pending is not None:  # nested: part of the enclosing batch
+            yield
+            return
+        snapshot = self._snapshot()
+        self._pending = []
+        try:
+            yield
+            problems = check_design(self._design)
+            if problems:
+                raise DesignError.from_problems(problems)
+        except BaseException:
+            self._pending = None
+            self._restore_snapshot(snapshot)
+            raise
+        pending, self._pending = self._pending, None
+        for event in pending:
+            self.events.emit(event)
+
+    def _snapshot(self) -> dict[str, Any]:
+        # Entities are immutable, so shallow copies of the lists are a complete snapshot.
+        design = self._design
+        lists = [*COLLECTIONS.values(), "waivers"]
+        state: dict[str, Any] = {name: list(getattr(design, name)) for name in lists}
+        for name in ("name", "description", "organization", "usage_policy", "layout"):
+            state[name] = getattr(design, name)
+        return state
+
+    def _restore_snapshot(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            setattr(self._design, name, value)
+        self._reindex()
+        self.graph.rebuild(self._design)
+
+    def _send(self, event: DesignEvent) -> None:
+        if self._pending is None:
+            self.events.emit(event)
+        else:
+            self._pending.append(event)
+
     # -- parts of the design that are not entities ------------------------------------------
     def set_design_info(self, name: str | None = None, description: str | None = None) -> None:
         changes = {k: v for k, v in (("name", name), ("description", description)) if v is not None}
@@ -212,7 +262,7 @@ class Document:
         except ValidationError as exc:
             raise DesignError.from_problems(problems_from_validation(exc)) from None
         self._design.name, self._design.description = checked.name, checked.description
-        self.events.emit(DesignEvent("design_updated", self._design))
+        self._send(DesignEvent("design_updated", self._design))
 
     def set_usage_policy(self, **changes: Any) -> UsagePolicy:
         old = self._design.usage_policy
@@ -222,18 +272,18 @@ class Document:
             problems = problems_from_validation(exc, ("usage_policy",))
             raise DesignError.from_problems(problems) from None
         self._design.usage_policy = new
-        self.events.emit(DesignEvent("usage_policy_updated", new, old=old))
+        self._send(DesignEvent("usage_policy_updated", new, old=old))
         return old
 
     def add_waiver(self, waiver: Waiver, index: int | None = None) -> None:
         waivers = self._design.waivers
         position = len(waivers) if index is None else index
         waivers.insert(position, waiver)
-        self.events.emit(DesignEvent("waiver_added", waiver, position))
+        self._send(DesignEvent("waiver_added", waiver, position))
 
     def remove_waiver(self, index: int) -> Waiver:
         waiver = self._design.waivers.pop(index)
-        self.events.emit(DesignEvent("waiver_removed", waiver, index))
+        self._send(DesignEvent("waiver_removed", waiver, index))
         return waiver
 
     def set_position(self, node_id: str, position: NodeLayout | None) -> NodeLayout | None:
@@ -248,7 +298,7 @@ class Document:
         if position is not None:
             positions[node_id] = position
         self._design.layout = Layout(positions=positions)
-        self.events.emit(DesignEvent("position_updated", node_id, old=old))
+        self._send(DesignEvent("position_updated", node_id, old=old))
         return old
 
     # -- internals ---------------------------------------------------------------------------
@@ -258,6 +308,8 @@ class Document:
         return (COLLECTIONS[kind], self._position(kind, entity_id))
 
     def _verify(self, rollback: Any) -> None:
+        if self._pending is not None:
+            return  # batch() checks once at the end
         problems = check_design(self._design)
         if problems:
             rollback()
@@ -344,4 +396,4 @@ class Document:
     def _emit(
         self, verb: str, kind: EntityKind, entity: Any, index: int | None = None, old: Any = None
     ) -> None:
-        self.events.emit(DesignEvent(f"{EVENT_PREFIX[kind]}_{verb}", entity, index, old))
+        self._send(DesignEvent(f"{EVENT_PREFIX[kind]}_{verb}", entity, index, old))

@@ -177,3 +177,38 @@ def test_invalid_design_is_refused_by_document() -> None:
     design.accounts[2] = design.accounts[2].model_copy(update={"parent": sid("ghost")})
     with pytest.raises(DesignError, match="parent"):
         Document(design)
+
+
+def test_batch_sends_events_only_when_kept(doc: Document, events: list[DesignEvent]) -> None:
+    with doc.batch():
+        doc.move(sid("prod"), sid("ou-security"))
+        doc.move(sid("logs"), sid("ou-workloads"))
+        assert events == []  # held back until the batch is kept
+    assert names(events) == ["account_moved", "account_moved"]
+    assert doc.graph.parent_of(sid("logs")) == sid("ou-workloads")
+
+
+def test_refused_batch_restores_everything(doc: Document, events: list[DesignEvent]) -> None:
+    before = dumps_design(doc.design)
+
+    def edits() -> None:
+        with doc.batch():
+            doc.move(sid("prod"), sid("ou-security"))
+            doc.remove(sid("ou-workloads"))
+            doc.add(Account(name="Lost", functions=["workload"], parent=sid("ghost")))
+
+    with pytest.raises(DesignError, match=r"\$\.accounts\[\d\]\.parent: parent .* does not exist"):
+        edits()
+    assert dumps_design(doc.design) == before
+    assert events == []
+    assert doc.graph.parent_of(sid("prod")) == sid("ou-workloads")
+    assert set(doc.graph.blast_radius(sid("logs"))) == {sid("prod")}
+    assert doc.get(sid("ou-workloads")).name == "Workloads"
+
+
+def test_batch_may_pass_through_invalid_states(doc: Document) -> None:
+    # An account whose OU is added later in the same batch is fine once both are in.
+    with doc.batch():
+        doc.add(Account(id=sid("late"), name="Late", functions=["workload"], parent=sid("new-ou")))
+        doc.add(OrganizationalUnit(id=sid("new-ou"), name="New"))
+    assert doc.graph.ou_subtree(sid("new-ou")) == [sid("late")]
