@@ -14,6 +14,7 @@ import pytest
 from designer.cli import main
 from designer.model import load_design
 from tests.helpers.factories import ROOT, TEMPLATES, small_data, write_json
+from tests.model.test_bad_input import CASES, FILE_CASES
 
 LANDING_ZONE = TEMPLATES / "reference-landing-zone.json"
 
@@ -178,3 +179,34 @@ def test_console_script_and_module_agree() -> None:
     )
     assert by_script.stdout == by_module.stdout
     assert "reference-landing-zone" in by_script.stdout
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_every_invalid_design_exits_2_naming_the_path(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, case: str
+) -> None:
+    mutate, path, words = CASES[case]
+    data = small_data()
+    mutate(data)
+    file = write_json(tmp_path / "bad.json", data)
+    for argv in (["inventory", str(file)], [str(file)]):
+        code, out, err = run(capsys, *argv)
+        assert code == 2
+        assert out == ""
+        assert err.startswith(f"account-designer: {file}: ")
+        assert path in err
+        assert words in err
+        assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("case", list(FILE_CASES))
+def test_every_unreadable_file_exits_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, case: str
+) -> None:
+    content, words = FILE_CASES[case]
+    file = tmp_path / "design.json"
+    file.write_bytes(content or b"")
+    code, _, err = run(capsys, "inventory", str(file))
+    assert code == 2
+    assert words in err
+    assert err.count("\n") == 1
