@@ -75,10 +75,11 @@ def _cmd_open(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
+        formatter_class=lambda prog: argparse.HelpFormatter(prog, max_help_position=28),
         description="Design, check and document AWS multi-account security structures.",
         epilog=f"'{PROG} FILE' shows the design's summary and account inventory.",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser, title="commands")
     _add(commands, "templates", "list the built-in templates", _cmd_templates)
     new = _add(commands, "new", "write a new design from a template", _cmd_new)
     new.add_argument("--template", required=True, metavar="NAME", help="see 'templates'")
@@ -108,6 +109,9 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     if argv and not argv[0].startswith("-") and argv[0] not in known:
         if len(argv) > 1:
             raise UsageError(f"unexpected arguments after FILE: {' '.join(argv[1:])}")
+        if not Path(argv[0]).exists() and Path(argv[0]).suffix == "":
+            commands = ", ".join(sorted(known))
+            raise UsageError(f"{argv[0]!r} is neither a command ({commands}) nor a design file")
         return argparse.Namespace(handler=_cmd_open, file=argv[0])
     args = parser.parse_args(argv)
     if args.command is None:
