@@ -39,6 +39,8 @@ def _cmd_templates(args: argparse.Namespace) -> int:
 
 def _cmd_new(args: argparse.Namespace) -> int:
     out = Path(args.output)
+    if not args.output or out.is_dir():
+        raise UsageError(f"-o needs the name of a file to write, not {args.output!r}")
     if out.exists() and not args.force:
         raise DesignError(f"{out} already exists; add --force to replace it")
     if not out.parent.is_dir():
@@ -126,6 +128,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.handler(args)
     except (DesignError, UsageError) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as exc:  # a path the system refuses (too long, no permission, ...)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"{PROG}: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)

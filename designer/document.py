@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from designer.events import DesignEvent, EventEmitter
 from designer.graph import DesignGraph
-from designer.model.catalog import COLLECTIONS, EntityKind
+from designer.model.catalog import COLLECTIONS, EntityKind, EntityRef
 from designer.model.design import Design
 from designer.model.errors import DesignError
 from designer.model.fileformat import problems_from_validation
@@ -81,6 +81,7 @@ class Removal:
     cascaded: list[Removal] = field(default_factory=list)
     replaced: list[tuple[Any, Any]] = field(default_factory=list)  # (old, new) reference rewrites
     position: NodeLayout | None = None
+    waivers: list[tuple[int, Waiver]] = field(default_factory=list)  # (position, waiver)
 
     def removed_relationships(self) -> list[Any]:
         """All relationships this removal took away, its own cascade included."""
@@ -142,7 +143,8 @@ class Document:
         if kind == EntityKind.ORGANIZATION:
             raise DesignError("a design has exactly one organization; update it instead")
         if entity.id in self._kinds:
-            raise DesignError(f"id {entity.id} is already used by {self.get(entity.id).name!r}")
+            holder = EntityRef(self._kinds[entity.id], (), self.get(entity.id))
+            raise DesignError(f"id {entity.id} is already used by the {holder.label}")
         items = self._items(kind)
         position = len(items) if index is None else max(0, min(index, len(items)))
         items.insert(position, entity)
@@ -184,7 +186,9 @@ class Document:
             raise DesignError("the organization cannot be removed")
         record = Removal(kind, self.get(entity_id), -1)
         for dependent in self._dependents(kind, entity_id):
-            record.cascaded.append(self.remove(dependent))
+            if dependent in self._kinds:  # an earlier dependent may have taken it along
+                record.cascaded.append(self.remove(dependent))
+        record.waivers = self._drop_waivers(entity_id)
         record.replaced = self._drop_references(kind, entity_id)
         record.index = self._position(kind, entity_id)
         del self._items(kind)[record.index]
@@ -204,6 +208,8 @@ class Document:
         self._emit("added", record.kind, record.entity, record.index)
         for old, new in reversed(record.replaced):
             self._replace(kind_of_entity(old), new, old, notify=True)
+        for position, waiver in record.waivers:
+            self.add_waiver(waiver, position)
         for child in reversed(record.cascaded):
             self.restore(child)
 
@@ -215,8 +221,14 @@ class Document:
         per account. Events are held back and sent only when the whole batch is kept; a refused
         batch restores the design as it was and sends nothing.
         """
-        if self._pending is not None:  # nested: part of the enclosing batch
-            yield
+        if self._pending is not None:  # nested: all or none inside the enclosing batch
+            snapshot, held = self._snapshot(), len(self._pending)
+            try:
+                yield
+            except BaseException:
+                self._restore_snapshot(snapshot)
+                del self._pending[held:]
+                raise
             return
         snapshot = self._snapshot()
         self._pending = []
@@ -276,12 +288,17 @@ class Document:
         return old
 
     def add_waiver(self, waiver: Waiver, index: int | None = None) -> None:
+        """Record an accepted exception to a rule for one subject of the design."""
+        if waiver.subject not in self._kinds:
+            raise DesignError(f"a waiver must name a part of the design; {waiver.subject} is not")
         waivers = self._design.waivers
-        position = len(waivers) if index is None else index
+        position = len(waivers) if index is None else max(0, min(index, len(waivers)))
         waivers.insert(position, waiver)
         self._send(DesignEvent("waiver_added", waiver, position))
 
     def remove_waiver(self, index: int) -> Waiver:
+        if not 0 <= index < len(self._design.waivers):
+            raise DesignError(f"there is no waiver number {index}")
         waiver = self._design.waivers.pop(index)
         self._send(DesignEvent("waiver_removed", waiver, index))
         return waiver
@@ -364,6 +381,14 @@ class Document:
         for old, new in rewrites:
             self._replace(kind_of_entity(old), old, new, notify=True)
         return rewrites
+
+    def _drop_waivers(self, entity_id: str) -> list[tuple[int, Waiver]]:
+        """Waivers of a removed subject go with it (last first, so positions stay valid)."""
+        waivers = self._design.waivers
+        found = [(i, w) for i, w in enumerate(waivers) if w.subject == entity_id]
+        for position, _ in reversed(found):
+            self.remove_waiver(position)
+        return found
 
     def _drop_position(self, entity_id: str) -> NodeLayout | None:
         if entity_id not in self._design.layout.positions:

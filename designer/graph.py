@@ -97,7 +97,7 @@ class DesignGraph:
         return [n for n, k in self.graph.nodes(data="kind") if k == EntityKind.ACCOUNT]
 
     def accounts_with(self, function: AccountFunction) -> set[str]:
-        return {n for n, f in self.graph.nodes(data="functions") if function in f}
+        return {n for n, f in self.graph.nodes(data="functions", default=()) if function in f}
 
     def edges_of_kind(self, kinds: Iterable[str]) -> list[tuple[str, str, str]]:
         wanted = set(kinds)
@@ -130,7 +130,7 @@ class DesignGraph:
                     continue
                 seen.add(target)
                 step = ((*path, target), (*rels, key))
-                if self.graph.nodes[target]["kind"] == EntityKind.ACCOUNT:
+                if self.graph.nodes[target].get("kind") == EntityKind.ACCOUNT:
                     reached[target] = Reach(target, *step)
                 queue.append((target, *step))
         return reached
@@ -152,7 +152,7 @@ class DesignGraph:
         return LogCoverage(covered, {a: m for a, m in missing.items() if m})
 
     def ou_subtree(self, ou_id: str) -> list[str]:
-        """Every OU and account below ou_id (breadth first, file order within a level)."""
+        """Every OU and account below ou_id, breadth first."""
         result: list[str] = []
         queue = deque([ou_id])
         while queue:

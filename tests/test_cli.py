@@ -216,3 +216,21 @@ def test_mistyped_command_is_not_taken_for_a_file(capsys: pytest.CaptureFixture[
     code, _, err = run(capsys, "templtes")
     assert code == 2
     assert "'templtes' is neither a command (inventory, new, schema, templates)" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["new", "--template", "identity", "-o", "", "--force"], "-o needs the name of a file"),
+        (["new", "--template", "identity", "-o", "."], "-o needs the name of a file"),
+        (["a" * 5000], "File name too long"),
+        (["new", "--template", "identity", "-o", "/tmp/" + "a" * 300], "File name too long"),
+    ],
+)
+def test_paths_the_system_refuses_exit_2(
+    capsys: pytest.CaptureFixture[str], argv: list[str], words: str
+) -> None:
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    assert words in err
+    assert err.count("\n") == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from designer.document import Document
@@ -12,9 +14,12 @@ from designer.model import (
     FederationRelationship,
     NodeLayout,
     OrganizationalUnit,
+    ResourceShareRelationship,
     TrustRelationship,
+    Waiver,
     dumps_design,
 )
+from designer.model.vocabulary import AccountFunction
 from tests.helpers.factories import sid, small_design
 
 
@@ -54,7 +59,7 @@ def test_refused_add_leaves_design_untouched(doc: Document, events: list[DesignE
     orphan = Account(name="Orphan", functions=["workload"], parent=sid("ghost"))
     with pytest.raises(DesignError, match="does not exist"):
         doc.add(orphan)
-    with pytest.raises(DesignError, match="already used by 'Prod'"):
+    with pytest.raises(DesignError, match="already used by the account 'Prod'"):
         doc.add(Account(id=sid("prod"), name="Copy", functions=["workload"]))
     assert dumps_design(doc.design) == before
     assert events == []
@@ -212,3 +217,80 @@ def test_batch_may_pass_through_invalid_states(doc: Document) -> None:
         doc.add(Account(id=sid("late"), name="Late", functions=["workload"], parent=sid("new-ou")))
         doc.add(OrganizationalUnit(id=sid("new-ou"), name="New"))
     assert doc.graph.ou_subtree(sid("new-ou")) == [sid("late")]
+
+
+def test_remove_ou_whose_account_shares_with_it(doc: Document) -> None:
+    # The share goes with the account; the OU's own cascade must not trip over it.
+    doc.add(
+        ResourceShareRelationship(
+            id=sid("share"), source=sid("prod"), target=sid("ou-workloads"), resource_type="ami"
+        )
+    )
+    before = dumps_design(doc.design)
+    record = doc.remove(sid("ou-workloads"))
+    assert sid("prod") not in {a.id for a in doc.design.accounts}
+    assert sid("share") in {r.id for r in record.removed_relationships()}
+    doc.restore(record)
+    assert dumps_design(doc.design) == before
+
+
+def test_duplicate_id_of_a_relationship_is_named(doc: Document) -> None:
+    with pytest.raises(DesignError, match="already used by the billing relationship"):
+        doc.add(Account(id=sid("bill-prod"), name="Dup", functions=["workload"]))
+
+
+def test_waivers_leave_with_their_subject_and_come_back(doc: Document) -> None:
+    waiver = Waiver(
+        rule_id="SEED-INV",
+        subject=sid("prod"),
+        justification="Owner named later",
+        author="architect",
+        date=dt.date(2026, 11, 27),
+    )
+    other = waiver.model_copy(update={"subject": sid("logs")})
+    doc.add_waiver(waiver)
+    doc.add_waiver(other)
+    before = dumps_design(doc.design)
+    record = doc.remove(sid("prod"))
+    assert doc.design.waivers == [other]
+    doc.restore(record)
+    assert dumps_design(doc.design) == before
+
+
+def test_waiver_edits_are_checked(doc: Document) -> None:
+    with pytest.raises(DesignError, match="no waiver number 3"):
+        doc.remove_waiver(3)
+    stray = Waiver(
+        rule_id="X", subject=sid("ghost"), justification="j", author="a", date=dt.date(2026, 1, 1)
+    )
+    with pytest.raises(DesignError, match="must name a part of the design"):
+        doc.add_waiver(stray)
+
+
+def test_refused_inner_batch_is_undone_inside_the_outer(
+    doc: Document, events: list[DesignEvent]
+) -> None:
+    with doc.batch():
+        doc.update(sid("prod"), owner="kept")
+        try:
+            with doc.batch():
+                doc.add(Account(id=sid("tmp"), name="Temp", functions=["sandbox"]))
+                raise RuntimeError("user cancelled")
+        except RuntimeError:
+            pass
+    assert sid("tmp") not in {a.id for a in doc.design.accounts}
+    assert doc.get(sid("prod")).owner == "kept"
+    assert names(events) == ["account_updated"]
+
+
+def test_graph_queries_work_inside_a_batch(doc: Document) -> None:
+    with doc.batch():
+        doc.add(
+            TrustRelationship(
+                source=sid("logs"), target=sid("later"), role_name="R", access_level="read-only"
+            )
+        )
+        assert doc.graph.accounts_with(AccountFunction.LOG_ARCHIVE) == {sid("logs")}
+        assert sid("later") not in doc.graph.blast_radius(sid("logs"))
+        doc.add(Account(id=sid("later"), name="Later", functions=["workload"]))
+    assert sid("later") in doc.graph.blast_radius(sid("logs"))

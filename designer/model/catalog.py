@@ -58,7 +58,7 @@ class EntityRef:
         kind = self.kind.value.replace("_", " ")
         if self.kind == EntityKind.RELATIONSHIP:
             kind = f"{self.entity.kind} relationship"
-        return f"{kind} '{name}'" if name else f"{kind} {self.entity.id}"
+        return f"{kind} {name!r}" if name else f"{kind} {self.entity.id}"
 
 
 def iter_entities(design: Design) -> Iterator[EntityRef]:

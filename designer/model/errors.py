@@ -16,11 +16,16 @@ class Problem:
         return f"{self.path}: {self.message}"
 
 
+def one_line(text: str) -> str:
+    """Control characters from user text (a name with a line break) shown escaped, not obeyed."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 class DesignError(Exception):
     """A design, file or edit that cannot be accepted; str() is one line for the user."""
 
     def __init__(self, message: str, problems: tuple[Problem, ...] = ()) -> None:
-        super().__init__(message)
+        super().__init__(one_line(message))
         self.problems = problems
 
     @classmethod

@@ -18,6 +18,23 @@ from designer.model.migrations import migrate
 from designer.model.paths import json_path
 from designer.model.relationships import RELATIONSHIP_KINDS
 
+MAX_DEPTH = 64  # far beyond any real design; keeps deeply nested input from exhausting the stack
+ID_FIELDS = frozenset(
+    {
+        "id",
+        "source",
+        "target",
+        "parent",
+        "subject",
+        "account",
+        "bucket",
+        "management_account",
+        "home_account",
+        "scps",
+        "root_scps",
+    }
+)
+
 # Friendlier words for values that fail a pattern, keyed by the field name.
 PATTERN_HINTS = {
     "aws_account_id": "an AWS account id is exactly 12 digits",
@@ -44,9 +61,7 @@ def _problem_from_error(error: Any, prefix: tuple[str | int, ...] = ()) -> Probl
     if kind == "string_pattern_mismatch":
         field = next((p for p in reversed(loc) if isinstance(p, str)), "")
         message = PATTERN_HINTS.get(field, "value has the wrong form")
-        if field in {"id", "source", "target", "parent", "subject", "account", "bucket"} or (
-            "positions" in loc
-        ):
+        if field in ID_FIELDS or "positions" in loc:
             message = "not an id (a lower-case uuid such as 0f8fad5b-d9cb-469f-a165-70867728950e)"
     elif kind == "string_type":
         message = "must be text in double quotes"
@@ -70,6 +85,24 @@ def problems_from_validation(
     return [_problem_from_error(e, prefix) for e in exc.errors(include_url=False)]
 
 
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _too_deep(data: Any) -> list[str | int] | None:
+    """The path to the first value nested deeper than MAX_DEPTH, if any (no recursion)."""
+    stack: list[tuple[Any, list[str | int]]] = [(data, [])]
+    while stack:
+        value, path = stack.pop()
+        if len(path) > MAX_DEPTH:
+            return path
+        if isinstance(value, dict):
+            stack.extend((v, [*path, str(k)]) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, [*path, i]) for i, v in enumerate(value))
+    return None
+
+
 def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
@@ -82,15 +115,22 @@ def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def parse_design(text: str, source: str = "design") -> Design:
     """Turn the text of a design file into a checked Design, or raise a one-line DesignFileError."""
     try:
-        data = json.loads(text, object_pairs_hook=_reject_duplicate_keys)
+        data = json.loads(
+            text, object_pairs_hook=_reject_duplicate_keys, parse_constant=_reject_constant
+        )
     except json.JSONDecodeError as exc:
         raise DesignFileError(
-            f"{source}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+            f"{source}: not valid JSON: {exc.msg.removesuffix(' at')} "
+            f"at line {exc.lineno} column {exc.colno}"
         ) from None
     except ValueError as exc:  # duplicate key, or a number too long to convert
         raise DesignFileError(f"{source}: not a valid design file: {exc}") from None
     except RecursionError:
         raise DesignFileError(f"{source}: JSON is nested too deeply") from None
+    deep = _too_deep(data)
+    if deep is not None:
+        where = json_path(deep[:8])
+        raise DesignFileError(f"{source}: {where}...: nested more than {MAX_DEPTH} levels deep")
     return design_from_data(data, source)
 
 
@@ -105,8 +145,9 @@ def design_from_data(data: Any, source: str = "design") -> Design:
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise DesignFileError(f"{source}: $.format_version must be a positive whole number")
     if version > FORMAT_VERSION:
+        shown = version if version < 10**6 else f"{str(version)[:6]}..."
         raise DesignFileError(
-            f"{source}: written by a newer account-designer (format_version {version}; "
+            f"{source}: written by a newer account-designer (format_version {shown}; "
             f"this version reads up to {FORMAT_VERSION}); please upgrade"
         )
     try:
@@ -150,7 +191,13 @@ def save_design(design: Design, path: str | os.PathLike[str]) -> None:
     if problems:
         raise DesignError.from_problems(problems, "not saved: ")
     try:
-        write_atomic(Path(path), dumps_design(design).encode("utf-8"), keep_backup=True)
+        data = dumps_design(design).encode("utf-8")
+    except (ValueError, RecursionError) as exc:
+        raise DesignError(f"not saved: the design cannot be written as JSON: {exc}") from None
+    if not Path(path).name:
+        raise DesignFileError(f"{path!s}: not saved: a file name is needed")
+    try:
+        write_atomic(Path(path), data, keep_backup=True)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise DesignFileError(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import Field, field_serializer, field_validator
+from pydantic import Field, StrictBool, StrictInt, field_serializer, field_validator
 
 from designer.model.base import BucketName, Entity, Name, Region, ServiceName, Text
 from designer.model.ids import Id, new_id
@@ -15,7 +15,7 @@ from designer.model.vocabulary import ObjectLockMode
 
 class ObjectLock(Entity):
     mode: ObjectLockMode
-    retention_days: int = Field(ge=1, le=36500)
+    retention_days: StrictInt = Field(ge=1, le=36500)
 
 
 class LogBucket(Entity):
@@ -24,13 +24,13 @@ class LogBucket(Entity):
     id: Id = Field(default_factory=new_id)
     name: BucketName
     account: Id
-    versioning: bool = True
-    mfa_delete: bool = False
+    versioning: StrictBool = True
+    mfa_delete: StrictBool = False
     object_lock: ObjectLock | None = None
-    glacier_vault_lock: bool = False
+    glacier_vault_lock: StrictBool = False
     kms_key: Text | None = Field(default=None, description="KMS key alias or ARN.")
-    access_logging: bool = False
-    organization_restricted_writes: bool = Field(
+    access_logging: StrictBool = False
+    organization_restricted_writes: StrictBool = Field(
         default=False, description="Bucket policy limits writes to the organization."
     )
 
@@ -42,7 +42,7 @@ class ServiceControlPolicy(Entity):
     document: dict[str, Any] | None = Field(
         default=None, description="The policy JSON; null when the exporter generates it."
     )
-    aws_managed: bool = Field(default=False, description="AWS-managed, e.g. FullAWSAccess.")
+    aws_managed: StrictBool = Field(default=False, description="AWS-managed, e.g. FullAWSAccess.")
 
 
 class UsagePolicy(Entity):
@@ -70,7 +70,7 @@ class Waiver(Entity):
 class NodeLayout(Entity):
     x: float = Field(allow_inf_nan=False)
     y: float = Field(allow_inf_nan=False)
-    pinned: bool = False
+    pinned: StrictBool = False
 
 
 class Layout(Entity):

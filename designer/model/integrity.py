@@ -56,6 +56,8 @@ def check_design(design: Design) -> list[Problem]:
         _references,
         _relationship_endpoints,
         _ou_tree,
+        _unique_names,
+        _waivers,
         _layout,
     ):
         problems.extend(check(design, index))
@@ -84,7 +86,7 @@ def _unique_account_facts(design: Design, index: dict[str, EntityRef]) -> Iterat
                 yield Problem(
                     json_path((field, position, "aws_account_id")),
                     f"AWS account id {holder.aws_account_id} is already used by "
-                    f"'{seen_ids[holder.aws_account_id]}'",
+                    f"{seen_ids[holder.aws_account_id]!r}",
                 )
             seen_ids.setdefault(holder.aws_account_id, holder.name)
         email = getattr(holder, "email", None)
@@ -93,7 +95,7 @@ def _unique_account_facts(design: Design, index: dict[str, EntityRef]) -> Iterat
             if owner is not None:
                 yield Problem(
                     json_path((field, position, "email")),
-                    f"root e-mail {email} is already used by account '{owner}'",
+                    f"root e-mail {email!r} is already used by account {owner!r}",
                 )
             seen_emails.setdefault(email.lower(), holder.name)
 
@@ -169,7 +171,7 @@ def _relationship_endpoints(design: Design, index: dict[str, EntityRef]) -> Iter
             if rel.protocol != expected:
                 yield Problem(
                     json_path((*base, "protocol")),
-                    f"provider '{idp.name}' is {idp.kind}, so the protocol must be {expected}",
+                    f"provider {idp.name!r} is {idp.kind}, so the protocol must be {expected}",
                 )
         if rel.kind == "log-delivery" and rel.bucket is not None:
             where = (*base, "bucket")
@@ -181,7 +183,7 @@ def _relationship_endpoints(design: Design, index: dict[str, EntityRef]) -> Iter
                 owner_label = owner.label if owner else bucket.account
                 yield Problem(
                     json_path(where),
-                    f"bucket '{bucket.name}' belongs to {owner_label}, not to the target account",
+                    f"bucket {bucket.name!r} belongs to {owner_label}, not to the target account",
                 )
 
 
@@ -195,13 +197,43 @@ def _ou_tree(design: Design, index: dict[str, EntityRef]) -> Iterator[Problem]:
             parent = parents[parent]
         path = json_path(("organizational_units", i, "parent"))
         if parent is not None and parent in chain:
-            names = " -> ".join(index[c].entity.name for c in [*chain, parent] if c in index)
-            yield Problem(path, f"OU '{unit.name}' is in a cycle: {names}")
+            names = " -> ".join(repr(index[c].entity.name) for c in [*chain, parent] if c in index)
+            yield Problem(path, f"OU {unit.name!r} is in a cycle: {names}")
         elif parent is None and len(chain) > MAX_OU_DEPTH:
             yield Problem(
                 path,
-                f"OU '{unit.name}' is nested {len(chain)} levels deep; "
+                f"OU {unit.name!r} is nested {len(chain)} levels deep; "
                 f"AWS allows at most {MAX_OU_DEPTH} below the root",
+            )
+
+
+def _unique_names(design: Design, index: dict[str, EntityRef]) -> Iterator[Problem]:
+    """AWS refuses two OUs of one name under one parent; S3 bucket names are global."""
+    siblings: set[tuple[str | None, str]] = set()
+    for i, unit in enumerate(design.organizational_units):
+        key = (unit.parent, unit.name)
+        if key in siblings:
+            yield Problem(
+                json_path(("organizational_units", i, "name")),
+                f"another OU called {unit.name!r} has the same parent",
+            )
+        siblings.add(key)
+    buckets: set[str] = set()
+    for i, bucket in enumerate(design.log_buckets):
+        if bucket.name in buckets:
+            yield Problem(
+                json_path(("log_buckets", i, "name")),
+                f"bucket name {bucket.name!r} is used twice; S3 bucket names are unique worldwide",
+            )
+        buckets.add(bucket.name)
+
+
+def _waivers(design: Design, index: dict[str, EntityRef]) -> Iterator[Problem]:
+    for i, waiver in enumerate(design.waivers):
+        if waiver.subject not in index:
+            yield Problem(
+                json_path(("waivers", i, "subject")),
+                f"waiver of {waiver.rule_id!r} names {waiver.subject}, which is not in the design",
             )
 
 

@@ -26,6 +26,8 @@ def migrate(
 ) -> dict[str, Any]:
     """Return data upgraded to `target`; the input is never modified, even when a step fails."""
     steps = MIGRATIONS if migrations is None else migrations
+    if version >= target:
+        return data
     current = copy.deepcopy(data)
     while version < target:
         step = steps.get(version)

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import Field, field_serializer, field_validator, model_validator
+from pydantic import (
+    Field,
+    StrictBool,
+    StrictInt,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 
 from designer.model.base import (
     AwsAccountId,
@@ -75,9 +82,9 @@ class Account(Entity):
     parent: Id | None = Field(default=None, description="Parent OU id; null for the root.")
     scps: list[Id] = Field(default_factory=list)
     state: AccountState = AccountState.PLANNED
-    iam_user_count: int = Field(default=0, ge=0, description="IAM users in the account.")
-    root_mfa: bool = Field(default=False, description="The root user has MFA enabled.")
-    runs_workloads: bool = False
+    iam_user_count: StrictInt = Field(default=0, ge=0, description="IAM users in the account.")
+    root_mfa: StrictBool = Field(default=False, description="The root user has MFA enabled.")
+    runs_workloads: StrictBool = False
 
     _unique_functions = field_validator("functions")(_unique)
     _unique_regions = field_validator("regions")(_unique)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, StrictBool, StrictInt, field_validator, model_validator
 
 from designer.model.base import (
     Entity,
@@ -45,16 +45,16 @@ class TrustRelationship(RelationshipBase):
     managed_policy_arns: list[ManagedPolicyArn] = Field(
         default_factory=list, description="Managed policies attached (custom only)."
     )
-    require_mfa: bool = False
+    require_mfa: StrictBool = False
     external_id: ExternalId | None = None
     principal_scope: PrincipalScope = PrincipalScope.ACCOUNT_ROOT
     principal_role_name: RoleName | None = Field(
         default=None, description="The one role in the trusted account that may assume this role."
     )
-    organization_scoped: bool = Field(
+    organization_scoped: StrictBool = Field(
         default=False, description="Trust policy carries an aws:PrincipalOrgID condition."
     )
-    max_session_duration: int = Field(default=3600, ge=3600, le=43200)
+    max_session_duration: StrictInt = Field(default=3600, ge=3600, le=43200)
 
     _unique_services = field_validator("services")(_unique)
     _unique_arns = field_validator("managed_policy_arns")(_unique)
@@ -92,7 +92,7 @@ class LogDeliveryRelationship(RelationshipBase):
     kind: Literal["log-delivery"] = "log-delivery"
     log_types: list[LogType] = Field(min_length=1)
     bucket: Id | None = Field(default=None, description="Destination log bucket id.")
-    organization_wide: bool = Field(
+    organization_wide: StrictBool = Field(
         default=False,
         description="Configured for every account of the organization (organization trail, "
         "StackSet), not only for the source account.",

@@ -186,6 +186,48 @@ CASES: dict[str, tuple[Callable[[Data], None], str, str]] = {
         "cycle",
     ),
     "OU nested six deep": (_nest_six, "$.organizational_units[7].parent", "at most 5"),
+    "waiver of an unknown subject": (
+        _append(
+            "waivers",
+            lambda d: {
+                "rule_id": "SEED-INV",
+                "subject": sid("ghost"),
+                "justification": "j",
+                "author": "a",
+                "date": "2026-01-01",
+            },
+        ),
+        "$.waivers[0].subject",
+        "not in the design",
+    ),
+    "two OUs of one name under one parent": (
+        _set(["organizational_units", 1, "name"], "Security"),
+        "$.organizational_units[1].name",
+        "same parent",
+    ),
+    "bucket name twice": (
+        _append("log_buckets", lambda d: {**d["log_buckets"][0], "id": sid("bucket2")}),
+        "$.log_buckets[1].name",
+        "unique worldwide",
+    ),
+    "count given as a boolean": (
+        _set(["accounts", 0, "iam_user_count"], True),
+        "$.accounts[0].iam_user_count",
+        "valid integer",
+    ),
+    "yes for a boolean": (
+        _set(["accounts", 0, "root_mfa"], "yes"),
+        "$.accounts[0].root_mfa",
+        "valid boolean",
+    ),
+    "line break in a name is shown escaped": (
+        lambda d: (
+            d["accounts"][1].update(name="Log\nArchive"),
+            d["accounts"][2].update(aws_account_id="222222222222"),
+        ),
+        "$.accounts[2].aws_account_id",
+        "already used by 'Log\\nArchive'",
+    ),
     "layout of a non-node": (
         _set(["layout", "positions"], {sid("bucket"): {"x": 0, "y": 0}}),
         "$.layout.positions",
@@ -233,6 +275,17 @@ FILE_CASES: dict[str, tuple[bytes | None, str]] = {
     "format_version text": (b'{"format_version": "1"}', "positive whole number"),
     "duplicate key": (b'{"format_version": 1, "format_version": 1}', "duplicate key"),
     "deep nesting": (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    "moderate nesting": (
+        b'{"format_version": 1, "description": ' + b"[" * 600 + b"]" * 600 + b"}",
+        "$.description[0][0][0][0][0][0][0]...: nested more than 64 levels deep",
+    ),
+    "NaN": (b'{"format_version": 1, "x": NaN}', "NaN is not a number JSON allows"),
+    "huge version": (b'{"format_version": ' + b"9" * 4000 + b"}", "format_version 999999..."),
+    "multi-line tag": (
+        b'{"format_version": 1, "name": "d", "organization": {"name": "o"}, '
+        b'"relationships": [{"kind": "x\\ny", "source": "s", "target": "t"}]}',
+        "'x\\ny'",
+    ),
 }
 
 

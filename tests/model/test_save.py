@@ -165,3 +165,18 @@ def test_migration_chain_upgrades_step_by_step() -> None:
     assert result == {"format_version": 3, "seen": [1, 2]}
     with pytest.raises(DesignError, match="no upgrade from format_version 3 to 4"):
         migrate({"format_version": 3}, 3, 4, steps)
+
+
+def test_design_too_deep_for_json_is_refused_not_crashed(tmp_path: Path) -> None:
+    from designer.model import ServiceControlPolicy
+
+    deep: dict[str, Any] = {}
+    node = deep
+    for _ in range(2000):
+        node["x"] = {}
+        node = node["x"]
+    design = small_design()
+    design.service_control_policies.append(ServiceControlPolicy(name="Deep", document=deep))
+    with pytest.raises(DesignError, match="cannot be written as JSON"):
+        save_design(design, tmp_path / "deep.json")
+    assert not (tmp_path / "deep.json").exists()
