@@ -97,6 +97,12 @@ class LogDeliveryRelationship(RelationshipBase):
         description="Configured for every account of the organization (organization trail, "
         "StackSet), not only for the source account.",
     )
+    multi_region: StrictBool = Field(
+        default=True, description="CloudTrail: the trail records events of every Region."
+    )
+    log_file_validation: StrictBool = Field(
+        default=True, description="CloudTrail: digest files prove the logs were not altered."
+    )
 
     _unique_types = field_validator("log_types")(_unique)
 
