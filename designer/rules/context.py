@@ -1,0 +1,175 @@
+"""What rules read: the design, its graph, and lookups computed once per validation run.
+
+Every lookup is a dict or a cached pass over the design, so a rule that asks about each account
+stays linear in the number of accounts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from designer import analysis
+from designer.graph import DesignGraph, LogCoverage
+from designer.model.catalog import EntityRef, index_entities
+from designer.model.vocabulary import AccountFunction
+
+if TYPE_CHECKING:
+    from designer.model.design import Design
+    from designer.model.governance import LogBucket, ServiceControlPolicy
+    from designer.model.nodes import Account, OrganizationalUnit
+
+
+def normalise(name: str) -> str:
+    """OU names compared loosely: 'Non-prod', 'nonprod' and 'Non prod' are one name."""
+    return "".join(c for c in name.lower() if c.isalnum())
+
+
+class RuleContext:
+    def __init__(self, design: Design, graph: DesignGraph | None = None) -> None:
+        self.design = design
+        self.graph = graph if graph is not None else DesignGraph(design)
+
+    # -- entities ------------------------------------------------------------------------
+    @cached_property
+    def index(self) -> dict[str, EntityRef]:
+        return index_entities(self.design)
+
+    def label(self, entity_id: str | None) -> str:
+        """How messages name a node or relationship: "account 'Prod'"."""
+        if entity_id is None:
+            return "(nothing)"
+        ref = self.index.get(entity_id)
+        if ref is None:
+            return entity_id
+        if ref.entity.__class__.__name__.endswith("Relationship"):
+            rel = ref.entity
+            what = f"role {rel.role_name!r}" if rel.kind == "trust" else rel.kind
+            return f"{what} ({self.name(rel.source)} -> {self.name(rel.target)})"
+        return ref.label
+
+    def name(self, entity_id: str) -> str:
+        ref = self.index.get(entity_id)
+        return repr(getattr(ref.entity, "name", entity_id)) if ref else entity_id
+
+    @cached_property
+    def accounts(self) -> dict[str, Account]:
+        return {a.id: a for a in self.design.accounts}
+
+    @cached_property
+    def management(self) -> Account | None:
+        return self.accounts.get(self.design.organization.management_account or "")
+
+    @cached_property
+    def members(self) -> list[Account]:
+        """Every account but the management account."""
+        management = self.design.organization.management_account
+        return [a for a in self.design.accounts if a.id != management]
+
+    @cached_property
+    def _by_function(self) -> dict[AccountFunction, list[Account]]:
+        found: dict[AccountFunction, list[Account]] = defaultdict(list)
+        for account in self.design.accounts:
+            for function in account.functions:
+                found[function].append(account)
+        return found
+
+    def with_function(self, function: AccountFunction) -> list[Account]:
+        return self._by_function.get(function, [])
+
+    def has_function(self, account_id: str, function: AccountFunction) -> bool:
+        account = self.accounts.get(account_id)
+        return account is not None and function in account.functions
+
+    @cached_property
+    def _by_kind(self) -> dict[str, list[Any]]:
+        found: dict[str, list[Any]] = defaultdict(list)
+        for rel in self.design.relationships:
+            found[rel.kind].append(rel)
+        return found
+
+    def relationships(self, kind: str) -> list[Any]:
+        return self._by_kind.get(kind, [])
+
+    # -- the OU tree -----------------------------------------------------------------------
+    @cached_property
+    def ous(self) -> dict[str, OrganizationalUnit]:
+        return {u.id: u for u in self.design.organizational_units}
+
+    def ou_chain(self, parent: str | None) -> list[OrganizationalUnit]:
+        """The OUs from the root down to `parent` (empty for the root)."""
+        chain = []
+        while parent is not None and parent in self.ous:
+            chain.append(self.ous[parent])
+            parent = self.ous[parent].parent
+        return chain[::-1]
+
+    def in_ou_named(self, account: Account, *names: str) -> bool:
+        wanted = {normalise(n) for n in names}
+        return any(normalise(u.name) in wanted for u in self.ou_chain(account.parent))
+
+    def ous_named(self, *names: str) -> list[OrganizationalUnit]:
+        wanted = {normalise(n) for n in names}
+        return [u for u in self.design.organizational_units if normalise(u.name) in wanted]
+
+    @cached_property
+    def accounts_in_ou(self) -> dict[str | None, list[Account]]:
+        found: dict[str | None, list[Account]] = defaultdict(list)
+        for account in self.design.accounts:
+            found[account.parent].append(account)
+        return found
+
+    # -- policies and buckets -------------------------------------------------------------
+    @cached_property
+    def scps(self) -> dict[str, ServiceControlPolicy]:
+        return {p.id: p for p in self.design.service_control_policies}
+
+    def attached_scps(self, target_id: str | None) -> list[ServiceControlPolicy]:
+        """SCPs attached directly to an OU or account (None: the root)."""
+        if target_id is None:
+            ids = self.design.organization.root_scps
+        elif target_id in self.ous:
+            ids = self.ous[target_id].scps
+        else:
+            ids = self.accounts[target_id].scps
+        return [self.scps[i] for i in ids if i in self.scps]
+
+    def effective_scps(self, account: Account) -> list[ServiceControlPolicy]:
+        """Root, every enclosing OU and the account itself (what AWS evaluates for it)."""
+        policies = self.attached_scps(None)
+        for unit in self.ou_chain(account.parent):
+            policies += self.attached_scps(unit.id)
+        return policies + self.attached_scps(account.id)
+
+    @cached_property
+    def buckets(self) -> dict[str, LogBucket]:
+        return {b.id: b for b in self.design.log_buckets}
+
+    @cached_property
+    def deliveries_into_bucket(self) -> dict[str, list[Any]]:
+        found: dict[str, list[Any]] = defaultdict(list)
+        for rel in self.relationships("log-delivery"):
+            if rel.bucket is not None:
+                found[rel.bucket].append(rel)
+        return found
+
+    # -- analyses --------------------------------------------------------------------------
+    @cached_property
+    def blast_radii(self) -> dict[str, analysis.BlastRadius]:
+        return analysis.blast_radii(self.design, self.graph)
+
+    @cached_property
+    def log_coverage(self) -> LogCoverage:
+        return analysis.log_coverage(self.graph)
+
+    @cached_property
+    def audit_coverage(self) -> tuple[set[str], set[str]]:
+        return analysis.audit_coverage(self.design)
+
+
+def names_list(ctx: RuleContext, ids: list[str], limit: int = 5) -> str:
+    """'A', 'B' and 3 more — short enough for one message even with thousands of accounts."""
+    shown = [ctx.name(i) for i in ids[:limit]]
+    more = len(ids) - limit
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")

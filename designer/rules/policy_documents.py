@@ -1,0 +1,72 @@
+"""Reading SCP documents: which actions a policy denies, and under which conditions."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from collections.abc import Iterator
+from typing import Any
+
+
+def statements(document: dict[str, Any] | None) -> Iterator[dict[str, Any]]:
+    if not document:
+        return
+    found = document.get("Statement", [])
+    for statement in found if isinstance(found, list) else [found]:
+        if isinstance(statement, dict):
+            yield statement
+
+
+def _as_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _matches(patterns: list[str], action: str) -> bool:
+    return any(fnmatch.fnmatchcase(action.lower(), p.lower()) for p in patterns)
+
+
+def denying_statements(document: dict[str, Any] | None, action: str) -> list[dict[str, Any]]:
+    """Deny statements that cover `action` (through Action, or by leaving it out of NotAction)."""
+    found = []
+    for statement in statements(document):
+        if statement.get("Effect") != "Deny":
+            continue
+        listed = "Action" in statement and _matches(_as_list(statement["Action"]), action)
+        spared = "NotAction" in statement and _matches(_as_list(statement["NotAction"]), action)
+        if listed or ("NotAction" in statement and not spared):
+            found.append(statement)
+    return found
+
+
+def has_condition_key(statement: dict[str, Any], key: str) -> bool:
+    conditions = statement.get("Condition", {})
+    if not isinstance(conditions, dict):
+        return False
+    return any(
+        isinstance(block, dict) and any(k.lower() == key.lower() for k in block)
+        for block in conditions.values()
+    )
+
+
+def condition_values(statement: dict[str, Any], key: str) -> list[str]:
+    conditions = statement.get("Condition", {})
+    values: list[str] = []
+    for block in conditions.values() if isinstance(conditions, dict) else []:
+        if isinstance(block, dict):
+            for name, value in block.items():
+                if name.lower() == key.lower():
+                    values += _as_list(value)
+    return values
+
+
+def resources(statement: dict[str, Any]) -> list[str]:
+    return _as_list(statement.get("Resource", "*"))
+
+
+def size(document: dict[str, Any] | None) -> int:
+    """Characters AWS counts for the SCP size quota (whitespace removed, as the console does)."""
+    if not document:
+        return 0
+    return len(json.dumps(document, separators=(",", ":"), ensure_ascii=False))

@@ -1,0 +1,67 @@
+"""Run the catalogue over a design: findings sorted worst first, waivers applied."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from designer.rules.context import RuleContext
+from designer.rules.engine import (
+    SEVERITY_ORDER,
+    Finding,
+    Report,
+    Rule,
+    Severity,
+    WaivedFinding,
+)
+from designer.rules.registry import all_rules
+
+if TYPE_CHECKING:
+    from designer.graph import DesignGraph
+    from designer.model.design import Design
+
+ENGINE_RULE_ID = "ENGINE"
+
+
+def validate(
+    design: Design, graph: DesignGraph | None = None, rules: Iterable[Rule] | None = None
+) -> Report:
+    ctx = RuleContext(design, graph)
+    findings: list[Finding] = []
+    for checked in all_rules() if rules is None else rules:
+        findings += _run(checked, ctx)
+    findings.sort(key=lambda f: (SEVERITY_ORDER.index(f.severity), f.rule_id, f.message))
+    return _apply_waivers(design, findings)
+
+
+def _run(checked: Rule, ctx: RuleContext) -> list[Finding]:
+    try:
+        return [
+            Finding(
+                checked.id,
+                hit.severity or checked.severity,
+                checked.title,
+                hit.message,
+                hit.subjects,
+            )
+            for hit in checked.check(ctx)
+        ]
+    except Exception as exc:  # one broken rule must not hide every other finding
+        message = f"rule {checked.id} could not run: {exc.__class__.__name__}: {exc}"
+        return [Finding(ENGINE_RULE_ID, Severity.HIGH, "A rule could not run", message, ())]
+
+
+def _apply_waivers(design: Design, findings: list[Finding]) -> Report:
+    waivers = {(w.rule_id, w.subject): w for w in design.waivers}
+    used: set[tuple[str, str]] = set()
+    active: list[Finding] = []
+    waived: list[WaivedFinding] = []
+    for finding in findings:
+        keys = [(finding.rule_id, s) for s in finding.subjects if (finding.rule_id, s) in waivers]
+        if keys:
+            used.update(keys)
+            waived.append(WaivedFinding(finding, waivers[keys[0]]))
+        else:
+            active.append(finding)
+    stale = [w for w in design.waivers if (w.rule_id, w.subject) not in used]
+    return Report(active, waived, stale)
