@@ -28,6 +28,7 @@ pytest:
 
 bench: setup
 	$(BIN)/python benchmarks/bench_core.py
+	$(BIN)/python benchmarks/bench_validate.py
 
 templates: setup
 	$(BIN)/python tools/build_templates.py

@@ -1,4 +1,8 @@
-"""The account-designer command line. Exit codes: 0 success, 2 bad input (one line on stderr)."""
+"""The account-designer command line.
+
+Exit codes: 0 success; 1 findings at or above --fail-on (validate); 2 bad input, with one line on
+stderr naming what is wrong.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
+from importlib import metadata
 from pathlib import Path
 from typing import NoReturn
 
@@ -14,9 +19,13 @@ from designer.inventory import FORMATS, format_inventory
 from designer.model import DesignError, load_design, save_design
 from designer.model.fileformat import design_schema
 from designer.model.templates import list_templates, new_design_from_template
+from designer.rules import Severity, all_rules, validate
+from designer.rules.catalogue_text import format_rules
+from designer.rules.context import RuleContext
+from designer.rules.report import format_json, format_sarif, format_text
 
 PROG = "account-designer"
-EXIT_OK, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 2, 130
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 class UsageError(Exception):
@@ -56,6 +65,34 @@ def _cmd_inventory(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_validate(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    design = load_design(path)
+    text = path.read_text(encoding="utf-8-sig")
+    ctx = RuleContext(design)
+    report = validate(design, ctx.graph)
+    if args.format == "json":
+        sys.stdout.write(format_json(report, str(path)))
+    elif args.format == "sarif":
+        sys.stdout.write(format_sarif(report, all_rules(), ctx, path.as_posix(), text, _version()))
+    else:
+        sys.stdout.write(format_text(report, ctx, str(path)))
+    failing = report.at_or_above(Severity(args.fail_on))
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _cmd_rules(args: argparse.Namespace) -> int:
+    sys.stdout.write(format_rules(all_rules(), args.format))
+    return EXIT_OK
+
+
+def _version() -> str:
+    try:
+        return metadata.version("aws-account-designer")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
 def _cmd_schema(args: argparse.Namespace) -> int:
     print(json.dumps(design_schema(), indent=2, ensure_ascii=False))
     return EXIT_OK
@@ -90,6 +127,21 @@ def build_parser() -> argparse.ArgumentParser:
     inventory = _add(commands, "inventory", "print the account inventory", _cmd_inventory)
     inventory.add_argument("file", metavar="FILE")
     inventory.add_argument("--format", choices=FORMATS, default="table")
+    validate = _add(
+        commands, "validate", "check a design against the rule catalogue", _cmd_validate
+    )
+    validate.add_argument("file", metavar="FILE")
+    validate.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    validate.add_argument(
+        "--fail-on",
+        choices=[s.value for s in Severity],
+        default=Severity.HIGH.value,
+        metavar="LEVEL",
+        help="exit 1 when a finding at or above LEVEL remains (critical, high, medium, low, "
+        "info; default high)",
+    )
+    rules = _add(commands, "rules", "list every rule with id, severity and title", _cmd_rules)
+    rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     _add(commands, "schema", "print the design file's JSON Schema", _cmd_schema)
     return parser
 
@@ -107,7 +159,7 @@ def _add(
 
 def _parse(argv: list[str]) -> argparse.Namespace:
     parser = build_parser()
-    known = {"templates", "new", "inventory", "schema"}
+    known = {"templates", "new", "inventory", "validate", "rules", "schema"}
     if argv and not argv[0].startswith("-") and argv[0] not in known:
         if len(argv) > 1:
             raise UsageError(f"unexpected arguments after FILE: {' '.join(argv[1:])}")

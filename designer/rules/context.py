@@ -97,17 +97,28 @@ class RuleContext:
     def ous(self) -> dict[str, OrganizationalUnit]:
         return {u.id: u for u in self.design.organizational_units}
 
+    @cached_property
+    def _chains(self) -> dict[str | None, list[OrganizationalUnit]]:
+        return {None: []}
+
     def ou_chain(self, parent: str | None) -> list[OrganizationalUnit]:
-        """The OUs from the root down to `parent` (empty for the root)."""
-        chain = []
-        while parent is not None and parent in self.ous:
-            chain.append(self.ous[parent])
-            parent = self.ous[parent].parent
-        return chain[::-1]
+        """The OUs from the root down to `parent` (empty for the root); computed once per OU."""
+        if parent not in self._chains:
+            unit = self.ous.get(parent)  # type: ignore[arg-type]
+            self._chains[parent] = [] if unit is None else [*self.ou_chain(unit.parent), unit]
+        return self._chains[parent]
+
+    @cached_property
+    def _chain_names(self) -> dict[str | None, frozenset[str]]:
+        return {}
 
     def in_ou_named(self, account: Account, *names: str) -> bool:
-        wanted = {normalise(n) for n in names}
-        return any(normalise(u.name) in wanted for u in self.ou_chain(account.parent))
+        """Whether the account sits anywhere below an OU of one of these names."""
+        parent = account.parent
+        if parent not in self._chain_names:
+            chain = self.ou_chain(parent)
+            self._chain_names[parent] = frozenset(normalise(u.name) for u in chain)
+        return any(normalise(n) in self._chain_names[parent] for n in names)
 
     def ous_named(self, *names: str) -> list[OrganizationalUnit]:
         wanted = {normalise(n) for n in names}

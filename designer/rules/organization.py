@@ -1,1 +1,400 @@
-"""Rules: filled in below."""
+"""Rules on the shape of the organization: feature set, management account, OUs and quotas."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from designer.model.vocabulary import AccountFunction as F
+from designer.model.vocabulary import Environment, FeatureSet, PrincipalScope
+from designer.rules import policy_documents
+from designer.rules.context import RuleContext, names_list, normalise
+from designer.rules.engine import Category, Hit, Severity, rule
+
+if TYPE_CHECKING:
+    from designer.model.governance import ServiceControlPolicy
+    from designer.model.nodes import Account
+
+ORGS_GUIDE = "https://docs.aws.amazon.com/organizations/latest/userguide"
+MGMT_BEST_PRACTICES = (
+    "AWS Organizations User Guide, 'Best practices for the management account' "
+    f"({ORGS_GUIDE}/orgs_best-practices_mgmt-acct.html)"
+)
+QUOTAS = f"AWS Organizations User Guide, 'Quotas for AWS Organizations' ({ORGS_GUIDE}/orgs_reference_limits.html)"
+ORGANIZING = (
+    "AWS whitepaper 'Organizing Your AWS Environment Using Multiple Accounts', "
+    "Recommended OUs and accounts (https://docs.aws.amazon.com/whitepapers/latest/"
+    "organizing-your-aws-environment/recommended-ous-and-accounts.html)"
+)
+SRA = (
+    "AWS Security Reference Architecture (https://docs.aws.amazon.com/prescriptive-guidance/"
+    "latest/security-reference-architecture/welcome.html)"
+)
+
+# ORG-04: where each foundational function belongs; security placement wins for hybrids.
+SECURITY_FUNCTIONS = (F.LOG_ARCHIVE, F.SECURITY_TOOLING)
+INFRASTRUCTURE_FUNCTIONS = (F.CENTRAL_IT, F.PUBLISHING, F.NETWORK)
+
+NON_PRODUCTION = frozenset(
+    {Environment.NON_PRODUCTION, Environment.DEVELOPMENT, Environment.TEST, Environment.SANDBOX}
+)
+
+RESOURCE_LABELS = {
+    "ami": "AMIs",
+    "ebs-snapshot": "EBS snapshots",
+    "service-catalog-portfolio": "a Service Catalog portfolio",
+    "cloudformation-template": "CloudFormation templates",
+    "ram-share": "RAM resources",
+}
+
+MAX_ATTACHED_SCPS = 5
+MAX_SCP_CHARACTERS = 5120
+MAX_BREAK_GLASS_USERS = 2
+MAX_EXCEPTIONS = 5
+
+# ORG-09: services whose administration belongs in the security-tooling account.
+SECURITY_SERVICES = {
+    "guardduty.amazonaws.com": "GuardDuty",
+    "securityhub.amazonaws.com": "Security Hub",
+    "config.amazonaws.com": "AWS Config",
+    "access-analyzer.amazonaws.com": "IAM Access Analyzer",
+    "cloudtrail.amazonaws.com": "CloudTrail",
+}
+OPTIONAL_SECURITY_SERVICES = {
+    "inspector2.amazonaws.com": "Inspector",
+    "macie.amazonaws.com": "Macie",
+    "detective.amazonaws.com": "Detective",
+}
+
+
+def _ou_path(ctx: RuleContext, account: Account) -> str:
+    chain = ctx.ou_chain(account.parent)
+    return f"OU {'/'.join(u.name for u in chain)!r}" if chain else "the root"
+
+
+def _joined(words: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def _is_workload(account: Account) -> bool:
+    return account.runs_workloads or F.WORKLOAD in account.functions
+
+
+@rule(
+    "ORG-01",
+    "The organization has all features enabled",
+    Severity.CRITICAL,
+    Category.ORGANIZATION,
+    rationale="An organization with only consolidated-billing features cannot attach service "
+    "control policies, create an organization trail or register delegated administrators, so "
+    "none of the design's guardrails or central security services can be deployed.",
+    remediation="Enable all features in AWS Organizations (every member account must approve "
+    "the change when the organization was created with consolidated billing only).",
+    references=[
+        "AWS CloudTrail User Guide, 'Prepare for creating a trail for your organization' "
+        "(https://docs.aws.amazon.com/awscloudtrail/latest/userguide/"
+        "creating-an-organizational-trail-prepare.html)",
+        "AWS Organizations User Guide, 'Enabling all features in your organization' "
+        f"({ORGS_GUIDE}/orgs_manage_org_support-all-features.html)",
+    ],
+)
+def all_features(ctx: RuleContext) -> Iterator[Hit]:
+    org = ctx.design.organization
+    if org.feature_set != FeatureSet.ALL:
+        yield Hit(
+            f"organization {org.name!r} has only consolidated-billing features enabled", (org.id,)
+        )
+
+
+@rule(
+    "ORG-02",
+    "The management account runs no workloads and holds no shared resources",
+    Severity.HIGH,
+    Category.ORGANIZATION,
+    rationale="The management account cannot be restricted by SCPs and can act on every account "
+    "of the organization; workloads, log buckets or published AMIs, snapshots and portfolios "
+    "in it widen who needs access to the most powerful account.",
+    remediation="Move workloads to workload accounts, log buckets to the log-archive account and "
+    "shared AMIs, snapshots and portfolios to a publishing account.",
+    references=[MGMT_BEST_PRACTICES],
+)
+def management_holds_nothing(ctx: RuleContext) -> Iterator[Hit]:
+    mgmt = ctx.management
+    if mgmt is None:
+        return
+    if _is_workload(mgmt):
+        yield Hit(f"management account {mgmt.name!r} runs workloads", (mgmt.id,))
+    for bucket in ctx.design.log_buckets:
+        if bucket.account == mgmt.id:
+            yield Hit(
+                f"management account {mgmt.name!r} owns log bucket {bucket.name!r}",
+                (mgmt.id, bucket.id),
+            )
+    for rel in ctx.relationships("resource-share"):
+        if rel.source == mgmt.id:
+            what = RESOURCE_LABELS.get(rel.resource_type, str(rel.resource_type))
+            yield Hit(
+                f"management account {mgmt.name!r} shares {what} with {ctx.name(rel.target)}",
+                (mgmt.id, rel.id),
+            )
+
+
+@rule(
+    "ORG-03",
+    "The management account has IAM users only for break-glass access",
+    Severity.HIGH,
+    Category.ORGANIZATION,
+    rationale="Access to the management account should be limited to a few people through "
+    "federated roles; long-lived IAM users there are credentials to the whole organization. "
+    f"Up to {MAX_BREAK_GLASS_USERS} break-glass users are accepted.",
+    remediation="Give administrators federated access through the identity account and keep at "
+    f"most {MAX_BREAK_GLASS_USERS} IAM users, with MFA, for emergency (break-glass) access.",
+    references=[MGMT_BEST_PRACTICES],
+)
+def management_users(ctx: RuleContext) -> Iterator[Hit]:
+    mgmt = ctx.management
+    if mgmt is not None and mgmt.iam_user_count > MAX_BREAK_GLASS_USERS:
+        yield Hit(
+            f"management account {mgmt.name!r} has {mgmt.iam_user_count} IAM users "
+            f"(up to {MAX_BREAK_GLASS_USERS} break-glass users expected)",
+            (mgmt.id,),
+        )
+
+
+@rule(
+    "ORG-04",
+    "Security accounts sit in a Security OU, shared services in an Infrastructure OU",
+    Severity.HIGH,
+    Category.ORGANIZATION,
+    rationale="The Security OU holds the log-archive and security-tooling accounts so that the "
+    "strictest guardrails apply to them alone; the Infrastructure OU holds shared services "
+    "such as networking, central IT and publishing. Accounts outside them miss those "
+    "guardrails or receive ones meant for workloads.",
+    remediation="Move log-archive and security-tooling accounts below an OU named Security and "
+    "central-IT, publishing and network accounts below an OU named Infrastructure.",
+    references=[f"{ORGANIZING}: 'Security OU', 'Infrastructure OU'", SRA],
+)
+def foundational_ous(ctx: RuleContext) -> Iterator[Hit]:
+    for account in ctx.members:
+        security = [f.value for f in account.functions if f in SECURITY_FUNCTIONS]
+        shared = [f.value for f in account.functions if f in INFRASTRUCTURE_FUNCTIONS]
+        if security and not ctx.in_ou_named(account, "Security"):
+            yield Hit(
+                f"{_joined(security)} account {account.name!r} sits in "
+                f"{_ou_path(ctx, account)}, not below a Security OU",
+                (account.id,),
+            )
+        elif not security and shared and not ctx.in_ou_named(account, "Infrastructure"):
+            yield Hit(
+                f"{_joined(shared)} account {account.name!r} sits in "
+                f"{_ou_path(ctx, account)}, not below an Infrastructure OU",
+                (account.id,),
+            )
+
+
+@rule(
+    "ORG-05",
+    "Accounts sit in OUs that separate production, sandbox and suspended accounts",
+    Severity.MEDIUM,
+    Category.ORGANIZATION,
+    rationale="Policies are applied to OUs, not the root: an account at the root gets only the "
+    "organization-wide guardrails. Production and non-production workloads need different "
+    "controls, so they belong in separate OUs; a Sandbox OU gives experiments looser, "
+    "isolated controls and a Suspended OU holds accounts being closed.",
+    remediation="Place every member account in an OU, split workload OUs into production and "
+    "non-production children, and create Sandbox and Suspended OUs.",
+    references=[
+        f"{ORGANIZING}: 'Workloads OU', 'Sandbox OU', 'Suspended OU'",
+    ],
+)
+def ou_structure(ctx: RuleContext) -> Iterator[Hit]:
+    at_root = [a.id for a in ctx.members if a.parent is None]
+    if at_root:
+        yield Hit(
+            f"member accounts attached directly to the root: {names_list(ctx, at_root)}",
+            tuple(at_root),
+        )
+    for ou_id, accounts in ctx.accounts_in_ou.items():
+        if ou_id is None or ou_id not in ctx.ous:
+            continue
+        workloads = [a for a in accounts if _is_workload(a)]
+        prod = [a.id for a in workloads if a.environment == Environment.PRODUCTION]
+        non_prod = [a.id for a in workloads if a.environment in NON_PRODUCTION]
+        if prod and non_prod:
+            yield Hit(
+                f"OU {ctx.ous[ou_id].name!r} mixes production workload accounts "
+                f"({names_list(ctx, prod, 3)}) with non-production ones "
+                f"({names_list(ctx, non_prod, 3)})",
+                (ou_id, *prod, *non_prod),
+            )
+    if not ctx.design.accounts:
+        return
+    org = ctx.design.organization.id
+    for wanted in ("Sandbox", "Suspended"):
+        if not ctx.ous_named(wanted):
+            yield Hit(f"the organization has no {wanted} OU", (org,))
+
+
+@rule(
+    "ORG-06",
+    "Custom SCPs can be tested in a Policy Staging OU",
+    Severity.MEDIUM,
+    Category.ORGANIZATION,
+    rationale="A new or changed SCP can block production work the moment it is attached; the "
+    "Policy Staging OU lets it be tried on test accounts before production OUs.",
+    remediation="Create an OU named Policy Staging with a test account and attach new SCPs "
+    "there before attaching them to production OUs.",
+    references=[f"{ORGANIZING}: 'Policy Staging OU'"],
+)
+def policy_staging(ctx: RuleContext) -> Iterator[Hit]:
+    custom = [p.id for p in ctx.design.service_control_policies if not p.aws_managed]
+    if custom and not ctx.ous_named("Policy Staging"):
+        count = f"{len(custom)} custom SCP{'s' if len(custom) > 1 else ''}"
+        yield Hit(
+            f"the design has {count} ({names_list(ctx, custom, 3)}) but no Policy Staging OU",
+            (ctx.design.organization.id, *custom),
+        )
+
+
+def _denies_everything(policy: ServiceControlPolicy) -> bool:
+    for statement in policy_documents.statements(policy.document):
+        actions: Any = statement.get("Action", [])
+        listed = [actions] if isinstance(actions, str) else actions
+        if (
+            statement.get("Effect") == "Deny"
+            and isinstance(listed, list)
+            and "*" in listed
+            and "*" in policy_documents.resources(statement)
+        ):
+            return True
+    return False
+
+
+@rule(
+    "ORG-07",
+    "The Suspended OU denies everything; the Exceptions OU stays small",
+    Severity.LOW,
+    Category.ORGANIZATION,
+    rationale="Accounts waiting to be closed should be unable to do anything, so the Suspended "
+    "OU carries a deny-all SCP. The Exceptions OU holds accounts that need unusual policies; "
+    f"when it grows beyond {MAX_EXCEPTIONS} accounts the exceptions have become the rule.",
+    remediation="Attach an SCP with a Deny statement on Action '*' and Resource '*' to the "
+    "Suspended OU; review the accounts of the Exceptions OU and move those that no longer "
+    "need an exception back to their regular OU.",
+    references=[f"{ORGANIZING}: 'Suspended OU', 'Exceptions OU'"],
+)
+def procedural_ous(ctx: RuleContext) -> Iterator[Hit]:
+    for unit in ctx.ous_named("Suspended"):
+        if not any(_denies_everything(p) for p in ctx.attached_scps(unit.id)):
+            yield Hit(f"Suspended OU {unit.name!r} has no SCP that denies all actions", (unit.id,))
+    exceptions = {u.id for u in ctx.ous_named("Exceptions")}
+    if not exceptions:
+        return
+    held: dict[str, list[str]] = defaultdict(list)
+    for account in ctx.design.accounts:
+        for unit in ctx.ou_chain(account.parent):
+            if unit.id in exceptions:
+                held[unit.id].append(account.id)
+    for ou_id, accounts in held.items():
+        if len(accounts) > MAX_EXCEPTIONS:
+            yield Hit(
+                f"Exceptions OU {ctx.ous[ou_id].name!r} holds {len(accounts)} accounts "
+                f"(more than {MAX_EXCEPTIONS})",
+                (ou_id, *accounts),
+            )
+
+
+@rule(
+    "ORG-08",
+    "SCPs fit the AWS Organizations quotas",
+    Severity.HIGH,
+    Category.ORGANIZATION,
+    rationale="AWS rejects an SCP document longer than 5,120 characters and more than 5 SCPs "
+    "attached directly to the root, an OU or an account: such a design cannot be deployed "
+    "as drawn. (The OU nesting depth of 5 is enforced when the design is loaded.)",
+    remediation="Merge or shorten statements (the size counts characters without whitespace), "
+    "or move some SCPs to a parent or child OU so that no target has more than 5 attached.",
+    references=[QUOTAS],
+)
+def scp_quotas(ctx: RuleContext) -> Iterator[Hit]:
+    for policy in ctx.design.service_control_policies:
+        length = policy_documents.size(policy.document)
+        if length > MAX_SCP_CHARACTERS:
+            yield Hit(
+                f"SCP {policy.name!r} is {length:,} characters long "
+                f"(quota {MAX_SCP_CHARACTERS:,})",
+                (policy.id,),
+            )
+    org = ctx.design.organization
+    targets: list[tuple[str, str, list[str]]] = [("the root", org.id, org.root_scps)]
+    targets += [(f"OU {u.name!r}", u.id, u.scps) for u in ctx.design.organizational_units]
+    targets += [(f"account {a.name!r}", a.id, a.scps) for a in ctx.design.accounts]
+    for label, target, attached in targets:
+        if len(attached) > MAX_ATTACHED_SCPS:
+            yield Hit(
+                f"{label} has {len(attached)} SCPs attached directly "
+                f"(quota {MAX_ATTACHED_SCPS})",
+                (target, *attached),
+            )
+
+
+@rule(
+    "ORG-09",
+    "Security services are delegated to the security-tooling account",
+    Severity.HIGH,
+    Category.ORGANIZATION,
+    rationale="Delegating GuardDuty, Security Hub, AWS Config, IAM Access Analyzer and "
+    "CloudTrail to the security-tooling account lets the security team run them for the "
+    "whole organization without access to the management account. Delegated to another "
+    "account, they hand security administration to a team outside security.",
+    remediation="Register the security-tooling account as delegated administrator of each "
+    "service from the management account (a delegated-admin relationship).",
+    references=[
+        MGMT_BEST_PRACTICES,
+        SRA,
+        "Prowler checks config_delegated_admin_and_org_aggregator_all_regions, "
+        "securityhub_delegated_admin_enabled_all_regions, guardduty_centrally_managed",
+    ],
+)
+def security_delegation(ctx: RuleContext) -> Iterator[Hit]:
+    known = SECURITY_SERVICES | OPTIONAL_SECURITY_SERVICES
+    delegated: set[str] = set()
+    for rel in ctx.relationships("delegated-admin"):
+        services = [s for s in rel.service_principals if s in known]
+        delegated.update(services)
+        if services and not ctx.has_function(rel.target, F.SECURITY_TOOLING):
+            yield Hit(
+                f"{_joined([known[s] for s in services])} delegated to {ctx.name(rel.target)}, "
+                "which is not a security-tooling account",
+                (rel.id, rel.target),
+            )
+    missing = [label for service, label in SECURITY_SERVICES.items() if service not in delegated]
+    if missing and ctx.design.accounts:
+        subject = ctx.management.id if ctx.management else ctx.design.organization.id
+        yield Hit(f"not delegated to any account: {_joined(missing)}", (subject,))
+
+
+@rule(
+    "ORG-10",
+    "The organization has a management account",
+    Severity.HIGH,
+    Category.ORGANIZATION,
+    rationale="The management account creates the organization, pays for it and is the only "
+    "place SCPs, delegated administrators and organization trails are set up from; without "
+    "it the design cannot say where these live, and rules about it cannot be checked.",
+    remediation="Add the management (payer) account and designate it as the organization's "
+    "management account.",
+    references=[
+        "AWS Organizations User Guide, 'Terminology and concepts': management account "
+        f"({ORGS_GUIDE}/orgs_getting-started_concepts.html)"
+    ],
+)
+def has_management(ctx: RuleContext) -> Iterator[Hit]:
+    if ctx.management is None:
+        org = ctx.design.organization
+        yield Hit(f"organization {org.name!r} designates no management account", (org.id,))
+
+
+__all__ = ["PrincipalScope", "normalise"]  # re-exported for rule modules sharing the vocabulary

@@ -1,0 +1,1 @@
+"""Benchmarks: scripted, reporting figures (see make bench)."""

@@ -1,0 +1,45 @@
+"""How long validation takes on synthetic organizations, and which rules cost the most.
+
+Run: make bench  (or .venv/bin/python benchmarks/bench_validate.py 1000 10000)
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.synthetic import synthetic_design
+from designer.graph import DesignGraph
+from designer.rules import all_rules, validate
+from designer.rules.context import RuleContext
+
+
+def bench(accounts: int, repeat: int = 3) -> None:
+    design = synthetic_design(accounts)
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        report = validate(design)  # builds the graph index too
+        times.append(time.perf_counter() - start)
+    print(
+        f"{accounts} accounts, {len(design.relationships)} relationships: validate "
+        f"{statistics.median(times) * 1000:.0f} ms (median of {repeat}, graph index included), "
+        f"{len(report.findings)} findings"
+    )
+    ctx = RuleContext(design, DesignGraph(design))
+    costs = []
+    for checked in all_rules():
+        start = time.perf_counter()
+        list(checked.check(ctx))
+        costs.append((time.perf_counter() - start, checked.id))
+    slowest = ", ".join(f"{rule} {cost * 1000:.0f} ms" for cost, rule in sorted(costs)[-5:][::-1])
+    print(f"  slowest rules (shared lookups counted where first used): {slowest}")
+
+
+if __name__ == "__main__":
+    for size in [int(a) for a in sys.argv[1:]] or [1000, 5000, 10000]:
+        bench(size)

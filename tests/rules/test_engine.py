@@ -1,0 +1,99 @@
+"""The engine: waivers, stale waivers, a failing rule, ordering; the catalogue's metadata."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from designer.model import Waiver
+from designer.rules import Category, Severity, all_rules, validate
+from designer.rules.engine import Hit, Rule
+from tests.rules.builder import Builder
+
+
+def _rule(rule_id: str, check: object, severity: Severity = Severity.MEDIUM) -> Rule:
+    return Rule(rule_id, "t", severity, Category.GRAPH, "r", "fix", ("ref",), check)  # type: ignore[arg-type]
+
+
+def _waiver(rule_id: str, subject: str) -> Waiver:
+    return Waiver(
+        rule_id=rule_id,
+        subject=subject,
+        justification="accepted for the pilot",
+        author="lead@example.com",
+        date=dt.date(2026, 11, 27),
+    )
+
+
+def test_waived_and_stale_waivers() -> None:
+    b = Builder()
+    b.account("Prod", owner="")
+    b.account("Dev", owner="")
+    b.design.waivers += [
+        _waiver("SEED-INV", b.id("Prod")),
+        _waiver("SEED-INV", b.id("Management")),
+        _waiver("SEED-DOC", b.id("Prod")),
+    ]
+    report = validate(b.build(), rules=[r for r in all_rules() if r.id in ("SEED-INV", "SEED-DOC")])
+    assert [f.message for f in report.findings] == ["account 'Dev' has no owner"]
+    assert [(w.finding.message, w.waiver.justification) for w in report.waived] == [
+        ("account 'Prod' has no owner", "accepted for the pilot")
+    ]
+    assert [(w.rule_id, w.subject) for w in report.stale_waivers] == [
+        ("SEED-INV", b.id("Management")),
+        ("SEED-DOC", b.id("Prod")),
+    ]
+
+
+def test_a_failing_rule_becomes_a_finding_not_a_crash() -> None:
+    def broken(ctx: object) -> list[Hit]:
+        raise KeyError("missing")
+
+    def fine(ctx: object) -> list[Hit]:
+        return [Hit("fine", ())]
+
+    report = validate(Builder().build(), rules=[_rule("X-1", broken), _rule("X-2", fine)])
+    assert [(f.rule_id, f.severity, f.message) for f in report.findings] == [
+        ("ENGINE", Severity.HIGH, "rule X-1 could not run: KeyError: 'missing'"),
+        ("X-2", Severity.MEDIUM, "fine"),
+    ]
+
+
+def test_findings_sorted_worst_first_and_severity_override() -> None:
+    def hits(ctx: object) -> list[Hit]:
+        return [
+            Hit("b low", (), Severity.LOW),
+            Hit("a critical", (), Severity.CRITICAL),
+            Hit("c default", ()),
+        ]
+
+    report = validate(Builder().build(), rules=[_rule("X-1", hits)])
+    assert [f.message for f in report.findings] == ["a critical", "c default", "b low"]
+    assert report.counts()[Severity.CRITICAL] == 1
+    assert [f.message for f in report.at_or_above(Severity.MEDIUM)] == ["a critical", "c default"]
+
+
+def test_catalogue_metadata_is_complete() -> None:
+    rules = all_rules()
+    assert len(rules) >= 40
+    ids = [r.id for r in rules]
+    assert len(ids) == len(set(ids))
+    for r in rules:
+        assert re.fullmatch(r"[A-Z]+-[A-Z0-9]+", r.id), r.id
+        assert all((r.title, r.rationale, r.remediation)), r.id
+        assert r.references, r.id
+        assert all(ref.strip() for ref in r.references), r.id
+    categories = {r.category for r in rules}
+    assert categories == set(Category)
+
+
+def test_odd_designs_give_findings_never_exceptions() -> None:
+    empty = Builder(management=False).build()
+    report = validate(empty)
+    assert not [f for f in report.findings if f.rule_id == "ENGINE"]
+    lonely = Builder(management=False)
+    lonely.account("Orphan")
+    lonely.idp("Okta")
+    report = validate(lonely.build())
+    assert not [f for f in report.findings if f.rule_id == "ENGINE"]
+    assert report.findings
