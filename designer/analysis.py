@@ -8,8 +8,9 @@ is trusted by nobody else cannot spread a compromise.
 
 from __future__ import annotations
 
+from collections import defaultdict, deque
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import networkx as nx
 
@@ -32,6 +33,10 @@ ACCESS_RANK: dict[str, int] = {
     "federated": 2,  # sign-in through an identity provider: whatever the mapped roles allow
 }
 ADMIN_RANK = ACCESS_RANK[AccessLevel.IAM_ADMIN]
+# Access that lets an attacker act as the account's principals and assume their roles elsewhere.
+PIVOT_LEVELS = frozenset(
+    {AccessLevel.IAM_ADMIN, AccessLevel.ADMINISTRATOR, AccessLevel.CUSTOM, "federated"}
+)
 AUDIT_LEVELS = frozenset({AccessLevel.READ_ONLY, AccessLevel.SECURITY_AUDIT})
 
 
@@ -48,8 +53,7 @@ def access_level(relationship: Any) -> str:
     return str(relationship.access_level)
 
 
-@dataclass(frozen=True)
-class ReachedAccount:
+class ReachedAccount(NamedTuple):
     account: str
     level: str  # highest access level gained in this account
     path: tuple[str, ...]  # node ids from the start to the account (shortest)
@@ -67,44 +71,72 @@ class BlastRadius:
         return max(levels, key=ACCESS_RANK.__getitem__) if levels else None
 
 
-def blast_radius(design: Design, graph: DesignGraph, start: str) -> BlastRadius:
-    """Accounts a compromise of `start` reaches, each with the strongest access gained there."""
-    relationships = {r.id: r for r in design.relationships if r.kind in ACCESS_KINDS}
-    reached: dict[str, ReachedAccount] = {}
-    for account, hop in graph.blast_radius(start).items():
-        level = _strongest_way_in(graph, relationships, account, hop.path)
-        reached[account] = ReachedAccount(account, level, hop.path, hop.relationships)
+@dataclass(frozen=True)
+class AccessIndex:
+    """Trust and federation edges as plain adjacency lists, built once for many searches."""
+
+    out: dict[str, list[tuple[str, str, str]]]  # node -> [(target, relationship id, level)]
+    accounts: frozenset[str]
+
+
+def access_index(design: Design) -> AccessIndex:
+    out: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for rel in design.relationships:
+        if rel.kind in ACCESS_KINDS:
+            out[rel.source].append((rel.target, rel.id, access_level(rel)))
+    return AccessIndex(dict(out), frozenset(a.id for a in design.accounts))
+
+
+def blast_radius(design: Design, start: str, index: AccessIndex | None = None) -> BlastRadius:
+    """Accounts a compromise of `start` reaches, each with the strongest access gained there.
+
+    An attacker holding `start` can use every access edge out of it. In a reached account they
+    can go on only when the access there lets them act as its principals: IAM admin,
+    administrator, custom policies or a federated sign-in. Read-only, security-audit and
+    service-admin roles end the chain. Each account's level is the strongest edge into it from a
+    node the attacker controls; its path is the chain that first gave that level.
+    """
+    index = index or access_index(design)
+    level: dict[str, str] = {}
+    came_from: dict[str, tuple[str, str]] = {}
+    controlled = {start}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        for target, rel_id, edge_level in index.out.get(node, ()):
+            if target == start:
+                continue
+            if target not in level or ACCESS_RANK[edge_level] > ACCESS_RANK[level[target]]:
+                level[target] = edge_level
+                if target not in controlled:
+                    came_from[target] = (node, rel_id)
+            if target not in controlled and level[target] in PIVOT_LEVELS:
+                controlled.add(target)
+                queue.append(target)
+    reached = {
+        node: _reached(came_from, node, start, level[node])
+        for node in level
+        if node in index.accounts
+    }
     return BlastRadius(start, reached)
 
 
-def _strongest_way_in(
-    graph: DesignGraph, rels: dict[str, Any], account: str, path: tuple[str, ...]
-) -> str:
-    # Any access edge into the account from a node the attacker holds on this path counts.
-    held = set(path)
-    best = access_level(rels[_last_edge(graph, path)])
-    for source, _target, key in graph.graph.in_edges(account, keys=True):
-        if key in rels and source in held:
-            candidate = access_level(rels[key])
-            if ACCESS_RANK[candidate] > ACCESS_RANK[best]:
-                best = candidate
-    return best
+def _reached(
+    came_from: dict[str, tuple[str, str]], account: str, start: str, level: str
+) -> ReachedAccount:
+    path, rels = [account], []
+    node = account
+    while node != start:
+        node, rel_id = came_from[node]
+        path.append(node)
+        rels.append(rel_id)
+    return ReachedAccount(account, level, tuple(reversed(path)), tuple(reversed(rels)))
 
 
-def _last_edge(graph: DesignGraph, path: tuple[str, ...]) -> str:
-    source, target = path[-2], path[-1]
-    for key, data in graph.graph.get_edge_data(source, target).items():
-        if data["kind"] in ACCESS_KINDS:
-            return str(key)
-    raise LookupError(f"no access edge {source} -> {target}")
-
-
-def blast_radii(design: Design, graph: DesignGraph) -> dict[str, BlastRadius]:
+def blast_radii(design: Design, graph: DesignGraph | None = None) -> dict[str, BlastRadius]:
     """Blast radius of every node that trust or federation reaches out of."""
-    starts = {
-        source for source, _target, kind in graph.graph.edges(data="kind") if kind in ACCESS_KINDS
-    }
-    return {start: blast_radius(design, graph, start) for start in sorted(starts)}
+    index = access_index(design)
+    return {start: blast_radius(design, start, index) for start in sorted(index.out)}
 
 
 def trust_cycles(design: Design, graph: DesignGraph, min_rank: int = 0) -> list[list[str]]:

@@ -215,7 +215,10 @@ def test_every_unreadable_file_exits_2(
 def test_mistyped_command_is_not_taken_for_a_file(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "templtes")
     assert code == 2
-    assert "'templtes' is neither a command (inventory, new, schema, templates)" in err
+    assert (
+        "'templtes' is neither a command (inventory, new, rules, schema, templates, validate)"
+        in err
+    )
 
 
 @pytest.mark.parametrize(

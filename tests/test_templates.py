@@ -196,3 +196,17 @@ def test_publishing_template_shares_with_an_ou_and_the_organization() -> None:
 def test_templates_load_from_path_like_the_cli(tmp_path: object) -> None:
     for path in template_paths().values():
         assert load_design(path).accounts
+
+
+def test_read_only_access_does_not_let_an_attacker_pivot() -> None:
+    from designer.analysis import blast_radius
+
+    design = load_template(LZ)
+    tooling = _acct(LZ, "Security Tooling")
+    radius = blast_radius(design, tooling)
+    assert {r.level for r in radius.reached.values()} <= {"read-only", "security-audit"}
+    assert all(len(r.path) == 2 for r in radius.reached.values())
+    idp = stable_id(LZ, "idp", "IAM Identity Center")
+    via_identity = blast_radius(design, idp).reached[_acct(LZ, "Payments Production")]
+    assert via_identity.level == "administrator"
+    assert via_identity.path == (idp, _acct(LZ, "Identity"), _acct(LZ, "Payments Production"))

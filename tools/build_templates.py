@@ -659,23 +659,25 @@ def add_log_buckets(b: Builder, owner: Account) -> tuple[LogBucket, LogBucket]:
     return trail, config
 
 
+def send_organization_trail(b: Builder, management: Account, trail: LogBucket) -> None:
+    """One organization trail, created in the management account, covers every account."""
+    b.deliver_logs(
+        management,
+        trail,
+        [LogType.CLOUDTRAIL],
+        f"The organization trail records API activity of every account, in every Region, into "
+        f"the {b.name_of(trail.account)} account, out of reach of the member accounts' "
+        "administrators; member accounts cannot stop or change it.",
+        organization_wide=True,
+    )
+
+
 def send_account_logs(
     b: Builder, source: Account, buckets: tuple[LogBucket, LogBucket], flow_logs: bool = True
 ) -> None:
-    """Per-account CloudTrail trail and Config delivery channel (plus VPC flow logs)."""
-    trail, config = buckets
-    owner = b.name_of(trail.account)
-    where = (
-        "its own protected bucket, so the log store itself is audited"
-        if source.id == trail.account
-        else f"the {owner} account, out of reach of the account's own administrators"
-    )
-    b.deliver_logs(
-        source,
-        trail,
-        [LogType.CLOUDTRAIL],
-        f"The CloudTrail trail of {source.name} writes API activity to {where}.",
-    )
+    """Per-account AWS Config delivery channel (plus VPC flow logs)."""
+    _trail, config = buckets
+    owner = b.name_of(config.account)
     types = [LogType.CONFIG, LogType.VPC_FLOW_LOGS] if flow_logs else [LogType.CONFIG]
     b.deliver_logs(
         source,
@@ -801,6 +803,7 @@ def build_logging() -> Design:
         sensitivity=Sens.RESTRICTED,
     )
     buckets = add_log_buckets(b, archive)
+    send_organization_trail(b, management, buckets[0])
     send_account_logs(b, archive, buckets, flow_logs=False)
     send_account_logs(b, management, buckets, flow_logs=False)
     for account in add_workload_accounts(b, workloads, workloads):
@@ -808,8 +811,10 @@ def build_logging() -> Design:
     return b.build(
         "Logging account structure",
         describe(
-            "Business-unit accounts send CloudTrail, AWS Config and VPC flow logs to buckets "
-            "owned by a parent Log Archive account. The CloudTrail bucket uses S3 Object Lock "
+            "An organization trail and the AWS Config and VPC flow logs of the business-unit "
+            "accounts go to buckets owned by a parent Log Archive account. (The whitepaper "
+            "configures one trail per account; an organization trail does the same for every "
+            "account and cannot be stopped by them.) The CloudTrail bucket uses S3 Object Lock "
             "(COMPLIANCE) and MFA Delete; the Config bucket uses MFA Delete, because AWS Config "
             "cannot deliver to an Object Lock bucket.",
             Q_LOGGING,
@@ -914,6 +919,7 @@ SECURITY_SERVICES = (
     "config.amazonaws.com",
     "access-analyzer.amazonaws.com",
 )
+INFOSEC_SERVICES = (*SECURITY_SERVICES, "cloudtrail.amazonaws.com")
 
 
 def build_information_security() -> Design:
@@ -933,12 +939,14 @@ def build_information_security() -> Design:
     buckets = add_log_buckets(b, infosec)
     b.delegate(
         infosec,
-        SECURITY_SERVICES,
-        "Information Security administers GuardDuty, Security Hub, AWS Config aggregation and "
-        "IAM Access Analyzer for the organization, not the management account.",
+        INFOSEC_SERVICES,
+        "Information Security administers GuardDuty, Security Hub, AWS Config aggregation, IAM "
+        "Access Analyzer and CloudTrail for the organization, not the management account.",
     )
+    send_organization_trail(b, management, buckets[0])
     send_account_logs(b, infosec, buckets, flow_logs=False)
     send_account_logs(b, management, buckets, flow_logs=False)
+    b.trust(infosec, management, INFOSEC_ROLES[0])
     for account in add_workload_accounts(b, workloads, workloads):
         for role in INFOSEC_ROLES:
             b.trust(infosec, account, role)
@@ -1155,9 +1163,17 @@ def add_policies(b: Builder) -> dict[str, ServiceControlPolicy]:
             None,
         ),
         (
-            "DenyLeaveOrganization",
-            "Member accounts cannot leave the organization and its guardrails.",
-            policy(deny("DenyLeaveOrganization", "organizations:LeaveOrganization")),
+            "OrganizationGuardrails",
+            "Member accounts cannot leave the organization and its guardrails, and no RAM share "
+            "may include principals outside the organization.",
+            policy(
+                deny("DenyLeaveOrganization", "organizations:LeaveOrganization"),
+                deny(
+                    "DenyExternalRamShares",
+                    ["ram:CreateResourceShare", "ram:UpdateResourceShare"],
+                    Condition={"Bool": {"ram:RequestedAllowsExternalPrincipals": "true"}},
+                ),
+            ),
         ),
         (
             "ProtectSecurityServices",
@@ -1187,14 +1203,14 @@ def add_policies(b: Builder) -> dict[str, ServiceControlPolicy]:
             policy(deny("DenyAll", "*")),
         ),
         (
-            "DenyExternalRamShares",
-            "Candidate policy under test: no RAM share may include principals outside the "
-            "organization.",
+            "DenyIamUsers",
+            "Candidate policy under test: no new IAM users or access keys in member accounts; "
+            "people sign in through IAM Identity Center.",
             policy(
                 deny(
-                    "DenyExternalRamShares",
-                    ["ram:CreateResourceShare", "ram:UpdateResourceShare"],
-                    Condition={"Bool": {"ram:RequestedAllowsExternalPrincipals": "true"}},
+                    "DenyIamUsers",
+                    ["iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile"],
+                    Condition=NOT_PRIVILEGED,
                 )
             ),
         ),
@@ -1218,24 +1234,23 @@ class LandingZoneOUs:
 
 
 def add_landing_zone_ous(b: Builder, scps: dict[str, ServiceControlPolicy]) -> LandingZoneOUs:
-    region = [scps["RegionRestriction"]]
-    workloads = b.add_ou("Workloads", "Business workloads, split by lifecycle.", scps=region)
+    workloads = b.add_ou("Workloads", "Business workloads, split by lifecycle.")
     return LandingZoneOUs(
         security=b.add_ou("Security", "Log Archive and Security Tooling; security team only."),
         infrastructure=b.add_ou(
-            "Infrastructure", "Shared infrastructure: identity, network, services.", scps=region
+            "Infrastructure", "Shared infrastructure: identity, network, services."
         ),
         workloads=workloads,
         prod=b.add_ou("Prod", "Production workloads.", parent=workloads),
         nonprod=b.add_ou("Non-prod", "Development and staging workloads.", parent=workloads),
-        sandbox=b.add_ou("Sandbox", "Experiments, disconnected from the network.", scps=region),
+        sandbox=b.add_ou("Sandbox", "Experiments, disconnected from the network."),
         suspended=b.add_ou(
             "Suspended", "Accounts waiting to be closed.", scps=[scps["DenyAllSuspended"]]
         ),
         policy_staging=b.add_ou(
             "Policy Staging",
             "New and changed SCPs are tested here before production OUs.",
-            scps=[scps["DenyExternalRamShares"]],
+            scps=[scps["DenyIamUsers"]],
         ),
     )
 
@@ -1520,9 +1535,10 @@ def build_reference_landing_zone() -> Design:
         scps[n].id
         for n in (
             "FullAWSAccess",
-            "DenyLeaveOrganization",
+            "OrganizationGuardrails",
             "ProtectSecurityServices",
             "DenyRootUser",
+            "RegionRestriction",
         )
     ]
     ous = add_landing_zone_ous(b, scps)

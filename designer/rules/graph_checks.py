@@ -1,1 +1,268 @@
-"""Rules: filled in below."""
+"""GRAPH-* rules: what only the whole graph shows — blast radius, trust cycles, orphans, audit
+coverage and separation of duties in hybrid accounts (the catalogue's "Graph-level checks")."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from itertools import pairwise
+
+from designer import analysis
+from designer.analysis import ACCESS_RANK, ADMIN_RANK
+from designer.model.vocabulary import AccessLevel
+from designer.model.vocabulary import AccountFunction as F
+from designer.rules.context import RuleContext, names_list
+from designer.rules.engine import Category, Hit, Severity, rule
+
+WHITEPAPER = "AWS whitepaper 'AWS Multiple Account Security Strategy'"
+SERVICE_ADMIN_RANK = ACCESS_RANK[AccessLevel.SERVICE_ADMIN]
+# Services a security-tooling account may administer in workload accounts without mixing duties.
+SECURITY_SERVICES = frozenset(
+    {
+        "cloudtrail",
+        "config",
+        "guardduty",
+        "securityhub",
+        "access-analyzer",
+        "inspector2",
+        "macie",
+        "detective",
+        "iam-access-analyzer",
+        "ssm",
+        "cloudwatch",
+        "logs",
+    }
+)
+ADMIN_LEVELS = frozenset({AccessLevel.IAM_ADMIN, AccessLevel.ADMINISTRATOR, AccessLevel.CUSTOM})
+
+
+def _level_text(level: str) -> str:
+    return "federated sign-in" if level == "federated" else level
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _runs_workloads(ctx: RuleContext, account_id: str) -> bool:
+    account = ctx.accounts.get(account_id)
+    return account is not None and (account.runs_workloads or F.WORKLOAD in account.functions)
+
+
+@rule(
+    "GRAPH-01",
+    "Blast radius of each node that trust reaches out of",
+    Severity.INFO,
+    Category.GRAPH,
+    rationale="The whitepaper asks whether the business needs isolation to minimize blast radius. "
+    "For each account, identity provider and third party that holds trust or federation into "
+    "other accounts, this reports how many accounts its compromise reaches and the strongest "
+    "access gained (PMapper / CloudMapper-style path analysis on the design). Medium when a "
+    "workload account or a third party reaches service-admin or stronger access elsewhere: "
+    "workloads are the most exposed accounts and third parties are outside your control.",
+    remediation="Review the path shown; where the reach is not intended, lower the access level "
+    "of the trust or remove the intermediate trust.",
+    references=[
+        f"{WHITEPAPER}, When to Create Multiple Accounts: 'isolation to minimize blast radius'",
+        "PMapper / CloudMapper path analysis",
+    ],
+)
+def blast_radius(ctx: RuleContext) -> Iterator[Hit]:
+    third_parties = {t.id for t in ctx.design.third_parties}
+    for start, radius in ctx.blast_radii.items():
+        if not radius.reached:
+            continue
+        worst = min(
+            radius.reached.values(),
+            key=lambda r: (-ACCESS_RANK.get(r.level, 0), len(r.path), ctx.accounts[r.account].name),
+        )
+        rank = ACCESS_RANK.get(worst.level, 0)
+        exposed = _runs_workloads(ctx, start) or start in third_parties
+        path = " -> ".join(ctx.name(node) for node in worst.path)
+        yield Hit(
+            f"compromise of {ctx.name(start)} reaches "
+            f"{_plural(len(radius.reached), 'account')}, up to {_level_text(worst.level)} "
+            f"(in {ctx.name(worst.account)} via {path})",
+            (start, *worst.path[1:], *worst.relationships),
+            Severity.MEDIUM if exposed and rank >= SERVICE_ADMIN_RANK else None,
+        )
+
+
+@rule(
+    "GRAPH-02",
+    "No trust cycles between accounts",
+    Severity.HIGH,
+    Category.GRAPH,
+    rationale="Accounts that can assume roles in each other in a loop form one security domain: "
+    "a compromise of any of them reaches all, and no account in the loop can be isolated. "
+    "High when every trust of the loop is admin-level (IAM admin or stronger), medium otherwise.",
+    remediation="Break the loop: trust flows from the identity and security accounts towards "
+    "the others, not back.",
+    references=[
+        f"{WHITEPAPER}, When to Create Multiple Accounts: 'isolation to minimize blast radius'",
+        "PMapper / CloudMapper path analysis",
+    ],
+)
+def trust_cycles(ctx: RuleContext) -> Iterator[Hit]:
+    any_cycles = analysis.trust_cycles(ctx.design, ctx.graph)
+    if not any_cycles:
+        return  # no loop at any level: none among admin roles either
+    edges: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+    for rel in ctx.relationships("trust"):
+        edges[rel.source, rel.target].append((ACCESS_RANK[analysis.access_level(rel)], rel.id))
+    admin_cycles = analysis.trust_cycles(ctx.design, ctx.graph, min_rank=ADMIN_RANK)
+    in_admin_cycle = {node: i for i, cycle in enumerate(admin_cycles) for node in cycle}
+    for cycle in admin_cycles:
+        yield _cycle_hit(ctx, cycle, edges, ADMIN_RANK, "admin-level trust cycle", None)
+    for cycle in any_cycles:
+        owners = {in_admin_cycle.get(node) for node in cycle}
+        if len(owners) == 1 and None not in owners:
+            continue  # the same accounts are already reported as an admin-level cycle
+        yield _cycle_hit(ctx, cycle, edges, 0, "trust cycle", Severity.MEDIUM)
+
+
+def _cycle_hit(
+    ctx: RuleContext,
+    cycle: list[str],
+    edges: dict[tuple[str, str], list[tuple[int, str]]],
+    min_rank: int,
+    what: str,
+    severity: Severity | None,
+) -> Hit:
+    loop = [*cycle, cycle[0]]
+    rels = [
+        rel_id
+        for source, target in pairwise(loop)
+        for rank, rel_id in edges.get((source, target), [])
+        if rank >= min_rank
+    ]
+    path = " -> ".join(ctx.name(node) for node in loop)
+    return Hit(f"{what}: {path}", (*cycle, *rels), severity)
+
+
+@rule(
+    "GRAPH-03",
+    "Every account takes part in the security structure",
+    Severity.LOW,
+    Category.GRAPH,
+    rationale="An account joined to the others by nothing but billing has no audit role, no log "
+    "delivery, no way in for the identity account and no shared resources: it is outside every "
+    "security structure of the whitepaper, and often forgotten. Shares to its OU or the whole "
+    "organization and organization-wide log delivery count as relationships. The management "
+    "account is exempt.",
+    remediation="Connect the account: audit roles from the security-tooling account, log "
+    "delivery to the log archive, access through the identity account — or close it.",
+    references=[f"{WHITEPAPER}, AWS Security Account Structures"],
+)
+def orphan_accounts(ctx: RuleContext) -> Iterator[Hit]:
+    related: set[str] = set()
+    shared_ous: set[str] = set()
+    everyone = False
+    for rel in ctx.design.relationships:
+        if rel.kind == "billing":
+            continue
+        if rel.kind == "log-delivery" and rel.organization_wide:
+            everyone = True
+        if rel.kind == "resource-share":
+            if rel.target == ctx.design.organization.id:
+                everyone = True
+            elif rel.target in ctx.ous:
+                shared_ous.add(rel.target)
+        if rel.source != rel.target:
+            related.update((rel.source, rel.target))
+    if everyone:
+        return
+    for account in ctx.members:
+        if account.id in related or _in_any(ctx, account.parent, shared_ous):
+            continue
+        yield Hit(
+            f"account {account.name!r} takes part in no relationship (billing aside)",
+            (account.id,),
+        )
+
+
+def _in_any(ctx: RuleContext, parent: str | None, units: set[str]) -> bool:
+    """Whether an OU from `parent` up to the root is in `units` (safe on a looping OU tree)."""
+    seen: set[str] = set()
+    while parent is not None and parent not in seen:
+        if parent in units:
+            return True
+        seen.add(parent)
+        unit = ctx.ous.get(parent)
+        parent = unit.parent if unit is not None else None
+    return False
+
+
+@rule(
+    "GRAPH-04",
+    "The security-tooling account can audit every account",
+    Severity.HIGH,
+    Category.GRAPH,
+    rationale="The Information Security account assesses security and provides audit across all "
+    "accounts; an account it holds no read-only or security-audit role in is a blind spot. "
+    "Reported only when a security-tooling account exists and audits some account "
+    "(otherwise SEED-SECSTRUCT reports it).",
+    remediation="Trust the security-tooling account with a read-only or security-audit role in "
+    "each account listed.",
+    references=[
+        f"{WHITEPAPER}, General Best Practices: 'Create a security account structure'",
+        f"{WHITEPAPER}, Information Security Account",
+    ],
+)
+def audit_coverage(ctx: RuleContext) -> Iterator[Hit]:
+    tooling = ctx.with_function(F.SECURITY_TOOLING)
+    covered, uncovered = ctx.audit_coverage
+    if not tooling or not covered - {a.id for a in tooling}:
+        return
+    missing = [a.id for a in ctx.design.accounts if a.id in uncovered]
+    if missing:
+        verb = "has" if len(missing) == 1 else "have"
+        yield Hit(
+            f"{_plural(len(missing), 'account')} {verb} no read-only or security-audit role "
+            f"trusting a security-tooling account: {names_list(ctx, missing)}",
+            tuple(missing),
+        )
+
+
+@rule(
+    "GRAPH-05",
+    "Hybrid security accounts keep their duties separate",
+    Severity.HIGH,
+    Category.GRAPH,
+    rationale="A hybrid Information Security account may configure security services in other "
+    "accounts, but administering workloads as well (IAM admin, administrator, custom policies, "
+    "or services outside the security set) merges the auditor with the audited. Likewise an "
+    "account that stores the audit logs must not run workloads whose actions they record.",
+    remediation="Give workload administration to the identity or central IT account and limit "
+    "the security-tooling roles to security services; move workloads out of the log archive.",
+    references=[
+        f"{WHITEPAPER}, Hybrid AWS Security Account Structures",
+        f"{WHITEPAPER}, Information Security Account",
+        "AWS Security Reference Architecture: Security OU",
+    ],
+)
+def separation_of_duties(ctx: RuleContext) -> Iterator[Hit]:
+    for rel in ctx.relationships("trust"):
+        if not ctx.has_function(rel.source, F.SECURITY_TOOLING):
+            continue
+        if not _runs_workloads(ctx, rel.target):
+            continue
+        where = f"in workload account {ctx.name(rel.target)}"
+        subjects = (rel.source, rel.target, rel.id)
+        if rel.access_level in ADMIN_LEVELS:
+            yield Hit(
+                f"security-tooling account {ctx.name(rel.source)} holds "
+                f"{rel.access_level} role {rel.role_name!r} {where}",
+                subjects,
+            )
+        elif rel.access_level == AccessLevel.SERVICE_ADMIN:
+            outside = [s for s in rel.services if s not in SECURITY_SERVICES]
+            if outside:
+                yield Hit(
+                    f"security-tooling account {ctx.name(rel.source)} administers "
+                    f"{', '.join(outside)} {where} (role {rel.role_name!r})",
+                    subjects,
+                )
+    for account in ctx.with_function(F.LOG_ARCHIVE):
+        if _runs_workloads(ctx, account.id):
+            yield Hit(f"log-archive account {account.name!r} also runs workloads", (account.id,))

@@ -1,1 +1,517 @@
-"""Rules: filled in below."""
+"""LOG-* rules: the organization trail, Config delivery, log coverage and the log buckets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from designer import analysis
+from designer.model.vocabulary import AccessLevel, LogType, ObjectLockMode
+from designer.model.vocabulary import AccountFunction as F
+from designer.rules.context import RuleContext, names_list
+from designer.rules.engine import Category, Hit, Severity, rule
+
+if TYPE_CHECKING:
+    from designer.model.governance import LogBucket
+
+WHITEPAPER = "AWS whitepaper 'AWS Multiple Account Security Strategy'"
+CLOUDTRAIL_GUIDE = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide"
+CONFIG_GUIDE = "https://docs.aws.amazon.com/config/latest/developerguide"
+S3_GUIDE = "https://docs.aws.amazon.com/AmazonS3/latest/userguide"
+CONTROL_TOWER = "https://docs.aws.amazon.com/controltower/latest/controlreference"
+ORG_TRAIL = (
+    "AWS CloudTrail User Guide, 'Creating a trail for an organization' "
+    f"({CLOUDTRAIL_GUIDE}/creating-trail-organization.html)"
+)
+CONFIG_BUCKET = (
+    "AWS Config Developer Guide, 'Permissions for the Amazon S3 Bucket' "
+    f"({CONFIG_GUIDE}/s3-bucket-policy.html)"
+)
+SRA = (
+    "AWS Security Reference Architecture, Log Archive account "
+    "(https://docs.aws.amazon.com/prescriptive-guidance/latest/security-reference-architecture/"
+    "log-archive.html)"
+)
+CLOUDTRAIL_ADMIN = "cloudtrail.amazonaws.com"
+AUDIT_TYPES = (LogType.CLOUDTRAIL, LogType.CONFIG)
+ADMIN_REACH = analysis.ACCESS_RANK[AccessLevel.SERVICE_ADMIN]
+
+
+def _delivery(ctx: RuleContext, rel: Any) -> str:
+    """ "('Prod' -> 'Log Archive')": how messages name a log delivery."""
+    return f"({ctx.name(rel.source)} -> {ctx.name(rel.target)})"
+
+
+def _archives(ctx: RuleContext) -> set[str]:
+    return {a.id for a in ctx.with_function(F.LOG_ARCHIVE)}
+
+
+def _deliveries_of(ctx: RuleContext, log_type: LogType) -> Iterator[Any]:
+    for rel in ctx.relationships("log-delivery"):
+        if log_type in rel.log_types:
+            yield rel
+
+
+def _buckets_receiving(ctx: RuleContext, log_type: LogType | None = None) -> Iterator[LogBucket]:
+    """Buckets with at least one delivery (of `log_type`), in design order."""
+    for bucket in ctx.design.log_buckets:
+        rels = ctx.deliveries_into_bucket.get(bucket.id, [])
+        if any(log_type is None or log_type in r.log_types for r in rels):
+            yield bucket
+
+
+def _sources(rels: list[Any]) -> list[str]:
+    return list(dict.fromkeys(r.source for r in rels))
+
+
+@rule(
+    "LOG-01",
+    "A multi-Region organization trail with log-file validation lands in the log archive",
+    Severity.CRITICAL,
+    Category.LOGGING,
+    rationale="An organization trail records every account, including accounts created later, "
+    "and member accounts cannot stop or change it. It must record every Region and produce "
+    "digest files that prove the logs were not altered. Only the management account (or the "
+    "CloudTrail delegated administrator) can create it, and it belongs in the log-archive "
+    "account, apart from the workloads it records.",
+    remediation="Add a CloudTrail log delivery from the management account (or the CloudTrail "
+    "delegated administrator) to the log-archive account, marked organization-wide, "
+    "multi-Region and with log-file validation.",
+    references=[
+        ORG_TRAIL,
+        "AWS CloudTrail User Guide, 'Validating CloudTrail log file integrity' "
+        f"({CLOUDTRAIL_GUIDE}/cloudtrail-log-file-validation-intro.html)",
+        "AWS CloudTrail User Guide, 'Organization delegated administrator' "
+        f"({CLOUDTRAIL_GUIDE}/cloudtrail-delegated-administrator.html)",
+        f"AWS Control Tower control AWS-GR_CLOUDTRAIL_ENABLED ({CONTROL_TOWER}/"
+        "mandatory-controls.html)",
+        "Prowler cloudtrail_multi_region_enabled",
+        "Prowler cloudtrail_log_file_validation_enabled",
+    ],
+)
+def organization_trail(ctx: RuleContext) -> Iterator[Hit]:
+    if not ctx.accounts:
+        return
+    trails = [r for r in _deliveries_of(ctx, LogType.CLOUDTRAIL) if r.organization_wide]
+    if not trails:
+        org = ctx.design.organization
+        yield Hit(f"organization {org.name!r} has no organization trail", (org.id,))
+        return
+    archives = _archives(ctx)
+    owners = {ctx.design.organization.management_account} | {
+        r.target
+        for r in ctx.relationships("delegated-admin")
+        if CLOUDTRAIL_ADMIN in r.service_principals
+    }
+    for rel in trails:
+        what = f"organization trail {_delivery(ctx, rel)}"
+        if not rel.multi_region:
+            yield Hit(f"{what} is not multi-Region", (rel.id,))
+        if not rel.log_file_validation:
+            yield Hit(f"{what} has no log-file validation", (rel.id,))
+        if rel.target not in archives:
+            yield Hit(
+                f"{what} lands in {ctx.name(rel.target)}, which is not a log-archive account",
+                (rel.id, rel.target),
+            )
+        if rel.source not in owners:
+            yield Hit(
+                f"{what} starts at {ctx.name(rel.source)}, which is neither the management "
+                "account nor the CloudTrail delegated administrator",
+                (rel.id, rel.source),
+            )
+
+
+@rule(
+    "LOG-02",
+    "Every CloudTrail delivery names its bucket in a log-archive account",
+    Severity.CRITICAL,
+    Category.LOGGING,
+    rationale="The exporter generates the documented CloudTrail bucket policy (GetBucketAcl, "
+    "PutObject under AWSLogs/<account or organization id>/ with bucket-owner-full-control, "
+    "scoped by aws:SourceArn to the trail) only for a named bucket. Without it CloudTrail "
+    "cannot write, or the bucket ends up outside the protected log archive.",
+    remediation="Set the destination bucket of the CloudTrail delivery to a bucket owned by the "
+    "log-archive account.",
+    references=[
+        ORG_TRAIL,
+        "AWS CloudTrail User Guide, 'Amazon S3 bucket policy for CloudTrail' "
+        f"({CLOUDTRAIL_GUIDE}/create-s3-bucket-policy-for-cloudtrail.html)",
+    ],
+)
+def cloudtrail_bucket(ctx: RuleContext) -> Iterator[Hit]:
+    archives = _archives(ctx)
+    for rel in _deliveries_of(ctx, LogType.CLOUDTRAIL):
+        bucket = ctx.buckets.get(rel.bucket or "")
+        if bucket is None:
+            yield Hit(
+                f"CloudTrail delivery {_delivery(ctx, rel)} names no destination bucket", (rel.id,)
+            )
+        elif bucket.account not in archives and not rel.organization_wide:
+            # An organization trail outside the archive is already LOG-01's finding.
+            yield Hit(
+                f"CloudTrail bucket {bucket.name!r} of {_delivery(ctx, rel)} belongs to "
+                f"{ctx.name(bucket.account)}, which is not a log-archive account",
+                (rel.id, bucket.id),
+            )
+
+
+@rule(
+    "LOG-03",
+    "Every Config delivery names its bucket",
+    Severity.HIGH,
+    Category.LOGGING,
+    rationale="AWS Config writes to another account's bucket only when the bucket policy grants "
+    "config.amazonaws.com GetBucketAcl, ListBucket and PutObject under "
+    "AWSLogs/<source account>/Config/, one set per source account (aws:SourceAccount). The "
+    "exporter can generate those statements only for a named bucket.",
+    remediation="Set the destination bucket of the Config delivery.",
+    references=[CONFIG_BUCKET],
+)
+def config_bucket(ctx: RuleContext) -> Iterator[Hit]:
+    for rel in _deliveries_of(ctx, LogType.CONFIG):
+        if rel.bucket is None:
+            yield Hit(
+                f"Config delivery {_delivery(ctx, rel)} names no destination bucket", (rel.id,)
+            )
+
+
+@rule(
+    "LOG-04",
+    "AWS Config does not deliver into an Object-Lock bucket",
+    Severity.HIGH,
+    Category.LOGGING,
+    rationale="AWS Config does not support a delivery channel to a bucket with S3 Object Lock "
+    "(default retention): the delivery fails. The WORM bucket of the organization trail and "
+    "the Config bucket must be separate buckets.",
+    remediation="Deliver Config data to a separate bucket in the log-archive account, without "
+    "Object Lock (protect it with versioning and MFA Delete instead).",
+    references=[
+        "AWS CloudFormation, AWS::Config::DeliveryChannel: 'AWS Config does not support the "
+        "delivery channel to an Amazon S3 bucket where object lock is enabled' "
+        "(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
+        "aws-resource-config-deliverychannel.html)",
+        CONFIG_BUCKET,
+    ],
+)
+def config_not_object_lock(ctx: RuleContext) -> Iterator[Hit]:
+    for bucket in _buckets_receiving(ctx, LogType.CONFIG):
+        if bucket.object_lock is None:
+            continue
+        rels = [r for r in ctx.deliveries_into_bucket[bucket.id] if LogType.CONFIG in r.log_types]
+        who = (
+            "the organization"
+            if any(r.organization_wide for r in rels)
+            else names_list(ctx, _sources(rels))
+        )
+        yield Hit(
+            f"Config data of {who} goes to Object-Lock bucket {bucket.name!r}, where AWS Config "
+            "cannot deliver",
+            (bucket.id, *(r.id for r in rels)),
+        )
+
+
+@rule(
+    "LOG-05",
+    "Every account's CloudTrail and Config data reach the log archive",
+    Severity.HIGH,
+    Category.LOGGING,
+    rationale="An account whose API activity or configuration history is not in the log "
+    "archive is invisible to investigation and audit; the whitepaper's logging structure "
+    "sends every account's CloudTrail and Config data to the parent logging account.",
+    remediation="Deliver CloudTrail and Config of the listed accounts to the log-archive "
+    "account, preferably with organization-wide deliveries (organization trail, Config "
+    "through a StackSet) so that new accounts are covered too.",
+    references=[
+        f"{WHITEPAPER}, Logging Account Structure",
+        f"AWS Control Tower controls AWS-GR_CLOUDTRAIL_ENABLED and AWS-GR_CONFIG_ENABLED "
+        f"({CONTROL_TOWER}/mandatory-controls.html)",
+        "Prowler config_recorder_all_regions_enabled",
+    ],
+)
+def log_coverage(ctx: RuleContext) -> Iterator[Hit]:
+    archives = _archives(ctx)
+    everywhere = {
+        t
+        for r in ctx.relationships("log-delivery")
+        if r.organization_wide and r.target in archives
+        for t in r.log_types
+    }
+    if everywhere.issuperset(AUDIT_TYPES):
+        return  # organization-wide deliveries cover every account: skip the per-account pass
+    missing = ctx.log_coverage.missing
+    groups: dict[tuple[LogType, ...], list[str]] = {}
+    for account in ctx.design.accounts:
+        if account.id in missing:
+            key = tuple(t for t in AUDIT_TYPES if t in missing[account.id])
+            groups.setdefault(key, []).append(account.id)
+    if not groups:
+        return
+    label = {LogType.CLOUDTRAIL: "CloudTrail", LogType.CONFIG: "Config"}
+    parts = [
+        f"{' and '.join(label[t] for t in types)} of {names_list(ctx, ids)}"
+        for types, ids in sorted(groups.items(), key=lambda item: (-len(item[0]), item[0]))
+    ]
+    ids = [i for _types, group in groups.items() for i in group]
+    if archives:
+        message = f"no log-archive account receives {'; '.join(parts)}"
+    else:
+        message = f"the design has no log-archive account to receive {'; '.join(parts)}"
+    yield Hit(message, tuple(ids))
+
+
+@rule(
+    "LOG-06",
+    "Network accounts send VPC flow logs to the log archive",
+    Severity.MEDIUM,
+    Category.LOGGING,
+    rationale="VPC flow logs of the shared network are the record of who talked to what; kept "
+    "only in the network account, they can be altered by its administrators.",
+    remediation="Add a vpc-flow-logs delivery from the network account to a bucket of the "
+    "log-archive account.",
+    references=[
+        "Amazon VPC User Guide, 'Publish flow logs to Amazon S3' "
+        "(https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3.html)",
+        "Prowler vpc_flow_logs_enabled",
+    ],
+)
+def network_flow_logs(ctx: RuleContext) -> Iterator[Hit]:
+    archives = _archives(ctx)
+    into_archive = [r for r in _deliveries_of(ctx, LogType.VPC_FLOW_LOGS) if r.target in archives]
+    if any(r.organization_wide for r in into_archive):
+        return
+    senders = {r.source for r in into_archive}
+    for account in ctx.with_function(F.NETWORK):
+        if account.id not in senders:
+            yield Hit(
+                f"network account {account.name!r} sends no VPC flow logs to a log-archive account",
+                (account.id,),
+            )
+
+
+@rule(
+    "LOG-07",
+    "Log buckets keep versions and record access",
+    Severity.HIGH,
+    Category.LOGGING,
+    rationale="Without versioning an overwrite or delete of a log object is final; without "
+    "server access logging nobody can tell who read or deleted logs. Buckets that only "
+    "receive S3 access logs are not asked to log themselves (the log of a log bucket would "
+    "need yet another bucket, as in Control Tower's access-log bucket).",
+    remediation="Enable versioning and server access logging (to a separate access-log "
+    "bucket) on the log bucket; the exporter also adds the aws:SecureTransport deny and the "
+    "four Block Public Access settings.",
+    references=[
+        f"AWS Control Tower, log archive and access-log buckets ({CONTROL_TOWER}/"
+        "mandatory-controls.html)",
+        "checkov CKV_AWS_21 (S3 versioning), CKV_AWS_18 (S3 access logging)",
+        "Prowler s3_bucket_object_versioning",
+        "Prowler s3_bucket_server_access_logging_enabled",
+    ],
+)
+def bucket_versioning_and_logging(ctx: RuleContext) -> Iterator[Hit]:
+    for bucket in _buckets_receiving(ctx):
+        if not bucket.versioning:
+            yield Hit(f"log bucket {bucket.name!r} has no versioning", (bucket.id,))
+        rels = ctx.deliveries_into_bucket[bucket.id]
+        only_access_logs = all(set(r.log_types) == {LogType.S3_ACCESS_LOGS} for r in rels)
+        if not bucket.access_logging and not only_access_logs:
+            yield Hit(
+                f"log bucket {bucket.name!r} has no server access logging",
+                (bucket.id,),
+                Severity.MEDIUM,
+            )
+
+
+@rule(
+    "LOG-08",
+    "MFA Delete is a manual step for the root user",
+    Severity.LOW,
+    Category.LOGGING,
+    rationale="MFA Delete can only be enabled by the bucket owner's root user, with an MFA "
+    "device, through the S3 API or CLI: there is no CloudFormation property, so the export "
+    "cannot deploy it and it becomes a runbook step. The setting itself is good practice, so "
+    "this is advisory (low), not a flaw. MFA Delete also cannot be combined with lifecycle "
+    "rules on the bucket.",
+    remediation="Keep the runbook step from the deployment plan: as the root user of the "
+    "owning account, run put-bucket-versioning with MFADelete=Enabled and the root MFA "
+    "device; or rely on S3 Object Lock instead.",
+    references=[
+        "Amazon S3 User Guide, 'Configuring MFA delete' "
+        f"({S3_GUIDE}/MultiFactorAuthenticationDelete.html)",
+        "CIS AWS Foundations Benchmark 2.1.2 'Ensure MFA Delete is enabled on S3 buckets'",
+        "Prowler s3_bucket_no_mfa_delete",
+    ],
+)
+def mfa_delete_manual(ctx: RuleContext) -> Iterator[Hit]:
+    for bucket in ctx.design.log_buckets:
+        if bucket.mfa_delete:
+            yield Hit(
+                f"MFA Delete on log bucket {bucket.name!r} cannot be deployed by CloudFormation: "
+                f"the root user of {ctx.name(bucket.account)} must enable it",
+                (bucket.id,),
+            )
+
+
+@rule(
+    "LOG-09",
+    "CloudTrail buckets use Object Lock in COMPLIANCE mode",
+    Severity.MEDIUM,
+    Category.LOGGING,
+    rationale="S3 Object Lock with a default retention keeps every log object write-once for "
+    "the retention period. In COMPLIANCE mode nobody, not even the root user, can shorten it; "
+    "GOVERNANCE mode can be bypassed by anyone granted s3:BypassGovernanceRetention.",
+    remediation="Create the CloudTrail bucket with ObjectLockEnabled and a default retention in "
+    "COMPLIANCE mode (Object Lock must be enabled when the bucket is created).",
+    references=[
+        f"Amazon S3 User Guide, 'Locking objects with Object Lock' ({S3_GUIDE}/object-lock.html)",
+        "Prowler s3_bucket_object_lock",
+    ],
+)
+def cloudtrail_object_lock(ctx: RuleContext) -> Iterator[Hit]:
+    for bucket in _buckets_receiving(ctx, LogType.CLOUDTRAIL):
+        if bucket.object_lock is None:
+            yield Hit(f"CloudTrail bucket {bucket.name!r} has no Object Lock", (bucket.id,))
+        elif bucket.object_lock.mode == ObjectLockMode.GOVERNANCE:
+            yield Hit(
+                f"CloudTrail bucket {bucket.name!r} uses Object Lock in GOVERNANCE mode, which can "
+                "be bypassed with s3:BypassGovernanceRetention",
+                (bucket.id,),
+                Severity.LOW,
+            )
+
+
+@rule(
+    "LOG-10",
+    "Log protection does not rely on Glacier Vault Lock",
+    Severity.HIGH,
+    Category.LOGGING,
+    rationale="The standalone Amazon Glacier vault service (and its Vault Lock) no longer "
+    "accepts new customers; a vault lock is also irreversible once completed (CompleteVaultLock "
+    "within 24 hours of InitiateVaultLock). S3 Object Lock with the S3 Glacier storage "
+    "classes gives the same write-once protection in a bucket.",
+    remediation="Use S3 Object Lock (COMPLIANCE mode) on the bucket with a lifecycle transition "
+    "to an S3 Glacier storage class, instead of a Glacier vault.",
+    references=[
+        "Amazon Glacier API Reference, 'Initiate Vault Lock (POST lock-policy)' "
+        "(https://docs.aws.amazon.com/amazonglacier/latest/dev/api-InitiateVaultLock.html)",
+        f"{WHITEPAPER}, Logging Account Structure",
+    ],
+)
+def glacier_vault_lock(ctx: RuleContext) -> Iterator[Hit]:
+    for bucket in ctx.design.log_buckets:
+        if bucket.glacier_vault_lock:
+            yield Hit(
+                f"log bucket {bucket.name!r} relies on Glacier Vault Lock, a service that no "
+                "longer accepts new customers",
+                (bucket.id,),
+            )
+
+
+@rule(
+    "LOG-11",
+    "Shared log buckets accept writes only from the organization",
+    Severity.MEDIUM,
+    Category.LOGGING,
+    rationale="A bucket that receives logs from several accounts grants write access to "
+    "service principals; without an organization condition (aws:SourceOrgID / "
+    "aws:PrincipalOrgID) a resource outside the organization could write into the archive.",
+    remediation="Restrict the bucket's write statements to the organization "
+    "(organization_restricted_writes).",
+    references=[
+        f"AWS Control Tower, audit bucket policy ({CONTROL_TOWER}/mandatory-controls.html)",
+        "IAM User Guide, global condition key aws:SourceOrgID "
+        "(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html)",
+    ],
+)
+def organization_restricted_writes(ctx: RuleContext) -> Iterator[Hit]:
+    for bucket in _buckets_receiving(ctx):
+        if bucket.organization_restricted_writes:
+            continue
+        rels = ctx.deliveries_into_bucket[bucket.id]
+        sources = _sources(rels)
+        if any(r.organization_wide for r in rels):
+            who = "organization-wide logs"
+        elif len(sources) > 1:
+            who = f"logs from {len(sources)} accounts"
+        else:
+            continue
+        yield Hit(
+            f"log bucket {bucket.name!r} takes {who} without an organization condition on writes",
+            (bucket.id, bucket.account),
+        )
+
+
+@rule(
+    "LOG-12",
+    "Nobody holds more than audit access in the log archive",
+    Severity.HIGH,
+    Category.LOGGING,
+    rationale="The log archive must stay immutable: only log delivery writes into it, and other "
+    "accounts get at most security-audit access. A service-admin, IAM-admin, administrator or "
+    "custom role in it, directly or at the end of a chain of roles, lets that account erase "
+    "the evidence of what it did. The management account's built-in organization access is "
+    "not reported here (the management-account rules cover it).",
+    remediation="Replace the role with a read-only or security-audit role, or remove the chain "
+    "of roles that leads into the log-archive account.",
+    references=[SRA, f"{WHITEPAPER}, Logging Account Structure"],
+)
+def log_archive_separation(ctx: RuleContext) -> Iterator[Hit]:
+    archives = _archives(ctx)
+    management = ctx.design.organization.management_account
+    direct: dict[str, list[Any]] = {}  # archive -> reported trusts into it
+    for rel in ctx.relationships("trust"):
+        if rel.target not in archives or rel.source == management:
+            continue
+        if analysis.ACCESS_RANK[analysis.access_level(rel)] >= ADMIN_REACH:
+            direct.setdefault(rel.target, []).append(rel)
+    upstream: dict[str, list[str]] = {}  # reported trust -> starts that reach it through a chain
+    chains: list[Hit] = []
+    # A chain reaches an archive at admin level only over an admin-level edge into it: without
+    # one, the (costly) blast radii need not be computed.
+    entries = (
+        r
+        for kind in ("trust", "federation")
+        for r in ctx.relationships(kind)
+        if r.target in archives
+    )
+    reachable = any(analysis.ACCESS_RANK[analysis.access_level(r)] >= ADMIN_REACH for r in entries)
+    for start, radius in ctx.blast_radii.items() if reachable else ():
+        if start == management:
+            continue
+        for archive in archives & radius.reached.keys():
+            reached = radius.reached[archive]
+            if analysis.ACCESS_RANK[reached.level] < ADMIN_REACH:
+                continue
+            held = set(reached.path)
+            entry = next((r for r in direct.get(archive, []) if r.source in held), None)
+            if entry is not None:
+                if entry.source != start:
+                    upstream.setdefault(entry.id, []).append(start)
+                continue
+            chains.append(_chain_hit(ctx, start, reached))
+    for rels in direct.values():
+        for rel in rels:
+            level = analysis.access_level(rel)
+            message = f"{ctx.label(rel.id)} grants {level} access in a log-archive account"
+            starts = upstream.get(rel.id, [])
+            if starts:
+                message += (
+                    f", also reachable from {names_list(ctx, starts)} through "
+                    f"{ctx.name(rel.source)}"
+                )
+            yield Hit(message, (rel.id, rel.target, *starts))
+    yield from chains
+
+
+def _chain_hit(ctx: RuleContext, start: str, reached: analysis.ReachedAccount) -> Hit:
+    path = " -> ".join(ctx.name(n) for n in reached.path)
+    archive = ctx.name(reached.account)
+    if reached.level == "federated":
+        how = f"signs users in to log-archive account {archive}"
+    else:
+        how = f"reaches log-archive account {archive} with {reached.level} access"
+    return Hit(
+        f"{ctx.label(start)} {how} ({path})",
+        (start, reached.account, *reached.relationships),
+    )

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from designer.model.vocabulary import AccountFunction as F
-from designer.model.vocabulary import Environment, FeatureSet, PrincipalScope
+from designer.model.vocabulary import Environment, FeatureSet
 from designer.rules import policy_documents
-from designer.rules.context import RuleContext, names_list, normalise
+from designer.rules.context import RuleContext, names_list
 from designer.rules.engine import Category, Hit, Severity, rule
 
 if TYPE_CHECKING:
@@ -21,7 +21,10 @@ MGMT_BEST_PRACTICES = (
     "AWS Organizations User Guide, 'Best practices for the management account' "
     f"({ORGS_GUIDE}/orgs_best-practices_mgmt-acct.html)"
 )
-QUOTAS = f"AWS Organizations User Guide, 'Quotas for AWS Organizations' ({ORGS_GUIDE}/orgs_reference_limits.html)"
+QUOTAS = (
+    "AWS Organizations User Guide, 'Quotas for AWS Organizations' "
+    f"({ORGS_GUIDE}/orgs_reference_limits.html)"
+)
 ORGANIZING = (
     "AWS whitepaper 'Organizing Your AWS Environment Using Multiple Accounts', "
     "Recommended OUs and accounts (https://docs.aws.amazon.com/whitepapers/latest/"
@@ -70,7 +73,7 @@ OPTIONAL_SECURITY_SERVICES = {
 
 def _ou_path(ctx: RuleContext, account: Account) -> str:
     chain = ctx.ou_chain(account.parent)
-    return f"OU {'/'.join(u.name for u in chain)!r}" if chain else "the root"
+    return f"in OU {'/'.join(u.name for u in chain)!r}" if chain else "at the root"
 
 
 def _joined(words: list[str]) -> str:
@@ -182,13 +185,13 @@ def foundational_ous(ctx: RuleContext) -> Iterator[Hit]:
         shared = [f.value for f in account.functions if f in INFRASTRUCTURE_FUNCTIONS]
         if security and not ctx.in_ou_named(account, "Security"):
             yield Hit(
-                f"{_joined(security)} account {account.name!r} sits in "
+                f"{_joined(security)} account {account.name!r} sits "
                 f"{_ou_path(ctx, account)}, not below a Security OU",
                 (account.id,),
             )
         elif not security and shared and not ctx.in_ou_named(account, "Infrastructure"):
             yield Hit(
-                f"{_joined(shared)} account {account.name!r} sits in "
+                f"{_joined(shared)} account {account.name!r} sits "
                 f"{_ou_path(ctx, account)}, not below an Infrastructure OU",
                 (account.id,),
             )
@@ -323,8 +326,7 @@ def scp_quotas(ctx: RuleContext) -> Iterator[Hit]:
         length = policy_documents.size(policy.document)
         if length > MAX_SCP_CHARACTERS:
             yield Hit(
-                f"SCP {policy.name!r} is {length:,} characters long "
-                f"(quota {MAX_SCP_CHARACTERS:,})",
+                f"SCP {policy.name!r} is {length:,} characters long (quota {MAX_SCP_CHARACTERS:,})",
                 (policy.id,),
             )
     org = ctx.design.organization
@@ -334,8 +336,7 @@ def scp_quotas(ctx: RuleContext) -> Iterator[Hit]:
     for label, target, attached in targets:
         if len(attached) > MAX_ATTACHED_SCPS:
             yield Hit(
-                f"{label} has {len(attached)} SCPs attached directly "
-                f"(quota {MAX_ATTACHED_SCPS})",
+                f"{label} has {len(attached)} SCPs attached directly (quota {MAX_ATTACHED_SCPS})",
                 (target, *attached),
             )
 
@@ -373,7 +374,7 @@ def security_delegation(ctx: RuleContext) -> Iterator[Hit]:
     missing = [label for service, label in SECURITY_SERVICES.items() if service not in delegated]
     if missing and ctx.design.accounts:
         subject = ctx.management.id if ctx.management else ctx.design.organization.id
-        yield Hit(f"not delegated to any account: {_joined(missing)}", (subject,))
+        yield Hit(f"security services not delegated to any account: {_joined(missing)}", (subject,))
 
 
 @rule(
@@ -395,6 +396,3 @@ def has_management(ctx: RuleContext) -> Iterator[Hit]:
     if ctx.management is None:
         org = ctx.design.organization
         yield Hit(f"organization {org.name!r} designates no management account", (org.id,))
-
-
-__all__ = ["PrincipalScope", "normalise"]  # re-exported for rule modules sharing the vocabulary

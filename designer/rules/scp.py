@@ -1,1 +1,554 @@
-"""Rules: filled in below."""
+"""SCP-* rules: which protections the service control policies in force give member accounts.
+
+A protection is in force for a member account when a statement providing it sits in one of the
+SCPs AWS evaluates for that account: those of the root, of every enclosing OU and of the account
+itself. What each SCP provides is computed once per policy, and what is in force below each OU
+once per OU, so every rule stays linear in the number of accounts. SCPs do not apply to the
+management account, so only member accounts are checked; an SCP whose document is still null
+(generated later by the exporter) provides nothing.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from designer.model.vocabulary import AccessLevel, AccountFunction
+from designer.rules.context import RuleContext, names_list
+from designer.rules.engine import Category, Hit, Severity, rule
+from designer.rules.policy_documents import (
+    denying_statements,
+    has_condition_key,
+    resources,
+    statements,
+)
+
+if TYPE_CHECKING:
+    from designer.model.governance import ServiceControlPolicy
+    from designer.model.nodes import Account
+
+Statement = dict[str, Any]
+Document = dict[str, Any] | None
+T = TypeVar("T", bound=Hashable)
+
+SCP_EXAMPLES = "aws-samples/service-control-policy-examples"
+CONTROL_TOWER = "AWS Control Tower controls reference"
+SCP_DOCS = "AWS Organizations User Guide, 'Service control policies (SCPs)'"
+
+PRIVILEGED_ROLE_KEY = "aws:PrincipalArn"
+REGION_KEY = "aws:RequestedRegion"
+REGION_OPERATORS = frozenset({"stringnotequals", "stringnotequalsifexists"})
+ROOT_OPERATORS = frozenset({"arnlike", "stringlike"})
+SAMPLE_ROOT_ARN = "arn:aws:iam::123456789012:root"
+ORGANIZATION_ACCESS_ROLE = "OrganizationAccountAccessRole"
+ROLE_CHANGES = ("iam:UpdateAssumeRolePolicy", "iam:DeleteRole")
+
+
+# -- reading statements -------------------------------------------------------------------------
+def _as_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _condition_blocks(statement: Statement) -> Iterator[tuple[str, dict[str, Any]]]:
+    conditions = statement.get("Condition")
+    for operator, block in conditions.items() if isinstance(conditions, dict) else ():
+        if isinstance(block, dict):
+            yield operator.lower(), block
+
+
+def _values(block: dict[str, Any], key: str) -> list[str] | None:
+    """The values of `key` in one condition block (keys compare case-insensitively)."""
+    for name, value in block.items():
+        if name.lower() == key.lower():
+            return _as_list(value)
+    return None
+
+
+def _scoped(statement: Statement) -> bool:
+    """A Deny narrowed to some Regions or to some principals is not a general protection.
+
+    A region restriction (aws:RequestedRegion) or a Deny that applies only to matching principals
+    (a positive aws:Principal* condition, such as the root-user restriction) is not a protection
+    of CloudTrail, Config or roles; a negative one (ArnNotLike aws:PrincipalArn) is an exception
+    for a privileged role and leaves the protection in place.
+    """
+    for operator, block in _condition_blocks(statement):
+        keys = {k.lower() for k in block}
+        if REGION_KEY.lower() in keys:
+            return True
+        if "not" not in operator and any(k.startswith("aws:principal") for k in keys):
+            return True
+    return False
+
+
+def _denies_everything(statement: Statement) -> bool:
+    """An unconditional Deny of every action (a quarantine policy such as deny-all)."""
+    return (
+        statement.get("Effect") == "Deny"
+        and "*" in _as_list(statement.get("Action"))
+        and not statement.get("Condition")
+    )
+
+
+def _protecting(document: Document, *actions: str) -> list[Statement]:
+    """Deny statements that protect any of `actions` for every principal but exceptions."""
+    found: list[Statement] = []
+    for action in actions:
+        for statement in denying_statements(document, action):
+            if not _scoped(statement) and not any(s is statement for s in found):
+                found.append(statement)
+    return found
+
+
+def _region_list(statement: Statement) -> list[str] | None:
+    """The allowed Regions of a region-restriction Deny (StringNotEquals aws:RequestedRegion)."""
+    if statement.get("Effect") != "Deny":
+        return None
+    for operator, block in _condition_blocks(statement):
+        if operator in REGION_OPERATORS:
+            regions = _values(block, REGION_KEY)
+            if regions is not None:
+                return regions
+    return None
+
+
+def _restricts_root(statement: Statement) -> bool:
+    if statement.get("Effect") != "Deny":
+        return False
+    if _denies_everything(statement):
+        return True
+    for operator, block in _condition_blocks(statement):
+        if operator.removesuffix("ifexists") in ROOT_OPERATORS:
+            patterns = _values(block, PRIVILEGED_ROLE_KEY) or []
+            if any(fnmatch.fnmatchcase(SAMPLE_ROOT_ARN, p) for p in patterns):
+                return True
+    return False
+
+
+# -- what is in force for each member account ---------------------------------------------------
+class _InForce(Generic[T]):
+    """What the SCPs in force give each member account: computed once per SCP and per OU."""
+
+    def __init__(self, ctx: RuleContext, gives: Callable[[ServiceControlPolicy], Iterable[T]]):
+        self._ctx = ctx
+        self._gives = gives
+        self._by_policy: dict[str, frozenset[T]] = {}
+        self._by_ou: dict[str, frozenset[T]] = {}
+        self._root = self._attached(ctx.design.organization.root_scps)
+
+    def _attached(self, policy_ids: Iterable[str]) -> frozenset[T]:
+        found: frozenset[T] = frozenset()
+        for policy_id in policy_ids:
+            if policy_id not in self._by_policy:
+                policy = self._ctx.scps.get(policy_id)
+                self._by_policy[policy_id] = frozenset(self._gives(policy) if policy else ())
+            found |= self._by_policy[policy_id]
+        return found
+
+    def below(self, ou_id: str | None) -> frozenset[T]:
+        """In force for whatever sits directly in `ou_id` (None or an unknown id: the root)."""
+        ous = self._ctx.ous
+        pending: list[str] = []
+        current = ou_id
+        while (
+            current is not None
+            and current in ous
+            and current not in self._by_ou
+            and current not in pending
+        ):
+            pending.append(current)
+            current = ous[current].parent
+        # A cycle in the OU tree (reported by the integrity check) ends the walk at the root.
+        given = self._by_ou.get(current, self._root) if current is not None else self._root
+        for unit_id in reversed(pending):
+            given = given | self._attached(ous[unit_id].scps)
+            self._by_ou[unit_id] = given
+        return given
+
+    def account(self, account: Account) -> frozenset[T]:
+        inherited = self.below(account.parent)
+        own = self._attached(account.scps) if account.scps else frozenset()
+        return inherited | own if own else inherited
+
+
+def _policies_in_force(ctx: RuleContext) -> list[ServiceControlPolicy]:
+    """SCPs in force for at least one member account, in design order."""
+    in_force = _InForce(ctx, lambda policy: (policy.id,))
+    ids: set[str] = set()
+    for account in ctx.members:
+        ids |= in_force.account(account)
+    return [p for p in ctx.design.service_control_policies if p.id in ids]
+
+
+# -- protections: "every member account has an SCP that denies X" ------------------------------
+@dataclass(frozen=True)
+class _Protection:
+    label: str
+    provided_by: Callable[[Document], bool]
+
+
+def _denial(*alternatives: str, condition: str | None = None) -> _Protection:
+    """Denying any one of the alternative action names (old and new API names) suffices."""
+
+    def provided_by(document: Document) -> bool:
+        found = _protecting(document, *alternatives)
+        return any(condition is None or has_condition_key(s, condition) for s in found)
+
+    label = alternatives[0] + (f" with a {condition} condition" if condition else "")
+    return _Protection(label, provided_by)
+
+
+def _member_accounts(ctx: RuleContext, ids: list[str]) -> str:
+    noun = "member account" if len(ids) == 1 else "member accounts"
+    return f"{noun} {names_list(ctx, ids)}"
+
+
+def _named_scps(ctx: RuleContext, policies: list[ServiceControlPolicy]) -> str:
+    noun = "SCP" if len(policies) == 1 else "SCPs"
+    return f"{noun} {names_list(ctx, [p.id for p in policies])}"
+
+
+def _missing_protections(ctx: RuleContext, protections: Sequence[_Protection]) -> Iterator[Hit]:
+    """One finding: the member accounts without every protection, or that none exists at all."""
+    members = ctx.members
+    if not members:
+        return
+    in_force = _InForce(
+        ctx,
+        lambda policy: [i for i, p in enumerate(protections) if p.provided_by(policy.document)],
+    )
+    everything = frozenset(range(len(protections)))
+    missing: dict[str, frozenset[int]] = {}
+    anywhere = False
+    for account in members:
+        given = in_force.account(account)
+        anywhere = anywhere or bool(given)
+        if given != everything:
+            missing[account.id] = everything - given
+    if not missing:
+        return
+    if not anywhere:
+        labels = ", ".join(p.label for p in protections)
+        yield Hit(f"no attached SCP document denies {labels}", (ctx.design.organization.id,))
+        return
+    gaps = set(missing.values())
+    union = frozenset[int]().union(*gaps)
+    labels = ", ".join(p.label for i, p in enumerate(protections) if i in union)
+    where = _member_accounts(ctx, list(missing))
+    if len(gaps) == 1:
+        message = f"no SCP in force denies {labels} in {where}"
+    else:
+        message = f"the SCPs in force do not deny all of {labels} in {where}"
+    yield Hit(message, tuple(missing))
+
+
+# -- the rules ----------------------------------------------------------------------------------
+LEAVE_ORGANIZATION = (_denial("organizations:LeaveOrganization"),)
+CLOUDTRAIL_ACTIONS = (
+    "cloudtrail:DeleteTrail",
+    "cloudtrail:StopLogging",
+    "cloudtrail:UpdateTrail",
+    "cloudtrail:PutEventSelectors",
+)
+CONFIG_ACTIONS = (
+    "config:StopConfigurationRecorder",
+    "config:DeleteConfigurationRecorder",
+    "config:DeleteDeliveryChannel",
+    "config:DeleteConfigurationAggregator",
+)
+DETECTIVE_CONTROLS = (
+    _denial("ec2:DeleteFlowLogs"),
+    _denial("guardduty:DeleteDetector"),
+    _denial(
+        "guardduty:DisassociateFromAdministratorAccount", "guardduty:DisassociateFromMasterAccount"
+    ),
+    _denial("securityhub:DisableSecurityHub"),
+    _denial("access-analyzer:DeleteAnalyzer"),
+)
+REGION_RESTRICTION = _Protection(
+    f"requests outside the allowed Regions ({REGION_KEY})",
+    lambda document: any(
+        _denies_everything(s) or _region_list(s) is not None for s in statements(document)
+    ),
+)
+ROOT_RESTRICTION = _Protection(
+    "actions of the root user (aws:PrincipalArn arn:aws:iam::*:root)",
+    lambda document: any(_restricts_root(s) for s in statements(document)),
+)
+EXTERNAL_SHARES = (
+    _denial(
+        "ram:CreateResourceShare",
+        "ram:UpdateResourceShare",
+        condition="ram:RequestedAllowsExternalPrincipals",
+    ),
+)
+
+
+@rule(
+    "SCP-01",
+    "Member accounts cannot leave the organization",
+    Severity.HIGH,
+    Category.SCP,
+    rationale="An account that leaves the organization escapes every SCP, the organization trail "
+    "and consolidated billing; only an SCP can stop its own administrators from leaving.",
+    remediation="Attach an SCP that denies organizations:LeaveOrganization to the root.",
+    references=[
+        f"{SCP_DOCS}, examples: 'Prevent member accounts from leaving the organization'",
+        "superwerker root SCP (organizations:LeaveOrganization denied at the root)",
+    ],
+)
+def leave_organization_denied(ctx: RuleContext) -> Iterator[Hit]:
+    yield from _missing_protections(ctx, LEAVE_ORGANIZATION)
+
+
+@rule(
+    "SCP-02",
+    "CloudTrail cannot be stopped or changed from member accounts",
+    Severity.HIGH,
+    Category.SCP,
+    rationale="Whoever can stop or change the trail can act unrecorded. Control Tower denies "
+    "these actions to everyone but one privileged role; without that exception the security "
+    "team cannot manage the trail either.",
+    remediation="Attach to the root an SCP that denies cloudtrail:DeleteTrail, StopLogging, "
+    "UpdateTrail and PutEventSelectors, with an ArnNotLike aws:PrincipalARN exception for the "
+    "privileged role that manages the trail.",
+    references=[
+        f"{CONTROL_TOWER}: AWS-GR_CLOUDTRAIL_CHANGE_PROHIBITED",
+        f"{SCP_EXAMPLES}: Deny-changes-to-security-services/"
+        "Deny-modifications-to-specific-CloudTrail-trails.json",
+    ],
+)
+def cloudtrail_protected(ctx: RuleContext) -> Iterator[Hit]:
+    yield from _missing_protections(ctx, [_denial(a) for a in CLOUDTRAIL_ACTIONS])
+    for policy in _policies_in_force(ctx):
+        rigid = [
+            s
+            for s in _protecting(policy.document, *CLOUDTRAIL_ACTIONS)
+            if "*" not in _as_list(s.get("Action"))  # deny-all quarantine needs no exception
+            and not has_condition_key(s, PRIVILEGED_ROLE_KEY)
+        ]
+        if rigid:
+            yield Hit(
+                f"SCP {policy.name!r} denies CloudTrail changes with no exception for a "
+                f"privileged role (no {PRIVILEGED_ROLE_KEY} condition)",
+                (policy.id,),
+                Severity.MEDIUM,
+            )
+
+
+@rule(
+    "SCP-03",
+    "AWS Config cannot be stopped or deleted from member accounts",
+    Severity.HIGH,
+    Category.SCP,
+    rationale="Stopping the configuration recorder or deleting the delivery channel or "
+    "aggregator erases the configuration history auditors and security tooling rely on.",
+    remediation="Attach to the root an SCP that denies config:StopConfigurationRecorder, "
+    "DeleteConfigurationRecorder, DeleteDeliveryChannel and DeleteConfigurationAggregator.",
+    references=[
+        f"{CONTROL_TOWER}: AWS-GR_CONFIG_CHANGE_PROHIBITED",
+        f"{SCP_EXAMPLES}: Deny-changes-to-security-services/"
+        "Deny-enabling-and-disabling-AWS-Config.json",
+    ],
+)
+def config_protected(ctx: RuleContext) -> Iterator[Hit]:
+    yield from _missing_protections(ctx, [_denial(a) for a in CONFIG_ACTIONS])
+
+
+@rule(
+    "SCP-04",
+    "Flow logs, GuardDuty, Security Hub and Access Analyzer cannot be disabled",
+    Severity.MEDIUM,
+    Category.SCP,
+    rationale="Detective controls run by the security-tooling account are only as good as their "
+    "coverage: an account administrator who can delete flow logs, the GuardDuty detector, "
+    "Security Hub or the analyzer blinds the security team.",
+    remediation="Attach to the root an SCP that denies ec2:DeleteFlowLogs, "
+    "guardduty:DeleteDetector, guardduty:DisassociateFromAdministratorAccount, "
+    "securityhub:DisableSecurityHub and access-analyzer:DeleteAnalyzer.",
+    references=[
+        f"{SCP_EXAMPLES}: Deny-changes-to-security-services/"
+        "Deny-deletion-or-disassociation-or-updation-to-AWS-SecurityHub.json",
+        f"{SCP_EXAMPLES}: Deny-changes-to-security-services/"
+        "Deny-deletion-of-AWS-Access-Analyzer-and-findings-in-an-account.json",
+        f"{SCP_DOCS}, examples: 'Prevent users from disabling Amazon GuardDuty', "
+        "'Prevent users from deleting Amazon VPC flow logs'",
+    ],
+)
+def detective_controls_protected(ctx: RuleContext) -> Iterator[Hit]:
+    yield from _missing_protections(ctx, DETECTIVE_CONTROLS)
+
+
+@rule(
+    "SCP-05",
+    "Member accounts are restricted to the usage policy's Regions",
+    Severity.MEDIUM,
+    Category.SCP,
+    rationale="The usage policy names the allowed Regions; without a region-restriction SCP any "
+    "Region can be used, unmonitored, and an SCP listing other Regions enforces a different "
+    "policy than the one agreed.",
+    remediation="Attach an SCP that denies, with a NotAction list of global services and an "
+    "exception for a privileged role, every request whose aws:RequestedRegion is not one of the "
+    "usage policy's Regions (StringNotEquals), and keep its Region list equal to the policy's.",
+    references=[
+        f"{CONTROL_TOWER}: AWS-GR_REGION_DENY",
+        f"{SCP_EXAMPLES}: Region-controls/",
+        "Prowler organizations_scp_check_deny_regions",
+    ],
+)
+def regions_restricted(ctx: RuleContext) -> Iterator[Hit]:
+    allowed = ctx.design.usage_policy.allowed_regions
+    if not allowed:
+        return
+    yield from _missing_protections(ctx, [REGION_RESTRICTION])
+    for policy in _policies_in_force(ctx):
+        lists = [r for s in statements(policy.document) if (r := _region_list(s)) is not None]
+        if not lists:
+            continue
+        listed = {region for regions in lists for region in regions}
+        extra = sorted(listed - set(allowed))
+        missing = [r for r in allowed if r not in listed]
+        problems = []
+        if extra:
+            problems.append(f"allows {', '.join(extra)}, which the usage policy does not list")
+        if missing:
+            problems.append(f"denies {', '.join(missing)}, which the usage policy allows")
+        if problems:
+            yield Hit(
+                f"region-restriction SCP {policy.name!r} {' and '.join(problems)}", (policy.id,)
+            )
+
+
+@rule(
+    "SCP-06",
+    "The root user of member accounts is restricted",
+    Severity.HIGH,
+    Category.SCP,
+    rationale="The root user of a member account cannot be limited by IAM policies; an SCP that "
+    "denies its actions (including creating access keys) is the only preventive control.",
+    remediation="Attach to the root an SCP that denies actions when aws:PrincipalArn is "
+    "ArnLike arn:aws:iam::*:root.",
+    references=[
+        f"{CONTROL_TOWER}: GRRESTRICTROOTUSER, GRRESTRICTROOTUSERACCESSKEYS",
+        f"{SCP_EXAMPLES}: Privileged-access-controls/"
+        "Deny-creation-of-access-keys-for-the-root-user.json",
+    ],
+)
+def root_user_restricted(ctx: RuleContext) -> Iterator[Hit]:
+    yield from _missing_protections(ctx, [ROOT_RESTRICTION])
+
+
+@rule(
+    "SCP-07",
+    "The design does not rely on SCPs to restrict the management account",
+    Severity.HIGH,
+    Category.SCP,
+    rationale="SCPs never affect users or roles in the management account: a custom SCP attached "
+    "to it, or to an OU that holds it, gives a protection that does not exist.",
+    remediation="Keep the management account directly under the root without custom SCPs, and "
+    "protect it with few human principals, MFA and monitoring instead.",
+    references=[
+        f"{SCP_DOCS}: 'SCPs don't affect users or roles in the management account'",
+    ],
+)
+def management_not_relying_on_scps(ctx: RuleContext) -> Iterator[Hit]:
+    mgmt = ctx.management
+    if mgmt is None:
+        return
+    custom = [p for p in ctx.attached_scps(mgmt.id) if not p.aws_managed]
+    if custom:
+        yield Hit(
+            f"management account {mgmt.name!r} has {_named_scps(ctx, custom)} attached, but "
+            "SCPs do not restrict the management account",
+            (mgmt.id, *(p.id for p in custom)),
+        )
+    seen: set[str] = set()
+    parent = mgmt.parent
+    while parent is not None and parent in ctx.ous and parent not in seen:
+        seen.add(parent)
+        unit = ctx.ous[parent]
+        custom = [p for p in ctx.attached_scps(unit.id) if not p.aws_managed]
+        if custom:
+            yield Hit(
+                f"management account {mgmt.name!r} sits in OU {unit.name!r}, which carries "
+                f"{_named_scps(ctx, custom)}, but SCPs do not restrict the "
+                "management account",
+                (mgmt.id, unit.id, *(p.id for p in custom)),
+            )
+        parent = unit.parent
+
+
+def _role_guards(policy: ServiceControlPolicy) -> list[str]:
+    """Resource patterns of statements that stop roles from being re-trusted or deleted."""
+    return [
+        pattern
+        for s in _protecting(policy.document, *ROLE_CHANGES)
+        if "NotResource" not in s
+        for pattern in resources(s)
+    ]
+
+
+@rule(
+    "SCP-08",
+    "Cross-account security roles are protected from modification",
+    Severity.MEDIUM,
+    Category.SCP,
+    rationale="The audit roles of the security-tooling account and OrganizationAccountAccessRole "
+    "are how the security team reaches member accounts; an account administrator who can change "
+    "their trust policy or delete them cuts that access.",
+    remediation="Attach an SCP that denies iam:UpdateAssumeRolePolicy, iam:DeleteRole and the "
+    "other role-changing actions on arn:aws:iam::*:role/<role name>, with an exception for a "
+    "privileged role.",
+    references=[
+        f"{CONTROL_TOWER}: AWS-GR_IAM_ROLE_CHANGE_PROHIBITED",
+        f"{SCP_EXAMPLES}: Privileged-access-controls/Deny-modifications-to-specific-IAM-roles.json",
+    ],
+)
+def security_roles_protected(ctx: RuleContext) -> Iterator[Hit]:
+    management = ctx.design.organization.management_account
+    audit_levels = (AccessLevel.READ_ONLY, AccessLevel.SECURITY_AUDIT)
+    in_force = _InForce(ctx, _role_guards)
+    unprotected: dict[str, list[Any]] = defaultdict(list)
+    matched: dict[tuple[frozenset[str], str], bool] = {}  # guards are shared per OU
+    for rel in ctx.relationships("trust"):
+        target = ctx.accounts.get(rel.target)
+        if target is None or target.id == management:  # SCPs cannot protect management roles
+            continue
+        security_role = rel.access_level in audit_levels and ctx.has_function(
+            rel.source, AccountFunction.SECURITY_TOOLING
+        )
+        if not (security_role or rel.role_name == ORGANIZATION_ACCESS_ROLE):
+            continue
+        arn = f"arn:aws:iam::{target.aws_account_id or '*'}:role/{rel.role_name}"
+        key = (in_force.account(target), arn)
+        if key not in matched:
+            matched[key] = any(fnmatch.fnmatchcase(arn, p) for p in key[0])
+        if not matched[key]:
+            unprotected[rel.role_name].append(rel)
+    for role_name, rels in unprotected.items():
+        targets = list(dict.fromkeys(r.target for r in rels))
+        yield Hit(
+            f"no SCP in force denies {' or '.join(ROLE_CHANGES)} on role {role_name!r} "
+            f"in {_member_accounts(ctx, targets)}",
+            tuple(r.id for r in rels),
+        )
+
+
+@rule(
+    "SCP-09",
+    "Resources cannot be shared outside the organization through RAM",
+    Severity.MEDIUM,
+    Category.SCP,
+    rationale="A RAM share that allows external principals exposes subnets, resolver rules and "
+    "other resources to accounts outside the organization and its controls.",
+    remediation="Attach to the root an SCP that denies ram:CreateResourceShare and "
+    "ram:UpdateResourceShare when ram:RequestedAllowsExternalPrincipals is true.",
+    references=[f"{SCP_EXAMPLES}: Deny-RAM-from-sharing-resources-to-external-accounts.json"],
+)
+def external_shares_denied(ctx: RuleContext) -> Iterator[Hit]:
+    yield from _missing_protections(ctx, EXTERNAL_SHARES)

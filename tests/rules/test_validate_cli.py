@@ -27,6 +27,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def flawed(tmp_path: Path) -> Path:
     """No security-tooling account (high), a relationship without purpose (low), a waiver."""
     b = Builder()
+    b.account("Logs", "log-archive")
+    b.bucket("org-trail", "Logs")
+    b.logs("Management", "Logs", "cloudtrail", bucket="org-trail", organization_wide=True)
     b.account("Prod", owner="")
     b.trust("Management", "Prod", purpose="")
     b.design.waivers.append(

@@ -1,0 +1,179 @@
+"""GRAPH-* rules: each with a design that triggers it and one that does not."""
+
+from __future__ import annotations
+
+from designer.rules import Severity
+from tests.rules.builder import Builder, messages, run_rule
+
+GRAPH_RULES = ("GRAPH-01", "GRAPH-02", "GRAPH-03", "GRAPH-04", "GRAPH-05")
+
+
+def test_blast_radius_per_start() -> None:
+    b = Builder()
+    b.account("Identity", "identity")
+    b.account("Prod")
+    b.account("Dev")
+    b.idp("Okta", "saml")
+    b.federation("Okta", "Identity")
+    b.trust("Identity", "Prod", "administrator")
+    b.trust("Identity", "Dev", "read-only")
+    found = run_rule(b.build(), "GRAPH-01")
+    assert [(f.severity, f.message) for f in found] == [
+        (
+            Severity.INFO,
+            "compromise of 'Identity' reaches 2 accounts, up to administrator "
+            "(in 'Prod' via 'Identity' -> 'Prod')",
+        ),
+        (
+            Severity.INFO,
+            "compromise of 'Okta' reaches 3 accounts, up to administrator "
+            "(in 'Prod' via 'Okta' -> 'Identity' -> 'Prod')",
+        ),
+    ]
+    assert found[1].subjects[:3] == (b.id("Okta"), b.id("Identity"), b.id("Prod"))
+    good = Builder()
+    good.account("Prod")
+    good.logs("Prod", "Management", "cloudtrail")  # no trust: no blast radius to report
+    assert messages(good.build(), "GRAPH-01") == []
+
+
+def test_blast_radius_medium_from_workload_or_third_party() -> None:
+    b = Builder()
+    b.account("App", runs_workloads=True)
+    b.account("Data")
+    b.third_party("Vendor")
+    b.trust("App", "Data", "service-admin", services=["s3"])
+    b.trust("Vendor", "Data", "read-only", external_id="vendor-1234-abcd")
+    iam_full = ["arn:aws:iam::aws:policy/IAMFullAccess"]
+    b.trust("Vendor", "App", "custom", managed_policy_arns=iam_full, external_id="vendor-12345")
+    found = run_rule(b.build(), "GRAPH-01")
+    assert [(f.severity, f.message) for f in found] == [
+        (
+            Severity.MEDIUM,
+            "compromise of 'App' reaches 1 account, up to service-admin "
+            "(in 'Data' via 'App' -> 'Data')",
+        ),
+        (
+            Severity.MEDIUM,
+            "compromise of 'Vendor' reaches 2 accounts, up to iam-admin "
+            "(in 'App' via 'Vendor' -> 'App')",
+        ),
+    ]
+    low = Builder()
+    low.account("App", runs_workloads=True)
+    low.account("Data")
+    low.third_party("Vendor")
+    low.trust("App", "Data", "read-only")
+    low.trust("Vendor", "Data", "security-audit", external_id="vendor-1234-abcd")
+    assert {f.severity for f in run_rule(low.build(), "GRAPH-01")} == {Severity.INFO}
+
+
+def test_trust_cycles() -> None:
+    b = Builder()
+    b.account("A")
+    b.account("B")
+    b.account("C")
+    b.account("D")
+    ab = b.trust("A", "B", "administrator")
+    ba = b.trust("B", "A", "iam-admin")
+    b.trust("C", "D", "read-only")
+    b.trust("D", "C", "administrator")
+    found = run_rule(b.build(), "GRAPH-02")
+    assert [(f.severity, f.message) for f in found] == [
+        (Severity.HIGH, "admin-level trust cycle: 'A' -> 'B' -> 'A'"),
+        (Severity.MEDIUM, "trust cycle: 'C' -> 'D' -> 'C'"),
+    ]
+    assert set(found[0].subjects) == {b.id("A"), b.id("B"), ab, ba}
+    good = Builder()
+    good.account("A")
+    good.account("B")
+    good.trust("A", "B", "administrator")
+    good.trust("Management", "A", "administrator")
+    assert messages(good.build(), "GRAPH-02") == []
+
+
+def test_orphan_accounts() -> None:
+    b = Builder()
+    b.ou("Workloads")
+    b.account("Lonely")
+    b.account("Self", "log-archive")
+    b.account("Shared", parent="Workloads")
+    b.account("Publisher", "publishing")
+    b.bill("Lonely")
+    b.logs("Self", "Self", "cloudtrail")  # only its own logs: still alone
+    b.share("Publisher", "Workloads")
+    assert messages(b.build(), "GRAPH-03") == [
+        "account 'Lonely' takes part in no relationship (billing aside)",
+        "account 'Self' takes part in no relationship (billing aside)",
+    ]
+    good = Builder()
+    good.account("Prod")
+    good.account("Logs", "log-archive")
+    good.bill("Prod")
+    good.logs("Prod", "Logs", "cloudtrail")
+    assert messages(good.build(), "GRAPH-03") == []  # Management is exempt
+    wide = Builder()
+    wide.account("Prod")
+    wide.account("Logs", "log-archive")
+    wide.logs("Management", "Logs", "cloudtrail", organization_wide=True)
+    assert messages(wide.build(), "GRAPH-03") == []
+
+
+def test_audit_coverage() -> None:
+    b = Builder()
+    b.account("Security", "security-tooling")
+    b.account("Prod")
+    b.account("Dev")
+    b.trust("Security", "Prod", "security-audit")
+    b.trust("Security", "Dev", "service-admin", services=["guardduty"])  # not an audit role
+    found = run_rule(b.build(), "GRAPH-04")
+    assert [f.message for f in found] == [
+        "2 accounts have no read-only or security-audit role trusting a security-tooling "
+        "account: 'Management', 'Dev'"
+    ]
+    assert found[0].subjects == (b.id("Management"), b.id("Dev"))
+    good = Builder()
+    good.account("Security", "security-tooling")
+    good.account("Prod")
+    good.trust("Security", "Prod", "security-audit")
+    good.trust("Security", "Management", "read-only")
+    assert messages(good.build(), "GRAPH-04") == []
+    # No security-tooling account, or one that audits nothing: SEED-SECSTRUCT reports it.
+    none = Builder()
+    none.account("Prod")
+    assert messages(none.build(), "GRAPH-04") == []
+    idle = Builder()
+    idle.account("Security", "security-tooling")
+    idle.account("Prod")
+    assert messages(idle.build(), "GRAPH-04") == []
+
+
+def test_separation_of_duties_in_hybrid_accounts() -> None:
+    b = Builder()
+    b.account("InfoSec", "security-tooling")
+    b.account("Prod")
+    b.account("Archive", "log-archive", runs_workloads=True)
+    b.trust("InfoSec", "Prod", "iam-admin", role_name="IamAdmin")
+    b.trust("InfoSec", "Prod", "service-admin", role_name="Ops", services=["config", "ec2", "rds"])
+    assert messages(b.build(), "GRAPH-05") == [
+        "log-archive account 'Archive' also runs workloads",
+        "security-tooling account 'InfoSec' administers ec2, rds in workload account 'Prod' "
+        "(role 'Ops')",
+        "security-tooling account 'InfoSec' holds iam-admin role 'IamAdmin' "
+        "in workload account 'Prod'",
+    ]
+    good = Builder()
+    good.account("InfoSec", "security-tooling", "log-archive")
+    good.account("Prod")
+    good.account("Identity", "identity")
+    good.trust("InfoSec", "Prod", "security-audit")
+    good.trust("InfoSec", "Prod", "service-admin", services=["cloudtrail", "config", "guardduty"])
+    good.trust("InfoSec", "Identity", "administrator")  # not a workload account
+    good.trust("Identity", "Prod", "administrator")
+    assert messages(good.build(), "GRAPH-05") == []
+
+
+def test_empty_design_gives_no_exception() -> None:
+    design = Builder(management=False).build()
+    for rule_id in GRAPH_RULES:
+        assert messages(design, rule_id) == []

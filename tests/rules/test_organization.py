@@ -1,0 +1,260 @@
+"""ORG-* rules: each with a design that triggers it and one that does not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from designer.model.templates import load_template, template_paths
+from designer.rules import Severity, validate
+from tests.rules.builder import Builder, messages, run_rule
+
+ORG_RULES = [f"ORG-{n:02d}" for n in range(1, 11)]
+DENY_ALL = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}],
+}
+SECURITY = (
+    "guardduty.amazonaws.com",
+    "securityhub.amazonaws.com",
+    "config.amazonaws.com",
+    "access-analyzer.amazonaws.com",
+    "cloudtrail.amazonaws.com",
+)
+
+
+def _well_placed() -> Builder:
+    """Foundational OUs with their accounts, workloads split by environment."""
+    b = Builder()
+    b.ou("Security")
+    b.ou("Infrastructure")
+    b.ou("Workloads")
+    b.ou("Workloads/Prod", parent="Workloads")
+    b.ou("Workloads/Non-prod", parent="Workloads")
+    b.ou("Sandbox")
+    b.ou("Suspended", scps=("DenyAll",))
+    b.scp("DenyAll", DENY_ALL)
+    b.ou("Policy Staging")
+    b.account("Logs", "log-archive", parent="Security")
+    b.account("Audit", "security-tooling", parent="Security")
+    b.account("Net", "network", parent="Infrastructure")
+    b.account("Live", parent="Workloads/Prod", environment="production")
+    b.account("Dev", parent="Workloads/Non-prod", environment="development")
+    b.delegate("Audit", *SECURITY)
+    return b
+
+
+def test_all_features_required() -> None:
+    b = Builder(feature_set="CONSOLIDATED_BILLING")
+    found = run_rule(b.build(), "ORG-01")
+    assert [f.message for f in found] == [
+        "organization 'Org' has only consolidated-billing features enabled"
+    ]
+    assert found[0].subjects == (b.id("org"),)
+    assert messages(Builder().build(), "ORG-01") == []
+
+
+def test_management_holds_no_workloads_buckets_or_shares() -> None:
+    b = Builder(management=False)
+    b.account("Management", "management", "workload")
+    b.design.organization = b.design.organization.model_copy(
+        update={"management_account": b.id("Management")}
+    )
+    b.account("Prod")
+    b.bucket("mgmt-logs", "Management")
+    share = b.share("Management", "Prod", "ebs-snapshot")
+    found = run_rule(b.build(), "ORG-02")
+    assert [f.message for f in found] == [
+        "management account 'Management' owns log bucket 'mgmt-logs'",
+        "management account 'Management' runs workloads",
+        "management account 'Management' shares EBS snapshots with 'Prod'",
+    ]
+    assert found[2].subjects == (b.id("Management"), share)
+    good = Builder()
+    good.account("Publishing", "publishing")
+    good.account("Prod")
+    good.bucket("logs", "Publishing")
+    good.share("Publishing", "Prod", "ami")
+    assert messages(good.build(), "ORG-02") == []
+
+
+def test_management_iam_users_only_break_glass() -> None:
+    b = Builder(management=False)
+    b.account("Management", "management", iam_user_count=3)
+    b.design.organization = b.design.organization.model_copy(
+        update={"management_account": b.id("Management")}
+    )
+    assert messages(b.build(), "ORG-03") == [
+        "management account 'Management' has 3 IAM users (up to 2 break-glass users expected)"
+    ]
+    b.design.accounts[0] = b.design.accounts[0].model_copy(update={"iam_user_count": 2})
+    assert messages(b.build(), "ORG-03") == []
+
+
+def test_foundational_accounts_in_security_and_infrastructure_ous() -> None:
+    b = Builder()
+    b.ou("Workloads")
+    b.ou("Workloads/Prod", parent="Workloads")
+    b.ou("Infrastructure")
+    b.account("Logs", "log-archive", parent="Workloads/Prod")
+    b.account("InfoSec", "security-tooling", "log-archive", parent="Infrastructure")
+    b.account("Hub", "central-it", "publishing")
+    b.account("Prod", parent="Workloads")
+    found = run_rule(b.build(), "ORG-04")
+    assert [f.message for f in found] == [
+        "central-it and publishing account 'Hub' sits at the root, not below an Infrastructure OU",
+        "log-archive account 'Logs' sits in OU 'Workloads/Prod', not below a Security OU",
+        "security-tooling and log-archive account 'InfoSec' sits in OU 'Infrastructure', "
+        "not below a Security OU",
+    ]
+    assert found[1].subjects == (b.id("Logs"),)
+    good = _well_placed()
+    good.ou("Security/Core", parent="Security")
+    good.account("Archive", "log-archive", parent="Security/Core")  # anywhere below Security
+    assert messages(good.build(), "ORG-04") == []
+
+
+def test_ou_structure() -> None:
+    b = Builder()
+    b.ou("Workloads")
+    b.account("Stray1")
+    b.account("Stray2", "network")
+    b.account("Live", parent="Workloads", environment="production")
+    b.account("Test", parent="Workloads", environment="test")
+    found = run_rule(b.build(), "ORG-05")
+    assert [f.message for f in found] == [
+        "OU 'Workloads' mixes production workload accounts ('Live') with non-production ones "
+        "('Test')",
+        "member accounts attached directly to the root: 'Stray1', 'Stray2'",
+        "the organization has no Sandbox OU",
+        "the organization has no Suspended OU",
+    ]
+    assert found[0].subjects == (b.id("Workloads"), b.id("Live"), b.id("Test"))
+    assert found[1].subjects == (b.id("Stray1"), b.id("Stray2"))
+    assert found[2].subjects == (b.id("org"),)
+    assert messages(_well_placed().build(), "ORG-05") == []
+
+
+def test_policy_staging_ou_for_custom_scps() -> None:
+    b = Builder()
+    b.scp("FullAWSAccess", aws_managed=True)
+    b.scp("DenyLeave", {"Statement": []})
+    found = run_rule(b.build(), "ORG-06")
+    assert [f.message for f in found] == [
+        "the design has 1 custom SCP ('DenyLeave') but no Policy Staging OU"
+    ]
+    assert found[0].subjects == (b.id("org"), b.id("DenyLeave"))
+    b.ou("policy-staging")  # names are compared loosely
+    assert messages(b.build(), "ORG-06") == []
+    only_managed = Builder()
+    only_managed.scp("FullAWSAccess", aws_managed=True)
+    assert messages(only_managed.build(), "ORG-06") == []
+
+
+def test_procedural_ous() -> None:
+    b = Builder()
+    b.scp("DenyMost", {"Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]})
+    b.ou("Suspended", scps=("DenyMost",))
+    b.ou("Exceptions")
+    b.ou("Exceptions/Legacy", parent="Exceptions")
+    for n in range(4):
+        b.account(f"Odd{n}", parent="Exceptions")
+    for n in range(2):
+        b.account(f"Old{n}", parent="Exceptions/Legacy")
+    found = run_rule(b.build(), "ORG-07")
+    assert [f.message for f in found] == [
+        "Exceptions OU 'Exceptions' holds 6 accounts (more than 5)",
+        "Suspended OU 'Suspended' has no SCP that denies all actions",
+    ]
+    assert found[1].subjects == (b.id("Suspended"),)
+    good = Builder()
+    good.scp("DenyAll", {"Statement": [{"Effect": "Deny", "Action": ["*"]}]})
+    good.ou("Suspended", scps=("DenyAll",))
+    good.ou("Exceptions")
+    for n in range(5):
+        good.account(f"Odd{n}", parent="Exceptions")
+    assert messages(good.build(), "ORG-07") == []
+
+
+def test_scp_quotas() -> None:
+    b = Builder()
+    big = {"Statement": [{"Effect": "Deny", "Action": ["s3:" + "x" * 5200], "Resource": "*"}]}
+    b.scp("Huge", big)
+    names = [f"P{n}" for n in range(6)]
+    for name in names:
+        b.scp(name, {"Statement": []})
+    b.attach_root(*names)
+    b.ou("Busy", scps=tuple(names))
+    b.account("Prod", parent="Busy", scps=names)
+    found = run_rule(b.build(), "ORG-08")
+    assert [f.message for f in found] == [
+        "OU 'Busy' has 6 SCPs attached directly (quota 5)",
+        "SCP 'Huge' is 5,265 characters long (quota 5,120)",
+        "account 'Prod' has 6 SCPs attached directly (quota 5)",
+        "the root has 6 SCPs attached directly (quota 5)",
+    ]
+    assert found[3].subjects == (b.id("org"), *(b.id(n) for n in names))
+    good = Builder()
+    at_quota = {"Statement": [{"Effect": "Deny", "Action": ["s3:" + "x" * 5055], "Resource": "*"}]}
+    good.scp("AtQuota", at_quota)  # exactly 5,120 characters
+    good.attach_root("AtQuota")
+    assert messages(good.build(), "ORG-08") == []
+
+
+def test_security_services_delegated_to_security_tooling() -> None:
+    b = Builder()
+    b.account("Hub", "central-it")
+    b.account("Audit", "security-tooling")
+    rel = b.delegate("Hub", "guardduty.amazonaws.com", "macie.amazonaws.com", "sso.amazonaws.com")
+    b.delegate("Audit", "securityhub.amazonaws.com")
+    found = run_rule(b.build(), "ORG-09")
+    assert [f.message for f in found] == [
+        "GuardDuty and Macie delegated to 'Hub', which is not a security-tooling account",
+        "security services not delegated to any account: AWS Config, IAM Access Analyzer "
+        "and CloudTrail",
+    ]
+    assert found[0].subjects == (rel, b.id("Hub"))
+    assert found[1].subjects == (b.id("Management"),)
+    assert messages(_well_placed().build(), "ORG-09") == []
+
+
+def test_management_account_designated() -> None:
+    b = Builder(management=False)
+    b.account("Payer", "management")
+    assert messages(b.build(), "ORG-10") == ["organization 'Org' designates no management account"]
+    assert messages(Builder().build(), "ORG-10") == []
+
+
+@pytest.mark.parametrize("rule_id", ORG_RULES)
+def test_odd_designs_give_findings_not_exceptions(rule_id: str) -> None:
+    empty = Builder(management=False).build()
+    assert all(f.rule_id == rule_id for f in run_rule(empty, rule_id))
+    no_management = Builder(management=False)
+    no_management.ou("Suspended", scps=("Missing",))
+    no_management.account("Orphan", parent="Suspended")
+    no_management.scp("Missing", None)
+    assert all(f.rule_id == rule_id for f in run_rule(no_management.build(), rule_id))
+
+
+def test_empty_design_only_lacks_a_management_account() -> None:
+    empty = Builder(management=False).build()
+    found = [f.message for r in ORG_RULES for f in run_rule(empty, r)]
+    assert found == ["organization 'Org' designates no management account"]
+
+
+def _org_findings(name: str) -> list[Any]:
+    report = validate(load_template(name))
+    return [f for f in report.findings if f.rule_id in ORG_RULES]
+
+
+def test_reference_landing_zone_has_no_organization_findings() -> None:
+    assert _org_findings("reference-landing-zone") == []
+
+
+@pytest.mark.parametrize("name", sorted(set(template_paths()) - {"reference-landing-zone"}))
+def test_partial_templates_only_lack_what_they_leave_out(name: str) -> None:
+    found = _org_findings(name)
+    assert {f.rule_id for f in found} <= {"ORG-05", "ORG-09"}
+    high = [f.message for f in found if f.severity.rank >= Severity.HIGH.rank]
+    assert all(m.startswith("security services not delegated to any account") for m in high)

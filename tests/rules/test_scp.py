@@ -1,0 +1,332 @@
+"""SCP-* rules: each with a design that triggers it and one that does not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from designer.model import OrganizationalUnit
+from designer.rules import Severity
+from designer.rules.registry import all_rules
+from tests.rules.builder import Builder, messages, run_rule
+
+SCP_RULES = [r.id for r in all_rules() if r.id.startswith("SCP-")]
+EXCEPTION = {"ArnNotLike": {"aws:PrincipalARN": "arn:aws:iam::*:role/Admin"}}
+CLOUDTRAIL = [
+    "cloudtrail:DeleteTrail",
+    "cloudtrail:StopLogging",
+    "cloudtrail:UpdateTrail",
+    "cloudtrail:PutEventSelectors",
+]
+
+
+def doc(*statements: dict[str, Any]) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def deny(actions: str | list[str], **extra: Any) -> dict[str, Any]:
+    return {"Effect": "Deny", "Action": actions, "Resource": "*", **extra}
+
+
+def org_with_workloads(workloads_scps: tuple[str, ...] = ()) -> Builder:
+    """Management at the root; 'Prod' and 'Dev' in OU Workloads; 'Logs' in OU Security."""
+    b = Builder()
+    b.ou("Workloads", scps=workloads_scps)
+    b.ou("Security")
+    b.account("Prod", parent="Workloads")
+    b.account("Dev", parent="Workloads")
+    b.account("Logs", "log-archive", parent="Security")
+    return b
+
+
+def test_every_scp_rule_copes_with_odd_designs() -> None:
+    empty = Builder(management=False).build()
+    lonely = Builder().build()  # only the management account: nothing for an SCP to protect
+    for rule_id in SCP_RULES:
+        assert messages(empty, rule_id) == []
+        assert messages(lonely, rule_id) == []
+    cyclic = Builder()
+    cyclic.account("Prod", parent="A")
+    cyclic.design.organizational_units += [
+        OrganizationalUnit(id=cyclic.id("A"), name="A", parent=cyclic.id("B")),
+        OrganizationalUnit(id=cyclic.id("B"), name="B", parent=cyclic.id("A")),
+    ]
+    cyclic.design.accounts[0] = cyclic.design.accounts[0].model_copy(
+        update={"parent": cyclic.id("B")}  # the management account
+    )
+    for rule_id in SCP_RULES:
+        run_rule(cyclic.design, rule_id)  # no exception, no ENGINE finding
+
+
+def test_leave_organization_missing_everywhere() -> None:
+    b = org_with_workloads()
+    b.scp("Baseline")  # document generated later: protects nothing yet
+    b.attach_root("Baseline")
+    found = run_rule(b.build(), "SCP-01")
+    assert [f.message for f in found] == [
+        "no attached SCP document denies organizations:LeaveOrganization"
+    ]
+    assert found[0].subjects == (b.id("org"),)
+
+
+def test_leave_organization_missing_in_some_accounts() -> None:
+    b = org_with_workloads()
+    b.scp("DenyLeave", doc(deny("organizations:LeaveOrganization")))
+    b.ou("Workloads/Prod", parent="Workloads", scps=("DenyLeave",))
+    b.account("Live", parent="Workloads/Prod")
+    found = run_rule(b.build(), "SCP-01")
+    assert [f.message for f in found] == [
+        "no SCP in force denies organizations:LeaveOrganization in member accounts "
+        "'Prod', 'Dev', 'Logs'"
+    ]
+    assert found[0].subjects == (b.id("Prod"), b.id("Dev"), b.id("Logs"))
+
+
+def test_leave_organization_denied_at_root() -> None:
+    b = org_with_workloads()
+    b.scp("FullAWSAccess", aws_managed=True)
+    b.scp("DenyLeave", doc(deny(["organizations:Leave*"])))
+    b.attach_root("FullAWSAccess", "DenyLeave")
+    assert messages(b.build(), "SCP-01") == []
+    # Attached to the account itself also counts.
+    one = Builder()
+    one.scp("DenyLeave", doc(deny("organizations:*")))
+    one.account("Prod", scps=["DenyLeave"])
+    assert messages(one.build(), "SCP-01") == []
+
+
+def test_scoped_denies_are_not_protections() -> None:
+    """A region restriction's NotAction list and a root-only Deny protect nothing else."""
+    b = org_with_workloads()
+    region = {
+        "Effect": "Deny",
+        "NotAction": ["iam:*", "sts:*"],
+        "Resource": "*",
+        "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["eu-west-1"]}},
+    }
+    root = deny("*", Condition={"StringLike": {"aws:PrincipalArn": "arn:aws:iam::*:root"}})
+    b.scp("Guardrails", doc(region, root))
+    b.attach_root("Guardrails")
+    assert messages(b.build(), "SCP-01") == [
+        "no attached SCP document denies organizations:LeaveOrganization"
+    ]
+
+
+def test_cloudtrail_protection_missing_or_partial() -> None:
+    b = org_with_workloads()
+    b.scp("StopOnly", doc(deny("cloudtrail:StopLogging", Condition=EXCEPTION)))
+    b.scp("Rest", doc(deny(CLOUDTRAIL[:1] + CLOUDTRAIL[2:], Condition=EXCEPTION)))
+    b.ou("Workloads/Prod", parent="Workloads", scps=("StopOnly", "Rest"))
+    b.account("Live", parent="Workloads/Prod")
+    b.account("Web", parent="Workloads", scps=["StopOnly"])
+    assert messages(b.build(), "SCP-02") == [
+        "the SCPs in force do not deny all of cloudtrail:DeleteTrail, cloudtrail:StopLogging, "
+        "cloudtrail:UpdateTrail, cloudtrail:PutEventSelectors in member accounts "
+        "'Prod', 'Dev', 'Logs', 'Web'"
+    ]
+
+
+def test_cloudtrail_protection_needs_privileged_role_exception() -> None:
+    b = org_with_workloads()
+    b.scp("ProtectTrail", doc(deny("cloudtrail:*")))
+    b.scp("Quarantine", doc(deny("*")))
+    b.ou("Suspended", scps=("Quarantine",))
+    b.account("Gone", parent="Suspended")
+    b.attach_root("ProtectTrail")
+    found = run_rule(b.build(), "SCP-02")
+    assert [(f.severity, f.message) for f in found] == [
+        (
+            Severity.MEDIUM,
+            "SCP 'ProtectTrail' denies CloudTrail changes with no exception for a privileged "
+            "role (no aws:PrincipalArn condition)",
+        )
+    ]
+    assert found[0].subjects == (b.id("ProtectTrail"),)
+    good = org_with_workloads()
+    good.scp("ProtectTrail", doc(deny(CLOUDTRAIL, Condition=EXCEPTION)))
+    good.attach_root("ProtectTrail")
+    assert messages(good.build(), "SCP-02") == []
+
+
+def test_config_protection() -> None:
+    b = org_with_workloads()
+    b.scp("Partial", doc(deny(["config:StopConfigurationRecorder"])))
+    b.attach_root("Partial")
+    assert messages(b.build(), "SCP-03") == [
+        "no SCP in force denies config:DeleteConfigurationRecorder, "
+        "config:DeleteDeliveryChannel, config:DeleteConfigurationAggregator in member accounts "
+        "'Prod', 'Dev', 'Logs'"
+    ]
+    good = org_with_workloads()
+    good.scp("Config", doc(deny(["config:Stop*", "config:Delete*"], Condition=EXCEPTION)))
+    good.attach_root("Config")
+    assert messages(good.build(), "SCP-03") == []
+
+
+def test_detective_controls_protection() -> None:
+    b = org_with_workloads()
+    b.scp("Detect", doc(deny(["ec2:DeleteFlowLogs", "guardduty:DeleteDetector"])))
+    b.attach_root("Detect")
+    assert messages(b.build(), "SCP-04") == [
+        "no SCP in force denies guardduty:DisassociateFromAdministratorAccount, "
+        "securityhub:DisableSecurityHub, access-analyzer:DeleteAnalyzer in member accounts "
+        "'Prod', 'Dev', 'Logs'"
+    ]
+    good = org_with_workloads()
+    old_names = [
+        "ec2:DeleteFlowLogs",
+        "guardduty:DeleteDetector",
+        "guardduty:DisassociateFromMasterAccount",  # the older name counts as well
+        "securityhub:DisableSecurityHub",
+        "access-analyzer:DeleteAnalyzer",
+    ]
+    good.scp("Detect", doc(deny(old_names)))
+    good.attach_root("Detect")
+    assert messages(good.build(), "SCP-04") == []
+
+
+def region_deny(*regions: str) -> dict[str, Any]:
+    return {
+        "Effect": "Deny",
+        "NotAction": ["iam:*", "organizations:*", "sts:*"],
+        "Resource": "*",
+        "Condition": {
+            "StringNotEquals": {"aws:RequestedRegion": list(regions)},
+            **EXCEPTION,
+        },
+    }
+
+
+def with_regions(b: Builder, *regions: str) -> Builder:
+    b.design.usage_policy = b.design.usage_policy.model_copy(
+        update={"allowed_regions": list(regions)}
+    )
+    return b
+
+
+def test_region_restriction_missing_and_different() -> None:
+    b = with_regions(org_with_workloads(("Regions",)), "eu-west-1", "eu-central-1")
+    b.scp("Regions", doc(region_deny("eu-west-1", "us-east-1")))
+    b.scp("Unused", doc(region_deny("ap-south-1")))  # attached nowhere: not compared
+    found = run_rule(b.build(), "SCP-05")
+    assert [f.message for f in found] == [
+        "no SCP in force denies requests outside the allowed Regions (aws:RequestedRegion) in "
+        "member account 'Logs'",
+        "region-restriction SCP 'Regions' allows us-east-1, which the usage policy does not list "
+        "and denies eu-central-1, which the usage policy allows",
+    ]
+    assert found[0].subjects == (b.id("Logs"),)
+
+
+def test_region_restriction_in_force() -> None:
+    b = with_regions(org_with_workloads(), "eu-west-1", "eu-central-1")
+    b.scp("Regions", doc(region_deny("eu-central-1", "eu-west-1")))
+    b.attach_root("Regions")
+    assert messages(b.build(), "SCP-05") == []
+    # A quarantined account cannot use any Region; no usage policy Regions: nothing to enforce.
+    q = with_regions(Builder(), "eu-west-1")
+    q.scp("Quarantine", doc(deny("*")))
+    q.account("Gone", scps=["Quarantine"])
+    assert messages(q.build(), "SCP-05") == []
+    assert messages(org_with_workloads().build(), "SCP-05") == []
+
+
+def test_root_user_restriction() -> None:
+    root = deny("*", Condition={"ArnLike": {"aws:PrincipalARN": ["arn:aws:iam::*:root"]}})
+    b = org_with_workloads(("DenyRoot",))
+    b.scp("DenyRoot", doc(root))
+    assert messages(b.build(), "SCP-06") == [
+        "no SCP in force denies actions of the root user (aws:PrincipalArn "
+        "arn:aws:iam::*:root) in member account 'Logs'"
+    ]
+    good = org_with_workloads()
+    good.scp("DenyRoot", doc(root))
+    good.attach_root("DenyRoot")
+    assert messages(good.build(), "SCP-06") == []
+
+
+def test_management_account_not_restricted_by_scps() -> None:
+    b = Builder()
+    b.scp("FullAWSAccess", aws_managed=True)
+    b.scp("DenyLeave", doc(deny("organizations:LeaveOrganization")))
+    b.scp("Regions", doc(region_deny("eu-west-1")))
+    b.ou("Core", scps=("Regions",))
+    b.design.accounts[0] = b.design.accounts[0].model_copy(
+        update={"scps": [b.id("FullAWSAccess"), b.id("DenyLeave")], "parent": b.id("Core")}
+    )
+    found = run_rule(b.build(), "SCP-07")
+    assert [f.message for f in found] == [
+        "management account 'Management' has SCP 'DenyLeave' attached, but SCPs do not restrict "
+        "the management account",
+        "management account 'Management' sits in OU 'Core', which carries SCP 'Regions', but "
+        "SCPs do not restrict the management account",
+    ]
+    assert found[1].subjects == (b.id("Management"), b.id("Core"), b.id("Regions"))
+    good = Builder()
+    good.scp("FullAWSAccess", aws_managed=True)
+    good.scp("DenyLeave", doc(deny("organizations:LeaveOrganization")))
+    good.attach_root("FullAWSAccess", "DenyLeave")  # root SCPs bind the members only
+    good.design.accounts[0] = good.design.accounts[0].model_copy(
+        update={"scps": [good.id("FullAWSAccess")]}
+    )
+    assert messages(good.build(), "SCP-07") == []
+
+
+def protect_roles(*names: str) -> dict[str, Any]:
+    return deny(
+        ["iam:UpdateAssumeRolePolicy", "iam:DeleteRole"],
+        Resource=[f"arn:aws:iam::*:role/{n}" for n in names],
+        Condition=EXCEPTION,
+    )
+
+
+def test_security_roles_unprotected() -> None:
+    b = org_with_workloads()
+    b.account("Audit", "security-tooling", parent="Security")
+    b.account("Tools", "central-it", parent="Workloads")
+    audit_prod = b.trust("Audit", "Prod", "security-audit", role_name="SecurityAudit")
+    audit_dev = b.trust("Audit", "Dev", "security-audit", role_name="SecurityAudit")
+    b.trust("Audit", "Management", "security-audit", role_name="SecurityAudit")
+    b.trust("Audit", "Logs", "read-only", role_name="ReadOnly")
+    b.trust("Tools", "Prod", "read-only", role_name="ToolsReadOnly")  # not a security role
+    b.trust("Audit", "Dev", "administrator", role_name="Admin")  # not an audit role
+    org_access = b.trust(
+        "Management", "Dev", "administrator", role_name="OrganizationAccountAccessRole"
+    )
+    b.scp("ProtectRoles", doc(protect_roles("ReadOnly")))
+    b.attach_root("ProtectRoles")
+    found = run_rule(b.build(), "SCP-08")
+    assert [f.message for f in found] == [
+        "no SCP in force denies iam:UpdateAssumeRolePolicy or iam:DeleteRole on role "
+        "'OrganizationAccountAccessRole' in member account 'Dev'",
+        "no SCP in force denies iam:UpdateAssumeRolePolicy or iam:DeleteRole on role "
+        "'SecurityAudit' in member accounts 'Prod', 'Dev'",
+    ]
+    assert found[0].subjects == (org_access,)
+    assert found[1].subjects == (audit_prod, audit_dev)
+
+
+def test_security_roles_protected() -> None:
+    b = org_with_workloads(("ProtectAccess",))
+    b.account("Audit", "security-tooling", parent="Security")
+    b.trust("Audit", "Prod", "security-audit", role_name="SecurityAudit")
+    b.trust("Audit", "Logs", "read-only", role_name="SecurityReadOnly")
+    b.trust("Management", "Dev", "administrator", role_name="OrganizationAccountAccessRole")
+    b.scp("ProtectRoles", doc(protect_roles("Security*")))
+    b.scp("ProtectAccess", doc(deny("iam:*", Resource="arn:aws:iam::*:role/Organization*")))
+    b.attach_root("ProtectRoles")
+    assert messages(b.build(), "SCP-08") == []
+
+
+def test_external_ram_shares() -> None:
+    b = org_with_workloads()
+    b.scp("NoCondition", doc(deny("ram:CreateResourceShare")))
+    b.attach_root("NoCondition")
+    assert messages(b.build(), "SCP-09") == [
+        "no attached SCP document denies ram:CreateResourceShare with a "
+        "ram:RequestedAllowsExternalPrincipals condition"
+    ]
+    good = org_with_workloads()
+    external = {"Bool": {"ram:RequestedAllowsExternalPrincipals": "true"}}
+    good.scp("NoExternal", doc(deny(["ram:UpdateResourceShare"], Condition=external)))
+    good.attach_root("NoExternal")
+    assert messages(good.build(), "SCP-09") == []
