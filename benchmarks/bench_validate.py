@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -14,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.synthetic import synthetic_design
 from designer.graph import DesignGraph
+from designer.model import load_design, save_design
 from designer.rules import all_rules, validate
 from designer.rules.context import RuleContext
 
@@ -30,6 +32,15 @@ def bench(accounts: int, repeat: int = 3) -> None:
         f"{statistics.median(times) * 1000:.0f} ms (median of {repeat}, graph index included), "
         f"{len(report.findings)} findings"
     )
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "design.json"
+        save_design(design, path)
+        start = time.perf_counter()
+        validate(load_design(path))
+        print(
+            f"  load the file and validate: {(time.perf_counter() - start) * 1000:.0f} ms "
+            f"({path.stat().st_size / 1e6:.1f} MB)"
+        )
     ctx = RuleContext(design, DesignGraph(design))
     costs = []
     for checked in all_rules():

@@ -98,39 +98,30 @@ def blast_radius(design: Design, start: str, index: AccessIndex | None = None) -
     """
     index = index or access_index(design)
     level: dict[str, str] = {}
-    came_from: dict[str, tuple[str, str]] = {}
+    # Paths are built as the search goes: a node's path extends its parent's, which is final
+    # once the parent is controlled (only controlled nodes are ever parents).
+    paths: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {start: ((start,), ())}
     controlled = {start}
     queue = deque([start])
     while queue:
         node = queue.popleft()
+        nodes, rels = paths[node]
         for target, rel_id, edge_level in index.out.get(node, ()):
             if target == start:
                 continue
             if target not in level or ACCESS_RANK[edge_level] > ACCESS_RANK[level[target]]:
                 level[target] = edge_level
                 if target not in controlled:
-                    came_from[target] = (node, rel_id)
+                    paths[target] = ((*nodes, target), (*rels, rel_id))
             if target not in controlled and level[target] in PIVOT_LEVELS:
                 controlled.add(target)
                 queue.append(target)
     reached = {
-        node: _reached(came_from, node, start, level[node])
+        node: ReachedAccount(node, level[node], *paths[node])
         for node in level
         if node in index.accounts
     }
     return BlastRadius(start, reached)
-
-
-def _reached(
-    came_from: dict[str, tuple[str, str]], account: str, start: str, level: str
-) -> ReachedAccount:
-    path, rels = [account], []
-    node = account
-    while node != start:
-        node, rel_id = came_from[node]
-        path.append(node)
-        rels.append(rel_id)
-    return ReachedAccount(account, level, tuple(reversed(path)), tuple(reversed(rels)))
 
 
 def blast_radii(design: Design, graph: DesignGraph | None = None) -> dict[str, BlastRadius]:
@@ -141,12 +132,17 @@ def blast_radii(design: Design, graph: DesignGraph | None = None) -> dict[str, B
 
 def trust_cycles(design: Design, graph: DesignGraph, min_rank: int = 0) -> list[list[str]]:
     """Groups of accounts that can assume roles in each other in a loop (edges >= min_rank)."""
-    access = nx.DiGraph()
-    for rel in design.relationships:
-        if rel.kind != "trust" or graph.kind_of(rel.source) != EntityKind.ACCOUNT:
-            continue
-        if ACCESS_RANK[access_level(rel)] >= min_rank:
-            access.add_edge(rel.source, rel.target)
+    edges = [
+        (rel.source, rel.target)
+        for rel in design.relationships
+        if rel.kind == "trust"
+        and graph.kind_of(rel.source) == EntityKind.ACCOUNT
+        and ACCESS_RANK[access_level(rel)] >= min_rank
+    ]
+    # An edge on a cycle enters a node that trust leaves and leaves a node that trust enters;
+    # dropping the others first keeps the component search small on hub-and-spoke designs.
+    sources, targets = {u for u, _ in edges}, {v for _, v in edges}
+    access = nx.DiGraph([(u, v) for u, v in edges if u in targets and v in sources])
     cycles = []
     for component in nx.strongly_connected_components(access):
         if len(component) > 1:

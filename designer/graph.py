@@ -23,6 +23,7 @@ CONTAINS = "contains"
 ACCESS_KINDS = frozenset({"trust", "federation"})  # edges along which a compromise spreads
 REQUIRED_LOGS = (LogType.CLOUDTRAIL, LogType.CONFIG)
 Direction = Literal["out", "in", "both"]
+NO_LOGS: dict[str, Any] = {"log_types": frozenset(), "organization_wide": False}
 
 
 @dataclass(frozen=True)
@@ -77,9 +78,14 @@ class DesignGraph:
         self.graph.add_edge(parent or self._root, node_id, key=CONTAINS, kind=CONTAINS)
 
     def add_relationship(self, rel: Any) -> None:
-        attrs = {"kind": rel.kind, "log_types": frozenset(getattr(rel, "log_types", ()))}
-        attrs["organization_wide"] = getattr(rel, "organization_wide", False)
-        self.graph.add_edge(rel.source, rel.target, key=rel.id, **attrs)
+        if rel.kind == "log-delivery":
+            attrs = {
+                "log_types": frozenset(rel.log_types),
+                "organization_wide": rel.organization_wide,
+            }
+        else:  # asking a pydantic model for a field it lacks is slow; most edges are not logs
+            attrs = NO_LOGS
+        self.graph.add_edge(rel.source, rel.target, key=rel.id, kind=rel.kind, **attrs)
 
     def remove_relationship(self, rel: Any) -> None:
         if self.graph.has_edge(rel.source, rel.target, key=rel.id):

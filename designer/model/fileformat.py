@@ -17,6 +17,7 @@ from designer.model.integrity import check_design
 from designer.model.migrations import migrate
 from designer.model.paths import json_path
 from designer.model.relationships import RELATIONSHIP_KINDS
+from designer.perf import paused_gc
 
 MAX_DEPTH = 64  # far beyond any real design; keeps deeply nested input from exhausting the stack
 ID_FIELDS = frozenset(
@@ -176,7 +177,8 @@ def load_design(path: str | os.PathLike[str]) -> Design:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DesignFileError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    return parse_design(text, str(path))
+    with paused_gc():
+        return parse_design(text, str(path))
 
 
 def dumps_design(design: Design) -> str:

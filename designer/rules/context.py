@@ -7,7 +7,7 @@ stays linear in the number of accounts.
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from designer import analysis
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from designer.model.nodes import Account, OrganizationalUnit
 
 
+@lru_cache(maxsize=4096)
 def normalise(name: str) -> str:
     """OU names compared loosely: 'Non-prod', 'nonprod' and 'Non prod' are one name."""
     return "".join(c for c in name.lower() if c.isalnum())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from designer.perf import paused_gc
 from designer.rules.context import RuleContext
 from designer.rules.engine import (
     SEVERITY_ORDER,
@@ -26,10 +27,11 @@ ENGINE_RULE_ID = "ENGINE"
 def validate(
     design: Design, graph: DesignGraph | None = None, rules: Iterable[Rule] | None = None
 ) -> Report:
-    ctx = RuleContext(design, graph)
     findings: list[Finding] = []
-    for checked in all_rules() if rules is None else rules:
-        findings += _run(checked, ctx)
+    with paused_gc():
+        ctx = RuleContext(design, graph)
+        for checked in all_rules() if rules is None else rules:
+            findings += _run(checked, ctx)
     findings.sort(key=lambda f: (SEVERITY_ORDER.index(f.severity), f.rule_id, f.message))
     return _apply_waivers(design, findings)
 
