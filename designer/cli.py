@@ -22,6 +22,7 @@ from designer.model.templates import list_templates, new_design_from_template
 from designer.rules import Severity, all_rules, validate
 from designer.rules.catalogue_text import format_rules
 from designer.rules.context import RuleContext
+from designer.rules.registry import NOT_DECIDABLE
 from designer.rules.report import format_json, format_sarif, format_text
 
 PROG = "account-designer"
@@ -82,7 +83,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_rules(args: argparse.Namespace) -> int:
-    sys.stdout.write(format_rules(all_rules(), args.format))
+    sys.stdout.write(format_rules(all_rules(), args.format, NOT_DECIDABLE))
     return EXIT_OK
 
 

@@ -22,16 +22,16 @@ def _rule_json(rule: Rule) -> dict[str, object]:
     }
 
 
-def format_rules(rules: list[Rule], fmt: str) -> str:
+def format_rules(rules: list[Rule], fmt: str, not_decidable: dict[str, str] | None = None) -> str:
     if fmt == "json":
         return json.dumps([_rule_json(r) for r in rules], indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
-        return _markdown(rules)
+        return _markdown(rules, not_decidable or {})
     width = max((len(r.id) for r in rules), default=0)
     return "".join(f"{r.id:<{width}}  {r.severity.value:<8}  {r.title}\n" for r in rules)
 
 
-def _markdown(rules: list[Rule]) -> str:
+def _markdown(rules: list[Rule], not_decidable: dict[str, str]) -> str:
     lines = [
         "# Rule catalogue",
         "",
@@ -60,4 +60,7 @@ def _markdown(rules: list[Rule]) -> str:
             "References:",
             *(f"- {ref}" for ref in r.references),
         ]
+    if not_decidable:
+        lines += ["", "## Catalogue rows not checked on a design", ""]
+        lines += [f"- {key}: {why}" for key, why in sorted(not_decidable.items())]
     return "\n".join(lines) + "\n"
