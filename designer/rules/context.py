@@ -180,6 +180,11 @@ class RuleContext:
         return analysis.audit_coverage(self.design)
 
 
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """'1 account', '3 accounts' ('1 policy', '2 policies' with nouns given)."""
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
+
+
 def names_list(ctx: RuleContext, ids: list[str], limit: int = 5) -> str:
     """'A', 'B' and 3 more — short enough for one message even with thousands of accounts."""
     shown = [ctx.name(i) for i in ids[:limit]]

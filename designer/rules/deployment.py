@@ -5,12 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from designer.model.vocabulary import PrincipalScope
-from designer.rules.context import RuleContext
+from designer.rules.context import RuleContext, plural
 from designer.rules.engine import Category, Hit, Severity, rule
-
-
-def _counted(count: int, singular: str, plural: str) -> str:
-    return f"{count} {singular if count == 1 else plural}"
 
 
 @rule(
@@ -53,7 +49,7 @@ def management_needs_own_stack(ctx: RuleContext) -> Iterator[Hit]:
         (buckets, "log bucket", "log buckets"),
         (delegations, "delegated-admin registration", "delegated-admin registrations"),
     ]
-    needed = [_counted(len(ids), one, many) for ids, one, many in parts if ids]
+    needed = [plural(len(ids), one, many) for ids, one, many in parts if ids]
     if not needed:
         return
     listed = needed[0] if len(needed) == 1 else f"{', '.join(needed[:-1])} and {needed[-1]}"

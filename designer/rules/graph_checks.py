@@ -11,7 +11,7 @@ from designer import analysis
 from designer.analysis import ACCESS_RANK, ADMIN_RANK
 from designer.model.vocabulary import AccessLevel
 from designer.model.vocabulary import AccountFunction as F
-from designer.rules.context import RuleContext, names_list
+from designer.rules.context import RuleContext, names_list, plural
 from designer.rules.engine import Category, Hit, Severity, rule
 
 WHITEPAPER = "AWS whitepaper 'AWS Multiple Account Security Strategy'"
@@ -38,10 +38,6 @@ ADMIN_LEVELS = frozenset({AccessLevel.IAM_ADMIN, AccessLevel.ADMINISTRATOR, Acce
 
 def _level_text(level: str) -> str:
     return "federated sign-in" if level == "federated" else level
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _runs_workloads(ctx: RuleContext, account_id: str) -> bool:
@@ -81,7 +77,7 @@ def blast_radius(ctx: RuleContext) -> Iterator[Hit]:
         path = " -> ".join(ctx.name(node) for node in worst.path)
         yield Hit(
             f"compromise of {ctx.name(start)} reaches "
-            f"{_plural(len(radius.reached), 'account')}, up to {_level_text(worst.level)} "
+            f"{plural(len(radius.reached), 'account')}, up to {_level_text(worst.level)} "
             f"(in {ctx.name(worst.account)} via {path})",
             (start, *worst.path[1:], *worst.relationships),
             Severity.MEDIUM if exposed and rank >= SERVICE_ADMIN_RANK else None,
@@ -218,7 +214,7 @@ def audit_coverage(ctx: RuleContext) -> Iterator[Hit]:
     if missing:
         verb = "has" if len(missing) == 1 else "have"
         yield Hit(
-            f"{_plural(len(missing), 'account')} {verb} no read-only or security-audit role "
+            f"{plural(len(missing), 'account')} {verb} no read-only or security-audit role "
             f"trusting a security-tooling account: {names_list(ctx, missing)}",
             tuple(missing),
         )

@@ -13,7 +13,7 @@ from designer.analysis import ACCESS_RANK, ADMIN_RANK
 from designer.model.catalog import EntityKind
 from designer.model.vocabulary import AccessLevel, PrincipalScope
 from designer.model.vocabulary import AccountFunction as F
-from designer.rules.context import RuleContext, names_list
+from designer.rules.context import RuleContext, names_list, plural
 from designer.rules.engine import Category, Hit, Severity, rule
 
 WHITEPAPER = "AWS whitepaper 'AWS Multiple Account Security Strategy'"
@@ -29,10 +29,6 @@ def _kind(ctx: RuleContext, node_id: str) -> EntityKind | None:
 def _role(ctx: RuleContext, rel: Any) -> str:
     """ "role 'Admin' in 'Prod'": how messages name the role a trust creates."""
     return f"role {rel.role_name!r} in {ctx.name(rel.target)}"
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 @rule(
@@ -265,7 +261,7 @@ def root_mfa(ctx: RuleContext) -> Iterator[Hit]:
     if missing:
         verb = "has" if len(missing) == 1 else "have"
         yield Hit(
-            f"{_plural(len(missing), 'account')} {verb} no root MFA: {names_list(ctx, missing)}",
+            f"{plural(len(missing), 'account')} {verb} no root MFA: {names_list(ctx, missing)}",
             tuple(missing),
         )
 
@@ -287,7 +283,7 @@ def users_in_identity(ctx: RuleContext) -> Iterator[Hit]:
     for account in ctx.members:
         if account.has_iam_users and F.IDENTITY not in account.functions:
             yield Hit(
-                f"account {account.name!r} has {_plural(account.iam_user_count, 'IAM user')} "
+                f"account {account.name!r} has {plural(account.iam_user_count, 'IAM user')} "
                 "but is not an identity account",
                 (account.id,),
             )

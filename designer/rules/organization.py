@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from designer.model.vocabulary import AccountFunction as F
 from designer.model.vocabulary import Environment, FeatureSet
@@ -262,17 +262,8 @@ def policy_staging(ctx: RuleContext) -> Iterator[Hit]:
 
 
 def _denies_everything(policy: ServiceControlPolicy) -> bool:
-    for statement in policy_documents.statements(policy.document):
-        actions: Any = statement.get("Action", [])
-        listed = [actions] if isinstance(actions, str) else actions
-        if (
-            statement.get("Effect") == "Deny"
-            and isinstance(listed, list)
-            and "*" in listed
-            and "*" in policy_documents.resources(statement)
-        ):
-            return True
-    return False
+    statements = policy_documents.statements(policy.document)
+    return any(policy_documents.denies_everything(s) for s in statements)
 
 
 @rule(

@@ -17,7 +17,8 @@ def statements(document: dict[str, Any] | None) -> Iterator[dict[str, Any]]:
             yield statement
 
 
-def _as_list(value: Any) -> list[str]:
+def as_list(value: Any) -> list[str]:
+    """A policy field that may be one string or a list of them, as a list."""
     if isinstance(value, str):
         return [value]
     return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
@@ -33,11 +34,21 @@ def denying_statements(document: dict[str, Any] | None, action: str) -> list[dic
     for statement in statements(document):
         if statement.get("Effect") != "Deny":
             continue
-        listed = "Action" in statement and _matches(_as_list(statement["Action"]), action)
-        spared = "NotAction" in statement and _matches(_as_list(statement["NotAction"]), action)
+        listed = "Action" in statement and _matches(as_list(statement["Action"]), action)
+        spared = "NotAction" in statement and _matches(as_list(statement["NotAction"]), action)
         if listed or ("NotAction" in statement and not spared):
             found.append(statement)
     return found
+
+
+def denies_everything(statement: dict[str, Any]) -> bool:
+    """An unconditional Deny of every action on every resource (a quarantine policy)."""
+    return (
+        statement.get("Effect") == "Deny"
+        and "*" in as_list(statement.get("Action"))
+        and "*" in resources(statement)
+        and not statement.get("Condition")
+    )
 
 
 def has_condition_key(statement: dict[str, Any], key: str) -> bool:
@@ -57,12 +68,12 @@ def condition_values(statement: dict[str, Any], key: str) -> list[str]:
         if isinstance(block, dict):
             for name, value in block.items():
                 if name.lower() == key.lower():
-                    values += _as_list(value)
+                    values += as_list(value)
     return values
 
 
 def resources(statement: dict[str, Any]) -> list[str]:
-    return _as_list(statement.get("Resource", "*"))
+    return as_list(statement.get("Resource", "*"))
 
 
 def size(document: dict[str, Any] | None) -> int:

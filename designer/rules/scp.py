@@ -20,6 +20,8 @@ from designer.model.vocabulary import AccessLevel, AccountFunction
 from designer.rules.context import RuleContext, names_list
 from designer.rules.engine import Category, Hit, Severity, rule
 from designer.rules.policy_documents import (
+    as_list,
+    denies_everything,
     denying_statements,
     has_condition_key,
     resources,
@@ -48,12 +50,6 @@ ROLE_CHANGES = ("iam:UpdateAssumeRolePolicy", "iam:DeleteRole")
 
 
 # -- reading statements -------------------------------------------------------------------------
-def _as_list(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-
-
 def _condition_blocks(statement: Statement) -> Iterator[tuple[str, dict[str, Any]]]:
     conditions = statement.get("Condition")
     for operator, block in conditions.items() if isinstance(conditions, dict) else ():
@@ -65,7 +61,7 @@ def _values(block: dict[str, Any], key: str) -> list[str] | None:
     """The values of `key` in one condition block (keys compare case-insensitively)."""
     for name, value in block.items():
         if name.lower() == key.lower():
-            return _as_list(value)
+            return as_list(value)
     return None
 
 
@@ -84,15 +80,6 @@ def _scoped(statement: Statement) -> bool:
         if "not" not in operator and any(k.startswith("aws:principal") for k in keys):
             return True
     return False
-
-
-def _denies_everything(statement: Statement) -> bool:
-    """An unconditional Deny of every action (a quarantine policy such as deny-all)."""
-    return (
-        statement.get("Effect") == "Deny"
-        and "*" in _as_list(statement.get("Action"))
-        and not statement.get("Condition")
-    )
 
 
 def _protecting(document: Document, *actions: str) -> list[Statement]:
@@ -120,7 +107,7 @@ def _region_list(statement: Statement) -> list[str] | None:
 def _restricts_root(statement: Statement) -> bool:
     if statement.get("Effect") != "Deny":
         return False
-    if _denies_everything(statement):
+    if denies_everything(statement):
         return True
     for operator, block in _condition_blocks(statement):
         if operator.removesuffix("ifexists") in ROOT_OPERATORS:
@@ -273,7 +260,7 @@ DETECTIVE_CONTROLS = (
 REGION_RESTRICTION = _Protection(
     f"requests outside the allowed Regions ({REGION_KEY})",
     lambda document: any(
-        _denies_everything(s) or _region_list(s) is not None for s in statements(document)
+        denies_everything(s) or _region_list(s) is not None for s in statements(document)
     ),
 )
 ROOT_RESTRICTION = _Protection(
@@ -329,7 +316,7 @@ def cloudtrail_protected(ctx: RuleContext) -> Iterator[Hit]:
         rigid = [
             s
             for s in _protecting(policy.document, *CLOUDTRAIL_ACTIONS)
-            if "*" not in _as_list(s.get("Action"))  # deny-all quarantine needs no exception
+            if "*" not in as_list(s.get("Action"))  # deny-all quarantine needs no exception
             and not has_condition_key(s, PRIVILEGED_ROLE_KEY)
         ]
         if rigid:
