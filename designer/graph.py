@@ -146,11 +146,16 @@ class DesignGraph:
         archives = self.accounts_with(AccountFunction.LOG_ARCHIVE)
         everyone = set(self.accounts())
         delivered: dict[str, set[LogType]] = {a: set() for a in everyone}
+        for_everyone: set[LogType] = set()  # organization-wide deliveries cover every account
         for source, target, data in self.graph.edges(data=True):
             if data["kind"] != "log-delivery" or target not in archives:
                 continue
-            for account in everyone if data["organization_wide"] else {source}:
-                delivered[account] |= data["log_types"]
+            if data["organization_wide"]:
+                for_everyone |= data["log_types"]
+            elif source in delivered:
+                delivered[source] |= data["log_types"]
+        for got in delivered.values():
+            got |= for_everyone
         missing = {
             a: frozenset(t for t in REQUIRED_LOGS if t not in got) for a, got in delivered.items()
         }

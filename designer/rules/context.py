@@ -11,11 +11,14 @@ from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from designer import analysis
+from designer.blast_radius import RadiusSummary, Route, controllers, radius_summaries
 from designer.graph import DesignGraph, LogCoverage
 from designer.model.catalog import EntityRef, index_entities
 from designer.model.vocabulary import AccountFunction
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from designer.model.design import Design
     from designer.model.governance import LogBucket, ServiceControlPolicy
     from designer.model.nodes import Account, OrganizationalUnit
@@ -168,8 +171,14 @@ class RuleContext:
 
     # -- analyses --------------------------------------------------------------------------
     @cached_property
-    def blast_radii(self) -> dict[str, analysis.BlastRadius]:
-        return analysis.blast_radii(self.design, self.graph)
+    def radius_summaries(self) -> dict[str, RadiusSummary]:
+        """Per node that trust leaves: accounts reached and the strongest access (one pass)."""
+        return radius_summaries(self.design)
+
+    @cached_property
+    def controllers(self) -> Callable[[str], list[str]]:
+        """Nodes from which an attacker can take control of a given node."""
+        return controllers(self.design)
 
     @cached_property
     def log_coverage(self) -> LogCoverage:
@@ -178,6 +187,14 @@ class RuleContext:
     @cached_property
     def audit_coverage(self) -> tuple[set[str], set[str]]:
         return analysis.audit_coverage(self.design)
+
+
+def route_text(ctx: RuleContext, route: Route) -> str:
+    """'A' -> 'B' -> ... -> 'Y' -> 'Z': the names along a route, with its gap if it has one."""
+    names = [ctx.name(node) for node in route.nodes]
+    if route.gap_after is not None:
+        names.insert(route.gap_after + 1, "...")
+    return " -> ".join(names)
 
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:

@@ -11,7 +11,7 @@ from designer import analysis
 from designer.analysis import ACCESS_RANK, ADMIN_RANK
 from designer.model.vocabulary import AccessLevel
 from designer.model.vocabulary import AccountFunction as F
-from designer.rules.context import RuleContext, names_list, plural
+from designer.rules.context import RuleContext, names_list, plural, route_text
 from designer.rules.engine import Category, Hit, Severity, rule
 
 WHITEPAPER = "AWS whitepaper 'AWS Multiple Account Security Strategy'"
@@ -65,22 +65,16 @@ def _runs_workloads(ctx: RuleContext, account_id: str) -> bool:
 )
 def blast_radius(ctx: RuleContext) -> Iterator[Hit]:
     third_parties = {t.id for t in ctx.design.third_parties}
-    for start, radius in ctx.blast_radii.items():
-        if not radius.reached:
-            continue
-        worst = min(
-            radius.reached.values(),
-            key=lambda r: (-ACCESS_RANK.get(r.level, 0), len(r.path), ctx.accounts[r.account].name),
-        )
-        rank = ACCESS_RANK.get(worst.level, 0)
+    for start, summary in ctx.radius_summaries.items():
+        worst = summary.example
         exposed = _runs_workloads(ctx, start) or start in third_parties
-        path = " -> ".join(ctx.name(node) for node in worst.path)
+        route = worst.route
         yield Hit(
             f"compromise of {ctx.name(start)} reaches "
-            f"{plural(len(radius.reached), 'account')}, up to {_level_text(worst.level)} "
-            f"(in {ctx.name(worst.account)} via {path})",
-            (start, *worst.path[1:], *worst.relationships),
-            Severity.MEDIUM if exposed and rank >= SERVICE_ADMIN_RANK else None,
+            f"{plural(summary.accounts, 'account')}, up to {_level_text(worst.level)} "
+            f"(in {ctx.name(worst.account)} via {route_text(ctx, route)})",
+            (start, worst.account, route.relationships[-1]),
+            Severity.MEDIUM if exposed and ACCESS_RANK[worst.level] >= SERVICE_ADMIN_RANK else None,
         )
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from designer.analysis import ACCESS_RANK, ADMIN_RANK
+from designer.analysis import ADMIN_RANK, access_level
+from designer.blast_radius import long_chains
 from designer.model.catalog import EntityKind
 from designer.model.vocabulary import AccessLevel, PrincipalScope
 from designer.model.vocabulary import AccountFunction as F
-from designer.rules.context import RuleContext, names_list, plural
+from designer.rules.context import RuleContext, names_list, plural, route_text
 from designer.rules.engine import Category, Hit, Severity, rule
 
 WHITEPAPER = "AWS whitepaper 'AWS Multiple Account Security Strategy'"
@@ -305,14 +306,10 @@ def users_in_identity(ctx: RuleContext) -> Iterator[Hit]:
     ],
 )
 def long_admin_chains(ctx: RuleContext) -> Iterator[Hit]:
-    for start, radius in ctx.blast_radii.items():
-        for reached in radius.reached.values():
-            hops = len(reached.relationships)
-            if hops <= 2 or ACCESS_RANK.get(reached.level, 0) < ADMIN_RANK:
-                continue
-            path = " -> ".join(ctx.name(node) for node in reached.path)
-            yield Hit(
-                f"{ctx.label(start)} gains {reached.level} in {ctx.name(reached.account)} "
-                f"through {hops} hops: {path}",
-                (start, reached.account, *reached.relationships),
-            )
+    for chain in long_chains(ctx.design, ADMIN_RANK):
+        rel = ctx.index[chain.relationship].entity
+        yield Hit(
+            f"{ctx.label(rel.id)} grants {access_level(rel)} at the end of a "
+            f"{chain.hops}-hop chain: {route_text(ctx, chain.route)}",
+            (chain.relationship, chain.route.nodes[0], *chain.route.nodes[-2:]),
+        )

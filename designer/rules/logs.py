@@ -459,59 +459,36 @@ def organization_restricted_writes(ctx: RuleContext) -> Iterator[Hit]:
 def log_archive_separation(ctx: RuleContext) -> Iterator[Hit]:
     archives = _archives(ctx)
     management = ctx.design.organization.management_account
-    direct: dict[str, list[Any]] = {}  # archive -> reported trusts into it
-    for rel in ctx.relationships("trust"):
-        if rel.target not in archives or rel.source == management:
-            continue
-        if analysis.ACCESS_RANK[analysis.access_level(rel)] >= ADMIN_REACH:
-            direct.setdefault(rel.target, []).append(rel)
-    upstream: dict[str, list[str]] = {}  # reported trust -> starts that reach it through a chain
-    chains: list[Hit] = []
-    # A chain reaches an archive at admin level only over an admin-level edge into it: without
-    # one, the (costly) blast radii need not be computed.
-    entries = (
-        r
-        for kind in ("trust", "federation")
-        for r in ctx.relationships(kind)
-        if r.target in archives
-    )
-    reachable = any(analysis.ACCESS_RANK[analysis.access_level(r)] >= ADMIN_REACH for r in entries)
-    for start, radius in ctx.blast_radii.items() if reachable else ():
-        if start == management:
-            continue
-        for archive in archives & radius.reached.keys():
-            reached = radius.reached[archive]
-            if analysis.ACCESS_RANK[reached.level] < ADMIN_REACH:
-                continue
-            held = set(reached.path)
-            entry = next((r for r in direct.get(archive, []) if r.source in held), None)
-            if entry is not None:
-                if entry.source != start:
-                    upstream.setdefault(entry.id, []).append(start)
-                continue
-            chains.append(_chain_hit(ctx, start, reached))
-    for rels in direct.values():
-        for rel in rels:
-            level = analysis.access_level(rel)
-            message = f"{ctx.label(rel.id)} grants {level} access in a log-archive account"
-            starts = upstream.get(rel.id, [])
-            if starts:
-                message += (
-                    f", also reachable from {names_list(ctx, starts)} through "
-                    f"{ctx.name(rel.source)}"
-                )
-            yield Hit(message, (rel.id, rel.target, *starts))
-    yield from chains
+    for kind in ("trust", "federation"):
+        for rel in ctx.relationships(kind):
+            if rel.target in archives:
+                yield from _way_into_archive(ctx, rel, management)
 
 
-def _chain_hit(ctx: RuleContext, start: str, reached: analysis.ReachedAccount) -> Hit:
-    path = " -> ".join(ctx.name(n) for n in reached.path)
-    archive = ctx.name(reached.account)
-    if reached.level == "federated":
-        how = f"signs users in to log-archive account {archive}"
+def _way_into_archive(ctx: RuleContext, rel: Any, management: str | None) -> Iterator[Hit]:
+    level = analysis.access_level(rel)
+    if rel.kind == "trust" and analysis.ACCESS_RANK[level] < ADMIN_REACH:
+        return
+    starts = ctx.controllers(rel.source)
+    archive = ctx.name(rel.target)
+    if rel.source == management:  # its own access is the management-account rules' business
+        if starts:
+            yield Hit(
+                f"{names_list(ctx, starts)} can reach log-archive account {archive} with "
+                f"{level} access through the management account ({ctx.label(rel.id)})",
+                (rel.id, rel.target, *starts),
+            )
+        return
+    if rel.kind == "federation":
+        roles = [*rel.mapped_roles, *rel.permission_sets]
+        mapped = f" as {', '.join(map(repr, roles))}" if roles else ""
+        message = (
+            f"{ctx.label(rel.source)} signs users in to log-archive account {archive}{mapped}, "
+            "which may let them change or delete logs"
+        )
     else:
-        how = f"reaches log-archive account {archive} with {reached.level} access"
-    return Hit(
-        f"{ctx.label(start)} {how} ({path})",
-        (start, reached.account, *reached.relationships),
-    )
+        message = f"{ctx.label(rel.id)} grants {level} access in a log-archive account"
+    if starts:
+        message += f", also reachable from {names_list(ctx, starts)} through {ctx.name(rel.source)}"
+    severity = Severity.MEDIUM if rel.kind == "federation" else None
+    yield Hit(message, (rel.id, rel.target, *starts), severity)

@@ -212,10 +212,10 @@ def test_long_admin_trust_chains() -> None:
     b.trust("Hub", "Prod", "iam-admin")
     found = run_rule(b.build(), "IAM-12")
     assert [f.message for f in found] == [
-        "identity provider 'Okta' gains iam-admin in 'Prod' through 3 hops: "
+        "role 'Role' ('Hub' -> 'Prod') grants iam-admin at the end of a 3-hop chain: "
         "'Okta' -> 'Identity' -> 'Hub' -> 'Prod'"
     ]
-    assert found[0].subjects[:2] == (b.id("Okta"), b.id("Prod"))
+    assert {b.id("Okta"), b.id("Prod")} <= set(found[0].subjects)
     good = Builder()
     good.account("Identity", "identity")
     good.account("Hub", "central-it")

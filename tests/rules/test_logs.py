@@ -307,7 +307,8 @@ def test_log_archive_reached_through_federation_or_a_custom_admin_role() -> None
         managed_policy_arns=["arn:aws:iam::aws:policy/AdministratorAccess"],
     )
     assert sorted(messages(b.build(), "LOG-12")) == [
-        "identity provider 'Okta' signs users in to log-archive account 'Logs' ('Okta' -> 'Logs')",
+        "identity provider 'Okta' signs users in to log-archive account 'Logs', which may let "
+        "them change or delete logs",
         "role 'Ops' ('Prod' -> 'Logs') grants administrator access in a log-archive account",
     ]
 
@@ -319,8 +320,8 @@ def test_management_chain_into_log_archive_is_reported() -> None:
     b.trust("Tools", "Management", "administrator", role_name="MgmtAdmin")
     b.trust("Management", "Logs", "administrator", role_name="OrgAccess")
     assert messages(b.build(), "LOG-12") == [
-        "account 'Tools' reaches log-archive account 'Logs' with administrator access "
-        "('Tools' -> 'Management' -> 'Logs')"
+        "'Tools' can reach log-archive account 'Logs' with administrator access through the "
+        "management account (role 'OrgAccess' ('Management' -> 'Logs'))"
     ]
 
 

@@ -1,0 +1,450 @@
+"""Blast radius: what an attacker who holds one node reaches through trust and federation.
+
+The attacker uses every access edge out of the nodes they control. In a reached account they
+go on only when the access there lets them act as its principals (IAM admin, administrator,
+custom policies, a federated sign-in); read-only, security-audit and service-admin roles end
+the chain. An account's level is the strongest edge into it from a controlled node.
+
+Searching from every start is quadratic when everyone can reach everyone. Two things keep it
+near linear on real shapes: paths are not built during the search but followed back on demand
+(only messages need them), and all starts in one strongly connected group of pivoting edges
+control the same nodes, so one search serves the whole group.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import networkx as nx
+
+from designer.graph import ACCESS_KINDS
+from designer.model.vocabulary import AccessLevel
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from designer.model.design import Design
+
+
+# How much a role grants, for comparing access levels: IAM admin can grant itself anything.
+ACCESS_RANK: dict[str, int] = {
+    AccessLevel.READ_ONLY: 0,
+    AccessLevel.SECURITY_AUDIT: 1,
+    AccessLevel.SERVICE_ADMIN: 2,
+    AccessLevel.CUSTOM: 2,
+    AccessLevel.IAM_ADMIN: 3,
+    AccessLevel.ADMINISTRATOR: 4,
+    "federated": 2,  # sign-in through an identity provider: whatever the mapped roles allow
+}
+# Access that lets an attacker act as the account's principals and assume their roles elsewhere.
+PIVOT_LEVELS = frozenset(
+    {AccessLevel.IAM_ADMIN, AccessLevel.ADMINISTRATOR, AccessLevel.CUSTOM, "federated"}
+)
+
+MAX_SHOWN_HOPS = 8  # longer routes are shown with a gap: messages stay short on long chains
+
+
+class Route(NamedTuple):
+    nodes: tuple[str, ...]  # from the start
+    relationships: tuple[str, ...]
+    gap_after: int | None = None  # nodes[gap_after + 1] is not adjacent to nodes[gap_after]
+
+
+def access_level(relationship: Any) -> str:
+    """The access a trust or federation edge grants; custom roles with admin policies count so."""
+    if relationship.kind == "federation":
+        return "federated"
+    if relationship.access_level == AccessLevel.CUSTOM:
+        arns = " ".join(relationship.managed_policy_arns)
+        if "AdministratorAccess" in arns:
+            return AccessLevel.ADMINISTRATOR
+        if "IAMFullAccess" in arns:
+            return AccessLevel.IAM_ADMIN
+    return str(relationship.access_level)
+
+
+def stronger(a: str, b: str) -> bool:
+    return ACCESS_RANK[a] > ACCESS_RANK[b]
+
+
+class Edge(NamedTuple):
+    other: str  # the target of an out-edge, the source of an in-edge
+    relationship: str
+    level: str
+
+
+@dataclass(frozen=True)
+class AccessIndex:
+    """Trust and federation edges as plain adjacency lists, built once for many searches."""
+
+    out: dict[str, list[Edge]]
+    into: dict[str, list[Edge]]
+    accounts: frozenset[str]
+
+
+def access_index(design: Design) -> AccessIndex:
+    out: dict[str, list[Edge]] = defaultdict(list)
+    into: dict[str, list[Edge]] = defaultdict(list)
+    for rel in design.relationships:
+        if rel.kind in ACCESS_KINDS:
+            level = access_level(rel)
+            out[rel.source].append(Edge(rel.target, rel.id, level))
+            into[rel.target].append(Edge(rel.source, rel.id, level))
+    return AccessIndex(dict(out), dict(into), frozenset(a.id for a in design.accounts))
+
+
+class ReachedAccount:
+    """An account in a blast radius; its route is followed back only when asked for."""
+
+    __slots__ = ("_hops", "_route", "account", "level")
+
+    def __init__(
+        self, account: str, level: str, hops: int | None, route: Callable[[], Route]
+    ) -> None:
+        self.account, self.level, self._hops, self._route = account, level, hops, route
+
+    @property
+    def hops(self) -> int:
+        """Relationships between the start and the account on the route shown."""
+        return len(self.relationships) if self._hops is None else self._hops
+
+    @property
+    def route(self) -> Route:
+        return self._route()
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        """Node ids from the start to the account (with a gap on very long routes)."""
+        return self._route().nodes
+
+    @property
+    def relationships(self) -> tuple[str, ...]:
+        return self._route().relationships
+
+
+@dataclass(frozen=True)
+class BlastRadius:
+    start: str
+    reached: dict[str, ReachedAccount]
+
+    @property
+    def highest(self) -> str | None:
+        levels = [r.level for r in self.reached.values()]
+        return max(levels, key=ACCESS_RANK.__getitem__) if levels else None
+
+
+class _Search:
+    """One breadth-first search: levels, the edge behind each level, the tree of control."""
+
+    def __init__(self, index: AccessIndex, start: str) -> None:
+        self.start = start
+        self.level: dict[str, str] = {}
+        self.via: dict[str, tuple[str, str]] = {}  # node -> (controlled source, relationship)
+        self.parent: dict[str, tuple[str, str]] = {}  # controlled node -> how it was taken
+        self.depth = {start: 0}
+        queue = deque([start])
+        while queue:
+            node = queue.popleft()
+            for target, rel_id, level in index.out.get(node, ()):
+                if target == start:
+                    continue
+                if target not in self.level or stronger(level, self.level[target]):
+                    self.level[target], self.via[target] = level, (node, rel_id)
+                if target not in self.depth and self.level[target] in PIVOT_LEVELS:
+                    self.parent[target] = self.via[target]
+                    self.depth[target] = self.depth[node] + 1
+                    queue.append(target)
+
+    def control_route(self, node: str) -> Route:
+        nodes, rels = [node], []
+        while node != self.start:
+            node, rel_id = self.parent[node]
+            nodes.append(node)
+            rels.append(rel_id)
+        return Route(tuple(reversed(nodes)), tuple(reversed(rels)))
+
+    def route(self, account: str) -> Route:
+        source, rel_id = self.via[account]
+        nodes, rels, _ = self.control_route(source)
+        return Route((*nodes, account), (*rels, rel_id))
+
+    def hops(self, account: str) -> int:
+        return self.depth[self.via[account][0]] + 1
+
+
+def _from_search(search: _Search, accounts: frozenset[str]) -> BlastRadius:
+    reached = {
+        node: ReachedAccount(node, level, search.hops(node), _bind(search.route, node))
+        for node, level in search.level.items()
+        if node in accounts
+    }
+    return BlastRadius(search.start, reached)
+
+
+def _bind(route: Callable[[str], Route], node: str) -> Callable[[], Route]:
+    return lambda: route(node)
+
+
+def blast_radius(design: Design, start: str, index: AccessIndex | None = None) -> BlastRadius:
+    """Accounts a compromise of `start` reaches, each with the strongest access gained there."""
+    index = index or access_index(design)
+    return _from_search(_Search(index, start), index.accounts)
+
+
+# -- every start at once ---------------------------------------------------------------------
+#
+# Reporting on every start must not cost a search per start: in a design where everyone can
+# reach everyone that is quadratic. Instead the pivoting edges are condensed into groups that
+# control each other (strongly connected components), and one pass over the resulting DAG gives
+# each group what it reaches (as a bitset), its strongest edge and how to get there.
+
+
+class RadiusSummary(NamedTuple):
+    start: str
+    accounts: int  # accounts reached
+    example: ReachedAccount  # one account reached at the highest level, with its route
+
+
+class _Exit(NamedTuple):
+    source: str  # the controlled node the edge leaves from
+    target: str
+    relationship: str
+    level: str
+
+
+class _Condensed:
+    def __init__(self, index: AccessIndex) -> None:
+        pivots = nx.DiGraph()
+        pivots.add_nodes_from({*index.out, *index.into})
+        pivots.add_edges_from(
+            (s, e.other) for s, edges in index.out.items() for e in edges if e.level in PIVOT_LEVELS
+        )
+        self.dag = nx.condensation(pivots)
+        self.group_of: dict[str, int] = self.dag.graph["mapping"]
+        self.members: dict[int, set[str]] = {
+            g: set(self.dag.nodes[g]["members"]) for g in self.dag.nodes
+        }
+        self.index = index
+        self.order = list(reversed(list(nx.topological_sort(self.dag))))  # sinks first
+
+    def pivot_between(self, group: int, successor: int) -> tuple[str, str, str]:
+        """A pivoting edge (source, target, relationship) from one group into the next."""
+        for source in sorted(self.members[group]):
+            for target, rel_id, level in self.index.out.get(source, ()):
+                if level in PIVOT_LEVELS and self.group_of[target] == successor:
+                    return source, target, rel_id
+        raise LookupError("no pivoting edge between the groups")
+
+
+def _rank_key(exit_: _Exit) -> tuple[int, str, str]:
+    return (ACCESS_RANK[exit_.level], exit_.target, exit_.relationship)
+
+
+def radius_summaries(design: Design) -> dict[str, RadiusSummary]:
+    """For every node that trust or federation leaves: accounts reached, and the strongest one."""
+    index = access_index(design)
+    dag = _Condensed(index)
+    bit = {node: 1 << i for i, node in enumerate(sorted(dag.group_of))}
+    account_mask = sum(bit[n] for n in dag.group_of if n in index.accounts)
+    reach: dict[int, int] = {}
+    best: dict[int, list[tuple[_Exit, int | None]]] = {}  # top two exits, and via which group
+    for group in dag.order:
+        bits = 0
+        options: list[tuple[_Exit, int | None]] = []
+        for source in dag.members[group]:
+            for target, rel_id, level in index.out.get(source, ()):
+                bits |= bit[target]
+                options.append((_Exit(source, target, rel_id, level), None))
+        for successor in dag.dag.successors(group):
+            bits |= reach[successor]
+            options += [(exit_, successor) for exit_, _ in best[successor]]
+        reach[group] = bits
+        best[group] = _top_two(options)
+    return _summaries(dag, bit, account_mask, reach, best)
+
+
+def _top_two(options: list[tuple[_Exit, int | None]]) -> list[tuple[_Exit, int | None]]:
+    ranked = sorted(options, key=lambda o: _rank_key(o[0]), reverse=True)
+    top: list[tuple[_Exit, int | None]] = []
+    for option in ranked:
+        if all(option[0].target != kept[0].target for kept in top):
+            top.append(option)
+        if len(top) == 2:
+            break
+    return top
+
+
+def _summaries(
+    dag: _Condensed,
+    bit: dict[str, int],
+    account_mask: int,
+    reach: dict[int, int],
+    best: dict[int, list[tuple[_Exit, int | None]]],
+) -> dict[str, RadiusSummary]:
+    router = _Router(dag, best)
+    found: dict[str, RadiusSummary] = {}
+    for start in sorted(dag.index.out):
+        group = dag.group_of[start]
+        reached = reach[group] & account_mask & ~bit[start]
+        choice = next((o for o in best[group] if o[0].target != start), None)
+        if not reached or choice is None:
+            continue
+        exit_ = choice[0]
+        example = ReachedAccount(exit_.target, exit_.level, None, router.bound(start, choice))
+        found[start] = RadiusSummary(start, reached.bit_count(), example)
+    return found
+
+
+class _Router:
+    """Routes to a group's best exit, built from a few searches inside each group."""
+
+    def __init__(self, dag: _Condensed, best: dict[int, list[tuple[_Exit, int | None]]]) -> None:
+        self.dag, self.best = dag, best
+        self._trees: dict[str, dict[str, tuple[str, str]]] = {}
+
+    def bound(self, start: str, choice: tuple[_Exit, int | None]) -> Callable[[], Route]:
+        return lambda: self.route(start, choice)
+
+    def route(self, start: str, choice: tuple[_Exit, int | None]) -> Route:
+        nodes: list[str] = [start]
+        rels: list[str] = []
+        group, (exit_, via) = self.dag.group_of[start], choice
+        while via is not None:  # hop group by group towards the group owning the exit
+            if len(rels) >= MAX_SHOWN_HOPS:  # the exit is known: show the end, skip the middle
+                return Route(
+                    (*nodes, exit_.source, exit_.target),
+                    (*rels, exit_.relationship),
+                    len(nodes) - 1,
+                )
+            source, target, rel_id = self.dag.pivot_between(group, via)
+            self.walk(nodes, rels, source)
+            nodes.append(target)
+            rels.append(rel_id)
+            group = via
+            via = next(o[1] for o in self.best[group] if o[0] == exit_)
+        self.walk(nodes, rels, exit_.source)
+        nodes.append(exit_.target)
+        rels.append(exit_.relationship)
+        return Route(tuple(nodes), tuple(rels))
+
+    def walk(self, nodes: list[str], rels: list[str], towards: str) -> None:
+        """Extend the route inside the current group to `towards` along pivoting edges."""
+        tree = self._tree(towards)
+        node = nodes[-1]
+        while node != towards:
+            node, rel_id = tree[node]
+            nodes.append(node)
+            rels.append(rel_id)
+
+    def _tree(self, head: str) -> dict[str, tuple[str, str]]:
+        if head not in self._trees:
+            group = self.dag.members[self.dag.group_of[head]]
+            step: dict[str, tuple[str, str]] = {}
+            queue, seen = deque([head]), {head}
+            while queue:
+                node = queue.popleft()
+                for source, rel_id, level in self.dag.index.into.get(node, ()):
+                    if source in group and source not in seen and level in PIVOT_LEVELS:
+                        seen.add(source)
+                        step[source] = (node, rel_id)
+                        queue.append(source)
+            self._trees[head] = step
+        return self._trees[head]
+
+
+# -- chains and controllers -------------------------------------------------------------------
+
+
+class Chain(NamedTuple):
+    """A chain of pivoting hops that ends in a strong access edge."""
+
+    relationship: str  # the final edge
+    route: Route
+    hops: int
+
+
+def long_chains(design: Design, min_rank: int, min_hops: int = 3) -> list[Chain]:
+    """Edges of at least `min_rank` at the end of a chain of `min_hops` or more relationships.
+
+    Depth is counted over the groups of nodes that control each other, so one pass suffices;
+    hops inside a loop are not counted (trust cycles are reported on their own).
+    """
+    index = access_index(design)
+    dag = _Condensed(index)
+    depth: dict[int, int] = {}
+    came: dict[int, int] = {}
+    root: dict[int, int] = {}
+    for group in reversed(dag.order):  # sources first
+        preds = list(dag.dag.predecessors(group))
+        depth[group] = max((depth[p] + 1 for p in preds), default=0)
+        if preds:
+            came[group] = max(preds, key=lambda p: (depth[p], p))
+        root[group] = root[came[group]] if preds else group
+    router = _Router(dag, {})
+    chains = []
+    for source, edges in sorted(index.out.items()):
+        if depth[dag.group_of[source]] + 1 < min_hops:
+            continue
+        for target, rel_id, level in edges:
+            if ACCESS_RANK[level] >= min_rank:
+                nodes, rels, gap = _chain_to(dag, router, came, root, source)
+                hops = depth[dag.group_of[source]] + 1
+                route = Route((*nodes, target), (*rels, rel_id), gap)
+                chains.append(Chain(rel_id, route, max(hops, len(route.relationships))))
+    return chains
+
+
+def _chain_to(
+    dag: _Condensed, router: _Router, came: dict[int, int], root: dict[int, int], node: str
+) -> Route:
+    """The longest chain of groups that ends at `node`; very long ones keep only their end."""
+    groups = [dag.group_of[node]]
+    while groups[-1] in came and len(groups) <= MAX_SHOWN_HOPS:
+        groups.append(came[groups[-1]])
+    first = sorted(dag.members[root[groups[0]]])[0]
+    groups.reverse()
+    gap = None
+    if groups[0] in came:  # cut: start from the root, then jump to the shown tail
+        gap = 0
+        _, entry, _ = dag.pivot_between(came[groups[0]], groups[0])
+        nodes: list[str] = [first, entry]
+    else:
+        nodes = [first]
+    rels: list[str] = []
+    for group, successor in itertools.pairwise(groups):
+        source, target, rel_id = dag.pivot_between(group, successor)
+        router.walk(nodes, rels, source)
+        nodes.append(target)
+        rels.append(rel_id)
+    router.walk(nodes, rels, node)
+    return Route(tuple(nodes), tuple(rels), gap)
+
+
+def controllers(design: Design) -> Callable[[str], list[str]]:
+    """For any node, the other nodes from which an attacker can take control of it."""
+    index = access_index(design)
+    dag = _Condensed(index)
+    names = sorted(dag.group_of)
+    bit = {node: 1 << i for i, node in enumerate(names)}
+    by: dict[int, int] = {}
+    for group in reversed(dag.order):  # sources first
+        members = sum(bit[m] for m in dag.members[group])
+        by[group] = members
+        for pred in dag.dag.predecessors(group):
+            by[group] |= by[pred]
+
+    def of(node: str) -> list[str]:
+        if node not in dag.group_of:
+            return []
+        bits = by[dag.group_of[node]] & ~bit[node]
+        found = []
+        while bits:
+            low = bits & -bits
+            found.append(names[low.bit_length() - 1])
+            bits ^= low
+        return found
+
+    return of
