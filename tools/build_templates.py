@@ -697,6 +697,7 @@ IDENTITY_ROLES = (
         "ComplianceAuditor",
         "Compliance and security staff signed in to the Identity account get read-only access "
         "to {target} for audits.",
+        require_mfa=False,  # federated sign-ins carry no MFA key; the IdP enforces MFA
     ),
     Role(
         "IamAdmin",
@@ -704,6 +705,7 @@ IDENTITY_ROLES = (
         "IamAdministrator",
         "The identity team administers IAM roles and policies of {target} from the Identity "
         "account.",
+        require_mfa=False,  # federated sign-ins carry no MFA key; the IdP enforces MFA
     ),
     Role(
         "Ec2RdsAdmin",
@@ -711,6 +713,7 @@ IDENTITY_ROLES = (
         "ServiceAdministrator",
         "Operations engineers administer EC2 and RDS in {target} without full account access.",
         services=("ec2", "rds"),
+        require_mfa=False,  # federated sign-ins carry no MFA key; the IdP enforces MFA
     ),
 )
 
@@ -972,12 +975,14 @@ CENTRAL_IT_ROLES = (
         "NetworkEngineer",
         "Central IT network engineers manage VPCs, routing and DNS of {target}.",
         services=("ec2", "route53"),
+        require_mfa=False,  # federated sign-ins carry no MFA key; the IdP enforces MFA
     ),
     Role(
         "ReadOnly",
         AccessLevel.READ_ONLY,
         "ITSupport",
         "Central IT support staff troubleshoot {target} with read-only access.",
+        require_mfa=False,  # federated sign-ins carry no MFA key; the IdP enforces MFA
     ),
 )
 
@@ -1392,8 +1397,9 @@ WORKLOAD_ADMIN = Role(
     "WorkloadAdmin",
     AccessLevel.ADMINISTRATOR,
     "WorkloadAdministrator",
-    "Workload administrators signed in through IAM Identity Center operate {target} from the "
-    "Identity account.",
+    "Workload administrators signed in through IAM Identity Center (which enforces MFA) "
+    "operate {target} from the Identity account.",
+    require_mfa=False,
 )
 VENDOR_ROLE = Role(
     "MonitoringVendorReadOnly",

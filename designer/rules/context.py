@@ -96,6 +96,14 @@ class RuleContext:
     def relationships(self, kind: str) -> list[Any]:
         return self._by_kind.get(kind, [])
 
+    @cached_property
+    def landing_roles(self) -> dict[str, set[str]]:
+        """Per account that identity providers federate into, the roles people land in."""
+        found: dict[str, set[str]] = defaultdict(set)
+        for rel in self.relationships("federation"):
+            found[rel.target].update(rel.mapped_roles)
+        return dict(found)
+
     # -- the OU tree -----------------------------------------------------------------------
     @cached_property
     def ous(self) -> dict[str, OrganizationalUnit]:

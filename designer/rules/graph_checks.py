@@ -26,13 +26,10 @@ SECURITY_SERVICES = frozenset(
         "access-analyzer",
         "inspector2",
         "macie",
+        "macie2",
         "detective",
-        "iam-access-analyzer",
-        "ssm",
-        "cloudwatch",
-        "logs",
     }
-)
+)  # not ssm (runs commands on instances) nor logs / cloudwatch (can delete workload records)
 ADMIN_LEVELS = frozenset({AccessLevel.IAM_ADMIN, AccessLevel.ADMINISTRATOR, AccessLevel.CUSTOM})
 
 
@@ -256,3 +253,39 @@ def separation_of_duties(ctx: RuleContext) -> Iterator[Hit]:
     for account in ctx.with_function(F.LOG_ARCHIVE):
         if _runs_workloads(ctx, account.id):
             yield Hit(f"log-archive account {account.name!r} also runs workloads", (account.id,))
+
+
+@rule(
+    "GRAPH-06",
+    "Nothing holds admin access in the management account",
+    Severity.CRITICAL,
+    Category.GRAPH,
+    rationale="The management account controls the whole organization: it can remove SCPs, "
+    "leave accounts unprotected, read and change every member account through "
+    "OrganizationAccountAccessRole and stop the organization trail. Service-admin or stronger "
+    "access into it from any other account, provider or third party makes that party's "
+    "compromise the compromise of everything. Read-only and security-audit roles for the "
+    "security account are fine.",
+    remediation="Remove the role or lower it to read-only / security-audit; administer the "
+    "organization from the management account's own break-glass principals only.",
+    references=[
+        "AWS Organizations User Guide, 'Best practices for the management account'",
+        "AWS Security Reference Architecture: Org Management account",
+    ],
+)
+def admin_into_management(ctx: RuleContext) -> Iterator[Hit]:
+    management = ctx.design.organization.management_account
+    if management is None:
+        return
+    for kind in ("trust", "federation"):
+        for rel in ctx.relationships(kind):
+            level = analysis.access_level(rel)
+            if rel.target != management or ACCESS_RANK[level] < SERVICE_ADMIN_RANK:
+                continue
+            starts = ctx.controllers(rel.source)
+            also = f", and so do {names_list(ctx, starts)} through it" if starts else ""
+            yield Hit(
+                f"{ctx.label(rel.source)} holds {_level_text(level)} access in the management "
+                f"account ({ctx.label(rel.id)}){also}",
+                (rel.id, rel.source, management, *starts),
+            )

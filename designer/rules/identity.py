@@ -99,8 +99,10 @@ def trust_names_a_role(ctx: RuleContext) -> Iterator[Hit]:
     "people; the trust policy should require Bool aws:MultiFactorAuthPresent 'true' (not "
     "BoolIfExists, which lets long-term access keys through). Not checked for identity-provider "
     "trusts (MFA is enforced at the provider and the key is absent in federated sessions), for "
-    "third parties (machine access guarded by an external id) nor for trusts from deployment "
-    "accounts (pipelines cannot present MFA).",
+    "third parties (machine access guarded by an external id), for trusts whose principals "
+    "are federated sign-ins (the role a provider maps users to, or an account without IAM "
+    "users that people reach by federation) nor for trusts from deployment accounts "
+    "(pipelines cannot present MFA).",
     remediation="Set 'require MFA' on the trust; the exported trust policy then carries "
     "Bool aws:MultiFactorAuthPresent 'true'.",
     references=[
@@ -114,10 +116,54 @@ def cross_account_mfa(ctx: RuleContext) -> Iterator[Hit]:
         source = ctx.accounts.get(rel.source)
         if source is None or rel.require_mfa or F.DEPLOYMENT in source.functions:
             continue
+        if _federated_principal(ctx, rel):
+            continue  # MFA happens at the identity provider; IAM-13 covers the opposite case
         yield Hit(
             f"{_role(ctx, rel)} can be assumed from account {source.name!r} without MFA",
             (rel.id, rel.source, rel.target),
         )
+
+
+def _federated_principal(ctx: RuleContext, rel: Any) -> bool:
+    """The trust's principals arrive by federation, so their sessions carry no MFA key."""
+    landing = ctx.landing_roles
+    source = ctx.accounts.get(rel.source)
+    if source is None or rel.source not in landing:
+        return False
+    if rel.principal_role_name is not None:
+        return rel.principal_role_name in landing[rel.source]
+    return source.iam_user_count == 0
+
+
+@rule(
+    "IAM-13",
+    "MFA is not required where federated sessions cannot present it",
+    Severity.HIGH,
+    Category.IDENTITY,
+    rationale="Sessions from SAML, OIDC or IAM Identity Center sign-in do not carry "
+    "aws:MultiFactorAuthPresent (MFA happens at the identity provider, and STS takes no MFA "
+    "code for AssumeRoleWithSAML / AssumeRoleWithWebIdentity), and a role assumed from such a "
+    "session has none either. A trust that requires it of federated principals locks them out.",
+    remediation="Require MFA in the identity provider and clear 'require MFA' on this trust, or "
+    "name a principal that signs in with IAM credentials and an MFA device.",
+    references=[
+        f"{IAM_GUIDE}, 'Compare AWS STS credentials' (MFA support per API)",
+        f"{IAM_GUIDE}, 'AWS global condition context keys': aws:MultiFactorAuthPresent",
+    ],
+)
+def mfa_federated_lockout(ctx: RuleContext) -> Iterator[Hit]:
+    for rel in ctx.relationships("trust"):
+        if rel.require_mfa and _federated_principal(ctx, rel):
+            who = (
+                f"role {rel.principal_role_name!r}"
+                if rel.principal_role_name
+                else f"the federated users of {ctx.name(rel.source)}"
+            )
+            yield Hit(
+                f"{_role(ctx, rel)} requires MFA of {who}, whose federated sessions carry no "
+                "MFA key: they cannot assume it",
+                (rel.id, rel.source, rel.target),
+            )
 
 
 @rule(

@@ -54,15 +54,22 @@ def _run(checked: Rule, ctx: RuleContext) -> list[Finding]:
 
 
 def _apply_waivers(design: Design, findings: list[Finding]) -> Report:
+    """A finding is waived when every subject it names has a waiver for its rule.
+
+    A finding that lists several accounts stays active while any of them is not waived, so a
+    waiver for one account never hides the others (nor an account added to the list later).
+    A waiver that matches no subject of any finding of its rule is stale.
+    """
     waivers = {(w.rule_id, w.subject): w for w in design.waivers}
     used: set[tuple[str, str]] = set()
     active: list[Finding] = []
     waived: list[WaivedFinding] = []
     for finding in findings:
-        keys = [(finding.rule_id, s) for s in finding.subjects if (finding.rule_id, s) in waivers]
-        if keys:
-            used.update(keys)
-            waived.append(WaivedFinding(finding, waivers[keys[0]]))
+        keys = [(finding.rule_id, s) for s in finding.subjects]
+        matched = [k for k in keys if k in waivers]
+        used.update(matched)
+        if keys and len(matched) == len(keys):
+            waived.append(WaivedFinding(finding, waivers[matched[0]]))
         else:
             active.append(finding)
     stale = [w for w in design.waivers if (w.rule_id, w.subject) not in used]

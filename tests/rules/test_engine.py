@@ -97,3 +97,18 @@ def test_odd_designs_give_findings_never_exceptions() -> None:
     report = validate(lonely.build())
     assert not [f for f in report.findings if f.rule_id == "ENGINE"]
     assert report.findings
+
+
+def test_a_waiver_for_one_account_does_not_hide_the_others() -> None:
+    b = Builder()
+    b.account("A", root_mfa=False)
+    b.account("B", root_mfa=False)
+    b.design.waivers.append(_waiver("IAM-10", b.id("A")))
+    rules = [r for r in all_rules() if r.id == "IAM-10"]
+    report = validate(b.build(), rules=rules)
+    assert [f.rule_id for f in report.findings] == ["IAM-10"]  # B is still without root MFA
+    assert report.stale_waivers == []  # A's waiver is in use
+    b.design.waivers.append(_waiver("IAM-10", b.id("B")))
+    report = validate(b.build(), rules=rules)
+    assert report.findings == []
+    assert len(report.waived) == 1

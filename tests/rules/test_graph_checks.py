@@ -177,3 +177,36 @@ def test_empty_design_gives_no_exception() -> None:
     design = Builder(management=False).build()
     for rule_id in GRAPH_RULES:
         assert messages(design, rule_id) == []
+
+
+def test_admin_access_into_the_management_account() -> None:
+    b = Builder()
+    b.account("Sandbox", "sandbox")
+    b.account("Tools", "security-tooling")
+    b.trust("Tools", "Sandbox", "administrator", role_name="Break")
+    b.trust("Sandbox", "Management", "administrator", role_name="OrgAdmin")
+    b.trust("Tools", "Management", "security-audit", role_name="Audit")  # fine
+    found = run_rule(b.build(), "GRAPH-06")
+    assert [f.message for f in found] == [
+        "account 'Sandbox' holds administrator access in the management account "
+        "(role 'OrgAdmin' ('Sandbox' -> 'Management')), and so do 'Tools' through it"
+    ]
+    assert found[0].severity == Severity.CRITICAL
+    good = Builder()
+    good.account("Tools", "security-tooling")
+    good.trust("Tools", "Management", "read-only")
+    assert messages(good.build(), "GRAPH-06") == []
+    assert messages(Builder(management=False).build(), "GRAPH-06") == []
+
+
+def test_ssm_admin_from_security_tooling_is_not_a_security_service() -> None:
+    b = Builder()
+    b.account("Tools", "security-tooling")
+    b.account("App", runs_workloads=True)
+    b.trust("Tools", "App", "service-admin", services=["ssm"], role_name="Ops")
+    assert len(messages(b.build(), "GRAPH-05")) == 1
+    good = Builder()
+    good.account("Tools", "security-tooling")
+    good.account("App", runs_workloads=True)
+    good.trust("Tools", "App", "service-admin", services=["guardduty", "config"])
+    assert messages(good.build(), "GRAPH-05") == []

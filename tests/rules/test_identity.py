@@ -241,3 +241,50 @@ def test_empty_design_gives_no_exception() -> None:
     design = Builder(management=False).build()
     for rule_id in IAM_RULES:
         assert messages(design, rule_id) == []
+
+
+def test_mfa_required_of_federated_principals_locks_them_out() -> None:
+    b = Builder()
+    b.account("Identity", "identity")
+    b.account("Prod")
+    b.idp("Okta", "saml", home_account="Identity")
+    b.federation("Okta", "Identity", mapped_roles=["Operator"])
+    b.trust(
+        "Identity",
+        "Prod",
+        "administrator",
+        role_name="Admin",
+        require_mfa=True,
+        principal_scope="role",
+        principal_role_name="Operator",
+    )
+    assert messages(b.build(), "IAM-13") == [
+        "role 'Admin' in 'Prod' requires MFA of role 'Operator', whose federated sessions "
+        "carry no MFA key: they cannot assume it"
+    ]
+    assert messages(b.build(), "IAM-05") == []
+    good = Builder()
+    good.account("Identity", "identity", iam_user_count=3)
+    good.account("Prod")
+    good.trust(
+        "Identity",
+        "Prod",
+        "administrator",
+        role_name="Admin",
+        require_mfa=True,
+        principal_scope="role",
+        principal_role_name="Operator",
+    )
+    assert messages(good.build(), "IAM-13") == []
+
+
+def test_federated_only_account_needs_no_mfa_condition() -> None:
+    b = Builder()
+    b.account("Identity", "identity")  # no IAM users: people arrive through Okta
+    b.account("Prod")
+    b.idp("Okta", "saml", home_account="Identity")
+    b.federation("Okta", "Identity", permission_sets=["Admin"])
+    b.trust("Identity", "Prod", "administrator", require_mfa=False)
+    assert messages(b.build(), "IAM-05") == []
+    b.trust("Identity", "Prod", "read-only", role_name="Reader", require_mfa=True)
+    assert len(messages(b.build(), "IAM-13")) == 1
