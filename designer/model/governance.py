@@ -5,7 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import Field, StrictBool, StrictInt, field_serializer, field_validator
+from pydantic import (
+    Field,
+    StrictBool,
+    StrictInt,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 
 from designer.model.base import BucketName, Entity, Name, Region, ServiceName, Text
 from designer.model.ids import Id, new_id
@@ -33,6 +40,14 @@ class LogBucket(Entity):
     organization_restricted_writes: StrictBool = Field(
         default=False, description="Bucket policy limits writes to the organization."
     )
+
+    @model_validator(mode="after")
+    def _versioning_for_protection(self) -> LogBucket:
+        # S3 keeps MFA Delete in the versioning configuration, and Object Lock turns versioning
+        # on for good: a bucket without versioning can have neither.
+        if not self.versioning and (self.mfa_delete or self.object_lock):
+            raise ValueError("MFA Delete and Object Lock need versioning on the bucket")
+        return self
 
 
 class ServiceControlPolicy(Entity):

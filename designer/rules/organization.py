@@ -216,7 +216,8 @@ def ou_structure(ctx: RuleContext) -> Iterator[Hit]:
     at_root = [a.id for a in ctx.members if a.parent is None]
     if at_root:
         yield Hit(
-            f"member accounts attached directly to the root: {names_list(ctx, at_root)}",
+            f"member {'account' if len(at_root) == 1 else 'accounts'} attached directly to the "
+            f"root: {names_list(ctx, at_root)}",
             tuple(at_root),
         )
     for ou_id, accounts in ctx.accounts_in_ou.items():

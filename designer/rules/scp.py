@@ -43,8 +43,10 @@ SCP_DOCS = "AWS Organizations User Guide, 'Service control policies (SCPs)'"
 PRIVILEGED_ROLE_KEY = "aws:PrincipalArn"
 REGION_KEY = "aws:RequestedRegion"
 REGION_OPERATORS = frozenset({"stringnotequals", "stringnotequalsifexists"})
-ROOT_OPERATORS = frozenset({"arnlike", "stringlike"})
+ROOT_OPERATORS = frozenset({"arnlike", "arnequals", "stringlike"})
+EXCEPTION_OPERATORS = frozenset({"arnnotlike", "arnnotequals", "stringnotlike", "stringnotequals"})
 SAMPLE_ROOT_ARN = "arn:aws:iam::123456789012:root"
+SAMPLE_ROLE_ARN = "arn:aws:iam::123456789012:role/any-role-name"
 ORGANIZATION_ACCESS_ROLE = "OrganizationAccountAccessRole"
 ROLE_CHANGES = ("iam:UpdateAssumeRolePolicy", "iam:DeleteRole")
 
@@ -65,21 +67,33 @@ def _values(block: dict[str, Any], key: str) -> list[str] | None:
     return None
 
 
-def _scoped(statement: Statement) -> bool:
-    """A Deny narrowed to some Regions or to some principals is not a general protection.
+def _is_exception(operator: str, block: dict[str, Any]) -> bool:
+    """A condition that only spares named privileged principals (ArnNotLike aws:PrincipalArn).
 
-    A region restriction (aws:RequestedRegion) or a Deny that applies only to matching principals
-    (a positive aws:Principal* condition, such as the root-user restriction) is not a protection
-    of CloudTrail, Config or roles; a negative one (ArnNotLike aws:PrincipalArn) is an exception
-    for a privileged role and leaves the protection in place.
+    Anything else narrows the Deny: to some Regions, to sessions without MFA, to principals
+    outside the organization... A pattern that spares every role is no exception either.
     """
-    for operator, block in _condition_blocks(statement):
-        keys = {k.lower() for k in block}
-        if REGION_KEY.lower() in keys:
-            return True
-        if "not" not in operator and any(k.startswith("aws:principal") for k in keys):
-            return True
-    return False
+    if operator.removesuffix("ifexists") not in EXCEPTION_OPERATORS:
+        return False
+    for key, value in block.items():
+        name = key.lower()
+        if name == PRIVILEGED_ROLE_KEY.lower():
+            if any(fnmatch.fnmatchcase(SAMPLE_ROLE_ARN, p) for p in as_list(value)):
+                return False  # spares every role
+        elif not name.startswith("aws:principaltag/"):
+            return False
+    return True
+
+
+def _scoped(statement: Statement) -> bool:
+    """A Deny that is not a protection for every principal but named privileged exceptions."""
+    if "NotResource" in statement:
+        return True
+    return not all(_is_exception(op, block) for op, block in _condition_blocks(statement))
+
+
+def _has_exception(statement: Statement) -> bool:
+    return any(_is_exception(op, block) for op, block in _condition_blocks(statement))
 
 
 def _protecting(document: Document, *actions: str) -> list[Statement]:
@@ -109,6 +123,8 @@ def _restricts_root(statement: Statement) -> bool:
         return False
     if denies_everything(statement):
         return True
+    if "*" not in as_list(statement.get("Action")) and "NotAction" not in statement:
+        return False  # denying the root user a few actions leaves it everything else
     for operator, block in _condition_blocks(statement):
         if operator.removesuffix("ifexists") in ROOT_OPERATORS:
             patterns = _values(block, PRIVILEGED_ROLE_KEY) or []
@@ -183,7 +199,7 @@ def _denial(*alternatives: str, condition: str | None = None) -> _Protection:
     """Denying any one of the alternative action names (old and new API names) suffices."""
 
     def provided_by(document: Document) -> bool:
-        found = _protecting(document, *alternatives)
+        found = [s for s in _protecting(document, *alternatives) if "*" in resources(s)]
         return any(condition is None or has_condition_key(s, condition) for s in found)
 
     label = alternatives[0] + (f" with a {condition} condition" if condition else "")
@@ -221,7 +237,9 @@ def _missing_protections(ctx: RuleContext, protections: Sequence[_Protection]) -
         return
     if not anywhere:
         labels = ", ".join(p.label for p in protections)
-        yield Hit(f"no attached SCP document denies {labels}", (ctx.design.organization.id,))
+        yield Hit(
+            f"no SCP in force denies {labels} for any member account", (ctx.design.organization.id,)
+        )
         return
     gaps = set(missing.values())
     union = frozenset[int]().union(*gaps)
@@ -267,11 +285,33 @@ ROOT_RESTRICTION = _Protection(
     "actions of the root user (aws:PrincipalArn arn:aws:iam::*:root)",
     lambda document: any(_restricts_root(s) for s in statements(document)),
 )
+EXTERNAL_KEY = "ram:RequestedAllowsExternalPrincipals"
+
+
+def _denies_external_shares(document: Document) -> bool:
+    """A Deny of creating shares when they allow outside principals (or of all sharing)."""
+    for action in ("ram:CreateResourceShare", "ram:UpdateResourceShare"):
+        for statement in denying_statements(document, action):
+            if "NotResource" in statement or "*" not in resources(statement):
+                continue
+            blocks = list(_condition_blocks(statement))
+            external = [
+                op for op, block in blocks if (_values(block, EXTERNAL_KEY) or [""])[0] == "true"
+            ]
+            others = [(op, block) for op, block in blocks if _values(block, EXTERNAL_KEY) is None]
+            positive = all(
+                op.removesuffix("ifexists") in ("bool", "stringequals") for op in external
+            )
+            if (not blocks or (external and positive)) and all(
+                _is_exception(op, block) for op, block in others
+            ):
+                return True
+    return False
+
+
 EXTERNAL_SHARES = (
-    _denial(
-        "ram:CreateResourceShare",
-        "ram:UpdateResourceShare",
-        condition="ram:RequestedAllowsExternalPrincipals",
+    _Protection(
+        f"ram:CreateResourceShare with a {EXTERNAL_KEY} condition", _denies_external_shares
     ),
 )
 
@@ -317,7 +357,7 @@ def cloudtrail_protected(ctx: RuleContext) -> Iterator[Hit]:
             s
             for s in _protecting(policy.document, *CLOUDTRAIL_ACTIONS)
             if "*" not in as_list(s.get("Action"))  # deny-all quarantine needs no exception
-            and not has_condition_key(s, PRIVILEGED_ROLE_KEY)
+            and not _has_exception(s)
         ]
         if rigid:
             yield Hit(

@@ -88,9 +88,11 @@ def security_structure(ctx: RuleContext) -> Iterator[Hit]:
         return
     audited = ctx.audit_coverage[0] - {a.id for a in tooling}
     if not audited and len(ctx.accounts) > len(tooling):
+        names = names_list(ctx, [a.id for a in tooling])
+        noun, has = ("account", "has") if len(tooling) == 1 else ("accounts", "have")
         yield Hit(
-            f"security-tooling account {tooling[0].name!r} has no read-only or security-audit "
-            "role in any other account",
+            f"security-tooling {noun} {names} {has} no read-only or security-audit role in any "
+            "other account",
             tuple(a.id for a in tooling),
         )
 

@@ -228,6 +228,11 @@ CASES: dict[str, tuple[Callable[[Data], None], str, str]] = {
         "$.accounts[2].aws_account_id",
         "already used by 'Log\\nArchive'",
     ),
+    "MFA Delete without versioning": (
+        lambda d: d["log_buckets"][0].update(versioning=False, mfa_delete=True),
+        "$.log_buckets[0]",
+        "need versioning",
+    ),
     "layout of a non-node": (
         _set(["layout", "positions"], {sid("bucket"): {"x": 0, "y": 0}}),
         "$.layout.positions",

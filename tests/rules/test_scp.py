@@ -63,7 +63,7 @@ def test_leave_organization_missing_everywhere() -> None:
     b.attach_root("Baseline")
     found = run_rule(b.build(), "SCP-01")
     assert [f.message for f in found] == [
-        "no attached SCP document denies organizations:LeaveOrganization"
+        "no SCP in force denies organizations:LeaveOrganization for any member account"
     ]
     assert found[0].subjects == (b.id("org"),)
 
@@ -107,7 +107,7 @@ def test_scoped_denies_are_not_protections() -> None:
     b.scp("Guardrails", doc(region, root))
     b.attach_root("Guardrails")
     assert messages(b.build(), "SCP-01") == [
-        "no attached SCP document denies organizations:LeaveOrganization"
+        "no SCP in force denies organizations:LeaveOrganization for any member account"
     ]
 
 
@@ -319,14 +319,56 @@ def test_security_roles_protected() -> None:
 
 def test_external_ram_shares() -> None:
     b = org_with_workloads()
-    b.scp("NoCondition", doc(deny("ram:CreateResourceShare")))
-    b.attach_root("NoCondition")
+    inverted = {"Bool": {"ram:RequestedAllowsExternalPrincipals": "false"}}
+    b.scp("Inverted", doc(deny("ram:CreateResourceShare", Condition=inverted)))
+    b.attach_root("Inverted")
     assert messages(b.build(), "SCP-09") == [
-        "no attached SCP document denies ram:CreateResourceShare with a "
-        "ram:RequestedAllowsExternalPrincipals condition"
+        "no SCP in force denies ram:CreateResourceShare with a "
+        "ram:RequestedAllowsExternalPrincipals condition for any member account"
     ]
     good = org_with_workloads()
     external = {"Bool": {"ram:RequestedAllowsExternalPrincipals": "true"}}
     good.scp("NoExternal", doc(deny(["ram:UpdateResourceShare"], Condition=external)))
     good.attach_root("NoExternal")
     assert messages(good.build(), "SCP-09") == []
+    no_sharing = org_with_workloads()
+    no_sharing.scp("NoSharing", doc(deny("ram:*")))
+    no_sharing.attach_root("NoSharing")
+    assert messages(no_sharing.build(), "SCP-09") == []
+
+
+NARROWING_CONDITIONS = {
+    "outside-org principals only": {"StringNotEquals": {"aws:PrincipalOrgID": "o-abc1234567"}},
+    "sessions without MFA only": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}},
+    "spares every role": {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/*"}},
+    "one Region only": {"StringEquals": {"aws:RequestedRegion": "us-east-1"}},
+}
+
+
+def test_a_narrowed_deny_is_not_a_protection() -> None:
+    for label, condition in NARROWING_CONDITIONS.items():
+        b = org_with_workloads()
+        b.scp("Narrow", doc(deny("organizations:LeaveOrganization", Condition=condition)))
+        b.attach_root("Narrow")
+        assert messages(b.build(), "SCP-01"), label
+    b = org_with_workloads()
+    b.scp("Elsewhere", doc({"Effect": "Deny", "Action": CLOUDTRAIL, "NotResource": "arn:x"}))
+    b.attach_root("Elsewhere")
+    assert messages(b.build(), "SCP-02")
+    tag_exception = {"StringNotEquals": {"aws:PrincipalTag/team": "platform"}}
+    good = org_with_workloads()
+    good.scp("Trail", doc(deny(CLOUDTRAIL, Condition=tag_exception)))
+    good.attach_root("Trail")
+    assert messages(good.build(), "SCP-02") == []  # a tag exception is a privileged exception
+
+
+def test_root_restriction_needs_all_actions_and_accepts_arn_equals() -> None:
+    root = "arn:aws:iam::*:root"
+    b = org_with_workloads()
+    b.scp("Partial", doc(deny("s3:GetObject", Condition={"ArnLike": {"aws:PrincipalArn": root}})))
+    b.attach_root("Partial")
+    assert messages(b.build(), "SCP-06")
+    good = org_with_workloads()
+    good.scp("Root", doc(deny("*", Condition={"ArnEquals": {"aws:PrincipalArn": root}})))
+    good.attach_root("Root")
+    assert messages(good.build(), "SCP-06") == []
