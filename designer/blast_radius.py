@@ -24,7 +24,7 @@ from designer.graph import ACCESS_KINDS
 from designer.model.vocabulary import AccessLevel
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
     from designer.model.design import Design
 
@@ -215,12 +215,21 @@ class _Exit(NamedTuple):
     level: str
 
 
-class _Condensed:
+class TrustGraph:
+    """Groups of nodes that control each other, over the nodes that trust leaves.
+
+    A node that no trust leaves adds nothing beyond itself, so it is left out of the groups:
+    on a hub-and-spoke design only the few hubs are condensed.
+    """
+
     def __init__(self, index: AccessIndex) -> None:
         pivots = nx.DiGraph()
-        pivots.add_nodes_from({*index.out, *index.into})
+        pivots.add_nodes_from(index.out)
         pivots.add_edges_from(
-            (s, e.other) for s, edges in index.out.items() for e in edges if e.level in PIVOT_LEVELS
+            (s, e.other)
+            for s, edges in index.out.items()
+            for e in edges
+            if e.level in PIVOT_LEVELS and e.other in index.out
         )
         self.dag = nx.condensation(pivots)
         self.group_of: dict[str, int] = self.dag.graph["mapping"]
@@ -234,7 +243,7 @@ class _Condensed:
         """A pivoting edge (source, target, relationship) from one group into the next."""
         for source in sorted(self.members[group]):
             for target, rel_id, level in self.index.out.get(source, ()):
-                if level in PIVOT_LEVELS and self.group_of[target] == successor:
+                if level in PIVOT_LEVELS and self.group_of.get(target) == successor:
                     return source, target, rel_id
         raise LookupError("no pivoting edge between the groups")
 
@@ -243,43 +252,60 @@ def _rank_key(exit_: _Exit) -> tuple[int, str, str]:
     return (ACCESS_RANK[exit_.level], exit_.target, exit_.relationship)
 
 
-def radius_summaries(design: Design) -> dict[str, RadiusSummary]:
+def _condensed(design: Design) -> TrustGraph:
+    return TrustGraph(access_index(design))
+
+
+def radius_summaries(design: Design, dag: TrustGraph | None = None) -> dict[str, RadiusSummary]:
     """For every node that trust or federation leaves: accounts reached, and the strongest one."""
-    index = access_index(design)
-    dag = _Condensed(index)
-    bit = {node: 1 << i for i, node in enumerate(sorted(dag.group_of))}
-    account_mask = sum(bit[n] for n in dag.group_of if n in index.accounts)
+    dag = dag or _condensed(design)
+    index = dag.index
+    everyone = sorted({*index.out, *index.into})
+    position = {node: i for i, node in enumerate(everyone)}
+    account_mask = _mask(len(everyone), (position[n] for n in everyone if n in index.accounts))
     reach: dict[int, int] = {}
     best: dict[int, list[tuple[_Exit, int | None]]] = {}  # top two exits, and via which group
     for group in dag.order:
-        bits = 0
-        options: list[tuple[_Exit, int | None]] = []
-        for source in dag.members[group]:
-            for target, rel_id, level in index.out.get(source, ()):
-                bits |= bit[target]
-                options.append((_Exit(source, target, rel_id, level), None))
+        options: list[tuple[_Exit, int | None]] = [
+            (_Exit(source, target, rel_id, level), None)
+            for source in dag.members[group]
+            for target, rel_id, level in index.out.get(source, ())
+        ]
+        bits = _mask(len(everyone), (position[o[0].target] for o in options))
         for successor in dag.dag.successors(group):
             bits |= reach[successor]
             options += [(exit_, successor) for exit_, _ in best[successor]]
         reach[group] = bits
         best[group] = _top_two(options)
-    return _summaries(dag, bit, account_mask, reach, best)
+    return _summaries(dag, position, account_mask, reach, best)
+
+
+def _mask(size: int, positions: Iterable[int]) -> int:
+    """A bitset as a Python int, built in one go (shifting big ints one by one is quadratic)."""
+    raw = bytearray(size // 8 + 1)
+    for p in positions:
+        raw[p >> 3] |= 1 << (p & 7)
+    return int.from_bytes(raw, "little")
 
 
 def _top_two(options: list[tuple[_Exit, int | None]]) -> list[tuple[_Exit, int | None]]:
-    ranked = sorted(options, key=lambda o: _rank_key(o[0]), reverse=True)
-    top: list[tuple[_Exit, int | None]] = []
-    for option in ranked:
-        if all(option[0].target != kept[0].target for kept in top):
-            top.append(option)
-        if len(top) == 2:
-            break
-    return top
+    """The strongest option and the strongest one with another target, in one pass."""
+    first: tuple[_Exit, int | None] | None = None
+    second: tuple[_Exit, int | None] | None = None
+    for option in options:
+        key = _rank_key(option[0])
+        if first is None or key > _rank_key(first[0]):
+            if first is not None and first[0].target != option[0].target:
+                second = first
+            first = option
+        elif option[0].target != first[0].target and (second is None or key > _rank_key(second[0])):
+            second = option
+    return [o for o in (first, second) if o is not None]
 
 
 def _summaries(
-    dag: _Condensed,
-    bit: dict[str, int],
+    dag: TrustGraph,
+    position: dict[str, int],
     account_mask: int,
     reach: dict[int, int],
     best: dict[int, list[tuple[_Exit, int | None]]],
@@ -288,7 +314,7 @@ def _summaries(
     found: dict[str, RadiusSummary] = {}
     for start in sorted(dag.index.out):
         group = dag.group_of[start]
-        reached = reach[group] & account_mask & ~bit[start]
+        reached = reach[group] & account_mask & ~(1 << position[start])
         choice = next((o for o in best[group] if o[0].target != start), None)
         if not reached or choice is None:
             continue
@@ -301,7 +327,7 @@ def _summaries(
 class _Router:
     """Routes to a group's best exit, built from a few searches inside each group."""
 
-    def __init__(self, dag: _Condensed, best: dict[int, list[tuple[_Exit, int | None]]]) -> None:
+    def __init__(self, dag: TrustGraph, best: dict[int, list[tuple[_Exit, int | None]]]) -> None:
         self.dag, self.best = dag, best
         self._trees: dict[str, dict[str, tuple[str, str]]] = {}
 
@@ -366,14 +392,16 @@ class Chain(NamedTuple):
     hops: int
 
 
-def long_chains(design: Design, min_rank: int, min_hops: int = 3) -> list[Chain]:
+def long_chains(
+    design: Design, min_rank: int, min_hops: int = 3, dag: TrustGraph | None = None
+) -> list[Chain]:
     """Edges of at least `min_rank` at the end of a chain of `min_hops` or more relationships.
 
     Depth is counted over the groups of nodes that control each other, so one pass suffices;
     hops inside a loop are not counted (trust cycles are reported on their own).
     """
-    index = access_index(design)
-    dag = _Condensed(index)
+    dag = dag or _condensed(design)
+    index = dag.index
     depth: dict[int, int] = {}
     came: dict[int, int] = {}
     root: dict[int, int] = {}
@@ -398,7 +426,7 @@ def long_chains(design: Design, min_rank: int, min_hops: int = 3) -> list[Chain]
 
 
 def _chain_to(
-    dag: _Condensed, router: _Router, came: dict[int, int], root: dict[int, int], node: str
+    dag: TrustGraph, router: _Router, came: dict[int, int], root: dict[int, int], node: str
 ) -> Route:
     """The longest chain of groups that ends at `node`; very long ones keep only their end."""
     groups = [dag.group_of[node]]
@@ -423,10 +451,10 @@ def _chain_to(
     return Route(tuple(nodes), tuple(rels), gap)
 
 
-def controllers(design: Design) -> Callable[[str], list[str]]:
+def controllers(design: Design, dag: TrustGraph | None = None) -> Callable[[str], list[str]]:
     """For any node, the other nodes from which an attacker can take control of it."""
-    index = access_index(design)
-    dag = _Condensed(index)
+    dag = dag or _condensed(design)
+    index = dag.index
     names = sorted(dag.group_of)
     bit = {node: 1 << i for i, node in enumerate(names)}
     by: dict[int, int] = {}
@@ -437,9 +465,13 @@ def controllers(design: Design) -> Callable[[str], list[str]]:
             by[group] |= by[pred]
 
     def of(node: str) -> list[str]:
-        if node not in dag.group_of:
-            return []
-        bits = by[dag.group_of[node]] & ~bit[node]
+        if node in dag.group_of:
+            bits = by[dag.group_of[node]] & ~bit[node]
+        else:  # nothing leaves it: controlled by whoever pivots into it
+            bits = 0
+            for source, _rel, level in index.into.get(node, ()):
+                if level in PIVOT_LEVELS:
+                    bits |= by[dag.group_of[source]]
         found = []
         while bits:
             low = bits & -bits

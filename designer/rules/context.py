@@ -11,7 +11,16 @@ from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from designer import analysis
-from designer.blast_radius import RadiusSummary, Route, controllers, radius_summaries
+from designer.blast_radius import (
+    Chain,
+    RadiusSummary,
+    Route,
+    TrustGraph,
+    access_index,
+    controllers,
+    long_chains,
+    radius_summaries,
+)
 from designer.graph import DesignGraph, LogCoverage
 from designer.model.catalog import EntityRef, index_entities
 from designer.model.vocabulary import AccountFunction
@@ -179,14 +188,22 @@ class RuleContext:
 
     # -- analyses --------------------------------------------------------------------------
     @cached_property
+    def trust_graph(self) -> TrustGraph:
+        """Trust and federation condensed once for the blast-radius analyses below."""
+        return TrustGraph(access_index(self.design))
+
+    @cached_property
     def radius_summaries(self) -> dict[str, RadiusSummary]:
         """Per node that trust leaves: accounts reached and the strongest access (one pass)."""
-        return radius_summaries(self.design)
+        return radius_summaries(self.design, self.trust_graph)
 
     @cached_property
     def controllers(self) -> Callable[[str], list[str]]:
         """Nodes from which an attacker can take control of a given node."""
-        return controllers(self.design)
+        return controllers(self.design, self.trust_graph)
+
+    def long_chains(self, min_rank: int) -> list[Chain]:
+        return long_chains(self.design, min_rank, dag=self.trust_graph)
 
     @cached_property
     def log_coverage(self) -> LogCoverage:

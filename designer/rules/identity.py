@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from designer.analysis import ADMIN_RANK, access_level
-from designer.blast_radius import long_chains
 from designer.model.catalog import EntityKind
 from designer.model.vocabulary import AccessLevel, PrincipalScope
 from designer.model.vocabulary import AccountFunction as F
@@ -352,7 +351,7 @@ def users_in_identity(ctx: RuleContext) -> Iterator[Hit]:
     ],
 )
 def long_admin_chains(ctx: RuleContext) -> Iterator[Hit]:
-    for chain in long_chains(ctx.design, ADMIN_RANK):
+    for chain in ctx.long_chains(ADMIN_RANK):
         rel = ctx.index[chain.relationship].entity
         yield Hit(
             f"{ctx.label(rel.id)} grants {access_level(rel)} at the end of a "
