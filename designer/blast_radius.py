@@ -49,8 +49,8 @@ MAX_SHOWN_HOPS = 8  # longer routes are shown with a gap: messages stay short on
 
 class Route(NamedTuple):
     nodes: tuple[str, ...]  # from the start
-    relationships: tuple[str, ...]
-    gap_after: int | None = None  # nodes[gap_after + 1] is not adjacent to nodes[gap_after]
+    relationships: tuple[str, ...]  # the relationships between adjacent nodes, in order
+    gaps: tuple[int, ...] = ()  # after nodes[i] for i in gaps, the route skips ahead
 
 
 def access_level(relationship: Any) -> str:
@@ -67,7 +67,8 @@ def access_level(relationship: Any) -> str:
 
 
 def stronger(a: str, b: str) -> bool:
-    return ACCESS_RANK[a] > ACCESS_RANK[b]
+    """Whether access `a` gives more than `b`; at equal rank, access that lets one go on wins."""
+    return (ACCESS_RANK[a], a in PIVOT_LEVELS) > (ACCESS_RANK[b], b in PIVOT_LEVELS)
 
 
 class Edge(NamedTuple):
@@ -238,10 +239,16 @@ class TrustGraph:
         }
         self.index = index
         self.order = list(reversed(list(nx.topological_sort(self.dag))))  # sinks first
+        self._sorted: dict[int, list[str]] = {}
+
+    def sorted_members(self, group: int) -> list[str]:
+        if group not in self._sorted:
+            self._sorted[group] = sorted(self.members[group])
+        return self._sorted[group]
 
     def pivot_between(self, group: int, successor: int) -> tuple[str, str, str]:
         """A pivoting edge (source, target, relationship) from one group into the next."""
-        for source in sorted(self.members[group]):
+        for source in self.sorted_members(group):
             for target, rel_id, level in self.index.out.get(source, ()):
                 if level in PIVOT_LEVELS and self.group_of.get(target) == successor:
                     return source, target, rel_id
@@ -335,35 +342,44 @@ class _Router:
         return lambda: self.route(start, choice)
 
     def route(self, start: str, choice: tuple[_Exit, int | None]) -> Route:
+        """Start to the chosen exit; past MAX_SHOWN_HOPS the middle is skipped."""
         nodes: list[str] = [start]
         rels: list[str] = []
         group, (exit_, via) = self.dag.group_of[start], choice
         while via is not None:  # hop group by group towards the group owning the exit
-            if len(rels) >= MAX_SHOWN_HOPS:  # the exit is known: show the end, skip the middle
-                return Route(
-                    (*nodes, exit_.source, exit_.target),
-                    (*rels, exit_.relationship),
-                    len(nodes) - 1,
-                )
             source, target, rel_id = self.dag.pivot_between(group, via)
-            self.walk(nodes, rels, source)
+            if not self.walk(nodes, rels, source) or len(rels) >= MAX_SHOWN_HOPS:
+                return self._cut(nodes, rels, exit_)
             nodes.append(target)
             rels.append(rel_id)
             group = via
             via = next(o[1] for o in self.best[group] if o[0] == exit_)
-        self.walk(nodes, rels, exit_.source)
-        nodes.append(exit_.target)
-        rels.append(exit_.relationship)
-        return Route(tuple(nodes), tuple(rels))
+        if not self.walk(nodes, rels, exit_.source):
+            return self._cut(nodes, rels, exit_)
+        return Route((*nodes, exit_.target), (*rels, exit_.relationship))
 
-    def walk(self, nodes: list[str], rels: list[str], towards: str) -> None:
-        """Extend the route inside the current group to `towards` along pivoting edges."""
+    @staticmethod
+    def _cut(nodes: list[str], rels: list[str], exit_: _Exit) -> Route:
+        if nodes[-1] == exit_.source:
+            return Route((*nodes, exit_.target), (*rels, exit_.relationship))
+        gap = len(nodes) - 1
+        return Route((*nodes, exit_.source, exit_.target), (*rels, exit_.relationship), (gap,))
+
+    def walk(self, nodes: list[str], rels: list[str], towards: str) -> bool:
+        """Extend the route inside the current group towards `towards` along pivoting edges.
+
+        Gives up (False) once the route holds MAX_SHOWN_HOPS relationships, so that routes
+        around big loops cost the same as short ones.
+        """
         tree = self._tree(towards)
         node = nodes[-1]
         while node != towards:
+            if len(rels) >= MAX_SHOWN_HOPS:
+                return False
             node, rel_id = tree[node]
             nodes.append(node)
             rels.append(rel_id)
+        return True
 
     def _tree(self, head: str) -> dict[str, tuple[str, str]]:
         if head not in self._trees:
@@ -418,9 +434,9 @@ def long_chains(
             continue
         for target, rel_id, level in edges:
             if ACCESS_RANK[level] >= min_rank:
-                nodes, rels, gap = _chain_to(dag, router, came, root, source)
+                nodes, rels, gaps = _chain_to(dag, router, came, root, source)
                 hops = depth[dag.group_of[source]] + 1
-                route = Route((*nodes, target), (*rels, rel_id), gap)
+                route = Route((*nodes, target), (*rels, rel_id), gaps)
                 chains.append(Chain(rel_id, route, max(hops, len(route.relationships))))
     return chains
 
@@ -428,55 +444,72 @@ def long_chains(
 def _chain_to(
     dag: TrustGraph, router: _Router, came: dict[int, int], root: dict[int, int], node: str
 ) -> Route:
-    """The longest chain of groups that ends at `node`; very long ones keep only their end."""
+    """The longest chain of groups that ends at `node`; long ones keep their start and end."""
     groups = [dag.group_of[node]]
     while groups[-1] in came and len(groups) <= MAX_SHOWN_HOPS:
         groups.append(came[groups[-1]])
-    first = sorted(dag.members[root[groups[0]]])[0]
+    first = dag.sorted_members(root[groups[0]])[0]
     groups.reverse()
-    gap = None
-    if groups[0] in came:  # cut: start from the root, then jump to the shown tail
-        gap = 0
-        _, entry, _ = dag.pivot_between(came[groups[0]], groups[0])
-        nodes: list[str] = [first, entry]
-    else:
-        nodes = [first]
+    gaps: list[int] = []
+    nodes: list[str] = [first]
+    if groups[0] in came:  # cut: from the root, skip to the tail that is shown
+        gaps.append(0)
+        nodes.append(dag.pivot_between(came[groups[0]], groups[0])[1])
     rels: list[str] = []
     for group, successor in itertools.pairwise(groups):
         source, target, rel_id = dag.pivot_between(group, successor)
-        router.walk(nodes, rels, source)
+        _walk_or_skip(router, nodes, rels, gaps, source)
         nodes.append(target)
         rels.append(rel_id)
-    router.walk(nodes, rels, node)
-    return Route(tuple(nodes), tuple(rels), gap)
+    _walk_or_skip(router, nodes, rels, gaps, node)
+    return Route(tuple(nodes), tuple(rels), tuple(gaps))
 
 
-def controllers(design: Design, dag: TrustGraph | None = None) -> Callable[[str], list[str]]:
+def _walk_or_skip(
+    router: _Router, nodes: list[str], rels: list[str], gaps: list[int], towards: str
+) -> None:
+    if not router.walk(nodes, rels, towards):  # a big loop: skip to where the chain leaves it
+        gaps.append(len(nodes) - 1)
+        nodes.append(towards)
+
+
+class Controllers:
     """For any node, the other nodes from which an attacker can take control of it."""
-    dag = dag or _condensed(design)
-    index = dag.index
-    names = sorted(dag.group_of)
-    bit = {node: 1 << i for i, node in enumerate(names)}
-    by: dict[int, int] = {}
-    for group in reversed(dag.order):  # sources first
-        members = sum(bit[m] for m in dag.members[group])
-        by[group] = members
-        for pred in dag.dag.predecessors(group):
-            by[group] |= by[pred]
 
-    def of(node: str) -> list[str]:
+    def __init__(self, dag: TrustGraph) -> None:
+        self._dag = dag
+        self._names = sorted(dag.group_of)
+        position = {node: i for i, node in enumerate(self._names)}
+        self._position = position
+        self._by: dict[int, int] = {}
+        for group in reversed(dag.order):  # sources first
+            bits = _mask(len(self._names), (position[m] for m in dag.members[group]))
+            for pred in dag.dag.predecessors(group):
+                bits |= self._by[pred]
+            self._by[group] = bits
+
+    def _bits(self, node: str) -> int:
+        dag = self._dag
         if node in dag.group_of:
-            bits = by[dag.group_of[node]] & ~bit[node]
-        else:  # nothing leaves it: controlled by whoever pivots into it
-            bits = 0
-            for source, _rel, level in index.into.get(node, ()):
-                if level in PIVOT_LEVELS:
-                    bits |= by[dag.group_of[source]]
-        found = []
-        while bits:
+            return self._by[dag.group_of[node]] & ~(1 << self._position[node])
+        bits = 0  # nothing leaves it: controlled by whoever pivots into it
+        for source, _rel, level in dag.index.into.get(node, ()):
+            if level in PIVOT_LEVELS:
+                bits |= self._by[dag.group_of[source]]
+        return bits
+
+    def __call__(self, node: str, limit: int | None = None) -> list[str]:
+        """The controllers of `node` (the first `limit` of them, in id order)."""
+        bits, found = self._bits(node), list[str]()
+        while bits and (limit is None or len(found) < limit):
             low = bits & -bits
-            found.append(names[low.bit_length() - 1])
+            found.append(self._names[low.bit_length() - 1])
             bits ^= low
         return found
 
-    return of
+    def count(self, node: str) -> int:
+        return self._bits(node).bit_count()
+
+
+def controllers(design: Design, dag: TrustGraph | None = None) -> Controllers:
+    return Controllers(dag or _condensed(design))

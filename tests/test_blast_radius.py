@@ -25,7 +25,11 @@ from designer.model import (
     stable_id,
 )
 
-LEVELS = ["read-only", "security-audit", "iam-admin", "administrator"]
+LEVELS = ["read-only", "security-audit", "service-admin", "custom", "iam-admin", "administrator"]
+EXTRA = {
+    "service-admin": {"services": ["ec2"]},
+    "custom": {"managed_policy_arns": ["arn:aws:iam::aws:policy/ReadOnlyAccess"]},
+}
 
 
 @st.composite
@@ -51,6 +55,7 @@ def trust_graphs(draw: st.DrawFn) -> Design:
             target=accounts[t].id,
             role_name=f"R{n}",
             access_level=level,
+            **EXTRA.get(level, {}),
         )
         for n, (s, t, level) in enumerate(edges)
         if s != t
@@ -81,19 +86,20 @@ def test_summaries_match_per_start_search(design: Design) -> None:
         assert summary.accounts == len(full.reached)
         best = max(ACCESS_RANK[r.level] for r in full.reached.values())
         assert ACCESS_RANK[summary.example.level] == best
-        nodes, hops = summary.example.path, summary.example.relationships
-        assert nodes[0] == start
-        assert nodes[-1] == summary.example.account != start
-        for (a, b), rel_id in zip(itertools.pairwise(nodes), hops, strict=True):
+        route = summary.example.route
+        assert route.nodes[0] == start
+        assert route.nodes[-1] == summary.example.account != start
+        joined = [p for i, p in enumerate(itertools.pairwise(route.nodes)) if i not in route.gaps]
+        for (a, b), rel_id in zip(joined, route.relationships, strict=True):
             assert (rels[rel_id].source, rels[rel_id].target) == (a, b)
-        assert access_level(rels[hops[-1]]) == summary.example.level
+        assert access_level(rels[route.relationships[-1]]) == summary.example.level
 
 
 @settings(max_examples=100, deadline=None)
 @given(trust_graphs())
 def test_controllers_are_exactly_the_nodes_that_take_control(design: Design) -> None:
     of = controllers(design)
-    pivots = {"iam-admin", "administrator", "federated"}
+    pivots = {"iam-admin", "administrator", "federated", "custom"}
     for account in design.accounts:
         expected = {
             start
@@ -125,3 +131,39 @@ def test_long_chains_report_the_final_edge_with_its_chain() -> None:
     assert [c.relationship for c in chains] == [rels[2].id, rels[3].id]
     assert chains[-1].route.nodes == tuple(ids)
     assert chains[-1].hops == 4
+
+
+def test_custom_access_lets_an_attacker_go_on_whatever_the_edge_order() -> None:
+    ids = [stable_id("order", n) for n in "ABC"]
+    accounts = [
+        Account(id=i, name=n, functions=["workload"]) for i, n in zip(ids, "ABC", strict=True)
+    ]
+    arns = ["arn:aws:iam::aws:policy/PowerUserAccess"]
+    first = TrustRelationship(
+        id=stable_id("order", "1"),
+        source=ids[0],
+        target=ids[1],
+        role_name="Ops",
+        access_level="service-admin",
+        services=["ec2"],
+    )
+    second = TrustRelationship(
+        id=stable_id("order", "2"),
+        source=ids[0],
+        target=ids[1],
+        role_name="Custom",
+        access_level="custom",
+        managed_policy_arns=arns,
+    )
+    onward = TrustRelationship(
+        id=stable_id("order", "3"),
+        source=ids[1],
+        target=ids[2],
+        role_name="Admin",
+        access_level="administrator",
+    )
+    for order in ([first, second, onward], [second, first, onward]):
+        design = Design(
+            name="o", organization=Organization(name="o"), accounts=accounts, relationships=order
+        )
+        assert set(blast_radius(design, ids[0]).reached) == {ids[1], ids[2]}

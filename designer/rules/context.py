@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from designer import analysis
 from designer.blast_radius import (
     Chain,
+    Controllers,
     RadiusSummary,
     Route,
     TrustGraph,
@@ -26,8 +27,6 @@ from designer.model.catalog import EntityRef, index_entities
 from designer.model.vocabulary import AccountFunction
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from designer.model.design import Design
     from designer.model.governance import LogBucket, ServiceControlPolicy
     from designer.model.nodes import Account, OrganizationalUnit
@@ -198,7 +197,7 @@ class RuleContext:
         return radius_summaries(self.design, self.trust_graph)
 
     @cached_property
-    def controllers(self) -> Callable[[str], list[str]]:
+    def controllers(self) -> Controllers:
         """Nodes from which an attacker can take control of a given node."""
         return controllers(self.design, self.trust_graph)
 
@@ -215,10 +214,10 @@ class RuleContext:
 
 
 def route_text(ctx: RuleContext, route: Route) -> str:
-    """'A' -> 'B' -> ... -> 'Y' -> 'Z': the names along a route, with its gap if it has one."""
+    """'A' -> 'B' -> ... -> 'Y' -> 'Z': the names along a route, with its gaps."""
     names = [ctx.name(node) for node in route.nodes]
-    if route.gap_after is not None:
-        names.insert(route.gap_after + 1, "...")
+    for gap in sorted(route.gaps, reverse=True):
+        names.insert(gap + 1, "...")
     return " -> ".join(names)
 
 
@@ -227,8 +226,8 @@ def plural(count: int, noun: str, nouns: str | None = None) -> str:
     return f"{count} {noun if count == 1 else nouns or noun + 's'}"
 
 
-def names_list(ctx: RuleContext, ids: list[str], limit: int = 5) -> str:
+def names_list(ctx: RuleContext, ids: list[str], limit: int = 5, total: int | None = None) -> str:
     """'A', 'B' and 3 more — short enough for one message even with thousands of accounts."""
     shown = [ctx.name(i) for i in ids[:limit]]
-    more = len(ids) - limit
+    more = (len(ids) if total is None else total) - len(shown)
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")

@@ -15,6 +15,7 @@ from designer.rules.context import RuleContext, names_list, plural, route_text
 from designer.rules.engine import Category, Hit, Severity, rule
 
 WHITEPAPER = "AWS whitepaper 'AWS Multiple Account Security Strategy'"
+SHOWN = 5  # controllers named (and highlighted) per finding; the rest are counted
 SERVICE_ADMIN_RANK = ACCESS_RANK[AccessLevel.SERVICE_ADMIN]
 # Services a security-tooling account may administer in workload accounts without mixing duties.
 SECURITY_SERVICES = frozenset(
@@ -282,8 +283,11 @@ def admin_into_management(ctx: RuleContext) -> Iterator[Hit]:
             level = analysis.access_level(rel)
             if rel.target != management or ACCESS_RANK[level] < SERVICE_ADMIN_RANK:
                 continue
-            starts = ctx.controllers(rel.source)
-            also = f", and so do {names_list(ctx, starts)} through it" if starts else ""
+            starts = ctx.controllers(rel.source, limit=SHOWN)
+            total = ctx.controllers.count(rel.source)
+            also = (
+                f", and so do {names_list(ctx, starts, total=total)} through it" if starts else ""
+            )
             yield Hit(
                 f"{ctx.label(rel.source)} holds {_level_text(level)} access in the management "
                 f"account ({ctx.label(rel.id)}){also}",

@@ -35,6 +35,7 @@ SRA = (
 CLOUDTRAIL_ADMIN = "cloudtrail.amazonaws.com"
 AUDIT_TYPES = (LogType.CLOUDTRAIL, LogType.CONFIG)
 ADMIN_REACH = analysis.ACCESS_RANK[AccessLevel.SERVICE_ADMIN]
+SHOWN = 5  # controllers named (and highlighted) per finding; the rest are counted
 
 
 def _delivery(ctx: RuleContext, rel: Any) -> str:
@@ -469,12 +470,13 @@ def _way_into_archive(ctx: RuleContext, rel: Any, management: str | None) -> Ite
     level = analysis.access_level(rel)
     if rel.kind == "trust" and analysis.ACCESS_RANK[level] < ADMIN_REACH:
         return
-    starts = ctx.controllers(rel.source)
+    starts = ctx.controllers(rel.source, limit=SHOWN)
+    who = names_list(ctx, starts, total=ctx.controllers.count(rel.source))
     archive = ctx.name(rel.target)
     if rel.source == management:  # its own access is the management-account rules' business
         if starts:
             yield Hit(
-                f"{names_list(ctx, starts)} can reach log-archive account {archive} with "
+                f"{who} can reach log-archive account {archive} with "
                 f"{level} access through the management account ({ctx.label(rel.id)})",
                 (rel.id, rel.target, *starts),
             )
@@ -489,6 +491,6 @@ def _way_into_archive(ctx: RuleContext, rel: Any, management: str | None) -> Ite
     else:
         message = f"{ctx.label(rel.id)} grants {level} access in a log-archive account"
     if starts:
-        message += f", also reachable from {names_list(ctx, starts)} through {ctx.name(rel.source)}"
+        message += f", also reachable from {who} through {ctx.name(rel.source)}"
     severity = Severity.MEDIUM if rel.kind == "federation" else None
     yield Hit(message, (rel.id, rel.target, *starts), severity)
