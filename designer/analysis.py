@@ -8,7 +8,8 @@ is trusted by nobody else cannot spread a compromise.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections import deque
+from typing import TYPE_CHECKING, NamedTuple
 
 import networkx as nx
 
@@ -33,12 +34,14 @@ __all__ = [
     "AccessIndex",
     "BlastRadius",
     "ReachedAccount",
+    "TrustLoop",
     "access_index",
     "access_level",
     "audit_coverage",
     "blast_radius",
     "log_coverage",
     "trust_cycles",
+    "trust_loops",
 ]
 
 if TYPE_CHECKING:
@@ -49,7 +52,12 @@ ADMIN_RANK = ACCESS_RANK[AccessLevel.IAM_ADMIN]
 AUDIT_LEVELS = frozenset({AccessLevel.READ_ONLY, AccessLevel.SECURITY_AUDIT})
 
 
-def trust_cycles(design: Design, graph: DesignGraph, min_rank: int = 0) -> list[list[str]]:
+class TrustLoop(NamedTuple):
+    accounts: tuple[str, ...]  # every account of the group that can reach each other, sorted
+    cycle: tuple[str, ...]  # one shortest loop through the first of them
+
+
+def trust_loops(design: Design, graph: DesignGraph, min_rank: int = 0) -> list[TrustLoop]:
     """Groups of accounts that can assume roles in each other in a loop (edges >= min_rank)."""
     edges = [
         (rel.source, rel.target)
@@ -62,12 +70,35 @@ def trust_cycles(design: Design, graph: DesignGraph, min_rank: int = 0) -> list[
     # dropping the others first keeps the component search small on hub-and-spoke designs.
     sources, targets = {u for u, _ in edges}, {v for _, v in edges}
     access = nx.DiGraph([(u, v) for u, v in edges if u in targets and v in sources])
-    cycles = []
+    loops = []
     for component in nx.strongly_connected_components(access):
         if len(component) > 1:
-            cycle = nx.find_cycle(access.subgraph(component))
-            cycles.append([edge[0] for edge in cycle])
-    return sorted(cycles)
+            members = tuple(sorted(component))
+            loops.append(TrustLoop(members, _shortest_loop(access, members[0], component)))
+    return sorted(loops)
+
+
+def _shortest_loop(access: nx.DiGraph, start: str, component: set[str]) -> tuple[str, ...]:
+    """Breadth first, neighbours in id order: the same loop on every run."""
+    came: dict[str, str] = {}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        for nxt in sorted(access.successors(node)):
+            if nxt == start:
+                loop = [node]
+                while loop[-1] != start:
+                    loop.append(came[loop[-1]])
+                return tuple(reversed(loop))
+            if nxt in component and nxt not in came:
+                came[nxt] = node
+                queue.append(nxt)
+    raise LookupError("a strongly connected group always has a loop")
+
+
+def trust_cycles(design: Design, graph: DesignGraph, min_rank: int = 0) -> list[list[str]]:
+    """One loop per group of accounts that can assume roles in each other."""
+    return [list(loop.cycle) for loop in trust_loops(design, graph, min_rank)]
 
 
 def log_coverage(graph: DesignGraph) -> LogCoverage:

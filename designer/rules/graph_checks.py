@@ -92,40 +92,45 @@ def blast_radius(ctx: RuleContext) -> Iterator[Hit]:
     ],
 )
 def trust_cycles(ctx: RuleContext) -> Iterator[Hit]:
-    any_cycles = analysis.trust_cycles(ctx.design, ctx.graph)
-    if not any_cycles:
+    any_loops = analysis.trust_loops(ctx.design, ctx.graph)
+    if not any_loops:
         return  # no loop at any level: none among admin roles either
     edges: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
     for rel in ctx.relationships("trust"):
         edges[rel.source, rel.target].append((ACCESS_RANK[analysis.access_level(rel)], rel.id))
-    admin_cycles = analysis.trust_cycles(ctx.design, ctx.graph, min_rank=ADMIN_RANK)
-    in_admin_cycle = {node: i for i, cycle in enumerate(admin_cycles) for node in cycle}
-    for cycle in admin_cycles:
-        yield _cycle_hit(ctx, cycle, edges, ADMIN_RANK, "admin-level trust cycle", None)
-    for cycle in any_cycles:
-        owners = {in_admin_cycle.get(node) for node in cycle}
+    admin_loops = analysis.trust_loops(ctx.design, ctx.graph, min_rank=ADMIN_RANK)
+    in_admin_loop = {node: i for i, loop in enumerate(admin_loops) for node in loop.accounts}
+    for loop in admin_loops:
+        yield _loop_hit(ctx, loop, edges, ADMIN_RANK, "admin-level trust cycle", None)
+    for loop in any_loops:
+        owners = {in_admin_loop.get(node) for node in loop.accounts}
         if len(owners) == 1 and None not in owners:
             continue  # the same accounts are already reported as an admin-level cycle
-        yield _cycle_hit(ctx, cycle, edges, 0, "trust cycle", Severity.MEDIUM)
+        yield _loop_hit(ctx, loop, edges, 0, "trust cycle", Severity.MEDIUM)
 
 
-def _cycle_hit(
+def _loop_hit(
     ctx: RuleContext,
-    cycle: list[str],
+    loop: analysis.TrustLoop,
     edges: dict[tuple[str, str], list[tuple[int, str]]],
     min_rank: int,
     what: str,
     severity: Severity | None,
 ) -> Hit:
-    loop = [*cycle, cycle[0]]
+    first = min(range(len(loop.cycle)), key=lambda i: (ctx.name(loop.cycle[i]), loop.cycle[i]))
+    cycle = [*loop.cycle[first:], *loop.cycle[:first]]  # read from the first name
+    around = [*cycle, cycle[0]]
     rels = [
         rel_id
-        for source, target in pairwise(loop)
+        for source, target in pairwise(around)
         for rank, rel_id in edges.get((source, target), [])
         if rank >= min_rank
     ]
-    path = " -> ".join(ctx.name(node) for node in loop)
-    return Hit(f"{what}: {path}", (*cycle, *rels), severity)
+    path = " -> ".join(ctx.name(node) for node in around)
+    extra = len(loop.accounts) - len(cycle)
+    more = f" ({plural(extra, 'more account')} in the same loop group)" if extra > 0 else ""
+    # Subjects are the whole group, so a waiver must name every account that can loop.
+    return Hit(f"{what}: {path}{more}", (*loop.accounts, *rels), severity)
 
 
 @rule(

@@ -106,10 +106,16 @@ def organization_trail(ctx: RuleContext) -> Iterator[Hit]:
     }
     for rel in trails:
         what = f"organization trail {_delivery(ctx, rel)}"
-        if not rel.multi_region:
-            yield Hit(f"{what} is not multi-Region", (rel.id,))
-        if not rel.log_file_validation:
-            yield Hit(f"{what} has no log-file validation", (rel.id,))
+        gaps = [
+            gap
+            for gap, present in (
+                ("is not multi-Region", rel.multi_region),
+                ("has no log-file validation", rel.log_file_validation),
+            )
+            if not present
+        ]
+        if gaps:  # one finding per trail: one waiver, one decision
+            yield Hit(f"{what} {' and '.join(gaps)}", (rel.id,))
         if rel.target not in archives:
             yield Hit(
                 f"{what} lands in {ctx.name(rel.target)}, which is not a log-archive account",

@@ -44,19 +44,34 @@ PRIVILEGED_ROLE_KEY = "aws:PrincipalArn"
 REGION_KEY = "aws:RequestedRegion"
 REGION_OPERATORS = frozenset({"stringnotequals", "stringnotequalsifexists"})
 ROOT_OPERATORS = frozenset({"arnlike", "arnequals", "stringlike"})
-EXCEPTION_OPERATORS = frozenset({"arnnotlike", "arnnotequals", "stringnotlike", "stringnotequals"})
+EXCEPTION_OPERATORS = frozenset(
+    {"arnnotlike", "arnnotequals", "stringnotlike", "stringnotequals", "stringnotequalsignorecase"}
+)
 SAMPLE_ROOT_ARN = "arn:aws:iam::123456789012:root"
+# Values an exception must not match: it would spare everyone instead of a privileged few.
 SAMPLE_ROLE_ARN = "arn:aws:iam::123456789012:role/any-role-name"
+SAMPLE_SSO_ROLE_ARN = (
+    "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/"
+    "AWSReservedSSO_AnyPermissionSet_0123456789abcdef"
+)
+SAMPLE_TAG_VALUE = "any-value-at-all"
 ORGANIZATION_ACCESS_ROLE = "OrganizationAccountAccessRole"
 ROLE_CHANGES = ("iam:UpdateAssumeRolePolicy", "iam:DeleteRole")
 
 
 # -- reading statements -------------------------------------------------------------------------
+MALFORMED = ("malformed", {"?": None})  # matches no known shape, so nothing is credited
+
+
 def _condition_blocks(statement: Statement) -> Iterator[tuple[str, dict[str, Any]]]:
     conditions = statement.get("Condition")
-    for operator, block in conditions.items() if isinstance(conditions, dict) else ():
-        if isinstance(block, dict):
-            yield operator.lower(), block
+    if conditions is None:
+        return
+    if not isinstance(conditions, dict):
+        yield MALFORMED
+        return
+    for operator, block in conditions.items():
+        yield (operator.lower(), block) if isinstance(block, dict) else MALFORMED
 
 
 def _values(block: dict[str, Any], key: str) -> list[str] | None:
@@ -76,12 +91,18 @@ def _is_exception(operator: str, block: dict[str, Any]) -> bool:
     if operator.removesuffix("ifexists") not in EXCEPTION_OPERATORS:
         return False
     for key, value in block.items():
-        name = key.lower()
-        if name == PRIVILEGED_ROLE_KEY.lower():
-            if any(fnmatch.fnmatchcase(SAMPLE_ROLE_ARN, p) for p in as_list(value)):
-                return False  # spares every role
-        elif not name.startswith("aws:principaltag/"):
+        name, patterns = key.lower(), as_list(value)
+        if not patterns:
             return False
+        samples: tuple[str, ...]
+        if name == PRIVILEGED_ROLE_KEY.lower():
+            samples = (SAMPLE_ROLE_ARN, SAMPLE_SSO_ROLE_ARN)
+        elif name.startswith("aws:principaltag/"):
+            samples = (SAMPLE_TAG_VALUE,)
+        else:
+            return False
+        if any(fnmatch.fnmatchcase(sample, p) for p in patterns for sample in samples):
+            return False  # spares every role, every Identity Center user or every tag value
     return True
 
 
@@ -106,9 +127,16 @@ def _protecting(document: Document, *actions: str) -> list[Statement]:
     return found
 
 
+def _covers_all_actions(statement: Statement) -> bool:
+    """Action "*", or a NotAction that leaves out only some actions."""
+    if "NotAction" in statement:
+        return "*" not in as_list(statement["NotAction"])
+    return "*" in as_list(statement.get("Action"))
+
+
 def _region_list(statement: Statement) -> list[str] | None:
     """The allowed Regions of a region-restriction Deny (StringNotEquals aws:RequestedRegion)."""
-    if statement.get("Effect") != "Deny":
+    if statement.get("Effect") != "Deny" or not _covers_all_actions(statement):
         return None
     for operator, block in _condition_blocks(statement):
         if operator in REGION_OPERATORS:
@@ -119,18 +147,28 @@ def _region_list(statement: Statement) -> list[str] | None:
 
 
 def _restricts_root(statement: Statement) -> bool:
+    """Deny of every action to the root user: ArnLike aws:PrincipalArn arn:aws:iam::*:root."""
     if statement.get("Effect") != "Deny":
         return False
     if denies_everything(statement):
         return True
-    if "*" not in as_list(statement.get("Action")) and "NotAction" not in statement:
+    if not _covers_all_actions(statement) or "NotResource" in statement:
         return False  # denying the root user a few actions leaves it everything else
-    for operator, block in _condition_blocks(statement):
-        if operator.removesuffix("ifexists") in ROOT_OPERATORS:
-            patterns = _values(block, PRIVILEGED_ROLE_KEY) or []
-            if any(fnmatch.fnmatchcase(SAMPLE_ROOT_ARN, p) for p in patterns):
-                return True
-    return False
+    if "*" not in resources(statement):
+        return False
+    blocks = list(_condition_blocks(statement))
+    root_blocks = [b for b in blocks if _names_root(*b)]
+    others = [b for b in blocks if not _names_root(*b)]
+    return bool(root_blocks) and all(_is_exception(op, block) for op, block in others)
+
+
+def _names_root(operator: str, block: dict[str, Any]) -> bool:
+    if operator.removesuffix("ifexists") not in ROOT_OPERATORS:
+        return False
+    if [k.lower() for k in block] != [PRIVILEGED_ROLE_KEY.lower()]:
+        return False
+    patterns = as_list(next(iter(block.values())))
+    return any(fnmatch.fnmatchcase(SAMPLE_ROOT_ARN, p) for p in patterns)
 
 
 # -- what is in force for each member account ---------------------------------------------------
@@ -289,24 +327,27 @@ EXTERNAL_KEY = "ram:RequestedAllowsExternalPrincipals"
 
 
 def _denies_external_shares(document: Document) -> bool:
-    """A Deny of creating shares when they allow outside principals (or of all sharing)."""
-    for action in ("ram:CreateResourceShare", "ram:UpdateResourceShare"):
-        for statement in denying_statements(document, action):
-            if "NotResource" in statement or "*" not in resources(statement):
-                continue
-            blocks = list(_condition_blocks(statement))
-            external = [
-                op for op, block in blocks if (_values(block, EXTERNAL_KEY) or [""])[0] == "true"
-            ]
-            others = [(op, block) for op, block in blocks if _values(block, EXTERNAL_KEY) is None]
-            positive = all(
-                op.removesuffix("ifexists") in ("bool", "stringequals") for op in external
-            )
-            if (not blocks or (external and positive)) and all(
-                _is_exception(op, block) for op, block in others
-            ):
-                return True
+    """A Deny of creating shares that allow outside principals (or of creating any share)."""
+    for statement in denying_statements(document, "ram:CreateResourceShare"):
+        if "NotResource" in statement or "*" not in resources(statement):
+            continue
+        blocks = list(_condition_blocks(statement))
+        external = [b for b in blocks if _values(b[1], EXTERNAL_KEY) is not None]
+        others = [b for b in blocks if _values(b[1], EXTERNAL_KEY) is None]
+        if all(_only_external_true(*b) for b in external) and all(
+            _is_exception(*b) for b in others
+        ):
+            return True
     return False
+
+
+def _only_external_true(operator: str, block: dict[str, Any]) -> bool:
+    """Bool (or StringEquals) ram:RequestedAllowsExternalPrincipals "true", nothing else."""
+    return (
+        operator in ("bool", "stringequals")
+        and len(block) == 1
+        and [v.lower() for v in (_values(block, EXTERNAL_KEY) or [])] == ["true"]
+    )
 
 
 EXTERNAL_SHARES = (

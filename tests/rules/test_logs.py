@@ -76,8 +76,8 @@ def test_organization_trail_flaws() -> None:
     b.logs("Tools", "Tools", "cloudtrail", bucket="trail2", organization_wide=True)
     found = run_rule(b.build(), "LOG-01")
     assert sorted(f.message for f in found) == [
-        "organization trail ('Management' -> 'Prod') has no log-file validation",
-        "organization trail ('Management' -> 'Prod') is not multi-Region",
+        "organization trail ('Management' -> 'Prod') is not multi-Region and has no "
+        "log-file validation",
         "organization trail ('Management' -> 'Prod') lands in 'Prod', which is not a "
         "log-archive account",
         "organization trail ('Tools' -> 'Tools') lands in 'Tools', which is not a log-archive "

@@ -127,8 +127,7 @@ def test_ou_structure() -> None:
         "OU 'Workloads' mixes production workload accounts ('Live') with non-production ones "
         "('Test')",
         "member accounts attached directly to the root: 'Stray1', 'Stray2'",
-        "the organization has no Sandbox OU",
-        "the organization has no Suspended OU",
+        "the organization has no Sandbox OU and no Suspended OU",
     ]
     assert found[0].subjects == (b.id("Workloads"), b.id("Live"), b.id("Test"))
     assert found[1].subjects == (b.id("Stray1"), b.id("Stray2"))

@@ -328,7 +328,7 @@ def test_external_ram_shares() -> None:
     ]
     good = org_with_workloads()
     external = {"Bool": {"ram:RequestedAllowsExternalPrincipals": "true"}}
-    good.scp("NoExternal", doc(deny(["ram:UpdateResourceShare"], Condition=external)))
+    good.scp("NoExternal", doc(deny(["ram:CreateResourceShare"], Condition=external)))
     good.attach_root("NoExternal")
     assert messages(good.build(), "SCP-09") == []
     no_sharing = org_with_workloads()
@@ -372,3 +372,59 @@ def test_root_restriction_needs_all_actions_and_accepts_arn_equals() -> None:
     good.scp("Root", doc(deny("*", Condition={"ArnEquals": {"aws:PrincipalArn": root}})))
     good.attach_root("Root")
     assert messages(good.build(), "SCP-06") == []
+
+
+def test_statements_that_look_like_protections_but_are_not() -> None:
+    root = {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:root"}}
+    fakes = {
+        "SCP-06": [
+            {"Effect": "Deny", "NotAction": "*", "Resource": "*", "Condition": root},
+            {"Effect": "Deny", "Action": "*", "Resource": "arn:aws:s3:::one", "Condition": root},
+            deny("*", Condition={**root, "StringEquals": {"aws:RequestedRegion": "us-east-1"}}),
+        ],
+        "SCP-09": [
+            deny(
+                "ram:UpdateResourceShare",
+                Condition={"Bool": {"ram:RequestedAllowsExternalPrincipals": "true"}},
+            ),
+            deny(
+                "ram:CreateResourceShare",
+                Condition={
+                    "Bool": {
+                        "ram:RequestedAllowsExternalPrincipals": "true",
+                        "aws:RequestTag/env": "dev",
+                    }
+                },
+            ),
+        ],
+        "SCP-01": [
+            deny("organizations:LeaveOrganization", Condition=["not", "a", "dict"]),
+            deny(
+                "organizations:LeaveOrganization",
+                Condition={"StringNotLike": {"aws:PrincipalTag/team": "*"}},
+            ),
+            deny(
+                "organizations:LeaveOrganization",
+                Condition={
+                    "ArnNotLike": {
+                        "aws:PrincipalArn": "arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*"
+                    }
+                },
+            ),
+        ],
+        "SCP-05": [
+            deny(
+                "ec2:RunInstances",
+                Condition={"StringNotEquals": {"aws:RequestedRegion": ["eu-west-1"]}},
+            )
+        ],
+    }
+    for rule_id, statements in fakes.items():
+        for n, statement in enumerate(statements):
+            b = org_with_workloads()
+            b.design.usage_policy = b.design.usage_policy.model_copy(
+                update={"allowed_regions": ["eu-west-1"]}
+            )
+            b.scp("Fake", doc(statement))
+            b.attach_root("Fake")
+            assert messages(b.build(), rule_id), (rule_id, n)
