@@ -15,6 +15,7 @@ from designer.rules.context import RuleContext, names_list, plural, route_text
 from designer.rules.engine import Category, Hit, Severity, rule
 
 WHITEPAPER = "AWS whitepaper 'AWS Multiple Account Security Strategy'"
+LONGEST_SHOWN_LOOP = 10
 SHOWN = 5  # controllers named (and highlighted) per finding; the rest are counted
 SERVICE_ADMIN_RANK = ACCESS_RANK[AccessLevel.SERVICE_ADMIN]
 # Services a security-tooling account may administer in workload accounts without mixing duties.
@@ -126,7 +127,10 @@ def _loop_hit(
         for rank, rel_id in edges.get((source, target), [])
         if rank >= min_rank
     ]
-    path = " -> ".join(ctx.name(node) for node in around)
+    names = [ctx.name(node) for node in around]
+    if len(names) > LONGEST_SHOWN_LOOP:  # a loop through thousands of accounts: its ends
+        names = [*names[:4], f"... ({len(names) - 6} more) ...", *names[-2:]]
+    path = " -> ".join(names)
     extra = len(loop.accounts) - len(cycle)
     more = f" ({plural(extra, 'more account')} in the same loop group)" if extra > 0 else ""
     # Subjects are the whole group, so a waiver must name every account that can loop.
