@@ -1,0 +1,224 @@
+"""What the editor creates: new nodes with sensible defaults, relationships valid for a pair,
+and copies of a selection with fresh ids. Plain Python, shared by the GUI and scripts."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from designer.model.catalog import EntityKind, index_entities
+from designer.model.ids import new_id
+from designer.model.integrity import ENDPOINTS, FROM_MANAGEMENT, SELF_ALLOWED
+from designer.model.nodes import Account, IdentityProvider, OrganizationalUnit, ThirdParty
+from designer.model.relationships import (
+    BillingRelationship,
+    DelegatedAdminRelationship,
+    FederationRelationship,
+    LogDeliveryRelationship,
+    ResourceShareRelationship,
+    TrustRelationship,
+)
+from designer.model.vocabulary import FUNCTION_LABELS, PROTOCOL_FOR_IDP, AccountFunction
+
+if TYPE_CHECKING:
+    from designer.model.design import Design
+
+KIND_TITLES = {
+    "trust": "Cross-account trust (role)",
+    "federation": "Federation",
+    "log-delivery": "Log delivery",
+    "resource-share": "Resource share",
+    "delegated-admin": "Delegated administration",
+    "billing": "Billing",
+}
+CLIPBOARD_FORMAT = "application/x-account-designer-fragment"
+
+
+def unique_name(design: Design, base: str) -> str:
+    taken = {getattr(e.entity, "name", None) for e in index_entities(design).values()}
+    if base not in taken:
+        return base
+    return next(f"{base} {n}" for n in itertools.count(2) if f"{base} {n}" not in taken)
+
+
+def new_account(design: Design, function: AccountFunction, parent: str | None) -> Account:
+    name = unique_name(design, FUNCTION_LABELS[function].split(" (")[0].split(" /")[0])
+    return Account(name=name, functions=[function], parent=parent)
+
+
+def new_ou(design: Design, parent: str | None) -> OrganizationalUnit:
+    return OrganizationalUnit(name=unique_name(design, "New OU"), parent=parent)
+
+
+def new_identity_provider(design: Design, kind: str) -> IdentityProvider:
+    titles = {
+        "saml": "SAML IdP",
+        "oidc": "OIDC IdP",
+        "directory-service": "Directory",
+        "identity-center": "IAM Identity Center",
+    }
+    directory = "managed-microsoft-ad" if kind == "directory-service" else None
+    return IdentityProvider(
+        name=unique_name(design, titles[kind]), kind=kind, directory_type=directory
+    )
+
+
+def new_third_party(design: Design) -> ThirdParty:
+    return ThirdParty(name=unique_name(design, "Third party"))
+
+
+def valid_kinds(design: Design, source: str, target: str) -> list[str]:
+    """Relationship kinds that may join `source` to `target` in this design."""
+    index = index_entities(design)
+    if source not in index or target not in index:
+        return []
+    kinds = []
+    for kind, (sources, targets) in ENDPOINTS.items():
+        if index[source].kind not in sources or index[target].kind not in targets:
+            continue
+        if source == target and kind not in SELF_ALLOWED:
+            continue
+        if kind in FROM_MANAGEMENT and source != design.organization.management_account:
+            continue
+        kinds.append(kind)
+    return kinds
+
+
+def new_relationship(design: Design, kind: str, source: str, target: str) -> Any:
+    """A relationship of `kind` with the least-privilege defaults a reviewer expects."""
+    common = {"source": source, "target": target}
+    if kind == "trust":
+        return TrustRelationship(
+            **common,
+            role_name="CrossAccountReadOnly",
+            access_level="read-only",
+            require_mfa=index_entities(design)[source].kind == EntityKind.ACCOUNT,
+            organization_scoped=index_entities(design)[source].kind == EntityKind.ACCOUNT,
+        )
+    if kind == "federation":
+        provider = index_entities(design)[source].entity
+        return FederationRelationship(**common, protocol=PROTOCOL_FOR_IDP[provider.kind])
+    if kind == "log-delivery":
+        return LogDeliveryRelationship(**common, log_types=["cloudtrail", "config"])
+    if kind == "resource-share":
+        return ResourceShareRelationship(**common, resource_type="ami")
+    if kind == "delegated-admin":
+        return DelegatedAdminRelationship(
+            **common, service_principals=["securityhub.amazonaws.com"]
+        )
+    return BillingRelationship(**common)
+
+
+# -- copy and paste --------------------------------------------------------------------------
+
+
+def copy_fragment(design: Design, ids: list[str]) -> str:
+    """The selected nodes, and the relationships among them, as JSON for the clipboard."""
+    index = index_entities(design)
+    chosen = {i for i in ids if i in index and index[i].kind != EntityKind.ORGANIZATION}
+    nodes = [index[i] for i in chosen if index[i].kind != EntityKind.RELATIONSHIP]
+    node_ids = {ref.entity.id for ref in nodes}
+    rels = [r for r in design.relationships if r.source in node_ids and r.target in node_ids]
+    positions = {i: p.model_dump() for i, p in design.layout.positions.items() if i in node_ids}
+    fragment = {
+        "format": CLIPBOARD_FORMAT,
+        "nodes": [
+            {"kind": ref.kind.value, "data": ref.entity.model_dump(mode="json")} for ref in nodes
+        ],
+        "relationships": [r.model_dump(mode="json") for r in rels],
+        "positions": positions,
+    }
+    return json.dumps(fragment)
+
+
+def paste_fragment(
+    design: Design, text: str, offset: float = 40.0
+) -> tuple[list[Any], dict[str, tuple[float, float]]]:
+    """Copies of a copied fragment with fresh ids, new names and no AWS ids or e-mails.
+
+    Returns the entities in an order that can be added one by one (parents first) and
+    their canvas positions. Raises ValueError for text that is not a fragment.
+    """
+    data = json.loads(text)
+    if not isinstance(data, dict) or data.get("format") != CLIPBOARD_FORMAT:
+        raise ValueError("the clipboard holds no account-designer selection")
+    fresh = {node["data"]["id"]: new_id() for node in data["nodes"]}
+    existing = set(index_entities(design))
+    created: list[Any] = [
+        _copy_node(design, node, fresh, existing) for node in _parents_first(data["nodes"])
+    ]
+    for rel in data["relationships"]:
+        if rel["kind"] in FROM_MANAGEMENT:
+            continue  # only the organization's own management account may be their source
+        fields = {
+            **rel,
+            "id": new_id(),
+            "source": fresh[rel["source"]],
+            "target": fresh[rel["target"]],
+        }
+        if rel["kind"] == "log-delivery":
+            fields["bucket"] = None  # the bucket stays with its owner
+        created.append(RELATIONSHIP_CLASSES[rel["kind"]].model_validate(fields))
+    positions = {
+        fresh[i]: (p["x"] + offset, p["y"] + offset)
+        for i, p in data["positions"].items()
+        if i in fresh
+    }
+    return created, positions
+
+
+NODE_CLASSES: dict[str, type[BaseModel]] = {
+    "organizational_unit": OrganizationalUnit,
+    "account": Account,
+    "identity_provider": IdentityProvider,
+    "third_party": ThirdParty,
+}
+RELATIONSHIP_CLASSES: dict[str, type[BaseModel]] = {
+    "trust": TrustRelationship,
+    "federation": FederationRelationship,
+    "log-delivery": LogDeliveryRelationship,
+    "resource-share": ResourceShareRelationship,
+    "delegated-admin": DelegatedAdminRelationship,
+    "billing": BillingRelationship,
+}
+
+
+def _copy_node(
+    design: Design, node: dict[str, Any], fresh: dict[str, str], existing: set[str]
+) -> Any:
+    fields = dict(node["data"])
+    fields["id"] = fresh[fields["id"]]
+    fields["name"] = unique_name(design, f"{fields['name']} copy")
+    for key in ("aws_account_id", "email"):
+        if key in fields:
+            fields[key] = None  # unique per account: the copy gets its own later
+    for key in ("parent", "home_account"):
+        value = fields.get(key)
+        if value in fresh:
+            fields[key] = fresh[value]
+        elif value is not None and value not in existing:
+            fields[key] = None
+    return NODE_CLASSES[node["kind"]].model_validate(fields)
+
+
+def _parents_first(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """OUs before what they contain (a parent must exist when its child is added)."""
+    ous = {n["data"]["id"]: n for n in nodes if n["kind"] == "organizational_unit"}
+    placed: list[dict[str, Any]] = []
+    done: set[str] = set()
+
+    def visit(ou_id: str) -> None:
+        if ou_id in done:
+            return
+        done.add(ou_id)
+        parent = ous[ou_id]["data"].get("parent")
+        if parent in ous:
+            visit(parent)
+        placed.append(ous[ou_id])
+
+    for ou_id in ous:
+        visit(ou_id)
+    return placed + [n for n in nodes if n["kind"] != "organizational_unit"]
