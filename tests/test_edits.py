@@ -25,10 +25,15 @@ def test_valid_kinds_follow_the_endpoint_rules() -> None:
     assert valid_kinds(design, sid("mgmt"), sid("prod")) == [
         "trust",
         "log-delivery",
+        "resource-share",
         "delegated-admin",
         "billing",
     ]
-    assert valid_kinds(design, sid("prod"), sid("logs")) == ["trust", "log-delivery"]
+    assert valid_kinds(design, sid("prod"), sid("logs")) == [
+        "trust",
+        "log-delivery",
+        "resource-share",
+    ]
     assert valid_kinds(design, sid("idp"), sid("logs")) == ["trust", "federation"]
     assert valid_kinds(design, sid("prod"), sid("ou-workloads")) == ["resource-share"]
     assert valid_kinds(design, sid("prod"), sid("prod")) == ["log-delivery"]
