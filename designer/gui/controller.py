@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
@@ -22,6 +23,7 @@ from designer.gui.commands import (
     entity_label,
 )
 from designer.model import Design, DesignError, save_design
+from designer.model.fileformat import problems_from_validation
 from designer.model.governance import NodeLayout, Waiver
 
 
@@ -184,18 +186,26 @@ class DesignController(QObject):
         if not justification.strip():
             raise DesignError("a waiver needs a justification")
         existing = {(w.rule_id, w.subject) for w in self.design.waivers}
-        self.undo_stack.beginMacro(f"Waive {rule_id}")
         try:
-            for subject in subjects:
-                if (rule_id, subject) in existing or not self._exists(subject):
-                    continue
-                waiver = Waiver(
+            waivers = [
+                Waiver(
                     rule_id=rule_id,
                     subject=subject,
-                    justification=justification,
+                    justification=justification.strip(),
                     author=author or "unknown",
                     date=dt.date.today(),
                 )
+                for subject in subjects
+                if (rule_id, subject) not in existing and self._exists(subject)
+            ]
+        except ValidationError as exc:
+            reason = problems_from_validation(exc)[0].message
+            raise DesignError(f"waiver not added: {reason}") from None
+        if not waivers:
+            return  # nothing new: no empty step on the undo stack
+        self.undo_stack.beginMacro(f"Waive {rule_id}")
+        try:
+            for waiver in waivers:
                 self.undo_stack.push(AddWaiverCommand(self.document, waiver))
         finally:
             self.undo_stack.endMacro()

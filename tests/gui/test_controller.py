@@ -111,3 +111,9 @@ def test_load_recovered_design_is_dirty(controller: DesignController) -> None:
     assert resets == [True]
     assert controller.is_dirty
     assert controller.undo_stack.count() == 0
+
+
+def test_overlong_justification_is_a_design_error(controller: DesignController) -> None:
+    with pytest.raises(DesignError, match="waiver not added"):
+        controller.waive("IAM-10", (sid("prod"),), "x" * 500, "lead")
+    assert controller.undo_stack.count() == 0
