@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import Counter
 from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
@@ -24,6 +23,8 @@ from designer.rules.catalogue_text import format_rules
 from designer.rules.context import RuleContext
 from designer.rules.registry import NOT_DECIDABLE
 from designer.rules.report import format_json, format_sarif, format_text
+
+VIEW_NAMES = ("all", "identity", "logging", "publishing", "delegated-admin", "billing")
 
 PROG = "account-designer"
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -99,17 +100,41 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_open(args: argparse.Namespace) -> int:
-    """Summary and inventory of a design (the window of the GUI is not part of this build)."""
-    design = load_design(args.file)
-    kinds = Counter(r.kind for r in design.relationships)
-    summary = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "none"
-    print(
-        f"{design.name}: {len(design.accounts)} accounts in {len(design.organizational_units)} OUs"
+def _cmd_gui(args: argparse.Namespace) -> int:
+    """The window, on a design file or a new design (or a screenshot of it)."""
+    from designer.gui.app import run  # Qt loads only when the window is wanted
+
+    return run(args.file, args.screenshot, args.view, args.size)
+
+
+def _size(text: str) -> tuple[int, int]:
+    width, _, height = text.lower().partition("x")
+    if not (width.isdigit() and height.isdigit()) or not (200 <= int(width) <= 8000):
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 1600x1000, got {text!r}")
+    return int(width), int(height)
+
+
+def _gui_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="Open the design window.")
+    parser.add_argument("file", metavar="FILE", nargs="?", type=Path, help="design to open")
+    parser.add_argument(
+        "--screenshot",
+        metavar="OUT.png",
+        type=Path,
+        help="render the window offscreen to a PNG and exit",
     )
-    print(f"relationships: {summary}\n")
-    sys.stdout.write(format_inventory(design, "table"))
-    return EXIT_OK
+    parser.add_argument(
+        "--view", choices=list(VIEW_NAMES), default="all", help="which relationships to show"
+    )
+    parser.add_argument(
+        "--size",
+        metavar="WxH",
+        type=_size,
+        default=(1600, 1000),
+        help="window size for --screenshot (default 1600x1000)",
+    )
+    parser.set_defaults(handler=_cmd_gui)
+    return parser
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -117,7 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         formatter_class=lambda prog: argparse.HelpFormatter(prog, max_help_position=28),
         description="Design, check and document AWS multi-account security structures.",
-        epilog=f"'{PROG} FILE' shows the design's summary and account inventory.",
+        epilog=f"'{PROG} [FILE] [--screenshot OUT.png] [--view NAME] [--size WxH]' opens the "
+        "design window (or renders it to a PNG).",
     )
     commands = parser.add_subparsers(dest="command", parser_class=_Parser, title="commands")
     _add(commands, "templates", "list the built-in templates", _cmd_templates)
@@ -161,18 +187,18 @@ def _add(
 def _parse(argv: list[str]) -> argparse.Namespace:
     parser = build_parser()
     known = {"templates", "new", "inventory", "validate", "rules", "schema"}
-    if argv and not argv[0].startswith("-") and argv[0] not in known:
-        if len(argv) > 1:
-            raise UsageError(f"unexpected arguments after FILE: {' '.join(argv[1:])}")
-        if not Path(argv[0]).exists() and Path(argv[0]).suffix == "":
-            commands = ", ".join(sorted(known))
-            raise UsageError(f"{argv[0]!r} is neither a command ({commands}) nor a design file")
-        return argparse.Namespace(handler=_cmd_open, file=argv[0])
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return argparse.Namespace(handler=lambda _args: EXIT_OK)
-    return args
+    if (argv and argv[0] in known) or argv[:1] in (["-h"], ["--help"]):
+        return parser.parse_args(argv)
+    first = next((a for a in argv if not a.startswith("-")), None)
+    if (
+        first is not None
+        and first == argv[0]
+        and not Path(first).exists()
+        and not Path(first).suffix
+    ):
+        commands = ", ".join(sorted(known))
+        raise UsageError(f"{first!r} is neither a command ({commands}) nor a design file")
+    return _gui_parser().parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -120,11 +121,60 @@ def test_schema_is_json_schema_of_the_design(capsys: pytest.CaptureFixture[str])
     assert set(schema["$defs"]) >= {"Account", "TrustRelationship", "LogBucket"}
 
 
-def test_open_prints_summary_and_inventory(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, str(LANDING_ZONE))
-    design = load_design(LANDING_ZONE)
-    assert code == 0
-    assert out.splitlines()[0].startswith(f"{design.name}: {len(design.accounts)} accounts")
+def test_screenshot_of_the_window(tmp_path: Path) -> None:
+    out = tmp_path / "window.png"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "designer",
+            str(LANDING_ZONE),
+            "--screenshot",
+            str(out),
+            "--view",
+            "logging",
+            "--size",
+            "1200x800",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "ACCOUNT_DESIGNER_STATE": str(tmp_path)},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(out.read_bytes()[16:20]), int.from_bytes(out.read_bytes()[20:24])
+    assert (width, height) == (1200, 800)
+
+
+def test_screenshot_of_a_bad_file_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "designer", str(bad), "--screenshot", str(tmp_path / "x.png")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"account-designer: {bad}: not valid JSON")
+    assert result.stderr.count("\n") == 1
+
+
+def test_no_display_is_explained(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    code, _, err = run(capsys, str(LANDING_ZONE))
+    assert code == 2
+    assert "no display to open the window on" in err
 
 
 @pytest.mark.parametrize(
@@ -133,7 +183,9 @@ def test_open_prints_summary_and_inventory(capsys: pytest.CaptureFixture[str]) -
         (["inventory", "missing.json"], "missing.json: cannot read"),
         (["inventory"], "the following arguments are required: FILE"),
         (["inventory", "x.json", "--format", "pdf"], "invalid choice: 'pdf'"),
-        (["frobnicate", "extra"], "unexpected arguments after FILE"),
+        (["frobnicate", "extra"], "neither a command"),
+        (["x.json", "--size", "big"], "expected WIDTHxHEIGHT"),
+        (["x.json", "--view", "nope"], "invalid choice: 'nope'"),
         (["new", "--template", "logging"], "-o/--output"),
     ],
 )
@@ -189,7 +241,7 @@ def test_every_invalid_design_exits_2_naming_the_path(
     data = small_data()
     mutate(data)
     file = write_json(tmp_path / "bad.json", data)
-    for argv in (["inventory", str(file)], [str(file)]):
+    for argv in (["inventory", str(file)], ["validate", str(file)]):
         code, out, err = run(capsys, *argv)
         assert code == 2
         assert out == ""

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from designer.layout import auto_layout
 from designer.model import (
     Account,
     BillingRelationship,
@@ -540,7 +541,7 @@ class Builder:
             management_account=self.require_management().id,
             root_scps=list(self.root_scps),
         )
-        return Design(
+        design = Design(
             id=self.sid("design", self.template),
             name=title,
             description=description,
@@ -553,54 +554,23 @@ class Builder:
             log_buckets=list(self.log_buckets),
             service_control_policies=list(self.scps),
             usage_policy=USAGE_POLICY,
-            layout=tree_layout(self),
         )
+        design.layout = tree_layout(design)
+        return design
 
 
 # --- layout --------------------------------------------------------------------------------------
 
-DX, DY = 240.0, 170.0
 
+def tree_layout(design: Design) -> Layout:
+    """The editor's automatic layout: OU boxes packed as a tree, accounts in rows.
 
-def tree_layout(b: Builder) -> Layout:
-    """Organization on top, accounts and OUs below their parent; IdPs and vendors on a last row."""
-    children: dict[str | None, list[str]] = {}
-    nodes: list[Account | OrganizationalUnit] = [*b.accounts, *b.ous]
-    for node in nodes:
-        children.setdefault(node.parent, []).append(node.id)
-    positions: dict[str, NodeLayout] = {}
-    column = [0]
-
-    def place(node_id: str | None, depth: int) -> float:
-        kids = children.get(node_id, [])
-        if kids:
-            xs = [place(kid, depth + 1) for kid in kids]
-            x = (xs[0] + xs[-1]) / 2
-        else:
-            x = column[0] * DX
-            column[0] += 1
-        positions[node_id or b.org_id] = NodeLayout(x=x, y=depth * DY)
-        return x
-
-    place(None, 0)
-    place_extras(b, positions)
+    Container positions are stored too, so that empty OUs keep their place in the editor.
+    """
+    result = auto_layout(design)
+    positions = {i: NodeLayout(x=x, y=y) for i, (x, y) in result.nodes.items()}
+    positions.update({i: NodeLayout(x=box.x, y=box.y) for i, box in result.containers.items()})
     return Layout(positions=positions)
-
-
-def place_extras(b: Builder, positions: dict[str, NodeLayout]) -> None:
-    """Each IdP under its home account, each third party under the account that trusts it."""
-    bottom = max(p.y for p in positions.values()) + DY
-    anchors = {r.source: r.target for r in reversed(b.relationships)}
-    taken: set[float] = set()
-    extras: list[IdentityProvider | ThirdParty] = [*b.identity_providers, *b.third_parties]
-    for extra in extras:
-        home = extra.home_account if isinstance(extra, IdentityProvider) else None
-        anchor = home or anchors.get(extra.id)
-        x = positions[anchor].x if anchor in positions else 0.0
-        while x in taken:
-            x += DX
-        taken.add(x)
-        positions[extra.id] = NodeLayout(x=x, y=bottom)
 
 
 # --- shared pieces -------------------------------------------------------------------------------

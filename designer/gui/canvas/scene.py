@@ -107,8 +107,10 @@ class DesignScene(QGraphicsScene):
 
     def sync_containers(self) -> None:
         """Fit every OU box (and the root) around what it holds."""
-        positions = {i: (n.x(), n.y()) for i, n in self.nodes.items()}
-        boxes = container_boxes(self.controller.design, positions)
+        design = self.controller.design
+        saved = {i: (p.x, p.y) for i, p in design.layout.positions.items() if i in self.containers}
+        positions = {**saved, **{i: (n.x(), n.y()) for i, n in self.nodes.items()}}
+        boxes = container_boxes(design, positions)
         for container_id, box in boxes.items():
             item = self.containers.get(container_id)
             if item is not None:

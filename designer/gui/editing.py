@@ -1,0 +1,236 @@
+"""Edit menu and palette work: insert, delete, duplicate, copy / paste, rename, connect."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QMimeData, QPoint, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QLineEdit, QMenu, QMessageBox
+
+from designer import edits
+from designer.gui.canvas.items import ContainerItem, NodeItem
+from designer.layout import auto_layout
+from designer.model import DesignError
+from designer.model.catalog import EntityKind
+from designer.model.vocabulary import AccountFunction
+
+if TYPE_CHECKING:
+    from designer.gui.controller import DesignController
+    from designer.gui.main_window import MainWindow
+
+
+class EditOps:
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self._rename_editor: QLineEdit | None = None
+
+    @property
+    def controller(self) -> DesignController:
+        return self.window.controller
+
+    def _report(self, exc: Exception) -> None:
+        QMessageBox.warning(self.window, "Not possible", str(exc))
+
+    # -- inserting ----------------------------------------------------------------------------
+    def _target_ou(self) -> str | None:
+        """New things go into the selected OU, or the OU of the selected account."""
+        doc = self.controller.document
+        for entity_id in self.window.selection.ids:
+            try:
+                kind = doc.kind(entity_id)
+            except DesignError:
+                continue
+            if kind == EntityKind.OU:
+                return entity_id
+            if kind == EntityKind.ACCOUNT:
+                parent: str | None = doc.get(entity_id).parent
+                return parent
+        return None
+
+    def _free_spot(self, parent: str | None) -> tuple[float, float]:
+        scene = self.window.scene
+        box = scene.containers.get(parent or self.controller.design.organization.id)
+        rect = box.scene_rect() if box else scene.itemsBoundingRect()
+        return rect.left() + 16, rect.bottom() + 24
+
+    def _insert(self, entity: Any, parent: str | None) -> None:
+        try:
+            self.controller.add(entity, position=self._free_spot(parent))
+        except DesignError as exc:
+            self._report(exc)
+            return
+        self.window.scene.sync_containers()
+        self.window.selection.focus([entity.id])
+
+    def insert_account(self, function: AccountFunction) -> None:
+        parent = self._target_ou()
+        self._insert(edits.new_account(self.controller.design, function, parent), parent)
+
+    def insert_ou(self) -> None:
+        parent = self._target_ou()
+        self._insert(edits.new_ou(self.controller.design, parent), parent)
+
+    def insert_identity_provider(self, kind: str) -> None:
+        self._insert(edits.new_identity_provider(self.controller.design, kind), None)
+
+    def insert_third_party(self) -> None:
+        self._insert(edits.new_third_party(self.controller.design), None)
+
+    # -- deleting, copying ------------------------------------------------------------------
+    def delete_selected(self) -> None:
+        ids = [i for i in self.window.selection.ids if i != self.controller.design.organization.id]
+        if ids:
+            self.controller.remove(ids)
+
+    def copy(self) -> bool:
+        ids = self.window.selection.ids
+        if not ids:
+            return False
+        mime = QMimeData()
+        text = edits.copy_fragment(self.controller.design, ids)
+        mime.setData(edits.CLIPBOARD_FORMAT, text.encode("utf-8"))
+        mime.setText(text)
+        QGuiApplication.clipboard().setMimeData(mime)
+        return True
+
+    def cut(self) -> None:
+        if self.copy():
+            self.delete_selected()
+
+    def paste(self) -> None:
+        mime = QGuiApplication.clipboard().mimeData()
+        raw = mime.data(edits.CLIPBOARD_FORMAT) if mime else None
+        text = (
+            bytes(raw.data()).decode("utf-8")
+            if raw and raw.size()
+            else (mime.text() if mime else "")
+        )
+        try:
+            created, positions = edits.paste_fragment(self.controller.design, text)
+        except (ValueError, KeyError) as exc:
+            self.window.statusBar().showMessage(f"Nothing to paste: {exc}", 4000)
+            return
+        self._add_all(created, positions, "Paste")
+
+    def duplicate(self) -> None:
+        ids = self.window.selection.ids
+        if ids:
+            text = edits.copy_fragment(self.controller.design, ids)
+            created, positions = edits.paste_fragment(self.controller.design, text)
+            self._add_all(created, positions, "Duplicate")
+
+    def _add_all(
+        self, created: list[Any], positions: dict[str, tuple[float, float]], text: str
+    ) -> None:
+        if not created:
+            return
+        stack = self.controller.undo_stack
+        stack.beginMacro(text)
+        try:
+            for entity in created:
+                self.controller.add(entity, position=positions.get(entity.id))
+        except DesignError as exc:
+            stack.endMacro()
+            stack.undo()  # nothing half-pasted stays behind
+            self._report(exc)
+            return
+        stack.endMacro()
+        self.window.scene.sync_containers()
+        self.window.selection.focus([e.id for e in created if e.id in positions] or [created[0].id])
+
+    # -- renaming in place -----------------------------------------------------------------------
+    def rename(self, entity_id: str | None = None) -> None:
+        """An editor over the node's name; Enter commits, Escape cancels."""
+        entity_id = entity_id or next(iter(self.window.selection.ids), None)
+        scene, view = self.window.scene, self.window.view
+        item = scene.nodes.get(entity_id or "") or scene.containers.get(entity_id or "")
+        if item is None or (isinstance(item, ContainerItem) and item.is_root):
+            return
+        rect = view.mapFromScene(item.sceneBoundingRect()).boundingRect()
+        editor = QLineEdit(item.title, view.viewport())
+        editor.setObjectName("rename_editor")
+        editor.setGeometry(rect.left() + 40, rect.top() + 6, max(160, rect.width() - 50), 26)
+        editor.selectAll()
+        editor.show()
+        editor.setFocus()
+        self._rename_editor = editor
+
+        def commit() -> None:
+            if self._rename_editor is not editor:
+                return
+            self._rename_editor = None
+            new_name = editor.text().strip()
+            editor.deleteLater()
+            if new_name and new_name != item.title:
+                try:
+                    self.controller.update(item.entity_id, text="Rename", name=new_name)
+                except DesignError as exc:
+                    self._report(exc)
+
+        editor.editingFinished.connect(commit)
+
+    # -- connecting ----------------------------------------------------------------------------
+    def connect_menu(self, source: str, target: str, at: QPoint) -> QMenu | None:
+        """The menu of relationship kinds valid for this pair (None when there is none)."""
+        kinds = edits.valid_kinds(self.controller.design, source, target)
+        if not kinds:
+            self.window.statusBar().showMessage("No relationship can join these two", 4000)
+            return None
+        menu = QMenu(self.window)
+        menu.setObjectName("connect_menu")
+        for kind in kinds:
+            action = menu.addAction(edits.KIND_TITLES[kind])
+            action.triggered.connect(lambda _=False, k=kind: self.connect(k, source, target))
+        menu.popup(at)
+        return menu
+
+    def connect(self, kind: str, source: str, target: str) -> None:
+        rel = edits.new_relationship(self.controller.design, kind, source, target)
+        try:
+            self.controller.add(rel)
+        except DesignError as exc:
+            self._report(exc)
+            return
+        self.window.selection.focus([rel.id])
+
+    # -- layout ------------------------------------------------------------------------------
+    def tidy_layout(self) -> None:
+        """Automatic layout for every node that is not pinned; one undo step."""
+        design = self.controller.design
+        pinned = {i: (p.x, p.y) for i, p in design.layout.positions.items() if p.pinned}
+        result = auto_layout(design, keep=pinned)
+        self.controller.move_nodes(dict(result.nodes), text="Tidy layout")
+        self.window.scene.place_all()
+        self.window.view.fit()
+
+    def toggle_pin(self) -> None:
+        ids = [i for i in self.window.selection.ids if i in self.window.scene.nodes]
+        if not ids:
+            return
+        unsaved = self.window.scene.unsaved_positions()
+        if unsaved:
+            self.controller.move_nodes(unsaved, text="Keep layout")
+        positions = self.controller.design.layout.positions
+        pin = not all(positions[i].pinned for i in ids if i in positions)
+        self.controller.set_pinned(ids, pin)
+
+    def select_all(self) -> None:
+        scene = self.window.scene
+        for item in scene.items():
+            if (
+                isinstance(item, NodeItem | ContainerItem)
+                and item.flags() & item.GraphicsItemFlag.ItemIsSelectable
+            ):
+                item.setSelected(True)
+
+    def find(self, text: str) -> None:
+        found = self.window.scene.find(text)
+        if found:
+            self.window.selection.focus(found)
+            self.window.statusBar().showMessage(f"{len(found)} found", 3000)
+        else:
+            self.window.statusBar().showMessage(f"Nothing matches {text!r}", 3000)
+
+
+__all__ = ["EditOps", "Qt"]
