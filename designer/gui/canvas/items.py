@@ -263,6 +263,7 @@ class EdgeItem(QGraphicsItem):
         self.edge_style = style.EDGE_STYLES[kind]
         self.highlight: str | None = None
         self.show_label = True
+        self.lane = 0  # parallel edges between the same two items are drawn side by side
         self._line = QLineF()
         self._bounds = QRectF()
         self._arrow = QPolygonF()
@@ -283,8 +284,10 @@ class EdgeItem(QGraphicsItem):
         line = QLineF(_clip(self.source.scene_rect(), b, a), _clip(self.target.scene_rect(), a, b))
         if self.source is self.target:  # an account storing its own logs
             rect = self.source.scene_rect()
-            start = rect.topRight() + QPointF(-30, 0)
+            start = rect.topRight() + QPointF(-30 - 12 * self.lane, 0)
             line = QLineF(start, start + QPointF(20, -24))
+        elif self.lane:
+            line = _shifted(line, LANE_GAP * ((self.lane + 1) // 2) * (1 if self.lane % 2 else -1))
         self.prepareGeometryChange()
         self._line = line
         self._arrow = _arrow_head(line)
@@ -343,6 +346,17 @@ def _clip(rect: QRectF, outside: QPointF, inside: QPointF) -> QPointF:
     )
     scale = min(scale, 1.0)
     return QPointF(inside.x() + dx * scale, inside.y() + dy * scale)
+
+
+LANE_GAP = 16.0
+
+
+def _shifted(line: QLineF, distance: float) -> QLineF:
+    """The line moved sideways by `distance` (perpendicular to its direction)."""
+    if line.length() < 1:
+        return line
+    normal = QPointF(-line.dy() / line.length(), line.dx() / line.length()) * distance
+    return QLineF(line.p1() + normal, line.p2() + normal)
 
 
 def _arrow_head(line: QLineF) -> QPolygonF:

@@ -140,6 +140,10 @@ class DesignScene(QGraphicsScene):
         if source is None or target is None:
             return
         item = EdgeItem(rel.id, rel.kind, source, target)
+        item.lane = sum(
+            1 for e in source.edges if e is not item and {e.source, e.target} == {source, target}
+        )
+        item.adjust()
         item.label = edge_label(rel)
         item.setToolTip(rel.purpose or edge_label(rel))
         self.edges[rel.id] = item

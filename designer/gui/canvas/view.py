@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLineF, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QLineF, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QMouseEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsView, QWidget
 
@@ -36,6 +36,7 @@ class DesignView(QGraphicsView):
         self._link: QGraphicsLineItem | None = None
         self._link_source: str | None = None
         self._pan_from: QPoint | None = None
+        self.show_legend = True
 
     # -- zoom and navigation ----------------------------------------------------------------
     def zoom(self) -> float:
@@ -139,6 +140,34 @@ class DesignView(QGraphicsView):
             if isinstance(item, NodeItem | ContainerItem):
                 return item
         return None
+
+    def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
+        """The legend: the relationship kinds of the current view, in the bottom-left corner."""
+        kinds = [k for k in style.EDGE_STYLES if k in style.VIEWS[self.design_scene.view_name]]
+        if not self.show_legend or not kinds:
+            return
+        painter.save()
+        painter.resetTransform()
+        painter.setFont(style.font(8))
+        row, width = 16, 190
+        box = QRectF(
+            10, self.viewport().height() - 14 - row * len(kinds) - 8, width, row * len(kinds) + 10
+        )
+        painter.setPen(style.pen("#b0bec5"))
+        painter.setBrush(style.brush("#ffffff", 235))
+        painter.drawRoundedRect(box, 6, 6)
+        for i, kind in enumerate(kinds):
+            edge = style.EDGE_STYLES[kind]
+            y = box.top() + 5 + row * i + row / 2
+            painter.setPen(style.pen(edge.colour, max(edge.width, 1.5), edge.dash))
+            painter.drawLine(QPointF(box.left() + 10, y), QPointF(box.left() + 44, y))
+            painter.setPen(style.pen("#263238"))
+            painter.drawText(
+                QRectF(box.left() + 52, y - row / 2, width - 56, row),
+                Qt.AlignmentFlag.AlignVCenter,
+                edge.label,
+            )
+        painter.restore()
 
     def visible_scene_rect(self) -> QRectF:
         return self.mapToScene(self.viewport().rect()).boundingRect()
