@@ -318,6 +318,24 @@ class Document:
         self._send(DesignEvent("position_updated", node_id, old=old))
         return old
 
+    def set_positions(self, positions: dict[str, NodeLayout | None]) -> None:
+        """Place many nodes at once (a drag of a selection, a tidy layout): one layout copy."""
+        for node_id in positions:
+            if positions[node_id] is not None:
+                allowed = (*GRAPH_NODES, EntityKind.ORGANIZATION)
+                if self.kind(node_id) not in allowed:
+                    raise DesignError(f"{node_id} is not a node, so it has no position")
+        current = dict(self._design.layout.positions)
+        old = {node_id: current.get(node_id) for node_id in positions}
+        for node_id, position in positions.items():
+            if position is None:
+                current.pop(node_id, None)
+            else:
+                current[node_id] = position
+        self._design.layout = Layout(positions=current)
+        for node_id in positions:
+            self._send(DesignEvent("position_updated", node_id, old=old[node_id]))
+
     # -- internals ---------------------------------------------------------------------------
     def _path(self, kind: EntityKind, entity_id: str) -> tuple[str | int, ...]:
         if kind == EntityKind.ORGANIZATION:

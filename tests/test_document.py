@@ -294,3 +294,17 @@ def test_graph_queries_work_inside_a_batch(doc: Document) -> None:
         assert sid("later") not in doc.graph.blast_radius(sid("logs"))
         doc.add(Account(id=sid("later"), name="Later", functions=["workload"]))
     assert sid("later") in doc.graph.blast_radius(sid("logs"))
+
+
+def test_set_positions_places_many_nodes_at_once(doc: Document, events: list[DesignEvent]) -> None:
+    doc.set_position(sid("prod"), NodeLayout(x=1, y=1))
+    events.clear()
+    doc.set_positions(
+        {sid("prod"): NodeLayout(x=5, y=6), sid("logs"): NodeLayout(x=7, y=8), sid("mgmt"): None}
+    )
+    positions = doc.design.layout.positions
+    assert (positions[sid("prod")].x, positions[sid("logs")].y) == (5, 8)
+    assert names(events) == ["position_updated"] * 3
+    assert events[0].old == NodeLayout(x=1, y=1)
+    with pytest.raises(DesignError, match="not a node"):
+        doc.set_positions({sid("bucket"): NodeLayout(x=0, y=0)})

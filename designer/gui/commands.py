@@ -107,12 +107,10 @@ class MoveNodesCommand(_DocumentCommand):
         self.moves = moves
 
     def apply(self) -> None:
-        for node_id, (_old, new) in self.moves.items():
-            self.document.set_position(node_id, new)
+        self.document.set_positions({i: new for i, (_old, new) in self.moves.items()})
 
     def undo(self) -> None:
-        for node_id, (old, _new) in self.moves.items():
-            self.document.set_position(node_id, old)
+        self.document.set_positions({i: old for i, (old, _new) in self.moves.items()})
 
 
 class SetUsagePolicyCommand(_DocumentCommand):
