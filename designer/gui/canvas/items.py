@@ -255,7 +255,9 @@ Endpoint = NodeItem | ContainerItem
 class EdgeItem(QGraphicsItem):
     """A relationship: a line between two items, styled per kind, with a short label."""
 
-    def __init__(self, entity_id: str, kind: str, source: Endpoint, target: Endpoint) -> None:
+    def __init__(
+        self, entity_id: str, kind: str, source: Endpoint, target: Endpoint, lane: int = 0
+    ) -> None:
         super().__init__()
         self.entity_id, self.kind = entity_id, kind
         self.source, self.target = source, target
@@ -263,7 +265,7 @@ class EdgeItem(QGraphicsItem):
         self.edge_style = style.EDGE_STYLES[kind]
         self.highlight: str | None = None
         self.show_label = True
-        self.lane = 0  # parallel edges between the same two items are drawn side by side
+        self.lane = lane  # parallel edges between the same two items are drawn side by side
         self._line = QLineF()
         self._bounds = QRectF()
         self._arrow = QPolygonF()

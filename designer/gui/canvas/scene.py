@@ -52,6 +52,7 @@ class DesignScene(QGraphicsScene):
         self.nodes: dict[str, NodeItem] = {}
         self.containers: dict[str, ContainerItem] = {}
         self.edges: dict[str, EdgeItem] = {}
+        self._lanes: dict[frozenset[str], int] = {}  # parallel edges per pair of items
         self.view_name = "all"
         self.badges: dict[str, Severity] = {}
         self.blast_start: str | None = None
@@ -70,6 +71,7 @@ class DesignScene(QGraphicsScene):
     def rebuild(self) -> None:
         self.clear()
         self.nodes, self.containers, self.edges = {}, {}, {}
+        self._lanes = {}
         design = self.controller.design
         org = design.organization
         self._add_container(org.id, org.name, is_root=True)
@@ -139,11 +141,10 @@ class DesignScene(QGraphicsScene):
         source, target = self._endpoint(rel.source), self._endpoint(rel.target)
         if source is None or target is None:
             return
-        item = EdgeItem(rel.id, rel.kind, source, target)
-        item.lane = sum(
-            1 for e in source.edges if e is not item and {e.source, e.target} == {source, target}
-        )
-        item.adjust()
+        pair = frozenset((rel.source, rel.target))
+        lane = self._lanes.get(pair, 0)
+        self._lanes[pair] = lane + 1
+        item = EdgeItem(rel.id, rel.kind, source, target, lane)
         item.label = edge_label(rel)
         item.setToolTip(rel.purpose or edge_label(rel))
         self.edges[rel.id] = item
