@@ -52,7 +52,7 @@ class DesignScene(QGraphicsScene):
         self.nodes: dict[str, NodeItem] = {}
         self.containers: dict[str, ContainerItem] = {}
         self.edges: dict[str, EdgeItem] = {}
-        self._lanes: dict[frozenset[str], int] = {}  # parallel edges per pair of items
+        self._lanes: dict[frozenset[str], set[int]] = {}  # lanes taken per pair of items
         self.view_name = "all"
         self.badges: dict[str, Severity] = {}
         self.blast_start: str | None = None
@@ -141,9 +141,9 @@ class DesignScene(QGraphicsScene):
         source, target = self._endpoint(rel.source), self._endpoint(rel.target)
         if source is None or target is None:
             return
-        pair = frozenset((rel.source, rel.target))
-        lane = self._lanes.get(pair, 0)
-        self._lanes[pair] = lane + 1
+        used = self._lanes.setdefault(frozenset((rel.source, rel.target)), set())
+        lane = next(i for i in range(len(used) + 1) if i not in used)
+        used.add(lane)
         item = EdgeItem(rel.id, rel.kind, source, target, lane)
         item.label = edge_label(rel)
         item.setToolTip(rel.purpose or edge_label(rel))
@@ -162,6 +162,8 @@ class DesignScene(QGraphicsScene):
     def _remove_edge(self, entity_id: str) -> None:
         edge = self.edges.pop(entity_id, None)
         if edge is not None:
+            pair = frozenset((edge.source.entity_id, edge.target.entity_id))
+            self._lanes.get(pair, set()).discard(edge.lane)
             edge.detach()
             self.removeItem(edge)
 
