@@ -287,7 +287,10 @@ class MainWindow(QMainWindow):
         )
 
     def clear_highlight(self) -> None:
-        self.set_view(self.scene.view_name)
+        """Leave the blast-radius highlight: back to the view shown before it."""
+        view = self.scene.view_before_blast if self.scene.blast_start else self.scene.view_name
+        self.set_view(view)
+        self.statusBar().clearMessage()
 
     def _focus_find(self) -> None:
         self.find_edit.setFocus()

@@ -56,6 +56,7 @@ class DesignScene(QGraphicsScene):
         self.view_name = "all"
         self.badges: dict[str, Severity] = {}
         self.blast_start: str | None = None
+        self.view_before_blast = "all"
         self._drag_start: dict[str, QPointF] = {}
         self._syncing_selection = False
         self._containers_timer = QTimer(self)
@@ -254,7 +255,9 @@ class DesignScene(QGraphicsScene):
     def show_blast_radius(self, start: str) -> int:
         """Highlight what a compromise of `start` reaches; returns how many accounts."""
         radius = analysis.blast_radius(self.controller.design, start)
+        before = self.view_before_blast if self.blast_start else self.view_name
         self.set_view("identity")
+        self.view_before_blast = before
         self.blast_start = start
         reached = {start, *radius.reached}
         for node in self.nodes.values():
