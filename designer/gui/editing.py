@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QMimeData, QPoint, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QEvent, QMimeData, QPoint, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QMenu, QMessageBox
 
 from designer import edits
@@ -20,10 +20,32 @@ if TYPE_CHECKING:
     from designer.gui.main_window import MainWindow
 
 
+class RenameEditor(QLineEdit):
+    """The in-place name editor. Signals: cancelled(): Escape was pressed."""
+
+    cancelled = Signal()
+
+    def event(self, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+        ):
+            event.accept()  # Escape is ours here, not the window's "Clear highlight"
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.cancelled.emit()
+            return
+        super().keyPressEvent(event)
+
+
 class EditOps:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
-        self._rename_editor: QLineEdit | None = None
+        self._rename_editor: RenameEditor | None = None
 
     @property
     def controller(self) -> DesignController:
@@ -83,8 +105,21 @@ class EditOps:
         if ids:
             self.controller.remove(ids)
 
+    def _with_contents(self, ids: list[str]) -> list[str]:
+        """The ids and everything the OUs among them hold: an OU is copied whole, as it is
+        deleted whole (so cut and paste of an OU keeps its accounts)."""
+        doc = self.controller.document
+        found = list(ids)
+        for entity_id in ids:
+            try:
+                if doc.kind(entity_id) == EntityKind.OU:
+                    found += doc.graph.ou_subtree(entity_id)
+            except DesignError:
+                continue
+        return list(dict.fromkeys(found))
+
     def copy(self) -> bool:
-        ids = self.window.selection.ids
+        ids = self._with_contents(self.window.selection.ids)
         if not ids:
             return False
         mime = QMimeData()
@@ -114,7 +149,7 @@ class EditOps:
         self._add_all(created, positions, "Paste")
 
     def duplicate(self) -> None:
-        ids = self.window.selection.ids
+        ids = self._with_contents(self.window.selection.ids)
         if ids:
             text = edits.copy_fragment(self.controller.design, ids)
             created, positions = edits.paste_fragment(self.controller.design, text)
@@ -148,7 +183,7 @@ class EditOps:
         if item is None or (isinstance(item, ContainerItem) and item.is_root):
             return
         rect = view.mapFromScene(item.sceneBoundingRect()).boundingRect()
-        editor = QLineEdit(item.title, view.viewport())
+        editor = RenameEditor(item.title, view.viewport())
         editor.setObjectName("rename_editor")
         editor.setGeometry(rect.left() + 40, rect.top() + 6, max(160, rect.width() - 50), 26)
         editor.selectAll()
@@ -168,7 +203,13 @@ class EditOps:
                 except DesignError as exc:
                     self._report(exc)
 
+        def cancel() -> None:
+            if self._rename_editor is editor:
+                self._rename_editor = None
+                editor.deleteLater()
+
         editor.editingFinished.connect(commit)
+        editor.cancelled.connect(cancel)
 
     # -- connecting ----------------------------------------------------------------------------
     def connect_menu(self, source: str, target: str, at: QPoint) -> QMenu | None:
@@ -179,6 +220,7 @@ class EditOps:
             return None
         menu = QMenu(self.window)
         menu.setObjectName("connect_menu")
+        menu.aboutToHide.connect(menu.deleteLater)  # one menu per gesture, none left behind
         for kind in kinds:
             action = menu.addAction(edits.KIND_TITLES[kind])
             action.triggered.connect(lambda _=False, k=kind: self.connect(k, source, target))

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -266,9 +266,14 @@ class MainWindow(QMainWindow):
 
     def set_view(self, name: str) -> None:
         self.scene.set_view(name)
+        self._show_view_choice(self.scene.view_name)
+
+    def _show_view_choice(self, name: str) -> None:
+        """The toolbar combo and the View menu name the view the canvas shows."""
         index = self.view_combo.findData(name)
         if index >= 0 and self.view_combo.currentIndex() != index:
-            self.view_combo.setCurrentIndex(index)
+            with QSignalBlocker(self.view_combo):
+                self.view_combo.setCurrentIndex(index)
         for action in self.view_actions.actions():
             action.setChecked(action.objectName() == f"view_{name}")
 
@@ -278,9 +283,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Select one account, provider or third party first", 4000)
             return
         reached = self.scene.show_blast_radius(nodes[0])
-        self.view_combo.blockSignals(True)
-        self.view_combo.setCurrentIndex(self.view_combo.findData("identity"))
-        self.view_combo.blockSignals(False)
+        self._show_view_choice(self.scene.view_name)
         name = self.scene.nodes[nodes[0]].title
         self.statusBar().showMessage(
             f"Compromise of {name!r} reaches {reached} account(s); Esc clears the highlight"

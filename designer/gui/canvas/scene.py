@@ -58,10 +58,11 @@ class DesignScene(QGraphicsScene):
         self.blast_start: str | None = None
         self.view_before_blast = "all"
         self._drag_start: dict[str, QPointF] = {}
+        self._unplaced: set[str] = set()  # nodes whose saved position was forgotten (undo)
         self._syncing_selection = False
         self._containers_timer = QTimer(self)
         self._containers_timer.setSingleShot(True)
-        self._containers_timer.timeout.connect(self.sync_containers)
+        self._containers_timer.timeout.connect(self._settle)
         controller.changed.connect(self._on_event)
         controller.reset.connect(self.rebuild)
         self.selectionChanged.connect(self._selection_to_model)
@@ -186,6 +187,18 @@ class DesignScene(QGraphicsScene):
         place = self.controller.design.layout.positions.get(node_id)
         if item is not None and place is not None:
             item.setPos(place.x, place.y)
+        elif item is not None:
+            self._unplaced.add(node_id)  # back to the automatic layout, once events settle
+
+    def _settle(self) -> None:
+        """After a burst of events: re-place nodes that lost their position, fit the boxes."""
+        saved = self.controller.design.layout.positions
+        unplaced = {i for i in self._unplaced if i in self.nodes and i not in saved}
+        self._unplaced = set()
+        if unplaced:
+            self.place_all()  # also fits the boxes
+        else:
+            self.sync_containers()
 
     def _relationship_changed(self, verb: str, rel: Any) -> None:
         self._remove_edge(rel.id)

@@ -141,9 +141,13 @@ class DesignView(QGraphicsView):
                 return item
         return None
 
+    def legend_kinds(self) -> list[str]:
+        """The relationship kinds the legend lists: those of the current view."""
+        return [k for k in style.EDGE_STYLES if k in style.VIEWS[self.design_scene.view_name]]
+
     def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         """The legend: the relationship kinds of the current view, in the bottom-left corner."""
-        kinds = [k for k in style.EDGE_STYLES if k in style.VIEWS[self.design_scene.view_name]]
+        kinds = self.legend_kinds()
         if not self.show_legend or not kinds:
             return
         painter.save()
