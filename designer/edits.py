@@ -115,14 +115,22 @@ def new_relationship(design: Design, kind: str, source: str, target: str) -> Any
 # -- copy and paste --------------------------------------------------------------------------
 
 
-def copy_fragment(design: Design, ids: list[str]) -> str:
-    """The selected nodes, and the relationships among them, as JSON for the clipboard."""
+def copy_fragment(
+    design: Design, ids: list[str], shown: dict[str, tuple[float, float]] | None = None
+) -> str:
+    """The selected nodes, and the relationships among them, as JSON for the clipboard.
+
+    `shown` gives the canvas positions of nodes the design has not stored a position for yet.
+    """
     index = index_entities(design)
     chosen = {i for i in ids if i in index and index[i].kind != EntityKind.ORGANIZATION}
     nodes = [index[i] for i in chosen if index[i].kind != EntityKind.RELATIONSHIP]
     node_ids = {ref.entity.id for ref in nodes}
     rels = [r for r in design.relationships if r.source in node_ids and r.target in node_ids]
-    positions = {i: p.model_dump() for i, p in design.layout.positions.items() if i in node_ids}
+    positions = {i: {"x": x, "y": y} for i, (x, y) in (shown or {}).items() if i in node_ids}
+    positions.update(
+        {i: p.model_dump() for i, p in design.layout.positions.items() if i in node_ids}
+    )
     fragment = {
         "format": CLIPBOARD_FORMAT,
         "nodes": [

@@ -101,6 +101,25 @@ class DesignController(QObject):
             self.document.set_position(entity.id, place)
         self.undo_stack.push(AddEntityCommand(self.document, entity, None, place, done=True))
 
+    def add_many(
+        self, entities: list[Any], positions: dict[str, tuple[float, float]], text: str
+    ) -> None:
+        """Add several things as one undo step, all or none (a paste, a duplicate)."""
+        places = {i: NodeLayout(x=x, y=y) for i, (x, y) in positions.items()}
+        with self.document.batch():  # refused as a whole: nothing is pushed
+            for entity in entities:
+                self.document.add(entity)
+                if entity.id in places:
+                    self.document.set_position(entity.id, places[entity.id])
+        self.undo_stack.beginMacro(text)
+        try:
+            for entity in entities:
+                place = places.get(entity.id)
+                command = AddEntityCommand(self.document, entity, None, place, done=True)
+                self.undo_stack.push(command)
+        finally:
+            self.undo_stack.endMacro()
+
     def remove(self, ids: list[str]) -> None:
         """Delete several things as one undo step; what a removed OU held goes with it."""
         present = [i for i in ids if self._exists(i)]

@@ -123,7 +123,7 @@ class EditOps:
         if not ids:
             return False
         mime = QMimeData()
-        text = edits.copy_fragment(self.controller.design, ids)
+        text = edits.copy_fragment(self.controller.design, ids, self._shown_positions())
         mime.setData(edits.CLIPBOARD_FORMAT, text.encode("utf-8"))
         mime.setText(text)
         QGuiApplication.clipboard().setMimeData(mime)
@@ -151,7 +151,7 @@ class EditOps:
     def duplicate(self) -> None:
         ids = self._with_contents(self.window.selection.ids)
         if ids:
-            text = edits.copy_fragment(self.controller.design, ids)
+            text = edits.copy_fragment(self.controller.design, ids, self._shown_positions())
             created, positions = edits.paste_fragment(self.controller.design, text)
             self._add_all(created, positions, "Duplicate")
 
@@ -160,19 +160,16 @@ class EditOps:
     ) -> None:
         if not created:
             return
-        stack = self.controller.undo_stack
-        stack.beginMacro(text)
         try:
-            for entity in created:
-                self.controller.add(entity, position=positions.get(entity.id))
+            self.controller.add_many(created, positions, text)
         except DesignError as exc:
-            stack.endMacro()
-            stack.undo()  # nothing half-pasted stays behind
-            self._report(exc)
+            self._report(exc)  # checked as a whole first: nothing half-pasted stays behind
             return
-        stack.endMacro()
         self.window.scene.sync_containers()
         self.window.selection.focus([e.id for e in created if e.id in positions] or [created[0].id])
+
+    def _shown_positions(self) -> dict[str, tuple[float, float]]:
+        return {i: (n.x(), n.y()) for i, n in self.window.scene.nodes.items()}
 
     # -- renaming in place -----------------------------------------------------------------------
     def rename(self, entity_id: str | None = None) -> None:

@@ -117,3 +117,18 @@ def test_overlong_justification_is_a_design_error(controller: DesignController) 
     with pytest.raises(DesignError, match="waiver not added"):
         controller.waive("IAM-10", (sid("prod"),), "x" * 500, "lead")
     assert controller.undo_stack.count() == 0
+
+
+def test_add_many_is_one_step_or_nothing(controller: DesignController) -> None:
+    before = dumps_design(controller.design)
+    good = Account(id=sid("a1"), name="A1", functions=["sandbox"])
+    bad = Account(id=sid("a2"), name="A2", functions=["sandbox"], parent=sid("ghost"))
+    with pytest.raises(DesignError, match="does not exist"):
+        controller.add_many([good, bad], {}, "Paste")
+    assert dumps_design(controller.design) == before
+    assert controller.undo_stack.count() == 0
+    controller.add_many([good], {sid("a1"): (3.0, 4.0)}, "Paste")
+    assert controller.undo_stack.count() == 1
+    assert controller.design.layout.positions[sid("a1")].x == 3.0
+    controller.undo_stack.undo()
+    assert dumps_design(controller.design) == before
