@@ -142,7 +142,19 @@ class DesignController(QObject):
             return
         self.document.update(entity_id, **changes)
         label = text or f"Edit {entity_label(entity)}"
-        self.undo_stack.push(UpdateEntityCommand(self.document, entity_id, old, changes, label))
+        command = UpdateEntityCommand(self.document, entity_id, old, changes, label)
+        saved = self.design.layout.positions.get(entity_id)
+        if "parent" not in changes or saved is None:
+            self.undo_stack.push(command)
+            return
+        # A new parent elsewhere on the canvas: the automatic layout places the node there
+        # (a drag sets the dropped position right after, in the same step).
+        self.undo_stack.beginMacro(label)
+        try:
+            self.undo_stack.push(command)
+            self.undo_stack.push(MoveNodesCommand(self.document, {entity_id: (saved, None)}))
+        finally:
+            self.undo_stack.endMacro()
 
     def move_nodes(self, positions: dict[str, tuple[float, float]], text: str = "Move") -> None:
         """New canvas positions for nodes, as one undo step."""

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QMimeData, QPoint, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QPainterPath
 from PySide6.QtWidgets import QLineEdit, QMenu, QMessageBox
 
 from designer import edits
-from designer.gui.canvas.items import ContainerItem, NodeItem
+from designer.gui.canvas.items import ContainerItem
 from designer.layout import auto_layout
 from designer.model import DesignError
 from designer.model.catalog import EntityKind
@@ -70,34 +70,28 @@ class EditOps:
                 return parent
         return None
 
-    def _free_spot(self, parent: str | None) -> tuple[float, float]:
-        scene = self.window.scene
-        box = scene.containers.get(parent or self.controller.design.organization.id)
-        rect = box.scene_rect() if box else scene.itemsBoundingRect()
-        return rect.left() + 16, rect.bottom() + 24
-
-    def _insert(self, entity: Any, parent: str | None) -> None:
+    def _insert(self, entity: Any) -> None:
         try:
-            self.controller.add(entity, position=self._free_spot(parent))
+            self.controller.add(entity)  # the automatic layout finds it a free place
         except DesignError as exc:
             self._report(exc)
             return
-        self.window.scene.sync_containers()
+        self.window.scene.settle()
         self.window.selection.focus([entity.id])
 
     def insert_account(self, function: AccountFunction) -> None:
         parent = self._target_ou()
-        self._insert(edits.new_account(self.controller.design, function, parent), parent)
+        self._insert(edits.new_account(self.controller.design, function, parent))
 
     def insert_ou(self) -> None:
         parent = self._target_ou()
-        self._insert(edits.new_ou(self.controller.design, parent), parent)
+        self._insert(edits.new_ou(self.controller.design, parent))
 
     def insert_identity_provider(self, kind: str) -> None:
-        self._insert(edits.new_identity_provider(self.controller.design, kind), None)
+        self._insert(edits.new_identity_provider(self.controller.design, kind))
 
     def insert_third_party(self) -> None:
-        self._insert(edits.new_third_party(self.controller.design), None)
+        self._insert(edits.new_third_party(self.controller.design))
 
     # -- deleting, copying ------------------------------------------------------------------
     def delete_selected(self) -> None:
@@ -142,31 +136,31 @@ class EditOps:
             else (mime.text() if mime else "")
         )
         try:
-            created, positions = edits.paste_fragment(self.controller.design, text)
+            created, _positions = edits.paste_fragment(self.controller.design, text)
         except (ValueError, KeyError) as exc:
             self.window.statusBar().showMessage(f"Nothing to paste: {exc}", 4000)
             return
-        self._add_all(created, positions, "Paste")
+        self._add_all(created, "Paste")
 
     def duplicate(self) -> None:
         ids = self._with_contents(self.window.selection.ids)
         if ids:
             text = edits.copy_fragment(self.controller.design, ids, self._shown_positions())
-            created, positions = edits.paste_fragment(self.controller.design, text)
-            self._add_all(created, positions, "Duplicate")
+            created, _positions = edits.paste_fragment(self.controller.design, text)
+            self._add_all(created, "Duplicate")
 
-    def _add_all(
-        self, created: list[Any], positions: dict[str, tuple[float, float]], text: str
-    ) -> None:
+    def _add_all(self, created: list[Any], text: str) -> None:
         if not created:
             return
         try:
-            self.controller.add_many(created, positions, text)
+            # Copies go where the automatic layout finds room, never on top of the originals.
+            self.controller.add_many(created, {}, text)
         except DesignError as exc:
             self._report(exc)  # checked as a whole first: nothing half-pasted stays behind
             return
-        self.window.scene.sync_containers()
-        self.window.selection.focus([e.id for e in created if e.id in positions] or [created[0].id])
+        self.window.scene.settle()
+        nodes = [e.id for e in created if e.id in self.window.scene.nodes]
+        self.window.selection.focus(nodes or [created[0].id])
 
     def _shown_positions(self) -> dict[str, tuple[float, float]]:
         return {i: (n.x(), n.y()) for i, n in self.window.scene.nodes.items()}
@@ -255,13 +249,16 @@ class EditOps:
         self.controller.set_pinned(ids, pin)
 
     def select_all(self) -> None:
+        """Every node and OU, in one selection change (not one per item)."""
         scene = self.window.scene
-        for item in scene.items():
-            if (
-                isinstance(item, NodeItem | ContainerItem)
-                and item.flags() & item.GraphicsItemFlag.ItemIsSelectable
-            ):
-                item.setSelected(True)
+        path = QPainterPath()
+        path.addRect(scene.itemsBoundingRect().adjusted(-10, -10, 10, 10))
+        scene.setSelectionArea(path, mode=Qt.ItemSelectionMode.ContainsItemShape)
+        scene.blockSignals(True)
+        for edge in scene.edges.values():  # relationships go with their ends anyway
+            edge.setSelected(False)
+        scene.blockSignals(False)
+        scene.selectionChanged.emit()
 
     def find(self, text: str) -> None:
         found = self.window.scene.find(text)

@@ -171,6 +171,22 @@ class MainWindow(QMainWindow):
             "Show Blast Radius", self.show_blast_radius, "Ctrl+B", "blast"
         )
         self.act_clear = self._action("Clear Highlight", self.clear_highlight, "Esc", "clear")
+        # Canvas-only keys: Delete in the findings tree or Ctrl+A in a text field must not act on
+        # the diagram. They work while the canvas (or a rename editor on it) has the focus.
+        for action in (
+            self.act_cut,
+            self.act_copy,
+            self.act_paste,
+            self.act_duplicate,
+            self.act_delete,
+            self.act_rename,
+            self.act_select_all,
+            self.act_clear,
+        ):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.view.addAction(action)
+        self.act_zoom_in.setShortcuts([QKeySequence(K.ZoomIn), QKeySequence("Ctrl+=")])
+        self.act_quit.setShortcuts([QKeySequence(K.Quit), QKeySequence("Ctrl+Q")])
         self.view_actions = QActionGroup(self)
         for name, title in style.VIEW_TITLES.items():
             action = QAction(title, self, checkable=True)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QPainterPath
 from PySide6.QtWidgets import QFileDialog, QLineEdit, QMenu, QMessageBox, QToolButton
 from pytestqt.qtbot import QtBot
 
@@ -195,7 +195,10 @@ def test_palette_adds_an_account_to_the_selected_ou(window: MainWindow) -> None:
     assert window.selection.ids == [new_id]
     assert scene_selection(window) == {new_id}
     assert new_id in window.scene.nodes
-    assert new_id in window.controller.design.layout.positions
+    node = window.scene.nodes[new_id]
+    assert window.scene.containers[WORKLOADS].scene_rect().contains(node.scene_rect())
+    others = [n for i, n in window.scene.nodes.items() if i != new_id]
+    assert not any(node.scene_rect().intersects(o.scene_rect()) for o in others)
     assert steps(window) == 1
     after = saved(window)
     undo(window)
@@ -794,3 +797,32 @@ def test_close_can_save_first(
 def test_close_without_changes_does_not_ask(window: MainWindow, dialogs: Dialogs) -> None:
     assert window.close()
     assert dialogs.calls == []
+
+
+def test_canvas_keys_do_not_act_from_other_widgets(window: MainWindow, qtbot: QtBot) -> None:
+    """Delete pressed in the findings tree must not delete the selected account."""
+    select(window, PROD)
+    before = saved(window)
+    window.findings.tree.setFocus()
+    qtbot.keyClick(window.findings.tree, Qt.Key.Key_Delete)
+    assert saved(window) == before
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_Delete)
+    assert PROD not in ids_of(window)
+
+
+def test_box_selection_takes_only_what_lies_inside(window: MainWindow) -> None:
+    scene = window.scene
+    rect = scene.nodes[PROD].sceneBoundingRect().adjusted(-4, -4, 4, 4)
+    path = QPainterPath()
+    path.addRect(rect)
+    scene.setSelectionArea(path, mode=window.view.rubberBandSelectionMode())
+    assert scene_selection(window) == {PROD}
+
+
+def test_select_all_takes_nodes_and_ous_but_no_relationships(window: MainWindow) -> None:
+    window.edits.select_all()
+    selected = scene_selection(window)
+    assert selected == set(window.scene.nodes) | {
+        i for i, c in window.scene.containers.items() if not c.is_root
+    }

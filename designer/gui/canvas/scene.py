@@ -60,9 +60,10 @@ class DesignScene(QGraphicsScene):
         self._drag_start: dict[str, QPointF] = {}
         self._unplaced: set[str] = set()  # nodes whose saved position was forgotten (undo)
         self._syncing_selection = False
+        self._view_dirty = False
         self._containers_timer = QTimer(self)
         self._containers_timer.setSingleShot(True)
-        self._containers_timer.timeout.connect(self._settle)
+        self._containers_timer.timeout.connect(self.settle)
         controller.changed.connect(self._on_event)
         controller.reset.connect(self.rebuild)
         self.selectionChanged.connect(self._selection_to_model)
@@ -190,8 +191,12 @@ class DesignScene(QGraphicsScene):
         elif item is not None:
             self._unplaced.add(node_id)  # back to the automatic layout, once events settle
 
-    def _settle(self) -> None:
+    def settle(self) -> None:
         """After a burst of events: re-place nodes that lost their position, fit the boxes."""
+        if self._view_dirty:
+            self._view_dirty = False
+            if self.blast_start is None:
+                self.apply_view()
         saved = self.controller.design.layout.positions
         unplaced = {i for i in self._unplaced if i in self.nodes and i not in saved}
         self._unplaced = set()
@@ -201,10 +206,23 @@ class DesignScene(QGraphicsScene):
             self.sync_containers()
 
     def _relationship_changed(self, verb: str, rel: Any) -> None:
+        edge = self.edges.get(rel.id)
+        same_ends = edge is not None and (edge.source.entity_id, edge.target.entity_id) == (
+            rel.source,
+            rel.target,
+        )
+        if verb == "updated" and edge is not None and same_ends:
+            edge.label = edge_label(rel)  # in place: the selection and the form stay
+            edge.setToolTip(rel.purpose or edge.label)
+            edge.update()
+            return
+        was_selected = edge is not None and edge.isSelected()
         self._remove_edge(rel.id)
         if verb != "removed":
             self._add_edge(rel)
-            self.apply_view()
+            if was_selected and rel.id in self.edges:
+                self.edges[rel.id].setSelected(True)
+        self._view_dirty = True  # applied once when the burst of events settles
 
     def _node_changed(self, prefix: str, verb: str, entity: Any) -> None:
         if verb == "removed":
@@ -220,17 +238,10 @@ class DesignScene(QGraphicsScene):
         node = self.nodes.get(entity.id)
         if node is None:
             node = self._add_node(entity, prefix)
-            self._place_new(node, entity)
+            self._view_dirty = True
+        if entity.id not in self.controller.design.layout.positions:
+            self._unplaced.add(entity.id)  # the automatic layout finds it a free place
         node.set_content(entity)
-
-    def _place_new(self, node: NodeItem, entity: Any) -> None:
-        saved = self.controller.design.layout.positions.get(entity.id)
-        if saved is not None:
-            node.setPos(saved.x, saved.y)
-            return
-        parent = self.containers.get(getattr(entity, "parent", None) or "")
-        anchor = parent.scene_rect() if parent else self.itemsBoundingRect()
-        node.setPos(anchor.left() + 16, anchor.bottom() + 16)
 
     # -- views, badges, blast radius -------------------------------------------------------------
     def set_view(self, name: str) -> None:

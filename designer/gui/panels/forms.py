@@ -36,10 +36,12 @@ from designer.gui.panels.specs import (
     write_idp_kind,
     write_lock_days,
     write_lock_mode,
+    write_policy_arns,
     write_principal_role,
     write_principal_scope,
     write_ram_type,
     write_resource_type,
+    write_services,
 )
 from designer.model import EntityKind
 from designer.model.vocabulary import (
@@ -184,8 +186,18 @@ def trust_form() -> list[FormItem]:
         *ends(),
         text("role_name", "Role name"),
         choice("access_level", "Access level", vocab(AccessLevel), write_access_level),
-        strings("services", "Services", "service-admin only: one service per line, e.g. ec2"),
-        strings("managed_policy_arns", "Managed policies", "custom only: one policy ARN per line"),
+        strings(
+            "services",
+            "Services",
+            "service-admin only: one service per line, e.g. ec2",
+            write=write_services,
+        ),
+        strings(
+            "managed_policy_arns",
+            "Managed policies",
+            "custom only: one policy ARN per line",
+            write=write_policy_arns,
+        ),
         flag("require_mfa", "Require MFA"),
         text("external_id", "External id", True, "for third parties"),
         choice(

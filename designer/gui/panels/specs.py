@@ -115,9 +115,14 @@ def block(name: str, label: str, target: Target = "entity") -> FieldSpec:
 
 
 def strings(
-    name: str, label: str, hint: str, target: Target = "entity", lines: int = 4
+    name: str,
+    label: str,
+    hint: str,
+    target: Target = "entity",
+    lines: int = 4,
+    write: Writer | None = None,
 ) -> FieldSpec:
-    return FieldSpec(name, label, lambda: StringListField(hint, lines), target=target)
+    return FieldSpec(name, label, lambda: StringListField(hint, lines), target=target, write=write)
 
 
 def choice(name: str, label: str, options: Options, write: Writer | None = None) -> FieldSpec:
@@ -145,9 +150,25 @@ def ends() -> list[FormItem]:
 
 
 # -- dependent fields ------------------------------------------------------------------------------
-def write_access_level(value: Any, _trust: Any, pending: Pending) -> dict[str, Any]:
+def write_access_level(value: Any, trust: Any, pending: Pending) -> dict[str, Any]:
     services = pending("services") if value == AccessLevel.SERVICE_ADMIN else []
-    return {"access_level": value, "services": services}
+    arns = pending("managed_policy_arns") if value == AccessLevel.CUSTOM else None
+    change = {"access_level": value, "services": services}
+    return change if arns is None else {**change, "managed_policy_arns": arns}
+
+
+def write_services(value: Any, trust: Any, _pending: Pending) -> dict[str, Any]:
+    """Naming services makes the role a service-admin role (they mean nothing otherwise)."""
+    if value and trust.access_level != AccessLevel.SERVICE_ADMIN:
+        return {"services": value, "access_level": AccessLevel.SERVICE_ADMIN}
+    return {"services": value}
+
+
+def write_policy_arns(value: Any, trust: Any, _pending: Pending) -> dict[str, Any]:
+    """Listing managed policies makes the role a custom role."""
+    if value and trust.access_level != AccessLevel.CUSTOM:
+        return {"managed_policy_arns": value, "access_level": AccessLevel.CUSTOM}
+    return {"managed_policy_arns": value}
 
 
 def write_principal_scope(value: Any, _trust: Any, pending: Pending) -> dict[str, Any]:
