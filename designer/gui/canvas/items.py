@@ -271,7 +271,11 @@ class EdgeItem(QGraphicsItem):
         self._arrow = QPolygonF()
         source.edges.append(self)
         target.edges.append(self)
-        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.label_item = EdgeLabel(self)
+        self.setFlags(
+            QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
+        )
         self.setZValue(5)
         self.adjust()
 
@@ -293,6 +297,9 @@ class EdgeItem(QGraphicsItem):
         self.prepareGeometryChange()
         self._line = line
         self._arrow = _arrow_head(line)
+        # Labels of parallel edges sit at different points along them, not on top of each other.
+        along = 0.5 + 0.14 * ((self.lane + 1) // 2) * (1 if self.lane % 2 else -1)
+        self.label_item.setPos(line.pointAt(along))
         self._bounds = QRectF(line.p1(), line.p2()).normalized().adjusted(-60, -20, 60, 20)
 
     def boundingRect(self) -> QRectF:
@@ -318,19 +325,53 @@ class EdgeItem(QGraphicsItem):
         painter.setBrush(style.brush(colour))
         painter.setPen(style.pen(colour, 1))
         painter.drawPolygon(self._arrow)
-        wanted = self.show_label or self.isSelected() or self.highlight is not None
-        if self.label and self.kind != "billing" and wanted:
-            self._paint_label(painter, colour)
 
-    def _paint_label(self, painter: QPainter, colour: str) -> None:
+    def colour(self) -> str:
+        return style.LEVEL_COLOURS.get(self.highlight or "", self.edge_style.colour)
+
+    def label_shown(self) -> bool:
+        wanted = self.show_label or self.isSelected() or self.highlight is not None
+        return bool(self.label) and self.kind != "billing" and wanted and self.isVisible()
+
+    def middle(self) -> QPointF:
+        return self._line.pointAt(0.5)
+
+    def set_shown(self, visible: bool) -> None:
+        """Show or hide the edge together with its label."""
+        self.setVisible(visible)
+        self.label_item.setVisible(visible)
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
+        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self.label_item.update()
+        return super().itemChange(change, value)
+
+
+class EdgeLabel(QGraphicsItem):
+    """An edge's label, above the nodes so that no account hides it (z above them)."""
+
+    def __init__(self, edge: EdgeItem) -> None:
+        super().__init__()
+        self.edge = edge
+        self.setZValue(15)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(-80, -8, 160, 16)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        if not self.edge.label_shown() or _lod(painter, option) < DETAIL_LOD:
+            return
+        colour = self.edge.colour()
         painter.setFont(style.font(7))
         metrics = painter.fontMetrics()
-        text = metrics.elidedText(self.label, Qt.TextElideMode.ElideRight, 150)
+        text = metrics.elidedText(self.edge.label, Qt.TextElideMode.ElideRight, 150)
         width = metrics.horizontalAdvance(text) + 8
-        middle = self._line.pointAt(0.5)
-        box = QRectF(middle.x() - width / 2, middle.y() - 7, width, 14)
+        box = QRectF(-width / 2, -7, width, 14)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(style.brush("#ffffff", 225))
+        painter.setBrush(style.brush("#ffffff", 230))
         painter.drawRoundedRect(box, 3, 3)
         painter.setPen(style.pen(colour))
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)

@@ -20,13 +20,21 @@ if TYPE_CHECKING:
     from designer.rules.engine import Severity
 
 NODE_KINDS = {"account", "identity_provider", "third_party"}
+SHORT_LEVELS = {
+    "read-only": "RO",
+    "security-audit": "audit",
+    "service-admin": "svc admin",
+    "iam-admin": "IAM admin",
+    "administrator": "ADMIN",
+    "custom": "custom",
+}
 MARGIN = 400.0
 
 
 def edge_label(rel: Any) -> str:
     """The short text on an edge: role and access, log types, resource type..."""
     if rel.kind == "trust":
-        return f"{rel.role_name} · {rel.access_level}"
+        return f"{rel.role_name} · {SHORT_LEVELS.get(str(rel.access_level), rel.access_level)}"
     if rel.kind == "federation":
         return str(rel.protocol)
     if rel.kind == "log-delivery":
@@ -152,6 +160,7 @@ class DesignScene(QGraphicsScene):
         item.setToolTip(rel.purpose or edge_label(rel))
         self.edges[rel.id] = item
         self.addItem(item)
+        self.addItem(item.label_item)
 
     def _remove_item(self, entity_id: str) -> None:
         for table in (self.nodes, self.containers):
@@ -168,6 +177,7 @@ class DesignScene(QGraphicsScene):
             pair = frozenset((edge.source.entity_id, edge.target.entity_id))
             self._lanes.get(pair, set()).discard(edge.lane)
             edge.detach()
+            self.removeItem(edge.label_item)
             self.removeItem(edge)
 
     # -- following the document -----------------------------------------------------------------
@@ -215,6 +225,7 @@ class DesignScene(QGraphicsScene):
             edge.label = edge_label(rel)  # in place: the selection and the form stay
             edge.setToolTip(rel.purpose or edge.label)
             edge.update()
+            edge.label_item.update()
             return
         was_selected = edge is not None and edge.isSelected()
         self._remove_edge(rel.id)
@@ -254,9 +265,10 @@ class DesignScene(QGraphicsScene):
         touched: set[str] = set()
         for edge in self.edges.values():
             visible = edge.kind in kinds
-            edge.setVisible(visible)
+            edge.set_shown(visible)
             edge.highlight = None
             edge.show_label = self.view_name != "all"  # in All, labels on selection only
+            edge.label_item.update()
             if visible:
                 touched.update((edge.source.entity_id, edge.target.entity_id))
         for node in self.nodes.values():
@@ -292,8 +304,9 @@ class DesignScene(QGraphicsScene):
         on_paths = {rel for hop in radius.reached.values() for rel in hop.relationships}
         for edge in self.edges.values():
             edge.highlight = self._level_of(edge, radius) if edge.entity_id in on_paths else None
-            edge.setVisible(edge.isVisible() and (edge.entity_id in on_paths or not reached))
+            edge.set_shown(edge.isVisible() and (edge.entity_id in on_paths or not reached))
             edge.update()
+            edge.label_item.update()
         return len(radius.reached)
 
     @staticmethod
