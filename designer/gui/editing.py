@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLineEdit, QMenu, QMessageBox
 from designer import edits
 from designer.gui.canvas.items import ContainerItem
 from designer.layout import auto_layout
-from designer.model import DesignError
+from designer.model import DesignError, Problem
 from designer.model.catalog import EntityKind
 from designer.model.vocabulary import AccountFunction
 
@@ -52,7 +52,10 @@ class EditOps:
         return self.window.controller
 
     def _report(self, exc: Exception) -> None:
-        QMessageBox.warning(self.window, "Not possible", str(exc))
+        """Say why an edit was refused, in words (the JSON path is for files, not for people)."""
+        problems: tuple[Problem, ...] = getattr(exc, "problems", ())
+        message = problems[0].message if len(problems) == 1 else str(exc)
+        QMessageBox.warning(self.window, "Not possible", message)
 
     # -- inserting ----------------------------------------------------------------------------
     def _target_ou(self) -> str | None:

@@ -89,7 +89,7 @@ class MainWindow(QMainWindow):
         for function in AccountFunction:
             layout.addWidget(
                 self._palette_button(
-                    FUNCTION_LABELS[function],
+                    FUNCTION_LABELS[function].split(" (")[0],
                     partial(self.edits.insert_account, function),
                     f"add_{function.value}",
                 )
@@ -299,6 +299,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Select one account, provider or third party first", 4000)
             return
         reached = self.scene.show_blast_radius(nodes[0])
+        radius_ids = [i for i, n in self.scene.nodes.items() if n.note or i == nodes[0]]
+        self.view.focus(radius_ids)  # everything reached, in view
         self._show_view_choice(self.scene.view_name)
         name = self.scene.nodes[nodes[0]].title
         self.statusBar().showMessage(

@@ -44,6 +44,7 @@ class NodeItem(QGraphicsItem):
         self.environment: tuple[str, str] | None = None
         self.badge: Severity | None = None
         self.note = ""  # e.g. the access level reached, when showing a blast radius
+        self.pinned = False  # kept in place by Tidy Layout
         self.dimmed = False
         self.edges: list[EdgeItem] = []
         self._rect = QRectF(0, 0, NODE_WIDTH, NODE_HEIGHT)
@@ -142,6 +143,10 @@ class NodeItem(QGraphicsItem):
             )
 
     def _paint_badges(self, painter: QPainter) -> None:
+        if self.pinned:  # a small pin head in the top-left corner
+            painter.setPen(style.pen("#37474f", 1))
+            painter.setBrush(style.brush("#ffca28"))
+            painter.drawEllipse(QPointF(2, 2), 5, 5)
         if self.environment is not None and not self.note:
             text, colour = self.environment
             painter.setFont(style.font(6.5, bold=True))

@@ -111,6 +111,8 @@ class DesignScene(QGraphicsScene):
         for node_id, (x, y) in positions.items():
             if node_id in self.nodes:
                 self.nodes[node_id].setPos(x, y)
+                place = design.layout.positions.get(node_id)
+                self.nodes[node_id].pinned = bool(place and place.pinned)
         self.sync_containers()
 
     def unsaved_positions(self) -> dict[str, tuple[float, float]]:
@@ -196,6 +198,9 @@ class DesignScene(QGraphicsScene):
     def _position_updated(self, node_id: str) -> None:
         item = self.nodes.get(node_id)
         place = self.controller.design.layout.positions.get(node_id)
+        if item is not None:
+            item.pinned = bool(place and place.pinned)
+            item.update()
         if item is not None and place is not None:
             item.setPos(place.x, place.y)
         elif item is not None:
