@@ -110,8 +110,12 @@ class Document:
 
     def _reindex(self) -> None:
         self._kinds = {self._design.organization.id: EntityKind.ORGANIZATION}
+        # Ids in list order, kept in step with the design's lists: finding an entity's
+        # position is a C-speed search of strings, not a Python loop over models.
+        self._ids: dict[EntityKind, list[str]] = {}
         for kind, name in COLLECTIONS.items():
-            self._kinds.update((e.id, kind) for e in getattr(self._design, name))
+            self._ids[kind] = [e.id for e in getattr(self._design, name)]
+            self._kinds.update((i, kind) for i in self._ids[kind])
 
     # -- lookup ------------------------------------------------------------------------------
     def kind(self, entity_id: str) -> EntityKind:
@@ -131,10 +135,19 @@ class Document:
         return items
 
     def _position(self, kind: EntityKind, entity_id: str) -> int:
-        for position, item in enumerate(self._items(kind)):
-            if item.id == entity_id:
-                return position
-        raise DesignError(f"nothing with id {entity_id} in the design")
+        try:
+            return self._ids[kind].index(entity_id)
+        except ValueError:
+            raise DesignError(f"nothing with id {entity_id} in the design") from None
+
+    def _insert_at(self, kind: EntityKind, position: int, entity: Any) -> None:
+        self._items(kind).insert(position, entity)
+        self._ids[kind].insert(position, entity.id)
+        self._kinds[entity.id] = kind
+
+    def _delete_at(self, kind: EntityKind, position: int) -> None:
+        del self._items(kind)[position]
+        del self._kinds[self._ids[kind].pop(position)]
 
     # -- edits -------------------------------------------------------------------------------
     def add(self, entity: Any, index: int | None = None) -> None:
@@ -147,8 +160,7 @@ class Document:
             raise DesignError(f"id {entity.id} is already used by the {holder.label}")
         items = self._items(kind)
         position = len(items) if index is None else max(0, min(index, len(items)))
-        items.insert(position, entity)
-        self._kinds[entity.id] = kind
+        self._insert_at(kind, position, entity)
         self._verify(lambda: self._undo_insert(kind, position, entity.id))
         self._index_added(kind, entity)
         self._emit("added", kind, entity, position)
@@ -191,8 +203,7 @@ class Document:
         record.waivers = self._drop_waivers(entity_id)
         record.replaced = self._drop_references(kind, entity_id)
         record.index = self._position(kind, entity_id)
-        del self._items(kind)[record.index]
-        del self._kinds[entity_id]
+        self._delete_at(kind, record.index)
         record.position = self._drop_position(entity_id)
         self._index_removed(kind, record.entity)
         self._emit("removed", kind, record.entity, record.index)
@@ -200,8 +211,7 @@ class Document:
 
     def restore(self, record: Removal) -> None:
         """Undo a remove(): the entity, its cascade and rewritten references come back in place."""
-        self._items(record.kind).insert(record.index, record.entity)
-        self._kinds[record.entity.id] = record.kind
+        self._insert_at(record.kind, record.index, record.entity)
         if record.position is not None:
             self.set_position(record.entity.id, record.position)
         self._index_added(record.kind, record.entity)
@@ -351,8 +361,7 @@ class Document:
             raise DesignError.from_problems(problems)
 
     def _undo_insert(self, kind: EntityKind, position: int, entity_id: str) -> None:
-        del self._items(kind)[position]
-        del self._kinds[entity_id]
+        self._delete_at(kind, position)
 
     def _replace(self, kind: EntityKind, old: Any, new: Any, notify: bool = False) -> None:
         if kind == EntityKind.ORGANIZATION:
@@ -370,8 +379,13 @@ class Document:
         if kind == EntityKind.OU:
             found += [u.id for u in design.organizational_units if u.parent == entity_id]
             found += [a.id for a in design.accounts if a.parent == entity_id]
-        if kind in GRAPH_NODES:
-            found += [r.id for r in design.relationships if entity_id in (r.source, r.target)]
+        if kind in GRAPH_NODES:  # the graph index knows a node's relationships: no scan
+            edges = self.graph.graph
+            touching = [
+                *edges.out_edges(entity_id, keys=True),
+                *edges.in_edges(entity_id, keys=True),
+            ]
+            found += [key for _u, _v, key in touching if key in self._kinds]
         if kind == EntityKind.ACCOUNT:
             found += [b.id for b in design.log_buckets if b.account == entity_id]
         return list(dict.fromkeys(found))
