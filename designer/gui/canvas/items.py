@@ -322,7 +322,14 @@ class EdgeItem(QGraphicsItem):
     ) -> None:
         edge = self.edge_style
         colour = style.LEVEL_COLOURS.get(self.highlight or "", edge.colour)
-        width = edge.width * (2.2 if self.isSelected() or self.highlight else 1.0)
+        emphasised = self.isSelected() or self.highlight is not None
+        if _lod(painter, option) < DETAIL_LOD and not emphasised:
+            # Zoomed out: hairlines without dash patterns, which are costly to stroke by the
+            # thousand; the colour still tells the kind.
+            painter.setPen(style.pen(colour, 0))
+            painter.drawLine(self._line)
+            return
+        width = edge.width * (2.2 if emphasised else 1.0)
         painter.setPen(style.pen(colour, width, edge.dash))
         painter.drawLine(self._line)
         if _lod(painter, option) < DETAIL_LOD:
@@ -344,11 +351,16 @@ class EdgeItem(QGraphicsItem):
     def set_shown(self, visible: bool) -> None:
         """Show or hide the edge together with its label."""
         self.setVisible(visible)
-        self.label_item.setVisible(visible)
+        self.refresh_label()
+
+    def refresh_label(self) -> None:
+        """Hidden label items cost nothing to paint: thousands of edges, few labels shown."""
+        self.label_item.setVisible(self.label_shown())
+        self.label_item.update()
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
         if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
-            self.label_item.update()
+            self.refresh_label()
         return super().itemChange(change, value)
 
 

@@ -230,7 +230,7 @@ class DesignScene(QGraphicsScene):
             edge.label = edge_label(rel)  # in place: the selection and the form stay
             edge.setToolTip(rel.purpose or edge.label)
             edge.update()
-            edge.label_item.update()
+            edge.refresh_label()
             return
         was_selected = edge is not None and edge.isSelected()
         self._remove_edge(rel.id)
@@ -273,7 +273,7 @@ class DesignScene(QGraphicsScene):
             edge.set_shown(visible)
             edge.highlight = None
             edge.show_label = self.view_name != "all"  # in All, labels on selection only
-            edge.label_item.update()
+            edge.refresh_label()
             if visible:
                 touched.update((edge.source.entity_id, edge.target.entity_id))
         for node in self.nodes.values():
@@ -311,7 +311,6 @@ class DesignScene(QGraphicsScene):
             edge.highlight = self._level_of(edge, radius) if edge.entity_id in on_paths else None
             edge.set_shown(edge.isVisible() and (edge.entity_id in on_paths or not reached))
             edge.update()
-            edge.label_item.update()
         return len(radius.reached)
 
     @staticmethod
