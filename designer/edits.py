@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from designer.model.catalog import EntityKind, index_entities
+from designer.model.governance import LogBucket, ServiceControlPolicy
 from designer.model.ids import new_id
 from designer.model.integrity import ENDPOINTS, FROM_MANAGEMENT, SELF_ALLOWED
 from designer.model.nodes import Account, IdentityProvider, OrganizationalUnit, ThirdParty
@@ -68,6 +69,29 @@ def new_identity_provider(design: Design, kind: str) -> IdentityProvider:
 
 def new_third_party(design: Design) -> ThirdParty:
     return ThirdParty(name=unique_name(design, "Third party"))
+
+
+def new_log_bucket(design: Design, owner: str) -> LogBucket:
+    """A protected bucket for the owner's logs: versioned, encrypted, org-only writes."""
+    taken = {b.name for b in design.log_buckets}
+    base = "org-logs"
+    name = (
+        base
+        if base not in taken
+        else next(f"{base}-{n}" for n in itertools.count(2) if f"{base}-{n}" not in taken)
+    )
+    return LogBucket(
+        name=name,
+        account=owner,
+        versioning=True,
+        kms_key="alias/logs",
+        access_logging=True,
+        organization_restricted_writes=True,
+    )
+
+
+def new_scp(design: Design) -> ServiceControlPolicy:
+    return ServiceControlPolicy(name=unique_name(design, "New SCP"))
 
 
 def valid_kinds(design: Design, source: str, target: str) -> list[str]:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLineEdit, QMenu, QMessageBox
 from designer import edits
 from designer.gui.canvas.items import ContainerItem
 from designer.layout import auto_layout
-from designer.model import DesignError, Problem
+from designer.model import DesignError, LogBucket, Problem, ServiceControlPolicy
 from designer.model.catalog import EntityKind
 from designer.model.vocabulary import AccountFunction
 
@@ -263,8 +263,46 @@ class EditOps:
         scene.blockSignals(False)
         scene.selectionChanged.emit()
 
+    def insert_log_bucket(self) -> None:
+        """A log bucket owned by the selected account (buckets are edited in Properties)."""
+        accounts = [
+            i
+            for i in self.window.selection.ids
+            if i in self.window.scene.nodes and self.window.scene.nodes[i].kind == "account"
+        ]
+        if len(accounts) != 1:
+            self.window.statusBar().showMessage("Select the account that owns the bucket", 4000)
+            return
+        bucket = edits.new_log_bucket(self.controller.design, accounts[0])
+        self._add_unplaced(bucket)
+
+    def insert_scp(self) -> None:
+        self._add_unplaced(edits.new_scp(self.controller.design))
+
+    def _add_unplaced(self, entity: Any) -> None:
+        """Add something that has no place on the canvas and show it in Properties."""
+        try:
+            self.controller.add(entity)
+        except DesignError as exc:
+            self._report(exc)
+            return
+        self.window.selection.set([entity.id])
+
     def find(self, text: str) -> None:
+        """Nodes by name or account id; log buckets and SCPs by name (shown in Properties)."""
         found = self.window.scene.find(text)
+        needle = text.strip().lower()
+        design = self.controller.design
+        named: list[LogBucket | ServiceControlPolicy] = [
+            *design.log_buckets,
+            *design.service_control_policies,
+        ]
+        matching = [e for e in named if needle and needle in e.name.lower()]
+        others = [e.id for e in sorted(matching, key=lambda e: e.name.lower() != needle)]
+        if not found and others:
+            self.window.selection.set(others[:1])
+            self.window.statusBar().showMessage(f"{len(others)} found (shown in Properties)", 3000)
+            return
         if found:
             self.window.selection.focus(found)
             self.window.statusBar().showMessage(f"{len(found)} found", 3000)

@@ -98,6 +98,14 @@ class MainWindow(QMainWindow):
         layout.addWidget(
             self._palette_button("Organizational unit", self.edits.insert_ou, "add_ou")
         )
+        layout.addWidget(
+            self._palette_button(
+                "Log bucket (of the account)", self.edits.insert_log_bucket, "add_log_bucket"
+            )
+        )
+        layout.addWidget(
+            self._palette_button("Service control policy", self.edits.insert_scp, "add_scp")
+        )
         layout.addWidget(QLabel("<b>Identity and outside parties</b>"))
         for kind, title in IDP_TITLES.items():
             layout.addWidget(

@@ -826,3 +826,21 @@ def test_select_all_takes_nodes_and_ous_but_no_relationships(window: MainWindow)
     assert selected == set(window.scene.nodes) | {
         i for i, c in window.scene.containers.items() if not c.is_root
     }
+
+
+def test_log_bucket_and_scp_from_the_palette_open_in_properties(window: MainWindow) -> None:
+    select(window, PROD)
+    window.findChild(QToolButton, "add_log_bucket").click()
+    bucket = window.controller.design.log_buckets[-1]
+    assert bucket.account == PROD
+    assert window.selection.ids == [bucket.id]
+    assert window.properties.shown_id == bucket.id
+    window.findChild(QToolButton, "add_scp").click()
+    scp = window.controller.design.service_control_policies[-1]
+    assert window.properties.shown_id == scp.id
+    window.selection.set([])
+    window.edits.find(bucket.name)
+    assert window.selection.ids == [bucket.id]
+    undo(window)
+    undo(window)
+    assert bucket.id not in {b.id for b in window.controller.design.log_buckets}
