@@ -27,6 +27,13 @@ SHARED_FUNCTIONS = frozenset(F) - {F.WORKLOAD, F.SANDBOX, F.DEPLOYMENT}
     ],
 )
 def account_inventory(ctx: RuleContext) -> Iterator[Hit]:
+    by_name: dict[str, list[str]] = {}
+    for account in ctx.design.accounts:
+        by_name.setdefault(account.name.strip().lower(), []).append(account.id)
+    for ids in by_name.values():
+        if len(ids) > 1:  # AWS allows it; an inventory where two rows read the same does not
+            name = ctx.accounts[ids[0]].name
+            yield Hit(f"{len(ids)} accounts are called {name!r}", tuple(ids))
     for account in ctx.design.accounts:
         missing = [
             label

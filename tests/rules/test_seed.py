@@ -115,3 +115,10 @@ def test_relationships_documented() -> None:
     ]
     b.design.relationships[0] = b.design.relationships[0].model_copy(update={"purpose": "ops"})
     assert messages(b.build(), "SEED-DOC") == []
+
+
+def test_inventory_names_are_unique() -> None:
+    b = Builder()
+    b.account("Prod")
+    b.account("prod ", email="other@example.com")
+    assert messages(b.build(), "SEED-INV") == ["2 accounts are called 'Prod'"]
