@@ -88,6 +88,16 @@ def _cmd_rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from exporters.base import export_design  # exporters load only when asked for
+
+    design = load_design(args.file)
+    written = export_design(design, Path(args.output), args.format or None)
+    for record in written:
+        print(f"{args.output.rstrip('/')}/{record.path}")
+    return EXIT_OK
+
+
 def _version() -> str:
     try:
         return metadata.version("aws-account-designer")
@@ -167,6 +177,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 1 when a finding at or above LEVEL remains (critical, high, medium, low, "
         "info; default high)",
     )
+    export = _add(
+        commands, "export", "write policies, templates and plans for a design", _cmd_export
+    )
+    export.add_argument("file", metavar="FILE")
+    export.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write")
+    export.add_argument(
+        "--format",
+        action="append",
+        metavar="NAME",
+        help="a format to export (repeatable; default all: see 'account-designer export --help')",
+    )
     rules = _add(commands, "rules", "list every rule with id, severity and title", _cmd_rules)
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     _add(commands, "schema", "print the design file's JSON Schema", _cmd_schema)
@@ -186,7 +207,7 @@ def _add(
 
 def _parse(argv: list[str]) -> argparse.Namespace:
     parser = build_parser()
-    known = {"templates", "new", "inventory", "validate", "rules", "schema"}
+    known = {"templates", "new", "inventory", "validate", "rules", "schema", "export"}
     if (argv and argv[0] in known) or argv[:1] in (["-h"], ["--help"]):
         return parser.parse_args(argv)
     first = next((a for a in argv if not a.startswith("-")), None)

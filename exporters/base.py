@@ -1,0 +1,157 @@
+"""The exporter registry: every format writes files into one folder, listed in manifest.json.
+
+Exporters are registered by name; the CLI (`account-designer export`) and the GUI's export dialog
+use the same registry. Each exporter takes an ExportContext and returns the files it wrote. Files
+are written atomically, their names are sanitised (no path traversal, no collisions, stable
+across runs) and their content is deterministic: the same design gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from designer.model.errors import DesignError
+from designer.model.fileformat import write_atomic
+
+if TYPE_CHECKING:
+    from designer.model.design import Design
+
+MANIFEST = "manifest.json"
+
+
+class ExportCancelled(Exception):
+    """The user cancelled; files written so far stay, the manifest is not written."""
+
+
+class CancelToken:
+    """Set from another thread (the GUI's Cancel button); exporters check it between files."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+
+@dataclass(frozen=True)
+class ExportedFile:
+    path: str  # relative to the output folder, with forward slashes
+    format: str
+    purpose: str
+
+
+def safe_name(text: str, fallback: str = "item") -> str:
+    """A file-name part from user text: ASCII letters, digits, '-', '_' and '.', no leading dot."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    cleaned = re.sub(r"[^A-Za-z0-9_.-]+", "-", ascii_text).strip("-._")
+    cleaned = re.sub(r"-{2,}", "-", cleaned)[:64].strip("-._")
+    return cleaned.lower() or fallback
+
+
+@dataclass
+class ExportContext:
+    design: Design
+    out: Path
+    progress: Callable[[str], None] | None = None
+    cancel: CancelToken = field(default_factory=CancelToken)
+    written: list[ExportedFile] = field(default_factory=list)
+    _taken: set[str] = field(default_factory=set)
+
+    def unique_path(self, folder: str, stem: str, suffix: str) -> str:
+        """folder/stem.suffix made safe and not yet used in this export ('-2', '-3'... if so)."""
+        parts = [safe_name(p) for p in PurePosixPath(folder).parts] if folder else []
+        base = safe_name(stem)
+        candidate = "/".join([*parts, f"{base}{suffix}"])
+        n = 2
+        while candidate.lower() in self._taken:
+            candidate = "/".join([*parts, f"{base}-{n}{suffix}"])
+            n += 1
+        self._taken.add(candidate.lower())
+        return candidate
+
+    def write_text(self, relative: str, text: str, fmt: str, purpose: str) -> ExportedFile:
+        """Write one file (atomically) at a path made by unique_path; returns its record."""
+        if self.cancel.cancelled:
+            raise ExportCancelled
+        target = (self.out / relative).resolve()
+        if self.out.resolve() not in target.parents:
+            raise DesignError(f"refusing to write outside the export folder: {relative}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, text.encode("utf-8"))
+        record = ExportedFile(relative, fmt, purpose)
+        self.written.append(record)
+        if self.progress is not None:
+            self.progress(relative)
+        return record
+
+    def write_json(self, relative: str, data: Any, fmt: str, purpose: str) -> ExportedFile:
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        return self.write_text(relative, text, fmt, purpose)
+
+
+@dataclass(frozen=True)
+class RegisteredExporter:
+    name: str
+    title: str
+    run: Callable[[ExportContext], None]
+
+
+REGISTRY: dict[str, RegisteredExporter] = {}
+
+
+def exporter(
+    name: str, title: str
+) -> Callable[[Callable[[ExportContext], None]], Callable[[ExportContext], None]]:
+    """Register an export format under a stable name (used by --format and the dialog)."""
+
+    def register(run: Callable[[ExportContext], None]) -> Callable[[ExportContext], None]:
+        if name in REGISTRY:
+            raise ValueError(f"export format {name} registered twice")
+        REGISTRY[name] = RegisteredExporter(name, title, run)
+        return run
+
+    return register
+
+
+def export_design(
+    design: Design,
+    out: Path,
+    formats: Iterable[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+    cancel: CancelToken | None = None,
+) -> list[ExportedFile]:
+    """Run the chosen exporters (all by default) into `out`; write manifest.json last."""
+    from exporters.registry import load_all
+
+    load_all()
+    chosen = list(formats) if formats else sorted(REGISTRY)
+    unknown = [f for f in chosen if f not in REGISTRY]
+    if unknown:
+        raise DesignError(
+            f"unknown export format {unknown[0]!r} (known: {', '.join(sorted(REGISTRY))})"
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    ctx = ExportContext(design, out, progress, cancel or CancelToken())
+    ctx._taken.add(MANIFEST)
+    for name in chosen:
+        REGISTRY[name].run(ctx)
+    manifest = {
+        "design": design.name,
+        "files": [
+            {"path": f.path, "format": f.format, "purpose": f.purpose}
+            for f in sorted(ctx.written, key=lambda f: f.path)
+        ],
+    }
+    ctx.write_json(MANIFEST, manifest, "manifest", "Every file of this export")
+    return ctx.written

@@ -1,0 +1,97 @@
+"""The export contract: safe names, no collisions, nothing outside the folder, a manifest."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from designer.cli import main
+from designer.model import DesignError
+from exporters.base import (
+    REGISTRY,
+    CancelToken,
+    ExportCancelled,
+    ExportContext,
+    export_design,
+    safe_name,
+)
+from tests.helpers.factories import small_design
+
+HOSTILE = ["../../etc/passwd", "<script>alert(1)</script>", "Prod ✓ Ünïcode", "...", "a/b\\c", ""]
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_safe_names_stay_plain(name: str) -> None:
+    cleaned = safe_name(name)
+    assert cleaned
+    assert "/" not in cleaned
+    assert "\\" not in cleaned
+    assert not cleaned.startswith(".")
+    assert all(c.isalnum() or c in "-_." for c in cleaned)
+
+
+def test_unique_paths_are_stable_and_never_collide(tmp_path: Path) -> None:
+    ctx = ExportContext(small_design(), tmp_path)
+    first = [ctx.unique_path("roles/Prod", name, ".json") for name in ["Admin", "admin", "ADMIN"]]
+    assert first == ["roles/prod/admin.json", "roles/prod/admin-2.json", "roles/prod/admin-3.json"]
+    again = ExportContext(small_design(), tmp_path)
+    assert [
+        again.unique_path("roles/Prod", n, ".json") for n in ["Admin", "admin", "ADMIN"]
+    ] == first
+
+
+def test_nothing_is_written_outside_the_folder(tmp_path: Path) -> None:
+    ctx = ExportContext(small_design(), tmp_path / "out")
+    with pytest.raises(DesignError, match="outside the export folder"):
+        ctx.write_text("../escape.txt", "x", "test", "test")
+    assert not (tmp_path / "escape.txt").exists()
+
+
+def test_cancel_stops_before_the_next_file(tmp_path: Path) -> None:
+    token = CancelToken()
+    ctx = ExportContext(small_design(), tmp_path, cancel=token)
+    ctx.write_text("a.txt", "a", "test", "test")
+    token.cancel()
+    with pytest.raises(ExportCancelled):
+        ctx.write_text("b.txt", "b", "test", "test")
+    assert not (tmp_path / "b.txt").exists()
+
+
+def test_every_format_exports_and_the_manifest_lists_every_file(tmp_path: Path) -> None:
+    written = export_design(small_design(), tmp_path)
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    listed = {f["path"] for f in manifest["files"]}
+    on_disk = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()}
+    assert listed | {"manifest.json"} == on_disk
+    assert {f.format for f in written} >= set(REGISTRY)
+    assert all(f["purpose"] for f in manifest["files"])
+
+
+def test_export_is_deterministic(tmp_path: Path) -> None:
+    export_design(small_design(), tmp_path / "a")
+    export_design(small_design(), tmp_path / "b")
+    files_a = sorted(
+        p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file()
+    )
+    files_b = sorted(
+        p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file()
+    )
+    assert files_a == files_b
+    for rel in files_a:
+        assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes()
+
+
+def test_unknown_format_is_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    design = tmp_path / "d.json"
+    from designer.model import save_design
+
+    save_design(small_design(), design)
+    code = main(["export", str(design), "-o", str(tmp_path / "out"), "--format", "pdf"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "unknown export format 'pdf'" in err
+    assert err.count("\n") == 1
