@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-EXPORTER_MODULES = ("policies", "cloudformation", "plan")
+EXPORTER_MODULES: tuple[str, ...] = ()  # filled as each format lands
 
 
 def load_all() -> None:
