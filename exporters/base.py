@@ -88,7 +88,7 @@ class ExportContext:
         if self.out.resolve() not in target.parents:
             raise DesignError(f"refusing to write outside the export folder: {relative}")
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, text.encode("utf-8"))
+        write_atomic(target, text.encode("utf-8"), durable=False)
         record = ExportedFile(relative, fmt, purpose)
         self.written.append(record)
         if self.progress is not None:

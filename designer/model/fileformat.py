@@ -207,26 +207,42 @@ def save_design(design: Design, path: str | os.PathLike[str]) -> None:
         ) from None
 
 
-def write_atomic(path: Path, data: bytes, keep_backup: bool = False) -> None:
+def write_atomic(
+    path: Path, data: bytes, keep_backup: bool = False, durable: bool = True
+) -> None:
     """Write to a temporary file beside `path`, fsync, then rename over it.
 
     Whatever fails on the way, the previous file stays as it was and no temporary file is left.
+    `durable=False` skips the fsyncs (the rename stays atomic): for exports of thousands of
+    files, where a crash means exporting again, not losing work.
     """
     folder = path.parent if str(path.parent) else Path(".")
     handle, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     tmp = Path(tmp_name)
     try:
+        os.chmod(tmp, 0o666 & ~UMASK)  # mkstemp makes 0600; files get the usual mode
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                os.fsync(stream.fileno())
         if keep_backup and path.exists():
             _copy_backup(path)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _fsync_folder(folder)
+    if durable:
+        _fsync_folder(folder)
+
+
+def _read_umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+UMASK = _read_umask()  # read once: os.umask() is process-wide and not safe to call from threads
 
 
 def _copy_backup(path: Path) -> None:
