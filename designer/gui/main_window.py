@@ -27,6 +27,7 @@ from designer.gui.canvas.scene import DesignScene
 from designer.gui.canvas.view import DesignView
 from designer.gui.controller import DesignController
 from designer.gui.editing import EditOps
+from designer.gui.export_dialog import ExportDialog
 from designer.gui.file_ops import FileOps
 from designer.gui.panels.findings import FindingsPanel
 from designer.gui.panels.properties import PropertyEditor
@@ -157,6 +158,7 @@ class MainWindow(QMainWindow):
         self.act_open = self._action("Open...", f.open_dialog, K.Open, "open")
         self.act_save = self._action("Save", f.save, K.Save, "save")
         self.act_save_as = self._action("Save As...", f.save_as, K.SaveAs, "save_as")
+        self.act_export = self._action("Export...", self.open_export, "Ctrl+E", "export")
         self.act_quit = self._action("Quit", self.close, K.Quit, "quit")
         self.act_undo = self.controller.undo_stack.createUndoAction(self, "Undo")
         self.act_undo.setShortcut(QKeySequence(K.Undo))
@@ -216,6 +218,7 @@ class MainWindow(QMainWindow):
         self.refresh_recent_menu()
         file_menu.addSeparator()
         file_menu.addActions([self.act_save, self.act_save_as])
+        file_menu.addAction(self.act_export)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         edit = bar.addMenu("&Edit")
@@ -320,6 +323,16 @@ class MainWindow(QMainWindow):
         view = self.scene.view_before_blast if self.scene.blast_start else self.scene.view_name
         self.set_view(view)
         self.statusBar().clearMessage()
+
+    def open_export(self) -> ExportDialog:
+        """The export dialog (not modal: the window stays usable while it runs)."""
+        path = self.controller.path
+        base = (
+            path.parent / f"{path.stem}-export" if path else Path.home() / "account-design-export"
+        )
+        dialog = ExportDialog(self.controller.design, base, self)
+        dialog.show()
+        return dialog
 
     def _focus_find(self) -> None:
         self.find_edit.setFocus()

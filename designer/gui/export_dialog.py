@@ -1,0 +1,176 @@
+"""File -> Export: pick formats and a folder; the export runs in a worker thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QThread, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from designer.model import DesignError
+from exporters.base import REGISTRY, CancelToken, ExportCancelled, export_design
+from exporters.registry import load_all
+
+if TYPE_CHECKING:
+    from designer.model import Design
+
+
+class ExportWorker(QObject):
+    """Runs one export off the GUI thread.
+
+    Signals:
+        file_written(str): a file was written (its path inside the folder).
+        finished(str): done; empty on success, else the one-line reason (or "cancelled").
+    """
+
+    file_written = Signal(str)
+    finished = Signal(str)
+
+    def __init__(self, design: Design, folder: Path, formats: list[str]) -> None:
+        super().__init__()
+        self.design = design.model_copy(deep=True)  # the window may go on editing meanwhile
+        self.folder, self.formats = folder, formats
+        self.cancel = CancelToken()
+
+    def run(self) -> None:
+        try:
+            export_design(
+                self.design, self.folder, self.formats, self.file_written.emit, self.cancel
+            )
+        except ExportCancelled:
+            self.finished.emit("cancelled")
+        except (DesignError, OSError) as exc:
+            self.finished.emit(str(exc))
+        else:
+            self.finished.emit("")
+
+
+class ExportDialog(QDialog):
+    def __init__(self, design: Design, folder: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export")
+        self.setObjectName("export_dialog")
+        self.design = design
+        self.worker: ExportWorker | None = None
+        self.thread_: QThread | None = None
+        load_all()
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<b>Formats</b>"))
+        self.boxes: dict[str, QCheckBox] = {}
+        for name in sorted(REGISTRY):
+            box = QCheckBox(REGISTRY[name].title)
+            box.setObjectName(f"format_{name}")
+            box.setChecked(True)
+            self.boxes[name] = box
+            layout.addWidget(box)
+        layout.addWidget(QLabel("<b>Folder</b>"))
+        row = QHBoxLayout()
+        self.folder_edit = QLineEdit(str(folder))
+        self.folder_edit.setObjectName("folder_edit")
+        browse = QPushButton("Browse...")
+        browse.clicked.connect(self._browse)
+        row.addWidget(self.folder_edit)
+        row.addWidget(browse)
+        layout.addLayout(row)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.hide()
+        layout.addWidget(self.progress)
+        self.files = QListWidget()
+        self.files.setObjectName("written_files")
+        layout.addWidget(self.files)
+        self.status = QLabel("")
+        self.status.setObjectName("export_status")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        buttons = QHBoxLayout()
+        self.export_button = QPushButton("Export")
+        self.export_button.setObjectName("export_button")
+        self.export_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("cancel_button")
+        self.cancel_button.clicked.connect(self._cancel_or_close)
+        self.open_button = QPushButton("Open folder")
+        self.open_button.setObjectName("open_folder_button")
+        self.open_button.setEnabled(False)
+        self.open_button.clicked.connect(self.open_folder)
+        for button in (self.export_button, self.open_button, self.cancel_button):
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        self.resize(520, 520)
+
+    def chosen_formats(self) -> list[str]:
+        return [name for name, box in self.boxes.items() if box.isChecked()]
+
+    def start(self) -> None:
+        formats = self.chosen_formats()
+        if not formats:
+            self.status.setText("Choose at least one format.")
+            return
+        self.files.clear()
+        self.status.setText("Exporting...")
+        self.progress.show()
+        self.export_button.setEnabled(False)
+        self.open_button.setEnabled(False)
+        self.cancel_button.setText("Cancel")
+        self.thread_ = QThread(self)
+        self.worker = ExportWorker(self.design, Path(self.folder_edit.text()), formats)
+        self.worker.moveToThread(self.thread_)
+        self.thread_.started.connect(self.worker.run)
+        self.worker.file_written.connect(self.files.addItem)
+        self.worker.finished.connect(self._finished)
+        self.worker.finished.connect(self.thread_.quit)
+        self.thread_.start()
+
+    def _finished(self, problem: str) -> None:
+        self.progress.hide()
+        self.export_button.setEnabled(True)
+        self.cancel_button.setText("Close")
+        if problem == "cancelled":
+            self.status.setText(f"Cancelled after {self.files.count()} files.")
+        elif problem:
+            self.status.setText(f"Export failed: {problem}")
+        else:
+            self.status.setText(f"{self.files.count()} files written to {self.folder_edit.text()}")
+            self.open_button.setEnabled(True)
+        if self.thread_ is not None:
+            self.thread_.wait()
+
+    @property
+    def running(self) -> bool:
+        return self.thread_ is not None and self.thread_.isRunning()
+
+    def _cancel_or_close(self) -> None:
+        if self.running and self.worker is not None:
+            self.worker.cancel.cancel()
+        else:
+            self.reject()
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Export to", self.folder_edit.text())
+        if folder:
+            self.folder_edit.setText(folder)
+
+    def open_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(self.folder_edit.text()))
+
+    def done(self, result: int) -> None:
+        if self.running and self.worker is not None:
+            self.worker.cancel.cancel()
+            if self.thread_ is not None:
+                self.thread_.wait()
+        super().done(result)
