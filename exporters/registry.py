@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-EXPORTER_MODULES: tuple[str, ...] = ("policies",)  # formats are added as they land
+EXPORTER_MODULES: tuple[str, ...] = ("policies", "cloudformation", "plan")
 
 
 def load_all() -> None:

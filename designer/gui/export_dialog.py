@@ -133,7 +133,6 @@ class ExportDialog(QDialog):
         self.thread_.started.connect(self.worker.run)
         self.worker.file_written.connect(self.files.addItem)
         self.worker.finished.connect(self._finished)
-        self.worker.finished.connect(self.thread_.quit)
         self.thread_.start()
 
     def _finished(self, problem: str) -> None:
@@ -148,6 +147,7 @@ class ExportDialog(QDialog):
             self.status.setText(f"{self.files.count()} files written to {self.folder_edit.text()}")
             self.open_button.setEnabled(True)
         if self.thread_ is not None:
+            self.thread_.quit()  # before waiting: its queued quit would only run after this slot
             self.thread_.wait()
 
     @property
@@ -172,5 +172,6 @@ class ExportDialog(QDialog):
         if self.running and self.worker is not None:
             self.worker.cancel.cancel()
             if self.thread_ is not None:
+                self.thread_.quit()  # its loop ends once the cancelled export returns
                 self.thread_.wait()
         super().done(result)

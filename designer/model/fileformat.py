@@ -207,9 +207,7 @@ def save_design(design: Design, path: str | os.PathLike[str]) -> None:
         ) from None
 
 
-def write_atomic(
-    path: Path, data: bytes, keep_backup: bool = False, durable: bool = True
-) -> None:
+def write_atomic(path: Path, data: bytes, keep_backup: bool = False, durable: bool = True) -> None:
     """Write to a temporary file beside `path`, fsync, then rename over it.
 
     Whatever fails on the way, the previous file stays as it was and no temporary file is left.

@@ -48,3 +48,13 @@ def test_cancelled_worker_reports_it(qtbot: QtBot, tmp_path: Path) -> None:
     worker.run()
     assert results == ["cancelled"]
     assert not (tmp_path / "manifest.json").exists()
+
+
+def test_closing_while_exporting_cancels_and_returns(qtbot: QtBot, tmp_path: Path) -> None:
+    from benchmarks.synthetic import synthetic_design
+
+    dialog = ExportDialog(synthetic_design(300), tmp_path / "big")
+    qtbot.addWidget(dialog)
+    dialog.export_button.click()
+    dialog.reject()  # must not hang, must stop the worker
+    assert not dialog.running

@@ -1,0 +1,1282 @@
+"""Export format 'plan': the ordered, dependency-aware deployment plan, in Markdown and JSON.
+
+Steps follow the order a landing zone is built in: organization and OUs (parents first), accounts,
+root-user MFA, trusted access and delegated administrators, log keys and buckets, the organization
+trail and Config, identity providers and the roles mapped to them, cross-account roles (StackSets
+for member accounts, a stack of its own for the management account, trusted roles first), the
+trusted side's assume-role policies, SCPs (created, tried on the Policy Staging OU, then attached)
+and publishing shares. Each step says where it runs, what it does, the exported files it deploys
+(the paths the 'policies' and 'cloudformation' exporters write, whose SCP set and StackSet groups
+it reuses), the steps it needs and a read-only AWS CLI command (get / list / describe) that
+verifies it. Manual steps (MFA Delete, Glacier Vault Lock, root-user MFA) carry the reason.
+
+The order is networkx's lexicographic topological sort of the steps' DiGraph, ties broken by the
+order in which steps were made (design order), so the same design gives the same bytes. A
+dependency cycle is a one-line DesignError naming the steps on it.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+from designer.inventory import markdown_escape
+from designer.model.errors import DesignError, one_line
+from designer.model.vocabulary import IdentityProviderKind, LogType, PrincipalScope, ResourceType
+from designer.rules.context import normalise
+from exporters.base import ExportContext, exporter, safe_name
+from exporters.cloudformation import role_key
+from exporters.policies import build_policies
+
+if TYPE_CHECKING:
+    from designer.model.design import Design
+    from designer.model.governance import LogBucket
+    from designer.model.nodes import Account, IdentityProvider
+    from designer.model.relationships import (
+        DelegatedAdminRelationship,
+        FederationRelationship,
+        LogDeliveryRelationship,
+        ResourceShareRelationship,
+        TrustRelationship,
+    )
+
+FORMAT = "plan"
+ORGANIZATION_TRAIL = "organization-trail"  # trail names as the other exporters give them
+ACCOUNT_TRAIL = "account-trail"
+STACKSETS = "member.org.stacksets.cloudformation.amazonaws.com"
+LIST_LIMIT = 20  # Markdown lists longer than this are cut short (the JSON has them all)
+
+# Where the 'policies' and 'cloudformation' exporters put their files (before collision suffixes).
+POLICIES = "policies"
+CFN = "cloudformation"
+CFN_MANAGEMENT_ROLES = f"{CFN}/management-account-roles.json"
+CFN_SCPS = f"{CFN}/organization-policies.json"
+CFN_STACKSET_TARGETS = f"{CFN}/stacksets/targets.json"
+SCP_ATTACHMENTS = f"{POLICIES}/scps/attachments.json"
+SERVICE_MANAGED = (IdentityProviderKind.IDENTITY_CENTER, IdentityProviderKind.DIRECTORY_SERVICE)
+
+LOG_LABELS: dict[LogType, str] = {
+    LogType.CLOUDTRAIL: "CloudTrail",
+    LogType.CONFIG: "AWS Config",
+    LogType.VPC_FLOW_LOGS: "VPC flow logs",
+    LogType.S3_ACCESS_LOGS: "S3 server access logs",
+    LogType.CLOUDFRONT: "CloudFront logs",
+    LogType.ELB: "load balancer access logs",
+    LogType.CLOUDWATCH_LOGS: "CloudWatch Logs",
+}
+VERIFY_LOGS: dict[LogType, tuple[str, ...]] = {
+    LogType.VPC_FLOW_LOGS: ("ec2", "describe-flow-logs"),
+    LogType.CLOUDFRONT: ("cloudfront", "list-distributions"),
+    LogType.CLOUDWATCH_LOGS: ("logs", "describe-destinations"),
+}
+SHARE_LABELS: dict[ResourceType, str] = {
+    ResourceType.AMI: "AMIs",
+    ResourceType.EBS_SNAPSHOT: "EBS snapshots",
+    ResourceType.SERVICE_CATALOG_PORTFOLIO: "Service Catalog portfolios",
+    ResourceType.CLOUDFORMATION_TEMPLATE: "CloudFormation templates",
+    ResourceType.RAM_SHARE: "resources (AWS RAM)",
+}
+
+
+@dataclass
+class Step:
+    """One thing to deploy; `prerequisites` are filled in when the plan is ordered."""
+
+    id: str
+    title: str
+    account: str
+    account_id: str | None
+    action: str
+    verify: str
+    expect: str = ""
+    artifacts: list[str] = field(default_factory=list)
+    subjects: list[str] = field(default_factory=list)  # design ids this step deploys
+    must_exist: list[str] = field(default_factory=list)
+    manual: bool = False
+    reason: str | None = None
+    targets: dict[str, Any] | None = None
+    prerequisites: list[str] = field(default_factory=list)
+
+    def as_json(self, number: int) -> dict[str, Any]:
+        return {
+            "number": number,
+            "id": self.id,
+            "title": self.title,
+            "account": {"name": self.account, "aws_account_id": self.account_id},
+            "action": self.action,
+            "manual": self.manual,
+            "reason": self.reason,
+            "prerequisites": self.prerequisites,
+            "must_exist": self.must_exist,
+            "artifacts": self.artifacts,
+            "targets": self.targets,
+            "verify": self.verify,
+            "expect": self.expect,
+            "subjects": self.subjects,
+        }
+
+
+def aws(*args: str) -> str:
+    """A shell-safe AWS CLI command line (user text quoted, control characters escaped)."""
+    return " ".join(["aws", *(shlex.quote(one_line(a)) for a in args)])
+
+
+def artifact_path(folders: tuple[str, ...], stem: str, suffix: str) -> str:
+    """The path ExportContext.unique_path gives a file (before any collision suffix)."""
+    return "/".join([*(safe_name(f) for f in folders), f"{safe_name(stem)}{suffix}"])
+
+
+def role_path(account: str, role: str) -> str:
+    return artifact_path((POLICIES, "roles", account), role, ".json")
+
+
+def identity_policy_path(source: str, role: str, target: str) -> str:
+    stem = f"assume-{role}-in-{target}"
+    return artifact_path((POLICIES, "identity-policies", source), stem, ".json")
+
+
+def bucket_policy_path(bucket: str) -> str:
+    return artifact_path((POLICIES, "buckets"), f"{bucket}-policy", ".json")
+
+
+def key_policy_path(bucket: str) -> str:
+    return artifact_path((POLICIES, "keys"), f"{bucket}-key-policy", ".json")
+
+
+def scp_path(name: str) -> str:
+    return artifact_path((POLICIES, "scps"), name, ".json")
+
+
+def log_stack_path(owner: str) -> str:
+    return artifact_path((CFN,), f"log-archive-{owner}", ".json")
+
+
+def trail_stack_path(number: int) -> str:
+    return artifact_path(
+        (CFN,), "organization-trail" + (f"-{number}" if number > 1 else ""), ".json"
+    )
+
+
+def stackset_path(stem: str) -> str:
+    return artifact_path((CFN, "stacksets"), stem, ".json")
+
+
+def shares_stack_path(source: str) -> str:
+    return artifact_path((CFN,), f"service-catalog-shares-{source}", ".json")
+
+
+def _names(items: Iterable[str], limit: int = 10) -> str:
+    items = list(items)
+    shown = ", ".join(items[:limit])
+    return f"{shown} and {len(items) - limit} more" if len(items) > limit else shown
+
+
+def _kind_named(kind: str, name: str) -> str:
+    """'IAM Identity Center Corp', but not 'IAM Identity Center IAM Identity Center'."""
+    return name if normalise(kind) in normalise(name) else f"{kind} {name}"
+
+
+def _plural(count: int, word: str) -> str:
+    return word if count == 1 else f"{word}s"
+
+
+def _add_unique(items: list[str], *values: str) -> None:
+    for value in values:
+        if value not in items:
+            items.append(value)
+
+
+class Planner:
+    """Builds the steps of one design, then orders them."""
+
+    def __init__(self, design: Design) -> None:
+        self.design = design
+        self.steps: dict[str, Step] = {}
+        self._suffix: dict[str, int] = {}  # last collision suffix per base id
+        self.needs: dict[str, dict[str, None]] = {}
+        self.placeholders: dict[str, str] = {}
+        self.accounts = {a.id: a for a in design.accounts}
+        self.units = {u.id: u for u in design.organizational_units}
+        self.idps = {i.id: i for i in design.identity_providers}
+        self.parties = {t.id: t for t in design.third_parties}
+        self.buckets = {b.id: b for b in design.log_buckets}
+        self.mgmt = self.accounts.get(design.organization.management_account or "")
+        self.chains: dict[str, list[str]] = {}
+        for unit in design.organizational_units:
+            self._chain(unit.id)
+        self.node_step: dict[str, str] = {}  # organization / OU / account id -> its step
+        self.creators: dict[tuple[str, str], list[str]] = defaultdict(list)  # (account, role)
+        self.service_step: dict[str, str] = {}  # service principal -> trusted-access step
+        self.bucket_step: dict[str, str] = {}
+        self.provider_step: dict[tuple[str, str], str] = {}
+        self.role_steps: dict[tuple[str, str], Step] = {}
+        self.key_step: dict[tuple[str, str], Step] = {}
+        self._members_below: dict[str | None, int] | None = None
+        self.trails = self.trail_numbers()
+        self.root_mfa: str | None = None
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _chain(self, unit_id: str) -> list[str]:
+        if unit_id not in self.chains:
+            unit = self.units[unit_id]
+            above = self._chain(unit.parent) if unit.parent else []
+            self.chains[unit_id] = [*above, unit.name]
+        return self.chains[unit_id]
+
+    def ou_path(self, unit_id: str | None) -> str:
+        return "/".join(["Root", *self.chains[unit_id]]) if unit_id else "Root"
+
+    def ou_ref(self, unit_id: str | None) -> str:
+        if unit_id is None:
+            return self._placeholder("${RootId}", "the organization root's id (list-roots)")
+        path = one_line(self.ou_path(unit_id))
+        return self._placeholder(f"${{OuId:{path}}}", f"the id of OU {path}")
+
+    def account_ref(self, account: Account) -> str:
+        if account.aws_account_id:
+            return account.aws_account_id
+        name = one_line(account.name)
+        return self._placeholder(
+            f"${{AccountId:{name}}}", f"the 12-digit id of planned account {name}"
+        )
+
+    def _placeholder(self, text: str, meaning: str) -> str:
+        self.placeholders.setdefault(text, meaning)
+        return text
+
+    def where(self, account: Account | None) -> tuple[str, str | None]:
+        if account is None:
+            return ("management account", None)
+        return (account.name, account.aws_account_id)
+
+    def label(self, account_id: str) -> str:
+        account = self.accounts[account_id]
+        return (
+            f"{account.name} ({account.aws_account_id})" if account.aws_account_id else account.name
+        )
+
+    def add(self, step: Step, *needs: str | None) -> Step:
+        """Register a step under a unique id (a '-2' suffix when the base id is taken)."""
+        base = step.id
+        while step.id in self.steps:
+            self._suffix[base] = self._suffix.get(base, 1) + 1
+            step.id = f"{base}-{self._suffix[base]}"
+        self.steps[step.id] = step
+        self.needs[step.id] = {}
+        self.need(step.id, *needs)
+        return step
+
+    def need(self, step_id: str, *prerequisites: str | None) -> None:
+        for prerequisite in prerequisites:
+            if prerequisite is not None and prerequisite != step_id:
+                self.needs[step_id][prerequisite] = None
+
+    def in_management(self, step_id: str, title: str, action: str, verify: str) -> Step:
+        name, number = self.where(self.mgmt)
+        return Step(step_id, title, name, number, action, verify)
+
+    def in_account(
+        self, account_id: str, step_id: str, title: str, action: str, verify: str
+    ) -> Step:
+        name, number = self.where(self.accounts.get(account_id))
+        return Step(step_id, title, name, number, action, verify)
+
+    # -- the plan --------------------------------------------------------------------------
+    def build(self) -> list[Step]:
+        self.organization()
+        self.organizational_units()
+        self.member_accounts()
+        self.root_user_mfa()
+        self.trusted_access()
+        for bucket in self.design.log_buckets:
+            self.log_bucket(bucket)
+        self.log_deliveries()
+        self.federation()
+        self.trust_roles()
+        self.identity_policies()
+        self.service_control_policies()
+        for rel in self.relationships("resource-share"):
+            self.share(rel)
+        return self.ordered()
+
+    def relationships(self, kind: str) -> list[Any]:
+        return [r for r in self.design.relationships if r.kind == kind]
+
+    def organization(self) -> None:
+        org = self.design.organization
+        exists = f" It exists as {org.organization_id}: confirm it." if org.organization_id else ""
+        step = self.in_management(
+            "organization",
+            f"Create the organization {org.name}",
+            f"From the management account, create the AWS Organization with feature set "
+            f"{org.feature_set.value} (all features are needed for SCPs, trusted access and an "
+            f"organization trail).{exists}",
+            aws("organizations", "describe-organization"),
+        )
+        step.expect = f"FeatureSet is {org.feature_set.value}"
+        step.subjects = [org.id, *([self.mgmt.id] if self.mgmt else [])]
+        self.add(step)
+        self.node_step[org.id] = step.id
+        if self.mgmt:
+            self.node_step[self.mgmt.id] = step.id
+
+    def organizational_units(self) -> None:
+        by_depth = sorted(self.design.organizational_units, key=lambda u: len(self.chains[u.id]))
+        for unit in by_depth:
+            parent = self.ou_path(unit.parent)
+            step = self.in_management(
+                "ou:" + "/".join(safe_name(n) for n in self.chains[unit.id]),
+                f"Create OU {self.ou_path(unit.id)}",
+                f"Create the organizational unit {unit.name} under {parent} "
+                "(organizations create-organizational-unit).",
+                aws(
+                    "organizations",
+                    "list-organizational-units-for-parent",
+                    "--parent-id",
+                    self.ou_ref(unit.parent),
+                ),
+            )
+            step.expect = f"an OU named {unit.name}"
+            step.subjects = [unit.id]
+            self.add(step, self.node_step[unit.parent or self.design.organization.id])
+            self.node_step[unit.id] = step.id
+
+    def member_accounts(self) -> None:
+        for account in self.design.accounts:
+            if account is self.mgmt:
+                continue
+            where = self.ou_path(account.parent)
+            if account.aws_account_id:
+                how = "Invite the existing account (or confirm it is a member)"
+            else:
+                email = f" with root e-mail {account.email}" if account.email else ""
+                how = f"Create the account{email} (organizations create-account)"
+            step = self.in_account(
+                account.id,
+                f"account:{safe_name(account.name)}",
+                f"Add account {account.name} to {where}",
+                f"{how} and move it into {where} (organizations move-account); consolidated "
+                "billing follows from membership.",
+                aws("organizations", "list-parents", "--child-id", self.account_ref(account)),
+            )
+            step.expect = f"the parent is {where}"
+            step.subjects = [account.id]
+            self.add(step, self.node_step[account.parent or self.design.organization.id])
+            self.node_step[account.id] = step.id
+
+    def root_user_mfa(self) -> None:
+        if not self.design.accounts:
+            return
+        missing = [a.name for a in self.design.accounts if not a.root_mfa]
+        recorded = (
+            f" The design records no root MFA for: {_names(missing)}."
+            if missing
+            else " The design records root MFA on every account: confirm it."
+        )
+        step = Step(
+            "root-mfa",
+            "Turn on MFA for the root user of every account",
+            "every account",
+            None,
+            f"Sign in as the root user of each of the {len(self.design.accounts)} accounts and "
+            "register an MFA device (a hardware key for the management account), or remove "
+            f"member accounts' root credentials with centralized root access.{recorded}",
+            aws("iam", "get-account-summary"),
+            expect="AccountMFAEnabled is 1 (run it in each account)",
+            subjects=[a.id for a in self.design.accounts],
+            manual=True,
+            reason="Only the root user itself can register its MFA device; no role, API call "
+            "or template can do it for the account.",
+        )
+        self.add(step, *(self.node_step[a.id] for a in self.design.accounts))
+        self.root_mfa = step.id
+
+    # -- trusted access and delegated administrators --------------------------------------
+    def needed_services(self) -> dict[str, str]:
+        """Service principals the plan relies on, with what needs them."""
+        needed: dict[str, str] = {}
+        mgmt = self.mgmt.id if self.mgmt else None
+        if any(r.target != mgmt for r in self.relationships("trust")):
+            needed[STACKSETS] = "CloudFormation StackSets (service-managed permissions)"
+        for rel in self.relationships("log-delivery"):
+            if rel.organization_wide and LogType.CLOUDTRAIL in rel.log_types:
+                needed.setdefault("cloudtrail.amazonaws.com", "the organization trail")
+            if rel.organization_wide and LogType.CONFIG in rel.log_types:
+                needed.setdefault(STACKSETS, "CloudFormation StackSets (AWS Config everywhere)")
+        for rel in self.relationships("resource-share"):
+            if rel.target in self.accounts:
+                continue
+            if rel.resource_type == ResourceType.RAM_SHARE:
+                needed.setdefault("ram.amazonaws.com", "AWS RAM sharing within the organization")
+            if rel.resource_type == ResourceType.SERVICE_CATALOG_PORTFOLIO:
+                needed.setdefault("servicecatalog.amazonaws.com", "Service Catalog OU shares")
+        return needed
+
+    def trusted_access(self) -> None:
+        org_step = self.node_step[self.design.organization.id]
+        for rel in self.relationships("delegated-admin"):
+            self.delegated_admin(rel, org_step)
+        for principal, why in self.needed_services().items():
+            if principal in self.service_step:
+                continue
+            step = self.in_management(
+                f"trusted-access:{safe_name(principal)}",
+                f"Enable trusted access for {principal}",
+                f"Enable trusted access for {principal} in the organization, needed by {why} "
+                "(organizations enable-aws-service-access, or the service's own console or "
+                "API, which does it for you).",
+                aws("organizations", "list-aws-service-access-for-organization"),
+            )
+            step.expect = f"{principal} is listed"
+            self.add(step, org_step)
+            self.service_step[principal] = step.id
+
+    def delegated_admin(self, rel: DelegatedAdminRelationship, org_step: str) -> None:
+        target = self.accounts[rel.target]
+        services = ", ".join(rel.service_principals)
+        step = self.in_management(
+            f"delegated-admin:{safe_name(target.name)}",
+            f"Delegate administration of {services} to {target.name}",
+            f"Enable trusted access for {services} (organizations enable-aws-service-access) "
+            f"and register {self.label(target.id)} as their delegated administrator "
+            "(organizations register-delegated-administrator, or the service's own "
+            "enable-organization-admin-account call, which does both).",
+            aws(
+                "organizations",
+                "list-delegated-services-for-account",
+                "--account-id",
+                self.account_ref(target),
+            ),
+        )
+        step.expect = f"the services {services}"
+        step.subjects = [rel.id]
+        self.add(step, org_step, self.node_step[target.id])
+        for principal in rel.service_principals:
+            self.service_step.setdefault(principal, step.id)
+
+    # -- log storage ------------------------------------------------------------------------
+    def log_bucket(self, bucket: LogBucket) -> None:
+        owner = self.accounts[bucket.account]
+        key_step = self.kms_key(bucket) if bucket.kms_key else None
+        features = ["versioning" if bucket.versioning else "no versioning", "Block Public Access"]
+        if bucket.object_lock:
+            lock = bucket.object_lock
+            features.append(
+                f"Object Lock {lock.mode.value} for {lock.retention_days} days (only possible "
+                "when the bucket is created)"
+            )
+        features.append(f"SSE-KMS with {bucket.kms_key}" if bucket.kms_key else "SSE-S3")
+        if bucket.access_logging:
+            features.append("server access logging")
+        writes = (
+            ", writes limited to the organization" if bucket.organization_restricted_writes else ""
+        )
+        policy = bucket_policy_path(bucket.name)
+        verify, expect = (
+            ("get-object-lock-configuration", "ObjectLockEnabled is Enabled")
+            if bucket.object_lock
+            else ("get-bucket-versioning", "Status is Enabled")
+            if bucket.versioning
+            else ("get-public-access-block", "all four settings are true")
+        )
+        step = self.in_account(
+            owner.id,
+            f"bucket:{safe_name(bucket.name)}",
+            f"Create log bucket {bucket.name} in {owner.name}",
+            f"Create the S3 bucket {bucket.name} with {', '.join(features)}, and apply its bucket "
+            f"policy ({policy}: TLS-only{writes}).",
+            aws("s3api", verify, "--bucket", bucket.name),
+        )
+        step.expect = expect
+        step.artifacts = [policy, log_stack_path(owner.name)]
+        step.subjects = [bucket.id]
+        self.add(step, self.node_step[owner.id], key_step)
+        self.bucket_step[bucket.id] = step.id
+        if bucket.mfa_delete:
+            self.mfa_delete(bucket, step.id)
+        if bucket.glacier_vault_lock:
+            self.vault_lock(bucket, step.id)
+
+    def kms_key(self, bucket: LogBucket) -> str:
+        """The key's step; buckets of one account that share a key share its step."""
+        owner = self.accounts[bucket.account]
+        key = bucket.kms_key or ""
+        step = self.key_step.get((owner.id, key))
+        if step is None:
+            step = self.in_account(
+                owner.id,
+                f"key:{safe_name(owner.name)}/{safe_name(key, 'key')}",
+                f"Create KMS key {key} in {owner.name}",
+                f"Create the customer-managed KMS key {key} with rotation on, and apply its key "
+                "policy (the log services may encrypt, the organization's readers decrypt).",
+                aws("kms", "describe-key", "--key-id", key),
+            )
+            step.expect = "KeyState is Enabled"
+            self.add(step, self.node_step[owner.id])
+            self.key_step[(owner.id, key)] = step
+        stack = log_stack_path(owner.name)
+        step.artifacts = [a for a in step.artifacts if a != stack]
+        _add_unique(step.artifacts, key_policy_path(bucket.name), stack)
+        _add_unique(step.subjects, bucket.id)
+        return step.id
+
+    def mfa_delete(self, bucket: LogBucket, bucket_step: str) -> None:
+        owner = self.accounts[bucket.account]
+        serial = f"arn:aws:iam::{self.account_ref(owner)}:mfa/root-account-mfa-device"
+        step = self.in_account(
+            owner.id,
+            f"mfa-delete:{safe_name(bucket.name)}",
+            f"Turn on MFA Delete for {bucket.name}",
+            f"Signed in with the root user credentials of {self.label(owner.id)}, run: aws s3api "
+            f"put-bucket-versioning --bucket {bucket.name} --versioning-configuration "
+            f'Status=Enabled,MFADelete=Enabled --mfa "{serial} <code>".',
+            aws("s3api", "get-bucket-versioning", "--bucket", bucket.name),
+        )
+        step.expect = "MFADelete is Enabled"
+        step.manual = True
+        step.reason = (
+            "Only the bucket owner's root user, with its MFA device, can turn on MFA Delete, and "
+            "only through the API or CLI: CloudFormation has no property for it."
+        )
+        step.subjects = [bucket.id]
+        self.add(step, bucket_step, self.root_mfa)
+
+    def vault_lock(self, bucket: LogBucket, bucket_step: str) -> None:
+        owner = self.accounts[bucket.account]
+        vault = self._placeholder(
+            f"${{VaultName:{bucket.name}}}", f"the Glacier vault archiving {bucket.name}"
+        )
+        step = self.in_account(
+            owner.id,
+            f"vault-lock:{safe_name(bucket.name)}",
+            f"Lock the Glacier vault archiving {bucket.name}",
+            "Start the vault lock (glacier initiate-vault-lock with the lock policy), test the "
+            "policy, then complete it (glacier complete-vault-lock with the lock id) within 24 "
+            "hours. Completing it cannot be undone.",
+            aws("glacier", "get-vault-lock", "--account-id", "-", "--vault-name", vault),
+        )
+        step.expect = "State is Locked"
+        step.manual = True
+        step.reason = (
+            "The lock id expires 24 hours after initiate-vault-lock; someone must test the "
+            "policy and decide to complete the irreversible lock in that window."
+        )
+        step.subjects = [bucket.id]
+        self.add(step, bucket_step)
+
+    # -- log delivery -------------------------------------------------------------------------
+    def log_deliveries(self) -> None:
+        """One step per relationship and log type: an organization-wide one covers everyone."""
+        for rel in self.relationships("log-delivery"):
+            for log_type in rel.log_types:
+                self.log_delivery(rel, log_type)
+
+    def trail_numbers(self) -> dict[str, int]:
+        """Organization trails numbered as the CloudFormation export names them (by bucket)."""
+        by_bucket: dict[str, list[str]] = defaultdict(list)
+        for rel in self.relationships("log-delivery"):
+            if rel.bucket in self.buckets:
+                wanted = rel.organization_wide and LogType.CLOUDTRAIL in rel.log_types
+                by_bucket[rel.bucket].extend([rel.id] if wanted else [])
+        ordered = [rel_id for rels in by_bucket.values() for rel_id in rels]
+        return {rel_id: n for n, rel_id in enumerate(ordered, start=1)}
+
+    def log_delivery(self, rel: LogDeliveryRelationship, log_type: LogType) -> Step:
+        source = self.accounts[rel.source]
+        bucket = self.buckets.get(rel.bucket or "")
+        to = f"bucket {bucket.name}" if bucket else f"a bucket of {self.accounts[rel.target].name}"
+        scope = "organization" if rel.organization_wide else safe_name(source.name)
+        title, action, verify, expect = self._delivery_text(rel, log_type, to, bucket)
+        step = self.in_account(source.id, f"logs:{log_type.value}:{scope}", title, action, verify)
+        step.expect = expect
+        step.subjects = [rel.id]
+        if log_type == LogType.CLOUDTRAIL and rel.id in self.trails:
+            step.artifacts = [trail_stack_path(self.trails[rel.id])]
+        target = self.bucket_step.get(rel.bucket or "") or self.node_step[rel.target]
+        self.add(step, self.node_step[source.id], target)
+        if rel.organization_wide:
+            service = "cloudtrail.amazonaws.com" if log_type == LogType.CLOUDTRAIL else STACKSETS
+            self.need(step.id, self.service_step.get(service))
+        if log_type == LogType.CONFIG:
+            self.need(step.id, self.service_step.get("config.amazonaws.com"))
+        return step
+
+    def _delivery_text(
+        self, rel: LogDeliveryRelationship, log_type: LogType, to: str, bucket: LogBucket | None
+    ) -> tuple[str, str, str, str]:
+        label = LOG_LABELS[log_type]
+        source = self.accounts[rel.source].name
+        if log_type == LogType.CLOUDTRAIL:
+            name = ACCOUNT_TRAIL
+            if rel.organization_wide:
+                number = self.trails.get(rel.id, 1)
+                name = ORGANIZATION_TRAIL + (f"-{number}" if number > 1 else "")
+            kind = "organization trail" if rel.organization_wide else "trail"
+            options = [
+                "multi-Region" if rel.multi_region else "single-Region",
+                "log-file validation on" if rel.log_file_validation else "no log-file validation",
+            ]
+            return (
+                f"Create the {kind} {name}",
+                f"In {source}, create the {kind} {name} ({', '.join(options)}) delivering to "
+                f"{to}, and start logging.",
+                aws("cloudtrail", "get-trail-status", "--name", name),
+                "IsLogging is true",
+            )
+        if log_type == LogType.CONFIG:
+            where = "every account and Region (a StackSet, plus the management account)"
+            where = where if rel.organization_wide else f"{source}, in every Region"
+            return (
+                f"Turn on AWS Config in {'every account' if rel.organization_wide else source}",
+                f"Turn on the AWS Config recorder and a delivery channel to {to} in {where}.",
+                aws("configservice", "describe-delivery-channels"),
+                f"a delivery channel to {bucket.name if bucket else 'the log bucket'}",
+            )
+        if log_type not in VERIFY_LOGS:  # delivered straight to the bucket: its policy shows it
+            verify = (
+                aws("s3api", "get-bucket-policy", "--bucket", bucket.name)
+                if bucket
+                else aws("s3api", "list-buckets")
+            )
+        else:
+            verify = aws(*VERIFY_LOGS[log_type])
+        everywhere = " of every account" if rel.organization_wide else f" of {source}"
+        return (
+            f"Deliver {label}{everywhere} to {to}",
+            f"Configure {label}{everywhere} to deliver to {to}.",
+            verify,
+            "the delivery to the log bucket",
+        )
+
+    # -- identity providers and the roles mapped to them -----------------------------------
+    def federation(self) -> None:
+        rels: list[FederationRelationship] = self.relationships("federation")
+        for rel in rels:
+            self.provider(self.idps[rel.source], rel.target, rel.id)
+        for trust in self.relationships("trust"):
+            if trust.source in self.idps:
+                self.provider(self.idps[trust.source], trust.target, None)
+        mapped: dict[tuple[str, str], Step] = {}
+        for rel in rels:
+            for role in rel.mapped_roles:
+                step = mapped.get((rel.target, role)) or self.federated_role(rel, role)
+                mapped[(rel.target, role)] = step
+                _add_unique(step.subjects, rel.id)
+                self.need(step.id, self.provider_step[self._provider_key(rel.source, rel.target)])
+
+    def _provider_key(self, idp_id: str, account_id: str) -> tuple[str, str]:
+        idp = self.idps[idp_id]
+        if idp.kind in (IdentityProviderKind.SAML, IdentityProviderKind.OIDC):
+            return (idp_id, account_id)  # an IAM object in each account whose roles trust it
+        return (idp_id, idp.home_account or account_id)  # one directory / instance
+
+    def provider(self, idp: IdentityProvider, account_id: str, rel_id: str | None) -> None:
+        key = self._provider_key(idp.id, account_id)
+        if key in self.provider_step:
+            if rel_id:
+                _add_unique(self.steps[self.provider_step[key]].subjects, rel_id)
+            return
+        where = key[1]
+        account = self.accounts[where].name
+        saml = safe_name(idp.name, "saml-provider")  # as the policies export names it
+        saml_arn = f"arn:aws:iam::{self.account_ref(self.accounts[where])}:saml-provider/{saml}"
+        title, action, verify = {
+            IdentityProviderKind.SAML: (
+                f"Create SAML provider {idp.name} in {account}",
+                f"Create the IAM SAML identity provider named {saml} (the name the role trust "
+                "policies use) from the IdP's metadata document (iam create-saml-provider).",
+                aws("iam", "get-saml-provider", "--saml-provider-arn", saml_arn),
+            ),
+            IdentityProviderKind.OIDC: (
+                f"Create OIDC provider {idp.name} in {account}",
+                "Create the IAM OIDC identity provider for the issuer, with its audience "
+                "(iam create-open-id-connect-provider).",
+                aws("iam", "list-open-id-connect-providers"),
+            ),
+            IdentityProviderKind.DIRECTORY_SERVICE: (
+                f"Set up {_kind_named('directory', idp.name)} in {account}",
+                f"Create or connect the {(idp.directory_type or '').replace('-', ' ')} directory "
+                "and share it with the accounts that use it (ds create-microsoft-ad / "
+                "connect-directory, ds share-directory).",
+                aws("ds", "describe-directories"),
+            ),
+            IdentityProviderKind.IDENTITY_CENTER: (
+                f"Set up {_kind_named('IAM Identity Center', idp.name)} in {account}",
+                "Enable the organization instance of IAM Identity Center, connect the identity "
+                "source and create the permission sets.",
+                aws("sso-admin", "list-instances"),
+            ),
+        }[idp.kind]
+        url = f" Metadata / issuer: {idp.metadata_url}." if idp.metadata_url else ""
+        step = self.in_account(
+            where,
+            f"provider:{safe_name(idp.name)}:{safe_name(account)}",
+            title,
+            action + url,
+            verify,
+        )
+        step.expect = f"the provider {idp.name}"
+        step.subjects = [idp.id, *([rel_id] if rel_id else [])]
+        self.add(step, self.node_step[where], self.node_step[account_id])
+        if idp.kind == IdentityProviderKind.IDENTITY_CENTER:
+            self.need(step.id, self.service_step.get("sso.amazonaws.com"))
+        self.provider_step[key] = step.id
+
+    def federated_role(self, rel: FederationRelationship, role: str) -> Step:
+        account = self.accounts[rel.target]
+        idp = self.idps[rel.source]
+        step = self.in_account(
+            account.id,
+            f"role:{safe_name(account.name)}/{safe_name(role)}",
+            f"Create federated role {role} in {account.name}",
+            "",
+            aws("iam", "get-role", "--role-name", role),
+        )
+        if idp.kind == IdentityProviderKind.IDENTITY_CENTER:
+            step.action = (
+                f"Provision the permission set behind {role} to {account.name}; IAM Identity "
+                f"Center creates and manages the role itself (no trust policy file)."
+            )
+            step.verify = aws(
+                "iam", "list-roles", "--path-prefix", "/aws-reserved/sso.amazonaws.com/"
+            )
+            step.expect = f"a role AWSReservedSSO_{role}_..."
+        elif idp.kind == IdentityProviderKind.DIRECTORY_SERVICE:
+            step.action = (
+                f"Create the role {role} that {idp.name} users are mapped to, trusting "
+                "ds.amazonaws.com, and assign it in the directory (no trust policy file)."
+            )
+            step.expect = f"the role {role}"
+        else:
+            path = role_path(account.name, role)
+            step.action = (
+                f"Create the role {role} with the {rel.protocol.value} federation trust policy "
+                f"({path}) so that users of {idp.name} can use it."
+            )
+            step.expect = f"the role {role} and its trust policy"
+            step.artifacts = [path]
+        self.add(step, self.node_step[account.id])
+        _add_unique(self.creators[(account.id, role)], step.id)
+        return step
+
+    # -- cross-account roles -------------------------------------------------------------------
+    def trust_roles(self) -> None:
+        placed: list[tuple[TrustRelationship, Step]] = []
+        members: dict[str, list[str]] = defaultdict(list)  # StackSet step -> target accounts
+        for trust in self.relationships("trust"):
+            step = self.role_step(trust)
+            account = self.accounts[trust.target]
+            _add_unique(step.subjects, trust.id)
+            if not self._service_managed(trust.source):
+                _add_unique(step.artifacts, role_path(account.name, trust.role_name))
+            _add_unique(self.creators[(account.id, trust.role_name)], step.id)
+            if step.id.startswith("stackset:"):
+                _add_unique(members[step.id], account.id)
+            placed.append((trust, step))
+        for trust, step in placed:
+            self.trust_needs(trust, step)
+        for step_id, accounts in members.items():
+            self.stackset_targets(self.steps[step_id], accounts)
+        self.stackset_templates([t for t, s in placed if s.id in members])
+
+    def _service_managed(self, source: str) -> bool:
+        """Identity Center and directories manage their roles: the policies export skips them."""
+        return source in self.idps and self.idps[source].kind in SERVICE_MANAGED
+
+    def role_step(self, trust: TrustRelationship) -> Step:
+        role = trust.role_name
+        in_management = self.mgmt is not None and trust.target == self.mgmt.id
+        key = ("management" if in_management else "stackset", role)
+        if key in self.role_steps:
+            return self.role_steps[key]
+        if in_management:
+            step = self.in_management(
+                f"management-role:{safe_name(role)}",
+                f"Create role {role} in the management account",
+                f"Deploy the role {role} with its trust policy and permissions as a stack in "
+                f"the management account ({CFN_MANAGEMENT_ROLES}): StackSets never deploy there.",
+                aws("iam", "get-role", "--role-name", role),
+            )
+            step.expect = f"the role {role} and its trust policy"
+            step.artifacts = [CFN_MANAGEMENT_ROLES]
+            self.add(step, self.node_step[self.mgmt.id] if self.mgmt else None)
+        else:
+            step = self.in_management(
+                f"stackset:{safe_name(role)}",
+                f"Deploy role {role} to member accounts with a StackSet",
+                f"Create service-managed StackSets (targets in {CFN_STACKSET_TARGETS}) that "
+                f"deploy the role {role} with its trust policy and permissions",
+                aws("iam", "get-role", "--role-name", role),
+            )
+            step.expect = f"the role {role} in each target account"
+            self.add(step, self.service_step.get(STACKSETS))
+        self.role_steps[key] = step
+        return step
+
+    def stackset_templates(self, trusts: list[TrustRelationship]) -> None:
+        """The CloudFormation export's template per group of like trusts, before the role files."""
+        groups: dict[tuple[Any, ...], TrustRelationship] = {}
+        for trust in trusts:
+            groups.setdefault(role_key(trust), trust)
+        per_name: dict[str, int] = defaultdict(int)
+        for trust in groups.values():
+            per_name[trust.role_name] += 1
+        templates: dict[str, list[str]] = defaultdict(list)
+        for trust in groups.values():
+            stem = trust.role_name
+            if per_name[stem] > 1:
+                stem = f"{stem}-from-{self.node_name(trust.source)}"
+            if not self._service_managed(trust.source):
+                templates[trust.role_name].append(stackset_path(stem))
+        for role, paths in templates.items():
+            step = self.role_steps[("stackset", role)]
+            step.artifacts = [*paths, CFN_STACKSET_TARGETS, *step.artifacts]
+
+    def node_name(self, node_id: str) -> str:
+        for table in (self.accounts, self.parties, self.idps, self.units):
+            if node_id in table:
+                return str(table[node_id].name)
+        return self.design.organization.name
+
+    def trust_needs(self, trust: TrustRelationship, step: Step) -> None:
+        self.need(step.id, self.node_step[trust.target])
+        if trust.source in self.accounts:
+            self.need(step.id, self.node_step[trust.source])
+        if trust.source in self.idps:
+            key = self._provider_key(trust.source, trust.target)
+            self.need(step.id, self.provider_step[key])
+        if trust.principal_scope != PrincipalScope.ROLE or trust.principal_role_name is None:
+            return
+        principal = trust.principal_role_name
+        if trust.source in self.parties:
+            party = self.parties[trust.source]
+            where = f" ({party.aws_account_id})" if party.aws_account_id else ""
+            note = f"role {principal} in the AWS account of {party.name}{where}"
+            _add_unique(step.must_exist, note)
+            return
+        if trust.source not in self.accounts:
+            return
+        creators = self.creators.get((trust.source, principal), [])
+        if not creators:
+            note = f"role {principal} in {self.label(trust.source)} (not created by this design)"
+            _add_unique(step.must_exist, note)
+        elif creators == [step.id]:
+            note = (
+                f"role {principal} in {self.label(trust.source)}, deployed by this same "
+                "StackSet: deploy to that account first"
+            )
+            _add_unique(step.must_exist, note)
+        self.need(step.id, *creators)
+
+    def stackset_targets(self, step: Step, accounts: list[str]) -> None:
+        """The fewest OUs (the root counts as one) plus accounts that cover exactly `accounts`."""
+        total = self.members_below()
+        hit: dict[str | None, int] = defaultdict(int)
+        for account_id in accounts:
+            for unit in self._ancestors(account_id):
+                hit[unit] += 1
+
+        def covered(unit: str | None) -> bool:
+            return total.get(unit, 0) > 0 and hit[unit] == total[unit]
+
+        units: list[str | None] = [None] if covered(None) else []
+        if not units:
+            units = [
+                u.id
+                for u in self.design.organizational_units
+                if u.id in hit and covered(u.id) and not covered(u.parent)
+            ]
+        chosen = set(units)
+        singles = [a for a in accounts if chosen.isdisjoint(self._ancestors(a))]
+        ou_names = [self.ou_path(u) for u in units]
+        step.targets = {
+            "organizational_units": ou_names,
+            "accounts": [
+                {"name": self.accounts[a].name, "aws_account_id": self.accounts[a].aws_account_id}
+                for a in singles
+            ],
+        }
+        parts = [f"{_plural(len(ou_names), 'OU')} {_names(ou_names)}"] if ou_names else []
+        if singles:
+            labels = _names(self.label(a) for a in singles)
+            parts.append(f"{_plural(len(singles), 'account')} {labels}")
+        count = f"{len(accounts)} {_plural(len(accounts), 'account')}"
+        step.action += f", targeting the {' and the '.join(parts)} ({count})."
+        self.need(step.id, *(self.node_step[u] for u in units if u is not None))
+
+    def members_below(self) -> dict[str | None, int]:
+        """OU id (None for the root) -> member accounts below it (StackSets skip management)."""
+        if self._members_below is None:
+            below: dict[str | None, int] = defaultdict(int)
+            for account in self.design.accounts:
+                if account is not self.mgmt:
+                    for unit in self._ancestors(account.id):
+                        below[unit] += 1
+            self._members_below = dict(below)
+        return self._members_below
+
+    def _ancestors(self, account_id: str) -> list[str | None]:
+        found: list[str | None] = [None]
+        unit = self.accounts[account_id].parent
+        while unit is not None:
+            found.append(unit)
+            unit = self.units[unit].parent
+        return found
+
+    # -- the trusted side --------------------------------------------------------------------
+    def identity_policies(self) -> None:
+        """Each trusted account lets its principals assume exactly the roles it is trusted into."""
+        files: dict[str, list[str]] = defaultdict(list)
+        principals: dict[str, list[str]] = defaultdict(list)  # "" for the account root
+        subjects: dict[str, list[str]] = defaultdict(list)
+        for trust in self.relationships("trust"):
+            if trust.source not in self.accounts:
+                continue
+            source, target = self.accounts[trust.source], self.accounts[trust.target]
+            path = identity_policy_path(source.name, trust.role_name, target.name)
+            _add_unique(files[source.id], path)
+            _add_unique(principals[source.id], trust.principal_role_name or "")
+            subjects[source.id].append(trust.id)
+        for source_id, paths in files.items():
+            self.identity_policy(source_id, paths, principals[source_id], subjects[source_id])
+
+    def identity_policy(
+        self, source_id: str, paths: list[str], principals: list[str], subjects: list[str]
+    ) -> None:
+        source = self.accounts[source_id]
+        roles = [p for p in principals if p]
+        who = f"the {_plural(len(roles), 'role')} {_names(roles)}" if roles else ""
+        if "" in principals:
+            who += (" and " if who else "") + "the users or roles that should assume them"
+        step = self.in_account(
+            source_id,
+            f"assume:{safe_name(source.name)}",
+            f"Let {source.name} assume its roles in other accounts",
+            f"Create the identity policies ({len(paths)} {_plural(len(paths), 'file')}), each "
+            f"allowing sts:AssumeRole on exactly one role, and attach them to {who}.",
+            aws("iam", "list-attached-role-policies", "--role-name", roles[0])
+            if principals == roles and len(roles) == 1
+            else aws("iam", "list-policies", "--scope", "Local", "--only-attached"),
+        )
+        step.expect = "the assume-role policies, attached"
+        step.artifacts = paths
+        step.subjects = subjects
+        self.add(step, self.node_step[source_id])
+        for role in roles:
+            creators = self.creators.get((source_id, role), [])
+            self.need(step.id, *creators)
+            if not creators:
+                note = f"role {role} in {self.label(source_id)} (not created by this design)"
+                _add_unique(step.must_exist, note)
+
+    # -- service control policies -----------------------------------------------------------
+    def service_control_policies(self) -> None:
+        """The SCPs the policies export writes (the design's and generated guardrails)."""
+        exported = build_policies(self.design)
+        if not exported.scps:
+            return
+        enable = self.in_management(
+            "scp-policy-type",
+            "Enable service control policies",
+            "Enable the SERVICE_CONTROL_POLICY policy type on the organization root "
+            "(organizations enable-policy-type); keep FullAWSAccess attached everywhere.",
+            aws("organizations", "list-roots"),
+        )
+        enable.expect = "SERVICE_CONTROL_POLICY is ENABLED in PolicyTypes"
+        self.add(enable, self.node_step[self.design.organization.id])
+        staging = next(
+            (u for u in self.design.organizational_units if normalise(u.name) == "policystaging"),
+            None,
+        )
+        targets: dict[str, list[str]] = defaultdict(list)
+        for attachment in exported.attachments:
+            for name in attachment.policies:
+                _add_unique(targets[name], attachment.design_id)
+        for scp in exported.scps:
+            subjects = self.scp_subjects(scp.name, scp.generated)
+            create = self.scp(scp.name, scp.generated, subjects, enable.id)
+            last = create
+            if staging is not None:
+                last = self.scp_staging(scp.name, subjects, create, staging.id)
+            real = [t for t in targets.get(scp.name, []) if staging is None or t != staging.id]
+            if real:
+                self.scp_attach(scp.name, subjects, last, real)
+
+    def scp_subjects(self, name: str, generated: bool) -> list[str]:
+        """Design SCPs behind an exported one: its namesake, or the ones left for generation."""
+        return [
+            p.id
+            for p in self.design.service_control_policies
+            if not p.aws_managed
+            and (p.document is None if generated else p.name == name and p.document is not None)
+        ]
+
+    def scp(self, name: str, generated: bool, subjects: list[str], enable: str) -> str:
+        path = scp_path(name)
+        kind = "generated guardrail SCP" if generated else "service control policy"
+        step = self.in_management(
+            f"scp:{safe_name(name)}",
+            f"Create SCP {name}",
+            f"Create the {kind} {name} from {path} "
+            "(organizations create-policy --type SERVICE_CONTROL_POLICY).",
+            aws("organizations", "list-policies", "--filter", "SERVICE_CONTROL_POLICY"),
+        )
+        step.expect = f"a policy named {name}"
+        step.artifacts = [path] if generated else [path, CFN_SCPS]
+        step.subjects = subjects
+        self.add(step, enable)
+        return step.id
+
+    def scp_staging(self, name: str, subjects: list[str], create: str, staging: str) -> str:
+        path = self.ou_path(staging)
+        step = self.in_management(
+            f"scp-staging:{safe_name(name)}",
+            f"Try SCP {name} on the Policy Staging OU",
+            f"Attach {name} to {path} (organizations attach-policy) and check that the test "
+            "accounts there can still do what they must before attaching it anywhere else.",
+            aws(
+                "organizations",
+                "list-policies-for-target",
+                "--target-id",
+                self.ou_ref(staging),
+                "--filter",
+                "SERVICE_CONTROL_POLICY",
+            ),
+        )
+        step.expect = f"{name} is attached"
+        step.subjects = subjects
+        tests = [self.node_step[a.id] for a in self.design.accounts if a.parent == staging]
+        self.add(step, create, self.node_step[staging], *tests)
+        return step.id
+
+    def node_label(self, node_id: str) -> str:
+        if node_id == self.design.organization.id:
+            return "the root"
+        return f"OU {self.ou_path(node_id)}" if node_id in self.units else self.label(node_id)
+
+    def scp_attach(self, name: str, subjects: list[str], after: str, targets: list[str]) -> None:
+        names = [self.node_label(t) for t in targets]
+        policy = self._placeholder(
+            f"${{PolicyId:{one_line(name)}}}", f"the id of SCP {one_line(name)}"
+        )
+        step = self.in_management(
+            f"scp-attach:{safe_name(name)}",
+            f"Attach SCP {name}",
+            f"Attach {name} to {_names(names)} (organizations attach-policy), as listed in "
+            f"{SCP_ATTACHMENTS}.",
+            aws("organizations", "list-targets-for-policy", "--policy-id", policy),
+        )
+        step.expect = f"{len(targets)} {_plural(len(targets), 'target')}"
+        step.artifacts = [SCP_ATTACHMENTS]
+        step.subjects = subjects
+        self.add(step, after, *(self.node_step[t] for t in targets))
+
+    # -- publishing ---------------------------------------------------------------------------
+    def share(self, rel: ResourceShareRelationship) -> None:
+        source = self.accounts[rel.source]
+        org = self.design.organization
+        if rel.target == org.id:
+            whom, target_ref = "the whole organization", "organization"
+        elif rel.target in self.units:
+            whom, target_ref = f"OU {self.ou_path(rel.target)}", "ou"
+        else:
+            whom, target_ref = self.label(rel.target), "account"
+        what = SHARE_LABELS[rel.resource_type]
+        if rel.ram_resource_type:
+            what = f"{rel.ram_resource_type} {what}"
+        named = f" ({', '.join(rel.resource_names)})" if rel.resource_names else ""
+        verify, expect = self._share_verify(rel, target_ref)
+        target_name = self.accounts[rel.target].name if rel.target in self.accounts else whom
+        step = self.in_account(
+            source.id,
+            f"share:{safe_name(source.name)}:{rel.resource_type.value}:{safe_name(target_name)}",
+            f"{source.name} shares {what} with {whom}",
+            f"From {source.name}, share {what}{named} with {whom}.",
+            verify,
+        )
+        step.expect = expect
+        step.subjects = [rel.id]
+        if rel.resource_type == ResourceType.SERVICE_CATALOG_PORTFOLIO and target_ref == "account":
+            step.artifacts = [shares_stack_path(source.name)]  # OU shares are CLI only
+        self.add(step, self.node_step[source.id], self.node_step[rel.target])
+        if target_ref != "account":
+            service = {
+                ResourceType.RAM_SHARE: "ram.amazonaws.com",
+                ResourceType.SERVICE_CATALOG_PORTFOLIO: "servicecatalog.amazonaws.com",
+            }.get(rel.resource_type)
+            self.need(step.id, self.service_step.get(service or ""))
+
+    def _share_verify(self, rel: ResourceShareRelationship, target_ref: str) -> tuple[str, str]:
+        first = one_line(rel.resource_names[0]) if rel.resource_names else ""
+        suffix = f":{first}" if first else ""
+
+        def ref(kind: str) -> str:
+            return self._placeholder(f"${{{kind}{suffix}}}", f"the {kind} of {first or 'it'}")
+
+        if rel.resource_type == ResourceType.AMI:
+            command = aws(
+                "ec2", "describe-image-attribute", "--image-id", ref("ImageId"),
+                "--attribute", "launchPermission",
+            )  # fmt: skip
+            return command, "launch permissions for the target"
+        if rel.resource_type == ResourceType.EBS_SNAPSHOT:
+            command = aws(
+                "ec2", "describe-snapshot-attribute", "--snapshot-id", ref("SnapshotId"),
+                "--attribute", "createVolumePermission",
+            )  # fmt: skip
+            return command, "create-volume permissions for the target"
+        if rel.resource_type == ResourceType.SERVICE_CATALOG_PORTFOLIO:
+            kind = {"organization": "ORGANIZATION", "ou": "ORGANIZATIONAL_UNIT"}.get(
+                target_ref, "ACCOUNT"
+            )
+            command = aws(
+                "servicecatalog", "describe-portfolio-shares", "--portfolio-id",
+                ref("PortfolioId"), "--type", kind,
+            )  # fmt: skip
+            return command, "a share with the target"
+        if rel.resource_type == ResourceType.RAM_SHARE:
+            command = aws("ram", "get-resource-shares", "--resource-owner", "SELF")
+            return command, "an ACTIVE share whose principals include the target"
+        return aws("servicecatalog", "list-portfolios"), "the portfolio holding the templates"
+
+    # -- ordering ----------------------------------------------------------------------------
+    def ordered(self) -> list[Step]:
+        graph = nx.DiGraph()
+        position = {step_id: n for n, step_id in enumerate(self.steps)}
+        graph.add_nodes_from(self.steps)
+        for step_id, needs in self.needs.items():
+            graph.add_edges_from((need, step_id) for need in needs)
+        try:
+            order = list(nx.lexicographical_topological_sort(graph, key=position.__getitem__))
+        except nx.NetworkXUnfeasible:
+            raise self.cycle_error(graph, position) from None
+        number = {step_id: n for n, step_id in enumerate(order, start=1)}
+        for step_id in order:
+            self.steps[step_id].prerequisites = sorted(self.needs[step_id], key=number.__getitem__)
+        return [self.steps[s] for s in order]
+
+    def cycle_error(self, graph: Any, position: dict[str, int]) -> DesignError:
+        cycle = [u for u, _ in nx.find_cycle(graph)]
+        start = min(range(len(cycle)), key=lambda i: position[cycle[i]])
+        cycle = cycle[start:] + cycle[:start]
+        chain = " -> ".join(f"{self.steps[s].title!r}" for s in [*cycle, cycle[0]])
+        return DesignError(
+            f"the deployment plan has a dependency cycle: {chain} (a role ARN in a trust policy "
+            "must exist before the policy is saved; trust an account root or a role the design "
+            "does not create to break it)"
+        )
+
+
+def build_plan(design: Design) -> list[Step]:
+    """The design's deployment steps in order; DesignError if their dependencies form a cycle."""
+    return Planner(design).build()
+
+
+def plan_data(design: Design) -> tuple[list[Step], dict[str, Any]]:
+    planner = Planner(design)
+    steps = planner.build()
+    data = {
+        "design": design.name,
+        "steps": [s.as_json(n) for n, s in enumerate(steps, start=1)],
+        "placeholders": [
+            {"placeholder": p, "meaning": m} for p, m in sorted(planner.placeholders.items())
+        ],
+    }
+    return steps, data
+
+
+# -- Markdown --------------------------------------------------------------------------------
+def _fence(text: str) -> str:
+    """A code fence longer than any run of backticks in the text, so the text cannot close it."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def _capped(items: list[str], limit: int = LIST_LIMIT) -> str:
+    shown = ", ".join(items[:limit])
+    if len(items) > limit:
+        shown += f" and {len(items) - limit} more (see deployment-plan.json)"
+    return shown
+
+
+def _where(step: Step) -> str:
+    where = markdown_escape(step.account)
+    return f"{where} ({step.account_id})" if step.account_id else where
+
+
+def _step_markdown(number: int, step: Step, numbers: dict[str, int]) -> list[str]:
+    manual = " (manual)" if step.manual else ""
+    lines = [f"## {number}. {markdown_escape(step.title)}{manual}", ""]
+    lines.append(f"- **Step id:** `{step.id}`")
+    lines.append(f"- **Runs in:** {_where(step)}")
+    lines.append(f"- **Does:** {markdown_escape(step.action)}")
+    if step.manual:
+        lines.append(f"- **Manual, because:** {markdown_escape(step.reason or '')}")
+    needs = [f"{numbers[p]} (`{p}`)" for p in step.prerequisites]
+    lines.append(f"- **After steps:** {_capped(needs) if needs else 'none'}")
+    if step.must_exist:
+        exist = [markdown_escape(m) for m in step.must_exist]
+        lines.append(f"- **Must already exist:** {_capped(exist)}")
+    if step.artifacts:
+        lines.append(f"- **Files:** {_capped([f'`{a}`' for a in step.artifacts])}")
+    fence = _fence(step.verify)
+    lines += ["- **Verify** (read-only):", "", f"  {fence}sh", f"  {step.verify}", f"  {fence}"]
+    if step.expect:
+        lines += ["", f"  Expect: {markdown_escape(step.expect)}."]
+    return [*lines, ""]
+
+
+def plan_markdown(design: Design, steps: list[Step], placeholders: list[dict[str, str]]) -> str:
+    numbers = {s.id: n for n, s in enumerate(steps, start=1)}
+    manual = sum(s.manual for s in steps)
+    lines = [
+        f"# Deployment plan: {markdown_escape(design.name)}",
+        "",
+        f"{len(steps)} steps in order; a step starts when the steps it follows are done. "
+        f"{manual} step{'' if manual == 1 else 's'} must be done by hand (marked manual). "
+        "Every verification command only reads (get, list, describe).",
+        "",
+        "| # | Step | Runs in | After steps | Manual |",
+        "|---|---|---|---|---|",
+    ]
+    for n, step in enumerate(steps, start=1):
+        after = [str(numbers[p]) for p in step.prerequisites]
+        cell = ", ".join(after[:LIST_LIMIT]) + (" …" if len(after) > LIST_LIMIT else "")
+        lines.append(
+            f"| {n} | {markdown_escape(step.title)} | {_where(step)} | {cell or '-'} | "
+            f"{'yes' if step.manual else ''} |"
+        )
+    lines.append("")
+    for n, step in enumerate(steps, start=1):
+        lines += _step_markdown(n, step, numbers)
+    if placeholders:
+        lines += ["## Placeholders", "", "Replace these before running a command:", ""]
+        lines += [
+            f"- {markdown_escape(p['placeholder'])}: {markdown_escape(p['meaning'])}"
+            for p in placeholders
+        ]
+        lines.append("")
+    return "\n".join(lines)
+
+
+@exporter(FORMAT, "Ordered deployment plan (Markdown and JSON)")
+def run(ctx: ExportContext) -> None:
+    steps, data = plan_data(ctx.design)
+    ctx.write_json(
+        ctx.unique_path("plan", "deployment-plan", ".json"),
+        data,
+        FORMAT,
+        "Deployment steps in order, with prerequisites and verification commands",
+    )
+    ctx.write_text(
+        ctx.unique_path("plan", "deployment-plan", ".md"),
+        plan_markdown(ctx.design, steps, data["placeholders"]),
+        FORMAT,
+        "The deployment plan for people: numbered steps, manual steps marked",
+    )

@@ -1,0 +1,523 @@
+"""The deployment plan: each step after what it needs, manual steps called out, read-only checks."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import shlex
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from benchmarks.synthetic import synthetic_design
+from designer.model import Design, DesignError
+from designer.model.templates import load_template, template_paths
+from exporters.base import REGISTRY, export_design
+from exporters.plan import Planner, Step, build_plan, plan_data
+from exporters.registry import load_all
+from tests.helpers.factories import small_design
+from tests.rules.builder import Builder
+
+TEMPLATES = sorted(template_paths())
+READ_ONLY = ("get-", "list-", "describe-")
+
+
+# -- what every plan must satisfy ------------------------------------------------------------------
+def assert_prerequisites_first(steps: list[Step]) -> None:
+    position = {s.id: n for n, s in enumerate(steps)}
+    assert len(position) == len(steps), "step ids are unique"
+    for n, step in enumerate(steps):
+        for prerequisite in step.prerequisites:
+            assert position[prerequisite] < n, f"{step.id} comes before {prerequisite}"
+
+
+class Positions:
+    """Where the steps that deploy each design entity sit, found through their subjects."""
+
+    def __init__(self, steps: list[Step]) -> None:
+        self.steps = steps
+        self.of: dict[str, list[int]] = {}
+        for n, step in enumerate(steps):
+            for subject in step.subjects:
+                self.of.setdefault(subject, []).append(n)
+
+    def first(self, entity_id: str) -> int:
+        return self.of[entity_id][0]
+
+    def kind(self, entity_id: str, prefix: str | tuple[str, ...]) -> list[int]:
+        return [n for n in self.of.get(entity_id, []) if self.steps[n].id.startswith(prefix)]
+
+
+def assert_design_order(design: Design, steps: list[Step]) -> None:
+    """The dependencies the design implies, checked from the design, not from the prerequisites."""
+    at = Positions(steps)
+    org = design.organization.id
+    created = {org: at.first(org)}
+    for node in [*design.organizational_units, *design.accounts]:
+        created[node.id] = at.first(node.id)
+        assert created[node.parent or org] <= created[node.id]
+    _assert_roles(design, at, created)
+    _assert_logs(design, at, created)
+    _assert_scps(design, at, created)
+    for rel in design.relationships:
+        if rel.kind == "resource-share":
+            assert created[rel.source] < at.first(rel.id)
+            assert created[rel.target] < at.first(rel.id)
+
+
+def _assert_roles(design: Design, at: Positions, created: dict[str, int]) -> None:
+    makers: dict[tuple[str, str], list[int]] = {}
+    for rel in design.relationships:
+        if rel.kind == "trust":
+            roles = at.kind(rel.id, ("stackset:", "management-role:"))
+            makers.setdefault((rel.target, rel.role_name), []).extend(roles)
+        if rel.kind == "federation":
+            provider, *roles = at.of[rel.id]
+            assert rel.source in at.steps[provider].subjects, "the provider comes first"
+            for role in rel.mapped_roles:
+                makers.setdefault((rel.target, role), []).extend(roles)
+    for rel in design.relationships:
+        if rel.kind != "trust":
+            continue
+        (step,) = at.kind(rel.id, ("stackset:", "management-role:"))
+        assert created[rel.target] < step
+        if rel.source in created:
+            assert created[rel.source] < step
+        if rel.principal_scope == "role":
+            for maker in makers.get((rel.source, rel.principal_role_name or ""), []):
+                assert maker <= step, "a trusted role exists before the role trusting it"
+                for grant in at.kind(rel.id, "assume:"):
+                    assert maker < grant, "the policy is attached to a role that exists"
+
+
+def _assert_logs(design: Design, at: Positions, created: dict[str, int]) -> None:
+    root_mfa = at.kind(design.accounts[0].id, "root-mfa") if design.accounts else []
+    for bucket in design.log_buckets:
+        (made,) = at.kind(bucket.id, "bucket:")
+        assert created[bucket.account] < made
+        assert all(key < made for key in at.kind(bucket.id, "key:"))
+        for manual in at.kind(bucket.id, "mfa-delete:") + at.kind(bucket.id, "vault-lock:"):
+            assert made < manual
+            assert at.steps[manual].manual
+        for manual in at.kind(bucket.id, "mfa-delete:"):
+            assert root_mfa[0] < manual, "the root user has its MFA device first"
+    buckets = {b.id: at.kind(b.id, "bucket:")[0] for b in design.log_buckets}
+    for rel in design.relationships:
+        if rel.kind == "log-delivery":
+            for step in at.of[rel.id]:
+                assert buckets.get(rel.bucket or "", created[rel.target]) < step
+                assert created[rel.source] < step
+
+
+def _assert_scps(design: Design, at: Positions, created: dict[str, int]) -> None:
+    ids = [s.id for s in at.steps]
+    staging = any(u.name == "Policy Staging" for u in design.organizational_units)
+    for n, step_id in enumerate(ids):
+        if not step_id.startswith("scp:"):
+            continue
+        name = step_id.removeprefix("scp:")
+        tried = [i for i, s in enumerate(ids) if s == f"scp-staging:{name}"]
+        attached = [i for i, s in enumerate(ids) if s == f"scp-attach:{name}"]
+        assert len(tried) == (1 if staging else 0)
+        assert all(n < i for i in tried + attached)
+        assert all(t < a for t in tried for a in attached), "tried on Policy Staging first"
+    targets: dict[str, list[str]] = {}
+    for scp_id in design.organization.root_scps:
+        targets.setdefault(scp_id, []).append(design.organization.id)
+    for node in [*design.organizational_units, *design.accounts]:
+        for scp_id in node.scps:
+            targets.setdefault(scp_id, []).append(node.id)
+    for scp in design.service_control_policies:
+        if scp.aws_managed or scp.document is None:
+            continue
+        assert len(at.kind(scp.id, "scp:")) == 1
+        for step in at.kind(scp.id, "scp-attach:"):
+            assert all(created[t] < step for t in targets.get(scp.id, []))
+
+
+def assert_read_only(steps: list[Step]) -> None:
+    for step in steps:
+        words = shlex.split(step.verify)
+        assert words[0] == "aws", step.verify
+        assert words[2].startswith(READ_ONLY), step.verify
+        assert not {";", "&&", "||", "|", ">"} & set(words), step.verify
+
+
+# -- bundled templates -----------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def plans() -> dict[str, tuple[Design, list[Step]]]:
+    return {name: (d := load_template(name), build_plan(d)) for name in TEMPLATES}
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_template_plans_respect_every_dependency(
+    plans: dict[str, tuple[Design, list[Step]]], name: str
+) -> None:
+    design, steps = plans[name]
+    assert_prerequisites_first(steps)
+    assert_design_order(design, steps)
+    assert_read_only(steps)
+    assert steps[0].id == "organization"
+
+
+def test_reference_landing_zone_calls_out_the_manual_steps(
+    plans: dict[str, tuple[Design, list[Step]]],
+) -> None:
+    design, steps = plans["reference-landing-zone"]
+    manual = {s.id: s for s in steps if s.manual}
+    mfa_buckets = [b for b in design.log_buckets if b.mfa_delete]
+    assert len(mfa_buckets) == 2
+    for bucket in mfa_buckets:
+        step = manual[f"mfa-delete:{bucket.name}"]
+        assert step.account == "Log Archive"
+        assert "root user" in (step.reason or "")
+        assert f"put-bucket-versioning --bucket {bucket.name}" in step.action
+        assert "--mfa" in step.action
+        assert step.verify == f"aws s3api get-bucket-versioning --bucket {bucket.name}"
+        assert "root-mfa" in step.prerequisites
+    root = manual["root-mfa"]
+    assert root.verify == "aws iam get-account-summary"
+    assert {f"account:{a}" for a in ("log-archive", "identity", "network")} <= set(
+        root.prerequisites
+    )
+    assert set(manual) == {"root-mfa", *(f"mfa-delete:{b.name}" for b in mfa_buckets)}
+
+
+def test_reference_landing_zone_order_and_placement(
+    plans: dict[str, tuple[Design, list[Step]]],
+) -> None:
+    _, steps = plans["reference-landing-zone"]
+    ids = [s.id for s in steps]
+    by_id = {s.id: s for s in steps}
+    # Identity Center and its role come before the StackSet whose trust names that role.
+    assert ids.index("role:identity/workloadadministrator") < ids.index("stackset:workloadadmin")
+    assert "role:identity/workloadadministrator" in by_id["stackset:workloadadmin"].prerequisites
+    # Roles in the management account get a stack of their own; StackSets skip it.
+    management = by_id["management-role:securityaudit"]
+    assert management.account == "Management"
+    assert management.artifacts == [
+        "cloudformation/management-account-roles.json",
+        "policies/roles/management/securityaudit.json",
+    ]
+    audit = by_id["stackset:securityaudit"]
+    assert audit.targets is not None
+    assert "Management" not in [a["name"] for a in audit.targets["accounts"]]
+    assert audit.targets["organizational_units"][0] == "Root/Workloads"
+    assert any("SecurityAnalyst" in m and "not created" in m for m in audit.must_exist)
+    # SCPs: created, tried on Policy Staging, then attached; shares last.
+    guard = [i for i in ids if i.endswith(":organizationguardrails")]
+    assert guard == [
+        "scp:organizationguardrails",
+        "scp-staging:organizationguardrails",
+        "scp-attach:organizationguardrails",
+    ]
+    assert ids[-1].startswith("share:")
+    trail = by_id["logs:cloudtrail:organization"]
+    assert trail.verify == "aws cloudtrail get-trail-status --name organization-trail"
+    assert "delegated-admin:security-tooling" in trail.prerequisites
+
+
+# -- a small design, exactly -----------------------------------------------------------------------
+def test_small_design_plan_is_exactly_this() -> None:
+    steps, data = plan_data(small_design())
+    assert [(s.id, s.prerequisites) for s in steps] == [
+        ("organization", []),
+        ("ou:security", ["organization"]),
+        ("ou:workloads", ["organization"]),
+        ("account:log-archive", ["ou:security"]),
+        ("account:prod", ["ou:workloads"]),
+        ("root-mfa", ["organization", "account:log-archive", "account:prod"]),
+        ("trusted-access:member.org.stacksets.cloudformation.amazonaws.com", ["organization"]),
+        ("bucket:org-logs-bucket", ["account:log-archive"]),
+        ("logs:cloudtrail:prod", ["account:prod", "bucket:org-logs-bucket"]),
+        ("logs:config:prod", ["account:prod", "bucket:org-logs-bucket"]),
+        (
+            "stackset:audit",
+            [
+                "ou:workloads",
+                "account:log-archive",
+                "account:prod",
+                "trusted-access:member.org.stacksets.cloudformation.amazonaws.com",
+            ],
+        ),
+        ("assume:log-archive", ["account:log-archive"]),
+        ("scp-policy-type", ["organization"]),
+        ("scp:generatedguardrails", ["scp-policy-type"]),
+        ("scp-attach:generatedguardrails", ["organization", "scp:generatedguardrails"]),
+    ]
+    assert data["steps"][10] == {
+        "number": 11,
+        "id": "stackset:audit",
+        "title": "Deploy role Audit to member accounts with a StackSet",
+        "account": {"name": "Management", "aws_account_id": "111111111111"},
+        "action": "Create service-managed StackSets (targets in "
+        "cloudformation/stacksets/targets.json) that deploy the role Audit with its trust policy "
+        "and permissions, targeting the OU Root/Workloads (1 account).",
+        "manual": False,
+        "reason": None,
+        "prerequisites": [
+            "ou:workloads",
+            "account:log-archive",
+            "account:prod",
+            "trusted-access:member.org.stacksets.cloudformation.amazonaws.com",
+        ],
+        "must_exist": [],
+        "artifacts": [
+            "cloudformation/stacksets/audit.json",
+            "cloudformation/stacksets/targets.json",
+            "policies/roles/prod/audit.json",
+        ],
+        "targets": {"organizational_units": ["Root/Workloads"], "accounts": []},
+        "verify": "aws iam get-role --role-name Audit",
+        "expect": "the role Audit in each target account",
+        "subjects": [small_design().relationships[2].id],
+    }
+    assert steps[11].artifacts == [
+        "policies/identity-policies/log-archive/assume-audit-in-prod.json"
+    ]
+    assert steps[11].verify == "aws iam list-policies --scope Local --only-attached"
+    assert data["steps"][7]["verify"] == "aws s3api get-bucket-versioning --bucket org-logs-bucket"
+    assert data["placeholders"] == [
+        {
+            "placeholder": "${PolicyId:GeneratedGuardrails}",
+            "meaning": "the id of SCP GeneratedGuardrails",
+        },
+        {"placeholder": "${RootId}", "meaning": "the organization root's id (list-roots)"},
+    ]
+
+
+# -- cycles, vault lock, planned accounts ----------------------------------------------------------
+def test_roles_trusting_each_other_are_a_one_line_cycle_error(tmp_path: Path) -> None:
+    b = Builder()
+    b.ou("Apps")
+    b.account("Alpha", parent="Apps")
+    b.account("Beta", parent="Apps")
+    b.trust("Alpha", "Beta", role_name="X", principal_scope="role", principal_role_name="Y")
+    b.trust("Beta", "Alpha", role_name="Y", principal_scope="role", principal_role_name="X")
+    design = b.build()
+    with pytest.raises(DesignError) as caught:
+        build_plan(design)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert "dependency cycle" in message
+    x = "'Deploy role X to member accounts with a StackSet'"
+    y = "'Deploy role Y to member accounts with a StackSet'"
+    assert f"{x} -> {y} -> {x}" in message
+    with pytest.raises(DesignError, match="dependency cycle"):
+        export_design(design, tmp_path, ["plan"])
+
+
+def test_a_stackset_deploying_its_own_trusted_role_is_noted_not_a_cycle() -> None:
+    b = Builder()
+    b.ou("Apps")
+    b.account("Alpha", parent="Apps")
+    b.account("Beta", parent="Apps")
+    b.account("Gamma")
+    b.trust("Gamma", "Alpha", role_name="X")
+    b.trust("Alpha", "Beta", role_name="X", principal_scope="role", principal_role_name="X")
+    steps = build_plan(b.build())
+    (stackset,) = [s for s in steps if s.id == "stackset:x"]
+    assert stackset.must_exist == [
+        "role X in Alpha, deployed by this same StackSet: deploy to that account first"
+    ]
+
+
+def test_vault_lock_is_manual_and_planned_accounts_use_placeholders() -> None:
+    b = Builder()
+    b.account("Log Archive", "log-archive")
+    b.bucket("vault-logs", "Log Archive", glacier_vault_lock=True, kms_key="alias/logs")
+    steps, data = plan_data(b.build())
+    by_id = {s.id: s for s in steps}
+    lock = by_id["vault-lock:vault-logs"]
+    assert lock.manual
+    assert "24 hours" in lock.action
+    assert "24 hours" in (lock.reason or "")
+    assert lock.verify == (
+        "aws glacier get-vault-lock --account-id - --vault-name '${VaultName:vault-logs}'"
+    )
+    assert by_id["key:log-archive/alias-logs"].artifacts == [
+        "policies/keys/vault-logs-key-policy.json",
+        "cloudformation/log-archive-log-archive.json",
+    ]
+    account = by_id["account:log-archive"]
+    assert account.verify == "aws organizations list-parents --child-id '${AccountId:Log Archive}'"
+    assert {"placeholder": "${AccountId:Log Archive}", "meaning": ANY_TEXT} in data["placeholders"]
+
+
+class _AnyText:
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, str) and bool(other)
+
+
+ANY_TEXT: Any = _AnyText()
+
+
+# -- output files ----------------------------------------------------------------------------------
+def test_export_writes_json_and_markdown_deterministically(tmp_path: Path) -> None:
+    load_all()
+    assert REGISTRY["plan"].title == "Ordered deployment plan (Markdown and JSON)"
+    design = load_template("reference-landing-zone")
+    written = export_design(design, tmp_path / "a", ["plan"])
+    export_design(load_template("reference-landing-zone"), tmp_path / "b", ["plan"])
+    paths = sorted(f.path for f in written if f.format == "plan")
+    assert paths == ["plan/deployment-plan.json", "plan/deployment-plan.md"]
+    for path in paths:
+        assert (tmp_path / "a" / path).read_bytes() == (tmp_path / "b" / path).read_bytes()
+    data = json.loads((tmp_path / "a" / paths[0]).read_text(encoding="utf-8"))
+    markdown = (tmp_path / "a" / paths[1]).read_text(encoding="utf-8")
+    assert [s["number"] for s in data["steps"]] == list(range(1, len(data["steps"]) + 1))
+    for step in data["steps"]:
+        assert f"## {step['number']}. " in markdown
+    assert "## 30. Turn on MFA Delete for example-org-logs-cloudtrail-153715744375 (manual)" in (
+        markdown
+    )
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_plan_files_are_the_files_the_other_exporters_write(tmp_path: Path, name: str) -> None:
+    design = load_template(name)
+    written = {f.path for f in export_design(design, tmp_path, ["policies", "cloudformation"])}
+    deployed = {f for f in written if f.endswith(".json") and f != "manifest.json"}
+    named = {a for s in build_plan(design) for a in s.artifacts}
+    assert named == deployed, "every file the plan names exists, every file is in a step"
+
+
+def test_hostile_names_stay_text(tmp_path: Path) -> None:
+    hostile = "../../x ```rm -rf /``` | <script>alert(1)</script>\n# Heading"
+    b = Builder()
+    b.ou("Apps")
+    b.account(hostile, parent="Apps")
+    b.account("Prod", parent="Apps", aws_account_id="123456789012")
+    b.trust(hostile, "Prod", role_name="Audit", principal_scope="role", principal_role_name="Ops")
+    design = b.build()
+    written = export_design(design, tmp_path, ["plan"])
+    assert all(f.path.startswith("plan/") for f in written if f.format == "plan")
+    steps = build_plan(design)
+    assert_read_only(steps)
+    for step in steps:
+        assert all(c.isalnum() or c in "-_.:/" for c in step.id), step.id
+    verify = next(s.verify for s in steps if s.subjects == [design.accounts[2].id])
+    assert shlex.split(verify)[-1] == "123456789012"
+    hostile_verify = next(s.verify for s in steps if s.id.startswith("account:x-rm-rf"))
+    assert shlex.split(hostile_verify)[-1] == (
+        "${AccountId:../../x ```rm -rf /``` | <script>alert(1)</script>\\n# Heading}"
+    )
+    markdown = (tmp_path / "plan" / "deployment-plan.md").read_text(encoding="utf-8")
+    outside, fence = [], None
+    for line in markdown.splitlines():
+        stripped = line.strip()
+        if fence is None and stripped.startswith("```"):
+            fence = stripped.rstrip("sh")
+        elif fence is not None and stripped == fence:
+            fence = None
+        elif fence is None:
+            outside.append(line)
+    assert fence is None
+    assert "````sh" in markdown, "a longer fence: the backticks in the name cannot close it"
+    assert not [line for line in outside if "<script>" in line or line.startswith("# Heading")]
+    assert not [line for line in outside if "```" in line]
+
+
+# -- generated designs -----------------------------------------------------------------------------
+ROLES = ["A", "B"]
+
+
+@st.composite
+def designs(draw: st.DrawFn) -> Design:
+    b = Builder()
+    units: list[str] = []
+    for n in range(draw(st.integers(0, 4))):
+        parent = draw(st.sampled_from([None, *units]))
+        name = "Policy Staging" if n == 0 and draw(st.booleans()) else f"OU{n}"
+        units.append(f"{parent}/{name}" if parent else name)
+        b.ou(units[-1], parent=parent)
+    scps = [f"SCP{n}" for n in range(draw(st.integers(0, 2)))]
+    for scp in scps:
+        b.scp(scp, {"Version": "2012-10-17", "Statement": []})
+    accounts = ["Management"]
+    for n in range(draw(st.integers(1, 6))):
+        parent = draw(st.sampled_from([None, *units]))
+        attached = draw(st.lists(st.sampled_from(scps), unique=True)) if scps else []
+        accounts.append(f"Acct{n}")
+        b.account(accounts[-1], parent=parent, scps=tuple(attached))
+    for scp in scps:
+        if draw(st.booleans()):
+            b.attach_root(scp)
+    b.idp("IdP", home_account=draw(st.sampled_from(accounts)))
+    b.third_party("Vendor", aws_account_id="999999999999")
+    for _ in range(draw(st.integers(0, 3))):
+        roles = draw(st.lists(st.sampled_from(ROLES), unique=True, max_size=2))
+        b.federation("IdP", draw(st.sampled_from(accounts)), mapped_roles=roles)
+    for _ in range(draw(st.integers(0, 8))):
+        source = draw(st.sampled_from([*accounts, "IdP", "Vendor"]))
+        target = draw(st.sampled_from([a for a in accounts if a != source]))
+        fields: dict[str, Any] = {"role_name": draw(st.sampled_from(ROLES))}
+        if source != "IdP" and draw(st.booleans()):
+            fields["principal_scope"] = "role"
+            fields["principal_role_name"] = draw(st.sampled_from([*ROLES, "Other"]))
+        b.trust(source, target, **fields)
+    for n in range(draw(st.integers(0, 2))):
+        owner = draw(st.sampled_from(accounts))
+        bucket = f"logs-{n}"
+        b.bucket(
+            bucket,
+            owner,
+            mfa_delete=draw(st.booleans()),
+            glacier_vault_lock=draw(st.booleans()),
+            kms_key=draw(st.sampled_from([None, "alias/logs"])),
+        )
+        kinds = draw(st.lists(st.sampled_from(["cloudtrail", "config", "elb"]), min_size=1))
+        b.logs(
+            draw(st.sampled_from(accounts)),
+            owner,
+            *dict.fromkeys(kinds),
+            bucket=bucket,
+            organization_wide=draw(st.booleans()),
+        )
+    for _ in range(draw(st.integers(0, 2))):
+        source = draw(st.sampled_from(accounts))
+        target = draw(st.sampled_from(["org", *units, *(a for a in accounts if a != source)]))
+        b.share(source, target, draw(st.sampled_from(["ami", "service-catalog-portfolio"])))
+    return b.build()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(designs())
+def test_generated_plans_put_every_step_after_what_it_needs(design: Design) -> None:
+    planner = Planner(design)
+    try:
+        steps = planner.build()
+    except DesignError as error:
+        message = str(error)
+        assert "\n" not in message
+        assert message.startswith("the deployment plan has a dependency cycle: ")
+        titles = {repr(s.title): s.id for s in planner.steps.values()}
+        chain = message.split(": ", 1)[1].split(" (a role ARN")[0].split(" -> ")
+        ids = [titles[t] for t in chain]
+        assert ids[0] == ids[-1]
+        for before, after in itertools.pairwise(ids):
+            assert before in planner.needs[after], "each link of the cycle is a real dependency"
+        return
+    assert_prerequisites_first(steps)
+    assert_design_order(design, steps)
+    assert_read_only(steps)
+    assert steps == build_plan(design), "the same design gives the same plan"
+
+
+# -- size ------------------------------------------------------------------------------------------
+def test_two_thousand_accounts_plan_quickly_with_ou_targets() -> None:
+    design = synthetic_design(2000)
+    started = time.perf_counter()
+    steps = build_plan(design)
+    elapsed = time.perf_counter() - started
+    assert elapsed < 3.0, f"planning 2,000 accounts took {elapsed:.2f} s"
+    assert_prerequisites_first(steps)
+    (audit,) = [s for s in steps if s.id == "stackset:securityaudit"]
+    assert audit.targets == {
+        "organizational_units": ["Root/Infrastructure", "Root/Workloads"],
+        "accounts": [{"name": "Log Archive", "aws_account_id": None}],
+    }
