@@ -56,6 +56,7 @@ from designer.model.vocabulary import (
     PrincipalScope,
     ResourceType,
 )
+from exporters.policies import GLOBAL_SERVICES  # one list for templates and exports
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "resources" / "templates"
 
@@ -1010,46 +1011,6 @@ def build_central_it() -> Design:
 
 # --- 6. reference landing zone -------------------------------------------------------------------
 
-GLOBAL_SERVICES = [
-    "a4b:*",
-    "acm:*",
-    "aws-marketplace-management:*",
-    "aws-marketplace:*",
-    "aws-portal:*",
-    "budgets:*",
-    "ce:*",
-    "chime:*",
-    "cloudfront:*",
-    "config:*",
-    "cur:*",
-    "directconnect:*",
-    "ec2:DescribeRegions",
-    "ec2:DescribeTransitGateways",
-    "ec2:DescribeVpnGateways",
-    "fms:*",
-    "globalaccelerator:*",
-    "health:*",
-    "iam:*",
-    "importexport:*",
-    "kms:*",
-    "mobileanalytics:*",
-    "networkmanager:*",
-    "organizations:*",
-    "pricing:*",
-    "route53:*",
-    "route53domains:*",
-    "s3:GetAccountPublic*",
-    "s3:ListAllMyBuckets",
-    "s3:PutAccountPublic*",
-    "shield:*",
-    "sso:*",
-    "sts:*",
-    "support:*",
-    "trustedadvisor:*",
-    "waf-regional:*",
-    "waf:*",
-    "wafv2:*",
-]
 NOT_PRIVILEGED = {"ArnNotLike": {"aws:PrincipalARN": [PRIVILEGED_ROLE]}}
 
 
