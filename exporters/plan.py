@@ -30,6 +30,7 @@ from designer.inventory import markdown_escape
 from designer.model.errors import DesignError, one_line
 from designer.model.vocabulary import IdentityProviderKind, LogType, PrincipalScope, ResourceType
 from designer.rules.context import normalise
+from designer.rules.policy_documents import denies_everything, statements
 from exporters.base import ExportContext, exporter, safe_name
 from exporters.cloudformation import role_key
 from exporters.policies import build_policies
@@ -184,6 +185,11 @@ def _kind_named(kind: str, name: str) -> str:
 
 def _plural(count: int, word: str) -> str:
     return word if count == 1 else f"{word}s"
+
+
+def quarantines(document: dict[str, Any]) -> bool:
+    """A deny-all SCP: trying it on the staging OU would only lock the test accounts out."""
+    return any(denies_everything(s) for s in statements(document))
 
 
 def _add_unique(items: list[str], *values: str) -> None:
@@ -1002,7 +1008,7 @@ class Planner:
             subjects = self.scp_subjects(scp.name, scp.generated)
             create = self.scp(scp.name, scp.generated, subjects, enable.id)
             last = create
-            if staging is not None:
+            if staging is not None and not quarantines(scp.document):
                 last = self.scp_staging(scp.name, subjects, create, staging.id)
             real = [t for t in targets.get(scp.name, []) if staging is None or t != staging.id]
             if real:
@@ -1038,8 +1044,9 @@ class Planner:
         step = self.in_management(
             f"scp-staging:{safe_name(name)}",
             f"Try SCP {name} on the Policy Staging OU",
-            f"Attach {name} to {path} (organizations attach-policy) and check that the test "
-            "accounts there can still do what they must before attaching it anywhere else.",
+            f"Attach {name} to {path} (organizations attach-policy), check that the test "
+            "accounts there can still do what they must, then detach it again (organizations "
+            "detach-policy) so the next SCP fits within the five-per-target limit.",
             aws(
                 "organizations",
                 "list-policies-for-target",
@@ -1049,7 +1056,7 @@ class Planner:
                 "SERVICE_CONTROL_POLICY",
             ),
         )
-        step.expect = f"{name} is attached"
+        step.expect = f"{name} is no longer attached once tried"
         step.subjects = subjects
         tests = [self.node_step[a.id] for a in self.design.accounts if a.parent == staging]
         self.add(step, create, self.node_step[staging], *tests)
@@ -1075,7 +1082,10 @@ class Planner:
         step.expect = f"{len(targets)} {_plural(len(targets), 'target')}"
         step.artifacts = [SCP_ATTACHMENTS]
         step.subjects = subjects
-        self.add(step, after, *(self.node_step[t] for t in targets))
+        # Guardrails can block the root user and role creation: finish the manual root steps
+        # and the StackSet role deployments first.
+        before = [s.id for s in self.steps.values() if s.manual or s.id.startswith("stackset:")]
+        self.add(step, after, *(self.node_step[t] for t in targets), *before)
 
     # -- publishing ---------------------------------------------------------------------------
     def share(self, rel: ResourceShareRelationship) -> None:

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.synthetic import synthetic_design
-from designer.model import Design, DesignError
+from designer.model import Design, DesignError, ServiceControlPolicy
 from designer.model.templates import load_template, template_paths
-from exporters.base import REGISTRY, export_design
+from exporters.base import REGISTRY, export_design, safe_name
 from exporters.plan import Planner, Step, build_plan, plan_data
 from exporters.registry import load_all
 from tests.helpers.factories import small_design
@@ -116,15 +116,20 @@ def _assert_logs(design: Design, at: Positions, created: dict[str, int]) -> None
 def _assert_scps(design: Design, at: Positions, created: dict[str, int]) -> None:
     ids = [s.id for s in at.steps]
     staging = any(u.name == "Policy Staging" for u in design.organizational_units)
+    quarantine = {safe_name(p.name) for p in design.service_control_policies if _denies_all(p)}
+    manual = [n for n, s in enumerate(at.steps) if s.manual or s.id.startswith("stackset:")]
     for n, step_id in enumerate(ids):
         if not step_id.startswith("scp:"):
             continue
         name = step_id.removeprefix("scp:")
         tried = [i for i, s in enumerate(ids) if s == f"scp-staging:{name}"]
         attached = [i for i, s in enumerate(ids) if s == f"scp-attach:{name}"]
-        assert len(tried) == (1 if staging else 0)
+        assert len(tried) == (1 if staging and name not in quarantine else 0)
+        assert all("detach-policy" in at.steps[t].action for t in tried), "five per target"
         assert all(n < i for i in tried + attached)
         assert all(t < a for t in tried for a in attached), "tried on Policy Staging first"
+        for a in attached:
+            assert all(m < a for m in manual), "the root user and StackSets finish first"
     targets: dict[str, list[str]] = {}
     for scp_id in design.organization.root_scps:
         targets.setdefault(scp_id, []).append(design.organization.id)
@@ -137,6 +142,14 @@ def _assert_scps(design: Design, at: Positions, created: dict[str, int]) -> None
         assert len(at.kind(scp.id, "scp:")) == 1
         for step in at.kind(scp.id, "scp-attach:"):
             assert all(created[t] < step for t in targets.get(scp.id, []))
+
+
+def _denies_all(scp: ServiceControlPolicy) -> bool:
+    found = (scp.document or {}).get("Statement", [])
+    return any(
+        s.get("Effect") == "Deny" and s.get("Action") in ("*", ["*"]) and "Condition" not in s
+        for s in (found if isinstance(found, list) else [found])
+    )
 
 
 def assert_read_only(steps: list[Step]) -> None:
@@ -247,7 +260,10 @@ def test_small_design_plan_is_exactly_this() -> None:
         ("assume:log-archive", ["account:log-archive"]),
         ("scp-policy-type", ["organization"]),
         ("scp:generatedguardrails", ["scp-policy-type"]),
-        ("scp-attach:generatedguardrails", ["organization", "scp:generatedguardrails"]),
+        (
+            "scp-attach:generatedguardrails",
+            ["organization", "root-mfa", "stackset:audit", "scp:generatedguardrails"],
+        ),
     ]
     assert data["steps"][10] == {
         "number": 11,
