@@ -69,7 +69,12 @@ Document = dict[str, Any]
 FORMAT = "policies"
 FOLDER = "policies"
 VERSION = "2012-10-17"
-PRIVILEGED_ROLE_ARN = "arn:aws:iam::*:role/OrganizationAccountAccessRole"
+# The roles guardrails spare: the administrator role Organizations creates in new accounts and
+# the roles service-managed StackSets deploy through (else they cannot create audit roles).
+PRIVILEGED_ROLE_ARNS = [
+    "arn:aws:iam::*:role/OrganizationAccountAccessRole",
+    "arn:aws:iam::*:role/stacksets-exec-*",
+]
 ORGANIZATION_TRAIL_NAME = "organization-trail"
 ACCOUNT_TRAIL_NAME = "account-trail"
 SAML_AUDIENCE = "https://signin.aws.amazon.com/saml"
@@ -167,7 +172,7 @@ GLOBAL_SERVICES = [
     "waf:*",
     "wafv2:*",
 ]
-NOT_PRIVILEGED = {"ArnNotLike": {"aws:PrincipalARN": [PRIVILEGED_ROLE_ARN]}}
+NOT_PRIVILEGED = {"ArnNotLike": {"aws:PrincipalARN": PRIVILEGED_ROLE_ARNS}}
 
 
 # -- the result ---------------------------------------------------------------------------------
@@ -1007,10 +1012,12 @@ class _ScpPlan:
         )
         if self.generated:
             names = ", ".join(md(s.name) for s in self.generated)
+            spared = " and ".join(md(arn) for arn in PRIVILEGED_ROLE_ARNS)
             notes.point(
                 f"Generated guardrails {names} deny what the usage policy asks and the SCPs at "
-                f"the root do not yet deny, sparing {md(PRIVILEGED_ROLE_ARN)}: create that role "
-                "(or change the exception) and try them in the Policy Staging OU first."
+                f"the root do not yet deny, sparing {spared}: keep those roles for "
+                "administrators and StackSets (or change the exception) and try the guardrails "
+                "in the Policy Staging OU first."
             )
         for extra in self.placeholders[1:]:
             notes.point(

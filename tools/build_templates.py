@@ -56,14 +56,13 @@ from designer.model.vocabulary import (
     PrincipalScope,
     ResourceType,
 )
-from exporters.policies import GLOBAL_SERVICES  # one list for templates and exports
+from exporters.policies import GLOBAL_SERVICES, PRIVILEGED_ROLE_ARNS  # one list for both
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "resources" / "templates"
 
 ORG_NAME = "Example Corp"
 ORG_ID = "o-examplecorp1"
 REGIONS = ("eu-west-1", "eu-central-1")
-PRIVILEGED_ROLE = "arn:aws:iam::*:role/OrganizationAccountAccessRole"
 WHITEPAPER = 'From the AWS whitepaper "AWS Multiple Account Security Strategy":'
 
 F = AccountFunction
@@ -1011,7 +1010,7 @@ def build_central_it() -> Design:
 
 # --- 6. reference landing zone -------------------------------------------------------------------
 
-NOT_PRIVILEGED = {"ArnNotLike": {"aws:PrincipalARN": [PRIVILEGED_ROLE]}}
+NOT_PRIVILEGED = {"ArnNotLike": {"aws:PrincipalARN": PRIVILEGED_ROLE_ARNS}}
 
 
 def policy(*statements: dict[str, Any]) -> dict[str, Any]:

@@ -22,8 +22,14 @@ from exporters.policies import GLOBAL_SERVICES, build_policies
 from tests.rules.builder import Builder
 
 V = "2012-10-17"
+# Administrators and service-managed StackSets (which deploy the audit roles) stay able to work.
 PRIVILEGED = {
-    "ArnNotLike": {"aws:PrincipalARN": ["arn:aws:iam::*:role/OrganizationAccountAccessRole"]}
+    "ArnNotLike": {
+        "aws:PrincipalARN": [
+            "arn:aws:iam::*:role/OrganizationAccountAccessRole",
+            "arn:aws:iam::*:role/stacksets-exec-*",
+        ]
+    }
 }
 TRAIL = "arn:aws:cloudtrail:eu-west-1:111111111111:trail/organization-trail"
 BUCKET = "arn:aws:s3:::org-trail-logs"
