@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from designer.model.vocabulary import AccessLevel, IdentityProviderKind, LogType, ResourceType
 from exporters.base import ExportContext, exporter
+from exporters.identity_center import identity_center_roles, reserved_role_resource
 
 if TYPE_CHECKING:
     from designer.model.design import Design
@@ -204,6 +205,7 @@ class Index:
         self.ous = {o.id: o for o in design.organizational_units}
         self.buckets = {b.id: b for b in design.log_buckets}
         self.management = self.accounts.get(self.org.management_account or "")
+        self.sso_roles = identity_center_roles(design)
         self.deliveries: dict[str, list[LogDeliveryRelationship]] = {}
         for rel in design.relationships:
             if rel.kind == "log-delivery" and rel.bucket in self.buckets:
@@ -895,6 +897,8 @@ def principal(t: Template, ix: Index, rel: TrustRelationship) -> tuple[Json, str
     if trusted is not None:
         account = t.account_id(trusted)
         tail = f":role/{rel.principal_role_name}" if rel.principal_role_name else ":root"
+        if (rel.source, rel.principal_role_name or "") in ix.sso_roles:
+            tail = ":root"  # the permission-set role is matched in trust_conditions
         return {"AWS": sub("arn:aws:iam::", account, tail)}, "sts:AssumeRole", True
     idp = ix.idps.get(rel.source)
     if idp is None:
@@ -961,6 +965,11 @@ def trust_conditions(
         conditions["Bool"] = {"aws:MultiFactorAuthPresent": "true"}
     if equals:
         conditions["StringEquals"] = equals
+    role = rel.principal_role_name or ""
+    if aws_principal and (rel.source, role) in ix.sso_roles:
+        account = t.account_id(ix.accounts[rel.source])
+        pattern = sub("arn:aws:iam::", account, f":{reserved_role_resource(role)}")
+        conditions["ArnLike"] = {"aws:PrincipalArn": pattern}
     return conditions
 
 

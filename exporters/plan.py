@@ -33,6 +33,7 @@ from designer.rules.context import normalise
 from designer.rules.policy_documents import denies_everything, statements
 from exporters.base import ExportContext, exporter, safe_name
 from exporters.cloudformation import role_key
+from exporters.identity_center import identity_center_roles
 from exporters.policies import build_policies
 
 if TYPE_CHECKING:
@@ -226,6 +227,7 @@ class Planner:
         self._members_below: dict[str | None, int] | None = None
         self.trails = self.trail_numbers()
         self.root_mfa: str | None = None
+        self.sso_roles = identity_center_roles(design)
 
     # -- helpers ---------------------------------------------------------------------------
     def _chain(self, unit_id: str) -> list[str]:
@@ -957,20 +959,31 @@ class Planner:
     ) -> None:
         source = self.accounts[source_id]
         roles = [p for p in principals if p]
-        who = f"the {_plural(len(roles), 'role')} {_names(roles)}" if roles else ""
+        sets = [r for r in roles if (source_id, r) in self.sso_roles]
+        plain = [r for r in roles if r not in sets]
+        who = [f"the {_plural(len(plain), 'role')} {_names(plain)}"] if plain else []
         if "" in principals:
-            who += (" and " if who else "") + "the users or roles that should assume them"
+            who.append("the users or roles that should assume them")
+        action = f"attach them to {' and '.join(who)}." if who else ""
+        if sets:
+            # Identity Center owns its roles: the policy goes into the permission set.
+            action += (
+                f"{' ' if who else ''}Merge them into the inline policy of permission "
+                f"{_plural(len(sets), 'set')} {_names(sets)} (sso-admin "
+                "put-inline-policy-to-permission-set, then provision it): Identity Center owns "
+                "those roles."
+            )
         step = self.in_account(
             source_id,
             f"assume:{safe_name(source.name)}",
             f"Let {source.name} assume its roles in other accounts",
             f"Create the identity policies ({len(paths)} {_plural(len(paths), 'file')}), each "
-            f"allowing sts:AssumeRole on exactly one role, and attach them to {who}.",
-            aws("iam", "list-attached-role-policies", "--role-name", roles[0])
-            if principals == roles and len(roles) == 1
-            else aws("iam", "list-policies", "--scope", "Local", "--only-attached"),
+            f"allowing sts:AssumeRole on exactly one role. {action[0].upper()}{action[1:]}",
+            self.identity_policy_verify(principals, plain, sets),
         )
         step.expect = "the assume-role policies, attached"
+        if sets and sets == roles and "" not in principals:
+            step.expect = "each AWSReservedSSO_ role has the AwsSSOInlinePolicy allowing them"
         step.artifacts = paths
         step.subjects = subjects
         self.add(step, self.node_step[source_id])
@@ -982,6 +995,14 @@ class Planner:
                 _add_unique(step.must_exist, note)
 
     # -- service control policies -----------------------------------------------------------
+    @staticmethod
+    def identity_policy_verify(principals: list[str], plain: list[str], sets: list[str]) -> str:
+        if sets and not plain and "" not in principals:
+            return aws("iam", "list-roles", "--path-prefix", "/aws-reserved/sso.amazonaws.com/")
+        if principals == plain and len(plain) == 1:
+            return aws("iam", "list-attached-role-policies", "--role-name", plain[0])
+        return aws("iam", "list-policies", "--scope", "Local", "--only-attached")
+
     def service_control_policies(self) -> None:
         """The SCPs the policies export writes (the design's and generated guardrails)."""
         exported = build_policies(self.design)

@@ -53,6 +53,7 @@ from designer.rules.scp import (
     _role_guards,
 )
 from exporters.base import ExportContext, exporter, safe_name
+from exporters.identity_center import identity_center_roles, reserved_role_resource
 
 if TYPE_CHECKING:
     from designer.model.design import Design
@@ -302,6 +303,7 @@ class _Lookup:
         self.accounts = {a.id: a for a in design.accounts}
         self.idps = {i.id: i for i in design.identity_providers}
         self.third_parties = {t.id: t for t in design.third_parties}
+        self.sso_roles = identity_center_roles(design)
         self._region: str | None = None
 
     def account_id(self, node: Account | ThirdParty) -> str:
@@ -367,10 +369,14 @@ def _conditions(string_equals: dict[str, str], mfa: bool) -> dict[str, Any]:
 def _aws_trust(lookup: _Lookup, rel: TrustRelationship, source: Account | ThirdParty) -> Statement:
     """sts:AssumeRole for a role of the trusted account (or its root) with the conditions."""
     trusted = lookup.account_id(source)
-    if rel.principal_scope == PrincipalScope.ROLE:
-        principal = f"arn:aws:iam::{trusted}:role/{rel.principal_role_name}"
-    else:
-        principal = f"arn:aws:iam::{trusted}:root"
+    principal = f"arn:aws:iam::{trusted}:root"
+    arn_like: dict[str, str] = {}
+    if rel.principal_scope == PrincipalScope.ROLE and rel.principal_role_name:
+        if (rel.source, rel.principal_role_name) in lookup.sso_roles:
+            resource = reserved_role_resource(rel.principal_role_name)
+            arn_like["aws:PrincipalArn"] = f"arn:aws:iam::{trusted}:{resource}"
+        else:
+            principal = f"arn:aws:iam::{trusted}:role/{rel.principal_role_name}"
     string_equals: dict[str, str] = {}
     if rel.organization_scoped:
         if isinstance(source, Account):
@@ -388,6 +394,8 @@ def _aws_trust(lookup: _Lookup, rel: TrustRelationship, source: Account | ThirdP
         "Action": "sts:AssumeRole",
     }
     condition = _conditions(string_equals, rel.require_mfa)
+    if arn_like:
+        condition["ArnLike"] = arn_like
     if condition:
         statement["Condition"] = condition
     return statement
