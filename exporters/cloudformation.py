@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING, Any
 from designer.model.vocabulary import AccessLevel, IdentityProviderKind, LogType, ResourceType
 from exporters.base import ExportContext, exporter
 from exporters.identity_center import identity_center_roles, reserved_role_resource
+from exporters.policies import FLOW_LOG_KEY_ACTIONS
+from exporters.policies import LOG_DELIVERY_PRINCIPAL as LOG_DELIVERY
 
 if TYPE_CHECKING:
     from designer.model.design import Design
@@ -83,7 +85,6 @@ SERVICE_FULL_ACCESS: dict[str, str] = {
 }
 CLOUDTRAIL = "cloudtrail.amazonaws.com"
 CONFIG = "config.amazonaws.com"
-LOG_DELIVERY = "delivery.logs.amazonaws.com"
 S3_LOGGING = "logging.s3.amazonaws.com"
 OWNER_FULL_CONTROL = {"s3:x-amz-acl": "bucket-owner-full-control"}
 SAML_AUDIENCE = "https://signin.aws.amazon.com/saml"
@@ -594,9 +595,8 @@ def key_policy(t: Template, ix: Index, plan: KeyPlan, trails: dict[str, str]) ->
     for sid, service, actions, kind in (
         ("AllowConfigToEncryptDeliveries", CONFIG, ["kms:Decrypt", "kms:GenerateDataKey"],
          LogType.CONFIG),
-        ("AllowLogDeliveryToEncryptFlowLogs", LOG_DELIVERY,
-         ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
-          "kms:DescribeKey"], LogType.VPC_FLOW_LOGS),
+        ("AllowLogDeliveryToEncryptFlowLogs", LOG_DELIVERY, FLOW_LOG_KEY_ACTIONS,
+         LogType.VPC_FLOW_LOGS),
     ):  # fmt: skip
         sources = [t.account_id(ix.accounts[s]) for s in delivery_sources(ix, rels, kind)]
         if sources:

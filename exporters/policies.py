@@ -88,6 +88,15 @@ MAX_KEY_POLICY = 32 * 1024
 AWS_POLICY = "arn:aws:iam::aws:policy/"
 CLOUDTRAIL_PRINCIPAL = "cloudtrail.amazonaws.com"
 CONFIG_PRINCIPAL = "config.amazonaws.com"
+LOG_DELIVERY_PRINCIPAL = "delivery.logs.amazonaws.com"  # VPC flow logs to S3
+FLOW_LOG_KEY_ACTIONS = [
+    "kms:Encrypt",
+    "kms:Decrypt",
+    "kms:ReEncrypt*",
+    "kms:GenerateDataKey*",
+    "kms:DescribeKey",
+]
+GENERATED_LOG_TYPES = (LogType.CLOUDTRAIL, LogType.CONFIG, LogType.VPC_FLOW_LOGS)
 OWNER_FULL_CONTROL = "bucket-owner-full-control"
 
 MANAGED_BY_LEVEL: dict[AccessLevel, str] = {
@@ -558,6 +567,7 @@ class _Deliveries:
     organization_trail: bool = False
     account_trails: list[str] = field(default_factory=list)  # source account ids
     config_sources: list[str] = field(default_factory=list)
+    flow_log_sources: list[str] = field(default_factory=list)
     other_types: list[str] = field(default_factory=list)
 
 
@@ -580,9 +590,9 @@ def _deliveries(
                 config_everyone = True
             else:
                 found.config_sources.append(lookup.account_id(source))
-        found.other_types += [
-            t.value for t in rel.log_types if t not in (LogType.CLOUDTRAIL, LogType.CONFIG)
-        ]
+        if LogType.VPC_FLOW_LOGS in rel.log_types:
+            found.flow_log_sources.append(lookup.account_id(source))
+        found.other_types += [t.value for t in rel.log_types if t not in GENERATED_LOG_TYPES]
     if config_everyone:
         known = [a.aws_account_id for a in lookup.design.accounts if a.aws_account_id]
         found.config_sources += known
@@ -593,6 +603,7 @@ def _deliveries(
             )
     found.account_trails = list(dict.fromkeys(found.account_trails))
     found.config_sources = list(dict.fromkeys(found.config_sources))
+    found.flow_log_sources = list(dict.fromkeys(found.flow_log_sources))
     found.other_types = list(dict.fromkeys(found.other_types))
     return found
 
@@ -656,6 +667,41 @@ def _cloudtrail_statements(
 
 def _account_trail(lookup: _Lookup, account: str) -> str:
     return _trail_arn(lookup, account, ACCOUNT_TRAIL_NAME)
+
+
+def _flow_log_statements(bucket: LogBucket, sources: list[str]) -> list[Statement]:
+    """The VPC user guide's log-delivery statements for each source account."""
+    arn = f"arn:aws:s3:::{bucket.name}"
+    service = {"Service": LOG_DELIVERY_PRINCIPAL}
+    statements: list[Statement] = []
+    for n, source in enumerate(sources, 1):
+        suffix = source if source.isdigit() else f"Account{n}"
+        from_logs = {"aws:SourceArn": f"arn:aws:logs:*:{source}:*"}
+        statements += [
+            {
+                "Sid": f"AWSLogDeliveryWrite{suffix}",
+                "Effect": "Allow",
+                "Principal": service,
+                "Action": "s3:PutObject",
+                "Resource": f"{arn}/AWSLogs/{source}/*",
+                "Condition": {
+                    "StringEquals": {
+                        "aws:SourceAccount": source,
+                        "s3:x-amz-acl": OWNER_FULL_CONTROL,
+                    },
+                    "ArnLike": from_logs,
+                },
+            },
+            {
+                "Sid": f"AWSLogDeliveryAclCheck{suffix}",
+                "Effect": "Allow",
+                "Principal": service,
+                "Action": "s3:GetBucketAcl",
+                "Resource": arn,
+                "Condition": {"StringEquals": {"aws:SourceAccount": source}, "ArnLike": from_logs},
+            },
+        ]
+    return statements
 
 
 def _config_statements(bucket: LogBucket, sources: list[str]) -> list[Statement]:
@@ -764,6 +810,19 @@ def _key_policy(lookup: _Lookup, found: _Deliveries, owner: str) -> Document:
                 },
             }
         )
+    if found.flow_log_sources:
+        statements.append(
+            {
+                "Sid": "AllowLogDeliveryEncryptFlowLogs",
+                "Effect": "Allow",
+                "Principal": {"Service": LOG_DELIVERY_PRINCIPAL},
+                "Action": FLOW_LOG_KEY_ACTIONS,
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": _one_or_many(found.flow_log_sources)}
+                },
+            }
+        )
     return _policy(*statements)
 
 
@@ -776,6 +835,7 @@ def _bucket_policies(
     found = _deliveries(lookup, rels, bucket)
     statements = _cloudtrail_statements(lookup, bucket, found, owner)
     statements += _config_statements(bucket, found.config_sources)
+    statements += _flow_log_statements(bucket, found.flow_log_sources)
     statements.append(_ssl_only(bucket))
     bucket_policy = _policy(*statements)
     key_policy = _key_policy(lookup, found, owner)
