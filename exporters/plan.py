@@ -30,7 +30,7 @@ from designer.inventory import markdown_escape
 from designer.model.errors import DesignError, one_line
 from designer.model.vocabulary import IdentityProviderKind, LogType, PrincipalScope, ResourceType
 from designer.rules.context import normalise
-from designer.rules.policy_documents import denies_everything, statements
+from designer.rules.policy_documents import quarantines
 from exporters.base import ExportContext, exporter, safe_name
 from exporters.cloudformation import role_key
 from exporters.identity_center import identity_center_roles
@@ -186,11 +186,6 @@ def _kind_named(kind: str, name: str) -> str:
 
 def _plural(count: int, word: str) -> str:
     return word if count == 1 else f"{word}s"
-
-
-def quarantines(document: dict[str, Any]) -> bool:
-    """A deny-all SCP: trying it on the staging OU would only lock the test accounts out."""
-    return any(denies_everything(s) for s in statements(document))
 
 
 def _add_unique(items: list[str], *values: str) -> None:
@@ -1029,6 +1024,7 @@ class Planner:
             subjects = self.scp_subjects(scp.name, scp.generated)
             create = self.scp(scp.name, scp.generated, subjects, enable.id)
             last = create
+            # A deny-all SCP tried on the staging OU would only lock the test accounts out.
             if staging is not None and not quarantines(scp.document):
                 last = self.scp_staging(scp.name, subjects, create, staging.id)
             real = [t for t in targets.get(scp.name, []) if staging is None or t != staging.id]

@@ -669,13 +669,18 @@ def _account_trail(lookup: _Lookup, account: str) -> str:
     return _trail_arn(lookup, account, ACCOUNT_TRAIL_NAME)
 
 
+def _sid_suffix(source: str, n: int) -> str:
+    """Statement ids name the source account, or its position while the id is a placeholder."""
+    return source if source.isdigit() else f"Account{n}"
+
+
 def _flow_log_statements(bucket: LogBucket, sources: list[str]) -> list[Statement]:
     """The VPC user guide's log-delivery statements for each source account."""
     arn = f"arn:aws:s3:::{bucket.name}"
     service = {"Service": LOG_DELIVERY_PRINCIPAL}
     statements: list[Statement] = []
     for n, source in enumerate(sources, 1):
-        suffix = source if source.isdigit() else f"Account{n}"
+        suffix = _sid_suffix(source, n)
         from_logs = {"aws:SourceArn": f"arn:aws:logs:*:{source}:*"}
         statements += [
             {
@@ -710,7 +715,7 @@ def _config_statements(bucket: LogBucket, sources: list[str]) -> list[Statement]
     service = {"Service": CONFIG_PRINCIPAL}
     statements: list[Statement] = []
     for n, source in enumerate(sources, 1):
-        suffix = source if source.isdigit() else f"Account{n}"
+        suffix = _sid_suffix(source, n)
         same_account = {"StringEquals": {"AWS:SourceAccount": source}}
         statements += [
             {

@@ -13,7 +13,6 @@ from designer.rules.context import RuleContext, names_list
 from designer.rules.engine import Category, Hit, Severity, rule
 
 if TYPE_CHECKING:
-    from designer.model.governance import ServiceControlPolicy
     from designer.model.nodes import Account
 
 ORGS_GUIDE = "https://docs.aws.amazon.com/organizations/latest/userguide"
@@ -261,11 +260,6 @@ def policy_staging(ctx: RuleContext) -> Iterator[Hit]:
         )
 
 
-def _denies_everything(policy: ServiceControlPolicy) -> bool:
-    statements = policy_documents.statements(policy.document)
-    return any(policy_documents.denies_everything(s) for s in statements)
-
-
 @rule(
     "ORG-07",
     "The Suspended OU denies everything; the Exceptions OU stays small",
@@ -281,7 +275,7 @@ def _denies_everything(policy: ServiceControlPolicy) -> bool:
 )
 def procedural_ous(ctx: RuleContext) -> Iterator[Hit]:
     for unit in ctx.ous_named("Suspended"):
-        if not any(_denies_everything(p) for p in ctx.attached_scps(unit.id)):
+        if not any(policy_documents.quarantines(p.document) for p in ctx.attached_scps(unit.id)):
             yield Hit(f"Suspended OU {unit.name!r} has no SCP that denies all actions", (unit.id,))
     exceptions = {u.id for u in ctx.ous_named("Exceptions")}
     if not exceptions:

@@ -51,6 +51,11 @@ def denies_everything(statement: dict[str, Any]) -> bool:
     )
 
 
+def quarantines(document: dict[str, Any] | None) -> bool:
+    """A policy with a deny-all statement: whatever it is attached to can do nothing."""
+    return any(denies_everything(s) for s in statements(document))
+
+
 def has_condition_key(statement: dict[str, Any], key: str) -> bool:
     conditions = statement.get("Condition", {})
     if not isinstance(conditions, dict):
