@@ -1020,6 +1020,9 @@ class Planner:
         for attachment in exported.attachments:
             for name in attachment.policies:
                 _add_unique(targets[name], attachment.design_id)
+        # Guardrails can block the root user and role creation: attach them only after the
+        # manual root steps and the StackSet role deployments (all planned by now).
+        before = [s.id for s in self.steps.values() if s.manual or s.id.startswith("stackset:")]
         for scp in exported.scps:
             subjects = self.scp_subjects(scp.name, scp.generated)
             create = self.scp(scp.name, scp.generated, subjects, enable.id)
@@ -1029,7 +1032,7 @@ class Planner:
                 last = self.scp_staging(scp.name, subjects, create, staging.id)
             real = [t for t in targets.get(scp.name, []) if staging is None or t != staging.id]
             if real:
-                self.scp_attach(scp.name, subjects, last, real)
+                self.scp_attach(scp.name, subjects, [last, *before], real)
 
     def scp_subjects(self, name: str, generated: bool) -> list[str]:
         """Design SCPs behind an exported one: its namesake, or the ones left for generation."""
@@ -1084,7 +1087,9 @@ class Planner:
             return "the root"
         return f"OU {self.ou_path(node_id)}" if node_id in self.units else self.label(node_id)
 
-    def scp_attach(self, name: str, subjects: list[str], after: str, targets: list[str]) -> None:
+    def scp_attach(
+        self, name: str, subjects: list[str], after: list[str], targets: list[str]
+    ) -> None:
         names = [self.node_label(t) for t in targets]
         policy = self._placeholder(
             f"${{PolicyId:{one_line(name)}}}", f"the id of SCP {one_line(name)}"
@@ -1099,10 +1104,7 @@ class Planner:
         step.expect = f"{len(targets)} {_plural(len(targets), 'target')}"
         step.artifacts = [SCP_ATTACHMENTS]
         step.subjects = subjects
-        # Guardrails can block the root user and role creation: finish the manual root steps
-        # and the StackSet role deployments first.
-        before = [s.id for s in self.steps.values() if s.manual or s.id.startswith("stackset:")]
-        self.add(step, after, *(self.node_step[t] for t in targets), *before)
+        self.add(step, *after, *(self.node_step[t] for t in targets))
 
     # -- publishing ---------------------------------------------------------------------------
     def share(self, rel: ResourceShareRelationship) -> None:
