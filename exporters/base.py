@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from designer.model.errors import DesignError
 from designer.model.fileformat import write_atomic
+from designer.redact import redact_design
 
 if TYPE_CHECKING:
     from designer.model.design import Design
@@ -66,7 +67,17 @@ class ExportContext:
     progress: Callable[[str], None] | None = None
     cancel: CancelToken = field(default_factory=CancelToken)
     written: list[ExportedFile] = field(default_factory=list)
+    notice: Callable[[str], None] | None = None  # e.g. "dot is missing: install ..."
+    memo: dict[Any, Any] = field(default_factory=dict)  # work shared by formats (rendered diagrams)
     _taken: set[str] = field(default_factory=set)
+    _noticed: set[str] = field(default_factory=set)
+
+    def tell(self, text: str) -> None:
+        """Pass a one-line notice to the user once per export (the CLI prints it on stderr)."""
+        if text not in self._noticed:
+            self._noticed.add(text)
+            if self.notice is not None:
+                self.notice(text)
 
     def unique_path(self, folder: str, stem: str, suffix: str) -> str:
         """folder/stem.suffix made safe and not yet used in this export ('-2', '-3'... if so)."""
@@ -82,13 +93,16 @@ class ExportContext:
 
     def write_text(self, relative: str, text: str, fmt: str, purpose: str) -> ExportedFile:
         """Write one file (atomically) at a path made by unique_path; returns its record."""
+        return self.write_bytes(relative, text.encode("utf-8"), fmt, purpose)
+
+    def write_bytes(self, relative: str, data: bytes, fmt: str, purpose: str) -> ExportedFile:
         if self.cancel.cancelled:
             raise ExportCancelled
         target = (self.out / relative).resolve()
         if self.out.resolve() not in target.parents:
             raise DesignError(f"refusing to write outside the export folder: {relative}")
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, text.encode("utf-8"), durable=False)
+        write_atomic(target, data, durable=False)
         record = ExportedFile(relative, fmt, purpose)
         self.written.append(record)
         if self.progress is not None:
@@ -130,8 +144,14 @@ def export_design(
     formats: Iterable[str] | None = None,
     progress: Callable[[str], None] | None = None,
     cancel: CancelToken | None = None,
+    redact: bool = False,
+    notice: Callable[[str], None] | None = None,
 ) -> list[ExportedFile]:
-    """Run the chosen exporters (all by default) into `out`; write manifest.json last."""
+    """Run the chosen exporters (all by default) into `out`; write manifest.json last.
+
+    With `redact`, every exporter works on a copy of the design whose account ids, e-mail
+    addresses and organization id are masked (designer.redact), so the masks agree across files.
+    """
     from exporters.registry import load_all
 
     load_all()
@@ -142,12 +162,15 @@ def export_design(
             f"unknown export format {unknown[0]!r} (known: {', '.join(sorted(REGISTRY))})"
         )
     out.mkdir(parents=True, exist_ok=True)
-    ctx = ExportContext(design, out, progress, cancel or CancelToken())
+    if redact:
+        design = redact_design(design)
+    ctx = ExportContext(design, out, progress, cancel or CancelToken(), notice=notice)
     ctx._taken.add(MANIFEST)
     for name in chosen:
         REGISTRY[name].run(ctx)
     manifest = {
         "design": design.name,
+        "redacted": redact,
         "files": [
             {"path": f.path, "format": f.format, "purpose": f.purpose}
             for f in sorted(ctx.written, key=lambda f: f.path)

@@ -63,6 +63,12 @@ with 'sudo apt-get install graphviz' (Debian/Ubuntu), 'sudo dnf install graphviz
 'brew install graphviz' (macOS). Diagrams are then written as DOT files only."
 fi
 
+# The design document's PDF embeds DejaVu Sans (any Unicode text); graphviz usually brings it.
+if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] && command -v apt-get >/dev/null 2>&1; then
+  apt_install fonts-dejavu-core || say "DejaVu fonts are missing; PDF documents need them \
+(sudo apt-get install fonts-dejavu-core)"
+fi
+
 # PySide6 wheels need a few system libraries even when drawing offscreen.
 if ! QT_QPA_PLATFORM=offscreen "$VENV/bin/python" -c 'import PySide6.QtWidgets' 2>/dev/null; then
   apt_install libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 \

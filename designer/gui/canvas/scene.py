@@ -13,6 +13,7 @@ from designer.gui.canvas import style
 from designer.gui.canvas.items import ContainerItem, EdgeItem, NodeItem
 from designer.layout import auto_layout, container_boxes
 from designer.model import DesignError
+from designer.views import edge_label
 
 if TYPE_CHECKING:
     from designer.gui.controller import DesignController
@@ -20,30 +21,7 @@ if TYPE_CHECKING:
     from designer.rules.engine import Severity
 
 NODE_KINDS = {"account", "identity_provider", "third_party"}
-SHORT_LEVELS = {
-    "read-only": "RO",
-    "security-audit": "audit",
-    "service-admin": "svc admin",
-    "iam-admin": "IAM admin",
-    "administrator": "ADMIN",
-    "custom": "custom",
-}
 MARGIN = 400.0
-
-
-def edge_label(rel: Any) -> str:
-    """The short text on an edge: role and access, log types, resource type..."""
-    if rel.kind == "trust":
-        return f"{rel.role_name} · {SHORT_LEVELS.get(str(rel.access_level), rel.access_level)}"
-    if rel.kind == "federation":
-        return str(rel.protocol)
-    if rel.kind == "log-delivery":
-        return ", ".join(map(str, rel.log_types)) + (" (org)" if rel.organization_wide else "")
-    if rel.kind == "resource-share":
-        return str(rel.ram_resource_type or rel.resource_type)
-    if rel.kind == "delegated-admin":
-        return ", ".join(p.split(".")[0] for p in rel.service_principals)
-    return ""
 
 
 class DesignScene(QGraphicsScene):

@@ -8,30 +8,16 @@ from functools import cache
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPen
 
-from designer.model.vocabulary import AccountFunction as F
 from designer.rules.engine import Severity
+from designer.views import (
+    ENVIRONMENT_BADGES,
+    FUNCTION_COLOURS,
+    KIND_STYLES,
+    VIEW_TITLES,
+    VIEWS,
+    function_colour,
+)
 
-# One accent per function; the first function of an account picks its colour.
-FUNCTION_COLOURS: dict[str, str] = {
-    F.MANAGEMENT: "#5b3cc4",
-    F.IDENTITY: "#1f6feb",
-    F.LOG_ARCHIVE: "#b35900",
-    F.SECURITY_TOOLING: "#c62828",
-    F.PUBLISHING: "#00838f",
-    F.CENTRAL_IT: "#2e7d32",
-    F.NETWORK: "#6d4c41",
-    F.WORKLOAD: "#455a64",
-    F.SANDBOX: "#9e9d24",
-    F.DEPLOYMENT: "#ad1457",
-    F.BACKUP: "#37474f",
-}
-ENVIRONMENT_BADGES: dict[str, tuple[str, str]] = {
-    "production": ("PROD", "#c62828"),
-    "non-production": ("NON-PROD", "#ef6c00"),
-    "development": ("DEV", "#2e7d32"),
-    "test": ("TEST", "#6a1b9a"),
-    "sandbox": ("SANDBOX", "#9e9d24"),
-}
 SEVERITY_COLOURS: dict[Severity, str] = {
     Severity.CRITICAL: "#8e0000",
     Severity.HIGH: "#d32f2f",
@@ -49,6 +35,14 @@ LEVEL_COLOURS: dict[str, str] = {
     "administrator": "#8e0000",
 }
 
+__all__ = [
+    "ENVIRONMENT_BADGES",
+    "FUNCTION_COLOURS",
+    "VIEWS",
+    "VIEW_TITLES",
+    "function_colour",
+]
+
 
 @dataclass(frozen=True)
 class EdgeStyle:
@@ -58,31 +52,14 @@ class EdgeStyle:
     width: float
 
 
+_DASHES = {
+    "solid": Qt.PenStyle.SolidLine,
+    "dash": Qt.PenStyle.DashLine,
+    "dot": Qt.PenStyle.DotLine,
+    "dash-dot": Qt.PenStyle.DashDotLine,
+}
 EDGE_STYLES: dict[str, EdgeStyle] = {
-    "trust": EdgeStyle("Cross-account trust", "#c62828", Qt.PenStyle.SolidLine, 1.6),
-    "federation": EdgeStyle("Federation", "#1f6feb", Qt.PenStyle.DashLine, 1.6),
-    "log-delivery": EdgeStyle("Log delivery", "#b35900", Qt.PenStyle.DotLine, 1.8),
-    "resource-share": EdgeStyle("Resource share", "#00838f", Qt.PenStyle.DashDotLine, 1.6),
-    "delegated-admin": EdgeStyle("Delegated admin", "#5b3cc4", Qt.PenStyle.DashLine, 1.4),
-    "billing": EdgeStyle("Billing", "#9e9e9e", Qt.PenStyle.SolidLine, 0.8),
-}
-
-# Views: which relationship kinds each shows (the whitepaper: often separate diagrams).
-VIEWS: dict[str, frozenset[str]] = {
-    "all": frozenset(EDGE_STYLES),
-    "identity": frozenset({"trust", "federation"}),
-    "logging": frozenset({"log-delivery"}),
-    "publishing": frozenset({"resource-share"}),
-    "delegated-admin": frozenset({"delegated-admin"}),
-    "billing": frozenset({"billing"}),
-}
-VIEW_TITLES: dict[str, str] = {
-    "all": "All",
-    "identity": "Identity",
-    "logging": "Logging",
-    "publishing": "Publishing",
-    "delegated-admin": "Delegated administration",
-    "billing": "Billing",
+    kind: EdgeStyle(s.title, s.colour, _DASHES[s.dash], s.width) for kind, s in KIND_STYLES.items()
 }
 
 
@@ -106,7 +83,3 @@ def font(size: float, bold: bool = False) -> QFont:
     result.setPointSizeF(size)
     result.setBold(bold)
     return result
-
-
-def function_colour(functions: list[str]) -> str:
-    return FUNCTION_COLOURS.get(functions[0], "#455a64") if functions else "#455a64"

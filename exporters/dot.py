@@ -1,0 +1,196 @@
+"""Graphviz DOT for a Drawing, with every node pinned where the canvas puts it.
+
+`neato -n2` draws pinned nodes, the OU clusters (their boxes given as bb) and routes the edges:
+no layout search, so a design of thousands of accounts renders in seconds where `dot` would run
+for minutes. User text reaches Graphviz only through html_text (HTML-like labels) or
+quoted (quoted strings), so no name can end a label, start an attribute or be read as a
+Graphviz escape such as \\N.
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from collections.abc import Iterator
+
+from designer.layout import Box
+from exporters.drawing import FADED_COLOUR, Drawing, DrawnContainer, DrawnEdge, DrawnNode
+
+ENGINE = "neato"
+NO_OP = 2  # neato -n2: positions are final, in points
+MARGIN = 24.0
+LEGEND_WIDTH = 190.0
+TITLE_HEIGHT = 56.0
+FONT = "Helvetica"
+DASHES = {"solid": "solid", "dash": "dashed", "dot": "dotted", "dash-dot": "dashed"}
+CONTAINER_FILLS = ("#f4f6fb", "#eef1f8", "#e7ebf5", "#e0e6f2", "#d9e0ee", "#d2dbeb")
+NAME_WIDTH = 26  # characters of a node's name per line (two lines at most)
+MAX_PNG_PIXELS = 40_000_000
+MAX_PNG_SIDE = 12_000
+
+
+def quoted(text: str) -> str:
+    """A DOT double-quoted string holding `text` literally (backslashes cannot escape)."""
+    body = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + " ".join(body.splitlines()) + '"'
+
+
+def html_text(text: str) -> str:
+    """`text` for inside an HTML-like label: one line, markup characters as entities."""
+    return html.escape(" ".join(text.splitlines()), quote=True)
+
+
+def _name_lines(name: str) -> list[str]:
+    one_line = " ".join(name.split())
+    lines = textwrap.wrap(one_line, NAME_WIDTH, break_long_words=True) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], lines[1][: NAME_WIDTH - 1] + "…"]
+    return lines
+
+
+class _Frame:
+    """Scene coordinates (y down) to Graphviz points (y up), everything positive."""
+
+    def __init__(self, drawing: Drawing) -> None:
+        b = drawing.bounds
+        self.left = b.x - MARGIN
+        self.top = b.y - MARGIN - TITLE_HEIGHT
+        self.height = b.height + 2 * MARGIN + TITLE_HEIGHT
+
+    def point(self, x: float, y: float) -> str:
+        return f"{x - self.left:.1f},{self.height - (y - self.top):.1f}"
+
+    def bb(self, box: Box) -> str:
+        return f"{self.point(box.x, box.bottom)},{self.point(box.right, box.y)}"
+
+
+def dot_source(drawing: Drawing, dpi: float | None = None) -> str:
+    """The whole DOT graph; `dpi` is set for bitmap output only."""
+    frame = _Frame(drawing)
+    lines = [
+        "// Render with: neato -n2 -Tsvg THIS_FILE -o diagram.svg  (positions are fixed)",
+        "digraph design {",
+        f"  graph [splines=true, outputorder=edgesfirst, fontname={quoted(FONT)}, "
+        f"pad=0.2{f', dpi={dpi:.0f}' if dpi else ''}];",
+        f"  node [fontname={quoted(FONT)}, fixedsize=true, margin=0];",
+        f"  edge [fontname={quoted(FONT)}, fontsize=8, arrowsize=0.7];",
+    ]
+    lines += _title(drawing, frame)
+    lines += _clusters(drawing, frame)
+    lines += [f"  {_node(n, frame)}" for n in drawing.nodes if n.container is None]
+    lines += [f"  {_edge(e)}" for e in drawing.edges]
+    lines += _legend(drawing, frame)
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def png_dpi(drawing: Drawing) -> float:
+    """96 dpi unless the picture would be too large to open: then less."""
+    width = (drawing.bounds.width + 2 * MARGIN + LEGEND_WIDTH) / 72
+    height = (drawing.bounds.height + 2 * MARGIN + TITLE_HEIGHT) / 72
+    dpi = min(96.0, MAX_PNG_SIDE / max(width, height), (MAX_PNG_PIXELS / (width * height)) ** 0.5)
+    return max(dpi, 8.0)
+
+
+def _title(drawing: Drawing, frame: _Frame) -> list[str]:
+    b = drawing.bounds
+    width = max(b.width, 200.0)
+    label = (
+        f'<<FONT POINT-SIZE="18"><B>{html_text(drawing.title)}</B></FONT><BR/>'
+        f'<FONT POINT-SIZE="10" COLOR="#555555">{html_text(drawing.subtitle)}</FONT>>'
+    )
+    pos = frame.point(b.x + width / 2, b.y - TITLE_HEIGHT / 2 - 4)
+    return [
+        f'  "title" [shape=plaintext, label={label}, pos="{pos}!", '
+        f"width={width / 72:.3f}, height={TITLE_HEIGHT / 72:.3f}];"
+    ]
+
+
+def _clusters(drawing: Drawing, frame: _Frame) -> list[str]:
+    children: dict[str | None, list[DrawnContainer]] = {}
+    for c in drawing.containers:
+        children.setdefault(c.parent, []).append(c)
+    members: dict[str | None, list[DrawnNode]] = {}
+    for n in drawing.nodes:
+        members.setdefault(n.container, []).append(n)
+
+    def emit(container: DrawnContainer, indent: str) -> Iterator[str]:
+        fill = (
+            "#ffffff"
+            if container.depth == 0
+            else CONTAINER_FILLS[min(container.depth - 1, len(CONTAINER_FILLS) - 1)]
+        )
+        lp = frame.point(container.box.x + container.box.width / 2, container.box.y + 14)
+        yield f'{indent}subgraph "cluster_{container.id}" {{'
+        yield (
+            f'{indent}  graph [bb="{frame.bb(container.box)}", lp="{lp}", '
+            f'label=<<B>{html_text(container.name)}</B>>, fontsize=12, style="rounded,filled", '
+            f'fillcolor="{fill}", color="{"#5b3cc4" if container.depth == 0 else "#9aa5b8"}"];'
+        )
+        for child in children.get(container.id, []):
+            yield from emit(child, indent + "  ")
+        for node in members.get(container.id, []):
+            yield f"{indent}  {_node(node, frame)}"
+        yield f"{indent}}}"
+
+    return [line for root in children.get(None, []) for line in emit(root, "  ")]
+
+
+def _node(node: DrawnNode, frame: _Frame) -> str:
+    box = node.box
+    pos = frame.point(box.x + box.width / 2, box.y + box.height / 2)
+    colour = FADED_COLOUR if node.faded else node.colour
+    text = "#9e9e9e" if node.faded else "#1a1a1a"
+    name = "<BR/>".join(f"<B>{html_text(line)}</B>" for line in _name_lines(node.name))
+    details = "".join(
+        f'<BR/><FONT POINT-SIZE="8" COLOR="{text}">{html_text(d)}</FONT>' for d in node.details
+    )
+    style = "rounded,filled,dashed" if node.kind == "third_party" else "rounded,filled"
+    if node.kind == "identity_provider":
+        style = "filled"
+    shape = "box" if node.kind != "identity_provider" else "Mrecord"
+    return (
+        f'"{node.id}" [shape={shape}, style="{style}", pos="{pos}!", '
+        f"width={box.width / 72:.3f}, height={box.height / 72:.3f}, penwidth=2, "
+        f'color="{colour}", fillcolor="{"#fafafa" if node.faded else "#ffffff"}", '
+        f'fontsize=10, fontcolor="{text}", tooltip={quoted(node.name)}, '
+        f'label=<<FONT POINT-SIZE="10">{name}</FONT>{details}>];'
+    )
+
+
+def _edge(edge: DrawnEdge) -> str:
+    s = edge.style
+    label = f", label=<{html_text(edge.label)}>" if edge.label else ""
+    return (
+        f'"{edge.source}" -> "{edge.target}" [id="{edge.id}", color="{s.colour}", '
+        f'fontcolor="{s.colour}", style={DASHES[s.dash]}, penwidth={s.width:.1f}, '
+        f"tooltip={quoted(s.title + (': ' + edge.label if edge.label else ''))}{label}];"
+    )
+
+
+def _legend(drawing: Drawing, frame: _Frame) -> list[str]:
+    rows = [
+        f'<TR><TD ALIGN="LEFT"><FONT COLOR="{s.colour}">{_sample(s.dash)}</FONT></TD>'
+        f'<TD ALIGN="LEFT">{html_text(s.title)}</TD></TR>'
+        for _, s in drawing.legend
+    ]
+    rows += [
+        f'<TR><TD ALIGN="LEFT"><FONT COLOR="{colour}">■</FONT></TD>'
+        f'<TD ALIGN="LEFT">{html_text(function)}</TD></TR>'
+        for function, colour in drawing.functions
+    ]
+    table = (
+        '<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" COLOR="#9aa5b8" BGCOLOR="#ffffff">'
+        '<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B></TD></TR>' + "".join(rows) + "</TABLE>>"
+    )
+    b = drawing.bounds
+    height = 22.0 + 16.0 * len(rows)
+    pos = frame.point(b.right + MARGIN + LEGEND_WIDTH / 2, b.y + height / 2)
+    return [
+        f'  "legend" [shape=plaintext, fontsize=9, label={table}, pos="{pos}!", '
+        f"width={LEGEND_WIDTH / 72:.3f}, height={height / 72:.3f}];"
+    ]
+
+
+def _sample(dash: str) -> str:
+    return {"solid": "━━━", "dash": "╍╍╍", "dot": "┉┉┉", "dash-dot": "━ · ━"}[dash]
