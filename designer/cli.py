@@ -23,6 +23,7 @@ from designer.rules.catalogue_text import format_rules
 from designer.rules.context import RuleContext
 from designer.rules.registry import NOT_DECIDABLE
 from designer.rules.report import format_json, format_sarif, format_text
+from exporters.registry import EXPORTER_MODULES
 
 VIEW_NAMES = ("all", "identity", "logging", "publishing", "delegated-admin", "billing")
 
@@ -92,7 +93,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from exporters.base import export_design  # exporters load only when asked for
 
     design = load_design(args.file)
-    written = export_design(design, Path(args.output), args.format or None)
+
+    def notice(text: str) -> None:
+        print(f"{PROG}: note: {text}", file=sys.stderr)
+
+    written = export_design(
+        design, Path(args.output), args.format or None, redact=args.redact, notice=notice
+    )
     for record in written:
         print(f"{args.output.rstrip('/')}/{record.path}")
     return EXIT_OK
@@ -178,7 +185,10 @@ def build_parser() -> argparse.ArgumentParser:
         "info; default high)",
     )
     export = _add(
-        commands, "export", "write policies, templates and plans for a design", _cmd_export
+        commands,
+        "export",
+        "write policies, templates, plans, diagrams and documents for a design",
+        _cmd_export,
     )
     export.add_argument("file", metavar="FILE")
     export.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write")
@@ -186,7 +196,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         action="append",
         metavar="NAME",
-        help="a format to export (repeatable; default all: see 'account-designer export --help')",
+        help=f"a format to export (repeatable; default all: {', '.join(EXPORTER_MODULES)})",
+    )
+    export.add_argument(
+        "--redact",
+        action="store_true",
+        help="mask account ids, e-mail addresses and the organization id in every file "
+        "(for sharing outside the company; the masks agree across files)",
     )
     rules = _add(commands, "rules", "list every rule with id, severity and title", _cmd_rules)
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")

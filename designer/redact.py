@@ -56,9 +56,11 @@ class Masks:
 def redact_design(design: Design) -> Design:
     """The same design with every account id, e-mail address and organization id masked."""
     masks = Masks()
-    for entity in (*design.accounts, *design.third_parties):
-        if entity.aws_account_id:
-            masks.account_id(entity.aws_account_id)  # design order: the first account is ...01
+    known = [a.aws_account_id for a in design.accounts]
+    known += [t.aws_account_id for t in design.third_parties]
+    for account_id in known:
+        if account_id:
+            masks.account_id(account_id)  # design order: the first account is ...01
     for account in design.accounts:
         if account.email:
             masks.email(account.email)

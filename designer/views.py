@@ -112,7 +112,8 @@ class Placement:
 
 def placement(design: Design) -> Placement:
     """Saved positions where there are any, the automatic layout for the rest (as the canvas)."""
-    node_ids = {e.id for e in (*design.accounts, *design.identity_providers, *design.third_parties)}
+    node_ids = {a.id for a in design.accounts}
+    node_ids |= {i.id for i in design.identity_providers} | {t.id for t in design.third_parties}
     saved_all = {i: (p.x, p.y) for i, p in design.layout.positions.items()}
     saved = {i: p for i, p in saved_all.items() if i in node_ids}
     nodes = saved

@@ -6,8 +6,15 @@ export still succeeds with the DOT files and tells the user what to install.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
+
 import graphviz
 
+from designer.layout import Point
+from designer.model.design import Design
+from designer.model.errors import DesignError
+from designer.model.fileformat import write_atomic
 from designer.views import VIEW_TITLES, VIEWS
 from exporters.base import ExportContext, exporter
 from exporters.dot import ENGINE, NO_OP, dot_source, png_dpi
@@ -23,8 +30,8 @@ INSTALL_GRAPHVIZ = (
 )
 
 
-class GraphvizMissing(Exception):
-    """Graphviz's neato could not be run."""
+class GraphvizMissing(DesignError):
+    """Graphviz's neato could not be run (the message says what to install)."""
 
 
 def render(source: str, fmt: str) -> bytes:
@@ -33,6 +40,19 @@ def render(source: str, fmt: str) -> bytes:
         return graphviz.pipe(ENGINE, fmt, source.encode("utf-8"), neato_no_op=NO_OP, quiet=True)
     except graphviz.ExecutableNotFound as exc:
         raise GraphvizMissing(INSTALL_GRAPHVIZ) from exc
+
+
+def save_view(
+    design: Design, view: str, target: Path, positions: Mapping[str, Point] | None = None
+) -> None:
+    """One view's picture at `target`; its suffix picks the format (.svg, .png, .pdf or .dot)."""
+    fmt = target.suffix.lower().lstrip(".")
+    if fmt not in (*PICTURES, "dot"):
+        raise DesignError(f"cannot draw a diagram as {target.suffix or 'a file without suffix'}")
+    drawing = build_drawing(design, view, positions)
+    source = dot_source(drawing, png_dpi(drawing) if fmt == "png" else None)
+    data = source.encode("utf-8") if fmt == "dot" else render(source, fmt)
+    write_atomic(target, data, durable=False)
 
 
 def drawing_of(ctx: ExportContext, view: str) -> Drawing:
@@ -69,6 +89,6 @@ def run(ctx: ExportContext) -> None:
         for fmt in PICTURES:
             data = picture(ctx, view, fmt)
             if data is None:
-                return  # Graphviz missing: told once, DOT files for the other views still follow
+                continue  # Graphviz missing: told once; the DOT files of every view still follow
             path = ctx.unique_path(FOLDER, stem, f".{fmt}")
             ctx.write_bytes(path, data, FORMAT, f"{title} view as {fmt.upper()}")

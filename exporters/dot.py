@@ -30,14 +30,33 @@ MAX_PNG_SIDE = 12_000
 
 
 def quoted(text: str) -> str:
-    """A DOT double-quoted string holding `text` literally (backslashes cannot escape)."""
-    body = text.replace("\\", "\\\\").replace('"', '\\"')
+    """A DOT double-quoted string holding `text` literally.
+
+    Graphviz reads a backslash twice: the parser turns \\\\ into \\, then escape expansion turns
+    \\N into the node's name. Four backslashes survive both as one.
+    """
+    body = text.replace("\\", "\\\\\\\\").replace('"', '\\"')
     return '"' + " ".join(body.splitlines()) + '"'
 
 
+def tooltip(text: str) -> str:
+    """A tooltip: Graphviz keeps entities in it as they are, so a literal & must be one."""
+    return quoted(text.replace("&", "&amp;"))
+
+
 def html_text(text: str) -> str:
-    """`text` for inside an HTML-like label: one line, markup characters as entities."""
-    return html.escape(" ".join(text.splitlines()), quote=True)
+    """`text` for inside an HTML-like label: one line, markup characters as entities.
+
+    Backslashes become entities too: Graphviz expands \\N or \\G even inside HTML labels.
+    """
+    return html.escape(" ".join(text.splitlines()), quote=True).replace("\\", "&#92;")
+
+
+def fit(text: str, width: float, char_width: float) -> str:
+    """One line of `text` cut (with an ellipsis) to about `width` points of characters."""
+    line = " ".join(text.split())
+    most = max(int(width / char_width), 4)
+    return line if len(line) <= most else line[: most - 1].rstrip() + "…"
 
 
 def _name_lines(name: str) -> list[str]:
@@ -78,6 +97,7 @@ def dot_source(drawing: Drawing, dpi: float | None = None) -> str:
     lines += _title(drawing, frame)
     lines += _clusters(drawing, frame)
     lines += [f"  {_node(n, frame)}" for n in drawing.nodes if n.container is None]
+    lines += _anchors(drawing, frame)
     lines += [f"  {_edge(e)}" for e in drawing.edges]
     lines += _legend(drawing, frame)
     lines.append("}")
@@ -96,12 +116,13 @@ def _title(drawing: Drawing, frame: _Frame) -> list[str]:
     b = drawing.bounds
     width = max(b.width, 200.0)
     label = (
-        f'<<FONT POINT-SIZE="18"><B>{html_text(drawing.title)}</B></FONT><BR/>'
+        f'<<FONT POINT-SIZE="18"><B>{html_text(fit(drawing.title, width, 11))}</B></FONT><BR/>'
         f'<FONT POINT-SIZE="10" COLOR="#555555">{html_text(drawing.subtitle)}</FONT>>'
     )
     pos = frame.point(b.x + width / 2, b.y - TITLE_HEIGHT / 2 - 4)
     return [
         f'  "title" [shape=plaintext, label={label}, pos="{pos}!", '
+        f"tooltip={tooltip(drawing.title)}, "
         f"width={width / 72:.3f}, height={TITLE_HEIGHT / 72:.3f}];"
     ]
 
@@ -124,7 +145,9 @@ def _clusters(drawing: Drawing, frame: _Frame) -> list[str]:
         yield f'{indent}subgraph "cluster_{container.id}" {{'
         yield (
             f'{indent}  graph [bb="{frame.bb(container.box)}", lp="{lp}", '
-            f'label=<<B>{html_text(container.name)}</B>>, fontsize=12, style="rounded,filled", '
+            f"label=<<B>{html_text(fit(container.name, container.box.width - 16, 7.5))}</B>>, "
+            f"tooltip={tooltip(container.name)}, "
+            f'fontsize=12, style="rounded,filled", '
             f'fillcolor="{fill}", color="{"#5b3cc4" if container.depth == 0 else "#9aa5b8"}"];'
         )
         for child in children.get(container.id, []):
@@ -153,9 +176,21 @@ def _node(node: DrawnNode, frame: _Frame) -> str:
         f'"{node.id}" [shape={shape}, style="{style}", pos="{pos}!", '
         f"width={box.width / 72:.3f}, height={box.height / 72:.3f}, penwidth=2, "
         f'color="{colour}", fillcolor="{"#fafafa" if node.faded else "#ffffff"}", '
-        f'fontsize=10, fontcolor="{text}", tooltip={quoted(node.name)}, '
+        f'fontsize=10, fontcolor="{text}", tooltip={tooltip(node.name)}, '
         f'label=<<FONT POINT-SIZE="10">{name}</FONT>{details}>];'
     )
+
+
+def _anchors(drawing: Drawing, frame: _Frame) -> list[str]:
+    """A point under the name of each OU that a relationship reaches (e.g. a share to an OU)."""
+    ends = {e.source for e in drawing.edges} | {e.target for e in drawing.edges}
+    return [
+        f'  "{c.id}" [shape=point, width=0.06, color="#9aa5b8", '
+        f'pos="{frame.point(c.box.x + c.box.width / 2, c.box.y + 26)}!", '
+        f"tooltip={tooltip(c.name)}];"
+        for c in drawing.containers
+        if c.id in ends
+    ]
 
 
 def _edge(edge: DrawnEdge) -> str:
@@ -164,7 +199,7 @@ def _edge(edge: DrawnEdge) -> str:
     return (
         f'"{edge.source}" -> "{edge.target}" [id="{edge.id}", color="{s.colour}", '
         f'fontcolor="{s.colour}", style={DASHES[s.dash]}, penwidth={s.width:.1f}, '
-        f"tooltip={quoted(s.title + (': ' + edge.label if edge.label else ''))}{label}];"
+        f"tooltip={tooltip(s.title + (': ' + edge.label if edge.label else ''))}{label}];"
     )
 
 

@@ -86,12 +86,13 @@ def build_drawing(
         saved = {i: (p.x, p.y) for i, p in design.layout.positions.items() if i not in nodes_at}
         boxes = container_boxes(design, {**saved, **nodes_at})
     kinds = VIEWS[view]
+    ends = nodes_at.keys() | boxes.keys()  # a share may go to an OU or the whole organization
     edges = tuple(
         DrawnEdge(r.id, r.kind, r.source, r.target, edge_label(r), KIND_STYLES[r.kind])
         for r in design.relationships
-        if r.kind in kinds and r.source in nodes_at and r.target in nodes_at
+        if r.kind in kinds and r.source in ends and r.target in ends
     )
-    touched = {e.source for e in edges} | {e.target for e in edges}
+    touched = {e.source for e in edges} | {e.target for e in edges}  # containers never fade
     nodes = _nodes(design, nodes_at, touched if view != "all" else None)
     containers = _containers(design, boxes)
     return Drawing(
@@ -133,13 +134,12 @@ def _nodes(
             )
         )
     for idp in design.identity_providers:
-        details = (str(idp.kind),)
         result.append(
             DrawnNode(
                 idp.id,
                 "identity_provider",
                 idp.name,
-                details,
+                (str(idp.kind),),
                 IDP_COLOUR,
                 box(idp.id),
                 None,
@@ -147,17 +147,13 @@ def _nodes(
             )
         )
     for party in design.third_parties:
-        details = (
-            (party.aws_account_id or "third party", party.vendor)
-            if party.vendor
-            else (party.aws_account_id or "third party",)
-        )
+        lines = (party.aws_account_id or "third party", party.vendor)
         result.append(
             DrawnNode(
                 party.id,
                 "third_party",
                 party.name,
-                details,
+                tuple(line for line in lines if line),
                 THIRD_PARTY_COLOUR,
                 box(party.id),
                 None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-EXPORTER_MODULES: tuple[str, ...] = ("policies", "cloudformation", "plan", "diagram")
+EXPORTER_MODULES: tuple[str, ...] = ("policies", "cloudformation", "plan", "diagram", "drawio")
 
 
 def load_all() -> None:

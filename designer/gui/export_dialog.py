@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QThread, QUrl, Signal
+from PySide6.QtCore import QObject, Qt, QThread, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -34,22 +34,32 @@ class ExportWorker(QObject):
 
     Signals:
         file_written(str): a file was written (its path inside the folder).
+        noticed(str): a one-line notice (e.g. Graphviz missing: what to install).
         finished(str): done; empty on success, else the one-line reason (or "cancelled").
     """
 
     file_written = Signal(str)
+    noticed = Signal(str)
     finished = Signal(str)
 
-    def __init__(self, design: Design, folder: Path, formats: list[str]) -> None:
+    def __init__(
+        self, design: Design, folder: Path, formats: list[str], redact: bool = False
+    ) -> None:
         super().__init__()
         self.design = design.model_copy(deep=True)  # the window may go on editing meanwhile
-        self.folder, self.formats = folder, formats
+        self.folder, self.formats, self.redact = folder, formats, redact
         self.cancel = CancelToken()
 
     def run(self) -> None:
         try:
             export_design(
-                self.design, self.folder, self.formats, self.file_written.emit, self.cancel
+                self.design,
+                self.folder,
+                self.formats,
+                self.file_written.emit,
+                self.cancel,
+                redact=self.redact,
+                notice=self.noticed.emit,
             )
         except ExportCancelled:
             self.finished.emit("cancelled")
@@ -77,6 +87,9 @@ class ExportDialog(QDialog):
             box.setChecked(True)
             self.boxes[name] = box
             layout.addWidget(box)
+        self.redact_box = QCheckBox("Mask account ids and e-mail addresses (for sharing outside)")
+        self.redact_box.setObjectName("redact_box")
+        layout.addWidget(self.redact_box)
         layout.addWidget(QLabel("<b>Folder</b>"))
         row = QHBoxLayout()
         self.folder_edit = QLineEdit(str(folder))
@@ -93,9 +106,16 @@ class ExportDialog(QDialog):
         self.files = QListWidget()
         self.files.setObjectName("written_files")
         layout.addWidget(self.files)
+        self.notices = QLabel("")
+        self.notices.setObjectName("export_notices")
+        self.notices.setWordWrap(True)
+        self.notices.setTextFormat(Qt.TextFormat.PlainText)
+        self.notices.setStyleSheet("color: #b35900")
+        layout.addWidget(self.notices)
         self.status = QLabel("")
         self.status.setObjectName("export_status")
         self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.status)
         buttons = QHBoxLayout()
         self.export_button = QPushButton("Export")
@@ -122,16 +142,19 @@ class ExportDialog(QDialog):
             self.status.setText("Choose at least one format.")
             return
         self.files.clear()
+        self.notices.clear()
         self.status.setText("Exporting...")
         self.progress.show()
         self.export_button.setEnabled(False)
         self.open_button.setEnabled(False)
         self.cancel_button.setText("Cancel")
         self.thread_ = QThread(self)
-        self.worker = ExportWorker(self.design, Path(self.folder_edit.text()), formats)
+        folder = Path(self.folder_edit.text())
+        self.worker = ExportWorker(self.design, folder, formats, self.redact_box.isChecked())
         self.worker.moveToThread(self.thread_)
         self.thread_.started.connect(self.worker.run)
         self.worker.file_written.connect(self.files.addItem)
+        self.worker.noticed.connect(self._noticed)
         self.worker.finished.connect(self._finished)
         self.thread_.start()
 
@@ -149,6 +172,10 @@ class ExportDialog(QDialog):
         if self.thread_ is not None:
             self.thread_.quit()  # before waiting: its queued quit would only run after this slot
             self.thread_.wait()
+
+    def _noticed(self, text: str) -> None:
+        shown = self.notices.text()
+        self.notices.setText(f"{shown}\n{text}" if shown else text)
 
     @property
     def running(self) -> bool:

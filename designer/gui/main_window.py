@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
+    QFileDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -26,6 +27,7 @@ from designer.gui.canvas import style
 from designer.gui.canvas.scene import DesignScene
 from designer.gui.canvas.view import DesignView
 from designer.gui.controller import DesignController
+from designer.gui.diagram_export import FILTERS, DiagramExport, with_suffix
 from designer.gui.editing import EditOps
 from designer.gui.export_dialog import ExportDialog
 from designer.gui.file_ops import FileOps
@@ -35,6 +37,7 @@ from designer.gui.selection import SelectionModel
 from designer.model.templates import list_templates
 from designer.model.vocabulary import FUNCTION_LABELS, AccountFunction
 from designer.rules.engine import SEVERITY_ORDER, Report
+from exporters.base import safe_name
 
 APP_NAME = "AWS Account Designer"
 IDP_TITLES = {
@@ -54,6 +57,8 @@ class MainWindow(QMainWindow):
         self.view = DesignView(self.scene)
         self.setCentralWidget(self.view)
         self.files = FileOps(self)
+        self.diagram_export = DiagramExport(self)
+        self.diagram_export.finished.connect(self._diagram_exported)
         self.edits = EditOps(self)
         self.properties = PropertyEditor(controller, self.selection)
         self.findings = FindingsPanel(controller, self.selection)
@@ -159,6 +164,12 @@ class MainWindow(QMainWindow):
         self.act_save = self._action("Save", f.save, K.Save, "save")
         self.act_save_as = self._action("Save As...", f.save_as, K.SaveAs, "save_as")
         self.act_export = self._action("Export...", self.open_export, "Ctrl+E", "export")
+        self.act_export_diagram = self._action(
+            "Export Diagram of Current View...",
+            self.export_view_diagram,
+            "Ctrl+Shift+E",
+            "export_diagram",
+        )
         self.act_quit = self._action("Quit", self.close, K.Quit, "quit")
         self.act_undo = self.controller.undo_stack.createUndoAction(self, "Undo")
         self.act_undo.setShortcut(QKeySequence(K.Undo))
@@ -218,7 +229,7 @@ class MainWindow(QMainWindow):
         self.refresh_recent_menu()
         file_menu.addSeparator()
         file_menu.addActions([self.act_save, self.act_save_as])
-        file_menu.addAction(self.act_export)
+        file_menu.addActions([self.act_export, self.act_export_diagram])
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         edit = bar.addMenu("&Edit")
@@ -334,6 +345,35 @@ class MainWindow(QMainWindow):
         dialog.show()
         return dialog
 
+    def export_view_diagram(self, target: Path | None = None) -> bool:
+        """The current view, as laid out on the canvas, to SVG / PNG / PDF / DOT (asks where)."""
+        view = self.scene.view_name
+        if target is None:
+            path = self.controller.path
+            folder = path.parent if path else Path.home()
+            stem = safe_name(f"{self.controller.design.name}-{view}", "diagram")
+            chosen, chosen_filter = QFileDialog.getSaveFileName(
+                self,
+                "Export diagram of the current view",
+                str(folder / f"{stem}.svg"),
+                ";;".join(FILTERS.values()),
+            )
+            if not chosen:
+                return False
+            target = with_suffix(Path(chosen), chosen_filter)
+        positions = {i: (n.x(), n.y()) for i, n in self.scene.nodes.items()}
+        started = self.diagram_export.start(self.controller.design, view, target, positions)
+        if started:
+            self.statusBar().showMessage(f"Drawing the {style.VIEW_TITLES[view]} view...")
+        return started
+
+    def _diagram_exported(self, target: str, problem: str) -> None:
+        if problem:
+            self.statusBar().clearMessage()
+            QMessageBox.warning(self, "Diagram not exported", problem)
+        else:
+            self.statusBar().showMessage(f"Diagram saved to {target}", 8000)
+
     def _focus_find(self) -> None:
         self.find_edit.setFocus()
         self.find_edit.selectAll()
@@ -350,6 +390,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.files.confirm_discard():
+            self.diagram_export.wait()
             event.accept()
         else:
             event.ignore()

@@ -8,6 +8,7 @@ dialogs are replaced, and an unexpected one fails the test.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -455,6 +456,58 @@ def test_logging_view_shows_only_log_edges_and_dims_the_rest(window: MainWindow)
     assert all(e.isVisible() for e in window.scene.edges.values())
     assert not any(n.dimmed for n in window.scene.nodes.values())
     assert window.view.legend_kinds() == list(style.EDGE_STYLES)
+
+
+def exported_diagram(window: MainWindow, qtbot: QtBot) -> tuple[str, str]:
+    """Trigger File -> Export Diagram of Current View and wait for it: (target, problem)."""
+    with qtbot.waitSignal(window.diagram_export.finished, timeout=30000) as blocker:
+        window.act_export_diagram.trigger()
+    target, problem = blocker.args or ("", "")
+    return str(target), str(problem)
+
+
+def test_export_diagram_draws_the_current_view_where_it_is_on_screen(
+    window: MainWindow, qtbot: QtBot, dialogs: Dialogs, tmp_path: Path
+) -> None:
+    window.set_view("logging")
+    window.scene.nodes[PROD].moveBy(500, 300)  # on screen, not committed to the design
+    dialogs.save_name = str(tmp_path / "logging-view")  # no suffix: the chosen filter's (SVG)
+    target, problem = exported_diagram(window, qtbot)
+    assert (target, problem) == (str(tmp_path / "logging-view.svg"), "")
+    svg = Path(target).read_text(encoding="utf-8")
+    assert "Small Org" in svg or window.controller.design.name in svg
+    edges = svg.count('class="edge"')
+    kinds = [r.kind for r in window.controller.design.relationships]
+    assert edges == kinds.count("log-delivery")
+    dialogs.save_name = str(tmp_path / "logging.dot")
+    target, problem = exported_diagram(window, qtbot)
+    source = Path(target).read_text(encoding="utf-8")
+
+    def pos(node_id: str) -> tuple[float, float]:
+        found = re.search(f'"{node_id}" \\[[^\\n]*?pos="([-\\d.]+),([-\\d.]+)!"', source)
+        assert found, node_id
+        return float(found[1]), float(found[2])
+
+    scene = window.scene.nodes
+    dx = scene[PROD].x() - scene[LOGS].x()
+    dy = scene[PROD].y() - scene[LOGS].y()
+    assert pos(PROD)[0] - pos(LOGS)[0] == pytest.approx(dx, abs=0.1)
+    assert pos(PROD)[1] - pos(LOGS)[1] == pytest.approx(-dy, abs=0.1)  # Graphviz: y up
+    dialogs.save_name = str(tmp_path / "view.png")
+    target, problem = exported_diagram(window, qtbot)
+    assert Path(target).read_bytes()[:4] == b"\x89PNG"
+
+
+def test_export_diagram_that_cannot_be_written_is_explained(
+    window: MainWindow, qtbot: QtBot, dialogs: Dialogs, tmp_path: Path
+) -> None:
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    dialogs.save_name = str(tmp_path / "a-file" / "diagram.txt")  # suffix unknown: SVG added
+    target, problem = exported_diagram(window, qtbot)
+    assert target.endswith("diagram.txt.svg")
+    assert "Not a directory" in problem
+    assert "\n" not in problem
+    assert dialogs.take("warning") == [("warning", "Diagram not exported", problem)]
 
 
 def test_blast_radius_marks_levels_and_esc_clears(make_window: Callable[..., MainWindow]) -> None:

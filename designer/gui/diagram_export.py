@@ -1,0 +1,102 @@
+"""File -> Export Diagram of Current View: what is on the canvas, as SVG, PNG, PDF or DOT.
+
+Graphviz runs in a worker thread: a picture of thousands of accounts takes seconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+from designer.model import DesignError
+from exporters.diagram import save_view
+
+if TYPE_CHECKING:
+    from designer.layout import Point
+    from designer.model import Design
+
+FILTERS = {
+    "svg": "SVG image (*.svg)",
+    "png": "PNG image (*.png)",
+    "pdf": "PDF document (*.pdf)",
+    "dot": "Graphviz DOT (*.dot)",
+}
+
+
+def with_suffix(path: Path, chosen_filter: str) -> Path:
+    """The path the user typed, given the chosen filter's suffix when it has none we know."""
+    if path.suffix.lower().lstrip(".") in FILTERS:
+        return path
+    fmt = next((f for f, text in FILTERS.items() if text == chosen_filter), "svg")
+    return path.with_name(f"{path.name}.{fmt}")
+
+
+class DiagramWorker(QObject):
+    """Signals:
+    finished(str): done; empty on success, else the one-line reason.
+    """
+
+    finished = Signal(str)
+
+    def __init__(
+        self, design: Design, view: str, target: Path, positions: Mapping[str, Point]
+    ) -> None:
+        super().__init__()
+        self.design = design.model_copy(deep=True)  # editing may go on meanwhile
+        self.view, self.target, self.positions = view, target, dict(positions)
+
+    def run(self) -> None:
+        try:
+            save_view(self.design, self.view, self.target, self.positions)
+        except (DesignError, OSError) as exc:
+            self.finished.emit(str(exc))
+        else:
+            self.finished.emit("")
+
+
+class DiagramExport(QObject):
+    """Runs one diagram export at a time.
+
+    Signals:
+        finished(str, str): the target path and "" on success, else the one-line reason.
+    """
+
+    finished = Signal(str, str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.thread_: QThread | None = None
+        self.worker: DiagramWorker | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.thread_ is not None and self.thread_.isRunning()
+
+    def start(
+        self, design: Design, view: str, target: Path, positions: Mapping[str, Point]
+    ) -> bool:
+        if self.running:
+            return False
+        self.thread_ = QThread(self)
+        self.worker = DiagramWorker(design, view, target, positions)
+        self.worker.moveToThread(self.thread_)
+        self.thread_.started.connect(self.worker.run)
+        self.worker.finished.connect(self._finished)
+        self.thread_.start()
+        return True
+
+    def _finished(self, problem: str) -> None:
+        if self.thread_ is not None:
+            self.thread_.quit()
+            self.thread_.wait()
+        target = str(self.worker.target) if self.worker is not None else ""
+        self.finished.emit(target, problem)
+
+    def wait(self) -> None:
+        """Let a running export end (the window is closing)."""
+        if self.thread_ is not None:
+            self.thread_.quit()
+            self.thread_.wait()
