@@ -6,6 +6,7 @@ export still succeeds with the DOT files and tells the user what to install.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -30,6 +31,9 @@ INSTALL_GRAPHVIZ = (
 )
 
 
+_CREATION_DATE = re.compile(rb"(/CreationDate \()D:\d{14}Z(\))")
+
+
 class GraphvizMissing(DesignError):
     """Graphviz's neato could not be run (the message says what to install)."""
 
@@ -37,9 +41,12 @@ class GraphvizMissing(DesignError):
 def render(source: str, fmt: str) -> bytes:
     """The picture of a DOT source (pinned positions) in `fmt`: svg, png or pdf."""
     try:
-        return graphviz.pipe(ENGINE, fmt, source.encode("utf-8"), neato_no_op=NO_OP, quiet=True)
+        data = graphviz.pipe(ENGINE, fmt, source.encode("utf-8"), neato_no_op=NO_OP, quiet=True)
     except graphviz.ExecutableNotFound as exc:
         raise GraphvizMissing(INSTALL_GRAPHVIZ) from exc
+    # Cairo stamps PDFs with the time: a fixed date of the same length keeps the byte offsets
+    # of the file valid and the same design's export identical.
+    return _CREATION_DATE.sub(rb"\1D:20000101000000Z\2", data) if fmt == "pdf" else data
 
 
 def save_view(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+NOT_RENDERED = "Diagram not rendered: Graphviz is not installed."
+
 
 @dataclass(frozen=True)
 class Heading:

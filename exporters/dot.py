@@ -25,8 +25,11 @@ FONT = "Helvetica"
 DASHES = {"solid": "solid", "dash": "dashed", "dot": "dotted", "dash-dot": "dashed"}
 CONTAINER_FILLS = ("#f4f6fb", "#eef1f8", "#e7ebf5", "#e0e6f2", "#d9e0ee", "#d2dbeb")
 NAME_WIDTH = 26  # characters of a node's name per line (two lines at most)
-MAX_PNG_PIXELS = 40_000_000
-MAX_PNG_SIDE = 12_000
+# Up to this many edges Graphviz routes each one around the nodes (about 1 s for 200); beyond,
+# routing grows so fast (12 s for 600) that edges are drawn as simple curves instead.
+ROUTED_EDGES = 200
+MAX_PNG_PIXELS = 16_000_000
+MAX_PNG_SIDE = 10_000
 
 
 def quoted(text: str) -> str:
@@ -89,7 +92,7 @@ def dot_source(drawing: Drawing, dpi: float | None = None) -> str:
     lines = [
         "// Render with: neato -n2 -Tsvg THIS_FILE -o diagram.svg  (positions are fixed)",
         "digraph design {",
-        f"  graph [splines=true, outputorder=edgesfirst, fontname={quoted(FONT)}, "
+        f"  graph [splines={_splines(drawing)}, outputorder=edgesfirst, fontname={quoted(FONT)}, "
         f"pad=0.2{f', dpi={dpi:.0f}' if dpi else ''}];",
         f"  node [fontname={quoted(FONT)}, fixedsize=true, margin=0];",
         f"  edge [fontname={quoted(FONT)}, fontsize=8, arrowsize=0.7];",
@@ -102,6 +105,10 @@ def dot_source(drawing: Drawing, dpi: float | None = None) -> str:
     lines += _legend(drawing, frame)
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _splines(drawing: Drawing) -> str:
+    return "true" if len(drawing.edges) <= ROUTED_EDGES else "curved"
 
 
 def png_dpi(drawing: Drawing) -> float:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import importlib
 
-EXPORTER_MODULES: tuple[str, ...] = ("policies", "cloudformation", "plan", "diagram", "drawio")
+EXPORTER_MODULES: tuple[str, ...] = (
+    "policies",
+    "cloudformation",
+    "plan",
+    "diagram",
+    "drawio",
+    "document",
+)
 
 
 def load_all() -> None:

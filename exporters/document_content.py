@@ -1,0 +1,525 @@
+"""What the design document says, section by section, as doc_model blocks.
+
+Every fact comes from the design or from the other exporters (the plan, the generated policies,
+the validation report), so the document never disagrees with the files handed out beside it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from designer.inventory import HEADERS, inventory_rows
+from designer.model.design import Design
+from designer.model.errors import DesignError
+from designer.model.relationships import (
+    DelegatedAdminRelationship,
+    FederationRelationship,
+    LogDeliveryRelationship,
+    ResourceShareRelationship,
+    TrustRelationship,
+)
+from designer.model.vocabulary import FUNCTION_LABELS
+from designer.rules.engine import REGISTRY, SEVERITY_ORDER, Report
+from designer.rules.runner import validate
+from designer.views import KIND_STYLES
+from exporters.doc_model import (
+    Block,
+    Bullets,
+    Code,
+    DesignDocument,
+    Figure,
+    Heading,
+    Paragraph,
+    Table,
+    TreeList,
+)
+from exporters.plan import Step, plan_data
+from exporters.policies import PolicySet, build_policies
+
+TREE_ACCOUNTS = 25  # accounts listed under one OU in the tree (the inventory lists them all)
+
+
+def build_document(design: Design) -> DesignDocument:
+    """The whole design document of `design`."""
+    writer = _Writer(design)
+    doc = DesignDocument(design.name, f"AWS multi-account design of {design.organization.name}")
+    for section in (
+        writer.summary,
+        writer.structure,
+        writer.inventory,
+        writer.identity,
+        writer.logging,
+        writer.publishing,
+        writer.administration,
+        writer.governance,
+        writer.findings,
+        writer.plan,
+        writer.appendix,
+    ):
+        doc.blocks.extend(section())
+    return doc
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _count(n: int, word: str, words: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (words or word + 's')}"
+
+
+class _Writer:
+    def __init__(self, design: Design) -> None:
+        self.design = design
+        self.names: dict[str, str] = {design.organization.id: f"{design.organization.name} (root)"}
+        for group in (
+            design.organizational_units,
+            design.accounts,
+            design.identity_providers,
+            design.third_parties,
+            design.log_buckets,
+            design.service_control_policies,
+        ):
+            self.names.update({e.id: e.name for e in group})
+        for rel in design.relationships:
+            title = KIND_STYLES[rel.kind].title.lower()
+            ends = f"{self.names.get(rel.source, '?')} → {self.names.get(rel.target, '?')}"
+            self.names[rel.id] = f"{title} {ends}"
+        self.report: Report = validate(design)
+
+    def name(self, entity_id: str | None) -> str:
+        return self.names.get(entity_id or "", entity_id or "-")
+
+    def kind(self, kind: str) -> list[Any]:
+        return [r for r in self.design.relationships if r.kind == kind]
+
+    # -- sections ---------------------------------------------------------------------------
+    def summary(self) -> Iterator[Block]:
+        d = self.design
+        yield Heading(1, "Summary", "summary")
+        if d.description:
+            yield Paragraph(d.description)
+        kinds: Counter[str] = Counter(r.kind for r in d.relationships)
+        counts = self.report.counts()
+        yield Bullets(
+            (
+                f"Organization: {d.organization.name}"
+                + (f" ({d.organization.organization_id})" if d.organization.organization_id else "")
+                + f", feature set {d.organization.feature_set}",
+                f"{_count(len(d.accounts), 'account')} in "
+                f"{_count(len(d.organizational_units), 'organizational unit')}",
+                f"{_count(len(d.identity_providers), 'identity provider')}, "
+                f"{_count(len(d.third_parties), 'third party', 'third parties')}",
+                "Relationships: "
+                + (
+                    ", ".join(
+                        f"{kinds[k]} {s.title.lower()}" for k, s in KIND_STYLES.items() if kinds[k]
+                    )
+                    or "none"
+                ),
+                f"{_count(len(d.log_buckets), 'log bucket')}, "
+                f"{_count(len(d.service_control_policies), 'SCP')}",
+                "Findings: "
+                + ", ".join(f"{counts[s]} {s}" for s in SEVERITY_ORDER)
+                + f"; {len(self.report.waived)} waived",
+            )
+        )
+        functions = Counter(a.functions[0] for a in d.accounts)
+        if functions:
+            yield Table(
+                ("Primary function", "Accounts"),
+                tuple((FUNCTION_LABELS[f], str(n)) for f, n in functions.most_common()),
+            )
+        yield Figure("all", f"{d.name}: every account and relationship")
+
+    def structure(self) -> Iterator[Block]:
+        d = self.design
+        yield Heading(1, "Organization structure", "structure")
+        yield Paragraph(
+            "Organizational units group accounts by function and policy; service control "
+            "policies attached to the root or an OU apply to every account below it."
+        )
+        scp_names = {p.id: p.name for p in d.service_control_policies}
+        children: dict[str | None, list[Any]] = {}
+        for unit in d.organizational_units:
+            children.setdefault(unit.parent, []).append(unit)
+        accounts: dict[str | None, list[Any]] = {}
+        for account in d.accounts:
+            accounts.setdefault(account.parent, []).append(account)
+
+        def scps(ids: Iterable[str]) -> str:
+            names = [scp_names.get(i, i) for i in ids]
+            return f" — SCPs: {', '.join(names)}" if names else ""
+
+        items: list[tuple[int, str]] = [
+            (0, f"{d.organization.name} (root){scps(d.organization.root_scps)}")
+        ]
+
+        def below(unit: str) -> int:
+            return len(accounts.get(unit, [])) + sum(below(c.id) for c in children.get(unit, []))
+
+        def grow(parent: str | None, depth: int) -> None:
+            for unit in children.get(parent, []):
+                count = _count(below(unit.id), "account")
+                items.append((depth, f"{unit.name} ({count}){scps(unit.scps)}"))
+                grow(unit.id, depth + 1)
+                items.extend(_account_items(accounts.get(unit.id, []), depth + 1))
+
+        grow(None, 1)
+        items[1:1] = _account_items(accounts.get(None, []), 1)
+        yield TreeList(tuple(items))
+
+    def inventory(self) -> Iterator[Block]:
+        yield Heading(1, "Account inventory", "inventory")
+        rows = inventory_rows(self.design)
+        yield Paragraph(f"{_count(len(rows), 'account')}, by OU path and name.")
+        yield Table(HEADERS, tuple(tuple(r.__dict__.values()) for r in rows))
+
+    def identity(self) -> Iterator[Block]:
+        yield Heading(1, "Identity", "identity")
+        yield Paragraph(
+            "Who can sign in where, and which roles in other accounts they can assume, with the "
+            "conditions the trust policies enforce."
+        )
+        idps = self.design.identity_providers
+        yield Heading(2, "Identity providers", "identity-providers")
+        if idps:
+            yield Table(
+                ("Provider", "Kind", "Home account", "Metadata / issuer"),
+                tuple(
+                    (
+                        i.name,
+                        str(i.kind) + (f" ({i.directory_type})" if i.directory_type else ""),
+                        self.name(i.home_account),
+                        i.metadata_url or "-",
+                    )
+                    for i in idps
+                ),
+            )
+        else:
+            yield Paragraph("No identity provider: people sign in as IAM users.", note=True)
+        federations: list[FederationRelationship] = self.kind("federation")
+        yield Heading(2, "Federation", "federation")
+        yield self._table_or(
+            ("Provider", "Signs in to", "Protocol", "Roles / permission sets", "Purpose"),
+            [
+                (
+                    self.name(r.source),
+                    self.name(r.target),
+                    str(r.protocol),
+                    ", ".join([*r.mapped_roles, *r.permission_sets]) or "-",
+                    r.purpose or "-",
+                )
+                for r in federations
+            ],
+            "No federation relationship.",
+        )
+        trusts: list[TrustRelationship] = self.kind("trust")
+        yield Heading(2, "Cross-account access", "cross-account-access")
+        yield self._table_or(
+            ("Who", "Can assume role", "In account", "Access", "Conditions", "Purpose"),
+            [
+                (
+                    self.name(r.source),
+                    r.role_name,
+                    self.name(r.target),
+                    str(r.access_level) + (f" ({', '.join(r.services)})" if r.services else ""),
+                    _conditions(r),
+                    r.purpose or "-",
+                )
+                for r in trusts
+            ],
+            "No cross-account role.",
+        )
+        yield Figure("identity", "Identity: federation and cross-account trust")
+
+    def logging(self) -> Iterator[Block]:
+        yield Heading(1, "Logging", "logging")
+        yield Paragraph(
+            "Every log source and where its logs go, then how each destination bucket is protected."
+        )
+        buckets = {b.id: b for b in self.design.log_buckets}
+        deliveries: list[LogDeliveryRelationship] = self.kind("log-delivery")
+        yield Heading(2, "Log deliveries", "log-deliveries")
+        yield self._table_or(
+            (
+                "Source",
+                "Logs",
+                "Destination account",
+                "Bucket",
+                "Scope",
+                "Multi-Region",
+                "Validation",
+            ),
+            [
+                (
+                    self.name(r.source),
+                    ", ".join(map(str, r.log_types)),
+                    self.name(r.target),
+                    buckets[r.bucket].name if r.bucket in buckets else "-",
+                    "organization" if r.organization_wide else "this account",
+                    _yes(r.multi_region),
+                    _yes(r.log_file_validation),
+                )
+                for r in deliveries
+            ],
+            "No log delivery: CloudTrail and Config logs stay in each account.",
+        )
+        yield Heading(2, "Bucket protections", "bucket-protections")
+        yield self._table_or(
+            (
+                "Bucket",
+                "Account",
+                "Versioning",
+                "MFA Delete",
+                "Object Lock",
+                "Vault Lock",
+                "KMS key",
+                "Access logs",
+                "Org-only writes",
+            ),
+            [
+                (
+                    b.name,
+                    self.name(b.account),
+                    _yes(b.versioning),
+                    _yes(b.mfa_delete),
+                    f"{b.object_lock.mode}, {b.object_lock.retention_days} days"
+                    if b.object_lock
+                    else "no",
+                    _yes(b.glacier_vault_lock),
+                    b.kms_key or "S3-managed",
+                    _yes(b.access_logging),
+                    _yes(b.organization_restricted_writes),
+                )
+                for b in self.design.log_buckets
+            ],
+            "No log bucket in the design.",
+        )
+        yield Figure("logging", "Logging: sources and destinations")
+
+    def publishing(self) -> Iterator[Block]:
+        yield Heading(1, "Publishing", "publishing")
+        shares: list[ResourceShareRelationship] = self.kind("resource-share")
+        yield self._table_or(
+            ("Publisher", "Shares", "Resources", "With", "Purpose"),
+            [
+                (
+                    self.name(r.source),
+                    str(r.resource_type)
+                    + (f" ({r.ram_resource_type})" if r.ram_resource_type else ""),
+                    ", ".join(r.resource_names) or "-",
+                    self.name(r.target),
+                    r.purpose or "-",
+                )
+                for r in shares
+            ],
+            "Nothing is shared between accounts.",
+        )
+        yield Figure("publishing", "Publishing: resource shares")
+
+    def administration(self) -> Iterator[Block]:
+        yield Heading(1, "Delegated administration and billing", "administration")
+        delegated: list[DelegatedAdminRelationship] = self.kind("delegated-admin")
+        yield Heading(2, "Delegated administrators", "delegated-administrators")
+        yield self._table_or(
+            ("Service", "Administered from", "Purpose"),
+            [
+                (p, self.name(r.target), r.purpose or "-")
+                for r in delegated
+                for p in r.service_principals
+            ],
+            "No service is delegated: the management account administers every service.",
+        )
+        yield Figure("delegated-admin", "Delegated administration")
+        yield Heading(2, "Billing", "billing")
+        yield self._table_or(
+            ("Payer", "Pays for", "Purpose"),
+            [
+                (self.name(r.source), self.name(r.target), r.purpose or "-")
+                for r in self.kind("billing")
+            ],
+            "Consolidated billing is not modelled.",
+        )
+
+    def governance(self) -> Iterator[Block]:
+        d = self.design
+        u = d.usage_policy
+        yield Heading(1, "Usage policy and service control policies", "governance")
+        yield Heading(2, "Usage policy", "usage-policy")
+        yield Bullets(
+            (
+                "Approved services: " + (", ".join(u.approved_services) or "not restricted"),
+                "Allowed Regions: " + (", ".join(u.allowed_regions) or "not restricted"),
+                "Required encryption: " + ("; ".join(u.required_encryption) or "none stated"),
+                "Baseline: " + ("; ".join(u.baseline) or "none stated"),
+            )
+        )
+        yield Heading(2, "Service control policies", "scps")
+        targets = self._scp_targets()
+        if not d.service_control_policies:
+            yield Paragraph(
+                "The design attaches no SCP of its own; the appendix lists the generated "
+                "guardrails.",
+                note=True,
+            )
+        for scp in d.service_control_policies:
+            yield Heading(3, scp.name, f"scp-{scp.id}")
+            where = ", ".join(targets.get(scp.id, [])) or "not attached"
+            kind = (
+                "AWS managed"
+                if scp.aws_managed
+                else ("written in the design" if scp.document else "generated at export")
+            )
+            yield Paragraph(
+                f"{scp.description or 'No description.'} Attached to: {where}. Content: {kind}."
+            )
+            if scp.document:
+                yield Code(json.dumps(scp.document, indent=2, ensure_ascii=False), scp.name)
+
+    def _scp_targets(self) -> dict[str, list[str]]:
+        d = self.design
+        result: dict[str, list[str]] = {}
+        attached = [(d.organization.id, d.organization.root_scps)]
+        attached += [(u.id, u.scps) for u in d.organizational_units]
+        attached += [(a.id, a.scps) for a in d.accounts]
+        for target, ids in attached:
+            for scp in ids:
+                result.setdefault(scp, []).append(self.name(target))
+        return result
+
+    def findings(self) -> Iterator[Block]:
+        report = self.report
+        yield Heading(1, "Findings and waivers", "findings")
+        yield Paragraph(
+            f"Validation against the whitepaper's and AWS's practices: "
+            f"{_count(len(report.findings), 'open finding')}, {len(report.waived)} waived, "
+            f"{_count(len(report.stale_waivers), 'stale waiver')}."
+        )
+        subjects = lambda ids: ", ".join(self.name(i) for i in ids) or "-"  # noqa: E731
+        yield Heading(2, "Open findings", "open-findings")
+        yield self._table_or(
+            ("Severity", "Rule", "Finding", "Subjects"),
+            [
+                (str(f.severity), f.rule_id, f.message, subjects(f.subjects))
+                for f in report.findings
+            ],
+            "No open finding.",
+        )
+        fired = sorted({f.rule_id for f in report.findings if f.rule_id in REGISTRY})
+        if fired:
+            yield Heading(2, "How to resolve them", "remediation")
+            yield Table(
+                ("Rule", "Title", "Remediation"),
+                tuple((r, REGISTRY[r].title, REGISTRY[r].remediation) for r in fired),
+            )
+        yield Heading(2, "Waivers", "waivers")
+        yield self._table_or(
+            ("Rule", "Subject", "Justification", "By", "On"),
+            [
+                (w.rule_id, self.name(w.subject), w.justification, w.author, w.date.isoformat())
+                for w in self.design.waivers
+            ],
+            "No waiver.",
+        )
+
+    def plan(self) -> Iterator[Block]:
+        yield Heading(1, "Deployment plan", "plan")
+        try:
+            steps, data = plan_data(self.design)
+        except DesignError as exc:
+            yield Paragraph(f"The plan could not be ordered: {exc}", note=True)
+            return
+        yield Paragraph(
+            f"{_count(len(steps), 'step')} in order; a step starts when the steps it follows are "
+            f"done. {sum(s.manual for s in steps)} must be done by hand. The files each step "
+            "deploys are in the policies, cloudformation and plan exports."
+        )
+        yield Table(("#", "Step", "Runs in", "After steps", "Manual"), _plan_rows(steps))
+        placeholders = data["placeholders"]
+        if placeholders:
+            yield Heading(2, "Placeholders to replace", "placeholders")
+            yield Table(
+                ("Placeholder", "Meaning"),
+                tuple((p["placeholder"], p["meaning"]) for p in placeholders),
+            )
+
+    def appendix(self) -> Iterator[Block]:
+        yield Heading(1, "Appendix: generated policies", "appendix")
+        try:
+            policies = build_policies(self.design)
+        except DesignError as exc:
+            yield Paragraph(f"The policies could not be generated: {exc}", note=True)
+            return
+        yield from _policy_blocks(policies)
+
+    def _table_or(self, headers: tuple[str, ...], rows: list[tuple[str, ...]], empty: str) -> Block:
+        return Table(headers, tuple(rows)) if rows else Paragraph(empty, note=True)
+
+
+def _conditions(r: TrustRelationship) -> str:
+    parts = ["MFA" if r.require_mfa else "no MFA"]
+    if r.external_id:
+        parts.append("ExternalId")
+    if r.organization_scoped:
+        parts.append("same organization")
+    if r.principal_role_name:
+        parts.append(f"only role {r.principal_role_name}")
+    parts.append(f"sessions up to {r.max_session_duration // 3600} h")
+    return ", ".join(parts)
+
+
+def _account_items(accounts: list[Any], depth: int) -> list[tuple[int, str]]:
+    items = [
+        (depth, f"{a.name} ({a.aws_account_id or 'planned'}, {', '.join(map(str, a.functions))})")
+        for a in accounts[:TREE_ACCOUNTS]
+    ]
+    if len(accounts) > TREE_ACCOUNTS:
+        items.append((depth, f"… and {len(accounts) - TREE_ACCOUNTS} more (see the inventory)"))
+    return items
+
+
+def _plan_rows(steps: list[Step]) -> tuple[tuple[str, ...], ...]:
+    numbers = {s.id: n for n, s in enumerate(steps, start=1)}
+    return tuple(
+        (
+            str(n),
+            s.title,
+            s.account,
+            ", ".join(str(numbers[p]) for p in s.prerequisites if p in numbers) or "-",
+            "manual" if s.manual else "",
+        )
+        for n, s in enumerate(steps, start=1)
+    )
+
+
+def _policy_blocks(policies: PolicySet) -> Iterator[Block]:
+    def code(document: Any, title: str) -> Code:
+        return Code(json.dumps(document, indent=2, ensure_ascii=False), title)
+
+    yield Heading(2, "IAM roles", "appendix-roles")
+    for role in policies.roles:
+        yield code(role.document(), f"Role {role.name} in {role.account_name}")
+    if policies.identity_policies:
+        yield Heading(2, "Identity policies of the trusted principals", "appendix-identity")
+        for p in policies.identity_policies:
+            yield code(p.document, f"{p.account_name}: assume {p.role} in {p.target_name}")
+    if policies.buckets:
+        yield Heading(2, "Log bucket and key policies", "appendix-buckets")
+        for b in policies.buckets:
+            yield code(b.bucket_policy, f"Bucket policy of {b.bucket.name}")
+            yield code(b.key_policy, f"KMS key policy of {b.bucket.name}")
+    yield Heading(2, "Service control policies", "appendix-scps")
+    for scp in policies.scps:
+        kind = "Generated guardrail" if scp.generated else "SCP"
+        yield code(scp.document, f"{kind} {scp.name}")
+    yield code({"Targets": [a.document() for a in policies.attachments]}, "SCP attachments")
+    if policies.notes.placeholders or policies.notes.points:
+        yield Heading(2, "Notes on the policies", "appendix-notes")
+        yield Bullets(
+            tuple(f"{k}: {v}" for k, v in policies.notes.placeholders.items())
+            + tuple(policies.notes.points)
+        )
