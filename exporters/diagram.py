@@ -20,6 +20,7 @@ from designer.views import VIEW_TITLES, VIEWS
 from exporters.base import ExportContext, exporter
 from exporters.dot import ENGINE, NO_OP, dot_source, png_dpi
 from exporters.drawing import Drawing, build_drawing
+from exporters.summary import is_large, summary_drawing
 
 FORMAT = "diagram"
 FOLDER = "diagrams"
@@ -62,19 +63,20 @@ def save_view(
     write_atomic(target, data, durable=False)
 
 
-def drawing_of(ctx: ExportContext, view: str) -> Drawing:
-    key = ("drawing", view)
+def drawing_of(ctx: ExportContext, view: str, summary: bool = False) -> Drawing:
+    key = ("drawing", view, summary)
     if key not in ctx.memo:
-        ctx.memo[key] = build_drawing(ctx.design, view)
+        make = summary_drawing if summary else build_drawing
+        ctx.memo[key] = make(ctx.design, view)
     drawing: Drawing = ctx.memo[key]
     return drawing
 
 
-def picture(ctx: ExportContext, view: str, fmt: str) -> bytes | None:
+def picture(ctx: ExportContext, view: str, fmt: str, summary: bool = False) -> bytes | None:
     """The view's picture, rendered once per export; None (and a notice) without Graphviz."""
-    key = ("picture", view, fmt)
+    key = ("picture", view, fmt, summary)
     if key not in ctx.memo:
-        drawing = drawing_of(ctx, view)
+        drawing = drawing_of(ctx, view, summary)
         source = dot_source(drawing, png_dpi(drawing) if fmt == "png" else None)
         try:
             ctx.memo[key] = render(source, fmt)
@@ -87,15 +89,22 @@ def picture(ctx: ExportContext, view: str, fmt: str) -> bytes | None:
 
 @exporter(FORMAT, "Diagrams per view (DOT, SVG, PNG, PDF)")
 def run(ctx: ExportContext) -> None:
+    """Every view; for a large design also its summary (one box per OU, relationships counted)."""
+    large = is_large(ctx.design)
     for view in VIEWS:
-        title = VIEW_TITLES[view]
-        stem = f"{view}-view" if view != "all" else "all"
-        source = dot_source(drawing_of(ctx, view))
-        path = ctx.unique_path(FOLDER, stem, ".dot")
-        ctx.write_text(path, source, FORMAT, f"{title} view as Graphviz DOT (neato -n2)")
-        for fmt in PICTURES:
-            data = picture(ctx, view, fmt)
-            if data is None:
-                continue  # Graphviz missing: told once; the DOT files of every view still follow
-            path = ctx.unique_path(FOLDER, stem, f".{fmt}")
-            ctx.write_bytes(path, data, FORMAT, f"{title} view as {fmt.upper()}")
+        for summary in (False, True) if large else (False,):
+            _write_view(ctx, view, summary)
+
+
+def _write_view(ctx: ExportContext, view: str, summary: bool) -> None:
+    title = VIEW_TITLES[view] + (" summary" if summary else "")
+    stem = ("all" if view == "all" else f"{view}-view") + ("-summary" if summary else "")
+    source = dot_source(drawing_of(ctx, view, summary))
+    path = ctx.unique_path(FOLDER, stem, ".dot")
+    ctx.write_text(path, source, FORMAT, f"{title} view as Graphviz DOT (neato -n2)")
+    for fmt in PICTURES:
+        data = picture(ctx, view, fmt, summary)
+        if data is None:
+            continue  # Graphviz missing: told once; the DOT files of every view still follow
+        path = ctx.unique_path(FOLDER, stem, f".{fmt}")
+        ctx.write_bytes(path, data, FORMAT, f"{title} view as {fmt.upper()}")

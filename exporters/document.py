@@ -14,6 +14,7 @@ from exporters.doc_model import DesignDocument, Figure
 from exporters.document_content import build_document
 from exporters.document_pdf import pdf_document
 from exporters.document_text import html_document, markdown_document
+from exporters.summary import is_large
 
 FORMAT = "document"
 FOLDER = "document"
@@ -23,7 +24,8 @@ STEM = "design-document"
 @exporter(FORMAT, "Design document (Markdown, HTML, PDF)")
 def run(ctx: ExportContext) -> None:
     doc = build_document(ctx.design)
-    figures = _markdown_figures(ctx, doc)
+    summary = is_large(ctx.design)  # pages show the shape, not every box
+    figures = _markdown_figures(ctx, doc, summary)
     ctx.write_text(
         ctx.unique_path(FOLDER, STEM, ".md"),
         markdown_document(doc, figures.get),
@@ -32,7 +34,7 @@ def run(ctx: ExportContext) -> None:
     )
 
     def svg(view: str) -> str | None:
-        data = picture(ctx, view, "svg")
+        data = picture(ctx, view, "svg", summary)
         return data.decode("utf-8") if data is not None else None
 
     ctx.write_text(
@@ -42,7 +44,9 @@ def run(ctx: ExportContext) -> None:
         "The design document as one self-contained HTML file",
     )
     try:
-        data = pdf_document(doc, lambda view: picture(ctx, view, "png"), ctx.tell)
+        data = pdf_document(
+            doc, lambda view: picture(ctx, view, "png", summary), ctx.tell, ctx.cancel
+        )
     except DesignError as exc:  # no font to embed: the other two formats stand
         ctx.tell(str(exc))
         return
@@ -51,12 +55,12 @@ def run(ctx: ExportContext) -> None:
     )
 
 
-def _markdown_figures(ctx: ExportContext, doc: DesignDocument) -> dict[str, str]:
+def _markdown_figures(ctx: ExportContext, doc: DesignDocument, summary: bool) -> dict[str, str]:
     """Write the SVG of each figure beside the Markdown; view -> its path relative to it."""
     paths: dict[str, str] = {}
     for block in doc.blocks:
         if isinstance(block, Figure) and block.view not in paths:
-            data = picture(ctx, block.view, "svg")
+            data = picture(ctx, block.view, "svg", summary)
             if data is None:
                 continue
             path = ctx.unique_path(f"{FOLDER}/images", block.view, ".svg")

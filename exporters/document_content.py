@@ -38,6 +38,7 @@ from exporters.doc_model import (
 )
 from exporters.plan import Step, plan_data
 from exporters.policies import PolicySet, build_policies
+from exporters.summary import is_large
 
 TREE_ACCOUNTS = 25  # accounts listed under one OU in the tree (the inventory lists them all)
 
@@ -93,6 +94,12 @@ class _Writer:
     def name(self, entity_id: str | None) -> str:
         return self.names.get(entity_id or "", entity_id or "-")
 
+    def figure(self, view: str, caption: str) -> Figure:
+        if is_large(self.design):
+            caption += " (summary: one box per OU with its accounts counted; the diagrams folder "
+            caption += "has every account)"
+        return Figure(view, caption)
+
     def kind(self, kind: str) -> list[Any]:
         return [r for r in self.design.relationships if r.kind == kind]
 
@@ -133,7 +140,7 @@ class _Writer:
                 ("Primary function", "Accounts"),
                 tuple((FUNCTION_LABELS[f], str(n)) for f, n in functions.most_common()),
             )
-        yield Figure("all", f"{d.name}: every account and relationship")
+        yield self.figure("all", f"{d.name}: every account and relationship")
 
     def structure(self) -> Iterator[Block]:
         d = self.design
@@ -234,7 +241,7 @@ class _Writer:
             ],
             "No cross-account role.",
         )
-        yield Figure("identity", "Identity: federation and cross-account trust")
+        yield self.figure("identity", "Identity: federation and cross-account trust")
 
     def logging(self) -> Iterator[Block]:
         yield Heading(1, "Logging", "logging")
@@ -299,7 +306,7 @@ class _Writer:
             ],
             "No log bucket in the design.",
         )
-        yield Figure("logging", "Logging: sources and destinations")
+        yield self.figure("logging", "Logging: sources and destinations")
 
     def publishing(self) -> Iterator[Block]:
         yield Heading(1, "Publishing", "publishing")
@@ -319,7 +326,7 @@ class _Writer:
             ],
             "Nothing is shared between accounts.",
         )
-        yield Figure("publishing", "Publishing: resource shares")
+        yield self.figure("publishing", "Publishing: resource shares")
 
     def administration(self) -> Iterator[Block]:
         yield Heading(1, "Delegated administration and billing", "administration")
@@ -334,7 +341,7 @@ class _Writer:
             ],
             "No service is delegated: the management account administers every service.",
         )
-        yield Figure("delegated-admin", "Delegated administration")
+        yield self.figure("delegated-admin", "Delegated administration")
         yield Heading(2, "Billing", "billing")
         yield self._table_or(
             ("Payer", "Pays for", "Purpose"),

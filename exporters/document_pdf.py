@@ -29,6 +29,7 @@ from fpdf.outline import OutlineSection
 from fpdf.util import Padding
 from PIL import Image
 
+from exporters.base import CancelToken, ExportCancelled
 from exporters.doc_model import (
     NOT_RENDERED,
     Block,
@@ -50,7 +51,7 @@ FIXED_DATE = datetime(2000, 1, 1, tzinfo=UTC)
 SANS, MONO = "body", "code"
 # The total page count is substituted for this at the end. Not fpdf2's "{nb}": a name typed as
 # "{nb}" must print as typed. Private-use characters, removed from user text by _clean().
-PAGE_COUNT = "\ue000\ue001\ue002"
+PAGE_COUNT = "\ue000\ue001\ue002\ue003\ue004"  # wide enough for 5 digits
 
 # Layout, in millimetres and points.
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 18.0, 20.0, 18.0
@@ -111,6 +112,7 @@ def pdf_document(
     doc: DesignDocument,
     picture: Callable[[str], bytes | None],
     warn: Callable[[str], None] | None = None,
+    cancel: CancelToken | None = None,
 ) -> bytes:
     """The document as PDF bytes; `picture(view)` is a diagram's PNG, or None without Graphviz.
 
@@ -121,7 +123,7 @@ def pdf_document(
     logger.addHandler(missing)
     propagate, logger.propagate = logger.propagate, False
     try:
-        data = _render(doc, picture)
+        data = _render(doc, picture, cancel or CancelToken())
     finally:
         logger.removeHandler(missing)
         logger.propagate = propagate
@@ -147,7 +149,9 @@ class _MissingGlyphs(logging.Handler):
             self.chars.update(re.findall(r"'(.)' \(\\u", message))
 
 
-def _render(doc: DesignDocument, picture: Callable[[str], bytes | None]) -> bytes:
+def _render(
+    doc: DesignDocument, picture: Callable[[str], bytes | None], cancel: CancelToken
+) -> bytes:
     pdf = _new_pdf(doc)
     _title_page(pdf, doc)
     pdf.add_page()
@@ -156,6 +160,8 @@ def _render(doc: DesignDocument, picture: Callable[[str], bytes | None]) -> byte
         pdf.toc_pages = _toc_page_count(pdf, entries)
         pdf.insert_toc_placeholder(_render_toc, pages=pdf.toc_pages)
     for block in doc.blocks:
+        if cancel.cancelled:  # thousands of pages take a while: stop between blocks
+            raise ExportCancelled
         _block(pdf, block, picture)
     return bytes(pdf.output())
 

@@ -25,8 +25,10 @@ FONT = "Helvetica"
 DASHES = {"solid": "solid", "dash": "dashed", "dot": "dotted", "dash-dot": "dashed"}
 CONTAINER_FILLS = ("#f4f6fb", "#eef1f8", "#e7ebf5", "#e0e6f2", "#d9e0ee", "#d2dbeb")
 NAME_WIDTH = 26  # characters of a node's name per line (two lines at most)
-# Up to this many edges Graphviz routes each one around the nodes (about 1 s for 200); beyond,
-# routing grows so fast (12 s for 600) that edges are drawn as simple curves instead.
+# Up to this size Graphviz routes each edge around the nodes (about 1 s at 50 accounts and 170
+# edges); beyond, routing grows so fast (12 s at 200 accounts, minutes at 2,000 even with few
+# edges) that edges are drawn as simple curves instead.
+ROUTED_NODES = 120
 ROUTED_EDGES = 200
 MAX_PNG_PIXELS = 16_000_000
 MAX_PNG_SIDE = 10_000
@@ -108,7 +110,8 @@ def dot_source(drawing: Drawing, dpi: float | None = None) -> str:
 
 
 def _splines(drawing: Drawing) -> str:
-    return "true" if len(drawing.edges) <= ROUTED_EDGES else "curved"
+    small = len(drawing.nodes) <= ROUTED_NODES and len(drawing.edges) <= ROUTED_EDGES
+    return "true" if small else "curved"
 
 
 def png_dpi(drawing: Drawing) -> float:

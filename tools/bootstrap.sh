@@ -69,6 +69,12 @@ if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] && command -v apt-ge
 (sudo apt-get install fonts-dejavu-core)"
 fi
 
+# The tests read the text of exported PDFs back with pdftotext (poppler-utils).
+if ! command -v pdftotext >/dev/null 2>&1; then
+  apt_install poppler-utils || say "pdftotext is missing: the tests skip reading PDF text \
+(sudo apt-get install poppler-utils)"
+fi
+
 # PySide6 wheels need a few system libraries even when drawing offscreen.
 if ! QT_QPA_PLATFORM=offscreen "$VENV/bin/python" -c 'import PySide6.QtWidgets' 2>/dev/null; then
   apt_install libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 \

@@ -87,6 +87,7 @@ class ExportDialog(QDialog):
             box.setChecked(True)
             self.boxes[name] = box
             layout.addWidget(box)
+        layout.addWidget(QLabel("<b>Sharing</b>"))
         self.redact_box = QCheckBox("Mask account ids and e-mail addresses (for sharing outside)")
         self.redact_box.setObjectName("redact_box")
         layout.addWidget(self.redact_box)

@@ -95,3 +95,43 @@ def test_unknown_format_is_a_one_line_error(
     assert code == 2
     assert "unknown export format 'pdf'" in err
     assert err.count("\n") == 1
+
+
+def test_cli_redact_masks_every_file_and_says_so_in_the_manifest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from designer.model import save_design
+
+    design = small_design()
+    path = tmp_path / "d.json"
+    save_design(design, path)
+    out = tmp_path / "out"
+    code = main(["export", str(path), "-o", str(out), "--redact"])
+    assert code == 0
+    secrets = [a.aws_account_id for a in design.accounts if a.aws_account_id]
+    secrets += [a.email for a in design.accounts if a.email]
+    for file in out.rglob("*"):
+        if file.suffix in (".json", ".md", ".html", ".svg", ".dot", ".drawio", ".yaml"):
+            text = file.read_text(encoding="utf-8")
+            assert [s for s in secrets if s in text] == [], file.name
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["redacted"] is True
+    listed = capsys.readouterr().out.splitlines()
+    assert f"{out}/manifest.json" in listed
+
+
+def test_cli_without_graphviz_still_exports_and_says_what_to_install(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from designer.model import save_design
+
+    path = tmp_path / "d.json"
+    save_design(small_design(), path)
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs"))
+    code = main(["export", str(path), "-o", str(tmp_path / "out"), "--format", "diagram"])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert err.count("\n") == 1
+    assert "note: Graphviz is not installed" in err
+    assert "apt-get install graphviz" in err
+    assert sorted(p.suffix for p in (tmp_path / "out" / "diagrams").iterdir()) == [".dot"] * 6

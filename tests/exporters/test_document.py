@@ -15,6 +15,7 @@ from designer.model import Design
 from designer.model.templates import load_template, template_paths
 from designer.rules.runner import validate
 from exporters.base import export_design
+from exporters.doc_model import NOT_RENDERED
 from exporters.plan import build_plan
 from exporters.policies import build_policies
 from tests.helpers.hostile import hostile_design
@@ -177,3 +178,32 @@ def test_redacted_files_mask_every_id_and_address_consistently(tmp_path: Path) -
     cell = re.search(f'value="[^"]*{re.escape(html.escape(first, quote=True))}[^"]*"', drawio)
     assert cell is not None
     assert "000000000001" in cell[0]
+
+
+def test_without_graphviz_the_document_is_written_with_notes_for_its_figures(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs"))
+    notices: list[str] = []
+    export_design(load_template("identity"), tmp_path, ["document"], notice=notices.append)
+    folder = tmp_path / FOLDER
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "design-document.html",
+        "design-document.md",
+        "design-document.pdf",
+    ]
+    assert NOT_RENDERED in (folder / "design-document.html").read_text(encoding="utf-8")
+    assert NOT_RENDERED in (folder / "design-document.md").read_text(encoding="utf-8")
+    assert len(notices) == 1
+    assert "apt-get install graphviz" in notices[0]
+
+
+def test_cancel_stops_a_long_pdf_between_blocks() -> None:
+    from exporters.base import CancelToken, ExportCancelled
+    from exporters.document_content import build_document
+    from exporters.document_pdf import pdf_document
+
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(ExportCancelled):
+        pdf_document(build_document(load_template("identity")), lambda _view: None, cancel=token)

@@ -58,3 +58,34 @@ def test_closing_while_exporting_cancels_and_returns(qtbot: QtBot, tmp_path: Pat
     dialog.export_button.click()
     dialog.reject()  # must not hang, must stop the worker
     assert not dialog.running
+
+
+def test_dialog_offers_diagrams_documents_and_redaction(qtbot: QtBot, tmp_path: Path) -> None:
+    dialog = ExportDialog(small_design(), tmp_path / "out")
+    qtbot.addWidget(dialog)
+    assert {"diagram", "drawio", "document"} <= set(dialog.boxes)
+    for name, box in dialog.boxes.items():
+        box.setChecked(name in ("diagram", "document"))
+    dialog.redact_box.setChecked(True)
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: not dialog.running and dialog.export_button.isEnabled(), timeout=30000)
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["redacted"] is True
+    listed = {dialog.files.item(i).text() for i in range(dialog.files.count())}
+    assert {"diagrams/all.svg", "document/design-document.pdf"} <= listed
+    html = (tmp_path / "out" / "document" / "design-document.html").read_text(encoding="utf-8")
+    assert all(a.aws_account_id not in html for a in small_design().accounts if a.aws_account_id)
+
+
+def test_dialog_shows_what_to_install_without_graphviz(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs"))
+    dialog = ExportDialog(small_design(), tmp_path / "out")
+    qtbot.addWidget(dialog)
+    for name, box in dialog.boxes.items():
+        box.setChecked(name == "diagram")
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: not dialog.running and dialog.export_button.isEnabled(), timeout=30000)
+    assert "apt-get install graphviz" in dialog.notices.text()
+    assert "files written to" in dialog.status.text()
