@@ -52,9 +52,10 @@ def tooltip(text: str) -> str:
 def html_text(text: str) -> str:
     """`text` for inside an HTML-like label: one line, markup characters as entities.
 
-    Backslashes become entities too: Graphviz expands \\N or \\G even inside HTML labels.
+    Backslashes are doubled: Graphviz expands \\N or \\G even inside HTML labels (and decodes
+    entities first, so &#92; would not help); \\\\ shows one backslash.
     """
-    return html.escape(" ".join(text.splitlines()), quote=True).replace("\\", "&#92;")
+    return html.escape(" ".join(text.splitlines()), quote=True).replace("\\", "\\\\")
 
 
 def fit(text: str, width: float, char_width: float) -> str:

@@ -33,6 +33,10 @@ def svg_names(path: Path) -> set[str]:
     return names | {"".join(e.itertext()) for e in root.iter(f"{SVG}text")}
 
 
+def svg_texts(path: Path) -> list[str]:
+    return ["".join(e.itertext()) for e in ET.parse(path).getroot().iter(f"{SVG}text")]
+
+
 def pdf_pages(data: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page[^s]", data))
 
@@ -91,6 +95,10 @@ def test_hostile_names_are_shown_not_obeyed(tmp_path: Path) -> None:
         root = ET.parse(svg).getroot()  # parses: no markup leaked out of a label
         assert not [e for e in root.iter() if e.tag.endswith("script")]
         assert {one_line(a.name) for a in design.accounts} <= svg_names(svg)
+        for text in svg_texts(svg):  # Graphviz escapes such as \N are shown, never expanded
+            if "[br] " in text:
+                rest = text.split("[br] ", 1)[1].rstrip("…")
+                assert rest.startswith("\\N \\G") or "\\N \\G".startswith(rest), text
     source = (folder / "all.dot").read_text(encoding="utf-8")
     assert "\\\\N" in source  # a backslash in a name is doubled: never read as \N
     assert "\\N " not in source.replace("\\\\N", "")
