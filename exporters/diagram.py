@@ -16,6 +16,7 @@ from designer.layout import Point
 from designer.model.design import Design
 from designer.model.errors import DesignError
 from designer.model.fileformat import write_atomic
+from designer.redact import redact_design
 from designer.views import VIEW_TITLES, VIEWS
 from exporters.base import ExportContext, exporter
 from exporters.dot import ENGINE, NO_OP, dot_source, png_dpi
@@ -32,7 +33,7 @@ INSTALL_GRAPHVIZ = (
 )
 
 
-_CREATION_DATE = re.compile(rb"(/CreationDate \()D:\d{14}Z(\))")
+_CREATION_DATE = re.compile(rb"/CreationDate \(D:\d{14}(?:Z|[+-]\d\d'\d\d'?)\)")
 
 
 class GraphvizMissing(DesignError):
@@ -45,19 +46,37 @@ def render(source: str, fmt: str) -> bytes:
         data = graphviz.pipe(ENGINE, fmt, source.encode("utf-8"), neato_no_op=NO_OP, quiet=True)
     except graphviz.ExecutableNotFound as exc:
         raise GraphvizMissing(INSTALL_GRAPHVIZ) from exc
+    except graphviz.CalledProcessError as exc:  # e.g. a Graphviz built without PNG or PDF
+        reason = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
+        raise DesignError(
+            f"Graphviz could not draw {fmt.upper()}: {reason[0] if reason else exc.returncode}"
+        ) from None
     # Cairo stamps PDFs with the time: a fixed date of the same length keeps the byte offsets
     # of the file valid and the same design's export identical.
-    return _CREATION_DATE.sub(rb"\1D:20000101000000Z\2", data) if fmt == "pdf" else data
+    return _CREATION_DATE.sub(_fixed_date, data) if fmt == "pdf" else data
+
+
+def _fixed_date(found: re.Match[bytes]) -> bytes:
+    """2000-01-01 in place of the stamp, the zone's digits zeroed: the same length."""
+    stamp = found.group()
+    return stamp[:17] + b"20000101000000" + re.sub(rb"\d", b"0", stamp[31:])
 
 
 def save_view(
-    design: Design, view: str, target: Path, positions: Mapping[str, Point] | None = None
+    design: Design,
+    view: str,
+    target: Path,
+    positions: Mapping[str, Point] | None = None,
+    redact: bool = False,
 ) -> None:
-    """One view's picture at `target`; its suffix picks the format (.svg, .png, .pdf or .dot)."""
+    """One view's picture at `target`; its suffix picks the format (.svg, .png, .pdf or .dot).
+
+    With `redact`, account ids, addresses and the organization id are masked (designer.redact).
+    """
     fmt = target.suffix.lower().lstrip(".")
     if fmt not in (*PICTURES, "dot"):
         raise DesignError(f"cannot draw a diagram as {target.suffix or 'a file without suffix'}")
-    drawing = build_drawing(design, view, positions)
+    drawing = build_drawing(redact_design(design) if redact else design, view, positions)
     source = dot_source(drawing, png_dpi(drawing) if fmt == "png" else None)
     data = source.encode("utf-8") if fmt == "dot" else render(source, fmt)
     write_atomic(target, data, durable=False)
@@ -80,7 +99,7 @@ def picture(ctx: ExportContext, view: str, fmt: str, summary: bool = False) -> b
         source = dot_source(drawing, png_dpi(drawing) if fmt == "png" else None)
         try:
             ctx.memo[key] = render(source, fmt)
-        except GraphvizMissing as exc:
+        except DesignError as exc:  # Graphviz missing or failing: the rest of the export stands
             ctx.tell(str(exc))
             ctx.memo[key] = None
     result: bytes | None = ctx.memo[key]

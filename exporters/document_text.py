@@ -58,7 +58,11 @@ def markdown_document(doc: DesignDocument, figure_path: Callable[[str], str | No
 
 
 def _md(text: str) -> str:
-    return markdown_escape(text)
+    """One line of user text, inline markup escaped, and nothing at its start that Markdown
+    would read as a list item, a heading underline or an indented code block."""
+    line = markdown_escape(text).lstrip()
+    line = re.sub(r"^(\d+)([.)])", r"\1\\\2", line)  # "1. Security" is not an ordered list
+    return "\\" + line if line[:1] in ("-", "=") else line
 
 
 def _md_block(block: Block, figure_path: Callable[[str], str | None]) -> list[str]:
@@ -150,7 +154,7 @@ def _html_block(block: Block, svg: Callable[[str], str | None]) -> str:
     caption = f"<figcaption>{e(block.caption)}</figcaption>"
     if picture is None:
         return f'<figure><p class="note">{e(NOT_RENDERED)}</p>{caption}</figure>'
-    return f"<figure>{inline_svg(picture)}{caption}</figure>"
+    return f"<figure>{inline_svg(picture, block.view)}{caption}</figure>"
 
 
 def _html_tree(block: TreeList) -> str:
@@ -171,9 +175,14 @@ _PROLOGUE = re.compile(r"<\?xml[^>]*\?>|<!DOCTYPE[^>]*>|<!--.*?-->", re.S)
 _SIZE = re.compile(r'(<svg\b[^>]*?)\s(?:width|height)="[^"]*"')
 
 
-def inline_svg(text: str) -> str:
-    """Graphviz's SVG ready to sit inside HTML: no XML prologue or DTD reference, scalable."""
+_ID = re.compile(r'\bid="([^"]*)"')
+
+
+def inline_svg(text: str, prefix: str) -> str:
+    """Graphviz's SVG ready to sit inside HTML: no XML prologue or DTD reference, scalable, and
+    its ids (graph0, node1...) made unique in the page by `prefix`."""
     text = _PROLOGUE.sub("", text).strip()
+    text = _ID.sub(lambda m: f'id="{prefix}-{m.group(1)}"', text)
     for _ in range(2):
         text = _SIZE.sub(r"\1", text, count=1)
     return text

@@ -10,6 +10,7 @@ Graphviz escape such as \\N.
 from __future__ import annotations
 
 import html
+import re
 import textwrap
 from collections.abc import Iterator
 
@@ -34,13 +35,19 @@ MAX_PNG_PIXELS = 16_000_000
 MAX_PNG_SIDE = 10_000
 
 
+# Characters Graphviz's XML label parser refuses (control characters, non-characters, lone
+# surrogates): shown as U+FFFD rather than failing the whole picture.
+_UNDRAWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+
+
 def quoted(text: str) -> str:
     """A DOT double-quoted string holding `text` literally.
 
     Graphviz reads a backslash twice: the parser turns \\\\ into \\, then escape expansion turns
     \\N into the node's name. Four backslashes survive both as one.
     """
-    body = text.replace("\\", "\\\\\\\\").replace('"', '\\"')
+    body = _UNDRAWABLE.sub("\N{REPLACEMENT CHARACTER}", text)
+    body = body.replace("\\", "\\\\\\\\").replace('"', '\\"')
     return '"' + " ".join(body.splitlines()) + '"'
 
 
@@ -55,7 +62,13 @@ def html_text(text: str) -> str:
     Backslashes are doubled: Graphviz expands \\N or \\G even inside HTML labels (and decodes
     entities first, so &#92; would not help); \\\\ shows one backslash.
     """
-    return html.escape(" ".join(text.splitlines()), quote=True).replace("\\", "\\\\")
+    text = _UNDRAWABLE.sub("\N{REPLACEMENT CHARACTER}", " ".join(text.splitlines()))
+    return html.escape(text, quote=True).replace("\\", "\\\\")
+
+
+def bold(text: str) -> str:
+    """Bold text for a label; a no-break space when empty (Graphviz refuses an empty <B></B>)."""
+    return f"<B>{html_text(text)}</B>" if text.strip() else "&#160;"
 
 
 def fit(text: str, width: float, char_width: float) -> str:
@@ -127,7 +140,7 @@ def _title(drawing: Drawing, frame: _Frame) -> list[str]:
     b = drawing.bounds
     width = max(b.width, 200.0)
     label = (
-        f'<<FONT POINT-SIZE="18"><B>{html_text(fit(drawing.title, width, 11))}</B></FONT><BR/>'
+        f'<<FONT POINT-SIZE="18">{bold(fit(drawing.title, width, 11))}</FONT><BR/>'
         f'<FONT POINT-SIZE="10" COLOR="#555555">{html_text(drawing.subtitle)}</FONT>>'
     )
     pos = frame.point(b.x + width / 2, b.y - TITLE_HEIGHT / 2 - 4)
@@ -156,7 +169,7 @@ def _clusters(drawing: Drawing, frame: _Frame) -> list[str]:
         yield f'{indent}subgraph "cluster_{container.id}" {{'
         yield (
             f'{indent}  graph [bb="{frame.bb(container.box)}", lp="{lp}", '
-            f"label=<<B>{html_text(fit(container.name, container.box.width - 16, 7.5))}</B>>, "
+            f"label=<{bold(fit(container.name, container.box.width - 16, 7.5))}>, "
             f"tooltip={tooltip(container.name)}, "
             f'fontsize=12, style="rounded,filled", '
             f'fillcolor="{fill}", color="{"#5b3cc4" if container.depth == 0 else "#9aa5b8"}"];'
@@ -175,7 +188,7 @@ def _node(node: DrawnNode, frame: _Frame) -> str:
     pos = frame.point(box.x + box.width / 2, box.y + box.height / 2)
     colour = FADED_COLOUR if node.faded else node.colour
     text = "#9e9e9e" if node.faded else "#1a1a1a"
-    name = "<BR/>".join(f"<B>{html_text(line)}</B>" for line in _name_lines(node.name))
+    name = "<BR/>".join(bold(line) for line in _name_lines(node.name))
     details = "".join(
         f'<BR/><FONT POINT-SIZE="8" COLOR="{text}">{html_text(d)}</FONT>' for d in node.details
     )

@@ -42,17 +42,25 @@ class DiagramWorker(QObject):
     finished = Signal(str)
 
     def __init__(
-        self, design: Design, view: str, target: Path, positions: Mapping[str, Point]
+        self,
+        design: Design,
+        view: str,
+        target: Path,
+        positions: Mapping[str, Point],
+        redact: bool = False,
     ) -> None:
         super().__init__()
         self.design = design.model_copy(deep=True)  # editing may go on meanwhile
         self.view, self.target, self.positions = view, target, dict(positions)
+        self.redact = redact
 
     def run(self) -> None:
         try:
-            save_view(self.design, self.view, self.target, self.positions)
+            save_view(self.design, self.view, self.target, self.positions, self.redact)
         except (DesignError, OSError) as exc:
             self.finished.emit(str(exc))
+        except Exception as exc:  # the window must always hear back
+            self.finished.emit(f"unexpected error: {exc.__class__.__name__}: {exc}")
         else:
             self.finished.emit("")
 
@@ -76,12 +84,17 @@ class DiagramExport(QObject):
         return self.thread_ is not None and self.thread_.isRunning()
 
     def start(
-        self, design: Design, view: str, target: Path, positions: Mapping[str, Point]
+        self,
+        design: Design,
+        view: str,
+        target: Path,
+        positions: Mapping[str, Point],
+        redact: bool = False,
     ) -> bool:
         if self.running:
             return False
         self.thread_ = QThread(self)
-        self.worker = DiagramWorker(design, view, target, positions)
+        self.worker = DiagramWorker(design, view, target, positions, redact)
         self.worker.moveToThread(self.thread_)
         self.thread_.started.connect(self.worker.run)
         self.worker.finished.connect(self._finished)

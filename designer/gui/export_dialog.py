@@ -65,6 +65,8 @@ class ExportWorker(QObject):
             self.finished.emit("cancelled")
         except (DesignError, OSError) as exc:
             self.finished.emit(str(exc))
+        except Exception as exc:  # the dialog must always hear back
+            self.finished.emit(f"unexpected error: {exc.__class__.__name__}: {exc}")
         else:
             self.finished.emit("")
 

@@ -170,6 +170,9 @@ class MainWindow(QMainWindow):
             "Ctrl+Shift+E",
             "export_diagram",
         )
+        self.act_mask_diagram = QAction("Mask Ids and E-mails in Exported Diagram", self)
+        self.act_mask_diagram.setObjectName("mask_diagram")
+        self.act_mask_diagram.setCheckable(True)
         self.act_quit = self._action("Quit", self.close, K.Quit, "quit")
         self.act_undo = self.controller.undo_stack.createUndoAction(self, "Undo")
         self.act_undo.setShortcut(QKeySequence(K.Undo))
@@ -229,7 +232,7 @@ class MainWindow(QMainWindow):
         self.refresh_recent_menu()
         file_menu.addSeparator()
         file_menu.addActions([self.act_save, self.act_save_as])
-        file_menu.addActions([self.act_export, self.act_export_diagram])
+        file_menu.addActions([self.act_export, self.act_export_diagram, self.act_mask_diagram])
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         edit = bar.addMenu("&Edit")
@@ -362,7 +365,9 @@ class MainWindow(QMainWindow):
                 return False
             target = with_suffix(Path(chosen), chosen_filter)
         positions = {i: (n.x(), n.y()) for i, n in self.scene.nodes.items()}
-        started = self.diagram_export.start(self.controller.design, view, target, positions)
+        redact = self.act_mask_diagram.isChecked()
+        design = self.controller.design
+        started = self.diagram_export.start(design, view, target, positions, redact)
         if started:
             self.statusBar().showMessage(f"Drawing the {style.VIEW_TITLES[view]} view...")
         return started

@@ -123,3 +123,31 @@ def test_diagrams_are_the_same_bytes_every_time(tmp_path: Path) -> None:
     for path in first.iterdir():
         if path.suffix in (".dot", ".svg"):
             assert path.read_bytes() == (second / path.name).read_bytes(), path.name
+
+
+def test_pdf_pictures_are_the_same_bytes_in_any_time_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from exporters.diagram import render
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")  # Cairo stamps local time with its offset
+    source = dot_source(build_drawing(load_template("logging"), "all"))
+    first = render(source, "pdf")
+    time.sleep(1.1)
+    assert render(source, "pdf") == first
+
+
+@pytest.mark.parametrize("name", [" ", "\t", "Mgmt\x1bX", "nul\x00", "\ufffe"])
+def test_names_graphviz_cannot_read_are_drawn_anyway(name: str, tmp_path: Path) -> None:
+    design = load_template("logging")
+    design = design.model_copy(
+        update={
+            "name": name,
+            "organization": design.organization.model_copy(update={"name": name}),
+            "accounts": [a.model_copy(update={"name": name}) for a in design.accounts],
+        }
+    )
+    notices: list[str] = []
+    export_design(design, tmp_path, ["diagram"], notice=notices.append)
+    assert notices == []
+    assert len(list((tmp_path / "diagrams").glob("*.svg"))) == len(VIEWS)

@@ -6,6 +6,7 @@ import html
 import re
 import shutil
 import subprocess
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -85,6 +86,8 @@ def test_every_template_gives_markdown_html_and_pdf(template: str, tmp_path: Pat
     page = Page((folder / "design-document.html").read_text(encoding="utf-8"))
     assert external_references(page) == []
     assert sum(1 for tag, _ in page.tags if tag == "svg") >= 2  # the diagrams, inline
+    ids = [attrs["id"] for _, attrs in page.tags if "id" in attrs]
+    assert len(ids) == len(set(ids)), "an id is used twice in the page"
     markdown = (folder / "design-document.md").read_text(encoding="utf-8")
     for account in design.accounts:
         assert account.name in page.plain
@@ -207,3 +210,36 @@ def test_cancel_stops_a_long_pdf_between_blocks() -> None:
     token.cancel()
     with pytest.raises(ExportCancelled):
         pdf_document(build_document(load_template("identity")), lambda _view: None, cancel=token)
+
+
+def test_markdown_structure_is_the_documents_whatever_the_names_say(tmp_path: Path) -> None:
+    from markdown_it import MarkdownIt
+
+    design = load_template("reference-landing-zone")
+    lookalikes = "Intro\n===\n- x\n1. y\n---\n    indented\n> quote\n# hash"
+    design = design.model_copy(
+        update={
+            "description": lookalikes,
+            "organizational_units": [
+                u.model_copy(update={"name": f"{n}. {u.name}"})
+                for n, u in enumerate(design.organizational_units, start=1)
+            ],
+        }
+    )
+    folder = export(design, tmp_path)
+    markdown = (folder / "design-document.md").read_text(encoding="utf-8")
+    tokens = MarkdownIt("commonmark").parse(markdown)
+    kinds = Counter(t.type for t in tokens)
+    assert kinds["ordered_list_open"] == 0
+    assert kinds["hr"] == 0
+    assert kinds["blockquote_open"] == 0
+    assert kinds["code_block"] == 0
+    headings = [t for t in tokens if t.type == "heading_open"]
+    from exporters.document_content import build_document
+
+    assert len(headings) == 2 + sum(
+        1 for b in build_document(design).blocks if hasattr(b, "anchor")
+    )
+    html_text = MarkdownIt("commonmark").render(markdown)
+    for unit in design.organizational_units:
+        assert html.escape(unit.name, quote=False) in html_text

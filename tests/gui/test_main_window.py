@@ -498,6 +498,22 @@ def test_export_diagram_draws_the_current_view_where_it_is_on_screen(
     assert Path(target).read_bytes()[:4] == b"\x89PNG"
 
 
+def test_export_diagram_can_mask_ids_and_addresses(
+    window: MainWindow, qtbot: QtBot, dialogs: Dialogs, tmp_path: Path
+) -> None:
+    design = window.controller.design
+    window.act_mask_diagram.setChecked(True)
+    dialogs.save_name = str(tmp_path / "masked.svg")
+    target, problem = exported_diagram(window, qtbot)
+    svg = Path(target).read_text(encoding="utf-8")
+    assert problem == ""
+    assert "000000000001" in svg
+    for account in design.accounts:
+        assert account.name in svg
+        assert not account.aws_account_id or account.aws_account_id not in svg
+        assert not account.email or account.email not in svg
+
+
 def test_export_diagram_that_cannot_be_written_is_explained(
     window: MainWindow, qtbot: QtBot, dialogs: Dialogs, tmp_path: Path
 ) -> None:
