@@ -60,6 +60,7 @@ HEADINGS = {1: (18.0, 8.5, 6.0), 2: (14.0, 6.5, 5.0), 3: (11.5, 5.5, 3.5)}  # pt
 KEEP_WITH_HEADING = 18.0  # room kept below a heading so it does not end a page alone
 TABLE_PT, TABLE_LINE, TABLE_PAD = 8.0, 3.8, 1.2
 CODE_PT, CODE_LINE = 7.5, 3.4
+CODE_TOP, CODE_SIDE = 1.5, 2.5  # padding inside a code box, mm
 TOC_LINE, TOC_NUMBER_W, TOC_INDENT, TOC_TITLE_H = 6.5, 14.0, 6.0, 16.0
 MAX_TOC_LINES = 3
 MAX_CELL_LINES, MAX_HEADER_LINES = 40, 6  # fpdf2 refuses a row taller than a page
@@ -87,6 +88,7 @@ class _Pdf(FPDF):
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.doc_title = title
         self.toc_pages = 1
+        self.uses_fallback = False  # a fallback font draws what the main one lacks (CJK)
 
     def header(self) -> None:
         if self.page_no() < 2:
@@ -181,7 +183,7 @@ def _new_pdf(doc: DesignDocument) -> _Pdf:
     return pdf
 
 
-def _add_fonts(pdf: FPDF, fonts: FontFiles, chars: set[str]) -> None:
+def _add_fonts(pdf: _Pdf, fonts: FontFiles, chars: set[str]) -> None:
     # A missing bold, italic or mono face is stood in for by the regular one.
     pdf.add_font(SANS, "", fonts.regular)
     pdf.add_font(SANS, "B", fonts.bold or fonts.regular)
@@ -194,6 +196,7 @@ def _add_fonts(pdf: FPDF, fonts: FontFiles, chars: set[str]) -> None:
         return  # loading a CJK font is slow and slows every line down: only when needed
     pdf.add_font("fallback", "", fonts.fallback)
     pdf.set_fallback_fonts(["fallback"], exact_match=False)
+    pdf.uses_fallback = True
 
 
 def _document_chars(doc: DesignDocument) -> set[str]:
@@ -461,12 +464,16 @@ def _table_part(pdf: FPDF, headers: list[str], rows: list[list[str]]) -> None:
     headers = [
         _clip(pdf, h, w, MAX_HEADER_LINES, "B") for h, w in zip(headers, widths, strict=True)
     ]
+    pdf.set_draw_color(*RULE)
+    pdf.set_line_width(0.2)
+    if isinstance(pdf, _Pdf) and not pdf.uses_fallback:
+        _FastTable(pdf, widths).draw(headers, rows)
+        pdf.ln(4)
+        return
     rows = [
         [_clip(pdf, c, w, MAX_CELL_LINES) for c, w in zip(r, widths, strict=True)] for r in rows
     ]
     pdf.set_font(SANS, "", TABLE_PT)
-    pdf.set_draw_color(*RULE)
-    pdf.set_line_width(0.2)
     with pdf.table(
         col_widths=widths,
         width=pdf.epw,
@@ -483,6 +490,100 @@ def _table_part(pdf: FPDF, headers: list[str], rows: list[list[str]]) -> None:
         for row in rows:
             drawn.row(row)
     pdf.ln(4)
+
+
+class _FastTable:
+    """Draws a table line by line with word widths measured once each: fpdf2's own table wraps
+    every cell character by character, twice, and takes about 20 s for 4,000 rows. Used when
+    no fallback font is needed (text() cannot switch fonts mid-line; fpdf2's table can)."""
+
+    def __init__(self, pdf: _Pdf, widths: list[float]) -> None:
+        self.pdf, self.widths = pdf, widths
+        self.size = TABLE_PT / pdf.k  # the font size in mm
+        self.known: dict[tuple[str, str], float] = {}
+
+    def draw(self, headers: list[str], rows: list[list[str]]) -> None:
+        self.pdf.set_text_color(0)
+        head = self.wrap(headers, "B", MAX_HEADER_LINES)
+        first = self.height(self.wrap(rows[0], "", MAX_CELL_LINES)) if rows else 0.0
+        if self.pdf.get_y() + self.height(head) + first > self.pdf.page_break_trigger:
+            self.pdf.add_page()  # a header never ends a page alone
+        self.row(head, "B", HEAD_BG)
+        for n, cells in enumerate(rows):
+            lines = self.wrap(cells, "", MAX_CELL_LINES)
+            if self.pdf.get_y() + self.height(lines) > self.pdf.page_break_trigger:
+                self.pdf.add_page()
+                self.row(head, "B", HEAD_BG)
+            self.row(lines, "", ROW_BG if n % 2 else None)
+
+    def height(self, lines: list[list[str]]) -> float:
+        return max(len(cell) for cell in lines) * TABLE_LINE + 1.6
+
+    def row(self, lines: list[list[str]], style: str, fill: tuple[int, int, int] | None) -> None:
+        pdf, top, x = self.pdf, self.pdf.get_y(), self.pdf.l_margin
+        height = self.height(lines)
+        if fill is not None:
+            pdf.set_fill_color(*fill)
+        self.font(style)
+        for width, cell in zip(self.widths, lines, strict=True):
+            pdf.rect(x, top, width, height, style="DF" if fill is not None else "D")
+            for n, line in enumerate(cell):
+                baseline = top + 0.8 + n * TABLE_LINE + (TABLE_LINE + self.size * 0.7) / 2
+                pdf.text(x + TABLE_PAD, baseline, line)
+            x += width
+        pdf.set_xy(pdf.l_margin, top + height)
+
+    def wrap(self, cells: list[str], style: str, most: int) -> list[list[str]]:
+        return [
+            self.lines(cell, width - 2 * TABLE_PAD, style, most)
+            for cell, width in zip(cells, self.widths, strict=True)
+        ]
+
+    def lines(self, text: str, room: float, style: str, most: int) -> list[str]:
+        result: list[str] = []
+        for paragraph in text.split("\n"):
+            result += self.fill(paragraph.split(" "), room, style)
+            if len(result) > most:
+                return [*result[: most - 1], "\u2026"]
+        return result or [""]
+
+    def fill(self, words: list[str], room: float, style: str) -> list[str]:
+        lines: list[str] = []
+        line, used, space = "", 0.0, self.width(" ", style)
+        for word in words:
+            width = self.width(word, style)
+            if line and used + space + width <= room:
+                line, used = f"{line} {word}", used + space + width
+                continue
+            if line:
+                lines.append(line)
+            while width > room and len(word) > 1:  # a word wider than the column is cut
+                cut = self.cut(word, room, style)
+                lines.append(word[:cut])
+                word = word[cut:]
+                width = self.width(word, style)
+            line, used = word, width
+        return [*lines, line]
+
+    def cut(self, word: str, room: float, style: str) -> int:
+        total = 0.0
+        for n, char in enumerate(word):
+            total += self.width(char, style)
+            if total > room:
+                return max(n, 1)
+        return len(word)
+
+    def width(self, text: str, style: str) -> float:
+        key = (style, text)
+        if key not in self.known:
+            self.font(style)
+            self.known[key] = self.pdf.get_string_width(text)
+        return self.known[key]
+
+    def font(self, style: str) -> None:
+        pdf = self.pdf
+        if (pdf.font_family, pdf.font_style, pdf.font_size_pt) != (SANS, style, TABLE_PT):
+            pdf.set_font(SANS, style, TABLE_PT)
 
 
 def _column_widths(pdf: FPDF, headers: list[str], rows: list[list[str]]) -> list[float]:
@@ -563,18 +664,48 @@ def _code(pdf: FPDF, code: Code) -> None:
         pdf.ln(0.8)
     pdf.set_font(MONO, "", CODE_PT)
     pdf.set_fill_color(*CODE_BG)
+    if isinstance(pdf, _Pdf) and not pdf.uses_fallback:
+        _fast_code(pdf, _clean(code.text).rstrip("\n"))
+        pdf.ln(3.5)
+        return
     pdf.multi_cell(
         0,
         CODE_LINE,
         _clean(code.text).rstrip("\n") or " ",
         align="L",
         fill=True,
-        padding=Padding(1.5, 2.5, 1.5, 2.5),
+        padding=Padding(CODE_TOP, CODE_SIDE, CODE_TOP, CODE_SIDE),
         new_x=XPos.LMARGIN,
         new_y=YPos.NEXT,
         wrapmode=WrapMode.CHAR,  # verbatim: a long line breaks at the edge, words or not
     )
     pdf.ln(3.5)
+
+
+def _fast_code(pdf: _Pdf, text: str) -> None:
+    """Verbatim lines cut at the box edge by count (the font is monospaced), drawn line by line:
+    fpdf2's character-by-character wrapping takes ~3 ms a block, too slow for 8,000 policies."""
+    widest = max(pdf.get_string_width(c) for c in "MW@#")
+    per_line = max(int((pdf.epw - 2 * CODE_SIDE) / widest), 1)
+    lines: list[str] = []
+    for raw in text.split("\n"):
+        raw = raw.replace("\t", "    ")
+        lines += [raw[i : i + per_line] for i in range(0, len(raw), per_line)] or [""]
+    baseline = (CODE_LINE + CODE_PT / pdf.k * 0.7) / 2
+    while lines:
+        top = pdf.get_y()
+        fit = int((pdf.page_break_trigger - top - 2 * CODE_TOP) / CODE_LINE)
+        if fit < 1:
+            pdf.add_page()
+            continue
+        chunk, lines = lines[:fit], lines[fit:]
+        height = len(chunk) * CODE_LINE + 2 * CODE_TOP
+        pdf.rect(pdf.l_margin, top, pdf.epw, height, style="F")
+        for n, line in enumerate(chunk):
+            pdf.text(pdf.l_margin + CODE_SIDE, top + CODE_TOP + n * CODE_LINE + baseline, line)
+        pdf.set_xy(pdf.l_margin, top + height)
+        if lines:
+            pdf.add_page()
 
 
 def _figure(pdf: FPDF, figure: Figure, png: bytes | None) -> None:
