@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import graphviz
@@ -93,17 +94,32 @@ def drawing_of(ctx: ExportContext, view: str, summary: bool = False) -> Drawing:
 
 def picture(ctx: ExportContext, view: str, fmt: str, summary: bool = False) -> bytes | None:
     """The view's picture, rendered once per export; None (and a notice) without Graphviz."""
-    key = ("picture", view, fmt, summary)
-    if key not in ctx.memo:
+    return pictures(ctx, view, (fmt,), summary)[fmt]
+
+
+def pictures(
+    ctx: ExportContext, view: str, formats: tuple[str, ...], summary: bool = False
+) -> dict[str, bytes | None]:
+    """Several formats of one view, rendered side by side (Graphviz runs as one process each)."""
+    keys = {fmt: ("picture", view, fmt, summary) for fmt in formats}
+    missing = [fmt for fmt, key in keys.items() if key not in ctx.memo]
+    if missing:
         drawing = drawing_of(ctx, view, summary)
-        source = dot_source(drawing, png_dpi(drawing) if fmt == "png" else None)
-        try:
-            ctx.memo[key] = render(source, fmt)
-        except DesignError as exc:  # Graphviz missing or failing: the rest of the export stands
-            ctx.tell(str(exc))
-            ctx.memo[key] = None
-    result: bytes | None = ctx.memo[key]
-    return result
+        sources = [dot_source(drawing, png_dpi(drawing) if f == "png" else None) for f in missing]
+        with ThreadPoolExecutor(max_workers=len(missing)) as pool:
+            done = list(pool.map(_try_render, sources, missing))
+        for fmt, (data, problem) in zip(missing, done, strict=True):
+            if problem:  # Graphviz missing or failing: the rest of the export stands
+                ctx.tell(problem)
+            ctx.memo[keys[fmt]] = data
+    return {fmt: ctx.memo[key] for fmt, key in keys.items()}
+
+
+def _try_render(source: str, fmt: str) -> tuple[bytes | None, str]:
+    try:
+        return render(source, fmt), ""
+    except DesignError as exc:
+        return None, str(exc)
 
 
 @exporter(FORMAT, "Diagrams per view (DOT, SVG, PNG, PDF)")
@@ -121,8 +137,7 @@ def _write_view(ctx: ExportContext, view: str, summary: bool) -> None:
     source = dot_source(drawing_of(ctx, view, summary))
     path = ctx.unique_path(FOLDER, stem, ".dot")
     ctx.write_text(path, source, FORMAT, f"{title} view as Graphviz DOT (neato -n2)")
-    for fmt in PICTURES:
-        data = picture(ctx, view, fmt, summary)
+    for fmt, data in pictures(ctx, view, PICTURES, summary).items():
         if data is None:
             continue  # Graphviz missing: told once; the DOT files of every view still follow
         path = ctx.unique_path(FOLDER, stem, f".{fmt}")
