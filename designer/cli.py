@@ -1,7 +1,7 @@
 """The account-designer command line.
 
-Exit codes: 0 success; 1 findings at or above --fail-on (validate); 2 bad input, with one line on
-stderr naming what is wrong.
+Exit codes: 0 success; 1 findings at or above --fail-on (validate) or differences (diff); 2 bad
+input, with one line on stderr naming what is wrong.
 """
 
 from __future__ import annotations
@@ -82,6 +82,15 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         sys.stdout.write(format_text(report, ctx, str(path)))
     failing = report.at_or_above(Severity(args.fail_on))
     return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from designer.live.diff import diff_designs
+    from designer.live.diff_text import format_diff
+
+    diff = diff_designs(load_design(args.planned), load_design(args.live))
+    sys.stdout.write(format_diff(diff, args.format))
+    return EXIT_FINDINGS if diff.differs else EXIT_OK
 
 
 def _cmd_rules(args: argparse.Namespace) -> int:
@@ -204,6 +213,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="mask account ids, e-mail addresses and the organization id in every file "
         "(for sharing outside the company; the masks agree across files)",
     )
+    diff = _add(
+        commands,
+        "diff",
+        "compare a planned design with a live one (an import): exit 1 when they differ",
+        _cmd_diff,
+    )
+    diff.add_argument("planned", metavar="PLANNED")
+    diff.add_argument("live", metavar="LIVE")
+    diff.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     rules = _add(commands, "rules", "list every rule with id, severity and title", _cmd_rules)
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     _add(commands, "schema", "print the design file's JSON Schema", _cmd_schema)
@@ -223,7 +241,7 @@ def _add(
 
 def _parse(argv: list[str]) -> argparse.Namespace:
     parser = build_parser()
-    known = {"templates", "new", "inventory", "validate", "rules", "schema", "export"}
+    known = {"templates", "new", "inventory", "validate", "rules", "schema", "export", "diff"}
     if (argv and argv[0] in known) or argv[:1] in (["-h"], ["--help"]):
         return parser.parse_args(argv)
     first = next((a for a in argv if not a.startswith("-")), None)

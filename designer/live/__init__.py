@@ -1,0 +1,1 @@
+"""The live organization: comparing a design with what is deployed (no Qt here)."""

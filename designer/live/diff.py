@@ -1,0 +1,405 @@
+"""What differs between a planned design and a live one (an import, or another design).
+
+Accounts are matched by account id, then e-mail address, then name; OUs by their path from the
+root; identity providers, third parties, log buckets and SCPs by name (third parties by account
+id first); relationships by kind, their two ends (as matched) and the attribute that tells two
+of them apart (a trust's role name, a share's resource type). Each pair is then compared field by
+field, so "the design requires MFA on this trust but the live role does not" is one change.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from designer.inventory import ou_paths
+from designer.model.design import Design
+
+MISSING, UNEXPECTED, CHANGED = "missing", "unexpected", "changed"
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to another entity: equal when it is the same (matched) entity; shown by name."""
+
+    id: str
+    name: str = field(compare=False)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    planned: Any
+    live: Any
+
+
+@dataclass(frozen=True)
+class DiffEntry:
+    status: str  # missing (planned, not live), unexpected (live, not planned), changed
+    kind: str  # organization, ou, account, identity-provider, third-party, log-bucket, scp, or a
+    # relationship kind (trust, federation, log-delivery, ...)
+    subject: str  # what it is, in words: "account Log Archive (123456789012)"
+    planned_id: str | None
+    live_id: str | None
+    changes: tuple[Change, ...] = ()
+
+
+@dataclass
+class DesignDiff:
+    planned: str
+    live: str
+    entries: list[DiffEntry] = field(default_factory=list)
+
+    @property
+    def differs(self) -> bool:
+        return bool(self.entries)
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys((MISSING, UNEXPECTED, CHANGED), 0)
+        for entry in self.entries:
+            counts[entry.status] += 1
+        return counts
+
+    def subjects(self) -> dict[str, str]:
+        """Design id -> status, for both sides (to colour a canvas)."""
+        marks: dict[str, str] = {}
+        for entry in self.entries:
+            for entity_id in (entry.planned_id, entry.live_id):
+                if entity_id:
+                    marks[entity_id] = entry.status
+        return marks
+
+
+def diff_designs(planned: Design, live: Design) -> DesignDiff:
+    """Every difference between `planned` and `live`, in a stable order."""
+    result = DesignDiff(planned.name, live.name)
+    pairs = _Pairs(planned, live)
+    entries = result.entries
+    entries += _organization(planned, live)
+    entries += _units(planned, live, pairs)
+    entries += _accounts(planned, live, pairs)
+    entries += _named(planned, live, pairs)
+    entries += _relationships(planned, live, pairs)
+    return result
+
+
+# -- matching ------------------------------------------------------------------------------------
+class _Pairs:
+    """Planned id <-> live id of everything matched so far; unmatched ends stay themselves."""
+
+    def __init__(self, planned: Design, live: Design) -> None:
+        self.live_of: dict[str, str] = {}
+        self.names_a, self.names_b = _names(planned), _names(live)
+
+    def planned_ref(self, planned_id: str | None) -> Ref | None:
+        if planned_id is None:
+            return None
+        return Ref(self.end(planned_id), self.names_a.get(planned_id, planned_id))
+
+    def live_ref(self, live_id: str | None) -> Ref | None:
+        return Ref(live_id, self.names_b.get(live_id, live_id)) if live_id is not None else None
+
+    def pair(self, planned_id: str, live_id: str) -> None:
+        self.live_of[planned_id] = live_id
+
+    def end(self, planned_id: str) -> str:
+        return self.live_of.get(planned_id, f"planned:{planned_id}")
+
+
+Key = Callable[[Any], Any]
+
+
+def _match(
+    planned: list[Any], live: list[Any], keys: Iterable[Key | tuple[Key, Key]]
+) -> tuple[list[tuple[Any, Any]], list[Any], list[Any]]:
+    """Pairs by the first key, then the next among those left; keys returning None never match.
+
+    A key is one function for both sides, or a (planned, live) pair of functions.
+    """
+    pairs: list[tuple[Any, Any]] = []
+    left_planned, left_live = list(planned), list(live)
+    for key in keys:
+        key_a, key_b = key if isinstance(key, tuple) else (key, key)
+        by_key: dict[Any, list[Any]] = defaultdict(list)
+        for item in left_live:
+            value = key_b(item)
+            if value is not None:
+                by_key[value].append(item)
+        still: list[Any] = []
+        for item in left_planned:
+            value = key_a(item)
+            candidates = by_key.get(value) if value is not None else None
+            if candidates:
+                pairs.append((item, candidates.pop(0)))
+            else:
+                still.append(item)
+        taken = {id(b) for _, b in pairs}
+        left_planned, left_live = still, [i for i in left_live if id(i) not in taken]
+    return pairs, left_planned, left_live
+
+
+def _compare(pairs: Iterable[tuple[str, Any, Any]]) -> tuple[Change, ...]:
+    return tuple(Change(name, a, b) for name, a, b in pairs if a != b)
+
+
+def _entries(
+    kind: str,
+    matched: list[tuple[Any, Any]],
+    missing: list[Any],
+    unexpected: list[Any],
+    describe: Callable[[Any], str],
+    fields: Callable[[Any, Any], Iterable[tuple[str, Any, Any]]],
+) -> Iterator[DiffEntry]:
+    for item in missing:
+        yield DiffEntry(MISSING, kind, describe(item), item.id, None)
+    for item in unexpected:
+        yield DiffEntry(UNEXPECTED, kind, describe(item), None, item.id)
+    for a, b in matched:
+        changes = _compare(fields(a, b))
+        if changes:
+            yield DiffEntry(CHANGED, kind, describe(a), a.id, b.id, changes)
+
+
+# -- organization, OUs, accounts -----------------------------------------------------------------
+def _organization(planned: Design, live: Design) -> list[DiffEntry]:
+    a, b = planned.organization, live.organization
+    changes: list[tuple[str, Any, Any]] = [("feature set", str(a.feature_set), str(b.feature_set))]
+    if a.organization_id and b.organization_id:
+        changes.append(("organization id", a.organization_id, b.organization_id))
+    changes.append(
+        ("SCPs at the root", _scp_names(planned, a.root_scps), _scp_names(live, b.root_scps))
+    )
+    found = _compare(changes)
+    return (
+        [DiffEntry(CHANGED, "organization", f"organization {a.name}", a.id, b.id, found)]
+        if found
+        else []
+    )
+
+
+def _scp_names(design: Design, ids: Iterable[str]) -> list[str]:
+    names = {p.id: p.name for p in design.service_control_policies}
+    return sorted(names.get(i, i) for i in ids)
+
+
+def _units(planned: Design, live: Design, pairs: _Pairs) -> list[DiffEntry]:
+    paths_a, paths_b = ou_paths(planned), ou_paths(live)
+    pairs.pair(planned.organization.id, live.organization.id)
+    matched, missing, unexpected = _match(
+        planned.organizational_units,
+        live.organizational_units,
+        [(lambda u: paths_a[u.id], lambda u: paths_b[u.id])],
+    )
+    for a, b in matched:
+        pairs.pair(a.id, b.id)
+    planned_ids = {u.id for u in planned.organizational_units}
+
+    def describe(unit: Any) -> str:  # missing units are planned ones, unexpected ones live
+        return f"OU {(paths_a if unit.id in planned_ids else paths_b)[unit.id]}"
+
+    def fields(a: Any, b: Any) -> Iterator[tuple[str, Any, Any]]:
+        yield "SCPs", _scp_names(planned, a.scps), _scp_names(live, b.scps)
+
+    return list(_entries("ou", matched, missing, unexpected, describe, fields))
+
+
+def _accounts(planned: Design, live: Design, pairs: _Pairs) -> list[DiffEntry]:
+    paths_a, paths_b = ou_paths(planned), ou_paths(live)
+    matched, missing, unexpected = _match(
+        planned.accounts,
+        live.accounts,
+        [
+            lambda a: a.aws_account_id,
+            lambda a: a.email.lower() if a.email else None,
+            lambda a: a.name.casefold(),
+        ],
+    )
+    for a, b in matched:
+        pairs.pair(a.id, b.id)
+
+    def describe(account: Any) -> str:
+        return f"account {account.name} ({account.aws_account_id or 'no id'})"
+
+    def fields(a: Any, b: Any) -> Iterator[tuple[str, Any, Any]]:
+        yield "name", a.name, b.name
+        if a.aws_account_id and b.aws_account_id:
+            yield "account id", a.aws_account_id, b.aws_account_id
+        yield "e-mail", (a.email or "").lower(), (b.email or "").lower()
+        yield "OU", paths_a[a.parent], paths_b[b.parent]
+        yield "state", str(a.state), str(b.state)
+        yield "SCPs", _scp_names(planned, a.scps), _scp_names(live, b.scps)
+        if str(b.environment) != "none":  # the live side knows it only when tagged
+            yield "environment", str(a.environment), str(b.environment)
+        if b.owner:
+            yield "owner", a.owner, b.owner
+
+    return list(_entries("account", matched, missing, unexpected, describe, fields))
+
+
+# -- identity providers, third parties, buckets, SCPs -------------------------------------------
+def _named(planned: Design, live: Design, pairs: _Pairs) -> list[DiffEntry]:
+    entries: list[DiffEntry] = []
+    idps = _match(
+        planned.identity_providers,
+        live.identity_providers,
+        [lambda i: (str(i.kind), i.name.casefold())],
+    )
+    parties = _match(
+        planned.third_parties,
+        live.third_parties,
+        [lambda t: t.aws_account_id, lambda t: t.name.casefold()],
+    )
+    buckets = _match(planned.log_buckets, live.log_buckets, [lambda b: b.name])
+    scps = _match(
+        planned.service_control_policies, live.service_control_policies, [lambda p: p.name]
+    )
+    for matched, *_ in (idps, parties, buckets, scps):
+        for a, b in matched:
+            pairs.pair(a.id, b.id)
+    entries += _entries(
+        "identity-provider",
+        *idps,
+        lambda i: f"identity provider {i.name} ({i.kind})",
+        lambda a, b: [
+            ("home account", pairs.planned_ref(a.home_account), pairs.live_ref(b.home_account))
+        ],
+    )
+    entries += _entries(
+        "third-party",
+        *parties,
+        lambda t: f"third party {t.name} ({t.aws_account_id or 'no id'})",
+        lambda a, b: (
+            [("account id", a.aws_account_id, b.aws_account_id)]
+            if a.aws_account_id and b.aws_account_id
+            else []
+        ),
+    )
+    entries += _entries(
+        "log-bucket", *buckets, lambda b: f"log bucket {b.name}", _bucket_fields(pairs)
+    )
+    entries += _entries("scp", *scps, lambda p: f"SCP {p.name}", _scp_fields)
+    return entries
+
+
+def _bucket_fields(pairs: _Pairs) -> Callable[[Any, Any], Iterator[tuple[str, Any, Any]]]:
+    def fields(a: Any, b: Any) -> Iterator[tuple[str, Any, Any]]:
+        yield "owner account", pairs.planned_ref(a.account), pairs.live_ref(b.account)
+        yield "versioning", a.versioning, b.versioning
+        yield "MFA Delete", a.mfa_delete, b.mfa_delete
+        yield "Object Lock", _lock(a), _lock(b)
+        yield "KMS encryption", bool(a.kms_key), bool(b.kms_key)
+
+    return fields
+
+
+def _lock(bucket: Any) -> str:
+    lock = bucket.object_lock
+    return f"{lock.mode} {lock.retention_days} days" if lock else "none"
+
+
+def _scp_fields(a: Any, b: Any) -> Iterator[tuple[str, Any, Any]]:
+    if a.document is not None and b.document is not None:
+        yield "document", _canonical(a.document), _canonical(b.document)
+
+
+def _canonical(document: Any) -> str:
+    return json.dumps(document, sort_keys=True)
+
+
+# -- relationships -------------------------------------------------------------------------------
+_IDENTITY: dict[str, Callable[[Any], tuple[Any, ...]]] = {
+    "trust": lambda r: (r.role_name,),
+    "federation": lambda r: (str(r.protocol),),
+    "log-delivery": lambda r: (),
+    "resource-share": lambda r: (str(r.resource_type), r.ram_resource_type),
+    "delegated-admin": lambda r: (),
+    "billing": lambda r: (),
+}
+
+
+def _relationship_fields(a: Any, b: Any, pairs: _Pairs) -> Iterator[tuple[str, Any, Any]]:
+    if a.kind == "trust":
+        yield "access level", str(a.access_level), str(b.access_level)
+        yield "require MFA", a.require_mfa, b.require_mfa
+        yield "external id", a.external_id is not None, b.external_id is not None
+        yield "organization condition", a.organization_scoped, b.organization_scoped
+        yield "principal", _principal(a), _principal(b)
+        yield "services", sorted(a.services), sorted(b.services)
+        yield "managed policies", sorted(a.managed_policy_arns), sorted(b.managed_policy_arns)
+        yield "max session (s)", a.max_session_duration, b.max_session_duration
+    elif a.kind == "federation":
+        yield "mapped roles", sorted(a.mapped_roles), sorted(b.mapped_roles)
+        yield "permission sets", sorted(a.permission_sets), sorted(b.permission_sets)
+    elif a.kind == "log-delivery":
+        yield "log types", sorted(map(str, a.log_types)), sorted(map(str, b.log_types))
+        yield "organization-wide", a.organization_wide, b.organization_wide
+        yield "multi-Region", a.multi_region, b.multi_region
+        yield "log-file validation", a.log_file_validation, b.log_file_validation
+        yield "bucket", pairs.planned_ref(a.bucket), pairs.live_ref(b.bucket)
+    elif a.kind == "resource-share":
+        yield "resources", sorted(a.resource_names), sorted(b.resource_names)
+    elif a.kind == "delegated-admin":
+        yield "services", sorted(a.service_principals), sorted(b.service_principals)
+
+
+def _principal(r: Any) -> str:
+    return f"role {r.principal_role_name}" if r.principal_role_name else "account root"
+
+
+def _relationships(planned: Design, live: Design, pairs: _Pairs) -> list[DiffEntry]:
+    names_a = _names(planned)
+    names_b = _names(live)
+
+    def key_planned(r: Any) -> tuple[Any, ...]:
+        return (r.kind, pairs.end(r.source), pairs.end(r.target), *_IDENTITY[r.kind](r))
+
+    def key_live(r: Any) -> tuple[Any, ...]:
+        return (r.kind, r.source, r.target, *_IDENTITY[r.kind](r))
+
+    by_key: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
+    for rel in live.relationships:
+        by_key[key_live(rel)].append(rel)
+    entries: list[DiffEntry] = []
+    for rel in planned.relationships:
+        found = by_key.get(key_planned(rel))
+        subject = _relationship_subject(rel, names_a)
+        if not found:
+            entries.append(DiffEntry(MISSING, rel.kind, subject, rel.id, None))
+            continue
+        other = found.pop(0)
+        changes = _compare(_relationship_fields(rel, other, pairs))
+        if changes:
+            entries.append(DiffEntry(CHANGED, rel.kind, subject, rel.id, other.id, changes))
+    for rels in by_key.values():
+        for rel in rels:
+            entries.append(
+                DiffEntry(UNEXPECTED, rel.kind, _relationship_subject(rel, names_b), None, rel.id)
+            )
+    return entries
+
+
+def _names(design: Design) -> dict[str, str]:
+    names = {design.organization.id: f"{design.organization.name} (root)"}
+    for group in (
+        design.organizational_units,
+        design.accounts,
+        design.identity_providers,
+        design.third_parties,
+        design.log_buckets,
+    ):
+        names.update({e.id: e.name for e in group})
+    return names
+
+
+def _relationship_subject(rel: Any, names: dict[str, str]) -> str:
+    ends = f"{names.get(rel.source, rel.source)} -> {names.get(rel.target, rel.target)}"
+    detail = {"trust": f" role {getattr(rel, 'role_name', '')}"}.get(rel.kind, "")
+    if rel.kind == "resource-share":
+        detail = f" {rel.ram_resource_type or rel.resource_type}"
+    return f"{rel.kind} {ends}{detail}"
