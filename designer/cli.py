@@ -84,6 +84,45 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
+def _cmd_import(args: argparse.Namespace) -> int:
+    from designer.live.aws import Connection
+    from designer.live.importer import ImportCancelled, import_organization
+
+    out = Path(args.output)
+    if out.is_dir() or not out.parent.is_dir():
+        raise UsageError(f"-o needs a file in an existing folder, not {args.output!r}")
+    if args.workers < 1:
+        raise UsageError("--workers must be 1 or more")
+    connection = Connection(args.profile, args.region, args.endpoint_url, args.workers)
+    try:
+        design, report = import_organization(connection, args.role_name, _progress_bar())
+    except ImportCancelled:
+        raise KeyboardInterrupt from None
+    finally:
+        sys.stderr.write("\n" if sys.stderr.isatty() else "")
+    save_design(design, out)
+    report_path = out.with_name(f"{out.stem}.import-report.json")
+    report_path.write_text(json.dumps(report.as_json(), indent=2) + "\n", encoding="utf-8")
+    print(
+        f"{out}: {report.scanned} of {report.accounts} accounts read in {report.duration:.1f} s, "
+        f"{report.api_calls} API calls, {len(report.gaps)} gaps (see {report_path})"
+    )
+    for gap in report.gaps:
+        print(f"gap: {gap.account or 'organization'}: {gap.what}: {gap.reason}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _progress_bar() -> Callable[[int, int], None]:
+    def show(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            filled = int(30 * done / max(total, 1))
+            bar = "#" * filled + "." * (30 - filled)
+            sys.stderr.write(f"\rreading accounts [{bar}] {done}/{total}")
+            sys.stderr.flush()
+
+    return show
+
+
 def _cmd_diff(args: argparse.Namespace) -> int:
     from designer.live.diff import diff_designs
     from designer.live.diff_text import format_diff
@@ -213,6 +252,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="mask account ids, e-mail addresses and the organization id in every file "
         "(for sharing outside the company; the masks agree across files)",
     )
+    imported = _add(
+        commands,
+        "import",
+        "read a live AWS Organization (read-only) into a design file and an import report",
+        _cmd_import,
+    )
+    imported.add_argument("-o", "--output", required=True, metavar="FILE", help="design to write")
+    imported.add_argument("--profile", help="AWS profile of the management account")
+    imported.add_argument("--region", default="us-east-1", help="Region (default us-east-1)")
+    imported.add_argument(
+        "--role-name",
+        default="OrganizationAccountAccessRole",
+        metavar="NAME",
+        help="role to assume in member accounts (default OrganizationAccountAccessRole)",
+    )
+    imported.add_argument("--endpoint-url", metavar="URL", help="an AWS-compatible endpoint")
+    imported.add_argument(
+        "--workers", type=int, default=8, metavar="N", help="accounts read at once (default 8)"
+    )
     diff = _add(
         commands,
         "diff",
@@ -242,6 +300,7 @@ def _add(
 def _parse(argv: list[str]) -> argparse.Namespace:
     parser = build_parser()
     known = {"templates", "new", "inventory", "validate", "rules", "schema", "export", "diff"}
+    known.add("import")
     if (argv and argv[0] in known) or argv[:1] in (["-h"], ["--help"]):
         return parser.parse_args(argv)
     first = next((a for a in argv if not a.startswith("-")), None)

@@ -269,7 +269,7 @@ def test_mistyped_command_is_not_taken_for_a_file(capsys: pytest.CaptureFixture[
     assert code == 2
     assert (
         "'templtes' is neither a command "
-        "(diff, export, inventory, new, rules, schema, templates, validate)" in err
+        "(diff, export, import, inventory, new, rules, schema, templates, validate)" in err
     )
 
 

@@ -1,0 +1,180 @@
+"""Import a live AWS Organization into a design, read-only, with a report of what was read.
+
+The organization comes from the management account; member accounts are read concurrently
+through an assumed role. An account that cannot be read (access denied, suspended, an API
+error) becomes a gap in the report, never a failed import.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
+from designer.live.aws import Connection, Sessions
+from designer.live.build import Gap, Read, build_design
+from designer.live.guard import WriteRefused
+from designer.live.read import OrgAccount, read_organization
+from designer.live.read_account import AccountScan, read_bucket, scan_account
+from designer.model.design import Design
+from designer.model.errors import DesignError
+
+DEFAULT_ROLE = "OrganizationAccountAccessRole"
+Progress = Callable[[int, int], None]
+
+
+class ImportCancelled(Exception):
+    """The user stopped the import (Ctrl+C, the Cancel button)."""
+
+
+@dataclass
+class ImportReport:
+    organization_id: str = ""
+    accounts: int = 0
+    scanned: int = 0
+    duration: float = 0.0
+    api_calls: int = 0
+    calls_by_operation: dict[str, int] = field(default_factory=dict)
+    gaps: list[Gap] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "organization_id": self.organization_id,
+            "accounts": self.accounts,
+            "accounts_read": self.scanned,
+            "duration_seconds": round(self.duration, 2),
+            "api_calls": self.api_calls,
+            "api_calls_per_account": round(self.api_calls / max(self.accounts, 1), 1),
+            "calls_by_operation": dict(sorted(self.calls_by_operation.items())),
+            "gaps": [{"account": g.account, "what": g.what, "reason": g.reason} for g in self.gaps],
+        }
+
+
+def import_organization(
+    connection: Connection,
+    role_name: str = DEFAULT_ROLE,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+    session: boto3.Session | None = None,
+) -> tuple[Design, ImportReport]:
+    """The organization as a design, and the report; DesignError when nothing can be read."""
+    started = time.perf_counter()
+    sessions = Sessions(connection, session)
+    try:
+        organization = read_organization(sessions)
+    except (ClientError, BotoCoreError, WriteRefused) as exc:
+        raise DesignError(f"cannot read the organization: {_reason(exc)}") from None
+    read = Read(organization)
+    report = ImportReport(organization.id, len(organization.accounts))
+    scanner = _Scanner(sessions, read, role_name, cancel or threading.Event())
+    scanner.scan_all(progress)
+    scanner.read_buckets()
+    design = build_design(read, f"Live organization {organization.id}")
+    report.scanned = len(read.scans)
+    report.gaps = sorted(read.gaps, key=lambda g: (g.account or "", g.what))
+    report.duration = time.perf_counter() - started
+    report.api_calls = sessions.counter.total
+    report.calls_by_operation = dict(sessions.counter.by_operation)
+    return design, report
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, ClientError):
+        error = exc.response.get("Error", {})
+        code, message = error.get("Code", "Error"), error.get("Message", "")
+        return " ".join(f"{code}: {message}".split())
+    return " ".join(str(exc).split())
+
+
+class _Scanner:
+    def __init__(
+        self, sessions: Sessions, read: Read, role_name: str, cancel: threading.Event
+    ) -> None:
+        self.sessions, self.read, self.role_name, self.cancel = sessions, read, role_name, cancel
+        self.account_sessions: dict[str, boto3.Session] = {}
+
+    def scan_all(self, progress: Progress | None) -> None:
+        accounts = self.read.organization.accounts
+        todo = []
+        for account in accounts:
+            if account.state == "ACTIVE":
+                todo.append(account)
+            else:
+                self.gap(account.id, "account", f"not read: the account is {account.state}")
+        done = len(accounts) - len(todo)
+        if progress:
+            progress(done, len(accounts))
+        workers = max(1, self.sessions.connection.workers)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            pending: set[Future[tuple[str, AccountScan | None, boto3.Session | None]]] = {
+                pool.submit(self.scan_one, a) for a in todo
+            }
+            try:
+                while pending:
+                    finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        self.keep(*future.result())
+                        done += 1
+                        if progress:
+                            progress(done, len(accounts))
+                    if self.cancel.is_set():
+                        raise ImportCancelled
+            except (ImportCancelled, KeyboardInterrupt):
+                self.cancel.set()
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise ImportCancelled from None
+
+    def scan_one(self, account: OrgAccount) -> tuple[str, AccountScan | None, boto3.Session | None]:
+        if self.cancel.is_set():
+            return account.id, None, None
+        try:
+            if account.id == self.read.organization.management_id:
+                session = self.sessions.management  # no role to assume into itself
+            else:
+                session = self.sessions.assume(account.id, self.role_name)
+        except (ClientError, BotoCoreError) as exc:
+            self.gap(account.id, f"assume role {self.role_name}", _reason(exc))
+            return account.id, None, None
+        try:
+            return account.id, scan_account(self.sessions, session, account.id), session
+        except (ClientError, BotoCoreError, WriteRefused) as exc:
+            self.gap(account.id, "account", _reason(exc))
+            return account.id, None, None
+
+    def keep(
+        self, account_id: str, scan: AccountScan | None, session: boto3.Session | None
+    ) -> None:
+        if scan is not None and session is not None:
+            self.read.scans[account_id] = scan
+            self.account_sessions[account_id] = session
+            for bucket in scan.buckets:
+                self.read.bucket_owner[bucket] = account_id
+
+    def read_buckets(self) -> None:
+        """Protections of every bucket a trail or Config delivers to, read in its owner."""
+        wanted: dict[str, str] = {}
+        for account_id, scan in sorted(self.read.scans.items()):
+            for trail in scan.trails:
+                wanted.setdefault(trail.bucket, f"trail {trail.name} of {account_id}")
+            for bucket in scan.config_buckets:
+                wanted.setdefault(bucket, f"Config delivery of {account_id}")
+        for name, user in sorted(wanted.items()):
+            owner = self.read.bucket_owner.get(name)
+            if owner is None:
+                self.gap(None, f"bucket {name}", f"used by {user}, owned by no account read")
+                continue
+            try:
+                self.read.buckets[name] = read_bucket(
+                    self.sessions, self.account_sessions[owner], name
+                )
+            except (ClientError, BotoCoreError) as exc:
+                self.gap(owner, f"bucket {name}", _reason(exc))
+
+    def gap(self, account: str | None, what: str, reason: str) -> None:
+        self.read.gaps.append(Gap(account, what, reason))

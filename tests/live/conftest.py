@@ -1,0 +1,225 @@
+"""A live AWS organization on moto's HTTP server (loopback), built the way an architect would.
+
+The server runs in this process on 127.0.0.1; boto3 talks to it over HTTP exactly as to AWS, so
+pagination, serialization, retries and assume-role credentials are exercised for real.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+import pytest
+
+MANAGEMENT = "123456789012"  # moto's caller account
+EXTERNAL = "999988887777"  # a vendor outside the organization
+KEYS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+
+
+@dataclass
+class LiveOrg:
+    url: str
+    accounts: dict[str, str] = field(default_factory=dict)  # name -> id
+    units: dict[str, str] = field(default_factory=dict)  # path -> id
+    policies: dict[str, str] = field(default_factory=dict)  # name -> id
+    trail_bucket: str = "example-org-trail-logs"
+    config_bucket: str = "example-org-config-logs"
+
+    def session(self) -> boto3.Session:
+        return boto3.Session(region_name="us-east-1", **KEYS)
+
+    def client(self, service: str, account: str | None = None) -> Any:
+        if account is None or self.accounts.get(account, account) == MANAGEMENT:
+            return self.session().client(service, endpoint_url=self.url)  # type: ignore[call-overload]
+        account_id = self.accounts.get(account, account)
+        sts = self.client("sts")
+        role = f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole"
+        creds = sts.assume_role(RoleArn=role, RoleSessionName="fixture")["Credentials"]
+        session = boto3.Session(
+            region_name="us-east-1",
+            aws_access_key_id=creds["AccessKeyId"],
+            aws_secret_access_key=creds["SecretAccessKey"],
+            aws_session_token=creds["SessionToken"],
+        )
+        return session.client(service, endpoint_url=self.url)  # type: ignore[call-overload]
+
+
+def trust(principal: str, **condition: dict[str, str]) -> str:
+    statement: dict[str, Any] = {
+        "Effect": "Allow",
+        "Principal": {"Federated" if ":saml-provider/" in principal else "AWS": principal},
+        "Action": "sts:AssumeRoleWithSAML" if ":saml-provider/" in principal else "sts:AssumeRole",
+    }
+    if condition:
+        statement["Condition"] = condition
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+MFA = {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
+SAML_METADATA = (
+    '<?xml version="1.0"?><md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" '
+    'xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="https://idp.example.com">'
+    '<md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">'
+    '<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>'
+    + "MIIC"
+    + "A" * 1000
+    + "</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"
+    '<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" '
+    'Location="https://idp.example.com/sso"/></md:IDPSSODescriptor></md:EntityDescriptor>'
+)
+
+
+@pytest.fixture(scope="session")
+def moto_url() -> Iterator[str]:
+    from moto.server import ThreadedMotoServer
+
+    os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def live_org(moto_url: str) -> LiveOrg:
+    """Built once per test module: the import only reads it."""
+    boto3.client("s3", endpoint_url=moto_url, region_name="us-east-1", **KEYS)  # warm up
+    import urllib.request
+
+    urllib.request.urlopen(urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST"))
+    org = LiveOrg(moto_url)
+    _structure(org)
+    _roles(org)
+    _logging(org)
+    return org
+
+
+def _structure(org: LiveOrg) -> None:
+    client = org.client("organizations")
+    client.create_organization(FeatureSet="ALL")
+    root = client.list_roots()["Roots"][0]["Id"]
+    org.units["Root"] = root
+    for path in (
+        "Security",
+        "Infrastructure",
+        "Workloads",
+        "Workloads/Prod",
+        "Workloads/Non-prod",
+        "Sandbox",
+        "Suspended",
+    ):
+        parent = org.units["/".join(["Root", *path.split("/")[:-1]])]
+        unit = client.create_organizational_unit(ParentId=parent, Name=path.split("/")[-1])
+        org.units[f"Root/{path}"] = unit["OrganizationalUnit"]["Id"]
+    org.accounts["Management"] = MANAGEMENT
+    for name, path, tags in (
+        ("Log Archive", "Security", {}),
+        ("Security Tooling", "Security", {"owner": "Security"}),
+        ("Identity", "Infrastructure", {}),
+        ("Network", "Infrastructure", {}),
+        ("Shared Services", "Infrastructure", {}),
+        ("Publishing", "Infrastructure", {}),
+        ("Retail Production", "Workloads/Prod", {"environment": "prod", "owner": "Retail"}),
+        ("Payments Production", "Workloads/Prod", {"environment": "production"}),
+        ("Retail Development", "Workloads/Non-prod", {"environment": "dev"}),
+        ("Developer Sandbox", "Sandbox", {"environment": "sandbox"}),
+        ("Closed Project", "Suspended", {}),
+        ("Locked Workload", "Workloads", {}),
+    ):
+        email = f"aws+{name.lower().replace(' ', '-')}@example.com"
+        status = client.create_account(
+            AccountName=name,
+            Email=email,
+            Tags=[{"Key": k, "Value": v} for k, v in tags.items()],
+        )
+        account = status["CreateAccountStatus"]["AccountId"]
+        org.accounts[name] = account
+        client.move_account(
+            AccountId=account, SourceParentId=root, DestinationParentId=org.units[f"Root/{path}"]
+        )
+    client.close_account(AccountId=org.accounts["Closed Project"])
+    for name, target, content in (
+        ("DenyLeaveOrganization", root, _deny("organizations:LeaveOrganization")),
+        ("DenyOutsideRegions", org.units["Root/Workloads"], _deny("ec2:RunInstances")),
+        ("DenyAllSuspended", org.units["Root/Suspended"], _deny("*")),
+        ("SandboxLimits", org.accounts["Developer Sandbox"], _deny("iam:CreateUser")),
+    ):
+        policy = client.create_policy(
+            Name=name, Description=f"{name} guardrail", Type="SERVICE_CONTROL_POLICY",
+            Content=content,
+        )["Policy"]["PolicySummary"]["Id"]  # fmt: skip
+        client.attach_policy(PolicyId=policy, TargetId=target)
+        org.policies[name] = policy
+    client.enable_aws_service_access(ServicePrincipal="guardduty.amazonaws.com")
+    client.register_delegated_administrator(
+        AccountId=org.accounts["Security Tooling"], ServicePrincipal="guardduty.amazonaws.com"
+    )
+
+
+def _deny(action: str) -> str:
+    statement = {"Effect": "Deny", "Action": action, "Resource": "*"}
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+def _roles(org: LiveOrg) -> None:
+    a = org.accounts
+    tooling = f"arn:aws:iam::{a['Security Tooling']}:root"
+    for account in ("Retail Production", "Payments Production", "Log Archive"):
+        iam = org.client("iam", account)
+        iam.create_role(RoleName="SecurityAudit", AssumeRolePolicyDocument=trust(tooling, **MFA))
+        iam.attach_role_policy(
+            RoleName="SecurityAudit", PolicyArn="arn:aws:iam::aws:policy/SecurityAudit"
+        )
+    identity = org.client("iam", "Identity")
+    saml = identity.create_saml_provider(Name="Corporate", SAMLMetadataDocument=SAML_METADATA)
+    identity.create_role(
+        RoleName="WorkloadAdministrator", AssumeRolePolicyDocument=trust(saml["SAMLProviderArn"])
+    )
+    retail = org.client("iam", "Retail Production")
+    admin = f"arn:aws:iam::{a['Identity']}:role/WorkloadAdministrator"
+    retail.create_role(RoleName="WorkloadAdmin", AssumeRolePolicyDocument=trust(admin))
+    retail.attach_role_policy(
+        RoleName="WorkloadAdmin", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess"
+    )
+    vendor = trust(f"arn:aws:iam::{EXTERNAL}:root", StringEquals={"sts:ExternalId": "vendor-7f3a"})
+    retail.create_role(RoleName="VendorMonitoring", AssumeRolePolicyDocument=vendor)
+    retail.attach_role_policy(
+        RoleName="VendorMonitoring", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess"
+    )
+
+
+def _logging(org: LiveOrg) -> None:
+    s3 = org.client("s3", "Log Archive")
+    for bucket in (org.trail_bucket, org.config_bucket):
+        s3.create_bucket(Bucket=bucket, ObjectLockEnabledForBucket=True)
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_object_lock_configuration(
+        Bucket=org.trail_bucket,
+        ObjectLockConfiguration={
+            "ObjectLockEnabled": "Enabled",
+            "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 365}},
+        },
+    )
+    org.client("cloudtrail").create_trail(
+        Name="organization-trail",
+        S3BucketName=org.trail_bucket,
+        IsOrganizationTrail=True,
+        IsMultiRegionTrail=True,
+        EnableLogFileValidation=True,
+    )
+    for account in ("Security Tooling", "Network"):
+        config = org.client("config", account)
+        config.put_configuration_recorder(
+            ConfigurationRecorder={
+                "name": "default",
+                "roleARN": f"arn:aws:iam::{org.accounts[account]}:role/config",
+            }
+        )
+        config.put_delivery_channel(
+            DeliveryChannel={"name": "default", "s3BucketName": org.config_bucket}
+        )

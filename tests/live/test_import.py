@@ -1,0 +1,185 @@
+"""The import against moto's HTTP server: the organization, rebuilt from read-only calls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from designer.live.aws import Connection
+from designer.live.importer import import_organization
+from designer.model import Design
+from designer.model.integrity import check_design
+from tests.live.conftest import EXTERNAL, MANAGEMENT, LiveOrg
+
+pytestmark = pytest.mark.live
+
+
+def run_import(org: LiveOrg, session: boto3.Session | None = None, **kwargs: Any) -> Any:
+    return import_organization(
+        Connection(endpoint_url=org.url, workers=4), session=session or org.session(), **kwargs
+    )
+
+
+def deny_assume_role(session: boto3.Session, account: str) -> None:
+    """moto does not evaluate trust policies: refuse this account's AssumeRole ourselves."""
+
+    def refuse(params: dict[str, Any], **_: Any) -> None:
+        if f"::{account}:" in params.get("RoleArn", ""):
+            error = {"Error": {"Code": "AccessDenied", "Message": "not authorized"}}
+            raise ClientError(error, "AssumeRole")
+
+    session.events.register("before-parameter-build.sts.AssumeRole", refuse)
+
+
+def test_the_organization_is_rebuilt(live_org: LiveOrg) -> None:
+    session = live_org.session()
+    deny_assume_role(session, live_org.accounts["Locked Workload"])
+    design, report = run_import(live_org, session)
+    assert check_design(design) == []
+    by_id = {a.aws_account_id: a for a in design.accounts}
+    assert set(by_id) == set(live_org.accounts.values())
+    units = {u.id: u for u in design.organizational_units}
+
+    def path(parent: str | None) -> str:
+        names = []
+        while parent:
+            names.append(units[parent].name)
+            parent = units[parent].parent
+        return "/".join(["Root", *reversed(names)])
+
+    for name, account_id in live_org.accounts.items():
+        assert by_id[account_id].name == ("master" if account_id == MANAGEMENT else name)
+    retail = by_id[live_org.accounts["Retail Production"]]
+    assert path(retail.parent) == "Root/Workloads/Prod"
+    assert (str(retail.environment), retail.owner) == ("production", "Retail")
+    assert str(by_id[live_org.accounts["Closed Project"]].state) == "suspended"
+    assert str(by_id[MANAGEMENT].functions[0]) == "management"
+    assert str(by_id[live_org.accounts["Log Archive"]].functions[0]) == "log-archive"
+    assert str(by_id[live_org.accounts["Identity"]].functions[0]) == "identity"
+    gaps = {(g.account, g.what) for g in report.gaps}
+    assert gaps == {
+        (live_org.accounts["Locked Workload"], "assume role OrganizationAccountAccessRole"),
+        (live_org.accounts["Closed Project"], "account"),
+    }
+    assert report.scanned == len(live_org.accounts) - 2
+    assert report.api_calls > 0
+
+
+def test_scps_are_attached_at_every_level(live_org: LiveOrg) -> None:
+    design, _ = run_import(live_org)
+    names = {p.id: p.name for p in design.service_control_policies}
+    assert "DenyLeaveOrganization" in [names[i] for i in design.organization.root_scps]
+    units = {u.name: u for u in design.organizational_units}
+    assert sorted(names[i] for i in units["Workloads"].scps) == [
+        "DenyOutsideRegions",
+        "FullAWSAccess",
+    ]
+    assert "DenyAllSuspended" in [names[i] for i in units["Suspended"].scps]
+    assert "DenyAllSuspended" not in [names[i] for i in units["Workloads"].scps]
+    sandbox = next(a for a in design.accounts if a.name == "Developer Sandbox")
+    assert "SandboxLimits" in [names[i] for i in sandbox.scps]
+    policy = next(p for p in design.service_control_policies if p.name == "DenyAllSuspended")
+    assert policy.document is not None
+    assert policy.document["Statement"][0]["Action"] == "*"
+
+
+def test_trust_federation_and_third_parties(live_org: LiveOrg) -> None:
+    design, _ = run_import(live_org)
+    ids = {a.id: a.aws_account_id for a in design.accounts}
+    ids |= {t.id: t.aws_account_id for t in design.third_parties}
+    trusts = {
+        (ids[r.source], ids[r.target], r.role_name): r
+        for r in design.relationships
+        if r.kind == "trust"
+    }
+    a = live_org.accounts
+    audit = trusts[(a["Security Tooling"], a["Retail Production"], "SecurityAudit")]
+    assert (str(audit.access_level), audit.require_mfa) == ("security-audit", True)
+    admin = trusts[(a["Identity"], a["Retail Production"], "WorkloadAdmin")]
+    assert (str(admin.access_level), admin.require_mfa) == ("administrator", False)
+    assert admin.principal_role_name == "WorkloadAdministrator"
+    vendor = trusts[(EXTERNAL, a["Retail Production"], "VendorMonitoring")]
+    assert (vendor.external_id, str(vendor.access_level)) == ("vendor-7f3a", "read-only")
+    [idp] = design.identity_providers
+    assert (idp.name, str(idp.kind)) == ("Corporate", "saml")
+    [federation] = [r for r in design.relationships if r.kind == "federation"]
+    assert ids[federation.target] == a["Identity"]
+    assert federation.mapped_roles == ["WorkloadAdministrator"]
+    delegated = [r for r in design.relationships if r.kind == "delegated-admin"]
+    assert [(ids[r.target], r.service_principals) for r in delegated] == [
+        (a["Security Tooling"], ["guardduty.amazonaws.com"])
+    ]
+
+
+def test_logs_reach_the_log_archive_bucket_with_its_protections(live_org: LiveOrg) -> None:
+    design, _ = run_import(live_org)
+    ids = {a.id: a.aws_account_id for a in design.accounts}
+    buckets = {b.id: b for b in design.log_buckets}
+    deliveries = [r for r in design.relationships if r.kind == "log-delivery"]
+    trail = next(r for r in deliveries if "cloudtrail" in r.log_types)
+    assert ids[trail.source] == MANAGEMENT
+    assert ids[trail.target] == live_org.accounts["Log Archive"]
+    assert (trail.organization_wide, trail.multi_region, trail.log_file_validation) == (
+        True,
+        True,
+        True,
+    )
+    assert trail.bucket is not None
+    bucket = buckets[trail.bucket]
+    assert bucket.name == live_org.trail_bucket
+    assert bucket.versioning
+    assert bucket.object_lock is not None
+    assert (str(bucket.object_lock.mode), bucket.object_lock.retention_days) == ("COMPLIANCE", 365)
+    config = sorted(ids[r.source] for r in deliveries if "config" in r.log_types)
+    assert config == sorted([live_org.accounts["Security Tooling"], live_org.accounts["Network"]])
+
+
+def test_the_design_file_can_be_saved_and_validated(live_org: LiveOrg, tmp_path: Any) -> None:
+    from designer.model import load_design, save_design
+
+    design, _ = run_import(live_org)
+    save_design(design, tmp_path / "live.json")
+    assert isinstance(load_design(tmp_path / "live.json"), Design)
+
+
+def test_the_command_writes_the_design_and_a_report_without_credentials(
+    live_org: LiveOrg, tmp_path: Any, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    import json
+    import re
+
+    from designer.cli import main
+
+    secret = "wJalrXUtnFEMI-not-a-real-secret"
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAFIXTUREKEY000001")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", secret)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    out = tmp_path / "live.json"
+    code = main(["import", "-o", str(out), "--endpoint-url", live_org.url, "--workers", "3"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    report = json.loads((tmp_path / "live.import-report.json").read_text(encoding="utf-8"))
+    assert report["accounts"] == len(live_org.accounts)
+    assert report["api_calls"] > report["accounts"]
+    assert [g["account"] for g in report["gaps"]] == [live_org.accounts["Closed Project"]]
+    assert "gap: " in captured.err
+    for path in (out, tmp_path / "live.import-report.json"):
+        text = path.read_text(encoding="utf-8")
+        assert secret not in text
+        assert "AKIAFIXTUREKEY" not in text
+        assert not re.search(r"ASIA[A-Z0-9]{12,}|SessionToken", text)
+    assert main(["validate", str(out), "--fail-on", "critical"]) in (0, 1)
+
+
+def test_no_reachable_organization_is_one_line(tmp_path: Any, capsys: Any) -> None:
+    from designer.cli import main
+
+    code = main(["import", "-o", str(tmp_path / "x.json"), "--endpoint-url", "http://127.0.0.1:9"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("account-designer: cannot read the organization:")
+    assert err.count("\n") == 1
+    assert not (tmp_path / "x.json").exists()
