@@ -26,6 +26,7 @@ from designer.model import (
     LogDeliveryRelationship,
     ObjectLock,
     OrganizationalUnit,
+    ResourceShareRelationship,
     ServiceControlPolicy,
     ThirdParty,
     TrustRelationship,
@@ -94,7 +95,8 @@ class _Builder:
         self.federations: dict[tuple[str, str], FederationRelationship] = {}
 
     def design(self, name: str) -> Design:
-        relationships = [*self.trusts(), *self.deliveries(), *self.delegations(), *self.billing()]
+        relationships = [*self.trusts(), *self.deliveries(), *self.shares()]
+        relationships += [*self.delegations(), *self.billing()]
         relationships += list(self.federations.values())
         return Design(
             id=live_id("design", self.org.id),
@@ -289,6 +291,43 @@ class _Builder:
             )
             for b in sorted(self.read.buckets.values(), key=lambda b: b.name)
         ]
+
+    # -- publishing ----------------------------------------------------------------------------
+    def shares(self) -> Iterator[ResourceShareRelationship]:
+        grouped: dict[tuple[str, str, str, str | None], set[str]] = {}
+        for account_id, scan in sorted(self.read.scans.items()):
+            for share in scan.shares:
+                target = self.share_target(account_id, share)
+                if target is not None:
+                    key = (account_id, target, share.resource_type, share.ram_type)
+                    grouped.setdefault(key, set()).add(share.resource)
+        for (account_id, target, kind, ram_type), names in grouped.items():
+            yield ResourceShareRelationship(
+                id=live_id("share", account_id, target, kind, ram_type or ""),
+                source=live_id(account_id),
+                target=target,
+                resource_type=kind,
+                ram_resource_type=ram_type if kind == "ram-share" else None,
+                resource_names=sorted(names),
+            )
+
+    def share_target(self, account_id: str, share: Any) -> str | None:
+        """The design id a share reaches; None (and a gap) when the design cannot show it."""
+        principal = share.principal.rsplit("/", 1)[-1]
+        units = {u.id for u in self.org.units}
+        if principal in self.account_ids and principal != account_id:
+            return live_id(principal)
+        if principal in units:
+            return live_id(principal)
+        if principal == self.org.id or principal == self.org.root_id:
+            return live_id(self.org.root_id)
+        where = {"all": "everyone (public)"}.get(
+            principal, f"{share.principal}, outside the organization"
+        )
+        self.read.gaps.append(
+            Gap(account_id, f"{share.resource_type} {share.resource}", f"shared with {where}")
+        )
+        return None
 
     # -- organization-level ---------------------------------------------------------------------
     def delegations(self) -> Iterator[DelegatedAdminRelationship]:

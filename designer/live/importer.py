@@ -88,8 +88,11 @@ def _reason(exc: Exception) -> str:
     if isinstance(exc, ClientError):
         error = exc.response.get("Error", {})
         code, message = error.get("Code", "Error"), error.get("Message", "")
-        return " ".join(f"{code}: {message}".split())
-    return " ".join(str(exc).split())
+        text = f"{exc.operation_name}: {code}: {message}"
+    else:
+        text = str(exc)
+    text = " ".join(text.split())
+    return text if len(text) <= 240 else text[:239] + "…"
 
 
 class _Scanner:

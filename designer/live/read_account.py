@@ -11,6 +11,7 @@ import boto3
 from botocore.exceptions import ClientError
 
 from designer.live.aws import Sessions, pages
+from designer.live.read_shares import Share, read_shares
 
 
 @dataclass
@@ -48,6 +49,7 @@ class AccountScan:
     trails: list[Trail] = field(default_factory=list)
     config_buckets: list[str] = field(default_factory=list)
     buckets: list[str] = field(default_factory=list)
+    shares: list[Share] = field(default_factory=list)
 
 
 @dataclass
@@ -91,6 +93,7 @@ def scan_account(sessions: Sessions, session: boto3.Session, account_id: str) ->
             scan.config_buckets.append(channel["s3BucketName"])
     s3 = sessions.client(session, "s3")
     scan.buckets = [b["Name"] for b in s3.list_buckets().get("Buckets", [])]
+    scan.shares = read_shares(sessions, session, account_id)
     return scan
 
 

@@ -96,6 +96,7 @@ def live_org(moto_url: str) -> LiveOrg:
     _structure(org)
     _roles(org)
     _logging(org)
+    _publishing(org)
     return org
 
 
@@ -223,3 +224,38 @@ def _logging(org: LiveOrg) -> None:
         config.put_delivery_channel(
             DeliveryChannel={"name": "default", "s3BucketName": org.config_bucket}
         )
+
+
+def _publishing(org: LiveOrg) -> None:
+    a = org.accounts
+    ec2 = org.client("ec2", "Publishing")
+    base = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    instance = ec2.run_instances(ImageId=base, MinCount=1, MaxCount=1)["Instances"][0]
+    image = ec2.create_image(InstanceId=instance["InstanceId"], Name="golden-linux")["ImageId"]
+    ec2.modify_image_attribute(
+        ImageId=image,
+        LaunchPermission={
+            "Add": [{"UserId": a["Retail Production"]}, {"UserId": a["Retail Development"]}]
+        },
+    )
+    volume = ec2.create_volume(AvailabilityZone="us-east-1a", Size=8)["VolumeId"]
+    snapshot = ec2.create_snapshot(VolumeId=volume, Description="restore-point")["SnapshotId"]
+    ec2.modify_snapshot_attribute(
+        SnapshotId=snapshot,
+        Attribute="createVolumePermission",
+        OperationType="add",
+        UserIds=[a["Payments Production"], EXTERNAL],
+    )
+    catalog = org.client("servicecatalog", "Publishing")
+    portfolio = catalog.create_portfolio(
+        DisplayName="Approved Infrastructure", ProviderName="Central IT"
+    )["PortfolioDetail"]["Id"]
+    catalog.create_portfolio_share(PortfolioId=portfolio, AccountId=a["Retail Development"])
+    network = org.client("ec2", "Network")
+    vpc = network.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = network.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    org.client("ram", "Network").create_resource_share(
+        name="prod-subnets",
+        resourceArns=[f"arn:aws:ec2:us-east-1:{a['Network']}:subnet/{subnet}"],
+        principals=[a["Retail Production"]],
+    )

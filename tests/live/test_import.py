@@ -34,10 +34,16 @@ def deny_assume_role(session: boto3.Session, account: str) -> None:
     session.events.register("before-parameter-build.sts.AssumeRole", refuse)
 
 
-def test_the_organization_is_rebuilt(live_org: LiveOrg) -> None:
+@pytest.fixture(scope="module")
+def imported(live_org: LiveOrg) -> tuple[Design, Any]:
+    """One import for the checks that only read its result (moto's EC2 makes each take ~10 s)."""
     session = live_org.session()
     deny_assume_role(session, live_org.accounts["Locked Workload"])
-    design, report = run_import(live_org, session)
+    return run_import(live_org, session)  # type: ignore[no-any-return]
+
+
+def test_the_organization_is_rebuilt(live_org: LiveOrg, imported: tuple[Design, Any]) -> None:
+    design, report = imported
     assert check_design(design) == []
     by_id = {a.aws_account_id: a for a in design.accounts}
     assert set(by_id) == set(live_org.accounts.values())
@@ -63,13 +69,14 @@ def test_the_organization_is_rebuilt(live_org: LiveOrg) -> None:
     assert gaps == {
         (live_org.accounts["Locked Workload"], "assume role OrganizationAccountAccessRole"),
         (live_org.accounts["Closed Project"], "account"),
+        (live_org.accounts["Publishing"], "ebs-snapshot restore-point"),  # shared outside
     }
     assert report.scanned == len(live_org.accounts) - 2
     assert report.api_calls > 0
 
 
-def test_scps_are_attached_at_every_level(live_org: LiveOrg) -> None:
-    design, _ = run_import(live_org)
+def test_scps_are_attached_at_every_level(live_org: LiveOrg, imported: tuple[Design, Any]) -> None:
+    design, _ = imported
     names = {p.id: p.name for p in design.service_control_policies}
     assert "DenyLeaveOrganization" in [names[i] for i in design.organization.root_scps]
     units = {u.name: u for u in design.organizational_units}
@@ -86,8 +93,10 @@ def test_scps_are_attached_at_every_level(live_org: LiveOrg) -> None:
     assert policy.document["Statement"][0]["Action"] == "*"
 
 
-def test_trust_federation_and_third_parties(live_org: LiveOrg) -> None:
-    design, _ = run_import(live_org)
+def test_trust_federation_and_third_parties(
+    live_org: LiveOrg, imported: tuple[Design, Any]
+) -> None:
+    design, _ = imported
     ids = {a.id: a.aws_account_id for a in design.accounts}
     ids |= {t.id: t.aws_account_id for t in design.third_parties}
     trusts = {
@@ -114,8 +123,10 @@ def test_trust_federation_and_third_parties(live_org: LiveOrg) -> None:
     ]
 
 
-def test_logs_reach_the_log_archive_bucket_with_its_protections(live_org: LiveOrg) -> None:
-    design, _ = run_import(live_org)
+def test_logs_reach_the_log_archive_bucket_with_its_protections(
+    live_org: LiveOrg, imported: tuple[Design, Any]
+) -> None:
+    design, _ = imported
     ids = {a.id: a.aws_account_id for a in design.accounts}
     buckets = {b.id: b for b in design.log_buckets}
     deliveries = [r for r in design.relationships if r.kind == "log-delivery"]
@@ -137,10 +148,12 @@ def test_logs_reach_the_log_archive_bucket_with_its_protections(live_org: LiveOr
     assert config == sorted([live_org.accounts["Security Tooling"], live_org.accounts["Network"]])
 
 
-def test_the_design_file_can_be_saved_and_validated(live_org: LiveOrg, tmp_path: Any) -> None:
+def test_the_design_file_can_be_saved_and_validated(
+    imported: tuple[Design, Any], tmp_path: Any
+) -> None:
     from designer.model import load_design, save_design
 
-    design, _ = run_import(live_org)
+    design, _ = imported
     save_design(design, tmp_path / "live.json")
     assert isinstance(load_design(tmp_path / "live.json"), Design)
 
@@ -164,7 +177,9 @@ def test_the_command_writes_the_design_and_a_report_without_credentials(
     report = json.loads((tmp_path / "live.import-report.json").read_text(encoding="utf-8"))
     assert report["accounts"] == len(live_org.accounts)
     assert report["api_calls"] > report["accounts"]
-    assert [g["account"] for g in report["gaps"]] == [live_org.accounts["Closed Project"]]
+    assert sorted(g["account"] for g in report["gaps"]) == sorted(
+        [live_org.accounts["Closed Project"], live_org.accounts["Publishing"]]
+    )
     assert "gap: " in captured.err
     for path in (out, tmp_path / "live.import-report.json"):
         text = path.read_text(encoding="utf-8")
@@ -183,3 +198,28 @@ def test_no_reachable_organization_is_one_line(tmp_path: Any, capsys: Any) -> No
     assert err.startswith("account-designer: cannot read the organization:")
     assert err.count("\n") == 1
     assert not (tmp_path / "x.json").exists()
+
+
+def test_published_images_snapshots_portfolios_and_ram_shares(
+    live_org: LiveOrg, imported: tuple[Design, Any]
+) -> None:
+    design, report = imported
+    ids = {a.id: a.aws_account_id for a in design.accounts}
+    shares = {
+        (ids[r.source], ids.get(r.target, r.target), str(r.resource_type)): r
+        for r in design.relationships
+        if r.kind == "resource-share"
+    }
+    a = live_org.accounts
+    assert shares[(a["Publishing"], a["Retail Production"], "ami")].resource_names == [
+        "golden-linux"
+    ]
+    assert (a["Publishing"], a["Retail Development"], "ami") in shares
+    assert (a["Publishing"], a["Payments Production"], "ebs-snapshot") in shares
+    catalog = shares[(a["Publishing"], a["Retail Development"], "service-catalog-portfolio")]
+    assert catalog.resource_names == ["Approved Infrastructure"]
+    ram = shares[(a["Network"], a["Retail Production"], "ram-share")]
+    assert ram.ram_resource_type == "ec2:Subnet"
+    assert ram.resource_names == ["prod-subnets"]
+    outside = [g for g in report.gaps if g.what == "ebs-snapshot restore-point"]
+    assert [g.reason for g in outside] == [f"shared with {EXTERNAL}, outside the organization"]
