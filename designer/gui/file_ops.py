@@ -42,13 +42,13 @@ class FileOps:
     # -- commands ---------------------------------------------------------------------------
     def new_blank(self) -> None:
         if self.confirm_discard():
-            self._replace(blank_design(), None)
+            self.replace(blank_design(), None)
 
     def new_from_template(self, name: str) -> None:
         if not self.confirm_discard():
             return
         try:
-            self._replace(new_design_from_template(name), None)
+            self.replace(new_design_from_template(name), None)
         except DesignError as exc:
             QMessageBox.critical(self.window, "Template", str(exc))
 
@@ -69,7 +69,7 @@ class FileOps:
         except DesignFileError as exc:
             QMessageBox.critical(self.window, "Cannot open the design", str(exc))
             return False
-        self._replace(design, path)
+        self.replace(design, path)
         self.offer_recovery(path)
         return True
 
@@ -120,7 +120,7 @@ class FileOps:
             return True
         return False
 
-    def _replace(self, design: Design, path: Path | None, dirty: bool = False) -> None:
+    def replace(self, design: Design, path: Path | None, dirty: bool = False) -> None:
         self.controller.load(design, path, dirty=dirty)
         if path is not None:
             self.remember(path)

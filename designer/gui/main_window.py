@@ -31,9 +31,13 @@ from designer.gui.diagram_export import FILTERS, DiagramExport, with_suffix
 from designer.gui.editing import EditOps
 from designer.gui.export_dialog import ExportDialog
 from designer.gui.file_ops import FileOps
+from designer.gui.import_dialog import ImportDialog
+from designer.gui.panels.diff import DiffPanel
 from designer.gui.panels.findings import FindingsPanel
 from designer.gui.panels.properties import PropertyEditor
 from designer.gui.selection import SelectionModel
+from designer.live.diff import DesignDiff, diff_designs
+from designer.model import Design, DesignError, load_design
 from designer.model.templates import list_templates
 from designer.model.vocabulary import FUNCTION_LABELS, AccountFunction
 from designer.rules.engine import SEVERITY_ORDER, Report
@@ -86,6 +90,15 @@ class MainWindow(QMainWindow):
             if name == "palette":
                 widget.setMaximumWidth(210)
             self.addDockWidget(area, dock)
+        self._build_diff_dock()
+
+    def _build_diff_dock(self) -> None:
+        self.diff_panel = DiffPanel(self.selection)
+        self.diff_dock = QDockWidget("Compared with live", self)
+        self.diff_dock.setObjectName("dock_diff")
+        self.diff_dock.setWidget(self.diff_panel)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.diff_dock)
+        self.diff_dock.hide()
 
     def _palette(self) -> QWidget:
         box = QWidget()
@@ -170,6 +183,13 @@ class MainWindow(QMainWindow):
             "Ctrl+Shift+E",
             "export_diagram",
         )
+        self.act_import = self._action("Import from AWS...", self.open_import, None, "import")
+        self.act_compare = self._action(
+            "Compare with Live...", self.compare_with_live, None, "compare"
+        )
+        self.act_clear_compare = self._action(
+            "Clear Comparison", self.clear_comparison, None, "clear_compare"
+        )
         self.act_mask_diagram = QAction("Mask Ids and E-mails in Exported Diagram", self)
         self.act_mask_diagram.setObjectName("mask_diagram")
         self.act_mask_diagram.setCheckable(True)
@@ -233,6 +253,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addActions([self.act_save, self.act_save_as])
         file_menu.addActions([self.act_export, self.act_export_diagram, self.act_mask_diagram])
+        file_menu.addSeparator()
+        file_menu.addActions([self.act_import, self.act_compare, self.act_clear_compare])
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         edit = bar.addMenu("&Edit")
@@ -378,6 +400,46 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Diagram not exported", problem)
         else:
             self.statusBar().showMessage(f"Diagram saved to {target}", 8000)
+
+    def open_import(self) -> ImportDialog:
+        """File -> Import from AWS: read a live organization, then open it as a new design."""
+        dialog = ImportDialog(self)
+        dialog.imported.connect(self.open_imported)
+        dialog.show()
+        return dialog
+
+    def open_imported(self, design: Design) -> None:
+        if self.files.confirm_discard():
+            self.files.replace(design, None, dirty=True)
+            self.statusBar().showMessage(f"Imported {design.name}: save it to keep it", 8000)
+
+    def compare_with_live(self, path: Path | None = None) -> DesignDiff | None:
+        """Compare this design with an imported one: marks on the canvas and a diff panel."""
+        if path is None:
+            chosen, _ = QFileDialog.getOpenFileName(
+                self, "Compare with a live organization (an import)", "", "Designs (*.json)"
+            )
+            if not chosen:
+                return None
+            path = Path(chosen)
+        try:
+            live = load_design(path)
+        except DesignError as exc:
+            QMessageBox.warning(self, "Cannot compare", str(exc))
+            return None
+        diff = diff_designs(self.controller.design, live)
+        planned = {e.planned_id: e.status for e in diff.entries if e.planned_id}
+        self.scene.apply_diff(planned)
+        self.diff_panel.show_diff(diff)
+        self.diff_dock.show()
+        counts = ", ".join(f"{n} {s}" for s, n in diff.counts().items() if n)
+        self.statusBar().showMessage(f"Compared with {path.name}: {counts or 'no differences'}")
+        return diff
+
+    def clear_comparison(self) -> None:
+        self.scene.apply_diff({})
+        self.diff_dock.hide()
+        self.statusBar().clearMessage()
 
     def _focus_find(self) -> None:
         self.find_edit.setFocus()

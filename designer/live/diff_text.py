@@ -49,7 +49,7 @@ def _text(diff: DesignDiff) -> str:
     ]
     for entry in diff.entries:
         detail = f": {_changes(entry)}" if entry.changes else ""
-        lines.append(f"{entry.status:<10}  {entry.kind:<17} {_one_line(entry.subject)}{detail}")
+        lines.append(f"{entry.status:<10}  {_one_line(entry.subject)}{detail}")
     return "\n".join(lines) + "\n"
 
 
@@ -61,10 +61,9 @@ def _markdown(diff: DesignDiff) -> str:
         f"{e(_summary(diff)).capitalize()}.",
     ]
     if diff.entries:
-        lines += ["", "| Status | Kind | Subject | Planned -> live |", "|---|---|---|---|"]
+        lines += ["", "| Status | Subject | Planned -> live |", "|---|---|---|"]
         lines += [
-            f"| {x.status} | {x.kind} | {e(x.subject)} | {e(_changes(x)) or '-'} |"
-            for x in diff.entries
+            f"| {x.status} | {e(x.subject)} | {e(_changes(x)) or '-'} |" for x in diff.entries
         ]
     return "\n".join(lines) + "\n"
 

@@ -526,6 +526,53 @@ def test_export_diagram_that_cannot_be_written_is_explained(
     assert dialogs.take("warning") == [("warning", "Diagram not exported", problem)]
 
 
+def test_compare_with_live_marks_the_canvas_and_lists_every_difference(
+    make_window: Callable[..., MainWindow], dialogs: Dialogs, tmp_path: Path
+) -> None:
+    design = load_template("reference-landing-zone")
+    window = make_window(design)
+    live = design.model_copy(deep=True)
+    sandbox = next(a for a in live.accounts if a.name == "Developer Sandbox")
+    trust = next(r for r in live.relationships if r.kind == "trust")
+    live.accounts = [a for a in live.accounts if a.id != sandbox.id]
+    live.layout = live.layout.model_copy(update={"positions": {}})
+    live.relationships = [
+        r.model_copy(update={"require_mfa": not r.require_mfa}) if r.id == trust.id else r
+        for r in live.relationships
+        if sandbox.id not in (r.source, r.target)
+    ]
+    save_design(live, tmp_path / "live.json")
+    dialogs.open_name = str(tmp_path / "live.json")
+    window.act_compare.trigger()
+    assert window.scene.nodes[sandbox.id].diff_mark == "missing"
+    assert window.scene.edges[trust.id].diff_mark == "changed"
+    assert window.scene.nodes[trust.source].diff_mark is None
+    panel = window.diff_panel
+    assert not window.diff_dock.isHidden()
+    texts = [panel.entries.item(i).text() for i in range(panel.entries.count())]
+    assert any(t.startswith("missing account Developer Sandbox") for t in texts)
+    assert any("require MFA" in t for t in texts)
+    row = next(i for i, t in enumerate(texts) if "require MFA" in t)
+    panel.entries.setCurrentRow(row)
+    assert window.selection.ids == [trust.id]
+    window.act_clear_compare.trigger()
+    assert window.scene.nodes[sandbox.id].diff_mark is None
+    assert window.diff_dock.isHidden()
+
+
+def test_compare_with_a_bad_file_is_explained(
+    window: MainWindow, dialogs: Dialogs, tmp_path: Path
+) -> None:
+    (tmp_path / "broken.json").write_text("{", encoding="utf-8")
+    dialogs.open_name = str(tmp_path / "broken.json")
+    window.act_compare.trigger()
+    [(kind, title, text)] = dialogs.take("warning")
+    assert (kind, title) == ("warning", "Cannot compare")
+    assert "broken.json" in text
+    assert "\n" not in text
+    assert window.diff_dock.isHidden()
+
+
 def test_blast_radius_marks_levels_and_esc_clears(make_window: Callable[..., MainWindow]) -> None:
     window = make_window(load_template("reference-landing-zone"))
     design = window.controller.design

@@ -44,6 +44,7 @@ class NodeItem(QGraphicsItem):
         self.environment: tuple[str, str] | None = None
         self.badge: Severity | None = None
         self.note = ""  # e.g. the access level reached, when showing a blast radius
+        self.diff_mark: str | None = None  # missing / changed, when compared with live
         self.pinned = False  # kept in place by Tidy Layout
         self.dimmed = False
         self.edges: list[EdgeItem] = []
@@ -106,6 +107,10 @@ class NodeItem(QGraphicsItem):
         self._paint_body(painter, selected)
         self._paint_text(painter)
         self._paint_badges(painter)
+        if self.diff_mark is not None:
+            painter.setPen(style.pen(style.DIFF_COLOURS[self.diff_mark], 3.5))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(self._rect.adjusted(-3, -3, 3, 3), 8, 8)
 
     def _paint_body(self, painter: QPainter, selected: bool) -> None:
         border = style.pen("#1565c0", 2.5) if selected else style.pen("#90a4ae", 1)
@@ -269,6 +274,7 @@ class EdgeItem(QGraphicsItem):
         self.label = ""
         self.edge_style = style.EDGE_STYLES[kind]
         self.highlight: str | None = None
+        self.diff_mark: str | None = None  # missing / changed, when compared with live
         self.show_label = True
         self.lane = lane  # parallel edges between the same two items are drawn side by side
         self._line = QLineF()
@@ -321,8 +327,8 @@ class EdgeItem(QGraphicsItem):
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         edge = self.edge_style
-        colour = style.LEVEL_COLOURS.get(self.highlight or "", edge.colour)
-        emphasised = self.isSelected() or self.highlight is not None
+        colour = self.colour()
+        emphasised = self.isSelected() or self.highlight is not None or self.diff_mark is not None
         if _lod(painter, option) < DETAIL_LOD and not emphasised:
             # Zoomed out: hairlines without dash patterns, which are costly to stroke by the
             # thousand; the colour still tells the kind.
@@ -339,6 +345,8 @@ class EdgeItem(QGraphicsItem):
         painter.drawPolygon(self._arrow)
 
     def colour(self) -> str:
+        if self.diff_mark is not None:
+            return style.DIFF_COLOURS[self.diff_mark]
         return style.LEVEL_COLOURS.get(self.highlight or "", self.edge_style.colour)
 
     def label_shown(self) -> bool:

@@ -271,6 +271,14 @@ class DesignScene(QGraphicsScene):
                     item.badge = badge
                     item.update()
 
+    def apply_diff(self, marks: dict[str, str]) -> None:
+        """Mark what is missing or changed live (unexpected items are not on this canvas)."""
+        for table in (self.nodes, self.edges):
+            for entity_id, item in table.items():
+                mark = marks.get(entity_id)
+                item.diff_mark = mark if mark in ("missing", "changed") else None
+                item.update()
+
     def show_blast_radius(self, start: str) -> int:
         """Highlight what a compromise of `start` reaches; returns how many accounts."""
         radius = analysis.blast_radius(self.controller.design, start)

@@ -25,6 +25,8 @@ SEVERITY_COLOURS: dict[Severity, str] = {
     Severity.LOW: "#fbc02d",
     Severity.INFO: "#1976d2",
 }
+# Compared with a live organization: planned but missing, or different there.
+DIFF_COLOURS: dict[str, str] = {"missing": "#c62828", "changed": "#ef6c00"}
 LEVEL_COLOURS: dict[str, str] = {
     "read-only": "#2e7d32",
     "security-audit": "#2e7d32",
