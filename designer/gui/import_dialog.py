@@ -60,9 +60,11 @@ class ImportWorker(QObject):
 class ImportDialog(QDialog):
     """Signals:
     imported(object): the design read, when the user opens it.
+    compared(object): the design read, when the user compares the open design with it.
     """
 
     imported = Signal(object)
+    compared = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -119,10 +121,19 @@ class ImportDialog(QDialog):
         self.open_button.setObjectName("open_import_button")
         self.open_button.setEnabled(False)
         self.open_button.clicked.connect(self._open)
+        self.compare_button = QPushButton("Compare with current design")
+        self.compare_button.setObjectName("compare_import_button")
+        self.compare_button.setEnabled(False)
+        self.compare_button.clicked.connect(self._compare)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setObjectName("cancel_import_button")
         self.cancel_button.clicked.connect(self._cancel_or_close)
-        for button in (self.start_button, self.open_button, self.cancel_button):
+        for button in (
+            self.start_button,
+            self.open_button,
+            self.compare_button,
+            self.cancel_button,
+        ):
             buttons.addWidget(button)
         layout.addLayout(buttons)
         self.resize(560, 480)
@@ -147,6 +158,7 @@ class ImportDialog(QDialog):
         self.progress.show()
         self.start_button.setEnabled(False)
         self.open_button.setEnabled(False)
+        self.compare_button.setEnabled(False)
         self.cancel_button.setText("Cancel")
         role = self.role.text().strip() or DEFAULT_ROLE
         self.thread_ = QThread(self)
@@ -181,10 +193,16 @@ class ImportDialog(QDialog):
         for gap in report.gaps:
             self.gaps.addItem(f"{gap.account or 'organization'}: {gap.what}: {gap.reason}")
         self.open_button.setEnabled(True)
+        self.compare_button.setEnabled(True)
 
     def _open(self) -> None:
         if self.design is not None:
             self.imported.emit(self.design)
+            self.accept()
+
+    def _compare(self) -> None:
+        if self.design is not None:
+            self.compared.emit(self.design)
             self.accept()
 
     def _cancel_or_close(self) -> None:

@@ -405,6 +405,7 @@ class MainWindow(QMainWindow):
         """File -> Import from AWS: read a live organization, then open it as a new design."""
         dialog = ImportDialog(self)
         dialog.imported.connect(self.open_imported)
+        dialog.compared.connect(lambda live: self.compare_with(live, "the live organization"))
         dialog.show()
         return dialog
 
@@ -427,13 +428,16 @@ class MainWindow(QMainWindow):
         except DesignError as exc:
             QMessageBox.warning(self, "Cannot compare", str(exc))
             return None
+        return self.compare_with(live, path.name)
+
+    def compare_with(self, live: Design, label: str) -> DesignDiff:
         diff = diff_designs(self.controller.design, live)
         planned = {e.planned_id: e.status for e in diff.entries if e.planned_id}
         self.scene.apply_diff(planned)
         self.diff_panel.show_diff(diff)
         self.diff_dock.show()
         counts = ", ".join(f"{n} {s}" for s, n in diff.counts().items() if n)
-        self.statusBar().showMessage(f"Compared with {path.name}: {counts or 'no differences'}")
+        self.statusBar().showMessage(f"Compared with {label}: {counts or 'no differences'}")
         return diff
 
     def clear_comparison(self) -> None:

@@ -560,6 +560,23 @@ def test_compare_with_live_marks_the_canvas_and_lists_every_difference(
     assert window.diff_dock.isHidden()
 
 
+def test_an_import_can_be_compared_with_the_open_design(window: MainWindow) -> None:
+    dialog = window.open_import()
+    live = window.controller.design.model_copy(deep=True)
+    live.accounts = live.accounts[:-1]
+    live.relationships = [
+        r
+        for r in live.relationships
+        if window.controller.design.accounts[-1].id not in (r.source, r.target)
+    ]
+    dialog.design = live
+    dialog.compare_button.setEnabled(True)
+    dialog.compare_button.click()
+    assert not window.diff_dock.isHidden()
+    assert window.scene.nodes[window.controller.design.accounts[-1].id].diff_mark == "missing"
+    assert "Compared with the live organization" in window.statusBar().currentMessage()
+
+
 def test_compare_with_a_bad_file_is_explained(
     window: MainWindow, dialogs: Dialogs, tmp_path: Path
 ) -> None:

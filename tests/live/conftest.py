@@ -143,6 +143,12 @@ def _structure(org: LiveOrg) -> None:
         client.move_account(
             AccountId=account, SourceParentId=root, DestinationParentId=org.units[f"Root/{path}"]
         )
+    for name, account in org.accounts.items():  # as AWS creates it (moto leaves it empty)
+        if account != MANAGEMENT:
+            org.client("iam", name).attach_role_policy(
+                RoleName="OrganizationAccountAccessRole",
+                PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess",
+            )
     client.close_account(AccountId=org.accounts["Closed Project"])
     for name, target, content in (
         ("DenyLeaveOrganization", root, _deny("organizations:LeaveOrganization")),

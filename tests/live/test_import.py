@@ -223,3 +223,58 @@ def test_published_images_snapshots_portfolios_and_ram_shares(
     assert ram.resource_names == ["prod-subnets"]
     outside = [g for g in report.gaps if g.what == "ebs-snapshot restore-point"]
     assert [g.reason for g in outside] == [f"shared with {EXTERNAL}, outside the organization"]
+
+
+def test_the_planned_design_and_the_import_do_not_differ(
+    live_org: LiveOrg, imported: tuple[Design, Any]
+) -> None:
+    from designer.live.diff import diff_designs
+    from designer.live.diff_text import format_diff
+    from tests.live.expected import expected_design
+
+    planned = expected_design(live_org.accounts, live_org.trail_bucket, live_org.config_bucket)
+    diff = diff_designs(planned, imported[0])
+    assert diff.entries == [], format_diff(diff)
+
+
+def test_a_modified_plan_differs_by_exactly_its_modifications(
+    live_org: LiveOrg, imported: tuple[Design, Any]
+) -> None:
+    from designer.live.diff import CHANGED, UNEXPECTED, diff_designs
+    from tests.live.expected import expected_design
+
+    planned = expected_design(live_org.accounts, live_org.trail_bucket, live_org.config_bucket)
+    audit = next(
+        r for r in planned.relationships if r.kind == "trust" and r.role_name == "SecurityAudit"
+    )
+    ram = next(
+        r for r in planned.relationships if r.kind == "resource-share" and r.ram_resource_type
+    )
+    trail_bucket = planned.log_buckets[0]
+    assert trail_bucket.object_lock is not None
+    planned = planned.model_copy(
+        update={
+            "relationships": [
+                r.model_copy(update={"require_mfa": False}) if r.id == audit.id else r
+                for r in planned.relationships
+                if r.id != ram.id
+            ],
+            "log_buckets": [
+                trail_bucket.model_copy(
+                    update={
+                        "object_lock": trail_bucket.object_lock.model_copy(
+                            update={"retention_days": 3650}
+                        )
+                    }
+                ),
+                *planned.log_buckets[1:],
+            ],
+        }
+    )
+    diff = diff_designs(planned, imported[0])
+    found = sorted((e.status, e.kind, tuple(c.field for c in e.changes)) for e in diff.entries)
+    assert found == [
+        (CHANGED, "log-bucket", ("Object Lock",)),
+        (CHANGED, "trust", ("require MFA",)),
+        (UNEXPECTED, "resource-share", ()),
+    ]

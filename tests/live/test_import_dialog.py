@@ -30,6 +30,7 @@ def test_the_dialog_imports_in_the_background_and_opens_the_result(
     assert f"of {len(live_org.accounts)} accounts read" in dialog.status.text()
     gaps = [dialog.gaps.item(i).text() for i in range(dialog.gaps.count())]
     assert any(live_org.accounts["Closed Project"] in g for g in gaps)
+    assert dialog.compare_button.isEnabled()
     dialog.open_button.click()
     [design] = opened
     assert isinstance(design, Design)

@@ -1,0 +1,270 @@
+"""The organization of conftest.py written down as a design, the way an architect would plan it.
+
+Account ids are not known in advance (moto draws them), so accounts carry their e-mail addresses
+and the diff matches them by address. AWS itself adds what a plan would also expect: the
+FullAWSAccess SCP everywhere and an OrganizationAccountAccessRole (administrator, trusting the
+management account) in every account the organization created.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from designer.model import Design, stable_id
+
+AUDIT_ARN = "arn:aws:iam::aws:policy/SecurityAudit"
+
+
+def _id(*parts: str) -> str:
+    return stable_id("expected", *parts)
+
+
+def email(name: str) -> str:
+    return f"aws+{name.lower().replace(' ', '-')}@example.com"
+
+
+def expected_design(accounts: dict[str, str], trail_bucket: str, config_bucket: str) -> Design:
+    from tests.live.conftest import EXTERNAL
+
+    units = [
+        ("Security", None),
+        ("Infrastructure", None),
+        ("Workloads", None),
+        ("Prod", "Workloads"),
+        ("Non-prod", "Workloads"),
+        ("Sandbox", None),
+        ("Suspended", None),
+    ]
+    placed = {
+        "Log Archive": ("Security", {}),
+        "Security Tooling": ("Security", {"owner": "Security"}),
+        "Identity": ("Infrastructure", {}),
+        "Network": ("Infrastructure", {}),
+        "Shared Services": ("Infrastructure", {}),
+        "Publishing": ("Infrastructure", {}),
+        "Retail Production": ("Prod", {"environment": "prod", "owner": "Retail"}),
+        "Payments Production": ("Prod", {"environment": "production"}),
+        "Retail Development": ("Non-prod", {"environment": "dev"}),
+        "Developer Sandbox": ("Sandbox", {"environment": "sandbox"}),
+        "Closed Project": ("Suspended", {}),
+        "Locked Workload": ("Workloads", {}),
+    }
+    environments = {"prod": "production", "production": "production", "dev": "development"}
+    full = _id("scp", "FullAWSAccess")
+    scp = {
+        n: _id("scp", n)
+        for n in (
+            "DenyLeaveOrganization",
+            "DenyOutsideRegions",
+            "DenyAllSuspended",
+            "SandboxLimits",
+        )
+    }
+    unit_scps = {"Workloads": [scp["DenyOutsideRegions"]], "Suspended": [scp["DenyAllSuspended"]]}
+    mgmt = _id("account", "Management")
+    data: dict[str, Any] = {
+        "name": "Planned organization",
+        "organization": {
+            "id": _id("root"),
+            "name": "Example",
+            "management_account": mgmt,
+            "root_scps": [full, scp["DenyLeaveOrganization"]],
+        },
+        "organizational_units": [
+            {
+                "id": _id("ou", name),
+                "name": name,
+                "parent": _id("ou", parent) if parent else None,
+                "scps": [full, *unit_scps.get(name, [])],
+            }
+            for name, parent in units
+        ],
+        "accounts": [
+            {
+                "id": mgmt,
+                "name": "master",
+                "email": "master@example.com",
+                "functions": ["management"],
+                "state": "active",
+                "scps": [full],
+            }
+        ]
+        + [
+            {
+                "id": _id("account", name),
+                "name": name,
+                "email": email(name),
+                "functions": ["workload"],
+                "parent": _id("ou", unit),
+                "environment": environments.get(
+                    tags.get("environment", ""), tags.get("environment", "none")
+                ),
+                "owner": tags.get("owner", ""),
+                "tags": tags,
+                "state": "suspended" if name == "Closed Project" else "active",
+                "scps": [full, *([scp["SandboxLimits"]] if name == "Developer Sandbox" else [])],
+            }
+            for name, (unit, tags) in placed.items()
+        ],
+        "service_control_policies": [
+            {"id": full, "name": "FullAWSAccess", "aws_managed": True},
+            *(
+                {"id": scp[name], "name": name, "document": _deny(action)}
+                for name, action in (
+                    ("DenyLeaveOrganization", "organizations:LeaveOrganization"),
+                    ("DenyOutsideRegions", "ec2:RunInstances"),
+                    ("DenyAllSuspended", "*"),
+                    ("SandboxLimits", "iam:CreateUser"),
+                )
+            ),
+        ],
+        "third_parties": [{"id": _id("vendor"), "name": "Vendor", "aws_account_id": EXTERNAL}],
+        "identity_providers": [
+            {
+                "id": _id("idp"),
+                "name": "Corporate",
+                "kind": "saml",
+                "home_account": _id("account", "Identity"),
+            }
+        ],
+        "log_buckets": [
+            {
+                "id": _id("bucket", "trail"),
+                "name": trail_bucket,
+                "account": _id("account", "Log Archive"),
+                "object_lock": {"mode": "COMPLIANCE", "retention_days": 365},
+            },
+            {
+                "id": _id("bucket", "config"),
+                "name": config_bucket,
+                "account": _id("account", "Log Archive"),
+            },
+        ],
+        "relationships": _relationships(placed, mgmt),
+    }
+    return Design.model_validate(data)
+
+
+def _deny(action: str) -> dict[str, Any]:
+    statement = {"Effect": "Deny", "Action": action, "Resource": "*"}
+    return json.loads(json.dumps({"Version": "2012-10-17", "Statement": [statement]}))
+
+
+def _relationships(placed: dict[str, Any], mgmt: str) -> list[dict[str, Any]]:
+    a = {name: _id("account", name) for name in placed}
+    rels: list[dict[str, Any]] = []
+
+    def add(kind: str, source: str, target: str, **extra: Any) -> None:
+        rels.append(
+            {
+                "id": _id(kind, source, target, str(len(rels))),
+                "kind": kind,
+                "source": source,
+                "target": target,
+                **extra,
+            }
+        )
+
+    for name in placed:  # made by AWS Organizations when it created the account
+        if name not in ("Locked Workload", "Closed Project"):  # not read: gaps in the report
+            add(
+                "trust",
+                mgmt,
+                a[name],
+                role_name="OrganizationAccountAccessRole",
+                access_level="administrator",
+            )
+        add("billing", mgmt, a[name])
+    for name in ("Retail Production", "Payments Production", "Log Archive"):
+        add(
+            "trust",
+            a["Security Tooling"],
+            a[name],
+            role_name="SecurityAudit",
+            access_level="security-audit",
+            require_mfa=True,
+        )
+    add(
+        "trust",
+        a["Identity"],
+        a["Retail Production"],
+        role_name="WorkloadAdmin",
+        access_level="administrator",
+        principal_scope="role",
+        principal_role_name="WorkloadAdministrator",
+    )
+    add(
+        "trust",
+        _id("vendor"),
+        a["Retail Production"],
+        role_name="VendorMonitoring",
+        access_level="read-only",
+        external_id="vendor-7f3a",
+    )
+    add(
+        "federation",
+        _id("idp"),
+        a["Identity"],
+        protocol="saml",
+        mapped_roles=["WorkloadAdministrator"],
+    )
+    add(
+        "log-delivery",
+        mgmt,
+        a["Log Archive"],
+        log_types=["cloudtrail"],
+        bucket=_id("bucket", "trail"),
+        organization_wide=True,
+    )
+    for name in ("Security Tooling", "Network"):
+        add(
+            "log-delivery",
+            a[name],
+            a["Log Archive"],
+            log_types=["config"],
+            bucket=_id("bucket", "config"),
+        )
+    add(
+        "delegated-admin",
+        mgmt,
+        a["Security Tooling"],
+        service_principals=["guardduty.amazonaws.com"],
+    )
+    add(
+        "resource-share",
+        a["Publishing"],
+        a["Retail Production"],
+        resource_type="ami",
+        resource_names=["golden-linux"],
+    )
+    add(
+        "resource-share",
+        a["Publishing"],
+        a["Retail Development"],
+        resource_type="ami",
+        resource_names=["golden-linux"],
+    )
+    add(
+        "resource-share",
+        a["Publishing"],
+        a["Payments Production"],
+        resource_type="ebs-snapshot",
+        resource_names=["restore-point"],
+    )
+    add(
+        "resource-share",
+        a["Publishing"],
+        a["Retail Development"],
+        resource_type="service-catalog-portfolio",
+        resource_names=["Approved Infrastructure"],
+    )
+    add(
+        "resource-share",
+        a["Network"],
+        a["Retail Production"],
+        resource_type="ram-share",
+        ram_resource_type="ec2:Subnet",
+        resource_names=["prod-subnets"],
+    )
+    return rels
