@@ -72,9 +72,7 @@ def timed_import(url: str, workers: int, latency: float) -> tuple[float, Any]:
     if latency:
         session.events.register("before-send", lambda **_: time.sleep(latency))
     start = time.perf_counter()
-    _, report = import_organization(
-        Connection(endpoint_url=url, workers=workers), session=session
-    )
+    _, report = import_organization(Connection(endpoint_url=url, workers=workers), session=session)
     return time.perf_counter() - start, report
 
 
