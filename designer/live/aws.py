@@ -41,6 +41,14 @@ class CallCounter:
             self.by_operation[f"{model.service_model.endpoint_prefix}:{model.name}"] += 1
 
 
+@dataclass(frozen=True)
+class Access:
+    """How to act inside one account: its assumed-role credentials (kept in memory only)."""
+
+    account_id: str
+    credentials: dict[str, str] = field(default_factory=dict, repr=False)
+
+
 class Sessions:
     """The management session and, on demand, one assumed-role session per member account."""
 
@@ -61,29 +69,38 @@ class Sessions:
         session.events.register("before-call", self.counter, unique_id="account-designer-count")
         return session
 
-    def client(self, session: boto3.Session, service: str, region: str | None = None) -> Any:
-        return session.client(
+    def client(self, access: Access | None, service: str, region: str | None = None) -> Any:
+        """A client of the guarded management session, with `access`'s credentials if given.
+
+        Every client comes from the one session: its loaded service models are shared (a new
+        session per account would load them again, ~0.1 s a client) and so are the read-only
+        guard and the call counter.
+        """
+        credentials = access.credentials if access is not None else {}
+        return self.management.client(
             service,
             region_name=region or self.connection.region,
             endpoint_url=self.connection.endpoint_url,
             config=self.config,
+            **credentials,
         )
 
-    def assume(self, account_id: str, role_name: str, partition: str = "aws") -> boto3.Session:
-        """A session inside `account_id` through `role_name` (raises botocore's ClientError)."""
-        sts = self.client(self.management, "sts")
+    def assume(self, account_id: str, role_name: str, partition: str = "aws") -> Access:
+        """Credentials inside `account_id` through `role_name` (raises botocore's ClientError)."""
+        sts = self.client(None, "sts")
         answer = sts.assume_role(
             RoleArn=f"arn:{partition}:iam::{account_id}:role/{role_name}",
             RoleSessionName="account-designer-import",
         )
         credentials = answer["Credentials"]
-        session = boto3.Session(
-            aws_access_key_id=credentials["AccessKeyId"],
-            aws_secret_access_key=credentials["SecretAccessKey"],
-            aws_session_token=credentials["SessionToken"],
-            region_name=self.connection.region,
+        return Access(
+            account_id,
+            {
+                "aws_access_key_id": credentials["AccessKeyId"],
+                "aws_secret_access_key": credentials["SecretAccessKey"],
+                "aws_session_token": credentials["SessionToken"],
+            },
         )
-        return self._watched(session)
 
 
 def pages(client: Any, operation: str, key: str, **kwargs: Any) -> list[Any]:

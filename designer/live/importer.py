@@ -17,7 +17,7 @@ from typing import Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from designer.live.aws import Connection, Sessions
+from designer.live.aws import Access, Connection, Sessions
 from designer.live.build import Gap, Read, build_design
 from designer.live.guard import WriteRefused
 from designer.live.read import OrgAccount, read_organization
@@ -100,7 +100,7 @@ class _Scanner:
         self, sessions: Sessions, read: Read, role_name: str, cancel: threading.Event
     ) -> None:
         self.sessions, self.read, self.role_name, self.cancel = sessions, read, role_name, cancel
-        self.account_sessions: dict[str, boto3.Session] = {}
+        self.access: dict[str, Access | None] = {}
 
     def scan_all(self, progress: Progress | None) -> None:
         accounts = self.read.organization.accounts
@@ -115,7 +115,7 @@ class _Scanner:
             progress(done, len(accounts))
         workers = max(1, self.sessions.connection.workers)
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            pending: set[Future[tuple[str, AccountScan | None, boto3.Session | None]]] = {
+            pending: set[Future[tuple[str, AccountScan | None, Access | None]]] = {
                 pool.submit(self.scan_one, a) for a in todo
             }
             try:
@@ -133,29 +133,26 @@ class _Scanner:
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise ImportCancelled from None
 
-    def scan_one(self, account: OrgAccount) -> tuple[str, AccountScan | None, boto3.Session | None]:
+    def scan_one(self, account: OrgAccount) -> tuple[str, AccountScan | None, Access | None]:
         if self.cancel.is_set():
             return account.id, None, None
         try:
-            if account.id == self.read.organization.management_id:
-                session = self.sessions.management  # no role to assume into itself
-            else:
-                session = self.sessions.assume(account.id, self.role_name)
+            access: Access | None = None  # the management account: no role into itself
+            if account.id != self.read.organization.management_id:
+                access = self.sessions.assume(account.id, self.role_name)
         except (ClientError, BotoCoreError) as exc:
             self.gap(account.id, f"assume role {self.role_name}", _reason(exc))
             return account.id, None, None
         try:
-            return account.id, scan_account(self.sessions, session, account.id), session
+            return account.id, scan_account(self.sessions, access, account.id), access
         except (ClientError, BotoCoreError, WriteRefused) as exc:
             self.gap(account.id, "account", _reason(exc))
             return account.id, None, None
 
-    def keep(
-        self, account_id: str, scan: AccountScan | None, session: boto3.Session | None
-    ) -> None:
-        if scan is not None and session is not None:
+    def keep(self, account_id: str, scan: AccountScan | None, access: Access | None) -> None:
+        if scan is not None:
             self.read.scans[account_id] = scan
-            self.account_sessions[account_id] = session
+            self.access[account_id] = access
             for bucket in scan.buckets:
                 self.read.bucket_owner[bucket] = account_id
 
@@ -173,9 +170,7 @@ class _Scanner:
                 self.gap(None, f"bucket {name}", f"used by {user}, owned by no account read")
                 continue
             try:
-                self.read.buckets[name] = read_bucket(
-                    self.sessions, self.account_sessions[owner], name
-                )
+                self.read.buckets[name] = read_bucket(self.sessions, self.access[owner], name)
             except (ClientError, BotoCoreError) as exc:
                 self.gap(owner, f"bucket {name}", _reason(exc))
 

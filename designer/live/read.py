@@ -56,7 +56,7 @@ class Organization:
 
 def read_organization(sessions: Sessions) -> Organization:
     """The organization tree, its SCPs and delegated administrators, from the management account."""
-    org = sessions.client(sessions.management, "organizations")
+    org = sessions.client(None, "organizations")
     described = org.describe_organization()["Organization"]
     root = org.list_roots()["Roots"][0]["Id"]
     result = Organization(

@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
-import boto3
 from botocore.exceptions import ClientError
 
-from designer.live.aws import Sessions, pages
+from designer.live.aws import Access, Sessions, pages
 from designer.live.read_shares import Share, read_shares
 
 
@@ -64,9 +63,9 @@ class Bucket:
     organization_only: bool
 
 
-def scan_account(sessions: Sessions, session: boto3.Session, account_id: str) -> AccountScan:
+def scan_account(sessions: Sessions, access: Access | None, account_id: str) -> AccountScan:
     scan = AccountScan(account_id)
-    iam = sessions.client(session, "iam")
+    iam = sessions.client(access, "iam")
     details = pages(iam, "get_account_authorization_details", "RoleDetailList", Filter=["Role"])
     scan.roles = [_role(r) for r in details]
     for provider in iam.list_saml_providers().get("SAMLProviderList", []):
@@ -75,7 +74,7 @@ def scan_account(sessions: Sessions, session: boto3.Session, account_id: str) ->
         scan.providers.append(Provider(provider["Arn"], "oidc", provider["Arn"].split("/", 1)[-1]))
     summary = iam.get_account_summary()["SummaryMap"]
     scan.users, scan.root_mfa = summary.get("Users", 0), bool(summary.get("AccountMFAEnabled"))
-    cloudtrail = sessions.client(session, "cloudtrail")
+    cloudtrail = sessions.client(access, "cloudtrail")
     for trail in cloudtrail.describe_trails(includeShadowTrails=False).get("trailList", []):
         if trail.get("S3BucketName"):
             scan.trails.append(
@@ -87,13 +86,13 @@ def scan_account(sessions: Sessions, session: boto3.Session, account_id: str) ->
                     bool(trail.get("LogFileValidationEnabled")),
                 )
             )
-    config = sessions.client(session, "config")
+    config = sessions.client(access, "config")
     for channel in config.describe_delivery_channels().get("DeliveryChannels", []):
         if channel.get("s3BucketName"):
             scan.config_buckets.append(channel["s3BucketName"])
-    s3 = sessions.client(session, "s3")
+    s3 = sessions.client(access, "s3")
     scan.buckets = [b["Name"] for b in s3.list_buckets().get("Buckets", [])]
-    scan.shares = read_shares(sessions, session, account_id)
+    scan.shares = read_shares(sessions, access, account_id)
     return scan
 
 
@@ -109,9 +108,9 @@ def _role(detail: dict[str, Any]) -> Role:
     return Role(detail["RoleName"], detail.get("Path", "/"), trust, managed, inline)
 
 
-def read_bucket(sessions: Sessions, session: boto3.Session, name: str) -> Bucket:
+def read_bucket(sessions: Sessions, access: Access | None, name: str) -> Bucket:
     """How a log bucket is protected, read in the account that owns it."""
-    s3 = sessions.client(session, "s3")
+    s3 = sessions.client(access, "s3")
     versioning = s3.get_bucket_versioning(Bucket=name)
     mode, days = _object_lock(s3, name)
     return Bucket(

@@ -9,10 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
 from botocore.exceptions import ClientError
 
-from designer.live.aws import Sessions, pages
+from designer.live.aws import Access, Sessions, pages
 
 PORTFOLIO_SHARE_TYPES = ("ACCOUNT", "ORGANIZATION", "ORGANIZATIONAL_UNIT")
 
@@ -25,11 +24,11 @@ class Share:
     ram_type: str | None = None  # e.g. ec2:Subnet, for RAM shares
 
 
-def read_shares(sessions: Sessions, session: boto3.Session, account_id: str) -> list[Share]:
-    ec2 = sessions.client(session, "ec2")
+def read_shares(sessions: Sessions, access: Access | None, account_id: str) -> list[Share]:
+    ec2 = sessions.client(access, "ec2")
     shares = _images(ec2, account_id) + _snapshots(ec2, account_id)
-    shares += _ram(sessions.client(session, "ram"))
-    shares += _portfolios(sessions.client(session, "servicecatalog"))
+    shares += _ram(sessions.client(access, "ram"))
+    shares += _portfolios(sessions.client(access, "servicecatalog"))
     return shares
 
 
