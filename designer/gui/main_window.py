@@ -52,6 +52,21 @@ IDP_TITLES = {
 }
 
 
+def diff_marks(diff: DesignDiff, live: Design) -> dict[str, str]:
+    """Planned ids to mark: missing or changed items, and the planned ends of unexpected
+    relationships (the live-only items themselves are not on this canvas)."""
+    marks = {e.planned_id: e.status for e in diff.entries if e.planned_id}
+    planned_of = {live_id: planned_id for planned_id, live_id in diff.matched.items()}
+    live_relationships = {r.id: r for r in live.relationships}
+    for entry in diff.entries:
+        rel = live_relationships.get(entry.live_id or "")
+        if entry.status == "unexpected" and rel is not None:
+            for end in (rel.source, rel.target):
+                if end in planned_of:
+                    marks.setdefault(planned_of[end], "unexpected")
+    return marks
+
+
 class MainWindow(QMainWindow):
     def __init__(self, controller: DesignController) -> None:
         super().__init__()
@@ -432,8 +447,7 @@ class MainWindow(QMainWindow):
 
     def compare_with(self, live: Design, label: str) -> DesignDiff:
         diff = diff_designs(self.controller.design, live)
-        planned = {e.planned_id: e.status for e in diff.entries if e.planned_id}
-        self.scene.apply_diff(planned)
+        self.scene.apply_diff(diff_marks(diff, live))
         self.diff_panel.show_diff(diff)
         self.diff_dock.show()
         counts = ", ".join(f"{n} {s}" for s, n in diff.counts().items() if n)

@@ -55,6 +55,7 @@ class DesignDiff:
     planned: str
     live: str
     entries: list[DiffEntry] = field(default_factory=list)
+    matched: dict[str, str] = field(default_factory=dict)  # planned id -> the live one it matched
 
     @property
     def differs(self) -> bool:
@@ -86,6 +87,7 @@ def diff_designs(planned: Design, live: Design) -> DesignDiff:
     entries += _accounts(planned, live, pairs)
     entries += _named(planned, live, pairs)
     entries += _relationships(planned, live, pairs)
+    result.matched = dict(pairs.live_of)
     return result
 
 

@@ -541,12 +541,18 @@ def test_compare_with_live_marks_the_canvas_and_lists_every_difference(
         for r in live.relationships
         if sandbox.id not in (r.source, r.target)
     ]
+    network = next(a for a in live.accounts if a.name == "Network")
+    shared = next(a for a in live.accounts if a.name == "Shared Services")
+    backdoor = edits.new_relationship(live, "trust", network.id, shared.id)
+    live.relationships.append(backdoor.model_copy(update={"role_name": "Backdoor"}))
     save_design(live, tmp_path / "live.json")
     dialogs.open_name = str(tmp_path / "live.json")
     window.act_compare.trigger()
     assert window.scene.nodes[sandbox.id].diff_mark == "missing"
     assert window.scene.edges[trust.id].diff_mark == "changed"
     assert window.scene.nodes[trust.source].diff_mark is None
+    assert window.scene.nodes[network.id].diff_mark == "unexpected"  # a trust the plan lacks
+    assert window.scene.nodes[shared.id].diff_mark == "unexpected"
     panel = window.diff_panel
     assert not window.diff_dock.isHidden()
     texts = [panel.entries.item(i).text() for i in range(panel.entries.count())]

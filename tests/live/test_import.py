@@ -278,3 +278,27 @@ def test_a_modified_plan_differs_by_exactly_its_modifications(
         (CHANGED, "trust", ("require MFA",)),
         (UNEXPECTED, "resource-share", ()),
     ]
+
+
+def test_ctrl_c_stops_the_command_cleanly_without_a_file(
+    live_org: LiveOrg, tmp_path: Any, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    from designer import cli
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+
+    def interrupting() -> Any:
+        def show(done: int, total: int) -> None:
+            if done >= 3:
+                raise KeyboardInterrupt  # what Ctrl+C raises in the main thread
+
+        return show
+
+    monkeypatch.setattr(cli, "_progress_bar", interrupting)
+    out = tmp_path / "live.json"
+    code = cli.main(["import", "-o", str(out), "--endpoint-url", live_org.url, "--workers", "1"])
+    assert code == 130
+    assert capsys.readouterr().err.strip().endswith("interrupted")
+    assert not out.exists()
+    assert not (tmp_path / "live.import-report.json").exists()

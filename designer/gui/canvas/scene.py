@@ -276,7 +276,7 @@ class DesignScene(QGraphicsScene):
         for table in (self.nodes, self.edges):
             for entity_id, item in table.items():
                 mark = marks.get(entity_id)
-                item.diff_mark = mark if mark in ("missing", "changed") else None
+                item.diff_mark = mark if mark in style.DIFF_COLOURS else None
                 item.update()
 
     def show_blast_radius(self, start: str) -> int:

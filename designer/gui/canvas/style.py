@@ -26,7 +26,11 @@ SEVERITY_COLOURS: dict[Severity, str] = {
     Severity.INFO: "#1976d2",
 }
 # Compared with a live organization: planned but missing, or different there.
-DIFF_COLOURS: dict[str, str] = {"missing": "#c62828", "changed": "#ef6c00"}
+DIFF_COLOURS: dict[str, str] = {
+    "missing": "#c62828",
+    "changed": "#ef6c00",
+    "unexpected": "#6a1b9a",  # on an account: something live touches it that the plan lacks
+}
 LEVEL_COLOURS: dict[str, str] = {
     "read-only": "#2e7d32",
     "security-audit": "#2e7d32",
