@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
+
 from designer.live.read import Organization
 from designer.live.read_account import AccountScan, Bucket, Role
 from designer.model import (
@@ -95,6 +97,8 @@ class _Builder:
         self.federations: dict[tuple[str, str], FederationRelationship] = {}
 
     def design(self, name: str) -> Design:
+        buckets = self.log_buckets()
+        self.kept_buckets = {b.name for b in buckets}
         relationships = [*self.trusts(), *self.deliveries(), *self.shares()]
         relationships += [*self.delegations(), *self.billing()]
         relationships += list(self.federations.values())
@@ -123,7 +127,7 @@ class _Builder:
             identity_providers=list(self.providers.values()),
             third_parties=list(self.third_parties.values()),
             relationships=relationships,
-            log_buckets=self.log_buckets(),
+            log_buckets=buckets,
             service_control_policies=[
                 ServiceControlPolicy(
                     id=live_id(p.id),
@@ -253,7 +257,7 @@ class _Builder:
         owner = self.read.bucket_owner
         for account_id, scan in sorted(self.read.scans.items()):
             for trail in scan.trails:
-                if trail.bucket in owner and trail.bucket in self.read.buckets:
+                if trail.bucket in owner and trail.bucket in self.kept_buckets:
                     yield LogDeliveryRelationship(
                         id=live_id("trail", account_id, trail.name),
                         source=live_id(account_id),
@@ -265,7 +269,7 @@ class _Builder:
                         log_file_validation=trail.validation,
                     )
             for bucket in scan.config_buckets:
-                if bucket in owner and bucket in self.read.buckets:
+                if bucket in owner and bucket in self.kept_buckets:
                     yield LogDeliveryRelationship(
                         id=live_id("config", account_id, bucket),
                         source=live_id(account_id),
@@ -275,8 +279,18 @@ class _Builder:
                     )
 
     def log_buckets(self) -> list[LogBucket]:
+        kept = []
+        for bucket in self._log_buckets():
+            if bucket is not None:
+                kept.append(bucket)
+        return kept
+
+    def _log_buckets(self) -> list[LogBucket | None]:
         return [
-            LogBucket(
+            self.make(
+                LogBucket,
+                self.read.bucket_owner[b.name],
+                f"bucket {b.name}",
                 id=live_id("bucket", b.name),
                 name=b.name,
                 account=live_id(self.read.bucket_owner[b.name]),
@@ -291,6 +305,17 @@ class _Builder:
             )
             for b in sorted(self.read.buckets.values(), key=lambda b: b.name)
         ]
+
+    def make(self, model: Any, owner: str | None, what: str, /, **fields: Any) -> Any:
+        """The model, or None and a gap when AWS holds a value the design cannot (a legacy
+        bucket name with capitals, say)."""
+        try:
+            return model(**fields)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            where = ".".join(str(p) for p in error["loc"])
+            self.read.gaps.append(Gap(owner, what, f"not shown: {where}: {error['msg']}"))
+            return None
 
     # -- publishing ----------------------------------------------------------------------------
     def shares(self) -> Iterator[ResourceShareRelationship]:

@@ -16,6 +16,7 @@ from typing import Any
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
+from pydantic import ValidationError
 
 from designer.live.aws import Access, Connection, Sessions
 from designer.live.build import Gap, Read, build_design
@@ -75,7 +76,14 @@ def import_organization(
     scanner = _Scanner(sessions, read, role_name, cancel or threading.Event())
     scanner.scan_all(progress)
     scanner.read_buckets()
-    design = build_design(read, f"Live organization {organization.id}")
+    try:
+        design = build_design(read, f"Live organization {organization.id}")
+    except ValidationError as exc:  # a value AWS allows but the design cannot hold
+        error = exc.errors()[0]
+        where = ".".join(str(p) for p in error["loc"])
+        raise DesignError(
+            f"the organization read cannot be shown: {where}: {error['msg']}"
+        ) from None
     report.scanned = len(read.scans)
     report.gaps = sorted(read.gaps, key=lambda g: (g.account or "", g.what))
     report.duration = time.perf_counter() - started
