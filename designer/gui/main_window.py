@@ -419,6 +419,7 @@ class MainWindow(QMainWindow):
     def open_import(self) -> ImportDialog:
         """File -> Import from AWS: read a live organization, then open it as a new design."""
         dialog = ImportDialog(self)
+        self.import_dialog = dialog
         dialog.imported.connect(self.open_imported)
         dialog.compared.connect(lambda live: self.compare_with(live, "the live organization"))
         dialog.show()
@@ -476,6 +477,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.files.confirm_discard():
             self.diagram_export.wait()
+            dialog = getattr(self, "import_dialog", None)
+            if dialog is not None and dialog.running:
+                dialog.done(0)  # cancels, and waits for its thread before the window goes
             event.accept()
         else:
             event.ignore()

@@ -9,6 +9,7 @@ providers (identity), otherwise a workload account, unless a "function" tag says
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,6 +96,8 @@ class _Builder:
         self.third_parties: dict[str, ThirdParty] = {}
         self.providers: dict[str, IdentityProvider] = {}
         self.federations: dict[tuple[str, str], FederationRelationship] = {}
+        self.log_owners = {read.bucket_owner[b] for b in read.buckets if b in read.bucket_owner}
+        self.policy_targets = {p.id: set(p.targets) for p in read.organization.policies}
 
     def design(self, name: str) -> Design:
         buckets = self.log_buckets()
@@ -141,7 +144,7 @@ class _Builder:
         )
 
     def attached(self, target: str) -> list[str]:
-        return [live_id(p.id) for p in self.org.policies if target in p.targets]
+        return [live_id(p.id) for p in self.org.policies if target in self.policy_targets[p.id]]
 
     # -- accounts ------------------------------------------------------------------------------
     def account(self, a: Any) -> Account:
@@ -170,9 +173,7 @@ class _Builder:
             return AccountFunction(tagged)
         if account_id == self.org.management_id:
             return AccountFunction.MANAGEMENT
-        if account_id in self.read.bucket_owner.values() and any(
-            self.read.bucket_owner.get(b) == account_id for b in self.read.buckets
-        ):
+        if account_id in self.log_owners:
             return AccountFunction.LOG_ARCHIVE
         scan = self.read.scans.get(account_id)
         if scan and scan.providers:
@@ -181,12 +182,19 @@ class _Builder:
 
     # -- trust and federation ------------------------------------------------------------------
     def trusts(self) -> Iterator[TrustRelationship]:
+        """One trust per (trusted account, role): several principals of one account merge, the
+        broadest (the account root) winning."""
+        kept: dict[str, TrustRelationship] = {}
         for account_id, scan in sorted(self.read.scans.items()):
             for role in scan.roles:
                 if role.path.startswith("/aws-service-role/"):
                     continue  # made and used by AWS services
                 for statement in _assume_statements(role.trust):
-                    yield from self.trust(account_id, role, statement)
+                    for trust in self.trust(account_id, role, statement):
+                        current = kept.get(trust.id)
+                        if current is None or trust.principal_role_name is None:
+                            kept[trust.id] = trust
+        yield from kept.values()
 
     def trust(
         self, account_id: str, role: Role, statement: dict[str, Any]
@@ -203,7 +211,10 @@ class _Builder:
                 continue
             source = self.source(source_account)
             level, services, managed = _access(role)
-            yield TrustRelationship(
+            trust = self.make(
+                TrustRelationship,
+                account_id,
+                f"role {role.name}",
                 id=live_id("trust", source_account, account_id, role.name),
                 source=source,
                 target=live_id(account_id),
@@ -217,6 +228,8 @@ class _Builder:
                 principal_role_name=role_name,
                 organization_scoped=_condition(conditions, "aws:PrincipalOrgID") is not None,
             )
+            if trust is not None:
+                yield trust
 
     def source(self, account_id: str) -> str:
         if account_id in self.account_ids:
@@ -377,9 +390,10 @@ class _Builder:
 
 # -- reading policies ----------------------------------------------------------------------------
 def _listed(value: Any) -> list[str]:
+    """A policy value as a list of strings: one value, a list, or none (JSON true, numbers...)."""
     if value is None:
         return []
-    return [value] if isinstance(value, str) else [str(v) for v in value]
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
 
 def _assume_statements(trust: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -410,7 +424,9 @@ def _condition(conditions: dict[str, Any], key: str) -> str | None:
             for name, value in values.items():
                 if name.lower() == key.lower():
                     listed = _listed(value)
-                    return str(listed[0]).lower() if key.startswith("aws:Multi") else listed[0]
+                    if not listed:
+                        return None
+                    return listed[0].lower() if key.startswith("aws:Multi") else listed[0]
     return None
 
 
@@ -427,7 +443,8 @@ def _access(role: Role) -> tuple[AccessLevel, list[str], list[str]]:
     actions = _inline_actions(role)
     writes = {a for a in actions if not a.split(":")[-1].startswith(READ_ACTIONS)}
     if writes:
-        services = sorted({a.split(":")[0] for a in writes if ":" in a})
+        services = sorted({a.split(":")[0].lower() for a in writes if ":" in a})
+        services = [x for x in services if re.fullmatch(r"[a-z0-9-]{2,64}", x)]
         return AccessLevel.SERVICE_ADMIN, services or ["iam"], []
     if AUDIT in managed:
         return AccessLevel.SECURITY_AUDIT, [], []

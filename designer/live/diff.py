@@ -318,7 +318,7 @@ def _canonical(document: Any) -> str:
 _IDENTITY: dict[str, Callable[[Any], tuple[Any, ...]]] = {
     "trust": lambda r: (r.role_name,),
     "federation": lambda r: (str(r.protocol),),
-    "log-delivery": lambda r: (),
+    "log-delivery": lambda r: tuple(sorted(map(str, r.log_types))),
     "resource-share": lambda r: (str(r.resource_type), r.ram_resource_type),
     "delegated-admin": lambda r: (),
     "billing": lambda r: (),

@@ -62,3 +62,82 @@ def test_odd_trust_policies_are_skipped_not_fatal() -> None:
         "security-audit",
         True,
     )
+
+
+def trust_of(*statements: dict[str, object], inline: list[dict[str, object]] | None = None) -> Read:
+    read = Read(organization())
+    role = Role("Ops", "/", {"Statement": list(statements)}, [], inline or [])
+    read.scans[LOGS] = AccountScan(LOGS, roles=[role])
+    read.scans[MGMT] = AccountScan(MGMT)
+    return read
+
+
+def test_json_booleans_empty_lists_and_wildcards_in_conditions() -> None:
+    read = trust_of(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": MGMT},
+            "Action": "sts:AssumeRole",
+            "Condition": {
+                "Bool": {"aws:MultiFactorAuthPresent": True},
+                "StringEquals": {"sts:ExternalId": []},
+            },
+        }
+    )
+    [trust] = [r for r in build_design(read, "Live").relationships if r.kind == "trust"]
+    assert trust.require_mfa
+    assert trust.external_id is None
+    wildcard = trust_of(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": MGMT},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringLike": {"sts:ExternalId": "acme-*"}},
+        }
+    )
+    design = build_design(wildcard, "Live")
+    assert [r for r in design.relationships if r.kind == "trust"] == []
+    [gap] = wildcard.gaps
+    assert (gap.account, gap.what) == (LOGS, "role Ops")
+    assert "external_id" in gap.reason
+
+
+def test_capitalised_services_and_several_principals_of_one_account() -> None:
+    read = trust_of(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": [f"arn:aws:iam::{MGMT}:role/Deploy", f"arn:aws:iam::{MGMT}:root"]},
+            "Action": "sts:AssumeRole",
+        },
+        inline=[{"Statement": {"Effect": "Allow", "Action": "EC2:RunInstances", "Resource": "*"}}],
+    )
+    design = build_design(read, "Live")
+    assert check_design(design) == []
+    [trust] = [r for r in design.relationships if r.kind == "trust"]
+    assert trust.principal_role_name is None  # the account root: the broader grant wins
+    assert (str(trust.access_level), trust.services) == ("service-admin", ["ec2"])
+
+
+def test_a_trail_and_config_into_one_account_match_whatever_their_order() -> None:
+    from designer.live.diff import diff_designs
+    from designer.model import Design
+
+    read = Read(organization())
+    read.scans[MGMT] = AccountScan(
+        MGMT,
+        trails=[Trail("org", "example-logs", True, True, True)],
+        config_buckets=["example-logs"],
+    )
+    read.scans[LOGS] = AccountScan(LOGS, buckets=["example-logs"])
+    read.bucket_owner["example-logs"] = LOGS
+    read.buckets["example-logs"] = Bucket(
+        "example-logs", True, False, None, None, None, False, False
+    )
+    design = build_design(read, "Live")
+    reordered = Design.model_validate(
+        {
+            **design.model_dump(),
+            "relationships": list(reversed(design.model_dump()["relationships"])),
+        }
+    )
+    assert diff_designs(design, reordered).entries == []
