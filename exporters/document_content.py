@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from designer.inventory import HEADERS, inventory_rows
+from designer.model.catalog import entity_names
 from designer.model.design import Design
 from designer.model.errors import DesignError
 from designer.model.relationships import (
@@ -75,16 +76,7 @@ def _count(n: int, word: str, words: str | None = None) -> str:
 class _Writer:
     def __init__(self, design: Design) -> None:
         self.design = design
-        self.names: dict[str, str] = {design.organization.id: f"{design.organization.name} (root)"}
-        for group in (
-            design.organizational_units,
-            design.accounts,
-            design.identity_providers,
-            design.third_parties,
-            design.log_buckets,
-            design.service_control_policies,
-        ):
-            self.names.update({e.id: e.name for e in group})
+        self.names = entity_names(design)
         for rel in design.relationships:
             title = KIND_STYLES[rel.kind].title.lower()
             ends = f"{self.names.get(rel.source, '?')} → {self.names.get(rel.target, '?')}"

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from designer.inventory import ou_paths
+from designer.model.catalog import entity_names
 from designer.model.design import Design
 
 MISSING, UNEXPECTED, CHANGED = "missing", "unexpected", "changed"
@@ -97,7 +98,7 @@ class _Pairs:
 
     def __init__(self, planned: Design, live: Design) -> None:
         self.live_of: dict[str, str] = {}
-        self.names_a, self.names_b = _names(planned), _names(live)
+        self.names_a, self.names_b = entity_names(planned), entity_names(live)
 
     def planned_ref(self, planned_id: str | None) -> Ref | None:
         if planned_id is None:
@@ -175,7 +176,11 @@ def _organization(planned: Design, live: Design) -> list[DiffEntry]:
     if a.organization_id and b.organization_id:
         changes.append(("organization id", a.organization_id, b.organization_id))
     changes.append(
-        ("SCPs at the root", _scp_names(planned, a.root_scps), _scp_names(live, b.root_scps))
+        (
+            "SCPs at the root",
+            _scp_names(planned, a.root_scps),
+            _scp_names(live, b.root_scps),
+        )
     )
     found = _compare(changes)
     return (
@@ -355,8 +360,8 @@ def _principal(r: Any) -> str:
 
 
 def _relationships(planned: Design, live: Design, pairs: _Pairs) -> list[DiffEntry]:
-    names_a = _names(planned)
-    names_b = _names(live)
+    names_a = pairs.names_a
+    names_b = pairs.names_b
 
     def key_planned(r: Any) -> tuple[Any, ...]:
         return (r.kind, pairs.end(r.source), pairs.end(r.target), *_IDENTITY[r.kind](r))
@@ -384,19 +389,6 @@ def _relationships(planned: Design, live: Design, pairs: _Pairs) -> list[DiffEnt
                 DiffEntry(UNEXPECTED, rel.kind, _relationship_subject(rel, names_b), None, rel.id)
             )
     return entries
-
-
-def _names(design: Design) -> dict[str, str]:
-    names = {design.organization.id: f"{design.organization.name} (root)"}
-    for group in (
-        design.organizational_units,
-        design.accounts,
-        design.identity_providers,
-        design.third_parties,
-        design.log_buckets,
-    ):
-        names.update({e.id: e.name for e in group})
-    return names
 
 
 def _relationship_subject(rel: Any, names: dict[str, str]) -> str:

@@ -72,3 +72,13 @@ def index_entities(design: Design) -> dict[str, EntityRef]:
     for ref in iter_entities(design):
         index.setdefault(ref.entity.id, ref)
     return index
+
+
+def entity_names(design: Design) -> dict[str, str]:
+    """Id -> name of every named entity; the organization's root as "<name> (root)"."""
+    names = {design.organization.id: f"{design.organization.name} (root)"}
+    for ref in iter_entities(design):
+        name = getattr(ref.entity, "name", None)
+        if isinstance(name, str):
+            names.setdefault(ref.entity.id, name)
+    return names
