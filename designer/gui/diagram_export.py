@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-from designer.model import DesignError
+from designer.gui import background
 from exporters.diagram import save_view
 
 if TYPE_CHECKING:
@@ -55,14 +55,10 @@ class DiagramWorker(QObject):
         self.redact = redact
 
     def run(self) -> None:
-        try:
+        def work() -> None:
             save_view(self.design, self.view, self.target, self.positions, self.redact)
-        except (DesignError, OSError) as exc:
-            self.finished.emit(str(exc))
-        except Exception as exc:  # the window must always hear back
-            self.finished.emit(f"unexpected error: {exc.__class__.__name__}: {exc}")
-        else:
-            self.finished.emit("")
+
+        self.finished.emit(background.failure(work))
 
 
 class DiagramExport(QObject):
@@ -81,7 +77,7 @@ class DiagramExport(QObject):
 
     @property
     def running(self) -> bool:
-        return self.thread_ is not None and self.thread_.isRunning()
+        return background.running(self.thread_)
 
     def start(
         self,
@@ -93,23 +89,16 @@ class DiagramExport(QObject):
     ) -> bool:
         if self.running:
             return False
-        self.thread_ = QThread(self)
         self.worker = DiagramWorker(design, view, target, positions, redact)
-        self.worker.moveToThread(self.thread_)
-        self.thread_.started.connect(self.worker.run)
         self.worker.finished.connect(self._finished)
-        self.thread_.start()
+        self.thread_ = background.start(self, self.worker, self.worker.run)
         return True
 
     def _finished(self, problem: str) -> None:
-        if self.thread_ is not None:
-            self.thread_.quit()
-            self.thread_.wait()
+        background.stop(self.thread_)
         target = str(self.worker.target) if self.worker is not None else ""
         self.finished.emit(target, problem)
 
     def wait(self) -> None:
         """Let a running export end (the window is closing)."""
-        if self.thread_ is not None:
-            self.thread_.quit()
-            self.thread_.wait()
+        background.stop(self.thread_)

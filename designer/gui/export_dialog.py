@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.model import DesignError
+from designer.gui import background
 from exporters.base import REGISTRY, CancelToken, ExportCancelled, export_design
 from exporters.registry import load_all
 
@@ -51,7 +51,7 @@ class ExportWorker(QObject):
         self.cancel = CancelToken()
 
     def run(self) -> None:
-        try:
+        def work() -> None:
             export_design(
                 self.design,
                 self.folder,
@@ -61,14 +61,8 @@ class ExportWorker(QObject):
                 redact=self.redact,
                 notice=self.noticed.emit,
             )
-        except ExportCancelled:
-            self.finished.emit("cancelled")
-        except (DesignError, OSError) as exc:
-            self.finished.emit(str(exc))
-        except Exception as exc:  # the dialog must always hear back
-            self.finished.emit(f"unexpected error: {exc.__class__.__name__}: {exc}")
-        else:
-            self.finished.emit("")
+
+        self.finished.emit(background.failure(work, (ExportCancelled,)))
 
 
 class ExportDialog(QDialog):
@@ -151,15 +145,12 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(False)
         self.open_button.setEnabled(False)
         self.cancel_button.setText("Cancel")
-        self.thread_ = QThread(self)
         folder = Path(self.folder_edit.text())
         self.worker = ExportWorker(self.design, folder, formats, self.redact_box.isChecked())
-        self.worker.moveToThread(self.thread_)
-        self.thread_.started.connect(self.worker.run)
         self.worker.file_written.connect(self.files.addItem)
         self.worker.noticed.connect(self._noticed)
         self.worker.finished.connect(self._finished)
-        self.thread_.start()
+        self.thread_ = background.start(self, self.worker, self.worker.run)
 
     def _finished(self, problem: str) -> None:
         self.progress.hide()
@@ -172,9 +163,7 @@ class ExportDialog(QDialog):
         else:
             self.status.setText(f"{self.files.count()} files written to {self.folder_edit.text()}")
             self.open_button.setEnabled(True)
-        if self.thread_ is not None:
-            self.thread_.quit()  # before waiting: its queued quit would only run after this slot
-            self.thread_.wait()
+        background.stop(self.thread_)
 
     def _noticed(self, text: str) -> None:
         shown = self.notices.text()
@@ -182,7 +171,7 @@ class ExportDialog(QDialog):
 
     @property
     def running(self) -> bool:
-        return self.thread_ is not None and self.thread_.isRunning()
+        return background.running(self.thread_)
 
     def _cancel_or_close(self) -> None:
         if self.running and self.worker is not None:
@@ -201,7 +190,5 @@ class ExportDialog(QDialog):
     def done(self, result: int) -> None:
         if self.running and self.worker is not None:
             self.worker.cancel.cancel()
-            if self.thread_ is not None:
-                self.thread_.quit()  # its loop ends once the cancelled export returns
-                self.thread_.wait()
+            background.stop(self.thread_)  # its loop ends once the cancelled export returns
         super().done(result)

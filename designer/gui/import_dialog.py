@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer.gui import background
 from designer.live.aws import Connection
 from designer.live.importer import DEFAULT_ROLE, ImportCancelled, ImportReport, import_organization
-from designer.model import Design, DesignError
+from designer.model import Design
 
 
 class ImportWorker(QObject):
@@ -43,18 +44,18 @@ class ImportWorker(QObject):
         self.cancel = threading.Event()
 
     def run(self) -> None:
-        try:
-            design, report = import_organization(
-                self.connection, self.role_name, self.progressed.emit, self.cancel
+        read: list[tuple[Design, ImportReport]] = []
+
+        def work() -> None:
+            read.append(
+                import_organization(
+                    self.connection, self.role_name, self.progressed.emit, self.cancel
+                )
             )
-        except ImportCancelled:
-            self.finished.emit(None, None, "cancelled")
-        except DesignError as exc:
-            self.finished.emit(None, None, str(exc))
-        except Exception as exc:  # the dialog must always hear back
-            self.finished.emit(None, None, f"unexpected error: {exc.__class__.__name__}: {exc}")
-        else:
-            self.finished.emit(design, report, "")
+
+        problem = background.failure(work, (ImportCancelled,))
+        design, report = read[0] if read else (None, None)
+        self.finished.emit(design, report, problem)
 
 
 class ImportDialog(QDialog):
@@ -140,7 +141,7 @@ class ImportDialog(QDialog):
 
     @property
     def running(self) -> bool:
-        return self.thread_ is not None and self.thread_.isRunning()
+        return background.running(self.thread_)
 
     def connection(self) -> Connection:
         return Connection(
@@ -161,22 +162,17 @@ class ImportDialog(QDialog):
         self.compare_button.setEnabled(False)
         self.cancel_button.setText("Cancel")
         role = self.role.text().strip() or DEFAULT_ROLE
-        self.thread_ = QThread(self)
         self.worker = ImportWorker(self.connection(), role)
-        self.worker.moveToThread(self.thread_)
-        self.thread_.started.connect(self.worker.run)
         self.worker.progressed.connect(self._progressed)
         self.worker.finished.connect(self._finished)
-        self.thread_.start()
+        self.thread_ = background.start(self, self.worker, self.worker.run)
 
     def _progressed(self, done: int, total: int) -> None:
         self.progress.setRange(0, total)
         self.progress.setValue(done)
 
     def _finished(self, design: object, report: object, problem: str) -> None:
-        if self.thread_ is not None:
-            self.thread_.quit()
-            self.thread_.wait()
+        background.stop(self.thread_)
         self.progress.hide()
         self.start_button.setEnabled(True)
         self.cancel_button.setText("Close")
@@ -214,7 +210,5 @@ class ImportDialog(QDialog):
     def done(self, result: int) -> None:
         if self.running and self.worker is not None:
             self.worker.cancel.set()
-            if self.thread_ is not None:
-                self.thread_.quit()
-                self.thread_.wait()
+            background.stop(self.thread_)
         super().done(result)
