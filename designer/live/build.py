@@ -149,7 +149,7 @@ class _Builder:
     # -- accounts ------------------------------------------------------------------------------
     def account(self, a: Any) -> Account:
         scan = self.read.scans.get(a.id)
-        tags = {k: v for k, v in a.tags.items()}
+        tags = dict(a.tags)
         lowered = {k.lower(): v for k, v in tags.items()}
         state = {"ACTIVE": "active"}.get(a.state, "suspended")
         return Account(
