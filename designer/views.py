@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
-from designer.layout import Box, Point, auto_layout, container_boxes
+from designer.layout import Arrangement, arrange
 from designer.model.design import Design
 from designer.model.vocabulary import AccountFunction as F
 
@@ -104,20 +104,21 @@ def edge_label(rel: Any) -> str:
     return ""
 
 
-@dataclass(frozen=True)
-class Placement:
-    nodes: dict[str, Point]  # top-left of every account, IdP and third party
-    containers: dict[str, Box]  # every OU, and the root under the organization id
+def label_forms(rel: Any) -> tuple[str, ...]:
+    """An edge's label, then shorter forms for where the full one does not fit."""
+    full = edge_label(rel)
+    if not full:
+        return ()
+    shorter: list[str] = []
+    if rel.kind == "trust":
+        shorter = [str(rel.role_name)]
+    elif rel.kind in ("log-delivery", "delegated-admin") and ", " in full:
+        shorter = [full.split(", ")[0] + ", …"]
+    if len(full) > 14:
+        shorter.append(full[:12].rstrip() + "…")
+    return tuple(dict.fromkeys([full, *shorter]))
 
 
-def placement(design: Design) -> Placement:
-    """Saved positions where there are any, the automatic layout for the rest (as the canvas)."""
-    node_ids = {a.id for a in design.accounts}
-    node_ids |= {i.id for i in design.identity_providers} | {t.id for t in design.third_parties}
-    saved_all = {i: (p.x, p.y) for i, p in design.layout.positions.items()}
-    saved = {i: p for i, p in saved_all.items() if i in node_ids}
-    nodes = saved
-    if len(saved) < len(node_ids):
-        nodes = {**auto_layout(design, keep=saved).nodes, **saved}
-    containers = {i: p for i, p in saved_all.items() if i not in node_ids}
-    return Placement(nodes, container_boxes(design, {**containers, **nodes}))
+def placement(design: Design) -> Arrangement:
+    """Where everything stands: designer.layout.arrange, as on the canvas."""
+    return arrange(design)

@@ -29,21 +29,13 @@ from designer.model import (
 )
 from designer.model.templates import load_template, template_paths
 from tests.helpers.factories import sid, small_design
+from tests.helpers.geometry import overlapping
 
 TEMPLATES = sorted(template_paths())
 
 
-def _overlapping(boxes: dict[str, Box]) -> list[tuple[str, str]]:
-    """Pairs of boxes whose interiors intersect (a sweep over x, fine for thousands)."""
-    items = sorted(boxes.items(), key=lambda item: item[1].x)
-    found = []
-    for i, (a, box_a) in enumerate(items):
-        for b, box_b in items[i + 1 :]:
-            if box_b.x >= box_a.right:
-                break
-            if box_a.overlaps(box_b):
-                found.append((a, b))
-    return found
+def _overlapping(boxes: dict[str, Box]) -> list[str]:
+    return overlapping(boxes)
 
 
 def _node_boxes(result: LayoutResult) -> dict[str, Box]:
