@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from designer.events import DesignEvent, EventEmitter
+from designer.events import DesignEvent, EventEmitter, Subject, Verb
 from designer.graph import DesignGraph
 from designer.model.catalog import COLLECTIONS, EntityKind, EntityRef
 from designer.model.design import Design
@@ -39,16 +39,16 @@ from designer.model.nodes import (
 )
 from designer.model.relationships import RelationshipBase
 
-# Event name prefix per entity kind: account_added, ou_moved, relationship_removed, ...
-EVENT_PREFIX: dict[EntityKind, str] = {
-    EntityKind.ORGANIZATION: "organization",
-    EntityKind.OU: "ou",
-    EntityKind.ACCOUNT: "account",
-    EntityKind.IDENTITY_PROVIDER: "identity_provider",
-    EntityKind.THIRD_PARTY: "third_party",
-    EntityKind.RELATIONSHIP: "relationship",
-    EntityKind.LOG_BUCKET: "log_bucket",
-    EntityKind.SCP: "scp",
+# The event subject of each entity kind: account_added, ou_moved, relationship_removed, ...
+EVENT_SUBJECT: dict[EntityKind, Subject] = {
+    EntityKind.ORGANIZATION: Subject.ORGANIZATION,
+    EntityKind.OU: Subject.OU,
+    EntityKind.ACCOUNT: Subject.ACCOUNT,
+    EntityKind.IDENTITY_PROVIDER: Subject.IDENTITY_PROVIDER,
+    EntityKind.THIRD_PARTY: Subject.THIRD_PARTY,
+    EntityKind.RELATIONSHIP: Subject.RELATIONSHIP,
+    EntityKind.LOG_BUCKET: Subject.LOG_BUCKET,
+    EntityKind.SCP: Subject.SCP,
 }
 GRAPH_NODES = frozenset(
     {EntityKind.OU, EntityKind.ACCOUNT, EntityKind.IDENTITY_PROVIDER, EntityKind.THIRD_PARTY}
@@ -101,6 +101,7 @@ class Document:
         self.events = EventEmitter()
         self._kinds: dict[str, EntityKind] = {}
         self._pending: list[DesignEvent] | None = None  # events held back inside batch()
+        self.version = 0  # counts changes: what is computed from the design can be kept per version
         self._reindex()
 
     @property
@@ -118,6 +119,9 @@ class Document:
             self._kinds.update((i, kind) for i in self._ids[kind])
 
     # -- lookup ------------------------------------------------------------------------------
+    def has(self, entity_id: str) -> bool:
+        return entity_id in self._kinds
+
     def kind(self, entity_id: str) -> EntityKind:
         try:
             return self._kinds[entity_id]
@@ -163,7 +167,7 @@ class Document:
         self._insert_at(kind, position, entity)
         self._verify(lambda: self._undo_insert(kind, position, entity.id))
         self._index_added(kind, entity)
-        self._emit("added", kind, entity, position)
+        self._emit(Verb.ADDED, kind, entity, position)
 
     def update(self, entity_id: str, **changes: Any) -> Any:
         """Replace fields of an entity; returns the previous (immutable) entity."""
@@ -182,7 +186,7 @@ class Document:
         self._verify(lambda: self._replace(kind, new, old, notify=False))
         self._index_updated(kind, old, new)
         moved = set(changes) == {"parent"}
-        self._emit("moved" if moved else "updated", kind, new, old=old)
+        self._emit(Verb.MOVED if moved else Verb.UPDATED, kind, new, old=old)
         return old
 
     def move(self, entity_id: str, parent: str | None) -> Any:
@@ -206,7 +210,7 @@ class Document:
         self._delete_at(kind, record.index)
         record.position = self._drop_position(entity_id)
         self._index_removed(kind, record.entity)
-        self._emit("removed", kind, record.entity, record.index)
+        self._emit(Verb.REMOVED, kind, record.entity, record.index)
         return record
 
     def restore(self, record: Removal) -> None:
@@ -215,7 +219,7 @@ class Document:
         if record.position is not None:
             self.set_position(record.entity.id, record.position)
         self._index_added(record.kind, record.entity)
-        self._emit("added", record.kind, record.entity, record.index)
+        self._emit(Verb.ADDED, record.kind, record.entity, record.index)
         for old, new in reversed(record.replaced):
             self._replace(kind_of_entity(old), new, old, notify=True)
         for position, waiver in record.waivers:
@@ -265,12 +269,14 @@ class Document:
         return state
 
     def _restore_snapshot(self, state: dict[str, Any]) -> None:
+        self.version += 1
         for name, value in state.items():
             setattr(self._design, name, value)
         self._reindex()
         self.graph.rebuild(self._design)
 
     def _send(self, event: DesignEvent) -> None:
+        self.version += 1
         if self._pending is None:
             self.events.emit(event)
         else:
@@ -284,7 +290,7 @@ class Document:
         except ValidationError as exc:
             raise DesignError.from_problems(problems_from_validation(exc)) from None
         self._design.name, self._design.description = checked.name, checked.description
-        self._send(DesignEvent("design_updated", self._design))
+        self._send(DesignEvent(Subject.DESIGN, Verb.UPDATED, self._design))
 
     def set_usage_policy(self, **changes: Any) -> UsagePolicy:
         old = self._design.usage_policy
@@ -294,7 +300,7 @@ class Document:
             problems = problems_from_validation(exc, ("usage_policy",))
             raise DesignError.from_problems(problems) from None
         self._design.usage_policy = new
-        self._send(DesignEvent("usage_policy_updated", new, old=old))
+        self._send(DesignEvent(Subject.USAGE_POLICY, Verb.UPDATED, new, old=old))
         return old
 
     def add_waiver(self, waiver: Waiver, index: int | None = None) -> None:
@@ -304,13 +310,13 @@ class Document:
         waivers = self._design.waivers
         position = len(waivers) if index is None else max(0, min(index, len(waivers)))
         waivers.insert(position, waiver)
-        self._send(DesignEvent("waiver_added", waiver, position))
+        self._send(DesignEvent(Subject.WAIVER, Verb.ADDED, waiver, position))
 
     def remove_waiver(self, index: int) -> Waiver:
         if not 0 <= index < len(self._design.waivers):
             raise DesignError(f"there is no waiver number {index}")
         waiver = self._design.waivers.pop(index)
-        self._send(DesignEvent("waiver_removed", waiver, index))
+        self._send(DesignEvent(Subject.WAIVER, Verb.REMOVED, waiver, index))
         return waiver
 
     def set_position(self, node_id: str, position: NodeLayout | None) -> NodeLayout | None:
@@ -325,7 +331,7 @@ class Document:
         if position is not None:
             positions[node_id] = position
         self._design.layout = Layout(positions=positions)
-        self._send(DesignEvent("position_updated", node_id, old=old))
+        self._send(DesignEvent(Subject.POSITION, Verb.UPDATED, node_id, old=old))
         return old
 
     def set_positions(self, positions: dict[str, NodeLayout | None]) -> None:
@@ -344,7 +350,7 @@ class Document:
                 current[node_id] = position
         self._design.layout = Layout(positions=current)
         for node_id in positions:
-            self._send(DesignEvent("position_updated", node_id, old=old[node_id]))
+            self._send(DesignEvent(Subject.POSITION, Verb.UPDATED, node_id, old=old[node_id]))
 
     # -- internals ---------------------------------------------------------------------------
     def _path(self, kind: EntityKind, entity_id: str) -> tuple[str | int, ...]:
@@ -370,7 +376,7 @@ class Document:
             self._items(kind)[self._position(kind, old.id)] = new
         if notify:
             self._index_updated(kind, old, new)
-            self._emit("updated", kind, new, old=old)
+            self._emit(Verb.UPDATED, kind, new, old=old)
 
     def _dependents(self, kind: EntityKind, entity_id: str) -> list[str]:
         """Ids removed along with entity_id: contents of an OU, relationships, owned buckets."""
@@ -451,6 +457,6 @@ class Document:
                 self.graph.set_parent(new.id, new.parent)
 
     def _emit(
-        self, verb: str, kind: EntityKind, entity: Any, index: int | None = None, old: Any = None
+        self, verb: Verb, kind: EntityKind, entity: Any, index: int | None = None, old: Any = None
     ) -> None:
-        self._send(DesignEvent(f"{EVENT_PREFIX[kind]}_{verb}", entity, index, old))
+        self._send(DesignEvent(EVENT_SUBJECT[kind], verb, entity, index, old))
