@@ -147,7 +147,9 @@ def copy_fragment(
     `shown` gives the canvas positions of nodes the design has not stored a position for yet.
     """
     index = index_entities(design)
-    chosen = {i for i in ids if i in index and index[i].kind != EntityKind.ORGANIZATION}
+    # In the order given (a set would order the copies by their random ids).
+    chosen = [i for i in dict.fromkeys(ids) if i in index]
+    chosen = [i for i in chosen if index[i].kind != EntityKind.ORGANIZATION]
     nodes = [index[i] for i in chosen if index[i].kind != EntityKind.RELATIONSHIP]
     node_ids = {ref.entity.id for ref in nodes}
     rels = [r for r in design.relationships if r.source in node_ids and r.target in node_ids]

@@ -10,11 +10,12 @@ Graphviz escape such as \\N.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import textwrap
 from collections.abc import Iterator
 
-from designer.layout import Box
+from designer.layout import Box, Point
 from exporters.drawing import FADED_COLOUR, Drawing, DrawnContainer, DrawnEdge, DrawnNode
 
 ENGINE = "neato"
@@ -117,7 +118,7 @@ def dot_source(drawing: Drawing, dpi: float | None = None) -> str:
     lines += _clusters(drawing, frame)
     lines += [f"  {_node(n, frame)}" for n in drawing.nodes if n.container is None]
     lines += _anchors(drawing, frame)
-    lines += [f"  {_edge(e)}" for e in drawing.edges]
+    lines += [f"  {_edge(e, frame)}" for e in drawing.edges]
     lines += _legend(drawing, frame)
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -217,14 +218,39 @@ def _anchors(drawing: Drawing, frame: _Frame) -> list[str]:
     ]
 
 
-def _edge(edge: DrawnEdge) -> str:
+def _edge(edge: DrawnEdge, frame: _Frame) -> str:
+    """An edge along its route (pos: a B-spline of straight pieces) with its label where the
+    router placed it (lp); neato -n2 draws both as given."""
     s = edge.style
-    label = f", label=<{html_text(edge.label)}>" if edge.label else ""
+    label = ""
+    if edge.label_box is not None and edge.shown_label:
+        box = edge.label_box
+        lp = frame.point(box.x + box.width / 2, box.y + box.height / 2)
+        label = f', label=<{html_text(edge.shown_label)}>, lp="{lp}"'
+    route = f', pos="{_spline(edge.points, frame)}"' if len(edge.points) >= 2 else ""
     return (
         f'"{edge.source}" -> "{edge.target}" [id="{edge.id}", color="{s.colour}", '
         f'fontcolor="{s.colour}", style={DASHES[s.dash]}, penwidth={s.width:.1f}, '
-        f"tooltip={tooltip(s.title + (': ' + edge.label if edge.label else ''))}{label}];"
+        f"tooltip={tooltip(s.title + (': ' + edge.label if edge.label else ''))}{route}{label}];"
     )
+
+
+ARROW = 7.0  # points: arrowsize 0.7 of Graphviz's 10
+
+
+def _spline(points: tuple[Point, ...], frame: _Frame) -> str:
+    """Graphviz's edge pos: the arrow's tip (e,x,y), then a cubic B-spline whose pieces are the
+    route's straight segments (each as start, end, end), ending an arrow's length short."""
+    *body, (tx, ty) = points
+    px, py = body[-1]
+    length = max(abs(tx - px) + abs(ty - py), 1e-9)
+    cut = min(ARROW, length / 2)
+    end = (tx - (tx - px) * cut / length, ty - (ty - py) * cut / length)
+    path = [*body, end]
+    parts = [frame.point(*path[0])]
+    for before, point in itertools.pairwise(path):
+        parts += [frame.point(*before), frame.point(*point), frame.point(*point)]
+    return f"e,{frame.point(tx, ty)} " + " ".join(parts)
 
 
 def _legend(drawing: Drawing, frame: _Frame) -> list[str]:

@@ -1,17 +1,18 @@
 """A picture of one view of a design, in plain data: what the diagram and draw.io writers draw.
 
-Positions come from designer.views.placement (the canvas's own layout) unless the caller passes
-the positions on screen, so an exported diagram looks like the canvas. Coordinates are scene
-units (1 unit = 1 point), top-left origin, y growing downwards.
+Positions come from designer.layout.arrange (the canvas's own geometry) and edges are routed and
+labelled by designer.routing, as on the canvas, so an exported diagram looks like the editor.
+Coordinates are scene units (1 unit = 1 point), top-left origin, y growing downwards.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from designer.layout import NODE_HEIGHT, NODE_WIDTH, Box, Point, container_boxes
+from designer.layout import HEADER, Box, Point, arrange, node_box
 from designer.model.design import Design
+from designer.routing import EdgeRequest, LabelRequest, Obstacles, place_labels, route_edges
 from designer.views import (
     ENVIRONMENT_BADGES,
     IDP_COLOUR,
@@ -22,7 +23,7 @@ from designer.views import (
     KindStyle,
     edge_label,
     function_colour,
-    placement,
+    label_forms,
 )
 
 FADED_COLOUR = "#bdbdbd"
@@ -55,8 +56,12 @@ class DrawnEdge:
     kind: str
     source: str
     target: str
-    label: str
+    label: str  # the full label (the tooltip)
     style: KindStyle
+    forms: tuple[str, ...] = ()  # the label, then shorter forms, for where room is short
+    points: tuple[Point, ...] = ()  # the route, from the source's border to the target's
+    shown_label: str = ""  # the form that fits ("" when none does)
+    label_box: Box | None = None  # where it is drawn
 
 
 @dataclass(frozen=True)
@@ -78,24 +83,23 @@ def build_drawing(
     """The drawing of `view`; `positions` (node top-lefts by id) replace the layout's if given."""
     if view not in VIEWS:
         raise ValueError(f"unknown view {view!r} (known: {', '.join(VIEWS)})")
-    placed = placement(design)
-    nodes_at = dict(placed.nodes)
+    saved = {i: (p.x, p.y) for i, p in design.layout.positions.items()}
+    placed = arrange(design, positions={**saved, **positions} if positions is not None else None)
+    nodes_at = placed.nodes
     boxes = placed.containers
-    if positions is not None:
-        nodes_at.update({i: p for i, p in positions.items() if i in nodes_at})
-        saved = {i: (p.x, p.y) for i, p in design.layout.positions.items() if i not in nodes_at}
-        boxes = container_boxes(design, {**saved, **nodes_at})
     kinds = VIEWS[view]
     ends = nodes_at.keys() | boxes.keys()  # a share may go to an OU or the whole organization
     edges = tuple(
-        DrawnEdge(r.id, r.kind, r.source, r.target, edge_label(r), KIND_STYLES[r.kind])
+        DrawnEdge(
+            r.id, r.kind, r.source, r.target, edge_label(r), KIND_STYLES[r.kind], label_forms(r)
+        )
         for r in design.relationships
         if r.kind in kinds and r.source in ends and r.target in ends
     )
     touched = {e.source for e in edges} | {e.target for e in edges}  # containers never fade
     nodes = _nodes(design, nodes_at, touched if view != "all" else None)
     containers = _containers(design, boxes)
-    return Drawing(
+    drawing = Drawing(
         view=view,
         title=f"{design.name}: {VIEW_TITLES[view]}" if view != "all" else design.name,
         subtitle=_subtitle(design, view, len(edges)),
@@ -106,14 +110,52 @@ def build_drawing(
         functions=_functions(design),
         bounds=_bounds([c.box for c in containers] + [n.box for n in nodes]),
     )
+    return routed(drawing)
+
+
+LABEL_POINTS = 8.0  # the diagrams' edge-label size (Helvetica)
+
+
+def measure_label(text: str) -> tuple[float, float]:
+    """A label's rectangle in points: Helvetica's characters average about 0.56 em."""
+    return (round(len(text) * LABEL_POINTS * 0.56 + 8, 1), LABEL_POINTS + 6)
+
+
+def routed(drawing: Drawing) -> Drawing:
+    """The drawing with every edge routed around the nodes and its label placed where it covers
+    no node, no OU title and no other label (as the canvas does)."""
+    obstacles = Obstacles(
+        {n.id: n.box for n in drawing.nodes},
+        {c.id: c.box for c in drawing.containers},
+        HEADER,
+    )
+    requests = [EdgeRequest(e.id, e.source, e.target, e.kind) for e in drawing.edges]
+    routes = route_edges(obstacles, requests)
+    wanted = [
+        LabelRequest(e.id, e.forms or ((e.label,) if e.label else ()))
+        for e in drawing.edges
+        if e.kind != "billing" and e.id in routes and (e.forms or e.label)
+    ]
+    labels = place_labels(obstacles, routes, wanted, measure_label)
+    edges = []
+    for edge in drawing.edges:
+        label = labels.get(edge.id)
+        edges.append(
+            replace(
+                edge,
+                points=routes.get(edge.id, ()),
+                shown_label=label.text if label else "",
+                label_box=label.box if label else None,
+            )
+        )
+    return replace(drawing, edges=tuple(edges))
 
 
 def _nodes(
     design: Design, at: Mapping[str, Point], touched: set[str] | None
 ) -> tuple[DrawnNode, ...]:
     def box(node_id: str) -> Box:
-        x, y = at[node_id]
-        return Box(x, y, NODE_WIDTH, NODE_HEIGHT)
+        return node_box(at[node_id])
 
     def faded(node_id: str) -> bool:
         return touched is not None and node_id not in touched

@@ -15,7 +15,7 @@ from designer.model.governance import Layout
 from designer.model.nodes import Account
 from designer.model.vocabulary import AccountFunction
 from designer.views import KIND_STYLES, VIEW_TITLES, VIEWS
-from exporters.drawing import Drawing, DrawnEdge, build_drawing
+from exporters.drawing import Drawing, DrawnEdge, build_drawing, routed
 
 SUMMARY_ABOVE = 150  # accounts: documents show summaries of larger designs
 
@@ -51,7 +51,7 @@ def summary_drawing(design: Design, view: str = "all") -> Drawing:
     )
     shown = "relationships" if view == "all" else f"{VIEW_TITLES[view].lower()} relationships"
     count = sum(1 for r in design.relationships if r.kind in VIEWS[view])
-    return replace(
+    summary = replace(
         drawing,
         title=f"{drawing.title} (summary)",
         subtitle=f"{len(design.accounts)} accounts in {len(units)} OUs, one box per OU · "
@@ -59,6 +59,7 @@ def summary_drawing(design: Design, view: str = "all") -> Drawing:
         nodes=nodes,
         edges=edges,
     )
+    return routed(summary)
 
 
 def _stand_in(container: str, accounts: list[Account], root: str) -> Account:

@@ -1,7 +1,8 @@
-"""Undo commands: each calls only Document methods, so undo works the same from every view.
+"""Undo commands: each edit is written once, in its command's apply(), and calls only Document
+methods, so undo works the same from every view.
 
-The controller performs an edit once to validate it, then pushes the command with `done=True`,
-so the command's first redo() does not repeat the edit.
+The controller applies a command (to learn whether the Document accepts it) and then pushes it;
+`perform()` marks it applied so that the push's first redo() does not repeat the edit.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ if TYPE_CHECKING:
     from designer.document import Document, Removal
     from designer.model.governance import NodeLayout, Waiver
 
+Moves = dict[str, tuple["NodeLayout | None", "NodeLayout | None"]]
+
 
 def entity_label(entity: Any) -> str:
     """How the Edit menu names an entity: its name, a role name, or its kind."""
@@ -24,15 +27,22 @@ def entity_label(entity: Any) -> str:
     return str(getattr(entity, "kind", type(entity).__name__))
 
 
-class _DocumentCommand(QUndoCommand):
-    def __init__(self, document: Document, text: str, done: bool) -> None:
+class DocumentCommand(QUndoCommand):
+    """One edit of the Document: apply() makes it (first time and redo), undo() takes it back."""
+
+    def __init__(self, document: Document, text: str) -> None:
         super().__init__(text)
         self.document = document
-        self._skip_redo = done
+        self._applied = False
+
+    def perform(self) -> None:
+        """Make the edit now, before the command is pushed (raises DesignError when refused)."""
+        self.apply()
+        self._applied = True
 
     def redo(self) -> None:
-        if self._skip_redo:
-            self._skip_redo = False
+        if self._applied:
+            self._applied = False  # pushed right after perform(): already done
             return
         self.apply()
 
@@ -40,16 +50,15 @@ class _DocumentCommand(QUndoCommand):
         raise NotImplementedError
 
 
-class AddEntityCommand(_DocumentCommand):
+class AddEntityCommand(DocumentCommand):
     def __init__(
         self,
         document: Document,
         entity: Any,
-        index: int | None,
-        position: NodeLayout | None,
-        done: bool = False,
+        index: int | None = None,
+        position: NodeLayout | None = None,
     ) -> None:
-        super().__init__(document, f"Add {entity_label(entity)}", done)
+        super().__init__(document, f"Add {entity_label(entity)}")
         self.entity, self.index, self.position = entity, index, position
 
     def apply(self) -> None:
@@ -61,30 +70,30 @@ class AddEntityCommand(_DocumentCommand):
         self.document.remove(self.entity.id)
 
 
-class RemoveEntityCommand(_DocumentCommand):
-    def __init__(self, document: Document, record: Removal, done: bool = True) -> None:
-        super().__init__(document, f"Delete {entity_label(record.entity)}", done)
-        self.record = record
+class RemoveEntityCommand(DocumentCommand):
+    """Remove an entity and what depends on it; nothing when an earlier removal took it along."""
+
+    def __init__(self, document: Document, entity_id: str) -> None:
+        super().__init__(document, f"Delete {entity_label(document.get(entity_id))}")
+        self.entity_id = entity_id
+        self.record: Removal | None = None
 
     def apply(self) -> None:
-        self.record = self.document.remove(self.record.entity.id)
+        self.record = None
+        if self.document.has(self.entity_id):
+            self.record = self.document.remove(self.entity_id)
 
     def undo(self) -> None:
-        self.document.restore(self.record)
+        if self.record is not None:
+            self.document.restore(self.record)
 
 
-class UpdateEntityCommand(_DocumentCommand):
-    def __init__(
-        self,
-        document: Document,
-        entity_id: str,
-        old: dict[str, Any],
-        new: dict[str, Any],
-        text: str,
-        done: bool = True,
-    ) -> None:
-        super().__init__(document, text, done)
-        self.entity_id, self.old, self.new = entity_id, old, new
+class UpdateEntityCommand(DocumentCommand):
+    def __init__(self, document: Document, entity_id: str, changes: dict[str, Any], text: str):
+        super().__init__(document, text)
+        entity = document.get(entity_id)
+        self.entity_id, self.new = entity_id, changes
+        self.old = {name: getattr(entity, name) for name in changes}
 
     def apply(self) -> None:
         self.document.update(self.entity_id, **self.new)
@@ -93,18 +102,13 @@ class UpdateEntityCommand(_DocumentCommand):
         self.document.update(self.entity_id, **self.old)
 
 
-class MoveNodesCommand(_DocumentCommand):
-    """New canvas positions for several nodes: one undo step for a whole drag."""
+class MoveNodesCommand(DocumentCommand):
+    """New canvas places for several nodes and containers: one step for a drag or a tidy."""
 
-    def __init__(
-        self,
-        document: Document,
-        moves: dict[str, tuple[NodeLayout | None, NodeLayout | None]],
-        text: str = "Move",
-        done: bool = False,
-    ) -> None:
-        super().__init__(document, text, done)
-        self.moves = moves
+    def __init__(self, document: Document, places: dict[str, NodeLayout | None], text: str):
+        super().__init__(document, text)
+        current = document.design.layout.positions
+        self.moves: Moves = {i: (current.get(i), new) for i, new in places.items()}
 
     def apply(self) -> None:
         self.document.set_positions({i: new for i, (_old, new) in self.moves.items()})
@@ -113,12 +117,11 @@ class MoveNodesCommand(_DocumentCommand):
         self.document.set_positions({i: old for i, (old, _new) in self.moves.items()})
 
 
-class SetUsagePolicyCommand(_DocumentCommand):
-    def __init__(
-        self, document: Document, old: dict[str, Any], new: dict[str, Any], done: bool = True
-    ) -> None:
-        super().__init__(document, "Edit usage policy", done)
-        self.old, self.new = old, new
+class SetUsagePolicyCommand(DocumentCommand):
+    def __init__(self, document: Document, changes: dict[str, Any]) -> None:
+        super().__init__(document, "Edit usage policy")
+        policy = document.design.usage_policy
+        self.new, self.old = changes, {name: getattr(policy, name) for name in changes}
 
     def apply(self) -> None:
         self.document.set_usage_policy(**self.new)
@@ -127,12 +130,11 @@ class SetUsagePolicyCommand(_DocumentCommand):
         self.document.set_usage_policy(**self.old)
 
 
-class SetDesignInfoCommand(_DocumentCommand):
-    def __init__(
-        self, document: Document, old: dict[str, str], new: dict[str, str], done: bool = True
-    ) -> None:
-        super().__init__(document, "Edit design", done)
-        self.old, self.new = old, new
+class SetDesignInfoCommand(DocumentCommand):
+    def __init__(self, document: Document, changes: dict[str, str]) -> None:
+        super().__init__(document, "Edit design")
+        design = document.design
+        self.new, self.old = changes, {name: getattr(design, name) for name in changes}
 
     def apply(self) -> None:
         self.document.set_design_info(**self.new)
@@ -141,14 +143,17 @@ class SetDesignInfoCommand(_DocumentCommand):
         self.document.set_design_info(**self.old)
 
 
-class AddWaiverCommand(_DocumentCommand):
-    def __init__(self, document: Document, waiver: Waiver, done: bool = False) -> None:
-        super().__init__(document, f"Waive {waiver.rule_id}", done)
+class AddWaiverCommand(DocumentCommand):
+    def __init__(self, document: Document, waiver: Waiver) -> None:
+        super().__init__(document, f"Waive {waiver.rule_id}")
         self.waiver = waiver
-        self.index = len(document.design.waivers)
+        self.index: int | None = None  # at the end of the list, where it first went
 
     def apply(self) -> None:
+        if self.index is None:
+            self.index = len(self.document.design.waivers)
         self.document.add_waiver(self.waiver, self.index)
 
     def undo(self) -> None:
-        self.document.remove_waiver(self.index)
+        if self.index is not None:
+            self.document.remove_waiver(self.index)

@@ -1,8 +1,15 @@
-"""The GUI's hold on a design: the Document, the one undo stack, the file, Qt signals."""
+"""The GUI's hold on a design: the Document, the one undo stack, the file, Qt signals.
+
+Every edit goes through `_perform`: its commands are applied as a whole (all or none), then the
+layout is settled — arrange() places new items, snaps dropped ones and resolves overlaps — and
+the positions that changed are stored in the same undo step. So the design's layout always says
+exactly what the canvas shows, after every edit, undo and redo.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +22,7 @@ from designer.events import DesignEvent
 from designer.gui.commands import (
     AddEntityCommand,
     AddWaiverCommand,
+    DocumentCommand,
     MoveNodesCommand,
     RemoveEntityCommand,
     SetDesignInfoCommand,
@@ -22,9 +30,12 @@ from designer.gui.commands import (
     UpdateEntityCommand,
     entity_label,
 )
+from designer.layout import Arrangement, arrange, auto_layout
 from designer.model import Design, DesignError, save_design
 from designer.model.fileformat import problems_from_validation
 from designer.model.governance import NodeLayout, Waiver
+
+Places = dict[str, NodeLayout | None]
 
 
 class DesignController(QObject):
@@ -32,12 +43,14 @@ class DesignController(QObject):
 
     Signals:
         changed(DesignEvent): the document changed (one signal per document event).
+        edited(): an edit, undo or redo is complete (layout settled): redraw now.
         reset(): a different design was loaded; views rebuild.
         dirty_changed(bool): unsaved changes appeared or disappeared.
         path_changed(object): the file the design is saved to (Path or None).
     """
 
     changed = Signal(object)
+    edited = Signal()
     reset = Signal()
     dirty_changed = Signal(bool)
     path_changed = Signal(object)
@@ -46,10 +59,12 @@ class DesignController(QObject):
         super().__init__()
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
+        self.undo_stack.indexChanged.connect(self._index_changed)
         self._unsaved = False
         self.document = Document(design)
         self.path = path
         self.document.events.connect(self._forward)
+        self._geometry: tuple[Document, int, Arrangement] | None = None
 
     # -- loading and saving -------------------------------------------------------------------
     def load(self, design: Design, path: Path | None, dirty: bool = False) -> None:
@@ -67,6 +82,14 @@ class DesignController(QObject):
     @property
     def design(self) -> Design:
         return self.document.design
+
+    def geometry(self) -> Arrangement:
+        """What the canvas shows: arrange() of the design, computed once per change."""
+        memo = self._geometry
+        if memo is None or memo[0] is not self.document or memo[1] != self.document.version:
+            memo = (self.document, self.document.version, arrange(self.design))
+            self._geometry = memo
+        return memo[2]
 
     @property
     def is_dirty(self) -> bool:
@@ -86,129 +109,155 @@ class DesignController(QObject):
             self.path_changed.emit(target)
         return target
 
+    def _index_changed(self, _index: int) -> None:
+        self.edited.emit()
+
     def _clean_changed(self, _clean: bool) -> None:
         self.dirty_changed.emit(self.is_dirty)
 
     def _forward(self, event: DesignEvent) -> None:
         self.changed.emit(event)
 
+    # -- the one way an edit is made ------------------------------------------------------------
+    def _perform(
+        self,
+        text: str,
+        commands: Sequence[DocumentCommand],
+        yields: Collection[str] = (),
+        relocate: Collection[str] = (),
+    ) -> None:
+        """Apply `commands` all or none (DesignError leaves nothing behind), settle the layout,
+        and push it all as one undo step."""
+        if not commands:
+            return
+        # Places the canvas shows but the file does not hold yet (an imported design) are
+        # stored first, so the edit starts from exactly what the user saw.
+        shown = self._places_command(self.geometry())
+        with self.document.batch():
+            if shown is not None:
+                shown.perform()
+            for command in commands:
+                command.perform()
+        steps = [shown, *commands] if shown is not None else list(commands)
+        arranged = arrange(self.design, yields, relocate=relocate)
+        layout = self._places_command(arranged)
+        if layout is not None:
+            layout.perform()
+            steps.append(layout)
+        # Stored, the arrangement is its own arrange(): no need to compute it again.
+        self._geometry = (self.document, self.document.version, arranged)
+        if len(steps) == 1:
+            self.undo_stack.push(steps[0])
+            return
+        self.undo_stack.beginMacro(text)
+        try:
+            for step in steps:
+                self.undo_stack.push(step)
+        finally:
+            self.undo_stack.endMacro()
+
+    def _places_command(self, arranged: Arrangement) -> MoveNodesCommand | None:
+        """The stored positions that must change so the layout says what `arranged` shows."""
+        current = self.design.layout.positions
+        places: Places = {}
+        for item_id, (x, y) in arranged.anchors().items():
+            old = current.get(item_id)
+            if old is None or (old.x, old.y) != (x, y):
+                places[item_id] = NodeLayout(x=x, y=y, pinned=old.pinned if old else False)
+        return MoveNodesCommand(self.document, places, "Arrange") if places else None
+
     # -- edits ------------------------------------------------------------------------------------
     def add(self, entity: Any, position: tuple[float, float] | None = None) -> None:
-        """Add a node or relationship (validated first; DesignError leaves nothing behind)."""
-        place = NodeLayout(x=position[0], y=position[1]) if position else None
-        self.document.add(entity)
-        if place is not None:
-            self.document.set_position(entity.id, place)
-        self.undo_stack.push(AddEntityCommand(self.document, entity, None, place, done=True))
+        """Add a node or relationship (placed in a free slot unless `position` is given)."""
+        self.add_many([entity], {entity.id: position} if position else {}, "")
 
     def add_many(
         self, entities: list[Any], positions: dict[str, tuple[float, float]], text: str
     ) -> None:
         """Add several things as one undo step, all or none (a paste, a duplicate)."""
-        places = {i: NodeLayout(x=x, y=y) for i, (x, y) in positions.items()}
-        with self.document.batch():  # refused as a whole: nothing is pushed
-            for entity in entities:
-                self.document.add(entity)
-                if entity.id in places:
-                    self.document.set_position(entity.id, places[entity.id])
-        self.undo_stack.beginMacro(text)
-        try:
-            for entity in entities:
-                place = places.get(entity.id)
-                command = AddEntityCommand(self.document, entity, None, place, done=True)
-                self.undo_stack.push(command)
-        finally:
-            self.undo_stack.endMacro()
+        commands = [
+            AddEntityCommand(self.document, entity, None, _place(positions.get(entity.id)))
+            for entity in entities
+        ]
+        yields = positions.keys()  # dropped where the user let go: the nearest free spot
+        self._perform(text or commands[0].text(), commands, yields=yields)
 
     def remove(self, ids: list[str]) -> None:
         """Delete several things as one undo step; what a removed OU held goes with it."""
-        present = [i for i in ids if self._exists(i)]
-        if not present:
-            return
-        self.undo_stack.beginMacro(f"Delete {len(present)} item{'s' if len(present) > 1 else ''}")
-        try:
-            for entity_id in present:
-                if self._exists(entity_id):  # may have gone with an OU removed before it
-                    record = self.document.remove(entity_id)
-                    self.undo_stack.push(RemoveEntityCommand(self.document, record))
-        finally:
-            self.undo_stack.endMacro()
+        present = [i for i in dict.fromkeys(ids) if self.document.has(i)]
+        commands = [RemoveEntityCommand(self.document, i) for i in present]
+        text = f"Delete {len(present)} items" if len(present) > 1 else ""
+        self._perform(text or (commands[0].text() if commands else ""), commands)
 
     def update(self, entity_id: str, text: str | None = None, **changes: Any) -> None:
-        """Change fields of one entity; raises DesignError (nothing changed) when refused."""
+        """Change fields of one entity; raises DesignError (nothing changed) when refused.
+
+        A new parent chosen outside the canvas puts the item into a free slot of its new OU.
+        """
         entity = self.document.get(entity_id)
-        old = {name: getattr(entity, name) for name in changes}
-        if all(old[name] == value for name, value in changes.items()):
+        if all(getattr(entity, name) == value for name, value in changes.items()):
             return
-        self.document.update(entity_id, **changes)
         label = text or f"Edit {entity_label(entity)}"
-        command = UpdateEntityCommand(self.document, entity_id, old, changes, label)
-        saved = self.design.layout.positions.get(entity_id)
-        if "parent" not in changes or saved is None:
-            self.undo_stack.push(command)
-            return
-        # A new parent elsewhere on the canvas: the automatic layout places the node there
-        # (a drag sets the dropped position right after, in the same step).
-        self.undo_stack.beginMacro(label)
-        try:
-            self.undo_stack.push(command)
-            self.undo_stack.push(MoveNodesCommand(self.document, {entity_id: (saved, None)}))
-        finally:
-            self.undo_stack.endMacro()
+        command = UpdateEntityCommand(self.document, entity_id, changes, label)
+        relocate = [entity_id] if "parent" in changes else []
+        self._perform(label, [command], relocate=relocate)
 
     def move_nodes(self, positions: dict[str, tuple[float, float]], text: str = "Move") -> None:
-        """New canvas positions for nodes, as one undo step."""
-        current = self.design.layout.positions
-        moves: dict[str, tuple[NodeLayout | None, NodeLayout | None]] = {}
-        for node_id, (x, y) in positions.items():
-            old = current.get(node_id)
-            new = NodeLayout(x=x, y=y, pinned=old.pinned if old else False)
-            if old != new:
-                moves[node_id] = (old, new)
-        if moves:
-            self.undo_stack.push(MoveNodesCommand(self.document, moves, text))
+        """New canvas positions (top-lefts) for nodes or containers, as one undo step."""
+        self.move_and_reparent(positions, {}, text)
 
     def move_and_reparent(
-        self, positions: dict[str, tuple[float, float]], parents: dict[str, str | None]
+        self,
+        positions: dict[str, tuple[float, float]],
+        parents: dict[str, str | None],
+        text: str = "Move",
     ) -> None:
-        """A drag that drops accounts or OUs into another OU: one undo step for all of it."""
-        changed = {i: p for i, p in parents.items() if self.document.get(i).parent != p}
-        if not changed:
-            self.move_nodes(positions)
-            return
-        self.undo_stack.beginMacro("Move")
-        try:
-            for node_id, parent in changed.items():
-                self.update(node_id, text="Move", parent=parent)
-            self.move_nodes(positions)
-        finally:
-            self.undo_stack.endMacro()
+        """A drag: new places, and new parents where things were dropped into another OU.
+        What was dropped snaps to the nearest free spot there."""
+        commands: list[DocumentCommand] = [
+            UpdateEntityCommand(self.document, i, {"parent": p}, text)
+            for i, p in parents.items()
+            if self.document.get(i).parent != p
+        ]
+        places = self._places(positions)
+        if places:
+            commands.append(MoveNodesCommand(self.document, places, text))
+        self._perform(text, commands, yields=positions.keys())
+
+    def tidy(self) -> None:
+        """The automatic layout for everything that is not pinned, as one undo step."""
+        current = self.design.layout.positions
+        pinned = {i: (p.x, p.y) for i, p in current.items() if p.pinned}
+        result = auto_layout(self.design, keep=pinned)
+        anchors = {i: b.top_left for i, b in result.containers.items()}
+        anchors.update(result.nodes)
+        places = self._places({i: p for i, p in anchors.items() if i not in pinned})
+        if places:
+            self._perform("Tidy layout", [MoveNodesCommand(self.document, places, "Tidy layout")])
 
     def set_pinned(self, node_ids: list[str], pinned: bool) -> None:
+        text = "Pin" if pinned else "Unpin"
         current = self.design.layout.positions
-        moves: dict[str, tuple[NodeLayout | None, NodeLayout | None]] = {
-            i: (current[i], current[i].model_copy(update={"pinned": pinned}))
+        places: Places = {
+            i: current[i].model_copy(update={"pinned": pinned})
             for i in node_ids
             if i in current and current[i].pinned != pinned
         }
-        if moves:
-            text = "Pin" if pinned else "Unpin"
-            self.undo_stack.push(MoveNodesCommand(self.document, moves, text))
+        if places:
+            self._perform(text, [MoveNodesCommand(self.document, places, text)])
 
     def set_usage_policy(self, **changes: Any) -> None:
         policy = self.design.usage_policy
-        old = {name: getattr(policy, name) for name in changes}
-        if old == changes:
+        if all(getattr(policy, name) == value for name, value in changes.items()):
             return
-        self.document.set_usage_policy(**changes)
-        self.undo_stack.push(SetUsagePolicyCommand(self.document, old, changes))
+        command = SetUsagePolicyCommand(self.document, changes)
+        self._perform(command.text(), [command])
 
     def set_design_info(self, **changes: str) -> None:
-        old = {name: getattr(self.design, name) for name in changes}
-        if old == changes:
+        if all(getattr(self.design, name) == value for name, value in changes.items()):
             return
-        self.document.set_design_info(**changes)
-        self.undo_stack.push(SetDesignInfoCommand(self.document, old, changes))
+        command = SetDesignInfoCommand(self.document, changes)
+        self._perform(command.text(), [command])
 
     def waive(
         self, rule_id: str, subjects: tuple[str, ...], justification: str, author: str
@@ -227,23 +276,25 @@ class DesignController(QObject):
                     date=dt.date.today(),
                 )
                 for subject in subjects
-                if (rule_id, subject) not in existing and self._exists(subject)
+                if (rule_id, subject) not in existing and self.document.has(subject)
             ]
         except ValidationError as exc:
             reason = problems_from_validation(exc)[0].message
             raise DesignError(f"waiver not added: {reason}") from None
-        if not waivers:
-            return  # nothing new: no empty step on the undo stack
-        self.undo_stack.beginMacro(f"Waive {rule_id}")
-        try:
-            for waiver in waivers:
-                self.undo_stack.push(AddWaiverCommand(self.document, waiver))
-        finally:
-            self.undo_stack.endMacro()
+        commands = [AddWaiverCommand(self.document, waiver) for waiver in waivers]
+        self._perform(f"Waive {rule_id}", commands)  # nothing new: no empty undo step
 
-    def _exists(self, entity_id: str) -> bool:
-        try:
-            self.document.kind(entity_id)
-        except DesignError:
-            return False
-        return True
+    def _places(self, positions: dict[str, tuple[float, float]]) -> Places:
+        """NodeLayouts for new top-lefts, keeping each item's pin."""
+        current = self.design.layout.positions
+        places: Places = {}
+        for item_id, (x, y) in positions.items():
+            old = current.get(item_id)
+            new = NodeLayout(x=x, y=y, pinned=old.pinned if old else False)
+            if old != new:
+                places[item_id] = new
+        return places
+
+
+def _place(position: tuple[float, float] | None) -> NodeLayout | None:
+    return NodeLayout(x=position[0], y=position[1]) if position else None

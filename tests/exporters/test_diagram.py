@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from designer.layout import HEADER
 from designer.model import Design
 from designer.model.templates import load_template, template_paths
+from designer.routing import EdgeRequest, Obstacles, PlacedLabel
+from designer.routing.check import foreign_crossings, label_overlaps
 from designer.views import VIEWS, placement
 from exporters.base import export_design
 from exporters.diagram import INSTALL_GRAPHVIZ
@@ -151,3 +154,31 @@ def test_names_graphviz_cannot_read_are_drawn_anyway(name: str, tmp_path: Path) 
     export_design(design, tmp_path, ["diagram"], notice=notices.append)
     assert notices == []
     assert len(list((tmp_path / "diagrams").glob("*.svg"))) == len(VIEWS)
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_diagrams_route_edges_as_the_canvas_does(template: str) -> None:
+    """Every edge follows its route (given to Graphviz as its path), no route runs through a
+    card that is not its end or across an OU title, and no label covers a card, a title or
+    another label."""
+    design = load_template(template)
+    for view in VIEWS:
+        drawing = build_drawing(design, view)
+        obstacles = Obstacles(
+            {n.id: n.box for n in drawing.nodes}, {c.id: c.box for c in drawing.containers}, HEADER
+        )
+        requests = [EdgeRequest(e.id, e.source, e.target, e.kind) for e in drawing.edges]
+        routes = {e.id: e.points for e in drawing.edges}
+        assert all(len(points) >= 2 for points in routes.values()), view
+        assert foreign_crossings(obstacles, requests, routes) == [], view
+        labels = {
+            e.id: PlacedLabel(e.shown_label, e.label_box)
+            for e in drawing.edges
+            if e.label_box is not None
+        }
+        assert label_overlaps(obstacles, labels) == [], view
+        source = dot_source(drawing)
+        for edge in drawing.edges:
+            line = next(line for line in source.splitlines() if f'id="{edge.id}"' in line)
+            assert 'pos="e,' in line, f"{view}: {edge.id} left to Graphviz"
+            assert (", lp=" in line) == (edge.label_box is not None)

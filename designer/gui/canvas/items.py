@@ -1,4 +1,8 @@
-"""Scene items: cheap to paint (cached geometry, level of detail), no layout in paint()."""
+"""Scene items: cheap to paint (cached geometry and text, level of detail), no layout in paint().
+
+Where items stand is decided by the core (designer.layout.arrange for boxes, designer.routing for
+edges and labels); the scene hands the results to the items, which only draw them.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +11,27 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPolygonF
+from PySide6.QtGui import (
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPolygonF,
+)
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from designer.gui.canvas import style
-from designer.layout import NODE_HEIGHT, NODE_WIDTH
+from designer.gui.canvas.names import name_lines
+from designer.layout import HEADER, NODE_HEIGHT, NODE_WIDTH, Box
 from designer.resources import resources_dir
 
 if TYPE_CHECKING:
     from designer.rules.engine import Severity
 
-HEADER = 28.0
 DETAIL_LOD = 0.45  # below this zoom, nodes are plain blocks and edges have no labels
+TEXT_LEFT = 50.0  # where a node's text starts, right of its icon
+TEXT_WIDTH = NODE_WIDTH - TEXT_LEFT - 8
 
 
 @cache
@@ -33,6 +45,10 @@ def _lod(painter: QPainter, option: QStyleOptionGraphicsItem) -> float:
     return option.levelOfDetailFromTransform(painter.worldTransform())
 
 
+def qrect(box: Box) -> QRectF:
+    return QRectF(box.x, box.y, box.width, box.height)
+
+
 class NodeItem(QGraphicsItem):
     """An account, identity provider or third party."""
 
@@ -40,6 +56,7 @@ class NodeItem(QGraphicsItem):
         super().__init__()
         self.entity_id, self.kind = entity_id, kind
         self.title, self.subtitle, self.icon = "", "", ""
+        self.title_lines: list[str] = []
         self.colour = "#455a64"
         self.environment: tuple[str, str] | None = None
         self.badge: Severity | None = None
@@ -59,18 +76,24 @@ class NodeItem(QGraphicsItem):
     def set_content(self, entity: Any) -> None:
         """Copy what is shown from the entity (called on add and update, never in paint)."""
         self.title = entity.name
+        self.title_lines = name_lines(entity.name, title_metrics(), TEXT_WIDTH)
+        if len(self.title_lines) > 1:  # two lines in a slightly smaller size: ~40 characters
+            self.title_lines = name_lines(entity.name, title_metrics(TWO_LINE_POINTS), TEXT_WIDTH)
         if self.kind == "account":
             self.subtitle = entity.aws_account_id or "planned"
             self.colour = style.function_colour(list(entity.functions))
             self.icon = str(entity.functions[0])
             self.environment = style.ENVIRONMENT_BADGES.get(str(entity.environment))
-            self.setToolTip(f"{entity.name}\n{', '.join(map(str, entity.functions))}")
+            functions = ", ".join(map(str, entity.functions))
+            self.setToolTip(f"{entity.name}\n{self.subtitle} · {functions}")
         elif self.kind == "identity_provider":
             self.subtitle = str(entity.kind).replace("-", " ")
             self.colour, self.icon = "#1f6feb", f"idp-{entity.kind}"
+            self.setToolTip(f"{entity.name}\n{self.subtitle}")
         else:
             self.subtitle = entity.aws_account_id or "third party"
             self.colour, self.icon = "#757575", "third-party"
+            self.setToolTip(f"{entity.name}\n{self.subtitle}")
         self.update()
 
     def boundingRect(self) -> QRectF:
@@ -90,7 +113,7 @@ class NodeItem(QGraphicsItem):
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
             for edge in self.edges:
-                edge.adjust()
+                edge.follow_ends()
         return super().itemChange(change, value)
 
     def paint(
@@ -127,24 +150,27 @@ class NodeItem(QGraphicsItem):
             renderer.render(painter, QRectF(14, (NODE_HEIGHT - 28) / 2, 28, 28))
 
     def _paint_text(self, painter: QPainter) -> None:
-        metrics_width = NODE_WIDTH - 56
         painter.setPen(style.pen("#212121"))
-        painter.setFont(style.font(9, bold=True))
-        title = painter.fontMetrics().elidedText(
-            self.title, Qt.TextElideMode.ElideRight, int(metrics_width)
-        )
-        painter.drawText(QRectF(50, 10, metrics_width, 18), Qt.AlignmentFlag.AlignLeft, title)
+        two = len(self.title_lines) > 1
+        painter.setFont(style.font(TWO_LINE_POINTS if two else TITLE_POINTS, bold=True))
+        top = 5.0 if two else 10.0
+        for index, line in enumerate(self.title_lines):
+            box = QRectF(TEXT_LEFT, top + 15 * index, TEXT_WIDTH, 16)
+            painter.drawText(box, Qt.AlignmentFlag.AlignLeft, line)
         painter.setPen(style.pen("#546e7a"))
         painter.setFont(style.font(8))
+        below = top + 15 * len(self.title_lines) + (2 if two else 5)
         painter.drawText(
-            QRectF(50, 30, metrics_width, 16), Qt.AlignmentFlag.AlignLeft, self.subtitle
+            QRectF(TEXT_LEFT, below, TEXT_WIDTH, 14), Qt.AlignmentFlag.AlignLeft, self.subtitle
         )
         if self.note:
             colour = style.LEVEL_COLOURS.get(self.note, "#c62828")
             painter.setPen(style.pen(colour))
             painter.setFont(style.font(7.5, bold=True))
             painter.drawText(
-                QRectF(50, 44, metrics_width, 14), Qt.AlignmentFlag.AlignLeft, self.note
+                QRectF(TEXT_LEFT, NODE_HEIGHT - 15, TEXT_WIDTH, 13),
+                Qt.AlignmentFlag.AlignRight,
+                self.note,
             )
 
     def _paint_badges(self, painter: QPainter) -> None:
@@ -156,7 +182,7 @@ class NodeItem(QGraphicsItem):
             text, colour = self.environment
             painter.setFont(style.font(6.5, bold=True))
             width = painter.fontMetrics().horizontalAdvance(text) + 10
-            box = QRectF(NODE_WIDTH - width - 6, NODE_HEIGHT - 18, width, 13)
+            box = QRectF(NODE_WIDTH - width - 6, NODE_HEIGHT - 17, width, 13)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(style.brush(colour))
             painter.drawRoundedRect(box, 6, 6)
@@ -173,6 +199,15 @@ class NodeItem(QGraphicsItem):
                 Qt.AlignmentFlag.AlignCenter,
                 self.badge.value[0].upper(),
             )
+
+
+TITLE_POINTS = 9.0
+TWO_LINE_POINTS = 8.5
+
+
+@cache
+def title_metrics(points: float = TITLE_POINTS) -> QFontMetricsF:
+    return QFontMetricsF(style.font(points, bold=True))
 
 
 class ContainerItem(QGraphicsItem):
@@ -196,14 +231,19 @@ class ContainerItem(QGraphicsItem):
         self.setZValue(-1)
         self.syncing = False  # set while the scene places it, so its content is not dragged
 
-    def set_box(self, x: float, y: float, width: float, height: float) -> None:
+    def set_title(self, title: str) -> None:
+        self.title = title
+        self.setToolTip(title if self.is_root else f"OU {title}")
+        self.update()
+
+    def set_box(self, box: Box) -> None:
+        if self._rect.size() == qrect(box).size() and self.pos() == QPointF(box.x, box.y):
+            return
         self.syncing = True
         self.prepareGeometryChange()
-        self._rect = QRectF(0, 0, width, height)
-        self.setPos(x, y)
+        self._rect = QRectF(0, 0, box.width, box.height)
+        self.setPos(box.x, box.y)
         self.syncing = False
-        for edge in self.edges:
-            edge.adjust()
 
     def boundingRect(self) -> QRectF:
         return self._rect.adjusted(-2, -8, 8, 2)
@@ -216,6 +256,7 @@ class ContainerItem(QGraphicsItem):
         return path
 
     def center(self) -> QPointF:
+        """The middle of the title band: where a drop or a hit test looks for this OU."""
         return self.scenePos() + QPointF(self._rect.width() / 2, HEADER / 2)
 
     def scene_rect(self) -> QRectF:
@@ -238,11 +279,11 @@ class ContainerItem(QGraphicsItem):
         painter.setPen(style.pen("#263238"))
         painter.setFont(style.font(10 if self.is_root else 9, bold=True))
         prefix = "" if self.is_root else "OU  "
-        painter.drawText(
-            QRectF(10, 0, self._rect.width() - 20, HEADER),
-            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-            prefix + self.title,
+        text_box = QRectF(10, 0, self._rect.width() - 34, HEADER)
+        text = painter.fontMetrics().elidedText(
+            prefix + self.title, Qt.TextElideMode.ElideMiddle, int(text_box.width())
         )
+        painter.drawText(text_box, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
         if self.badge is not None:
             painter.setBrush(style.brush(style.SEVERITY_COLOURS[self.badge]))
             painter.setPen(Qt.PenStyle.NoPen)
@@ -253,9 +294,9 @@ class ContainerItem(QGraphicsItem):
             scene = self.scene()
             if scene is not None and hasattr(scene, "container_moving"):
                 scene.container_moving(self, value - self.pos())
-        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged and not self.syncing:
             for edge in self.edges:
-                edge.adjust()
+                edge.follow_ends()
         return super().itemChange(change, value)
 
 
@@ -263,65 +304,66 @@ Endpoint = NodeItem | ContainerItem
 
 
 class EdgeItem(QGraphicsItem):
-    """A relationship: a line between two items, styled per kind, with a short label."""
+    """A relationship: a routed polyline between two items, styled per kind, with a label.
 
-    def __init__(
-        self, entity_id: str, kind: str, source: Endpoint, target: Endpoint, lane: int = 0
-    ) -> None:
+    The route and the label's place come from the scene (designer.routing); while an end is
+    dragged the edge follows it with a provisional straight line until the drop re-routes it.
+    """
+
+    def __init__(self, entity_id: str, kind: str, source: Endpoint, target: Endpoint) -> None:
         super().__init__()
         self.entity_id, self.kind = entity_id, kind
         self.source, self.target = source, target
-        self.label = ""
+        self.label = ""  # the full text (also the tooltip)
         self.edge_style = style.EDGE_STYLES[kind]
         self.highlight: str | None = None
         self.diff_mark: str | None = None  # missing / changed, when compared with live
-        self.show_label = True
-        self.lane = lane  # parallel edges between the same two items are drawn side by side
-        self._line = QLineF()
+        self.points: list[QPointF] = []
+        self._path = QPainterPath()
         self._bounds = QRectF()
         self._arrow = QPolygonF()
         source.edges.append(self)
         target.edges.append(self)
         self.label_item = EdgeLabel(self)
-        self.setFlags(
-            QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
-            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
-        )
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(5)
-        self.adjust()
+        self.follow_ends()
 
     def detach(self) -> None:
         for end in (self.source, self.target):
             if self in end.edges:
                 end.edges.remove(self)
 
-    def adjust(self) -> None:
-        """Recompute the geometry when an end moves (the only place geometry is computed)."""
-        a, b = self.source.center(), self.target.center()
-        line = QLineF(_clip(self.source.scene_rect(), b, a), _clip(self.target.scene_rect(), a, b))
-        if self.source is self.target:  # an account storing its own logs
-            rect = self.source.scene_rect()
-            start = rect.topRight() + QPointF(-30 - 12 * self.lane, 0)
-            line = QLineF(start, start + QPointF(20, -24))
-        elif self.lane:
-            line = _shifted(line, LANE_GAP * ((self.lane + 1) // 2) * (1 if self.lane % 2 else -1))
+    def set_route(self, points: list[QPointF]) -> None:
+        """The polyline to draw (the only place geometry changes)."""
+        if len(points) < 2:
+            points = self._straight()
         self.prepareGeometryChange()
-        self._line = line
-        self._arrow = _arrow_head(line)
-        # Labels of parallel edges sit at different points along them, not on top of each other.
-        along = 0.5 + 0.14 * ((self.lane + 1) // 2) * (1 if self.lane % 2 else -1)
-        self.label_item.setPos(line.pointAt(along))
-        self._bounds = QRectF(line.p1(), line.p2()).normalized().adjusted(-60, -20, 60, 20)
+        self.points = points
+        self._path = QPainterPath(points[0])
+        for point in points[1:]:
+            self._path.lineTo(point)
+        self._arrow = _arrow_head(QLineF(points[-2], points[-1]))
+        self._bounds = self._path.boundingRect().adjusted(-10, -10, 10, 10)
+
+    def follow_ends(self) -> None:
+        """A straight line between the ends' borders, while one of them is dragged."""
+        self.set_route(self._straight())
+
+    def _straight(self) -> list[QPointF]:
+        a, b = self.source.scene_rect(), self.target.scene_rect()
+        if self.source is self.target:  # an account storing its own logs
+            start = a.topRight() + QPointF(-30, 0)
+            return [start, start + QPointF(0, -16), start + QPointF(20, -16), a.topRight()]
+        return [_clip(a, b.center()), _clip(b, a.center())]
 
     def boundingRect(self) -> QRectF:
         return self._bounds
 
     def shape(self) -> QPainterPath:
-        path = QPainterPath(self._line.p1())
-        path.lineTo(self._line.p2())
         stroker = QPainterPathStroker()
         stroker.setWidth(8.0)  # easy to click on a thin line
-        return stroker.createStroke(path)
+        return stroker.createStroke(self._path)
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
@@ -329,15 +371,16 @@ class EdgeItem(QGraphicsItem):
         edge = self.edge_style
         colour = self.colour()
         emphasised = self.isSelected() or self.highlight is not None or self.diff_mark is not None
+        painter.setBrush(Qt.BrushStyle.NoBrush)
         if _lod(painter, option) < DETAIL_LOD and not emphasised:
             # Zoomed out: hairlines without dash patterns, which are costly to stroke by the
             # thousand; the colour still tells the kind.
             painter.setPen(style.pen(colour, 0))
-            painter.drawLine(self._line)
+            painter.drawPath(self._path)
             return
         width = edge.width * (2.2 if emphasised else 1.0)
         painter.setPen(style.pen(colour, width, edge.dash))
-        painter.drawLine(self._line)
+        painter.drawPath(self._path)
         if _lod(painter, option) < DETAIL_LOD:
             return
         painter.setBrush(style.brush(colour))
@@ -349,61 +392,81 @@ class EdgeItem(QGraphicsItem):
             return style.DIFF_COLOURS[self.diff_mark]
         return style.LEVEL_COLOURS.get(self.highlight or "", self.edge_style.colour)
 
-    def label_shown(self) -> bool:
-        wanted = self.show_label or self.isSelected() or self.highlight is not None
-        return bool(self.label) and self.kind != "billing" and wanted and self.isVisible()
-
-    def middle(self) -> QPointF:
-        return self._line.pointAt(0.5)
+    def wants_label(self) -> bool:
+        """Whether the label should be shown, space permitting (the scene places it)."""
+        return bool(self.label) and self.kind != "billing" and self.isVisible()
 
     def set_shown(self, visible: bool) -> None:
-        """Show or hide the edge together with its label."""
+        """Show or hide the edge; its label waits for the scene to place it."""
         self.setVisible(visible)
-        self.refresh_label()
-
-    def refresh_label(self) -> None:
-        """Hidden label items cost nothing to paint: thousands of edges, few labels shown."""
-        self.label_item.setVisible(self.label_shown())
-        self.label_item.update()
+        if not visible:
+            self.label_item.hide()
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
         if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
-            self.refresh_label()
+            scene = self.scene()
+            if scene is not None and hasattr(scene, "labels_wanted"):
+                scene.labels_wanted()
         return super().itemChange(change, value)
 
 
 class EdgeLabel(QGraphicsItem):
-    """An edge's label, above the nodes so that no account hides it (z above them)."""
+    """An edge's label in the free spot the scene found for it (z above nodes and edges)."""
 
     def __init__(self, edge: EdgeItem) -> None:
         super().__init__()
         self.edge = edge
+        self.text = ""
+        self._rect = QRectF()
         self.setZValue(15)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.hide()
+
+    def place(self, text: str, box: Box) -> None:
+        self.prepareGeometryChange()
+        self.text = text
+        self._rect = QRectF(0, 0, box.width, box.height)
+        self.setPos(box.x, box.y)
+        self.setToolTip(self.edge.label)
+        self.show()
+
+    def scene_rect(self) -> QRectF:
+        return self._rect.translated(self.scenePos())
 
     def boundingRect(self) -> QRectF:
-        return QRectF(-80, -8, 160, 16)
+        return self._rect
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
-        if not self.edge.label_shown() or _lod(painter, option) < DETAIL_LOD:
+        if _lod(painter, option) < DETAIL_LOD:
             return
-        colour = self.edge.colour()
-        painter.setFont(style.font(7))
-        metrics = painter.fontMetrics()
-        text = metrics.elidedText(self.edge.label, Qt.TextElideMode.ElideRight, 150)
-        width = metrics.horizontalAdvance(text) + 8
-        box = QRectF(-width / 2, -7, width, 14)
+        painter.setFont(style.font(LABEL_POINTS))
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(style.brush("#ffffff", 230))
-        painter.drawRoundedRect(box, 3, 3)
-        painter.setPen(style.pen(colour))
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+        painter.setBrush(style.brush("#ffffff", 235))
+        painter.drawRoundedRect(self._rect, 3, 3)
+        painter.setPen(style.pen(self.edge.colour()))
+        painter.drawText(self._rect, Qt.AlignmentFlag.AlignCenter, self.text)
 
 
-def _clip(rect: QRectF, outside: QPointF, inside: QPointF) -> QPointF:
-    """Where the segment from `inside` (the rectangle's centre) to `outside` leaves `rect`."""
+LABEL_POINTS = 7.0
+LABEL_PADDING = 8.0  # horizontal, around the text
+
+
+@cache
+def label_metrics() -> QFontMetricsF:
+    return QFontMetricsF(style.font(LABEL_POINTS))
+
+
+def measure_label(text: str) -> tuple[float, float]:
+    """The size of a label's rectangle on the canvas (what the router places)."""
+    metrics = label_metrics()
+    return (math.ceil(metrics.horizontalAdvance(text) + LABEL_PADDING), 14.0)
+
+
+def _clip(rect: QRectF, outside: QPointF) -> QPointF:
+    """Where the segment from the rectangle's centre towards `outside` leaves the rectangle."""
+    inside = rect.center()
     dx, dy = outside.x() - inside.x(), outside.y() - inside.y()
     if dx == 0 and dy == 0:
         return inside
@@ -411,20 +474,9 @@ def _clip(rect: QRectF, outside: QPointF, inside: QPointF) -> QPointF:
     scale = min(
         half_w / abs(dx) if dx else math.inf,
         half_h / abs(dy) if dy else math.inf,
+        1.0,
     )
-    scale = min(scale, 1.0)
     return QPointF(inside.x() + dx * scale, inside.y() + dy * scale)
-
-
-LANE_GAP = 16.0
-
-
-def _shifted(line: QLineF, distance: float) -> QLineF:
-    """The line moved sideways by `distance` (perpendicular to its direction)."""
-    if line.length() < 1:
-        return line
-    normal = QPointF(-line.dy() / line.length(), line.dx() / line.length()) * distance
-    return QLineF(line.p1() + normal, line.p2() + normal)
 
 
 def _arrow_head(line: QLineF) -> QPolygonF:

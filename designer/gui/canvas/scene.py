@@ -1,4 +1,9 @@
-"""The scene mirrors the design: items are created, updated and removed from document events."""
+"""The scene mirrors the design: items follow document events, geometry follows arrange().
+
+One invariant, kept in one place (settle): every node stands where designer.layout.arrange puts
+it and every OU box is the box arrange computes, after every edit, undo, redo and load. Items are
+created and removed from document events; their places are never patched event by event.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,11 @@ from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
 from designer import analysis
-from designer.events import DesignEvent
+from designer.events import NODE_SUBJECTS, DesignEvent, Subject, Verb
 from designer.gui.canvas import style
 from designer.gui.canvas.items import ContainerItem, EdgeItem, NodeItem
-from designer.layout import auto_layout, container_boxes
+from designer.gui.canvas.routes import EdgeRouter
+from designer.layout import Arrangement
 from designer.model import DesignError
 from designer.views import edge_label
 
@@ -20,16 +26,22 @@ if TYPE_CHECKING:
     from designer.gui.selection import SelectionModel
     from designer.rules.engine import Severity
 
-NODE_KINDS = {"account", "identity_provider", "third_party"}
 MARGIN = 400.0
+NODE_KINDS = {
+    Subject.ACCOUNT: "account",
+    Subject.IDENTITY_PROVIDER: "identity_provider",
+    Subject.THIRD_PARTY: "third_party",
+}
 
 
 class DesignScene(QGraphicsScene):
     """Signals:
     error(str): an edit made on the canvas was refused; the one-line reason.
+    settled(): the edges are routed around the items where they now stand (after each change).
     """
 
     error = Signal(str)
+    settled = Signal()
 
     def __init__(self, controller: DesignController, selection: SelectionModel) -> None:
         super().__init__()
@@ -38,19 +50,20 @@ class DesignScene(QGraphicsScene):
         self.nodes: dict[str, NodeItem] = {}
         self.containers: dict[str, ContainerItem] = {}
         self.edges: dict[str, EdgeItem] = {}
-        self._lanes: dict[frozenset[str], set[int]] = {}  # lanes taken per pair of items
         self.view_name = "all"
         self.badges: dict[str, Severity] = {}
         self.blast_start: str | None = None
         self.view_before_blast = "all"
+        self.geometry: Arrangement | None = None
+        self.router = EdgeRouter(self)
         self._drag_start: dict[str, QPointF] = {}
-        self._unplaced: set[str] = set()  # nodes whose saved position was forgotten (undo)
         self._syncing_selection = False
         self._view_dirty = False
-        self._containers_timer = QTimer(self)
-        self._containers_timer.setSingleShot(True)
-        self._containers_timer.timeout.connect(self.settle)
+        self._settle_timer = QTimer(self)
+        self._settle_timer.setSingleShot(True)
+        self._settle_timer.timeout.connect(self.settle)
         controller.changed.connect(self._on_event)
+        controller.edited.connect(self.settle)
         controller.reset.connect(self.rebuild)
         self.selectionChanged.connect(self._selection_to_model)
         selection.selection_changed.connect(self._selection_from_model)
@@ -60,60 +73,28 @@ class DesignScene(QGraphicsScene):
     def rebuild(self) -> None:
         self.clear()
         self.nodes, self.containers, self.edges = {}, {}, {}
-        self._lanes = {}
         design = self.controller.design
         org = design.organization
         self._add_container(org.id, org.name, is_root=True)
         for unit in design.organizational_units:
             self._add_container(unit.id, unit.name, is_root=False)
-        for kind, entities in (
-            ("account", design.accounts),
-            ("identity_provider", design.identity_providers),
-            ("third_party", design.third_parties),
+        for subject, entities in (
+            (Subject.ACCOUNT, design.accounts),
+            (Subject.IDENTITY_PROVIDER, design.identity_providers),
+            (Subject.THIRD_PARTY, design.third_parties),
         ):
             for entity in entities:
-                self._add_node(entity, kind)
-        self.place_all()
+                self._add_node(entity, NODE_KINDS[subject])
         for rel in design.relationships:
             self._add_edge(rel)
+        self.blast_start = None
         self.apply_view()
         self.apply_badges()
-
-    def place_all(self) -> None:
-        """Saved positions where there are any; an automatic layout for the rest."""
-        design = self.controller.design
-        saved = {i: (p.x, p.y) for i, p in design.layout.positions.items() if i in self.nodes}
-        positions = saved
-        if len(saved) < len(self.nodes):
-            positions = {**auto_layout(design, keep=saved).nodes, **saved}
-        for node_id, (x, y) in positions.items():
-            if node_id in self.nodes:
-                self.nodes[node_id].setPos(x, y)
-                place = design.layout.positions.get(node_id)
-                self.nodes[node_id].pinned = bool(place and place.pinned)
-        self.sync_containers()
-
-    def unsaved_positions(self) -> dict[str, tuple[float, float]]:
-        """Positions shown but not in the design yet (from the automatic layout)."""
-        saved = self.controller.design.layout.positions
-        return {i: (n.x(), n.y()) for i, n in self.nodes.items() if i not in saved}
-
-    def sync_containers(self) -> None:
-        """Fit every OU box (and the root) around what it holds."""
-        design = self.controller.design
-        saved = {i: (p.x, p.y) for i, p in design.layout.positions.items() if i in self.containers}
-        positions = {**saved, **{i: (n.x(), n.y()) for i, n in self.nodes.items()}}
-        boxes = container_boxes(design, positions)
-        for container_id, box in boxes.items():
-            item = self.containers.get(container_id)
-            if item is not None:
-                item.set_box(box.x, box.y, box.width, box.height)
-        rect = self.itemsBoundingRect()
-        self.setSceneRect(rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN))
+        self.settle()
 
     def _add_container(self, entity_id: str, name: str, is_root: bool) -> ContainerItem:
         item = ContainerItem(entity_id, is_root)
-        item.title = name
+        item.set_title(name)
         self.containers[entity_id] = item
         self.addItem(item)
         return item
@@ -125,19 +106,16 @@ class DesignScene(QGraphicsScene):
         self.addItem(item)
         return item
 
-    def _endpoint(self, entity_id: str) -> NodeItem | ContainerItem | None:
+    def endpoint(self, entity_id: str) -> NodeItem | ContainerItem | None:
         return self.nodes.get(entity_id) or self.containers.get(entity_id)
 
     def _add_edge(self, rel: Any) -> None:
-        source, target = self._endpoint(rel.source), self._endpoint(rel.target)
+        source, target = self.endpoint(rel.source), self.endpoint(rel.target)
         if source is None or target is None:
             return
-        used = self._lanes.setdefault(frozenset((rel.source, rel.target)), set())
-        lane = next(i for i in range(len(used) + 1) if i not in used)
-        used.add(lane)
-        item = EdgeItem(rel.id, rel.kind, source, target, lane)
+        item = EdgeItem(rel.id, rel.kind, source, target)
         item.label = edge_label(rel)
-        item.setToolTip(rel.purpose or edge_label(rel))
+        item.setToolTip(_edge_tooltip(rel, item.label, source, target))
         self.edges[rel.id] = item
         self.addItem(item)
         self.addItem(item.label_item)
@@ -149,115 +127,127 @@ class DesignScene(QGraphicsScene):
                 for edge in list(item.edges):
                     self._remove_edge(edge.entity_id)
                 self.removeItem(item)
-        self._remove_edge(entity_id)
 
     def _remove_edge(self, entity_id: str) -> None:
         edge = self.edges.pop(entity_id, None)
         if edge is not None:
-            pair = frozenset((edge.source.entity_id, edge.target.entity_id))
-            self._lanes.get(pair, set()).discard(edge.lane)
             edge.detach()
             self.removeItem(edge.label_item)
             self.removeItem(edge)
 
     # -- following the document -----------------------------------------------------------------
     def _on_event(self, event: DesignEvent) -> None:
-        prefix, _, verb = event.name.rpartition("_")
-        if event.name == "position_updated":
-            self._position_updated(event.entity)
-        elif prefix == "relationship":
-            self._relationship_changed(verb, event.entity)
-        elif prefix in ("account", "identity_provider", "third_party", "ou", "organization"):
-            self._node_changed(prefix, verb, event.entity)
-        else:
+        if event.subject == Subject.RELATIONSHIP:
+            self._relationship_changed(event.verb, event.entity)
+        elif event.subject in NODE_SUBJECTS:
+            self._node_changed(event.subject, event.verb, event.entity)
+        elif event.subject != Subject.POSITION:
             return
-        self._containers_timer.start(0)  # many events in one undo: fit the boxes once
+        # Settled when the undo step completes (controller.edited); this catches changes made
+        # to the document directly, once the burst of events is over.
+        self._settle_timer.start(0)
 
-    def _position_updated(self, node_id: str) -> None:
-        item = self.nodes.get(node_id)
-        place = self.controller.design.layout.positions.get(node_id)
-        if item is not None:
-            item.pinned = bool(place and place.pinned)
-            item.update()
-        if item is not None and place is not None:
-            item.setPos(place.x, place.y)
-        elif item is not None:
-            self._unplaced.add(node_id)  # back to the automatic layout, once events settle
-
-    def settle(self) -> None:
-        """After a burst of events: re-place nodes that lost their position, fit the boxes."""
-        if self._view_dirty:
-            self._view_dirty = False
-            if self.blast_start is None:
-                self.apply_view()
-        saved = self.controller.design.layout.positions
-        unplaced = {i for i in self._unplaced if i in self.nodes and i not in saved}
-        self._unplaced = set()
-        if unplaced:
-            self.place_all()  # also fits the boxes
-        else:
-            self.sync_containers()
-
-    def _relationship_changed(self, verb: str, rel: Any) -> None:
+    def _relationship_changed(self, verb: Verb, rel: Any) -> None:
         edge = self.edges.get(rel.id)
         same_ends = edge is not None and (edge.source.entity_id, edge.target.entity_id) == (
             rel.source,
             rel.target,
         )
-        if verb == "updated" and edge is not None and same_ends:
+        if verb == Verb.UPDATED and edge is not None and same_ends:
             edge.label = edge_label(rel)  # in place: the selection and the form stay
-            edge.setToolTip(rel.purpose or edge.label)
+            edge.setToolTip(_edge_tooltip(rel, edge.label, edge.source, edge.target))
             edge.update()
-            edge.refresh_label()
+            self._view_dirty = True
             return
         was_selected = edge is not None and edge.isSelected()
         self._remove_edge(rel.id)
-        if verb != "removed":
+        if verb != Verb.REMOVED:
             self._add_edge(rel)
             if was_selected and rel.id in self.edges:
                 self.edges[rel.id].setSelected(True)
         self._view_dirty = True  # applied once when the burst of events settles
 
-    def _node_changed(self, prefix: str, verb: str, entity: Any) -> None:
-        if verb == "removed":
+    def _node_changed(self, subject: Subject, verb: Verb, entity: Any) -> None:
+        if verb == Verb.REMOVED:
             self._remove_item(entity.id)
+            self._view_dirty = True
             return
-        if prefix in ("ou", "organization"):
+        if subject in (Subject.OU, Subject.ORGANIZATION):
             item = self.containers.get(entity.id)
             if item is None:
                 item = self._add_container(entity.id, entity.name, is_root=False)
-            item.title = entity.name
-            item.update()
+            item.set_title(entity.name)
             return
         node = self.nodes.get(entity.id)
         if node is None:
-            node = self._add_node(entity, prefix)
+            node = self._add_node(entity, NODE_KINDS[subject])
             self._view_dirty = True
-        if entity.id not in self.controller.design.layout.positions:
-            self._unplaced.add(entity.id)  # the automatic layout finds it a free place
         node.set_content(entity)
 
+    def settle(self) -> None:
+        """Put every item where the document says (arrange); the edges follow once the event
+        loop is idle, so a burst of settles (an undo of many steps) routes once."""
+        self._settle_timer.stop()
+        design = self.controller.design
+        self.geometry = self.controller.geometry()
+        positions = design.layout.positions
+        for node_id, (x, y) in self.geometry.nodes.items():
+            item = self.nodes.get(node_id)
+            if item is not None:
+                if item.pos() != QPointF(x, y):
+                    item.setPos(x, y)
+                place = positions.get(node_id)
+                pinned = bool(place and place.pinned)
+                if item.pinned != pinned:
+                    item.pinned = pinned
+                    item.update()
+        for container_id, box in self.geometry.containers.items():
+            container = self.containers.get(container_id)
+            if container is not None:
+                container.set_box(box)
+        rect = self.itemsBoundingRect()
+        self.setSceneRect(rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN))
+        if self._view_dirty:
+            self._view_dirty = False
+            if self.blast_start is None:
+                self.apply_view(route=False)
+            elif self.blast_start in self.nodes:
+                self.show_blast_radius(self.blast_start, route=False)
+            else:
+                self.set_view(self.view_before_blast, route=False)
+        self.router.schedule()
+
+    def labels_wanted(self) -> None:
+        """A selection changed which labels are wanted (All shows labels of the selected)."""
+        self.router.labels_wanted()
+
     # -- views, badges, blast radius -------------------------------------------------------------
-    def set_view(self, name: str) -> None:
+    def set_view(self, name: str, route: bool = True) -> None:
         self.view_name = name if name in style.VIEWS else "all"
         self.blast_start = None
-        self.apply_view()
+        self.apply_view(route)
 
-    def apply_view(self) -> None:
+    def apply_view(self, route: bool = True) -> None:
         kinds = style.VIEWS[self.view_name]
         touched: set[str] = set()
         for edge in self.edges.values():
             visible = edge.kind in kinds
             edge.set_shown(visible)
             edge.highlight = None
-            edge.show_label = self.view_name != "all"  # in All, labels on selection only
-            edge.refresh_label()
             if visible:
                 touched.update((edge.source.entity_id, edge.target.entity_id))
         for node in self.nodes.values():
             node.dimmed = self.view_name != "all" and node.entity_id not in touched
             node.note = ""
             node.update()
+        if route:
+            self.router.schedule()
+
+    def shown_ids(self) -> list[str]:
+        """The items the current view is about: nodes it touches (everything in All)."""
+        if self.view_name == "all" and self.blast_start is None:
+            return [*self.containers, *self.nodes]
+        return [i for i, n in self.nodes.items() if not n.dimmed]
 
     def set_badges(self, badges: dict[str, Severity]) -> None:
         self.badges = badges
@@ -279,11 +269,11 @@ class DesignScene(QGraphicsScene):
                 item.diff_mark = mark if mark in style.DIFF_COLOURS else None
                 item.update()
 
-    def show_blast_radius(self, start: str) -> int:
-        """Highlight what a compromise of `start` reaches; returns how many accounts."""
+    def show_blast_radius(self, start: str, route: bool = True) -> analysis.BlastRadius:
+        """Highlight what a compromise of `start` reaches."""
         radius = analysis.blast_radius(self.controller.design, start)
         before = self.view_before_blast if self.blast_start else self.view_name
-        self.set_view("identity")
+        self.set_view("identity", route=False)
         self.view_before_blast = before
         self.blast_start = start
         reached = {start, *radius.reached}
@@ -297,7 +287,9 @@ class DesignScene(QGraphicsScene):
             edge.highlight = self._level_of(edge, radius) if edge.entity_id in on_paths else None
             edge.set_shown(edge.isVisible() and (edge.entity_id in on_paths or not reached))
             edge.update()
-        return len(radius.reached)
+        if route:
+            self.router.schedule()
+        return radius
 
     @staticmethod
     def _level_of(edge: EdgeItem, radius: analysis.BlastRadius) -> str | None:
@@ -367,34 +359,34 @@ class DesignScene(QGraphicsScene):
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         super().mousePressEvent(event)
         self._drag_start = {i: n.pos() for i, n in self.nodes.items()}
+        self._drag_start.update({i: c.pos() for i, c in self.containers.items()})
 
     def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         super().mouseReleaseEvent(event)
+        items: dict[str, NodeItem | ContainerItem] = {**self.nodes, **self.containers}
         moved = {
-            i: (n.x(), n.y())
-            for i, n in self.nodes.items()
-            if i in self._drag_start and n.pos() != self._drag_start[i]
+            i: (item.x(), item.y())
+            for i, item in items.items()
+            if i in self._drag_start and item.pos() != self._drag_start[i]
         }
         self._drag_start = {}
         if moved:
             self.commit_drag(moved)
 
     def commit_drag(self, moved: dict[str, tuple[float, float]]) -> None:
-        """One undo step: the new positions, and new parents where things were dropped."""
+        """One undo step: the new places, and new parents where things were dropped."""
         parents = self._new_parents(moved)
-        positions = {**self.unsaved_positions(), **moved}
         try:
-            self.controller.move_and_reparent(positions, parents)
+            self.controller.move_and_reparent(moved, parents)
         except DesignError as exc:
             self.error.emit(str(exc))
-            self.place_all()
-        self.sync_containers()
+        self.settle()  # also puts everything back when the drop was refused
 
     def _new_parents(self, moved: dict[str, tuple[float, float]]) -> dict[str, str | None]:
         design = self.controller.design
         root = design.organization.id
         parents: dict[str, str | None] = {}
-        accounts = {a.id: a for a in design.accounts}
+        accounts = {a.id for a in design.accounts}
         for node_id in moved:
             if node_id not in accounts or not self.nodes[node_id].isSelected():
                 continue  # carried along by its OU: keeps its parent
@@ -408,6 +400,10 @@ class DesignScene(QGraphicsScene):
                 if under is not None:
                     parents[item.entity_id] = None if under == root else under
         return parents
+
+    def container_at(self, point: QPointF) -> str | None:
+        """The innermost OU (or the root) whose box holds `point`; None outside the root."""
+        return self._container_at(point, exclude=set())
 
     def _container_at(self, point: QPointF, exclude: set[str]) -> str | None:
         """The innermost (smallest) container box holding `point`."""
@@ -431,3 +427,14 @@ class DesignScene(QGraphicsScene):
                 found.add(child)
                 stack.append(child)
         return found
+
+
+def _edge_tooltip(rel: Any, label: str, source: Any, target: Any) -> str:
+    """Who to whom, the full label, and the purpose: what the label may have shortened."""
+    title = style.EDGE_STYLES[rel.kind].label
+    lines = [f"{title}: {source.title} → {target.title}"]
+    if label:
+        lines.append(label)
+    if getattr(rel, "purpose", ""):
+        lines.append(rel.purpose)
+    return "\n".join(lines)

@@ -40,6 +40,16 @@ LEVEL_COLOURS: dict[str, str] = {
     "iam-admin": "#c62828",
     "administrator": "#8e0000",
 }
+# What each access level reached in a blast radius lets an attacker do (legend, blast panel).
+LEVEL_MEANINGS: dict[str, str] = {
+    "administrator": "full control of the account",
+    "iam-admin": "can create roles and policies, so can grant itself anything",
+    "custom": "what the role's own policies allow; can act as its principals",
+    "federated": "signs in as the roles mapped to the provider's users",
+    "service-admin": "can administer the named services, not IAM",
+    "security-audit": "can read security configuration and metadata",
+    "read-only": "can read configuration and data the role's policies allow",
+}
 
 __all__ = [
     "ENVIRONMENT_BADGES",

@@ -1,14 +1,26 @@
-"""The canvas widget: zoom, pan, box selection, drawing relationships by dragging."""
+"""The canvas widget: zoom, pan, box selection, drawing relationships by dragging, drops from
+the palette, context menus, and the legend in a corner."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLineF, QPoint, QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QMouseEvent, QPainter, QWheelEvent
-from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsView, QWidget
+from PySide6.QtCore import QLineF, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QMouseEvent,
+    QPainter,
+    QResizeEvent,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsLineItem, QGraphicsView, QWidget
 
 from designer.gui.canvas import style
-from designer.gui.canvas.items import ContainerItem, NodeItem
+from designer.gui.canvas.items import ContainerItem, EdgeItem, NodeItem
+from designer.gui.canvas.legend import LegendOverlay
 from designer.gui.canvas.scene import DesignScene
+from designer.gui.palette import MIME_TYPE
 
 ZOOM_STEP = 1.2
 MIN_ZOOM, MAX_ZOOM = 0.03, 4.0
@@ -19,10 +31,15 @@ class DesignView(QGraphicsView):
     connect_requested(str, str, QPoint): a line was drawn from one item to another
         (Shift + drag); the global position is where to show the kind menu.
     rename_requested(str): a node was double-clicked.
+    dropped(str, QPointF): a palette entry (its key) was dropped at this scene point.
+    context_requested(str, QPointF, QPoint): a right-click on an item (its id; empty for the
+        background) at a scene point; the global position is where to show the menu.
     """
 
     connect_requested = Signal(str, str, QPoint)
     rename_requested = Signal(str)
+    dropped = Signal(str, QPointF)
+    context_requested = Signal(str, QPointF, QPoint)
 
     def __init__(self, scene: DesignScene, parent: QWidget | None = None) -> None:
         super().__init__(scene, parent)
@@ -39,7 +56,15 @@ class DesignView(QGraphicsView):
         self._link: QGraphicsLineItem | None = None
         self._link_source: str | None = None
         self._pan_from: QPoint | None = None
-        self.show_legend = True
+        self.setAcceptDrops(True)
+        self.setObjectName("canvas")
+        self.setAccessibleName("Design canvas")
+        self.setAccessibleDescription(
+            "The organization as nested OU boxes with accounts and relationships"
+        )
+        # A widget over the canvas, not painted into it: scrolling cannot leave copies of it.
+        self.legend = LegendOverlay(self)
+        scene.settled.connect(self.refresh_legend)
 
     # -- zoom and navigation ----------------------------------------------------------------
     def zoom(self) -> float:
@@ -56,9 +81,15 @@ class DesignView(QGraphicsView):
         self.zoom_by(1 / ZOOM_STEP)
 
     def fit(self) -> None:
-        rect = self.design_scene.itemsBoundingRect()
+        """Show everything the current view is about (all of it in All)."""
+        rect = self.design_scene.items_rect(self.design_scene.shown_ids())
+        if rect.isEmpty():
+            rect = self.design_scene.itemsBoundingRect()
         if not rect.isEmpty():
-            self.fitInView(rect.adjusted(-20, -20, 20, 20), Qt.AspectRatioMode.KeepAspectRatio)
+            self.fitInView(rect.adjusted(-40, -40, 40, 40), Qt.AspectRatioMode.KeepAspectRatio)
+            if self.zoom() > 1.0:  # a view about two accounts: not enlarged beyond 100 %
+                self.zoom_by(1.0 / self.zoom())
+                self.centerOn(rect.center())
 
     def focus(self, ids: list[str]) -> None:
         """Centre on these items; zoom out if they do not fit."""
@@ -144,37 +175,58 @@ class DesignView(QGraphicsView):
                 return item
         return None
 
+    # -- drops from the palette, context menus ---------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasFormat(MIME_TYPE):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if event.mimeData().hasFormat(MIME_TYPE):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        if not event.mimeData().hasFormat(MIME_TYPE):
+            super().dropEvent(event)
+            return
+        key = bytes(event.mimeData().data(MIME_TYPE).data()).decode("utf-8")
+        event.acceptProposedAction()
+        self.dropped.emit(key, self.mapToScene(event.position().toPoint()))
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        item = self.item_at(event.pos())
+        entity_id = getattr(item, "entity_id", "") if item is not None else ""
+        self.context_requested.emit(entity_id, self.mapToScene(event.pos()), event.globalPos())
+
+    def item_at(self, point: QPoint) -> QGraphicsItem | None:
+        """The node, OU title or relationship under a viewport point."""
+        for item in self.items(point):
+            if isinstance(item, NodeItem | ContainerItem | EdgeItem):
+                return item
+        return None
+
+    # -- legend --------------------------------------------------------------------------------
     def legend_kinds(self) -> list[str]:
         """The relationship kinds the legend lists: those of the current view."""
         return [k for k in style.EDGE_STYLES if k in style.VIEWS[self.design_scene.view_name]]
 
-    def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
-        """The legend: the relationship kinds of the current view, in the bottom-left corner."""
-        kinds = self.legend_kinds()
-        if not self.show_legend or not kinds:
-            return
-        painter.save()
-        painter.resetTransform()
-        painter.setFont(style.font(8))
-        row, width = 16, 190
-        box = QRectF(
-            10, self.viewport().height() - 14 - row * len(kinds) - 8, width, row * len(kinds) + 10
-        )
-        painter.setPen(style.pen("#b0bec5"))
-        painter.setBrush(style.brush("#ffffff", 235))
-        painter.drawRoundedRect(box, 6, 6)
-        for i, kind in enumerate(kinds):
-            edge = style.EDGE_STYLES[kind]
-            y = box.top() + 5 + row * i + row / 2
-            painter.setPen(style.pen(edge.colour, max(edge.width, 1.5), edge.dash))
-            painter.drawLine(QPointF(box.left() + 10, y), QPointF(box.left() + 44, y))
-            painter.setPen(style.pen("#263238"))
-            painter.drawText(
-                QRectF(box.left() + 52, y - row / 2, width - 56, row),
-                Qt.AlignmentFlag.AlignVCenter,
-                edge.label,
-            )
-        painter.restore()
+    def refresh_legend(self) -> None:
+        blast = self.design_scene.blast_start is not None
+        self.legend.show_kinds(self.legend_kinds(), blast)
+        self._place_legend()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_legend()
+
+    def _place_legend(self) -> None:
+        self.legend.adjustSize()
+        bottom = self.viewport().geometry().bottom()
+        self.legend.move(10, bottom - self.legend.height() - 8)
+        self.legend.raise_()
 
     def visible_scene_rect(self) -> QRectF:
         return self.mapToScene(self.viewport().rect()).boundingRect()
