@@ -18,6 +18,8 @@ NAMES = [
     *(f"idp-{kind.value}" for kind in IdentityProviderKind),
     "third-party",
     "ou",
+    "log-bucket",
+    "scp",
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,9 +45,11 @@ def run(
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    if screenshot is not None:  # the default layout, neither read from nor left in settings
+        with tempfile.TemporaryDirectory() as folder:
+            window = _window(design, path, view, size, Path(folder) / "settings.ini")
+            return _screenshot(window, screenshot)
     window = _window(design, None if problem else path, view, size)
-    if screenshot is not None:
-        return _screenshot(window, screenshot)
     window.show()
     window.view.fit()
     if problem:
@@ -56,11 +59,20 @@ def run(
     return int(app.exec())
 
 
-def _window(design: Design, path: Path | None, view: str, size: tuple[int, int]) -> MainWindow:
+def _window(
+    design: Design,
+    path: Path | None,
+    view: str,
+    size: tuple[int, int],
+    settings_file: Path | None = None,
+) -> MainWindow:
+    from PySide6.QtCore import QSettings
+
     from designer.gui.controller import DesignController
     from designer.gui.main_window import MainWindow
 
-    window = MainWindow(DesignController(design, path))
+    settings = QSettings(str(settings_file), QSettings.Format.IniFormat) if settings_file else None
+    window = MainWindow(DesignController(design, path), settings)
     window.resize(*size)
     window.set_view(view)
     return window

@@ -1,23 +1,29 @@
-"""Edit menu and palette work: insert, delete, duplicate, copy / paste, rename, connect."""
+"""Edit menu, palette and canvas work: insert, delete, duplicate, copy / paste, rename, connect.
+
+EditOps knows the controller, the selection and the canvas, not the window: it reports through
+signals (refused, status) that the window shows.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QMimeData, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QPainterPath
-from PySide6.QtWidgets import QLineEdit, QMenu, QMessageBox
+from PySide6.QtWidgets import QLineEdit, QMenu
 
 from designer import edits
 from designer.gui.canvas.items import ContainerItem
-from designer.layout import auto_layout
+from designer.layout import NODE_HEIGHT, NODE_WIDTH
 from designer.model import DesignError, LogBucket, Problem, ServiceControlPolicy
 from designer.model.catalog import EntityKind
 from designer.model.vocabulary import AccountFunction
 
 if TYPE_CHECKING:
+    from designer.gui.canvas.scene import DesignScene
+    from designer.gui.canvas.view import DesignView
     from designer.gui.controller import DesignController
-    from designer.gui.main_window import MainWindow
+    from designer.gui.selection import SelectionModel
 
 
 class RenameEditor(QLineEdit):
@@ -42,30 +48,45 @@ class RenameEditor(QLineEdit):
         super().keyPressEvent(event)
 
 
-class EditOps:
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
-        self._rename_editor: RenameEditor | None = None
+class EditOps(QObject):
+    """Signals:
+    refused(str): an edit was not possible; the reason in words.
+    status(str, int): a passing message for the status bar, and for how many ms.
+    """
 
-    @property
-    def controller(self) -> DesignController:
-        return self.window.controller
+    refused = Signal(str)
+    status = Signal(str, int)
+
+    def __init__(
+        self,
+        controller: DesignController,
+        selection: SelectionModel,
+        scene: DesignScene,
+        view: DesignView,
+    ) -> None:
+        super().__init__(view)
+        self.controller, self.selection = controller, selection
+        self.scene, self.view = scene, view
+        self._rename_editor: RenameEditor | None = None
 
     def _report(self, exc: Exception) -> None:
         """Say why an edit was refused, in words (the JSON path is for files, not for people)."""
         problems: tuple[Problem, ...] = getattr(exc, "problems", ())
         message = problems[0].message if len(problems) == 1 else str(exc)
-        QMessageBox.warning(self.window, "Not possible", message)
+        self.refused.emit(message)
 
     # -- inserting ----------------------------------------------------------------------------
-    def _target_ou(self) -> str | None:
-        """New things go into the selected OU, or the OU of the selected account."""
+    def _target_ou(self, at: QPointF | None = None) -> str | None:
+        """Where new things go: the OU under a drop point, else the selected OU or the OU of
+        the selected account, else the root (None)."""
+        if at is not None:
+            under = self.scene.container_at(at)
+            return None if under in (None, self.controller.design.organization.id) else under
         doc = self.controller.document
-        for entity_id in self.window.selection.ids:
-            try:
-                kind = doc.kind(entity_id)
-            except DesignError:
+        for entity_id in self.selection.ids:
+            if not doc.has(entity_id):
                 continue
+            kind = doc.kind(entity_id)
             if kind == EntityKind.OU:
                 return entity_id
             if kind == EntityKind.ACCOUNT:
@@ -73,32 +94,43 @@ class EditOps:
                 return parent
         return None
 
-    def _insert(self, entity: Any) -> None:
+    def _insert(self, entity: Any, at: QPointF | None = None) -> None:
+        """Add a node: at the drop point (snapped to the nearest free spot) or, without one,
+        in the first free slot of its OU."""
+        position = None
+        if at is not None:
+            position = (at.x() - NODE_WIDTH / 2, at.y() - NODE_HEIGHT / 2)
         try:
-            self.controller.add(entity)  # the automatic layout finds it a free place
+            self.controller.add(entity, position)
         except DesignError as exc:
             self._report(exc)
             return
-        self.window.scene.settle()
-        self.window.selection.focus([entity.id])
+        self.selection.focus([entity.id])
 
-    def insert_account(self, function: AccountFunction) -> None:
-        parent = self._target_ou()
-        self._insert(edits.new_account(self.controller.design, function, parent))
+    def insert_account(self, function: AccountFunction, at: QPointF | None = None) -> None:
+        parent = self._target_ou(at)
+        self._insert(edits.new_account(self.controller.design, function, parent), at)
 
-    def insert_ou(self) -> None:
-        parent = self._target_ou()
-        self._insert(edits.new_ou(self.controller.design, parent))
+    def insert_ou(self, at: QPointF | None = None) -> None:
+        parent = self._target_ou(at)
+        ou = edits.new_ou(self.controller.design, parent)
+        corner = None if at is None else at + QPointF(NODE_WIDTH / 2, NODE_HEIGHT / 2)
+        self._insert(ou, corner)  # the box's top-left where the user let go
 
-    def insert_identity_provider(self, kind: str) -> None:
-        self._insert(edits.new_identity_provider(self.controller.design, kind))
+    def insert_identity_provider(self, kind: str, at: QPointF | None = None) -> None:
+        self._insert(edits.new_identity_provider(self.controller.design, kind), self._beside(at))
 
-    def insert_third_party(self) -> None:
-        self._insert(edits.new_third_party(self.controller.design))
+    def insert_third_party(self, at: QPointF | None = None) -> None:
+        self._insert(edits.new_third_party(self.controller.design), self._beside(at))
+
+    def _beside(self, at: QPointF | None) -> QPointF | None:
+        """Providers and third parties stand outside the organization: a drop inside it puts
+        them in the column beside it instead."""
+        return at if at is not None and self.scene.container_at(at) is None else None
 
     # -- deleting, copying ------------------------------------------------------------------
     def delete_selected(self) -> None:
-        ids = [i for i in self.window.selection.ids if i != self.controller.design.organization.id]
+        ids = [i for i in self.selection.ids if i != self.controller.design.organization.id]
         if ids:
             self.controller.remove(ids)
 
@@ -116,7 +148,7 @@ class EditOps:
         return list(dict.fromkeys(found))
 
     def copy(self) -> bool:
-        ids = self._with_contents(self.window.selection.ids)
+        ids = self._with_contents(self.selection.ids)
         if not ids:
             return False
         mime = QMimeData()
@@ -141,12 +173,12 @@ class EditOps:
         try:
             created, _positions = edits.paste_fragment(self.controller.design, text)
         except (ValueError, KeyError) as exc:
-            self.window.statusBar().showMessage(f"Nothing to paste: {exc}", 4000)
+            self.status.emit(f"Nothing to paste: {exc}", 4000)
             return
         self._add_all(created, "Paste")
 
     def duplicate(self) -> None:
-        ids = self._with_contents(self.window.selection.ids)
+        ids = self._with_contents(self.selection.ids)
         if ids:
             text = edits.copy_fragment(self.controller.design, ids, self._shown_positions())
             created, _positions = edits.paste_fragment(self.controller.design, text)
@@ -156,23 +188,22 @@ class EditOps:
         if not created:
             return
         try:
-            # Copies go where the automatic layout finds room, never on top of the originals.
+            # Copies go into the first free slots, never on top of the originals.
             self.controller.add_many(created, {}, text)
         except DesignError as exc:
             self._report(exc)  # checked as a whole first: nothing half-pasted stays behind
             return
-        self.window.scene.settle()
-        nodes = [e.id for e in created if e.id in self.window.scene.nodes]
-        self.window.selection.focus(nodes or [created[0].id])
+        nodes = [e.id for e in created if e.id in self.scene.nodes]
+        self.selection.focus(nodes or [created[0].id])
 
     def _shown_positions(self) -> dict[str, tuple[float, float]]:
-        return {i: (n.x(), n.y()) for i, n in self.window.scene.nodes.items()}
+        return {i: (n.x(), n.y()) for i, n in self.scene.nodes.items()}
 
     # -- renaming in place -----------------------------------------------------------------------
     def rename(self, entity_id: str | None = None) -> None:
         """An editor over the node's name; Enter commits, Escape cancels."""
-        entity_id = entity_id or next(iter(self.window.selection.ids), None)
-        scene, view = self.window.scene, self.window.view
+        entity_id = entity_id or next(iter(self.selection.ids), None)
+        scene, view = self.scene, self.view
         item = scene.nodes.get(entity_id or "") or scene.containers.get(entity_id or "")
         if item is None or (isinstance(item, ContainerItem) and item.is_root):
             return
@@ -210,50 +241,45 @@ class EditOps:
         """The menu of relationship kinds valid for this pair (None when there is none)."""
         kinds = edits.valid_kinds(self.controller.design, source, target)
         if not kinds:
-            self.window.statusBar().showMessage("No relationship can join these two", 4000)
+            self.status.emit("No relationship can join these two", 4000)
             return None
-        menu = QMenu(self.window)
+        menu = QMenu(self.view)
         menu.setObjectName("connect_menu")
         menu.aboutToHide.connect(menu.deleteLater)  # one menu per gesture, none left behind
         for kind in kinds:
             action = menu.addAction(edits.KIND_TITLES[kind])
-            action.triggered.connect(lambda _=False, k=kind: self.connect(k, source, target))
+            action.triggered.connect(
+                lambda _=False, k=kind: self.add_relationship(k, source, target)
+            )
         menu.popup(at)
         return menu
 
-    def connect(self, kind: str, source: str, target: str) -> None:
+    def add_relationship(self, kind: str, source: str, target: str) -> None:
         rel = edits.new_relationship(self.controller.design, kind, source, target)
         try:
             self.controller.add(rel)
         except DesignError as exc:
             self._report(exc)
             return
-        self.window.selection.focus([rel.id])
+        self.selection.focus([rel.id])
 
     # -- layout ------------------------------------------------------------------------------
     def tidy_layout(self) -> None:
         """Automatic layout for every node that is not pinned; one undo step."""
-        design = self.controller.design
-        pinned = {i: (p.x, p.y) for i, p in design.layout.positions.items() if p.pinned}
-        result = auto_layout(design, keep=pinned)
-        self.controller.move_nodes(dict(result.nodes), text="Tidy layout")
-        self.window.scene.place_all()
-        self.window.view.fit()
+        self.controller.tidy()
+        self.view.fit()
 
     def toggle_pin(self) -> None:
-        ids = [i for i in self.window.selection.ids if i in self.window.scene.nodes]
+        ids = [i for i in self.selection.ids if i in self.scene.nodes]
         if not ids:
             return
-        unsaved = self.window.scene.unsaved_positions()
-        if unsaved:
-            self.controller.move_nodes(unsaved, text="Keep layout")
         positions = self.controller.design.layout.positions
         pin = not all(positions[i].pinned for i in ids if i in positions)
         self.controller.set_pinned(ids, pin)
 
     def select_all(self) -> None:
         """Every node and OU, in one selection change (not one per item)."""
-        scene = self.window.scene
+        scene = self.scene
         path = QPainterPath()
         path.addRect(scene.itemsBoundingRect().adjusted(-10, -10, 10, 10))
         scene.setSelectionArea(path, mode=Qt.ItemSelectionMode.ContainsItemShape)
@@ -267,11 +293,11 @@ class EditOps:
         """A log bucket owned by the selected account (buckets are edited in Properties)."""
         accounts = [
             i
-            for i in self.window.selection.ids
-            if i in self.window.scene.nodes and self.window.scene.nodes[i].kind == "account"
+            for i in self.selection.ids
+            if i in self.scene.nodes and self.scene.nodes[i].kind == "account"
         ]
         if len(accounts) != 1:
-            self.window.statusBar().showMessage("Select the account that owns the bucket", 4000)
+            self.status.emit("Select the account that owns the bucket", 4000)
             return
         bucket = edits.new_log_bucket(self.controller.design, accounts[0])
         self._add_unplaced(bucket)
@@ -286,11 +312,11 @@ class EditOps:
         except DesignError as exc:
             self._report(exc)
             return
-        self.window.selection.set([entity.id])
+        self.selection.set([entity.id])
 
     def find(self, text: str) -> None:
         """Nodes by name or account id; log buckets and SCPs by name (shown in Properties)."""
-        found = self.window.scene.find(text)
+        found = self.scene.find(text)
         needle = text.strip().lower()
         design = self.controller.design
         named: list[LogBucket | ServiceControlPolicy] = [
@@ -300,14 +326,11 @@ class EditOps:
         matching = [e for e in named if needle and needle in e.name.lower()]
         others = [e.id for e in sorted(matching, key=lambda e: e.name.lower() != needle)]
         if not found and others:
-            self.window.selection.set(others[:1])
-            self.window.statusBar().showMessage(f"{len(others)} found (shown in Properties)", 3000)
+            self.selection.set(others[:1])
+            self.status.emit(f"{len(others)} found (shown in Properties)", 3000)
             return
         if found:
-            self.window.selection.focus(found)
-            self.window.statusBar().showMessage(f"{len(found)} found", 3000)
+            self.selection.focus(found)
+            self.status.emit(f"{len(found)} found", 3000)
         else:
-            self.window.statusBar().showMessage(f"Nothing matches {text!r}", 3000)
-
-
-__all__ = ["EditOps", "Qt"]
+            self.status.emit(f"Nothing matches {text!r}", 3000)

@@ -1,4 +1,8 @@
-"""File menu work: new, open, save, recent files, autosave and recovery, closing."""
+"""File menu work: new, open, save, recent files, autosave and recovery, closing.
+
+FileOps knows the controller, the settings and the widget its dialogs belong to, not the
+window: it reports through signals (status, recent_changed) that the window shows.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,8 @@ import getpass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from designer.gui import recovery
 from designer.model import Design, DesignError, DesignFileError, Organization, load_design
@@ -15,7 +19,6 @@ from designer.model.templates import new_design_from_template
 
 if TYPE_CHECKING:
     from designer.gui.controller import DesignController
-    from designer.gui.main_window import MainWindow
 
 AUTOSAVE_MS = 30_000
 MAX_RECENT = 8
@@ -26,18 +29,33 @@ def blank_design() -> Design:
     return Design(name="Untitled design", organization=Organization(name="My organization"))
 
 
-class FileOps:
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
-        self.settings = QSettings("aws-account-designer", "account-designer")
-        self.autosave = QTimer(window)
+def app_settings() -> QSettings:
+    """Where recent files and the window layout are remembered between runs."""
+    return QSettings("aws-account-designer", "account-designer")
+
+
+class FileOps(QObject):
+    """Signals:
+    status(str, int): a passing message for the status bar, and for how many ms.
+    recent_changed(): the list of recent files changed.
+    """
+
+    status = Signal(str, int)
+    recent_changed = Signal()
+
+    def __init__(
+        self, controller: DesignController, settings: QSettings, dialog_parent: QWidget
+    ) -> None:
+        super().__init__(dialog_parent)
+        self.controller, self.settings, self.dialog_parent = controller, settings, dialog_parent
+        self.autosave = QTimer(self)
         self.autosave.setInterval(AUTOSAVE_MS)
         self.autosave.timeout.connect(self.write_recovery)
         self.autosave.start()
 
-    @property
-    def controller(self) -> DesignController:
-        return self.window.controller
+    def document_name(self) -> str:
+        path = self.controller.path
+        return path.name if path else self.controller.design.name
 
     # -- commands ---------------------------------------------------------------------------
     def new_blank(self) -> None:
@@ -50,13 +68,13 @@ class FileOps:
         try:
             self.replace(new_design_from_template(name), None)
         except DesignError as exc:
-            QMessageBox.critical(self.window, "Template", str(exc))
+            QMessageBox.critical(self.dialog_parent, "Template", str(exc))
 
     def open_dialog(self) -> None:
         if not self.confirm_discard():
             return
         folder = str(self.controller.path.parent) if self.controller.path else ""
-        name, _ = QFileDialog.getOpenFileName(self.window, "Open design", folder, FILTER)
+        name, _ = QFileDialog.getOpenFileName(self.dialog_parent, "Open design", folder, FILTER)
         if name:
             self.open_path(Path(name), confirmed=True)
 
@@ -67,7 +85,7 @@ class FileOps:
         try:
             design = load_design(path)
         except DesignFileError as exc:
-            QMessageBox.critical(self.window, "Cannot open the design", str(exc))
+            QMessageBox.critical(self.dialog_parent, "Cannot open the design", str(exc))
             return False
         self.replace(design, path)
         self.offer_recovery(path)
@@ -81,7 +99,9 @@ class FileOps:
     def save_as(self) -> bool:
         current = self.controller.path
         suggested = str(current) if current else f"{self.controller.design.name}.json"
-        name, _ = QFileDialog.getSaveFileName(self.window, "Save design as", suggested, FILTER)
+        name, _ = QFileDialog.getSaveFileName(
+            self.dialog_parent, "Save design as", suggested, FILTER
+        )
         if not name:
             return False
         path = Path(name) if name.endswith(".json") else Path(name + ".json")
@@ -92,13 +112,13 @@ class FileOps:
         try:
             saved = self.controller.save(path)
         except DesignError as exc:
-            QMessageBox.critical(self.window, "Cannot save the design", str(exc))
+            QMessageBox.critical(self.dialog_parent, "Cannot save the design", str(exc))
             return False
         if old_path != saved:
             recovery.discard_recovery(old_path)
         recovery.discard_recovery(saved)
         self.remember(saved)
-        self.window.statusBar().showMessage(f"Saved {saved}", 4000)
+        self.status.emit(f"Saved {saved}", 4000)
         return True
 
     def confirm_discard(self) -> bool:
@@ -106,9 +126,9 @@ class FileOps:
         if not self.controller.is_dirty:
             return True
         answer = QMessageBox.question(
-            self.window,
+            self.dialog_parent,
             "Unsaved changes",
-            f"Save the changes to {self.window.document_name()}?",
+            f"Save the changes to {self.document_name()}?",
             QMessageBox.StandardButton.Save
             | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel,
@@ -131,7 +151,7 @@ class FileOps:
             try:
                 recovery.write_recovery(self.controller.design, self.controller.path)
             except OSError as exc:
-                self.window.statusBar().showMessage(f"Autosave failed: {exc.strerror}", 8000)
+                self.status.emit(f"Autosave failed: {exc.strerror}", 8000)
 
     def offer_recovery(self, path: Path | None) -> None:
         pending = recovery.pending_recovery(path)
@@ -141,9 +161,9 @@ class FileOps:
         if design is None:
             return
         answer = QMessageBox.question(
-            self.window,
+            self.dialog_parent,
             "Recover unsaved work",
-            f"{self.window.document_name()} has unsaved changes from a session that ended "
+            f"{self.document_name()} has unsaved changes from a session that ended "
             "without saving. Restore them?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         )
@@ -161,7 +181,7 @@ class FileOps:
     def remember(self, path: Path) -> None:
         names = [str(path.resolve())] + [str(p) for p in self.recent() if p != path.resolve()]
         self.settings.setValue("recent", names[:MAX_RECENT])
-        self.window.refresh_recent_menu()
+        self.recent_changed.emit()
 
 
 def author() -> str:

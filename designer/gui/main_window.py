@@ -1,13 +1,12 @@
-"""The main window: canvas in the middle, palette, properties and findings around it."""
+"""The main window: canvas in the middle, palette, outline, properties, findings around it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtCore import QPoint, QPointF, QSettings, QSignalBlocker, Qt
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -17,39 +16,39 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QScrollArea,
     QToolBar,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
 )
 
+from designer.gui.actions import describe, explain, make_action
 from designer.gui.canvas import style
 from designer.gui.canvas.scene import DesignScene
 from designer.gui.canvas.view import DesignView
+from designer.gui.context_menu import context_menu
 from designer.gui.controller import DesignController
 from designer.gui.diagram_export import FILTERS, DiagramExport, with_suffix
 from designer.gui.editing import EditOps
 from designer.gui.export_dialog import ExportDialog
-from designer.gui.file_ops import FileOps
+from designer.gui.file_ops import FileOps, app_settings
+from designer.gui.help import ShortcutsDialog, show_about
 from designer.gui.import_dialog import ImportDialog
+from designer.gui.palette import Palette
+from designer.gui.panels.blast import BlastRadiusPanel
 from designer.gui.panels.diff import DiffPanel
 from designer.gui.panels.findings import FindingsPanel
+from designer.gui.panels.outline import OutlinePanel
 from designer.gui.panels.properties import PropertyEditor
 from designer.gui.selection import SelectionModel
 from designer.live.diff import DesignDiff, diff_designs
 from designer.model import Design, DesignError, load_design
+from designer.model.catalog import EntityKind
 from designer.model.templates import list_templates
-from designer.model.vocabulary import FUNCTION_LABELS, AccountFunction
+from designer.model.vocabulary import AccountFunction
 from designer.rules.engine import SEVERITY_ORDER, Report
 from exporters.base import safe_name
 
 APP_NAME = "AWS Account Designer"
-IDP_TITLES = {
-    "saml": "SAML 2.0 provider",
-    "oidc": "OIDC provider",
-    "directory-service": "AWS Directory Service",
-    "identity-center": "IAM Identity Center",
-}
+GEOMETRY_KEY, STATE_KEY = "window/geometry", "window/state"
 
 
 def diff_marks(diff: DesignDiff, live: Design) -> dict[str, str]:
@@ -68,19 +67,25 @@ def diff_marks(diff: DesignDiff, live: Design) -> dict[str, str]:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, controller: DesignController) -> None:
+    def __init__(self, controller: DesignController, settings: QSettings | None = None) -> None:
         super().__init__()
+        self.setObjectName("main_window")
         self.controller = controller
+        self.settings = settings if settings is not None else app_settings()
         self.selection = SelectionModel()
         self.scene = DesignScene(controller, self.selection)
         self.view = DesignView(self.scene)
         self.setCentralWidget(self.view)
-        self.files = FileOps(self)
+        self.files = FileOps(controller, self.settings, self)
+        self.edits = EditOps(controller, self.selection, self.scene, self.view)
         self.diagram_export = DiagramExport(self)
         self.diagram_export.finished.connect(self._diagram_exported)
-        self.edits = EditOps(self)
+        self.add_palette = Palette()
+        self.outline = OutlinePanel(controller, self.selection)
         self.properties = PropertyEditor(controller, self.selection)
         self.findings = FindingsPanel(controller, self.selection)
+        self.blast_panel = BlastRadiusPanel(controller, self.selection)
+        self.import_dialog: ImportDialog | None = None
         self._counts = QLabel()
         self._build_docks()
         self._build_actions()
@@ -91,165 +96,102 @@ class MainWindow(QMainWindow):
         self._show_report(self.findings.report)
         self._update_title()
         self.resize(1500, 950)
+        self._restore_layout()
 
     # -- building ----------------------------------------------------------------------------
     def _build_docks(self) -> None:
+        left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+        palette_area = QScrollArea()
+        palette_area.setWidget(self.add_palette)
+        palette_area.setWidgetResizable(True)
+        palette_area.setMinimumWidth(230)
+        self.docks: dict[str, QDockWidget] = {}
         for title, widget, area, name in (
-            ("Add", self._palette(), Qt.DockWidgetArea.LeftDockWidgetArea, "palette"),
-            ("Properties", self.properties, Qt.DockWidgetArea.RightDockWidgetArea, "properties"),
-            ("Findings", self.findings, Qt.DockWidgetArea.RightDockWidgetArea, "findings"),
+            ("Add", palette_area, left, "palette"),
+            ("Outline", self.outline, left, "outline"),
+            ("Properties", self.properties, right, "properties"),
+            ("Findings", self.findings, right, "findings"),
+            ("Blast radius", self.blast_panel, right, "blast"),
         ):
             dock = QDockWidget(title, self)
             dock.setObjectName(f"dock_{name}")
             dock.setWidget(widget)
-            if name == "palette":
-                widget.setMaximumWidth(210)
+            dock.setAccessibleName(f"{title} panel")
+            if not widget.accessibleName():
+                widget.setAccessibleName(title)
             self.addDockWidget(area, dock)
+            self.docks[name] = dock
+        self.properties.setAccessibleName("Properties of the selection")
+        self.tabifyDockWidget(self.docks["palette"], self.docks["outline"])
+        self.tabifyDockWidget(self.docks["findings"], self.docks["blast"])
+        self.docks["palette"].raise_()
+        self.docks["findings"].raise_()
+        self.docks["blast"].hide()
         self._build_diff_dock()
 
     def _build_diff_dock(self) -> None:
         self.diff_panel = DiffPanel(self.selection)
         self.diff_dock = QDockWidget("Compared with live", self)
         self.diff_dock.setObjectName("dock_diff")
+        self.diff_dock.setAccessibleName("Compared with live panel")
+        self.diff_panel.setAccessibleName("Differences from the live organization")
         self.diff_dock.setWidget(self.diff_panel)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.diff_dock)
         self.diff_dock.hide()
 
-    def _palette(self) -> QWidget:
-        box = QWidget()
-        box.setObjectName("palette")
-        layout = QVBoxLayout(box)
-        layout.addWidget(QLabel("<b>Accounts</b>"))
-        for function in AccountFunction:
-            layout.addWidget(
-                self._palette_button(
-                    FUNCTION_LABELS[function].split(" (")[0],
-                    partial(self.edits.insert_account, function),
-                    f"add_{function.value}",
-                )
-            )
-        layout.addWidget(QLabel("<b>Structure</b>"))
-        layout.addWidget(
-            self._palette_button("Organizational unit", self.edits.insert_ou, "add_ou")
-        )
-        layout.addWidget(
-            self._palette_button(
-                "Log bucket (of the account)", self.edits.insert_log_bucket, "add_log_bucket"
-            )
-        )
-        layout.addWidget(
-            self._palette_button("Service control policy", self.edits.insert_scp, "add_scp")
-        )
-        layout.addWidget(QLabel("<b>Identity and outside parties</b>"))
-        for kind, title in IDP_TITLES.items():
-            layout.addWidget(
-                self._palette_button(
-                    title, partial(self.edits.insert_identity_provider, kind), f"add_idp_{kind}"
-                )
-            )
-        layout.addWidget(
-            self._palette_button(
-                "Third party (vendor)", self.edits.insert_third_party, "add_third_party"
-            )
-        )
-        hint = QLabel("Shift + drag from one item to another to draw a relationship.")
-        hint.setWordWrap(True)
-        hint.setStyleSheet("color: #607d8b")
-        layout.addWidget(hint)
-        layout.addStretch(1)
-        return box
-
-    @staticmethod
-    def _palette_button(text: str, slot: Callable[[], object], name: str) -> QToolButton:
-        button = QToolButton()
-        button.setText(text)
-        button.setObjectName(name)
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        button.setSizePolicy(
-            button.sizePolicy().horizontalPolicy().Expanding, button.sizePolicy().verticalPolicy()
-        )
-        button.clicked.connect(slot)
-        return button
-
-    def _action(
-        self,
-        text: str,
-        slot: Callable[[], object],
-        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-        name: str = "",
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(lambda _checked=False: slot())
-        action.setObjectName(name or text.lower().replace(" ", "_").strip("."))
-        return action
-
     def _build_actions(self) -> None:
-        K, f, e, v = QKeySequence.StandardKey, self.files, self.edits, self.view
-        self.act_new = self._action("New", f.new_blank, K.New, "new")
-        self.act_open = self._action("Open...", f.open_dialog, K.Open, "open")
-        self.act_save = self._action("Save", f.save, K.Save, "save")
-        self.act_save_as = self._action("Save As...", f.save_as, K.SaveAs, "save_as")
-        self.act_export = self._action("Export...", self.open_export, "Ctrl+E", "export")
-        self.act_export_diagram = self._action(
-            "Export Diagram of Current View...",
-            self.export_view_diagram,
-            "Ctrl+Shift+E",
-            "export_diagram",
-        )
-        self.act_import = self._action("Import from AWS...", self.open_import, None, "import")
-        self.act_compare = self._action(
-            "Compare with Live...", self.compare_with_live, None, "compare"
-        )
-        self.act_clear_compare = self._action(
-            "Clear Comparison", self.clear_comparison, None, "clear_compare"
-        )
-        self.act_mask_diagram = QAction("Mask Ids and E-mails in Exported Diagram", self)
-        self.act_mask_diagram.setObjectName("mask_diagram")
+        f, e, v = self.files, self.edits, self.view
+        act = partial(make_action, self)
+        self.act_new = act("new", f.new_blank)
+        self.act_open = act("open", f.open_dialog)
+        self.act_save = act("save", f.save)
+        self.act_save_as = act("save_as", f.save_as)
+        self.act_export = act("export", self.open_export)
+        self.act_export_diagram = act("export_diagram", self.export_view_diagram)
+        self.act_import = act("import", self.open_import)
+        self.act_compare = act("compare", self.compare_with_live)
+        self.act_clear_compare = act("clear_compare", self.clear_comparison)
+        self.act_mask_diagram = describe(QAction(self), "mask_diagram")
         self.act_mask_diagram.setCheckable(True)
-        self.act_quit = self._action("Quit", self.close, K.Quit, "quit")
-        self.act_undo = self.controller.undo_stack.createUndoAction(self, "Undo")
-        self.act_undo.setShortcut(QKeySequence(K.Undo))
-        self.act_redo = self.controller.undo_stack.createRedoAction(self, "Redo")
-        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(K.Redo)])
-        self.act_cut = self._action("Cut", e.cut, K.Cut, "cut")
-        self.act_copy = self._action("Copy", e.copy, K.Copy, "copy")
-        self.act_paste = self._action("Paste", e.paste, K.Paste, "paste")
-        self.act_duplicate = self._action("Duplicate", e.duplicate, "Ctrl+D", "duplicate")
-        self.act_delete = self._action("Delete", e.delete_selected, K.Delete, "delete")
-        self.act_rename = self._action("Rename", e.rename, "F2", "rename")
-        self.act_select_all = self._action("Select All", e.select_all, K.SelectAll, "select_all")
-        self.act_find = self._action("Find...", self._focus_find, K.Find, "find")
-        self.act_zoom_in = self._action("Zoom In", v.zoom_in, K.ZoomIn, "zoom_in")
-        self.act_zoom_out = self._action("Zoom Out", v.zoom_out, K.ZoomOut, "zoom_out")
-        self.act_fit = self._action("Fit to View", v.fit, "Ctrl+0", "fit")
-        self.act_tidy = self._action("Tidy Layout", e.tidy_layout, "Ctrl+L", "tidy")
-        self.act_pin = self._action("Pin / Unpin", e.toggle_pin, "Ctrl+P", "pin")
-        self.act_blast = self._action(
-            "Show Blast Radius", self.show_blast_radius, "Ctrl+B", "blast"
-        )
-        self.act_clear = self._action("Clear Highlight", self.clear_highlight, "Esc", "clear")
-        # Canvas-only keys: Delete in the findings tree or Ctrl+A in a text field must not act on
-        # the diagram. They work while the canvas (or a rename editor on it) has the focus.
-        for action in (
-            self.act_cut,
-            self.act_copy,
-            self.act_paste,
-            self.act_duplicate,
-            self.act_delete,
-            self.act_rename,
-            self.act_select_all,
-            self.act_clear,
-        ):
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.view.addAction(action)
-        self.act_zoom_in.setShortcuts([QKeySequence(K.ZoomIn), QKeySequence("Ctrl+=")])
-        self.act_quit.setShortcuts([QKeySequence(K.Quit), QKeySequence("Ctrl+Q")])
+        self.act_quit = act("quit", self.close)
+        self.act_undo = describe(self.controller.undo_stack.createUndoAction(self), "undo")
+        self.act_redo = describe(self.controller.undo_stack.createRedoAction(self), "redo")
+        self.act_cut = act("cut", e.cut)
+        self.act_copy = act("copy", e.copy)
+        self.act_paste = act("paste", e.paste)
+        self.act_duplicate = act("duplicate", e.duplicate)
+        self.act_delete = act("delete", e.delete_selected)
+        self.act_rename = act("rename", e.rename)
+        self.act_select_all = act("select_all", e.select_all)
+        self.act_find = act("find", self._focus_find)
+        self.act_zoom_in = act("zoom_in", v.zoom_in)
+        self.act_zoom_out = act("zoom_out", v.zoom_out)
+        self.act_fit = act("fit", v.fit)
+        self.act_tidy = act("tidy", e.tidy_layout)
+        self.act_pin = act("pin", e.toggle_pin)
+        self.act_blast = act("blast", self.show_blast_radius)
+        self.act_clear = act("clear", self.clear_highlight)
+        self.act_add_log_bucket = act("add_log_bucket", e.insert_log_bucket)
+        self.act_properties = act("properties", partial(self._raise_dock, "properties"))
+        self.act_outline = act("outline", self._focus_outline)
+        self.act_shortcuts = act("shortcuts", self.show_shortcuts)
+        self.act_about = act("about", partial(show_about, self))
+        self.actions_by_name = {
+            a.objectName(): a for a in self.findChildren(QAction) if a.objectName()
+        }
+        for action in self.actions_by_name.values():
+            if action.shortcutContext() == Qt.ShortcutContext.WidgetWithChildrenShortcut:
+                # Canvas-only keys: Delete in the findings tree or Ctrl+A in a text field must
+                # not act on the diagram; they work while the canvas (or its rename editor)
+                # has the focus.
+                self.view.addAction(action)
         self.view_actions = QActionGroup(self)
         for name, title in style.VIEW_TITLES.items():
             action = QAction(title, self, checkable=True)
             action.setObjectName(f"view_{name}")
+            explain(
+                action, f"Show the {title.lower()} view" if name != "all" else "Show everything"
+            )
             action.setChecked(name == "all")
             action.triggered.connect(partial(self.set_view, name))
             self.view_actions.addAction(action)
@@ -258,12 +200,15 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self.act_new)
-        templates = file_menu.addMenu("New from Template")
+        templates = file_menu.addMenu("New from &Template")
+        explain(templates.menuAction(), "Start from one of the whitepaper's structures")
         for info in list_templates():
             action = templates.addAction(f"{info.title} ({info.accounts} accounts)")
+            explain(action, f"A new design from the {info.title} template")
             action.triggered.connect(partial(self.files.new_from_template, info.name))
         file_menu.addAction(self.act_open)
-        self.recent_menu = file_menu.addMenu("Open Recent")
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        explain(self.recent_menu.menuAction(), "Open a design you worked on lately")
         self.refresh_recent_menu()
         file_menu.addSeparator()
         file_menu.addActions([self.act_save, self.act_save_as])
@@ -276,7 +221,7 @@ class MainWindow(QMainWindow):
         edit.addActions([self.act_undo, self.act_redo])
         edit.addSeparator()
         edit.addActions([self.act_cut, self.act_copy, self.act_paste, self.act_duplicate])
-        edit.addActions([self.act_delete, self.act_rename])
+        edit.addActions([self.act_delete, self.act_rename, self.act_add_log_bucket])
         edit.addSeparator()
         edit.addActions([self.act_select_all, self.act_find])
         view = bar.addMenu("&View")
@@ -285,16 +230,31 @@ class MainWindow(QMainWindow):
         view.addActions([self.act_zoom_in, self.act_zoom_out, self.act_fit])
         view.addSeparator()
         view.addActions([self.act_tidy, self.act_pin, self.act_blast, self.act_clear])
+        view.addSeparator()
+        view.addActions([self.act_properties, self.act_outline])
+        panels = view.addMenu("&Panels")
+        explain(panels.menuAction(), "Show or hide the panels around the canvas")
+        for dock in [*self.docks.values(), self.diff_dock]:
+            toggle = dock.toggleViewAction()
+            explain(toggle, f"Show or hide the {dock.windowTitle()} panel")
+            panels.addAction(toggle)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addActions([self.act_shortcuts, self.act_about])
+        for menu in (file_menu, edit, view, help_menu):
+            explain(menu.menuAction(), f"The {menu.title().replace('&', '')} menu")
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Main", self)
         bar.setObjectName("toolbar")
+        explain(bar.toggleViewAction(), "Show or hide the toolbar")
         bar.addActions([self.act_new, self.act_open, self.act_save])
         bar.addSeparator()
         bar.addActions([self.act_undo, self.act_redo])
         bar.addSeparator()
         self.view_combo = QComboBox()
         self.view_combo.setObjectName("view_combo")
+        self.view_combo.setAccessibleName("View")
+        self.view_combo.setToolTip("Which relationships the canvas shows")
         for name, title in style.VIEW_TITLES.items():
             self.view_combo.addItem(title, name)
         self.view_combo.currentIndexChanged.connect(
@@ -308,7 +268,9 @@ class MainWindow(QMainWindow):
         bar.addSeparator()
         self.find_edit = QLineEdit()
         self.find_edit.setObjectName("find_edit")
+        self.find_edit.setAccessibleName("Find")
         self.find_edit.setPlaceholderText("Find name or account id")
+        self.find_edit.setToolTip("Find an item by name or account id (Enter)")
         self.find_edit.setMaximumWidth(240)
         self.find_edit.returnPressed.connect(lambda: self.edits.find(self.find_edit.text()))
         bar.addWidget(self.find_edit)
@@ -317,22 +279,50 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.controller.dirty_changed.connect(lambda _d: self._update_title())
         self.controller.path_changed.connect(lambda _p: self._update_title())
-        self.controller.reset.connect(self._update_title)
-        self.controller.reset.connect(self.view.fit)
+        self.controller.reset.connect(self._design_replaced)
         self.selection.focus_requested.connect(self.view.focus)
         self.findings.report_changed.connect(self._show_report)
         self.view.connect_requested.connect(self.edits.connect_menu)
         self.view.rename_requested.connect(self.edits.rename)
-        self.scene.error.connect(lambda message: QMessageBox.warning(self, "Not possible", message))
+        self.view.dropped.connect(self.add_item)
+        self.view.context_requested.connect(self.context_menu)
+        self.add_palette.activated.connect(lambda key: self.add_item(key, None))
+        self.outline.rename_requested.connect(self.edits.rename)
+        self.scene.error.connect(self._refused)
+        self.edits.refused.connect(self._refused)
+        self.edits.status.connect(self.statusBar().showMessage)
+        self.files.status.connect(self.statusBar().showMessage)
+        self.files.recent_changed.connect(self.refresh_recent_menu)
+
+    def _restore_layout(self) -> None:
+        """Window size and where the panels were, as the user left them last time."""
+        geometry, state = self.settings.value(GEOMETRY_KEY), self.settings.value(STATE_KEY)
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+
+    def _save_layout(self) -> None:
+        self.settings.setValue(GEOMETRY_KEY, self.saveGeometry())
+        self.settings.setValue(STATE_KEY, self.saveState())
+        self.settings.sync()
 
     # -- behaviour ---------------------------------------------------------------------------
     def document_name(self) -> str:
-        path = self.controller.path
-        return path.name if path else self.controller.design.name
+        return self.files.document_name()
 
     def _update_title(self) -> None:
         self.setWindowTitle(f"{self.document_name()}[*] — {APP_NAME}")
         self.setWindowModified(self.controller.is_dirty)
+
+    def _design_replaced(self) -> None:
+        self._update_title()
+        self.blast_panel.clear()
+        self._show_view_choice(self.scene.view_name)
+        self.view.fit()
+
+    def _refused(self, message: str) -> None:
+        QMessageBox.warning(self, "Not possible", message)
 
     def _show_report(self, report: Report | None) -> None:
         if report is None:
@@ -343,8 +333,12 @@ class MainWindow(QMainWindow):
         self.scene.set_badges(self.findings.worst_severity_by_subject())
 
     def set_view(self, name: str) -> None:
+        """Show one view, zoomed to what it is about."""
+        self.blast_panel.clear()
         self.scene.set_view(name)
         self._show_view_choice(self.scene.view_name)
+        self.view.refresh_legend()
+        self.view.fit()
 
     def _show_view_choice(self, name: str) -> None:
         """The toolbar combo and the View menu name the view the canvas shows."""
@@ -355,18 +349,62 @@ class MainWindow(QMainWindow):
         for action in self.view_actions.actions():
             action.setChecked(action.objectName() == f"view_{name}")
 
+    def add_item(self, key: str, at: QPointF | None) -> None:
+        """Add a palette entry: where it was dropped (or right-clicked), else in a free slot."""
+        kind, _, detail = key.partition(":")
+        if kind == "account":
+            self.edits.insert_account(AccountFunction(detail), at)
+        elif kind == "ou":
+            self.edits.insert_ou(at)
+        elif kind == "idp":
+            self.edits.insert_identity_provider(detail, at)
+        elif kind == "third_party":
+            self.edits.insert_third_party(at)
+        elif kind == "log_bucket":
+            self.edits.insert_log_bucket()
+        elif kind == "scp":
+            self.edits.insert_scp()
+
+    def context_menu(self, entity_id: str, at: QPointF, where: QPoint) -> QMenu:
+        """The right-click menu for what is under the mouse (selected first, as usual)."""
+        if entity_id and entity_id not in self.selection.ids:
+            self.selection.set([entity_id])
+        menu = context_menu(
+            self, self._place(entity_id), self.actions_by_name, partial(self._add_at, at)
+        )
+        menu.popup(where)
+        return menu
+
+    def _add_at(self, at: QPointF, key: str) -> None:
+        self.add_item(key, at)
+
+    def _place(self, entity_id: str) -> str:
+        if not entity_id:
+            return "canvas"
+        if entity_id in self.scene.edges:
+            return "edge"
+        kind = self.controller.document.kind(entity_id)
+        if kind == EntityKind.ORGANIZATION:
+            return "root"
+        if kind == EntityKind.OU:
+            return "container"
+        return "account" if kind == EntityKind.ACCOUNT else "node"
+
     def show_blast_radius(self) -> None:
         nodes = [i for i in self.selection.ids if i in self.scene.nodes]
         if len(nodes) != 1:
             self.statusBar().showMessage("Select one account, provider or third party first", 4000)
             return
-        reached = self.scene.show_blast_radius(nodes[0])
-        radius_ids = [i for i, n in self.scene.nodes.items() if n.note or i == nodes[0]]
-        self.view.focus(radius_ids)  # everything reached, in view
+        radius = self.scene.show_blast_radius(nodes[0])
+        self.blast_panel.show_radius(nodes[0])
+        self._raise_dock("blast")
+        self.view.refresh_legend()
+        self.view.focus([nodes[0], *radius.reached])  # everything reached, in view
         self._show_view_choice(self.scene.view_name)
         name = self.scene.nodes[nodes[0]].title
         self.statusBar().showMessage(
-            f"Compromise of {name!r} reaches {reached} account(s); Esc clears the highlight"
+            f"Compromise of {name!r} reaches {len(radius.reached)} account(s); "
+            "Esc clears the highlight"
         )
 
     def clear_highlight(self) -> None:
@@ -374,6 +412,20 @@ class MainWindow(QMainWindow):
         view = self.scene.view_before_blast if self.scene.blast_start else self.scene.view_name
         self.set_view(view)
         self.statusBar().clearMessage()
+
+    def _raise_dock(self, name: str) -> None:
+        self.docks[name].show()
+        self.docks[name].raise_()
+
+    def _focus_outline(self) -> None:
+        self._raise_dock("outline")
+        self.outline.filter_edit.setFocus()
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        dialog = ShortcutsDialog(self.findChildren(QAction), self)
+        dialog.show()
+        dialog.raise_()
+        return dialog
 
     def open_export(self) -> ExportDialog:
         """The export dialog (not modal: the window stays usable while it runs)."""
@@ -386,7 +438,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def export_view_diagram(self, target: Path | None = None) -> bool:
-        """The current view, as laid out on the canvas, to SVG / PNG / PDF / DOT (asks where)."""
+        """The current view, as laid out and routed on the canvas, to SVG / PNG / PDF / DOT."""
         view = self.scene.view_name
         if target is None:
             path = self.controller.path
@@ -471,13 +523,15 @@ class MainWindow(QMainWindow):
         menu.clear()
         for path in self.files.recent():
             action = menu.addAction(str(path))
+            explain(action, f"Open {path}")
             action.triggered.connect(partial(self.files.open_path, Path(path)))
         menu.setEnabled(bool(menu.actions()))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.files.confirm_discard():
+            self._save_layout()
             self.diagram_export.wait()
-            dialog = getattr(self, "import_dialog", None)
+            dialog = self.import_dialog
             if dialog is not None and dialog.running:
                 dialog.done(0)  # cancels, and waits for its thread before the window goes
             event.accept()

@@ -9,112 +9,34 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QGuiApplication, QPainterPath
-from PySide6.QtWidgets import QFileDialog, QLineEdit, QMenu, QMessageBox, QToolButton
+from PySide6.QtWidgets import QLineEdit, QMenu, QToolButton
 from pytestqt.qtbot import QtBot
 
 from designer import analysis, edits
-from designer.gui import file_ops, recovery
+from designer.gui import recovery
 from designer.gui.canvas import style
-from designer.gui.controller import DesignController
 from designer.gui.main_window import MainWindow
 from designer.gui.panels.findings import ENTRY_ROLE
 from designer.layout import NODE_HEIGHT, NODE_WIDTH
-from designer.model import Design, DesignFileError, dumps_design, load_design, save_design
+from designer.model import DesignFileError, dumps_design, load_design, save_design
 from designer.model.templates import load_template
+from tests.gui.conftest import Button, Dialogs
 from tests.helpers.factories import sid, small_design
 
 pytestmark = pytest.mark.gui
 
-Button = QMessageBox.StandardButton
 MGMT, LOGS, PROD, IDP = sid("mgmt"), sid("logs"), sid("prod"), sid("idp")
 SECURITY, WORKLOADS = sid("ou-security"), sid("ou-workloads")
 PROD_RELATIONSHIPS = {sid("bill-prod"), sid("trust-logs-prod"), sid("logs-prod")}
 # The offscreen platform cannot raise or grab for a popup menu; it says so on every popup.
 popup_warnings = pytest.mark.qt_log_ignore("does not support raise", "does not support grabbing")
-
-
-@dataclass
-class Dialogs:
-    """Stand-ins for the modal dialogs: answers queued by the test, every call recorded."""
-
-    answers: list[Button] = field(default_factory=list)
-    calls: list[tuple[str, str, str]] = field(default_factory=list)
-    open_name: str = ""
-    save_name: str = ""
-
-    def take(self, kind: str) -> list[tuple[str, str, str]]:
-        """The calls of this kind so far (a test takes the messages it expects)."""
-        taken = [c for c in self.calls if c[0] == kind]
-        self.calls = [c for c in self.calls if c[0] != kind]
-        return taken
-
-    def question(self, _parent: Any, title: str, text: str, *_args: Any) -> Button:
-        self.calls.append(("question", title, text))
-        assert self.answers, f"unexpected question: {title}: {text}"
-        return self.answers.pop(0)
-
-    def message(self, kind: str) -> Callable[..., Button]:
-        def show(_parent: Any, title: str, text: str, *_args: Any) -> Button:
-            self.calls.append((kind, title, text))
-            return Button.Ok
-
-        return show
-
-    def get_open(self, *_args: Any) -> tuple[str, str]:
-        assert self.open_name, "unexpected Open dialog"
-        return self.open_name, ""
-
-    def get_save(self, *_args: Any) -> tuple[str, str]:
-        assert self.save_name, "unexpected Save dialog"
-        return self.save_name, ""
-
-
-@pytest.fixture
-def dialogs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Dialogs]:
-    fake = Dialogs()
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(fake.question))
-    for kind in ("critical", "warning", "information"):
-        monkeypatch.setattr(QMessageBox, kind, staticmethod(fake.message(kind)))
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(fake.get_open))
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake.get_save))
-    # Recovery files and recent files stay inside this test's folder.
-    monkeypatch.setenv(recovery.ENV_VAR, str(tmp_path / "state"))
-    ini = str(tmp_path / "settings.ini")
-    monkeypatch.setattr(
-        file_ops, "QSettings", lambda *_a: QSettings(ini, QSettings.Format.IniFormat)
-    )
-    yield fake
-    unexpected = [c for c in fake.calls if c[0] != "question"]
-    assert not unexpected, f"message boxes no test expected: {unexpected}"
-
-
-@pytest.fixture
-def make_window(qtbot: QtBot, dialogs: Dialogs) -> Callable[..., MainWindow]:
-    def make(design: Design | None = None, path: Path | None = None) -> MainWindow:
-        window = MainWindow(DesignController(design or small_design(), path))
-        # pytest-qt closes the window after the test: no "save changes?" prompt then.
-        qtbot.addWidget(window, before_close_func=_no_prompt)
-        window.show()
-        return window
-
-    return make
-
-
-def _no_prompt(window: Any) -> None:
-    window.files.confirm_discard = lambda: True
-
-
-@pytest.fixture
-def window(make_window: Callable[..., MainWindow]) -> MainWindow:
-    return make_window()
 
 
 def saved(window: MainWindow) -> str:
@@ -353,10 +275,11 @@ def test_connect_menus_do_not_pile_up(window: MainWindow, qtbot: QtBot) -> None:
     for _ in range(3):
         window.view.start_link(PROD, QPointF())
         window.view.finish_link(LOGS, QPoint())
-        menu = window.findChild(QMenu, "connect_menu")
-        assert menu is not None
-        menu.close()
-    qtbot.waitUntil(lambda: window.findChildren(QMenu, "connect_menu") == [], timeout=1000)
+        menus = window.findChildren(QMenu, "connect_menu")
+        assert len(menus) == 1, "one menu per gesture"
+        qtbot.waitUntil(menus[0].isVisible, timeout=1000)  # xcb shows a popup a moment later
+        menus[0].close()
+        qtbot.waitUntil(lambda: window.findChildren(QMenu, "connect_menu") == [], timeout=1000)
 
 
 # -- 4. delete ----------------------------------------------------------------------------------

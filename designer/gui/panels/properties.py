@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.events import DesignEvent
+from designer.events import DesignEvent, Subject
 from designer.gui.controller import DesignController
 from designer.gui.panels.fields import FieldEditor
 from designer.gui.panels.forms import form_items, form_key
@@ -33,7 +33,7 @@ from designer.gui.selection import SelectionModel
 from designer.model import DesignError, EntityKind
 
 ERROR_STYLE = "color: #c62828;"
-QUIET_EVENTS = frozenset({"position_updated", "waiver_added", "waiver_removed"})
+QUIET_SUBJECTS = frozenset({Subject.POSITION, Subject.WAIVER})  # nothing a form shows
 KIND_TITLES: dict[EntityKind, str] = {
     EntityKind.ACCOUNT: "Account",
     EntityKind.OU: "OU",
@@ -278,13 +278,13 @@ class PropertyEditor(QWidget):
         return f"{title} '{role}': {ends}" if role else f"{title}: {ends}"
 
     def _on_changed(self, event: DesignEvent) -> None:
-        if event.name in QUIET_EVENTS:
+        if event.subject in QUIET_SUBJECTS:
             return
         entity_id = getattr(event.entity, "id", None)
         if self._subject_id is None:
             if entity_id is not None and entity_id in self._selection.ids:
                 self.show_selection()  # e.g. undoing the delete of the selected entity
-            elif event.name in ("design_updated", "usage_policy_updated"):
+            elif event.subject in (Subject.DESIGN, Subject.USAGE_POLICY):
                 self._load(force=False)
             return
         if entity_id == self._subject_id:
