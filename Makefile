@@ -3,9 +3,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAMPLE := resources/templates/reference-landing-zone.json
 
-.PHONY: run test setup lint typecheck imports pytest bench templates clean
+# The GUI tests' second pass: Qt's X11 platform on a virtual screen, typing with xdotool.
+XVFB_SCREEN := -screen 0 1920x1200x24
 
+.PHONY: run test setup lint typecheck imports pytest pytest-offscreen pytest-xcb bench templates \
+	screenshots clean
+
+# check_display: on a desktop whose Qt X11 plugin cannot load, one line on what to install
+# instead of Qt aborting.
 run: setup
+	@$(BIN)/python tools/check_display.py
 	$(BIN)/account-designer $(SAMPLE)
 
 test: setup lint typecheck imports pytest
@@ -23,8 +30,19 @@ typecheck:
 imports:
 	$(BIN)/lint-imports --no-cache
 
-pytest:
+# Two passes, each printing its own summary: every test headless (offscreen), then the GUI tests
+# (`gui`, and `xcb`: real key presses, tests/xcb) on X11 under Xvfb. A pass that selects no
+# test exits 5 and fails the build like a failing test.
+pytest: pytest-offscreen pytest-xcb
+
+pytest-offscreen:
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
+
+pytest-xcb:
+	@command -v xvfb-run >/dev/null && command -v xdotool >/dev/null || { echo "pytest-xcb: \
+	xvfb-run and xdotool are missing: sudo apt-get install xvfb xauth xdotool"; exit 1; }
+	xvfb-run -a -s "$(XVFB_SCREEN)" env QT_QPA_PLATFORM=xcb CANVAS_EXAMPLES=100 \
+	  $(BIN)/python -m pytest -q -p no:cacheprovider -m "gui or xcb"
 
 bench: setup
 	$(BIN)/python benchmarks/bench_core.py
@@ -36,6 +54,10 @@ bench: setup
 
 templates: setup
 	$(BIN)/python tools/build_templates.py
+
+# The README's pictures: the scripted user session (tools/user_session.py), one per step.
+screenshots: setup
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tools/user_session.py docs/images
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis build *.egg-info

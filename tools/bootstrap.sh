@@ -81,3 +81,18 @@ if ! QT_QPA_PLATFORM=offscreen "$VENV/bin/python" -c 'import PySide6.QtWidgets' 
     || die "Qt cannot load its system libraries; install them with: sudo apt-get install \
 libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0"
 fi
+
+# On a Linux desktop Qt draws through its X11 (xcb) platform plugin, which needs more libraries
+# (without libxcb-cursor0 `make run` aborts); `make test` also runs the GUI tests on it, under
+# Xvfb, typing real keys with xdotool. tools/check_display.py lists the libraries' packages: the
+# ones Qt 6.5+ needs plus whatever `ldd` of PySide6's libqxcb.so reports missing.
+x11_needed=()
+{ command -v Xvfb && command -v xvfb-run; } >/dev/null 2>&1 || x11_needed+=(xvfb)
+command -v xauth >/dev/null 2>&1 || x11_needed+=(xauth)
+command -v xdotool >/dev/null 2>&1 || x11_needed+=(xdotool)
+read -r -a xcb_packages <<<"$("$VENV/bin/python" tools/check_display.py --packages)"
+x11_needed+=("${xcb_packages[@]}")
+if [ ${#x11_needed[@]} -gt 0 ]; then
+  apt_install "${x11_needed[@]}" || say "Qt's X11 platform or the X11 test tools are missing \
+and cannot be installed here; install them with: sudo apt-get install ${x11_needed[*]}"
+fi
