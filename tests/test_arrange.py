@@ -125,3 +125,21 @@ def test_a_design_without_positions_gets_the_tidy_layout() -> None:
     result = arrange(design)
     assert layout_problems(design, node_boxes(result.nodes), result.containers) == []
     assert arrange(_with_positions(design, result.anchors())) == result
+
+
+def test_a_drop_onto_the_first_card_never_moves_the_others() -> None:
+    """Snapping up or left would grow the OU upwards and its parent would push the whole OU
+    (and the card under the drop) away: the dropped card goes beside or below instead."""
+    design = load_template("reference-landing-zone")
+    saved = {i: (p.x, p.y) for i, p in design.layout.positions.items()}
+    ids = {a.name: a.id for a in design.accounts}
+    prod = next(u.id for u in design.organizational_units if u.name == "Prod")
+    staging = ids["Payments Staging"]
+    index = [a.id for a in design.accounts].index(staging)
+    design.accounts[index] = design.accounts[index].model_copy(update={"parent": prod})
+    x, y = saved[ids["Retail Production"]]
+    saved[staging] = (x + 3, y)
+    result = arrange(_with_positions(design, saved), yields={staging})
+    for name in ("Retail Production", "Payments Production", "Management"):
+        assert result.nodes[ids[name]] == saved[ids[name]], name
+    assert result.nodes[staging][1] > y

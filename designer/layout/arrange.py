@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Final
@@ -39,6 +38,7 @@ from designer.layout.geometry import (
     SIDE_GAP,
     SIDE_MIN_ROWS,
     Box,
+    BoxGrid,
     Point,
     content_origin,
     node_box,
@@ -52,7 +52,6 @@ from designer.model.design import Design
 SEPARATION: Final = GAP  # the least distance between two siblings
 EPSILON: Final = 0.01  # positions are floats: closer than this counts as touching
 MAX_SEARCH: Final = 400  # candidate spots tried before an item goes below everything
-_CELL: Final = 512.0  # spatial-hash cell (larger than a node)
 _ORIGIN: Final = (0.0, 0.0)
 
 
@@ -209,33 +208,22 @@ def _reading_order(items: list[_Item]) -> Callable[[_Item], tuple[int, float, fl
 # --- free space ----------------------------------------------------------------------------------
 
 
-class _Taken:
-    """The boxes already placed in one container, hashed by area for quick overlap checks."""
-
-    def __init__(self) -> None:
-        self.boxes: list[Box] = []
-        self._cells: dict[tuple[int, int], list[Box]] = defaultdict(list)
-
-    def add(self, box: Box) -> None:
-        self.boxes.append(box)
-        for cell in _cells(box):
-            self._cells[cell].append(box)
+class _Taken(BoxGrid):
+    """The boxes already placed in one container."""
 
     def clashes(self, box: Box) -> list[Box]:
         """Taken boxes closer than SEPARATION to `box`."""
-        zone = box.grown(SEPARATION - EPSILON)
-        found: dict[int, Box] = {}
-        for cell in _cells(zone):
-            for other in self._cells.get(cell, ()):
-                if zone.overlaps(other):
-                    found[id(other)] = other
-        return list(found.values())
+        return self.meeting(box.grown(SEPARATION - EPSILON))
 
     def free_spot(self, box: Box, any_way: bool) -> Box:
         """`box` if it is free, else the nearest free spot: right or down (or any way)."""
         if not self.clashes(box):
             return box
         start = (box.x, box.y)
+        # Never above or left of where the content (or the item) already reaches: that would
+        # grow the container up or left, and its parent would then push the whole OU away.
+        content = union(self.boxes)
+        floor = (min(content.x, box.x), min(content.y, box.y))
         frontier: list[tuple[float, float, float]] = [(0.0, box.y, box.x)]
         seen = {_key(start)}
         for _ in range(MAX_SEARCH):
@@ -247,6 +235,8 @@ class _Taken:
             if not clashes:
                 return candidate
             for spot in _away_from(candidate, clashes, any_way):
+                if spot[0] < floor[0] or spot[1] < floor[1]:
+                    continue
                 if _key(spot) not in seen:
                     seen.add(_key(spot))
                     heapq.heappush(frontier, (math.dist(spot, start), spot[1], spot[0]))
@@ -303,9 +293,3 @@ def _away_from(box: Box, clashes: Iterable[Box], any_way: bool) -> Iterable[Poin
 
 def _key(point: Point) -> tuple[float, float]:
     return (round(point[0], 2), round(point[1], 2))
-
-
-def _cells(box: Box) -> Iterable[tuple[int, int]]:
-    for column in range(math.floor(box.x / _CELL), math.floor(box.right / _CELL) + 1):
-        for row in range(math.floor(box.y / _CELL), math.floor(box.bottom / _CELL) + 1):
-            yield column, row

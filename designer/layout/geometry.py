@@ -6,6 +6,8 @@ so a picture drawn anywhere has the same proportions.
 
 from __future__ import annotations
 
+import math
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
@@ -99,3 +101,32 @@ def wrap(content: Box) -> Box:
 def content_origin(box: Box) -> Point:
     """Where the first node goes inside a container's box (below its header)."""
     return (box.x + PADDING, box.y + HEADER + PADDING)
+
+
+class BoxGrid:
+    """Boxes hashed by area, to find the ones a box meets without looking at all of them."""
+
+    def __init__(self, cell: float = 512.0) -> None:
+        self.cell = cell  # larger than a node, so a node lands in at most four cells
+        self.boxes: list[Box] = []
+        self._cells: dict[tuple[int, int], list[Box]] = defaultdict(list)
+
+    def add(self, box: Box) -> None:
+        self.boxes.append(box)
+        for cell in self._cells_of(box):
+            self._cells[cell].append(box)
+
+    def meeting(self, box: Box) -> list[Box]:
+        """The boxes whose interiors meet `box`'s, each once."""
+        found: dict[int, Box] = {}
+        for cell in self._cells_of(box):
+            for other in self._cells.get(cell, ()):
+                if box.overlaps(other):
+                    found[id(other)] = other
+        return list(found.values())
+
+    def _cells_of(self, box: Box) -> Iterable[tuple[int, int]]:
+        size = self.cell
+        for column in range(math.floor(box.x / size), math.floor(box.right / size) + 1):
+            for row in range(math.floor(box.y / size), math.floor(box.bottom / size) + 1):
+                yield column, row

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -27,6 +27,7 @@ from designer.layout.geometry import (
     SIDE_GAP,
     SIDE_MIN_ROWS,
     Box,
+    BoxGrid,
     Point,
     node_box,
 )
@@ -36,7 +37,6 @@ from designer.model.design import Design
 ASPECT: Final = 1.6  # target width : height when packing child OUs side by side
 SHELF_CANDIDATES: Final = 48  # row widths tried when packing child OUs
 MAX_PASSES: Final = 8  # re-layouts that move free nodes off pinned ones
-_CELL: Final = 256.0  # spatial-hash cell for overlap checks (larger than a node)
 _IDP_FLOW: Final = "\0identity-providers"
 _THIRD_PARTY_FLOW: Final = "\0third-parties"
 
@@ -251,20 +251,7 @@ def _clashes(placement: _Placement, pinned: Mapping[str, Point]) -> set[tuple[st
     """The (flow, slot) of every free node that overlaps a pinned one."""
     if not pinned:
         return set()
-    grid: dict[tuple[int, int], list[Box]] = defaultdict(list)
+    grid = BoxGrid()
     for position in pinned.values():
-        box = node_box(position)
-        for cell in _cells(box):
-            grid[cell].append(box)
-    found: set[tuple[str, int]] = set()
-    for node, position in placement.nodes.items():
-        box = node_box(position)
-        if any(box.overlaps(other) for cell in _cells(box) for other in grid.get(cell, ())):
-            found.add(placement.slots[node])
-    return found
-
-
-def _cells(box: Box) -> Iterable[tuple[int, int]]:
-    for column in range(math.floor(box.x / _CELL), math.floor(box.right / _CELL) + 1):
-        for row in range(math.floor(box.y / _CELL), math.floor(box.bottom / _CELL) + 1):
-            yield column, row
+        grid.add(node_box(position))
+    return {placement.slots[n] for n, p in placement.nodes.items() if grid.meeting(node_box(p))}

@@ -116,6 +116,21 @@ def test_an_account_dropped_on_another_snaps_beside_it(landing: MainWindow) -> N
     assert scene_problems(scene) == []
 
 
+def test_an_account_dropped_on_the_first_card_of_a_row_leaves_the_row_alone(
+    landing: MainWindow,
+) -> None:
+    scene = landing.scene
+    staging, retail = _id(landing, "Payments Staging"), _id(landing, "Retail Production")
+    row = {i: scene.nodes[i].pos() for i in (retail, _id(landing, "Payments Production"))}
+    scene.clearSelection()
+    scene.nodes[staging].setSelected(True)
+    spot = scene.nodes[retail].pos() + QPointF(3, 0)
+    scene.nodes[staging].setPos(spot)
+    scene.commit_drag({staging: (spot.x(), spot.y())})
+    assert {i: scene.nodes[i].pos() for i in row} == row
+    assert scene_problems(scene) == []
+
+
 def test_dragging_from_the_palette_adds_where_it_is_let_go(landing: MainWindow) -> None:
     """A drop over the Sandbox OU adds the account there, at the nearest free spot."""
     sandbox = _id(landing, "Sandbox")

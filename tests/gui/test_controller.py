@@ -129,6 +129,8 @@ def test_add_many_is_one_step_or_nothing(controller: DesignController) -> None:
     assert controller.undo_stack.count() == 0
     controller.add_many([good], {sid("a1"): (3.0, 4.0)}, "Paste")
     assert controller.undo_stack.count() == 1
-    assert controller.design.layout.positions[sid("a1")].x == 3.0
+    placed = controller.design.layout.positions[sid("a1")]
+    assert (placed.x, placed.y) == controller.geometry().nodes[sid("a1")]
+    assert placed.y == 4.0, "where it was put, moved only sideways off what it covered"
     controller.undo_stack.undo()
     assert dumps_design(controller.design) == before
