@@ -6,6 +6,7 @@ router's own collision logic, so a router bug cannot hide itself.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 from designer.layout import Box, Point
@@ -44,6 +45,27 @@ def label_overlaps(
     return found
 
 
+def ambiguous_labels(
+    routes: Mapping[str, Sequence[Point]], labels: Mapping[str, PlacedLabel]
+) -> list[tuple[str, str]]:
+    """(label id, id of another edge) for each other route at least as close to the label's
+    box as the label's own route: a reader cannot tell which of the two the label names. A label
+    beside a trunk that several routes share, or covering another route, is reported."""
+    found: list[tuple[str, str]] = []
+    extents = {name: _extent(route) for name, route in routes.items() if route}
+    for name, label in labels.items():
+        own = routes.get(name)
+        if not own:
+            continue
+        mine = _route_distance(own, label.box)
+        for other, extent in extents.items():
+            if other == name or _box_distance(extent, label.box) > mine:
+                continue  # the whole route is farther than the own one
+            if _route_distance(routes[other], label.box) <= mine:
+                found.append((name, other))
+    return found
+
+
 def _things(obstacles: Obstacles) -> list[tuple[str, Box]]:
     """Every card, and every container's title band."""
     things = list(obstacles.nodes.items())
@@ -65,3 +87,71 @@ def _segment_enters(a: Point, b: Point, box: Box) -> bool:
     if a[1] == b[1]:
         return box.y < a[1] < box.bottom and left < box.right and right > box.x
     return left < box.right and right > box.x and top < box.bottom and bottom > box.y
+
+
+def _extent(route: Sequence[Point]) -> Box:
+    xs, ys = [p[0] for p in route], [p[1] for p in route]
+    return Box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+
+
+def _box_distance(first: Box, second: Box) -> float:
+    dx = max(first.x - second.right, second.x - first.right, 0.0)
+    dy = max(first.y - second.bottom, second.y - first.bottom, 0.0)
+    return math.hypot(dx, dy)
+
+
+def _route_distance(route: Sequence[Point], box: Box) -> float:
+    """The least distance between the polyline and the closed box (0 when they meet)."""
+    return min(_segment_distance(route[n], route[n + 1], box) for n in range(len(route) - 1))
+
+
+def _segment_distance(a: Point, b: Point, box: Box) -> float:
+    if _segment_meets(a, b, box):
+        return 0.0
+    corners = [(box.x, box.y), (box.right, box.y), (box.x, box.bottom), (box.right, box.bottom)]
+    return min(
+        _point_box_distance(a, box),
+        _point_box_distance(b, box),
+        *(_point_segment_distance(c, a, b) for c in corners),
+    )
+
+
+def _segment_meets(a: Point, b: Point, box: Box) -> bool:
+    """Whether the segment a-b meets the closed box (Liang-Barsky clipping)."""
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    low, high = 0.0, 1.0
+    for step, room in (
+        (-dx, a[0] - box.x),
+        (dx, box.right - a[0]),
+        (-dy, a[1] - box.y),
+        (dy, box.bottom - a[1]),
+    ):
+        if step == 0:
+            if room < 0:
+                return False
+            continue
+        t = room / step
+        if step < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+        if low > high:
+            return False
+    return True
+
+
+def _point_box_distance(p: Point, box: Box) -> float:
+    dx = max(box.x - p[0], p[0] - box.right, 0.0)
+    dy = max(box.y - p[1], p[1] - box.bottom, 0.0)
+    return math.hypot(dx, dy)
+
+
+def _point_segment_distance(p: Point, a: Point, b: Point) -> float:
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    squared = dx * dx + dy * dy
+    t = (
+        0.0
+        if squared == 0
+        else max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / squared))
+    )
+    return math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy)

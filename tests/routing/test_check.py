@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from designer.layout import Box
 from designer.routing import EdgeRequest, Obstacles, PlacedLabel
-from designer.routing.check import foreign_crossings, label_overlaps
+from designer.routing.check import ambiguous_labels, foreign_crossings, label_overlaps
 
 OBSTACLES = Obstacles(
     {"a": Box(0, 0, 100, 50), "b": Box(300, 0, 100, 50), "c": Box(150, 0, 100, 50)},
@@ -46,3 +46,37 @@ def test_label_overlaps_name_both_sides() -> None:
         "five": PlacedLabel("five", Box(10, 140, 30, 14)),  # inside ou, below its band: fine
     }
     assert label_overlaps(OBSTACLES, labels) == [("one", "a"), ("two", "three"), ("four", "ou")]
+
+
+def test_a_label_beside_a_trunk_two_routes_share_is_ambiguous() -> None:
+    routes = {
+        "one": ((0.0, 0.0), (0.0, 300.0), (100.0, 300.0)),
+        "two": ((0.0, 0.0), (0.0, 200.0), (100.0, 200.0)),
+    }
+    beside_the_trunk = {"one": PlacedLabel("one", Box(3, 100, 60, 14))}
+    assert ambiguous_labels(routes, beside_the_trunk) == [("one", "two")]
+    beside_its_branch = {"one": PlacedLabel("one", Box(20, 303, 60, 14))}
+    assert ambiguous_labels(routes, beside_its_branch) == []
+
+
+def test_a_label_covering_or_nearer_another_route_is_ambiguous() -> None:
+    routes = {
+        "mine": ((0.0, 50.0), (300.0, 50.0)),
+        "across": ((150.0, 0.0), (150.0, 100.0)),
+        "parallel": ((0.0, 70.0), (300.0, 70.0)),
+    }
+    on_the_crossing = {"mine": PlacedLabel("mine", Box(120, 43, 60, 14))}
+    assert ambiguous_labels(routes, on_the_crossing) == [("mine", "across")]
+    nearer_the_other = {"mine": PlacedLabel("mine", Box(20, 55, 60, 14))}  # 5 from mine, 1 away
+    assert ambiguous_labels(routes, nearer_the_other) == [("mine", "parallel")]
+    above_mine = {"mine": PlacedLabel("mine", Box(20, 33, 60, 14))}  # 3 from mine, 23 from parallel
+    assert ambiguous_labels(routes, above_mine) == []
+    assert ambiguous_labels(routes, {"parallel": PlacedLabel("p", Box(20, 73, 60, 14))}) == []
+
+
+def test_distances_to_slanted_segments_are_measured_too() -> None:
+    routes = {"mine": ((0.0, 200.0), (100.0, 200.0)), "slanted": ((0.0, 0.0), (100.0, 100.0))}
+    crossed = {"mine": PlacedLabel("mine", Box(40, 40, 20, 10))}  # the slanted one runs through it
+    assert ambiguous_labels(routes, crossed) == [("mine", "slanted")]
+    clear = {"mine": PlacedLabel("mine", Box(40, 187, 20, 10))}
+    assert ambiguous_labels(routes, clear) == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from designer.layout import Box, Point
 from designer.routing import LabelRequest, Obstacles, PlacedLabel, place_labels
-from designer.routing.check import label_overlaps
+from designer.routing.check import ambiguous_labels, label_overlaps
 from tests.routing import box_distance, measure, on_a_long_enough_segment
 
 HEADER = 28.0
@@ -42,6 +42,87 @@ def test_a_label_prefers_the_unshared_part_of_its_route() -> None:
     placed = place_labels(obstacles, routes, [LabelRequest("mine", ("share",))], measure)
     box = placed["mine"].box
     assert box.x > 100  # on the branch to t, not on the trunk both routes run along
+
+
+def fan_out(branch: float) -> tuple[Obstacles, dict[str, Route]]:
+    """Four edges of one kind out of `s` down a shared trunk, each leaving it `branch` long to
+    its target on the right (the last one's is the end of the trunk, below the third branch)."""
+    nodes = {"s": card(0, 0)}
+    routes: dict[str, Route] = {}
+    for n, y in enumerate((150.0, 280.0, 410.0, 540.0)):
+        nodes[f"t{n}"] = card(90 + branch, y - 32)
+        routes[f"e{n}"] = ((90.0, 64.0), (90.0, y), (90.0 + branch, y))
+    return Obstacles(nodes, {}, HEADER), routes
+
+
+def test_labels_of_a_fan_out_with_short_branches_are_never_stacked_on_the_trunk() -> None:
+    obstacles, routes = fan_out(30.0)
+    texts = ("SecurityReadOnly · RO", "SecurityReadOnly", "RO")
+    requests = [LabelRequest(name, texts) for name in routes]
+    placed = place_labels(obstacles, routes, requests, measure)
+    assert ambiguous_labels(routes, placed) == []
+    assert label_overlaps(obstacles, placed) == []
+    # The branches are too short for any text; only the last edge has a part of its own long
+    # enough (the trunk below the third branch): the others are left out.
+    assert set(placed) <= {"e3"}
+    for label in placed.values():
+        # By the trunk below the third branch, and not along it: there the label would read
+        # as that branch's.
+        assert label.box.y >= 410 + 14 or label.box.right <= 90
+        assert label.box.bottom < 540
+
+
+def test_labels_of_a_fan_out_with_long_branches_go_on_the_branches() -> None:
+    obstacles, routes = fan_out(320.0)
+    requests = [LabelRequest(name, ("SecurityReadOnly · RO",)) for name in routes]
+    placed = place_labels(obstacles, routes, requests, measure)
+    assert set(placed) == set(routes)
+    assert ambiguous_labels(routes, placed) == []
+    assert label_overlaps(obstacles, placed) == []
+    for name, label in placed.items():
+        y = routes[name][-1][1]
+        assert label.box.y - 4 <= y <= label.box.bottom + 4, name  # by the branch...
+        assert label.box.x > 100, name  # ...not the trunk
+        assert label.box.right < 90 + 320, name
+    for name in ("e0", "e1", "e2"):  # their own part is their branch: near its middle
+        assert abs(placed[name].box.x + placed[name].box.width / 2 - (90 + 320 / 2)) < 20
+
+
+def test_no_label_by_routes_that_run_a_few_units_apart() -> None:
+    obstacles = Obstacles({"a": card(0, 0), "b": card(600, 0)}, {}, HEADER)
+    routes: dict[str, Route] = {
+        "one": ((180.0, 30.0), (600.0, 30.0)),
+        "two": ((180.0, 33.0), (600.0, 33.0)),  # collinear within a few units
+    }
+    requests = [LabelRequest(name, ("trust · RO", "RO")) for name in routes]
+    assert place_labels(obstacles, routes, requests, measure) == {}
+    apart: dict[str, Route] = {"one": routes["one"], "two": ((180.0, 56.0), (600.0, 56.0))}
+    placed = place_labels(obstacles, apart, requests, measure)
+    assert set(placed) == {"one", "two"}
+    assert ambiguous_labels(apart, placed) == []
+
+
+def test_a_label_covers_no_other_route() -> None:
+    obstacles = Obstacles({"a": card(0, 0), "b": card(600, 0)}, {}, HEADER)
+    routes: dict[str, Route] = {
+        "mine": ((180.0, 32.0), (600.0, 32.0)),
+        "across": ((390.0, -200.0), (390.0, 300.0)),  # through the middle of mine
+    }
+    placed = place_labels(obstacles, routes, [LabelRequest("mine", ("WorkloadAdmin",))], measure)
+    assert ambiguous_labels(routes, placed) == []
+    assert near(placed["mine"], routes["mine"])
+
+
+def test_a_label_sits_near_the_middle_of_its_own_part() -> None:
+    obstacles = Obstacles({"a": card(0, 0), "b": card(800, 0), "c": card(300, 200)}, {}, HEADER)
+    alone: dict[str, Route] = {"mine": ((180.0, 32.0), (800.0, 32.0))}
+    placed = place_labels(obstacles, alone, [LabelRequest("mine", ("label",))], measure)
+    box = placed["mine"].box
+    assert abs(box.x + box.width / 2 - 490) < 20
+    shared = {**alone, "other": ((180.0, 32.0), (390.0, 32.0), (390.0, 200.0))}
+    placed = place_labels(obstacles, shared, [LabelRequest("mine", ("label",))], measure)
+    box = placed["mine"].box
+    assert abs(box.x + box.width / 2 - 595) < 20  # the middle of 390 to 800
 
 
 def test_a_shorter_text_is_used_when_the_label_does_not_fit() -> None:

@@ -14,12 +14,14 @@ import pytest
 
 from benchmarks.synthetic import synthetic_design
 from designer.layout import HEADER, NODE_HEIGHT, NODE_WIDTH, Box
-from designer.routing import EdgeRequest, Obstacles, route_edges, router
-from designer.routing.check import foreign_crossings
-from designer.views import VIEWS, placement
+from designer.routing import EdgeRequest, LabelRequest, Obstacles, place_labels, route_edges, router
+from designer.routing.check import ambiguous_labels, foreign_crossings, label_overlaps
+from designer.views import VIEWS, label_forms, placement
 from tests.routing import (
+    box_distance,
     enters_band_from_below,
     leaves,
+    measure,
     orthogonal_and_clean,
     shared_length,
 )
@@ -141,3 +143,19 @@ def test_a_two_thousand_account_view_is_routed() -> None:
     routes = route_edges(obstacles, edges)
     assert set(routes) == {e.id for e in edges}
     assert_anchored(obstacles, edges[:: len(edges) // 300], routes)
+
+
+@pytest.mark.parametrize(("accounts", "view"), [(60, "identity"), (200, "all"), (2000, "all")])
+def test_labels_of_large_views_name_their_own_edge(accounts: int, view: str) -> None:
+    """Obstacle routes, and straight ones (where most routes share their lines, so most labels
+    are left out): what is placed covers nothing and lies nearest its own route."""
+    design = synthetic_design(accounts)
+    obstacles, edges = synthetic(accounts, view)
+    routes = route_edges(obstacles, edges)
+    relationships = {r.id: r for r in design.relationships}
+    requests = [LabelRequest(e.id, label_forms(relationships[e.id])) for e in edges]
+    placed = place_labels(obstacles, routes, requests, measure)
+    assert placed
+    assert label_overlaps(obstacles, placed) == []
+    assert ambiguous_labels(routes, placed) == []
+    assert all(box_distance(routes[name], label.box) <= 4.0 for name, label in placed.items())
