@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("ACCOUNT_DESIGNER_STATE", tempfile.mkdtemp())
 
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
@@ -38,7 +39,8 @@ def repaint(window: MainWindow) -> float:
 def bench(accounts: int) -> None:
     design = synthetic_design(accounts)
     start = time.perf_counter()
-    window = MainWindow(DesignController(design))
+    settings = QSettings(str(Path(tempfile.mkdtemp()) / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(DesignController(design), settings)
     window.resize(1600, 1000)
     window.show()
     QApplication.processEvents()

@@ -15,8 +15,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.synthetic import sid, synthetic_design
-from designer.layout import auto_layout, container_boxes
+from designer.layout import arrange, auto_layout, container_boxes
 from designer.model import Design, OrganizationalUnit
+from designer.model.governance import Layout, NodeLayout
 
 REPEAT = 5
 
@@ -53,13 +54,20 @@ def median_ms(task: Callable[[], object]) -> float:
 
 def bench(label: str, design: Design) -> None:
     result = auto_layout(design)
+    anchors = {**{i: b.top_left for i, b in result.containers.items()}, **result.nodes}
+    saved = design.model_copy(
+        update={
+            "layout": Layout(positions={i: NodeLayout(x=x, y=y) for i, (x, y) in anchors.items()})
+        }
+    )
     some = design.accounts[len(design.accounts) // 2].id
     pinned = {some: result.nodes[some]}
     print(
         f"{label}: {len(design.accounts)} accounts in {len(design.organizational_units)} OUs: "
         f"auto_layout {median_ms(lambda: auto_layout(design)):.0f} ms, "
         f"with a pinned node {median_ms(lambda: auto_layout(design, pinned)):.0f} ms, "
-        f"container_boxes {median_ms(lambda: container_boxes(design, result.nodes)):.0f} ms "
+        f"container_boxes {median_ms(lambda: container_boxes(design, result.nodes)):.0f} ms, "
+        f"arrange a saved layout {median_ms(lambda: arrange(saved)):.0f} ms "
         f"(median of {REPEAT})"
     )
 

@@ -330,7 +330,8 @@ class Document:
         old = positions.pop(node_id, None)
         if position is not None:
             positions[node_id] = position
-        self._design.layout = Layout(positions=positions)
+        # The places are NodeLayouts, checked when made: no need to validate them all again.
+        self._design.layout = Layout.model_construct(positions=positions)
         self._send(DesignEvent(Subject.POSITION, Verb.UPDATED, node_id, old=old))
         return old
 
@@ -348,7 +349,7 @@ class Document:
                 current.pop(node_id, None)
             else:
                 current[node_id] = position
-        self._design.layout = Layout(positions=current)
+        self._design.layout = Layout.model_construct(positions=current)
         for node_id in positions:
             self._send(DesignEvent(Subject.POSITION, Verb.UPDATED, node_id, old=old[node_id]))
 

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from designer.rules.engine import Severity
 
 DETAIL_LOD = 0.45  # below this zoom, nodes are plain blocks and edges have no labels
+# itemChange runs for every change of an item: enum members looked up once, not per call.
+POSITION_CHANGE = QGraphicsItem.GraphicsItemChange.ItemPositionChange
+POSITION_CHANGED = QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged
 TEXT_LEFT = 50.0  # where a node's text starts, right of its icon
 TEXT_WIDTH = NODE_WIDTH - TEXT_LEFT - 8
 
@@ -66,10 +69,11 @@ class NodeItem(QGraphicsItem):
         self.dimmed = False
         self.edges: list[EdgeItem] = []
         self._rect = QRectF(0, 0, NODE_WIDTH, NODE_HEIGHT)
+        # No itemChange here: thousands of items would each call into Python for every change.
+        # The scene makes the edges follow a drag (DesignScene.mouseMoveEvent).
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
             | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
-            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
         )
         self.setZValue(10)
 
@@ -109,12 +113,6 @@ class NodeItem(QGraphicsItem):
 
     def scene_rect(self) -> QRectF:
         return self._rect.translated(self.scenePos())
-
-    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
-        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
-            for edge in self.edges:
-                edge.follow_ends()
-        return super().itemChange(change, value)
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
@@ -290,11 +288,11 @@ class ContainerItem(QGraphicsItem):
             painter.drawEllipse(QPointF(self._rect.width() - 14, HEADER / 2), 6, 6)
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
-        if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and not self.syncing:
+        if change == POSITION_CHANGE and not self.syncing:
             scene = self.scene()
             if scene is not None and hasattr(scene, "container_moving"):
                 scene.container_moving(self, value - self.pos())
-        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged and not self.syncing:
+        if change == POSITION_CHANGED and not self.syncing:
             for edge in self.edges:
                 edge.follow_ends()
         return super().itemChange(change, value)
@@ -326,8 +324,7 @@ class EdgeItem(QGraphicsItem):
         target.edges.append(self)
         self.label_item = EdgeLabel(self)
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
-        self.setZValue(5)
-        self.follow_ends()
+        self.setZValue(5)  # no geometry yet: the scene routes it before anything is painted
 
     def detach(self) -> None:
         for end in (self.source, self.target):
@@ -401,13 +398,6 @@ class EdgeItem(QGraphicsItem):
         self.setVisible(visible)
         if not visible:
             self.label_item.hide()
-
-    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
-        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
-            scene = self.scene()
-            if scene is not None and hasattr(scene, "labels_wanted"):
-                scene.labels_wanted()
-        return super().itemChange(change, value)
 
 
 class EdgeLabel(QGraphicsItem):

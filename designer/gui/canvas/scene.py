@@ -57,6 +57,7 @@ class DesignScene(QGraphicsScene):
         self.geometry: Arrangement | None = None
         self.router = EdgeRouter(self)
         self._drag_start: dict[str, QPointF] = {}
+        self._drag_last: dict[str, QPointF] = {}
         self._syncing_selection = False
         self._view_dirty = False
         self._settle_timer = QTimer(self)
@@ -309,6 +310,7 @@ class DesignScene(QGraphicsScene):
 
     # -- selection ------------------------------------------------------------------------------
     def _selection_to_model(self) -> None:
+        self.router.labels_wanted()  # All labels the selected relationships
         if self._syncing_selection:
             return
         ids = [
@@ -360,6 +362,21 @@ class DesignScene(QGraphicsScene):
         super().mousePressEvent(event)
         self._drag_start = {i: n.pos() for i, n in self.nodes.items()}
         self._drag_start.update({i: c.pos() for i, c in self.containers.items()})
+        self._drag_last = dict(self._drag_start)
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        super().mouseMoveEvent(event)
+        if self._drag_last:
+            self._follow_drag()
+
+    def _follow_drag(self) -> None:
+        """While dragging, the edges of what moved follow it (re-routed at the drop)."""
+        for node_id, item in self.nodes.items():
+            last = self._drag_last.get(node_id)
+            if last is not None and item.pos() != last:
+                self._drag_last[node_id] = item.pos()
+                for edge in item.edges:
+                    edge.follow_ends()
 
     def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         super().mouseReleaseEvent(event)
@@ -369,7 +386,7 @@ class DesignScene(QGraphicsScene):
             for i, item in items.items()
             if i in self._drag_start and item.pos() != self._drag_start[i]
         }
-        self._drag_start = {}
+        self._drag_start, self._drag_last = {}, {}
         if moved:
             self.commit_drag(moved)
 
