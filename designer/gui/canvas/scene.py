@@ -59,6 +59,7 @@ class DesignScene(QGraphicsScene):
         self._drag_start: dict[str, QPointF] = {}
         self._drag_last: dict[str, QPointF] = {}
         self._syncing_selection = False
+        self._selection_stale = False  # items left the selection while it was not listening
         self._view_dirty = False
         self._settle_timer = QTimer(self)
         self._settle_timer.setSingleShot(True)
@@ -127,14 +128,25 @@ class DesignScene(QGraphicsScene):
             if item is not None:
                 for edge in list(item.edges):
                     self._remove_edge(edge.entity_id)
-                self.removeItem(item)
+                self._quietly_remove(item)
 
     def _remove_edge(self, entity_id: str) -> None:
         edge = self.edges.pop(entity_id, None)
         if edge is not None:
             edge.detach()
             self.removeItem(edge.label_item)
-            self.removeItem(edge)
+            self._quietly_remove(edge)
+
+    def _quietly_remove(self, item: QGraphicsItem) -> None:
+        """Removing a selected item changes the selection: told once when the burst settles,
+        not once per item (deleting 2,000 selected accounts would tell it 2,000 times)."""
+        if not item.isSelected():
+            self.removeItem(item)
+            return
+        syncing, self._syncing_selection = self._syncing_selection, True
+        self.removeItem(item)
+        self._syncing_selection = syncing
+        self._selection_stale = True
 
     # -- following the document -----------------------------------------------------------------
     def _on_event(self, event: DesignEvent) -> None:
@@ -216,6 +228,9 @@ class DesignScene(QGraphicsScene):
                 self.show_blast_radius(self.blast_start, route=False)
             else:
                 self.set_view(self.view_before_blast, route=False)
+        if self._selection_stale:
+            self._selection_stale = False
+            self._selection_to_model()
         self.router.schedule()
 
     def labels_wanted(self) -> None:
@@ -396,7 +411,7 @@ class DesignScene(QGraphicsScene):
         try:
             self.controller.move_and_reparent(moved, parents)
         except DesignError as exc:
-            self.error.emit(str(exc))
+            self.error.emit(exc.reason())
         self.settle()  # also puts everything back when the drop was refused
 
     def _new_parents(self, moved: dict[str, tuple[float, float]]) -> dict[str, str | None]:
