@@ -100,6 +100,9 @@ class DesignController(QObject):
         target = path or self.path
         if target is None:
             raise DesignError("choose a file name first")
+        shown = self._places_command(self.geometry())
+        if shown is not None:  # not an edit: what is shown, written down (overlaps resolved)
+            shown.apply()
         save_design(self.design, target)
         self._unsaved = False
         self.undo_stack.setClean()
@@ -224,25 +227,36 @@ class DesignController(QObject):
             commands.append(MoveNodesCommand(self.document, places, text))
         self._perform(text, commands, yields=positions.keys())
 
-    def tidy(self) -> None:
-        """The automatic layout for everything that is not pinned, as one undo step."""
-        current = self.design.layout.positions
-        pinned = {i: (p.x, p.y) for i, p in current.items() if p.pinned}
-        result = auto_layout(self.design, keep=pinned)
+    def tidy(self) -> list[str]:
+        """The automatic layout for everything that is not pinned, as one undo step.
+
+        The accounts that share an OU with a pinned one keep their places too: the OUs holding
+        pins keep the boxes they had (which were apart), so no pinned OU has to push another.
+        Returns the pinned nodes that still had to move to keep OUs apart (rare: reported).
+        """
+        shown = self.geometry().nodes
+        pinned = {i for i, p in self.design.layout.positions.items() if p.pinned and i in shown}
+        holders = {a.parent for a in self.design.accounts if a.id in pinned}
+        kept = set(pinned)
+        kept |= {a.id for a in self.design.accounts if a.id not in pinned and a.parent in holders}
+        result = auto_layout(self.design, keep={i: shown[i] for i in kept})
         anchors = {i: b.top_left for i, b in result.containers.items()}
         anchors.update(result.nodes)
         places = self._places({i: p for i, p in anchors.items() if i not in pinned})
         if places:
             self._perform("Tidy layout", [MoveNodesCommand(self.document, places, "Tidy layout")])
+        return [i for i in pinned if self.geometry().nodes[i] != shown[i]]
 
     def set_pinned(self, node_ids: list[str], pinned: bool) -> None:
+        """Pin or unpin nodes where they are shown (which the file may not say yet)."""
         text = "Pin" if pinned else "Unpin"
-        current = self.design.layout.positions
-        places: Places = {
-            i: current[i].model_copy(update={"pinned": pinned})
-            for i in node_ids
-            if i in current and current[i].pinned != pinned
-        }
+        shown, current = self.geometry().nodes, self.design.layout.positions
+        places: Places = {}
+        for node_id in node_ids:
+            old = current.get(node_id)
+            if node_id in shown and (old is None or old.pinned != pinned):
+                x, y = shown[node_id]
+                places[node_id] = NodeLayout(x=x, y=y, pinned=pinned)
         if places:
             self._perform(text, [MoveNodesCommand(self.document, places, text)])
 

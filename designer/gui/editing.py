@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QLineEdit, QMenu
 from designer import edits
 from designer.gui.canvas.items import ContainerItem
 from designer.layout import NODE_HEIGHT, NODE_WIDTH
-from designer.model import DesignError, LogBucket, Problem, ServiceControlPolicy
+from designer.model import DesignError, LogBucket, ServiceControlPolicy
 from designer.model.catalog import EntityKind
 from designer.model.vocabulary import AccountFunction
 
@@ -69,11 +69,9 @@ class EditOps(QObject):
         self.scene, self.view = scene, view
         self._rename_editor: RenameEditor | None = None
 
-    def _report(self, exc: Exception) -> None:
-        """Say why an edit was refused, in words (the JSON path is for files, not for people)."""
-        problems: tuple[Problem, ...] = getattr(exc, "problems", ())
-        message = problems[0].message if len(problems) == 1 else str(exc)
-        self.refused.emit(message)
+    def _report(self, exc: DesignError) -> None:
+        """Say why an edit was refused, in words."""
+        self.refused.emit(exc.reason())
 
     # -- inserting ----------------------------------------------------------------------------
     def _target_ou(self, at: QPointF | None = None) -> str | None:
@@ -266,15 +264,18 @@ class EditOps(QObject):
     # -- layout ------------------------------------------------------------------------------
     def tidy_layout(self) -> None:
         """Automatic layout for every node that is not pinned; one undo step."""
-        self.controller.tidy()
+        moved = self.controller.tidy()
         self.view.fit()
+        if moved:
+            self.status.emit(
+                f"{len(moved)} pinned item(s) moved: their OUs would have overlapped", 8000
+            )
 
     def toggle_pin(self) -> None:
         ids = [i for i in self.selection.ids if i in self.scene.nodes]
         if not ids:
             return
-        positions = self.controller.design.layout.positions
-        pin = not all(positions[i].pinned for i in ids if i in positions)
+        pin = not all(self.scene.nodes[i].pinned for i in ids)  # as shown: some may be unsaved
         self.controller.set_pinned(ids, pin)
 
     def select_all(self) -> None:

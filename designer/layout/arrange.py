@@ -51,7 +51,7 @@ from designer.model.design import Design
 
 SEPARATION: Final = GAP  # the least distance between two siblings
 EPSILON: Final = 0.01  # positions are floats: closer than this counts as touching
-MAX_SEARCH: Final = 400  # candidate spots tried before an item goes below everything
+MAX_SEARCH: Final = 64  # candidate spots tried before an item takes the next free grid cell
 _ORIGIN: Final = (0.0, 0.0)
 
 
@@ -142,7 +142,7 @@ class _Arranger:
     def _items(self, container: str) -> list[_Item]:
         items = [self._node_item(a) for a in self.tree.accounts[container]]
         for kid in self.tree.children[container]:
-            rank = 0 if kid in self.anchored else 2 if kid in self.yields else 1
+            rank = 2 if kid in self.yields else 0 if kid in self.anchored else 1
             placed = kid in self.placed and kid not in self.relocate
             items.append(_Item(kid, self.boxes[kid], False, placed, rank))
         if any(i.rank == 0 for i in items):
@@ -151,7 +151,7 @@ class _Arranger:
 
     def _node_item(self, node: str) -> _Item:
         at = None if node in self.relocate else self.saved.get(node)
-        rank = 0 if node in self.pinned else 2 if node in self.yields else 1
+        rank = 2 if node in self.yields else 0 if node in self.pinned else 1  # a drop moves
         return _Item(node, node_box(at or _ORIGIN), True, at is not None, rank)
 
     def _origin(self, container: str, taken: _Taken) -> Point:
@@ -211,6 +211,12 @@ def _reading_order(items: list[_Item]) -> Callable[[_Item], tuple[int, float, fl
 class _Taken(BoxGrid):
     """The boxes already placed in one container."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        # Grid cells only ever fill up, so the search for the next free one goes on from where
+        # the last ended: N new accounts cost N looks, not N * N.
+        self._next_slot: dict[Point, int] = {}
+
     def clashes(self, box: Box) -> list[Box]:
         """Taken boxes closer than SEPARATION to `box`."""
         return self.meeting(box.grown(SEPARATION - EPSILON))
@@ -240,15 +246,17 @@ class _Taken(BoxGrid):
                 if _key(spot) not in seen:
                     seen.add(_key(spot))
                     heapq.heappush(frontier, (math.dist(spot, start), spot[1], spot[0]))
-        return self._below_all(box)
+        return self.grid_slot(floor, box)  # a crowd: the next free cell of a grid from there
 
     def grid_slot(self, origin: Point, box: Box) -> Box:
         """The first free cell of the container's grid (rows of ROW_LENGTH), in reading order."""
-        for slot in range(len(self.boxes) * ROW_LENGTH + ROW_LENGTH * 64):
+        first = self._next_slot.get(origin, 0)
+        for slot in range(first, first + len(self.boxes) * ROW_LENGTH + ROW_LENGTH * 64):
             row, column = divmod(slot, ROW_LENGTH)
             x = origin[0] + column * (NODE_WIDTH + GAP)
             candidate = Box(x, origin[1] + row * (NODE_HEIGHT + GAP), box.width, box.height)
             if not self.clashes(candidate):
+                self._next_slot[origin] = slot + 1
                 return candidate
         return self._below_all(Box(origin[0], origin[1], box.width, box.height))
 

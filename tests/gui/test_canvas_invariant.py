@@ -131,6 +131,25 @@ def duplicate(scene: DesignScene, data: st.DataObject) -> None:
         scene.controller.add_many(created, {}, "Duplicate")
 
 
+def pin(scene: DesignScene, data: st.DataObject) -> None:
+    """Pin or unpin a card (Ctrl+P): Tidy keeps it, drops still snap it."""
+    ids = list(scene.nodes)
+    if ids:
+        node = data.draw(st.sampled_from(ids))
+        scene.controller.set_pinned([node], not scene.nodes[node].pinned)
+
+
+def copy_ou(scene: DesignScene, data: st.DataObject) -> None:
+    """Copy an OU with what it holds and paste it (it lands in the first free slot)."""
+    design = scene.controller.design
+    units = [u.id for u in design.organizational_units]
+    if units:
+        ou = data.draw(st.sampled_from(units))
+        chosen = [ou, *scene.controller.document.graph.ou_subtree(ou)]
+        created, _ = edits.paste_fragment(design, edits.copy_fragment(design, chosen, {}))
+        scene.controller.add_many(created, {}, "Paste")
+
+
 def tidy(scene: DesignScene, data: st.DataObject) -> None:
     scene.controller.tidy()
 
@@ -153,6 +172,8 @@ STEPS: list[Step] = [
     rename,
     connect,
     duplicate,
+    pin,
+    copy_ou,
     tidy,
     undo,
     redo,

@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from designer.gui.main_window import MainWindow
 from designer.gui.palette import MIME_TYPE
 from designer.layout import GAP, HEADER
+from designer.model.governance import Layout
 from designer.model.templates import load_template
 from tests.gui.canvas_checks import box_of, scene_geometry, scene_problems
 
@@ -186,3 +187,42 @@ def test_panning_leaves_no_copy_of_the_legend(landing: MainWindow) -> None:
     )
     total = len(range(0, own.width(), 7)) * len(range(0, own.height(), 5))
     assert same < total * 0.9, "the canvas paints the legend itself"
+
+
+def test_tidy_keeps_pinned_cards_in_two_ous_where_they_are(
+    make_window: Callable[..., MainWindow],
+) -> None:
+    window = make_window(load_template("central-it"))
+    design = window.controller.design
+    units = {u.id: u.name for u in design.organizational_units}
+    first_of = {}
+    for account in design.accounts:
+        first_of.setdefault(units.get(account.parent or ""), account.id)
+    pins = [
+        first_of["Infrastructure"],
+        next(a.id for a in design.accounts if a.name == "Retail Development"),
+    ]
+    window.controller.set_pinned(pins, True)
+    before = {i: window.scene.nodes[i].pos() for i in pins}
+    assert window.controller.tidy() == []
+    assert {i: window.scene.nodes[i].pos() for i in pins} == before
+    assert scene_problems(window.scene) == []
+
+
+def test_pin_keeps_the_place_shown_even_without_a_saved_one(
+    make_window: Callable[..., MainWindow],
+) -> None:
+    """An imported design has no layout section: pinning stores where the card is shown."""
+    design = load_template("reference-landing-zone").model_copy(update={"layout": Layout()})
+    window = make_window(design)
+    network = _id(window, "Network")
+    shown = window.scene.nodes[network].pos()
+    window.selection.set([network])
+    window.edits.toggle_pin()
+    place = window.controller.design.layout.positions[network]
+    assert place.pinned
+    assert (place.x, place.y) == (shown.x(), shown.y())
+    assert window.scene.nodes[network].pinned
+    assert scene_problems(window.scene) == []
+    window.controller.undo_stack.undo()
+    assert network not in window.controller.design.layout.positions

@@ -8,6 +8,7 @@ import pytest
 
 from designer.gui.controller import DesignController
 from designer.model import Account, DesignError, TrustRelationship, dumps_design, load_design
+from designer.model.governance import Layout
 from designer.model.templates import load_template
 from tests.helpers.factories import sid, small_design
 
@@ -134,3 +135,20 @@ def test_add_many_is_one_step_or_nothing(controller: DesignController) -> None:
     assert placed.y == 4.0, "where it was put, moved only sideways off what it covered"
     controller.undo_stack.undo()
     assert dumps_design(controller.design) == before
+
+
+def test_saving_writes_what_the_canvas_shows(tmp_path: Path) -> None:
+    """A hand-edited file with two accounts on one spot opens resolved; saved, the file says
+    what was shown."""
+    design = load_template("reference-landing-zone")
+    first, second = design.accounts[7].id, design.accounts[8].id
+    places = dict(design.layout.positions)
+    places[second] = places[first]
+    design.layout = Layout(positions=places)
+    controller = DesignController(design)
+    shown = controller.geometry().nodes
+    assert shown[first] != shown[second]
+    controller.save(tmp_path / "saved.json")
+    saved = load_design(tmp_path / "saved.json").layout.positions
+    assert {i: (p.x, p.y) for i, p in saved.items() if i in shown} == shown
+    assert not controller.is_dirty
