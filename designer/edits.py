@@ -38,11 +38,20 @@ KIND_TITLES = {
 CLIPBOARD_FORMAT = "application/x-account-designer-fragment"
 
 
-def unique_name(design: Design, base: str) -> str:
-    taken = {getattr(e.entity, "name", None) for e in index_entities(design).values()}
+def unique_name(design: Design, base: str, taken: set[str] | None = None) -> str:
+    """`base`, or `base 2`, `base 3`...: the first no entity is called. Pass `taken` (the names
+    in use, kept up to date by the caller) to name many things without re-reading the design."""
+    if taken is None:
+        taken = names_in_use(design)
     if base not in taken:
         return base
     return next(f"{base} {n}" for n in itertools.count(2) if f"{base} {n}" not in taken)
+
+
+def names_in_use(design: Design) -> set[str]:
+    return {
+        str(e.entity.name) for e in index_entities(design).values() if hasattr(e.entity, "name")
+    }
 
 
 def new_account(design: Design, function: AccountFunction, parent: str | None) -> Account:
@@ -181,8 +190,9 @@ def paste_fragment(
         raise ValueError("the clipboard holds no account-designer selection")
     fresh = {node["data"]["id"]: new_id() for node in data["nodes"]}
     existing = set(index_entities(design))
+    names = names_in_use(design)
     created: list[Any] = [
-        _copy_node(design, node, fresh, existing) for node in _parents_first(data["nodes"])
+        _copy_node(design, node, fresh, existing, names) for node in _parents_first(data["nodes"])
     ]
     for rel in data["relationships"]:
         if rel["kind"] in FROM_MANAGEMENT:
@@ -221,11 +231,16 @@ RELATIONSHIP_CLASSES: dict[str, type[BaseModel]] = {
 
 
 def _copy_node(
-    design: Design, node: dict[str, Any], fresh: dict[str, str], existing: set[str]
+    design: Design,
+    node: dict[str, Any],
+    fresh: dict[str, str],
+    existing: set[str],
+    names: set[str],
 ) -> Any:
     fields = dict(node["data"])
     fields["id"] = fresh[fields["id"]]
-    fields["name"] = unique_name(design, f"{fields['name']} copy")
+    fields["name"] = unique_name(design, f"{fields['name']} copy", names)
+    names.add(fields["name"])
     for key in ("aws_account_id", "email"):
         if key in fields:
             fields[key] = None  # unique per account: the copy gets its own later

@@ -104,26 +104,43 @@ def content_origin(box: Box) -> Point:
 
 
 class BoxGrid:
-    """Boxes hashed by area, to find the ones a box meets without looking at all of them."""
+    """Boxes hashed by area, to find the ones a box meets without looking at all of them.
+
+    A box spanning many cells (an OU stretched across the canvas) is kept aside and checked
+    directly, so it costs one comparison, not thousands of cells.
+    """
+
+    LARGE = 64  # cells: a box spanning more is kept aside
 
     def __init__(self, cell: float = 512.0) -> None:
         self.cell = cell  # larger than a node, so a node lands in at most four cells
         self.boxes: list[Box] = []
+        self._large: list[Box] = []
         self._cells: dict[tuple[int, int], list[Box]] = defaultdict(list)
 
     def add(self, box: Box) -> None:
         self.boxes.append(box)
+        if self._span(box) > self.LARGE:
+            self._large.append(box)
+            return
         for cell in self._cells_of(box):
             self._cells[cell].append(box)
 
     def meeting(self, box: Box) -> list[Box]:
         """The boxes whose interiors meet `box`'s, each once."""
-        found: dict[int, Box] = {}
-        for cell in self._cells_of(box):
+        found = {id(other): other for other in self._large if box.overlaps(other)}
+        cells = self._cells_of(box) if self._span(box) <= self.LARGE else self._cells
+        for cell in cells:
             for other in self._cells.get(cell, ()):
                 if box.overlaps(other):
                     found[id(other)] = other
         return list(found.values())
+
+    def _span(self, box: Box) -> int:
+        size = self.cell
+        columns = math.floor(box.right / size) - math.floor(box.x / size) + 1
+        rows = math.floor(box.bottom / size) - math.floor(box.y / size) + 1
+        return columns * rows
 
     def _cells_of(self, box: Box) -> Iterable[tuple[int, int]]:
         size = self.cell

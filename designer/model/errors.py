@@ -28,6 +28,11 @@ class DesignError(Exception):
         super().__init__(one_line(message))
         self.problems = problems
 
+    def reason(self) -> str:
+        """Why, in words for a person: the problem's message without the file's JSON path
+        (that is for files, not for someone editing on the canvas)."""
+        return self.problems[0].message if len(self.problems) == 1 else str(self)
+
     @classmethod
     def from_problems(cls, problems: list[Problem], prefix: str = "") -> DesignError:
         first = str(problems[0])

@@ -82,9 +82,14 @@ class Waiver(Entity):
     date: dt.date
 
 
+# A canvas of two million units a side holds far more than the largest organization (10,000
+# accounts span about 100,000); beyond it a hand-edited place would only cost time and memory.
+CANVAS_LIMIT = 1_000_000.0
+
+
 class NodeLayout(Entity):
-    x: float = Field(allow_inf_nan=False)
-    y: float = Field(allow_inf_nan=False)
+    x: float = Field(allow_inf_nan=False, ge=-CANVAS_LIMIT, le=CANVAS_LIMIT)
+    y: float = Field(allow_inf_nan=False, ge=-CANVAS_LIMIT, le=CANVAS_LIMIT)
     pinned: StrictBool = False
 
 

@@ -114,19 +114,35 @@ class Bus:
         return [(s, self.starts[s]) for s in sorted(found, key=distance)[:SEEDS]]
 
     def _around(self, left: float, top: float, right: float, bottom: float) -> list[int]:
-        """The states in cells ever further round the box, until there are enough of them."""
+        """The states in rings of cells ever further round the box, until there are enough of
+        them or the rings cover every occupied cell (a far-away card must not make the search
+        walk through millions of empty cells)."""
+        if len(self.starts) <= 4 * SEEDS:
+            return list(self.starts)  # few: all of them, the nearest picked by the caller
         x0, y0 = int(left // self.CELL), int(top // self.CELL)
         x1, y1 = int(right // self.CELL), int(bottom // self.CELL)
+        columns = [cx for cx, _ in self.cells]
+        rows = [cy for _, cy in self.cells]
+        farthest = max(x0 - min(columns), max(columns) - x1, y0 - min(rows), max(rows) - y1, 0)
         found: list[int] = []
-        reach = 0
-        while len(found) < SEEDS and len(found) < len(self.starts):
-            for cx in range(x0 - reach, x1 + reach + 1):
-                for cy in range(y0 - reach, y1 + reach + 1):
-                    ring = max(0, x0 - cx, cx - x1, y0 - cy, cy - y1)
-                    if ring == reach:
-                        found.extend(self.cells.get((cx, cy), ()))
-            reach += 1
+        for reach in range(farthest + 1):
+            for cell in _ring(x0, y0, x1, y1, reach):
+                found.extend(self.cells.get(cell, ()))
+            if len(found) >= SEEDS:
+                break
         return found
+
+
+def _ring(x0: int, y0: int, x1: int, y1: int, reach: int) -> list[tuple[int, int]]:
+    """The cells exactly `reach` cells round the block from (x0, y0) to (x1, y1)."""
+    if reach == 0:
+        return [(cx, cy) for cx in range(x0, x1 + 1) for cy in range(y0, y1 + 1)]
+    left, right, top, bottom = x0 - reach, x1 + reach, y0 - reach, y1 + reach
+    cells = [(cx, top) for cx in range(left, right + 1)]
+    cells += [(cx, bottom) for cx in range(left, right + 1)]
+    cells += [(left, cy) for cy in range(top + 1, bottom)]
+    cells += [(right, cy) for cy in range(top + 1, bottom)]
+    return cells
 
 
 class Starts:

@@ -238,6 +238,11 @@ CASES: dict[str, tuple[Callable[[Data], None], str, str]] = {
         "$.layout.positions",
         "not a node",
     ),
+    "a place far off the canvas": (
+        _set(["layout", "positions"], {sid("prod"): {"x": 1e9, "y": 0}}),
+        f"$.layout.positions['{sid('prod')}'].x",
+        "less than or equal to 1000000",
+    ),
 }
 
 
