@@ -185,6 +185,7 @@ class MainWindow(QMainWindow):
                 # not act on the diagram; they work while the canvas (or its rename editor)
                 # has the focus.
                 self.view.addAction(action)
+        self.blast_panel.addAction(self.act_clear)  # Esc also from the list of what is reached
         self.view_actions = QActionGroup(self)
         for name, title in style.VIEW_TITLES.items():
             action = QAction(title, self, checkable=True)
@@ -453,7 +454,9 @@ class MainWindow(QMainWindow):
             if not chosen:
                 return False
             target = with_suffix(Path(chosen), chosen_filter)
-        positions = {i: (n.x(), n.y()) for i, n in self.scene.nodes.items()}
+        # Everything's place as shown, OUs included (the file may not hold them yet).
+        geometry = self.scene.geometry
+        positions = geometry.anchors() if geometry is not None else {}
         redact = self.act_mask_diagram.isChecked()
         design = self.controller.design
         started = self.diagram_export.start(design, view, target, positions, redact)

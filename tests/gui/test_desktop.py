@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDockWidget, QMenu, QToolButton
 from pytestqt.qtbot import QtBot
@@ -201,3 +201,18 @@ def test_a_view_fits_even_when_it_shows_little(landing: MainWindow) -> None:
     landing.set_view("logging")
     rect: QRectF = landing.scene.items_rect(landing.scene.shown_ids())
     assert landing.view.visible_scene_rect().contains(rect)
+
+
+def test_escape_in_the_blast_radius_panel_clears_the_highlight(
+    landing: MainWindow, qtbot: QtBot
+) -> None:
+    landing.activateWindow()
+    landing.selection.set([_id(landing, "Identity")])
+    landing.show_blast_radius()
+    table = landing.blast_panel.table
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
+    table.selectRow(0)
+    assert landing.scene.blast_start is not None
+    qtbot.keyClick(table, Qt.Key.Key_Escape)
+    assert landing.scene.blast_start is None

@@ -26,6 +26,7 @@ from designer.gui.main_window import MainWindow
 from designer.gui.panels.findings import ENTRY_ROLE
 from designer.layout import NODE_HEIGHT, NODE_WIDTH
 from designer.model import DesignFileError, dumps_design, load_design, save_design
+from designer.model.governance import Layout
 from designer.model.templates import load_template
 from tests.gui.conftest import Button, Dialogs
 from tests.helpers.factories import sid, small_design
@@ -393,7 +394,9 @@ def test_export_diagram_draws_the_current_view_where_it_is_on_screen(
     window: MainWindow, qtbot: QtBot, dialogs: Dialogs, tmp_path: Path
 ) -> None:
     window.set_view("logging")
-    window.scene.nodes[PROD].moveBy(500, 300)  # on screen, not committed to the design
+    prod = window.scene.nodes[PROD]
+    prod.moveBy(500, 300)
+    window.scene.commit_drag({PROD: (prod.x(), prod.y())})  # dropped there
     dialogs.save_name = str(tmp_path / "logging-view")  # no suffix: the chosen filter's (SVG)
     target, problem = exported_diagram(window, qtbot)
     assert (target, problem) == (str(tmp_path / "logging-view.svg"), "")
@@ -419,6 +422,35 @@ def test_export_diagram_draws_the_current_view_where_it_is_on_screen(
     dialogs.save_name = str(tmp_path / "view.png")
     target, problem = exported_diagram(window, qtbot)
     assert Path(target).read_bytes()[:4] == b"\x89PNG"
+
+
+def test_export_diagram_of_an_imported_design_draws_the_ous_where_the_canvas_does(
+    make_window: Callable[..., MainWindow], qtbot: QtBot, dialogs: Dialogs, tmp_path: Path
+) -> None:
+    """An import has no layout section: the canvas lays it out, and the export must agree,
+    empty OUs included."""
+    design = load_template("reference-landing-zone").model_copy(update={"layout": Layout()})
+    window = make_window(design)
+    dialogs.save_name = str(tmp_path / "all.dot")
+    target, problem = exported_diagram(window, qtbot)
+    assert problem == ""
+    source = Path(target).read_text(encoding="utf-8")
+    pattern = (
+        r'subgraph "cluster_([^"]+)" \{\s*graph \[bb="([-\d.]+),([-\d.]+),([-\d.]+),([-\d.]+)"'
+    )
+    # DOT's bb is left, bottom, right, top with y up: the top-left of each box and its size
+    drawn = {
+        m[1]: (float(m[2]), -float(m[5]), float(m[4]) - float(m[2]), float(m[5]) - float(m[3]))
+        for m in re.finditer(pattern, source)
+    }
+    root = window.controller.design.organization.id
+    origin = window.scene.containers[root].scene_rect()
+    for unit, item in window.scene.containers.items():
+        rect = item.scene_rect()
+        shown = (rect.x() - origin.x(), rect.y() - origin.y(), rect.width(), rect.height())
+        x, y, width, height = drawn[unit]
+        relative = (x - drawn[root][0], y - drawn[root][1], width, height)
+        assert relative == pytest.approx(shown, abs=0.2), unit
 
 
 def test_export_diagram_can_mask_ids_and_addresses(
