@@ -56,10 +56,20 @@ def bench(accounts: int) -> None:
     window.scene.commit_drag({node.entity_id: (node.x(), node.y())})
     QApplication.processEvents()
     drag = time.perf_counter() - start
+    window.edits.select_all()
+    start = time.perf_counter()
+    window.edits.delete_selected()
+    QApplication.processEvents()
+    deleted = time.perf_counter() - start
+    start = time.perf_counter()
+    window.controller.undo_stack.undo()
+    QApplication.processEvents()
+    undone = time.perf_counter() - start
     print(
         f"{accounts} accounts: open {opened * 1000:.0f} ms (scene, layout, panels, validation); "
         f"full-view repaint {overview * 1000:.0f} ms zoomed out, {close_up * 1000:.0f} ms at "
-        f"100 %; drag commit {drag * 1000:.0f} ms"
+        f"100 %; drag commit {drag * 1000:.0f} ms; select all and delete "
+        f"{deleted * 1000:.0f} ms, undo it {undone * 1000:.0f} ms"
     )
     window.controller.undo_stack.clear()
     window.close()
