@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.synthetic import synthetic_design
-from designer.layout import HEADER, NODE_HEIGHT, NODE_WIDTH, Box
+from designer.layout import HEADER, NODE_HEIGHT, NODE_WIDTH, Box, arrange
 from designer.model import Design
 from designer.model.templates import load_template
 from designer.routing import (
@@ -31,7 +31,7 @@ from designer.routing import (
     route_edges,
     router,
 )
-from designer.views import VIEWS, label_forms, placement
+from designer.views import VIEWS, label_forms
 
 REPEAT = 7
 
@@ -51,7 +51,7 @@ def measure(text: str) -> tuple[float, float]:
 
 
 def view_of(design: Design, view: str) -> tuple[Obstacles, list[EdgeRequest], list[LabelRequest]]:
-    placed = placement(design)
+    placed = arrange(design)
     nodes = {i: Box(x, y, NODE_WIDTH, NODE_HEIGHT) for i, (x, y) in placed.nodes.items()}
     rels = [r for r in design.relationships if r.kind in VIEWS[view]]
     edges = [EdgeRequest(r.id, r.source, r.target, r.kind) for r in rels]

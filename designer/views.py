@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
-from designer.layout import Arrangement, arrange
-from designer.model.design import Design
 from designer.model.vocabulary import AccountFunction as F
 
 # One accent per function; the first function of an account picks its colour.
@@ -117,8 +115,3 @@ def label_forms(rel: Any) -> tuple[str, ...]:
     if len(full) > 14:
         shorter.append(full[:12].rstrip() + "…")
     return tuple(dict.fromkeys([full, *shorter]))
-
-
-def placement(design: Design) -> Arrangement:
-    """Where everything stands: designer.layout.arrange, as on the canvas."""
-    return arrange(design)

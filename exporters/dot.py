@@ -27,11 +27,6 @@ FONT = "Helvetica"
 DASHES = {"solid": "solid", "dash": "dashed", "dot": "dotted", "dash-dot": "dashed"}
 CONTAINER_FILLS = ("#f4f6fb", "#eef1f8", "#e7ebf5", "#e0e6f2", "#d9e0ee", "#d2dbeb")
 NAME_WIDTH = 26  # characters of a node's name per line (two lines at most)
-# Up to this size Graphviz routes each edge around the nodes (about 1 s at 50 accounts and 170
-# edges); beyond, routing grows so fast (12 s at 200 accounts, minutes at 2,000 even with few
-# edges) that edges are drawn as simple curves instead.
-ROUTED_NODES = 120
-ROUTED_EDGES = 200
 MAX_PNG_PIXELS = 16_000_000
 MAX_PNG_SIDE = 10_000
 
@@ -109,7 +104,8 @@ def dot_source(drawing: Drawing, dpi: float | None = None) -> str:
     lines = [
         "// Render with: neato -n2 -Tsvg THIS_FILE -o diagram.svg  (positions are fixed)",
         "digraph design {",
-        f"  graph [splines={_splines(drawing)}, outputorder=edgesfirst, fontname={quoted(FONT)}, "
+        # Every edge carries its route (pos): Graphviz draws it as given and routes nothing.
+        f"  graph [splines=true, outputorder=edgesfirst, fontname={quoted(FONT)}, "
         f"pad=0.2{f', dpi={dpi:.0f}' if dpi else ''}];",
         f"  node [fontname={quoted(FONT)}, fixedsize=true, margin=0];",
         f"  edge [fontname={quoted(FONT)}, fontsize=8, arrowsize=0.7];",
@@ -122,11 +118,6 @@ def dot_source(drawing: Drawing, dpi: float | None = None) -> str:
     lines += _legend(drawing, frame)
     lines.append("}")
     return "\n".join(lines) + "\n"
-
-
-def _splines(drawing: Drawing) -> str:
-    small = len(drawing.nodes) <= ROUTED_NODES and len(drawing.edges) <= ROUTED_EDGES
-    return "true" if small else "curved"
 
 
 def png_dpi(drawing: Drawing) -> float:

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from designer.layout import HEADER
+from designer.layout import HEADER, arrange
 from designer.model import Design
 from designer.model.templates import load_template, template_paths
 from designer.routing import EdgeRequest, Obstacles, PlacedLabel
 from designer.routing.check import foreign_crossings, label_overlaps
-from designer.views import VIEWS, placement
+from designer.views import VIEWS
 from exporters.base import export_design
 from exporters.diagram import INSTALL_GRAPHVIZ
 from exporters.dot import dot_source
@@ -77,7 +77,7 @@ def test_a_view_draws_only_its_relationship_kinds(tmp_path: Path) -> None:
 
 def test_nodes_stand_where_the_canvas_puts_them() -> None:
     design = load_template("reference-landing-zone")
-    at = placement(design).nodes
+    at = arrange(design).nodes
     source = dot_source(build_drawing(design, "all"))
     pos = {
         m["id"]: (float(m["x"]), float(m["y"]))

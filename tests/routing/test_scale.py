@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from benchmarks.synthetic import synthetic_design
-from designer.layout import HEADER, NODE_HEIGHT, NODE_WIDTH, Box
+from designer.layout import HEADER, NODE_HEIGHT, NODE_WIDTH, Box, arrange
 from designer.routing import EdgeRequest, LabelRequest, Obstacles, place_labels, route_edges, router
 from designer.routing.check import ambiguous_labels, foreign_crossings, label_overlaps
-from designer.views import VIEWS, label_forms, placement
+from designer.views import VIEWS, label_forms
 from tests.routing import (
     box_distance,
     enters_band_from_below,
@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def synthetic(accounts: int, view: str = "all") -> tuple[Obstacles, list[EdgeRequest]]:
     design = synthetic_design(accounts)
-    placed = placement(design)
+    placed = arrange(design)
     nodes = {i: Box(x, y, NODE_WIDTH, NODE_HEIGHT) for i, (x, y) in placed.nodes.items()}
     kinds = VIEWS[view]
     edges = [

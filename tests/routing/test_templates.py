@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from designer.layout import HEADER, NODE_HEIGHT, NODE_WIDTH, Box
+from designer.layout import HEADER, NODE_HEIGHT, NODE_WIDTH, Box, arrange
 from designer.model.templates import list_templates, load_template
 from designer.routing import EdgeRequest, LabelRequest, Obstacles, place_labels, route_edges
 from designer.routing.check import ambiguous_labels, foreign_crossings, label_overlaps
 from designer.routing.groups import bus_keys
-from designer.views import VIEWS, edge_label, label_forms, placement
+from designer.views import VIEWS, edge_label, label_forms
 from tests.routing import box_distance, measure, on_a_long_enough_segment, shared_length
 from tests.routing.test_scale import assert_anchored
 
@@ -29,7 +29,7 @@ def short(text: str) -> str:
 @cache
 def drawn(template: str, view: str) -> tuple[Obstacles, list[EdgeRequest], list[Any]]:
     design = load_template(template)
-    placed = placement(design)
+    placed = arrange(design)
     nodes = {i: Box(x, y, NODE_WIDTH, NODE_HEIGHT) for i, (x, y) in placed.nodes.items()}
     rels = [r for r in design.relationships if r.kind in VIEWS[view]]
     edges = [EdgeRequest(r.id, r.source, r.target, r.kind) for r in rels]

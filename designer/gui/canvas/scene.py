@@ -233,10 +233,6 @@ class DesignScene(QGraphicsScene):
             self._selection_to_model()
         self.router.schedule()
 
-    def labels_wanted(self) -> None:
-        """A selection changed which labels are wanted (All shows labels of the selected)."""
-        self.router.labels_wanted()
-
     # -- views, badges, blast radius -------------------------------------------------------------
     def set_view(self, name: str, route: bool = True) -> None:
         self.view_name = name if name in style.VIEWS else "all"

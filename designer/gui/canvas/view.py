@@ -170,10 +170,9 @@ class DesignView(QGraphicsView):
             self.connect_requested.emit(source, target_id, global_pos)
 
     def _endpoint_at(self, point: QPoint) -> NodeItem | ContainerItem | None:
-        for item in self.items(point):
-            if isinstance(item, NodeItem | ContainerItem):
-                return item
-        return None
+        """The node or OU title under a viewport point (what a relationship can join)."""
+        item = self.item_at(point, ends_only=True)
+        return item if isinstance(item, NodeItem | ContainerItem) else None
 
     # -- drops from the palette, context menus ---------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -201,12 +200,10 @@ class DesignView(QGraphicsView):
         entity_id = getattr(item, "entity_id", "") if item is not None else ""
         self.context_requested.emit(entity_id, self.mapToScene(event.pos()), event.globalPos())
 
-    def item_at(self, point: QPoint) -> QGraphicsItem | None:
-        """The node, OU title or relationship under a viewport point."""
-        for item in self.items(point):
-            if isinstance(item, NodeItem | ContainerItem | EdgeItem):
-                return item
-        return None
+    def item_at(self, point: QPoint, ends_only: bool = False) -> QGraphicsItem | None:
+        """The node, OU title or (unless `ends_only`) relationship under a viewport point."""
+        kinds = (NodeItem, ContainerItem) if ends_only else (NodeItem, ContainerItem, EdgeItem)
+        return next((item for item in self.items(point) if isinstance(item, kinds)), None)
 
     # -- legend --------------------------------------------------------------------------------
     def legend_kinds(self) -> list[str]:
