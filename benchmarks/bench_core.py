@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from designer.document import Document
+from designer.core.document import Document
 from designer.model import (
     Account,
     BillingRelationship,

@@ -15,7 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.synthetic import sid, synthetic_design
-from designer.layout import arrange, auto_layout, container_boxes
+from designer.drawing.layout import arrange, auto_layout, container_boxes
 from designer.model import Design, OrganizationalUnit
 from designer.model.governance import Layout, NodeLayout
 

@@ -20,10 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.synthetic import synthetic_design
-from designer.layout import HEADER, NODE_HEIGHT, NODE_WIDTH, Box, arrange
-from designer.model import Design
-from designer.model.templates import load_template
-from designer.routing import (
+from designer.drawing.layout import HEADER, NODE_HEIGHT, NODE_WIDTH, Box, arrange
+from designer.drawing.routing import (
     EdgeRequest,
     LabelRequest,
     Obstacles,
@@ -31,7 +29,9 @@ from designer.routing import (
     route_edges,
     router,
 )
-from designer.views import VIEWS, label_forms
+from designer.drawing.views import VIEWS, label_forms
+from designer.model import Design
+from designer.model.templates import load_template
 
 REPEAT = 7
 

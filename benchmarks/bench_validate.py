@@ -14,7 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.synthetic import synthetic_design
-from designer.graph import DesignGraph
+from designer.core.graph import DesignGraph
 from designer.model import load_design, save_design
 from designer.rules import all_rules, validate
 from designer.rules.context import RuleContext

@@ -14,7 +14,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import NoReturn
 
-from designer.inventory import FORMATS, format_inventory
+from designer.analysis.inventory import FORMATS, format_inventory
 from designer.model import DesignError, load_design, save_design
 from designer.model.fileformat import design_schema
 from designer.model.templates import list_templates, new_design_from_template

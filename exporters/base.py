@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from designer.core.redact import redact_design
 from designer.model.errors import DesignError
 from designer.model.fileformat import write_atomic
-from designer.redact import redact_design
 
 if TYPE_CHECKING:
     from designer.model.design import Design
@@ -150,7 +150,8 @@ def export_design(
     """Run the chosen exporters (all by default) into `out`; write manifest.json last.
 
     With `redact`, every exporter works on a copy of the design whose account ids, e-mail
-    addresses and organization id are masked (designer.redact), so the masks agree across files.
+    addresses and organization id are masked (designer.core.redact), so the masks agree across
+    files.
     """
     from exporters.registry import load_all
 

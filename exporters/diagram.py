@@ -13,12 +13,12 @@ from pathlib import Path
 
 import graphviz
 
-from designer.layout import Point
+from designer.core.redact import redact_design
+from designer.drawing.layout import Point
+from designer.drawing.views import VIEW_TITLES, VIEWS
 from designer.model.design import Design
 from designer.model.errors import DesignError
 from designer.model.fileformat import write_atomic
-from designer.redact import redact_design
-from designer.views import VIEW_TITLES, VIEWS
 from exporters.base import ExportContext, exporter
 from exporters.dot import ENGINE, NO_OP, dot_source, png_dpi
 from exporters.drawing import Drawing, build_drawing
@@ -72,7 +72,7 @@ def save_view(
 ) -> None:
     """One view's picture at `target`; its suffix picks the format (.svg, .png, .pdf or .dot).
 
-    With `redact`, account ids, addresses and the organization id are masked (designer.redact).
+    With `redact`, account ids, addresses and the organization id are masked (designer.core.redact).
     """
     fmt = target.suffix.lower().lstrip(".")
     if fmt not in (*PICTURES, "dot"):

@@ -50,7 +50,7 @@ class Code:
 
 @dataclass(frozen=True)
 class Figure:
-    view: str  # a name in designer.views.VIEWS: the writer asks for its picture
+    view: str  # a name in designer.drawing.views.VIEWS: the writer asks for its picture
     caption: str
 
 

@@ -11,7 +11,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from designer.inventory import HEADERS, inventory_rows
+from designer.analysis.inventory import HEADERS, inventory_rows
+from designer.drawing.views import KIND_STYLES
 from designer.model.catalog import entity_names
 from designer.model.design import Design
 from designer.model.errors import DesignError
@@ -25,7 +26,6 @@ from designer.model.relationships import (
 from designer.model.vocabulary import FUNCTION_LABELS
 from designer.rules.engine import REGISTRY, SEVERITY_ORDER, Report
 from designer.rules.runner import validate
-from designer.views import KIND_STYLES
 from exporters.doc_model import (
     Block,
     Bullets,

@@ -11,7 +11,7 @@ import html
 import re
 from collections.abc import Callable
 
-from designer.inventory import markdown_escape
+from designer.analysis.inventory import markdown_escape
 from exporters.doc_model import (
     NOT_RENDERED,
     Block,

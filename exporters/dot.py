@@ -15,7 +15,7 @@ import re
 import textwrap
 from collections.abc import Iterator
 
-from designer.layout import Box, Point
+from designer.drawing.layout import Box, Point
 from exporters.drawing import FADED_COLOUR, Drawing, DrawnContainer, DrawnEdge, DrawnNode
 
 ENGINE = "neato"

@@ -1,7 +1,8 @@
 """A picture of one view of a design, in plain data: what the diagram and draw.io writers draw.
 
-Positions come from designer.layout.arrange (the canvas's own geometry) and edges are routed and
-labelled by designer.routing, as on the canvas, so an exported diagram looks like the editor.
+Positions come from designer.drawing.layout.arrange (the canvas's own geometry) and edges are
+routed and labelled by designer.drawing.routing, as on the canvas, so an exported diagram looks
+like the editor.
 Coordinates are scene units (1 unit = 1 point), top-left origin, y growing downwards.
 """
 
@@ -10,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from designer.layout import HEADER, Box, Point, arrange, node_box
-from designer.model.design import Design
-from designer.routing import EdgeRequest, LabelRequest, Obstacles, place_labels, route_edges
-from designer.views import (
+from designer.drawing.layout import HEADER, Box, Point, arrange, node_box
+from designer.drawing.routing import EdgeRequest, LabelRequest, Obstacles, place_labels, route_edges
+from designer.drawing.views import (
     ENVIRONMENT_BADGES,
     IDP_COLOUR,
     KIND_STYLES,
@@ -25,6 +25,7 @@ from designer.views import (
     function_colour,
     label_forms,
 )
+from designer.model.design import Design
 
 FADED_COLOUR = "#bdbdbd"
 

@@ -13,8 +13,8 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-from designer.layout import Box
-from designer.views import VIEW_TITLES, VIEWS, KindStyle
+from designer.drawing.layout import Box
+from designer.drawing.views import VIEW_TITLES, VIEWS, KindStyle
 from exporters.base import ExportContext, exporter
 from exporters.diagram import drawing_of
 from exporters.dot import CONTAINER_FILLS

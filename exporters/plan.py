@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from designer.inventory import markdown_escape
+from designer.analysis.inventory import markdown_escape
 from designer.model.errors import DesignError, one_line
 from designer.model.vocabulary import IdentityProviderKind, LogType, PrincipalScope, ResourceType
 from designer.rules.context import normalise

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import replace
 
+from designer.drawing.views import KIND_STYLES, VIEW_TITLES, VIEWS
 from designer.model.design import Design
 from designer.model.governance import Layout
 from designer.model.nodes import Account
 from designer.model.vocabulary import AccountFunction
-from designer.views import KIND_STYLES, VIEW_TITLES, VIEWS
 from exporters.drawing import Drawing, DrawnEdge, build_drawing, routed
 
 SUMMARY_ABOVE = 150  # accounts: documents show summaries of larger designs

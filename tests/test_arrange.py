@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.synthetic import synthetic_design
-from designer.layout import GAP, HEADER, PADDING, arrange, node_box
+from designer.drawing.layout import GAP, HEADER, PADDING, arrange, node_box
 from designer.model import Design
 from designer.model.governance import Layout, NodeLayout
 from designer.model.templates import list_templates, load_template

@@ -7,7 +7,7 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from designer.blast_radius import (
+from designer.analysis.radius import (
     ACCESS_RANK,
     access_level,
     blast_radius,

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from designer.document import Document
-from designer.events import DesignEvent
+from designer.core.document import Document
+from designer.core.events import DesignEvent
 from designer.model import (
     Account,
     DesignError,

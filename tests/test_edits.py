@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from designer.document import Document
-from designer.edits import (
+from designer.core.document import Document
+from designer.core.edits import (
     copy_fragment,
     new_account,
     new_identity_provider,

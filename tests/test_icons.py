@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from designer.model.vocabulary import AccountFunction, IdentityProviderKind
-from designer.resources import resources_dir
+from designer.support.resources import resources_dir
 
 ICONS = resources_dir() / "icons"
 SVG = "{http://www.w3.org/2000/svg}"

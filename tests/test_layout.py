@@ -8,7 +8,7 @@ from itertools import combinations
 import pytest
 
 from benchmarks.synthetic import synthetic_design
-from designer.layout import (
+from designer.drawing.layout import (
     MIN_HEIGHT,
     MIN_WIDTH,
     NODE_HEIGHT,

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from designer.core.redact import redact_design
 from designer.model import Design, DesignError, dumps_design
 from designer.model.templates import load_template
-from designer.redact import redact_design
 
 
 def secrets_of(design: Design) -> list[str]:

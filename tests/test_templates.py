@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from designer.document import Document
+from designer.core.document import Document
 from designer.model import dumps_design, load_design, stable_id
 from designer.model.templates import list_templates, load_template, template_paths
 from designer.model.vocabulary import AccountFunction

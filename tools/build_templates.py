@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from designer.layout import auto_layout
+from designer.drawing.layout import auto_layout
 from designer.model import (
     Account,
     BillingRelationship,

@@ -22,7 +22,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QToolButton
 
-from designer import edits
+from designer.core import edits
 from designer.gui.controller import DesignController
 from designer.gui.main_window import MainWindow
 from designer.model.templates import load_template

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QUndoCommand
 
 if TYPE_CHECKING:
-    from designer.document import Document, Removal
+    from designer.core.document import Document, Removal
     from designer.model.governance import NodeLayout, Waiver
 
 Moves = dict[str, tuple["NodeLayout | None", "NodeLayout | None"]]

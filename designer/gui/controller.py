@@ -17,8 +17,9 @@ from pydantic import ValidationError
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from designer.document import Document
-from designer.events import DesignEvent
+from designer.core.document import Document
+from designer.core.events import DesignEvent
+from designer.drawing.layout import Arrangement, arrange, auto_layout
 from designer.gui.commands import (
     AddEntityCommand,
     AddWaiverCommand,
@@ -30,7 +31,6 @@ from designer.gui.commands import (
     UpdateEntityCommand,
     entity_label,
 )
-from designer.layout import Arrangement, arrange, auto_layout
 from designer.model import Design, DesignError, save_design
 from designer.model.fileformat import problems_from_validation
 from designer.model.governance import NodeLayout, Waiver

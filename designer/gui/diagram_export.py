@@ -15,7 +15,7 @@ from designer.gui import background
 from exporters.diagram import save_view
 
 if TYPE_CHECKING:
-    from designer.layout import Point
+    from designer.drawing.layout import Point
     from designer.model import Design
 
 FILTERS = {

@@ -12,9 +12,9 @@ from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QPointF, Qt, Sign
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QPainterPath
 from PySide6.QtWidgets import QLineEdit, QMenu
 
-from designer import edits
+from designer.core import edits
+from designer.drawing.layout import NODE_HEIGHT, NODE_WIDTH
 from designer.gui.canvas.items import ContainerItem
-from designer.layout import NODE_HEIGHT, NODE_WIDTH
 from designer.model import DesignError, LogBucket, ServiceControlPolicy
 from designer.model.catalog import EntityKind
 from designer.model.vocabulary import AccountFunction

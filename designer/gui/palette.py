@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from designer.model.vocabulary import FUNCTION_LABELS, AccountFunction
-from designer.resources import resources_dir
+from designer.support.resources import resources_dir
 
 MIME_TYPE = "application/x-account-designer-palette"
 IDP_TITLES = {

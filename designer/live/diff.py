@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from designer.inventory import ou_paths
+from designer.analysis.inventory import ou_paths
 from designer.model.catalog import entity_names
 from designer.model.design import Design
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from designer.inventory import markdown_escape
+from designer.analysis.inventory import markdown_escape
 from designer.live.diff import DesignDiff, DiffEntry, Ref
 
 FORMATS = ("text", "json", "markdown")

@@ -17,7 +17,7 @@ from designer.model.integrity import check_design
 from designer.model.migrations import migrate
 from designer.model.paths import json_path
 from designer.model.relationships import RELATIONSHIP_KINDS
-from designer.perf import paused_gc
+from designer.support.perf import paused_gc
 
 MAX_DEPTH = 64  # far beyond any real design; keeps deeply nested input from exhausting the stack
 ID_FIELDS = frozenset(

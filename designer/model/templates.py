@@ -9,7 +9,7 @@ from designer.model.design import Design
 from designer.model.errors import DesignError
 from designer.model.fileformat import load_design
 from designer.model.ids import new_id
-from designer.resources import templates_dir
+from designer.support.resources import templates_dir
 
 
 @dataclass(frozen=True)

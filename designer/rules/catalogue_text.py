@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from designer.inventory import markdown_escape
+from designer.analysis.inventory import markdown_escape
 from designer.rules.engine import Rule
 
 FORMATS = ("text", "json", "markdown")

@@ -11,7 +11,7 @@ from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from designer import analysis
-from designer.blast_radius import (
+from designer.analysis.radius import (
     Chain,
     Controllers,
     RadiusSummary,
@@ -22,7 +22,7 @@ from designer.blast_radius import (
     long_chains,
     radius_summaries,
 )
-from designer.graph import DesignGraph, LogCoverage
+from designer.core.graph import DesignGraph, LogCoverage
 from designer.model.catalog import EntityRef, index_entities
 from designer.model.vocabulary import AccountFunction
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from designer.perf import paused_gc
 from designer.rules.context import RuleContext
 from designer.rules.engine import (
     SEVERITY_ORDER,
@@ -16,9 +15,10 @@ from designer.rules.engine import (
     WaivedFinding,
 )
 from designer.rules.registry import all_rules
+from designer.support.perf import paused_gc
 
 if TYPE_CHECKING:
-    from designer.graph import DesignGraph
+    from designer.core.graph import DesignGraph
     from designer.model.design import Design
 
 ENGINE_RULE_ID = "ENGINE"

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from designer.layout import HEADER, arrange
+from designer.drawing.layout import HEADER, arrange
+from designer.drawing.routing import EdgeRequest, Obstacles, PlacedLabel
+from designer.drawing.routing.check import foreign_crossings, label_overlaps
+from designer.drawing.views import VIEWS
 from designer.model import Design
 from designer.model.templates import load_template, template_paths
-from designer.routing import EdgeRequest, Obstacles, PlacedLabel
-from designer.routing.check import foreign_crossings, label_overlaps
-from designer.views import VIEWS
 from exporters.base import export_design
 from exporters.diagram import INSTALL_GRAPHVIZ
 from exporters.dot import dot_source

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
+from designer.drawing.views import KIND_STYLES, VIEW_TITLES, VIEWS
 from designer.model import Design
 from designer.model.templates import load_template, template_paths
-from designer.views import KIND_STYLES, VIEW_TITLES, VIEWS
 from exporters.base import export_design, safe_name
 from exporters.drawing import FADED_COLOUR, Drawing, build_drawing
 from exporters.drawio import drawio_xml

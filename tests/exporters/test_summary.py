@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.synthetic import synthetic_design
-from designer.views import VIEWS
+from designer.drawing.views import VIEWS
 from exporters import diagram, summary
 from exporters.base import export_design
 from exporters.summary import SUMMARY_ABOVE, summary_drawing, summary_id

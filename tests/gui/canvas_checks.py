@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRectF
 
+from designer.drawing.layout import Box, arrange
 from designer.gui.canvas.scene import DesignScene
-from designer.layout import Box, arrange
 from tests.helpers.geometry import layout_problems
 
 Geometry = tuple[dict[str, tuple[float, float]], dict[str, tuple[float, float, float, float]]]

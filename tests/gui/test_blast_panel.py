@@ -10,6 +10,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from designer import analysis
+from designer.drawing.views import edge_label
 from designer.gui.canvas.style import LEVEL_COLOURS
 from designer.gui.controller import DesignController
 from designer.gui.panels.blast import (
@@ -27,7 +28,6 @@ from designer.gui.panels.blast import (
 from designer.gui.selection import SelectionModel
 from designer.model import Design, TrustRelationship
 from designer.model.templates import load_template
-from designer.views import edge_label
 from tests.helpers.factories import sid, small_design
 
 pytestmark = pytest.mark.gui

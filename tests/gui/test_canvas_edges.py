@@ -10,16 +10,16 @@ import pytest
 from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QApplication
 
+from designer.drawing.layout import HEADER, Box
+from designer.drawing.routing import EdgeRequest, Obstacles, PlacedLabel
+from designer.drawing.routing.check import foreign_crossings, label_overlaps
+from designer.drawing.views import VIEWS
 from designer.gui.canvas.items import TEXT_WIDTH, TWO_LINE_POINTS, NodeItem, title_metrics
 from designer.gui.canvas.names import name_lines
 from designer.gui.canvas.scene import DesignScene
 from designer.gui.controller import DesignController
 from designer.gui.selection import SelectionModel
-from designer.layout import HEADER, Box
 from designer.model.templates import list_templates, load_template
-from designer.routing import EdgeRequest, Obstacles, PlacedLabel
-from designer.routing.check import foreign_crossings, label_overlaps
-from designer.views import VIEWS
 from tests.gui.canvas_checks import box_of
 
 pytestmark = pytest.mark.gui

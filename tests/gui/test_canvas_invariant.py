@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QApplication
 
-from designer import edits
+from designer.core import edits
 from designer.gui.canvas.items import ContainerItem, NodeItem
 from designer.gui.canvas.scene import DesignScene
 from designer.gui.controller import DesignController

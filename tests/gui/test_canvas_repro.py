@@ -12,9 +12,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QToolButton
 from pytestqt.qtbot import QtBot
 
+from designer.drawing.layout import GAP, HEADER
 from designer.gui.main_window import MainWindow
 from designer.gui.palette import MIME_TYPE
-from designer.layout import GAP, HEADER
 from designer.model.governance import Layout
 from designer.model.templates import load_template
 from tests.gui.canvas_checks import box_of, scene_geometry, scene_problems

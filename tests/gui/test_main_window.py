@@ -19,12 +19,13 @@ from PySide6.QtGui import QGuiApplication, QPainterPath
 from PySide6.QtWidgets import QLineEdit, QMenu, QToolButton
 from pytestqt.qtbot import QtBot
 
-from designer import analysis, edits
+from designer import analysis
+from designer.core import edits
+from designer.drawing.layout import NODE_HEIGHT, NODE_WIDTH
 from designer.gui import recovery
 from designer.gui.canvas import style
 from designer.gui.main_window import MainWindow
 from designer.gui.panels.findings import ENTRY_ROLE
-from designer.layout import NODE_HEIGHT, NODE_WIDTH
 from designer.model import DesignFileError, dumps_design, load_design, save_design
 from designer.model.governance import Layout
 from designer.model.templates import load_template

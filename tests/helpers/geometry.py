@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from designer.layout import HEADER, Box, node_box
+from designer.drawing.layout import HEADER, Box, node_box
 from designer.model import Design
 
 

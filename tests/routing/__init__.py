@@ -1,4 +1,4 @@
-"""Tests of designer.routing, and the small geometry they judge routes with (written here,
+"""Tests of designer.drawing.routing, and the small geometry they judge routes with (written here,
 independently of the router)."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 
-from designer.layout import Box, Point
-from designer.routing import PlacedLabel
+from designer.drawing.layout import Box, Point
+from designer.drawing.routing import PlacedLabel
 
 Segment = tuple[Point, Point]
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import itertools
 import random
 
-from designer.layout import Point
-from designer.routing.alongside import NEAR, Lines
+from designer.drawing.layout import Point
+from designer.drawing.routing.alongside import NEAR, Lines
 
 Route = tuple[Point, ...]
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from designer.layout import Box
-from designer.routing import EdgeRequest, Obstacles, PlacedLabel
-from designer.routing.check import ambiguous_labels, foreign_crossings, label_overlaps
+from designer.drawing.layout import Box
+from designer.drawing.routing import EdgeRequest, Obstacles, PlacedLabel
+from designer.drawing.routing.check import ambiguous_labels, foreign_crossings, label_overlaps
 
 OBSTACLES = Obstacles(
     {"a": Box(0, 0, 100, 50), "b": Box(300, 0, 100, 50), "c": Box(150, 0, 100, 50)},

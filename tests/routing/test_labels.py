@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from designer.layout import Box, Point
-from designer.routing import LabelRequest, Obstacles, PlacedLabel, place_labels
-from designer.routing.check import ambiguous_labels, label_overlaps
+from designer.drawing.layout import Box, Point
+from designer.drawing.routing import LabelRequest, Obstacles, PlacedLabel, place_labels
+from designer.drawing.routing.check import ambiguous_labels, label_overlaps
 from tests.routing import box_distance, measure, on_a_long_enough_segment
 
 HEADER = 28.0

@@ -10,9 +10,9 @@ import random
 
 import pytest
 
-from designer.layout import Box
-from designer.routing import EdgeRequest, LabelRequest, Obstacles, place_labels, route_edges
-from designer.routing.check import foreign_crossings, label_overlaps
+from designer.drawing.layout import Box
+from designer.drawing.routing import EdgeRequest, LabelRequest, Obstacles, place_labels, route_edges
+from designer.drawing.routing.check import foreign_crossings, label_overlaps
 from tests.routing import enters_band_from_below, leaves, measure, orthogonal_and_clean
 
 HEADER = 28.0

@@ -6,9 +6,9 @@ import itertools
 
 import pytest
 
-from designer.layout import Box
-from designer.routing import EdgeRequest, Obstacles, route_edges
-from designer.routing.check import foreign_crossings
+from designer.drawing.layout import Box
+from designer.drawing.routing import EdgeRequest, Obstacles, route_edges
+from designer.drawing.routing.check import foreign_crossings
 from tests.routing import (
     clearance,
     enters_band_from_below,

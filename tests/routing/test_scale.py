@@ -13,10 +13,17 @@ from pathlib import Path
 import pytest
 
 from benchmarks.synthetic import synthetic_design
-from designer.layout import HEADER, NODE_HEIGHT, NODE_WIDTH, Box, arrange
-from designer.routing import EdgeRequest, LabelRequest, Obstacles, place_labels, route_edges, router
-from designer.routing.check import ambiguous_labels, foreign_crossings, label_overlaps
-from designer.views import VIEWS, label_forms
+from designer.drawing.layout import HEADER, NODE_HEIGHT, NODE_WIDTH, Box, arrange
+from designer.drawing.routing import (
+    EdgeRequest,
+    LabelRequest,
+    Obstacles,
+    place_labels,
+    route_edges,
+    router,
+)
+from designer.drawing.routing.check import ambiguous_labels, foreign_crossings, label_overlaps
+from designer.drawing.views import VIEWS, label_forms
 from tests.routing import (
     box_distance,
     enters_band_from_below,
@@ -74,7 +81,7 @@ SCRIPT = """
 import json, sys
 sys.path.insert(0, {root!r})
 from tests.routing.test_scale import synthetic
-from designer.routing import route_edges
+from designer.drawing.routing import route_edges
 obstacles, edges = synthetic(40)
 print(json.dumps(sorted(route_edges(obstacles, edges).items())))
 """

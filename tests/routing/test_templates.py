@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from designer.layout import HEADER, NODE_HEIGHT, NODE_WIDTH, Box, arrange
+from designer.drawing.layout import HEADER, NODE_HEIGHT, NODE_WIDTH, Box, arrange
+from designer.drawing.routing import EdgeRequest, LabelRequest, Obstacles, place_labels, route_edges
+from designer.drawing.routing.check import ambiguous_labels, foreign_crossings, label_overlaps
+from designer.drawing.routing.groups import bus_keys
+from designer.drawing.views import VIEWS, edge_label, label_forms
 from designer.model.templates import list_templates, load_template
-from designer.routing import EdgeRequest, LabelRequest, Obstacles, place_labels, route_edges
-from designer.routing.check import ambiguous_labels, foreign_crossings, label_overlaps
-from designer.routing.groups import bus_keys
-from designer.views import VIEWS, edge_label, label_forms
 from tests.routing import box_distance, measure, on_a_long_enough_segment, shared_length
 from tests.routing.test_scale import assert_anchored
 

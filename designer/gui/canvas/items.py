@@ -1,7 +1,8 @@
 """Scene items: cheap to paint (cached geometry and text, level of detail), no layout in paint().
 
-Where items stand is decided by the core (designer.layout.arrange for boxes, designer.routing for
-edges and labels); the scene hands the results to the items, which only draw them.
+Where items stand is decided by the core (designer.drawing.layout.arrange for boxes,
+designer.drawing.routing for edges and labels); the scene hands the results to the items,
+which only draw them.
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ from PySide6.QtGui import (
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from designer.drawing.layout import HEADER, NODE_HEIGHT, NODE_WIDTH, Box
 from designer.gui.canvas import style
 from designer.gui.canvas.names import name_lines
-from designer.layout import HEADER, NODE_HEIGHT, NODE_WIDTH, Box
-from designer.resources import resources_dir
+from designer.support.resources import resources_dir
 
 if TYPE_CHECKING:
     from designer.rules.engine import Severity
@@ -304,7 +305,7 @@ Endpoint = NodeItem | ContainerItem
 class EdgeItem(QGraphicsItem):
     """A relationship: a routed polyline between two items, styled per kind, with a label.
 
-    The route and the label's place come from the scene (designer.routing); while an end is
+    The route and the label's place come from the scene (designer.drawing.routing); while an end is
     dragged the edge follows it with a provisional straight line until the drop re-routes it.
     """
 

@@ -1,4 +1,4 @@
-"""The canvas's edges, routed by designer.routing around the nodes, with labels in free spots.
+"""The canvas's edges, routed by designer.drawing.routing around the nodes, labels in free spots.
 
 The same router draws exported diagrams (exporters/drawing.py), so a picture on paper shows the
 routes on screen. Only the edges of the current view are routed; a label goes where it covers no
@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QTimer
 
+from designer.drawing.layout import HEADER, Point, node_box
+from designer.drawing.routing import EdgeRequest, LabelRequest, Obstacles, place_labels, route_edges
+from designer.drawing.views import label_forms
 from designer.gui.canvas.items import EdgeItem, measure_label
-from designer.layout import HEADER, Point, node_box
-from designer.routing import EdgeRequest, LabelRequest, Obstacles, place_labels, route_edges
-from designer.views import label_forms
 
 if TYPE_CHECKING:
     from designer.gui.canvas.scene import DesignScene

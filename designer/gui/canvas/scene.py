@@ -1,8 +1,9 @@
 """The scene mirrors the design: items follow document events, geometry follows arrange().
 
-One invariant, kept in one place (settle): every node stands where designer.layout.arrange puts
-it and every OU box is the box arrange computes, after every edit, undo, redo and load. Items are
-created and removed from document events; their places are never patched event by event.
+One invariant, kept in one place (settle): every node stands where
+designer.drawing.layout.arrange puts it and every OU box is the box arrange computes, after
+every edit, undo, redo and load. Items are created and removed from document events; their
+places are never patched event by event.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
 from designer import analysis
-from designer.events import NODE_SUBJECTS, DesignEvent, Subject, Verb
+from designer.core.events import NODE_SUBJECTS, DesignEvent, Subject, Verb
+from designer.drawing.layout import Arrangement
+from designer.drawing.views import edge_label
 from designer.gui.canvas import style
 from designer.gui.canvas.items import ContainerItem, EdgeItem, NodeItem
 from designer.gui.canvas.routes import EdgeRouter
-from designer.layout import Arrangement
 from designer.model import DesignError
-from designer.views import edge_label
 
 if TYPE_CHECKING:
     from designer.gui.controller import DesignController

@@ -8,8 +8,7 @@ from functools import cache
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPen
 
-from designer.rules.engine import Severity
-from designer.views import (
+from designer.drawing.views import (
     ENVIRONMENT_BADGES,
     FUNCTION_COLOURS,
     KIND_STYLES,
@@ -17,6 +16,7 @@ from designer.views import (
     VIEWS,
     function_colour,
 )
+from designer.rules.engine import Severity
 
 SEVERITY_COLOURS: dict[Severity, str] = {
     Severity.CRITICAL: "#8e0000",

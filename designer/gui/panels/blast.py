@@ -43,14 +43,14 @@ from PySide6.QtWidgets import (
 )
 
 from designer import analysis
-from designer.blast_radius import Route
-from designer.events import DesignEvent, Subject
+from designer.analysis.radius import Route
+from designer.core.events import DesignEvent, Subject
+from designer.drawing.views import edge_label
 from designer.gui.canvas.style import LEVEL_COLOURS, LEVEL_MEANINGS
 from designer.gui.controller import DesignController
 from designer.gui.selection import SelectionModel
 from designer.model import Design, DesignError
 from designer.model.catalog import EntityKind
-from designer.views import edge_label
 
 # What each access level lets an attacker do, in one short line; keyed like style.LEVEL_COLOURS
 # (a test checks that every coloured level has its words).

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.events import DesignEvent
+from designer.core.events import DesignEvent
 from designer.gui.commands import entity_label
 from designer.gui.controller import DesignController
 from designer.gui.selection import SelectionModel

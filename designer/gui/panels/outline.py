@@ -50,7 +50,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.events import DesignEvent, Subject
+from designer.core.events import DesignEvent, Subject
+from designer.drawing.views import IDP_COLOUR, THIRD_PARTY_COLOUR, function_colour
 from designer.gui.controller import DesignController
 from designer.gui.selection import SelectionModel
 from designer.model.catalog import EntityKind
@@ -59,7 +60,6 @@ from designer.model.errors import DesignError
 from designer.model.governance import LogBucket, ServiceControlPolicy
 from designer.model.nodes import Account, IdentityProvider, OrganizationalUnit, ThirdParty
 from designer.model.vocabulary import FUNCTION_LABELS
-from designer.views import IDP_COLOUR, THIRD_PARTY_COLOUR, function_colour
 
 ID_ROLE = Qt.ItemDataRole.UserRole  # entity id, or the group key on group rows
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1  # an EntityKind value, or GROUP

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.events import DesignEvent, Subject
+from designer.core.events import DesignEvent, Subject
 from designer.gui.controller import DesignController
 from designer.gui.panels.fields import FieldEditor
 from designer.gui.panels.forms import form_items, form_key

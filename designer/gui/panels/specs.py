@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Literal
 
-from designer.document import Document
+from designer.analysis.inventory import ou_paths
+from designer.core.document import Document
 from designer.gui.panels.fields import (
     BoolField,
     ChoiceField,
@@ -26,7 +27,6 @@ from designer.gui.panels.fields import (
     TextBlockField,
     TextField,
 )
-from designer.inventory import ou_paths
 from designer.model import EntityKind, ObjectLock
 from designer.model.vocabulary import (
     AccessLevel,

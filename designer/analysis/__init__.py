@@ -1,0 +1,36 @@
+"""Analyses shared by the rules, the GUI and the exporters (no Qt): blast radius (radius.py),
+trust loops and log / audit coverage (coverage.py), the account inventory (inventory.py)."""
+
+from designer.analysis.coverage import (
+    ACCESS_RANK,
+    ADMIN_RANK,
+    PIVOT_LEVELS,
+    AccessIndex,
+    BlastRadius,
+    ReachedAccount,
+    TrustLoop,
+    access_index,
+    access_level,
+    audit_coverage,
+    blast_radius,
+    log_coverage,
+    trust_cycles,
+    trust_loops,
+)
+
+__all__ = [
+    "ACCESS_RANK",
+    "ADMIN_RANK",
+    "PIVOT_LEVELS",
+    "AccessIndex",
+    "BlastRadius",
+    "ReachedAccount",
+    "TrustLoop",
+    "access_index",
+    "access_level",
+    "audit_coverage",
+    "blast_radius",
+    "log_coverage",
+    "trust_cycles",
+    "trust_loops",
+]

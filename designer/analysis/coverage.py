@@ -1,0 +1,116 @@
+"""Graph analyses shared by the rules, the GUI and the exporters: plain functions, no Qt.
+
+Blast radius per account (with the highest access level reached and the path to it), trust cycles,
+log coverage and audit coverage. Each is linear in the size of the design for one starting node;
+the all-accounts variants start only from nodes that trust reaches out of, since an account that
+is trusted by nobody else cannot spread a compromise.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING, NamedTuple
+
+import networkx as nx
+
+from designer.analysis.radius import (
+    ACCESS_RANK,
+    PIVOT_LEVELS,
+    AccessIndex,
+    BlastRadius,
+    ReachedAccount,
+    access_index,
+    access_level,
+    blast_radius,
+)
+from designer.core.graph import LogCoverage
+from designer.model.catalog import EntityKind
+from designer.model.vocabulary import AccessLevel, AccountFunction
+
+__all__ = [  # re-exported by designer.analysis
+    "ACCESS_RANK",
+    "ADMIN_RANK",
+    "PIVOT_LEVELS",
+    "AccessIndex",
+    "BlastRadius",
+    "ReachedAccount",
+    "TrustLoop",
+    "access_index",
+    "access_level",
+    "audit_coverage",
+    "blast_radius",
+    "log_coverage",
+    "trust_cycles",
+    "trust_loops",
+]
+
+if TYPE_CHECKING:
+    from designer.core.graph import DesignGraph
+    from designer.model.design import Design
+
+ADMIN_RANK = ACCESS_RANK[AccessLevel.IAM_ADMIN]
+AUDIT_LEVELS = frozenset({AccessLevel.READ_ONLY, AccessLevel.SECURITY_AUDIT})
+
+
+class TrustLoop(NamedTuple):
+    accounts: tuple[str, ...]  # every account of the group that can reach each other, sorted
+    cycle: tuple[str, ...]  # one shortest loop through the first of them
+
+
+def trust_loops(design: Design, graph: DesignGraph, min_rank: int = 0) -> list[TrustLoop]:
+    """Groups of accounts that can assume roles in each other in a loop (edges >= min_rank)."""
+    edges = [
+        (rel.source, rel.target)
+        for rel in design.relationships
+        if rel.kind == "trust"
+        and graph.kind_of(rel.source) == EntityKind.ACCOUNT
+        and ACCESS_RANK[access_level(rel)] >= min_rank
+    ]
+    # An edge on a cycle enters a node that trust leaves and leaves a node that trust enters;
+    # dropping the others first keeps the component search small on hub-and-spoke designs.
+    sources, targets = {u for u, _ in edges}, {v for _, v in edges}
+    access = nx.DiGraph([(u, v) for u, v in edges if u in targets and v in sources])
+    loops = []
+    for component in nx.strongly_connected_components(access):
+        if len(component) > 1:
+            members = tuple(sorted(component))
+            loops.append(TrustLoop(members, _shortest_loop(access, members[0], component)))
+    return sorted(loops)
+
+
+def _shortest_loop(access: nx.DiGraph, start: str, component: set[str]) -> tuple[str, ...]:
+    """Breadth first, neighbours in id order: the same loop on every run."""
+    came: dict[str, str] = {}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        for nxt in sorted(access.successors(node)):
+            if nxt == start:
+                loop = [node]
+                while loop[-1] != start:
+                    loop.append(came[loop[-1]])
+                return tuple(reversed(loop))
+            if nxt in component and nxt not in came:
+                came[nxt] = node
+                queue.append(nxt)
+    raise LookupError("a strongly connected group always has a loop")
+
+
+def trust_cycles(design: Design, graph: DesignGraph, min_rank: int = 0) -> list[list[str]]:
+    """One loop per group of accounts that can assume roles in each other."""
+    return [list(loop.cycle) for loop in trust_loops(design, graph, min_rank)]
+
+
+def log_coverage(graph: DesignGraph) -> LogCoverage:
+    return graph.log_coverage()
+
+
+def audit_coverage(design: Design) -> tuple[set[str], set[str]]:
+    """(covered, uncovered): accounts a security-tooling account can audit directly."""
+    auditors = {a.id for a in design.accounts if AccountFunction.SECURITY_TOOLING in a.functions}
+    covered = set(auditors)
+    for rel in design.relationships:
+        if rel.kind == "trust" and rel.source in auditors and rel.access_level in AUDIT_LEVELS:
+            covered.add(rel.target)
+    everyone = {a.id for a in design.accounts}
+    return covered & everyone, everyone - covered

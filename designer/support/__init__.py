@@ -1,0 +1,1 @@
+"""Small helpers with no domain knowledge: where bundled resources are, speed on large designs."""
