@@ -38,7 +38,7 @@ from exporters.policies import LOG_DELIVERY_PRINCIPAL as LOG_DELIVERY
 if TYPE_CHECKING:
     from designer.model.design import Design
     from designer.model.governance import LogBucket, ServiceControlPolicy
-    from designer.model.nodes import Account, IdentityProvider, ThirdParty
+    from designer.model.nodes import Account, IdentityProvider, OutsidePrincipal
     from designer.model.relationships import (
         LogDeliveryRelationship,
         ResourceShareRelationship,
@@ -201,7 +201,7 @@ class Index:
         self.design = design
         self.org = design.organization
         self.accounts = {a.id: a for a in design.accounts}
-        self.third_parties = {t.id: t for t in design.third_parties}
+        self.outside_principals = {t.id: t for t in design.outside_principals}
         self.idps = {i.id: i for i in design.identity_providers}
         self.ous = {o.id: o for o in design.organizational_units}
         self.buckets = {b.id: b for b in design.log_buckets}
@@ -218,7 +218,7 @@ class Index:
         self.members = self._count_members()
 
     def name(self, node_id: str) -> str:
-        for table in (self.accounts, self.third_parties, self.idps, self.ous):
+        for table in (self.accounts, self.outside_principals, self.idps, self.ous):
             if node_id in table:
                 return str(table[node_id].name)
         return self.org.name if node_id == self.org.id else node_id
@@ -262,7 +262,7 @@ class Index:
         return {"name": path, "ou_id": f"${{OuId:{path}}}"}
 
 
-def account_placeholder(node: Account | ThirdParty) -> str:
+def account_placeholder(node: Account | OutsidePrincipal) -> str:
     return node.aws_account_id or f"${{AccountId:{node.name}}}"
 
 
@@ -305,7 +305,7 @@ class Template:
             self.placeholders[logical] = shown
         return ref(self._by_key[key])
 
-    def account_id(self, node: Account | ThirdParty | None, label: str = "") -> Json:
+    def account_id(self, node: Account | OutsidePrincipal | None, label: str = "") -> Json:
         """The 12-digit id, AWS::AccountId for the stack's own account, else a parameter."""
         if node is not None and node.aws_account_id:
             return node.aws_account_id
@@ -893,7 +893,7 @@ class RoleGroup:
 
 def principal(t: Template, ix: Index, rel: TrustRelationship) -> tuple[Json, str, bool] | str:
     """(Principal, action, is an AWS principal) for the trusted side, or why there is none."""
-    trusted = ix.accounts.get(rel.source) or ix.third_parties.get(rel.source)
+    trusted = ix.accounts.get(rel.source) or ix.outside_principals.get(rel.source)
     if trusted is not None:
         account = t.account_id(trusted)
         tail = f":role/{rel.principal_role_name}" if rel.principal_role_name else ":root"

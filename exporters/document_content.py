@@ -111,7 +111,7 @@ class _Writer:
                 f"{_count(len(d.accounts), 'account')} in "
                 f"{_count(len(d.organizational_units), 'organizational unit')}",
                 f"{_count(len(d.identity_providers), 'identity provider')}, "
-                f"{_count(len(d.third_parties), 'third party', 'third parties')}",
+                f"{_count(len(d.outside_principals), 'third party', 'third parties')}",
                 "Relationships: "
                 + (
                     ", ".join(

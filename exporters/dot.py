@@ -184,7 +184,7 @@ def _node(node: DrawnNode, frame: _Frame) -> str:
     details = "".join(
         f'<BR/><FONT POINT-SIZE="8" COLOR="{text}">{html_text(d)}</FONT>' for d in node.details
     )
-    style = "rounded,filled,dashed" if node.kind == "third_party" else "rounded,filled"
+    style = "rounded,filled,dashed" if node.kind == "outside_principal" else "rounded,filled"
     if node.kind == "identity_provider":
         style = "filled"
     shape = "box" if node.kind != "identity_provider" else "Mrecord"

@@ -17,7 +17,7 @@ from designer.drawing.views import (
     ENVIRONMENT_BADGES,
     IDP_COLOUR,
     KIND_STYLES,
-    THIRD_PARTY_COLOUR,
+    OUTSIDE_COLOUR,
     VIEW_TITLES,
     VIEWS,
     KindStyle,
@@ -42,7 +42,7 @@ class DrawnContainer:
 @dataclass(frozen=True)
 class DrawnNode:
     id: str
-    kind: str  # account, identity_provider, third_party
+    kind: str  # account, identity_provider, outside_principal
     name: str
     details: tuple[str, ...]  # lines under the name: account id, functions, environment...
     colour: str
@@ -189,15 +189,15 @@ def _nodes(
                 faded(idp.id),
             )
         )
-    for party in design.third_parties:
-        lines = (party.aws_account_id or "third party", party.vendor)
+    for party in design.outside_principals:
+        lines = (party.aws_account_id or "third party", party.owner)
         result.append(
             DrawnNode(
                 party.id,
-                "third_party",
+                "outside_principal",
                 party.name,
                 tuple(line for line in lines if line),
-                THIRD_PARTY_COLOUR,
+                OUTSIDE_COLOUR,
                 box(party.id),
                 None,
                 faded(party.id),

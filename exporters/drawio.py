@@ -221,7 +221,7 @@ def _node_style(node: DrawnNode) -> str:
         fillColor="#fafafa" if node.faded else "#ffffff",
         fontColor=FADED_TEXT if node.faded else TEXT_COLOUR,
     )
-    if node.kind == "third_party":
+    if node.kind == "outside_principal":
         style += _style(dashed=1)
     return style
 

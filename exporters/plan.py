@@ -206,7 +206,7 @@ class Planner:
         self.accounts = {a.id: a for a in design.accounts}
         self.units = {u.id: u for u in design.organizational_units}
         self.idps = {i.id: i for i in design.identity_providers}
-        self.parties = {t.id: t for t in design.third_parties}
+        self.parties = {t.id: t for t in design.outside_principals}
         self.buckets = {b.id: b for b in design.log_buckets}
         self.mgmt = self.accounts.get(design.organization.management_account or "")
         self.chains: dict[str, list[str]] = {}

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from designer.model.errors import DesignError, one_line
-from designer.model.nodes import Account, IdentityProvider, ThirdParty
+from designer.model.nodes import Account, IdentityProvider, OutsidePrincipal
 from designer.model.vocabulary import (
     AccessLevel,
     AccountFunction,
@@ -311,11 +311,11 @@ class _Lookup:
         self.notes = notes
         self.accounts = {a.id: a for a in design.accounts}
         self.idps = {i.id: i for i in design.identity_providers}
-        self.third_parties = {t.id: t for t in design.third_parties}
+        self.outside_principals = {t.id: t for t in design.outside_principals}
         self.sso_roles = identity_center_roles(design)
         self._region: str | None = None
 
-    def account_id(self, node: Account | ThirdParty) -> str:
+    def account_id(self, node: Account | OutsidePrincipal) -> str:
         if node.aws_account_id:
             return node.aws_account_id
         what = "planned account" if isinstance(node, Account) else "third party"
@@ -375,7 +375,7 @@ def _conditions(string_equals: dict[str, str], mfa: bool) -> dict[str, Any]:
     return condition
 
 
-def _aws_trust(lookup: _Lookup, rel: TrustRelationship, source: Account | ThirdParty) -> Statement:
+def _aws_trust(lookup: _Lookup, rel: TrustRelationship, source: Account | OutsidePrincipal) -> Statement:
     """sts:AssumeRole for a role of the trusted account (or its root) with the conditions."""
     trusted = lookup.account_id(source)
     principal = f"arn:aws:iam::{trusted}:root"
@@ -506,7 +506,7 @@ def _trust_roles(
         target = lookup.accounts.get(rel.target)
         source = (
             lookup.accounts.get(rel.source)
-            or lookup.third_parties.get(rel.source)
+            or lookup.outside_principals.get(rel.source)
             or lookup.idps.get(rel.source)
         )
         if target is None or source is None:

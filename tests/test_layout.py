@@ -25,7 +25,7 @@ from designer.model import (
     IdentityProvider,
     Organization,
     OrganizationalUnit,
-    ThirdParty,
+    OutsidePrincipal,
 )
 from designer.model.templates import load_template, template_paths
 from tests.helpers.factories import sid, small_design
@@ -57,7 +57,7 @@ def _assert_nested(design: Design, result: LayoutResult) -> None:
 
 def _assert_tidy(design: Design, result: LayoutResult) -> None:
     """Every node placed, nothing overlaps, sibling OUs apart, IdPs left of the organization."""
-    nodes = [*design.accounts, *design.identity_providers, *design.third_parties]
+    nodes = [*design.accounts, *design.identity_providers, *design.outside_principals]
     assert set(result.nodes) == {n.id for n in nodes}
     assert set(result.containers) == {
         design.organization.id,
@@ -71,7 +71,7 @@ def _assert_tidy(design: Design, result: LayoutResult) -> None:
     for group in siblings.values():
         assert _overlapping(group) == []
     root = result.containers[design.organization.id]
-    for side in [*design.identity_providers, *design.third_parties]:
+    for side in [*design.identity_providers, *design.outside_principals]:
         assert result.nodes[side.id][0] + NODE_WIDTH <= root.x
 
 
@@ -216,7 +216,7 @@ def test_broken_parents_still_lay_out() -> None:
 
 def test_side_nodes_stack_in_a_column() -> None:
     idps = [IdentityProvider(id=sid(f"idp{n}"), name=f"IdP {n}", kind="oidc") for n in range(3)]
-    parties = [ThirdParty(id=sid(f"tp{n}"), name=f"Vendor {n}") for n in range(2)]
+    parties = [OutsidePrincipal(id=sid(f"tp{n}"), name=f"Vendor {n}") for n in range(2)]
     design = _design([], [], idps, parties)
     result = auto_layout(design)
     xs = {result.nodes[n.id][0] for n in [*idps, *parties]}
@@ -237,7 +237,7 @@ def _design(
     units: list[OrganizationalUnit],
     accounts: list[Account],
     idps: list[IdentityProvider] | None = None,
-    parties: list[ThirdParty] | None = None,
+    parties: list[OutsidePrincipal] | None = None,
 ) -> Design:
     return Design(
         id=sid("layout-design"),
@@ -246,5 +246,5 @@ def _design(
         organizational_units=units,
         accounts=accounts,
         identity_providers=idps or [],
-        third_parties=parties or [],
+        outside_principals=parties or [],
     )

@@ -13,7 +13,7 @@ from designer.model.templates import load_template
 
 def secrets_of(design: Design) -> list[str]:
     found = [a.aws_account_id for a in design.accounts if a.aws_account_id]
-    found += [t.aws_account_id for t in design.third_parties if t.aws_account_id]
+    found += [t.aws_account_id for t in design.outside_principals if t.aws_account_id]
     found += [a.email for a in design.accounts if a.email]
     return [*found, design.organization.organization_id or ""]
 

@@ -35,7 +35,7 @@ from designer.model import (
     Relationship,
     ResourceShareRelationship,
     ServiceControlPolicy,
-    ThirdParty,
+    OutsidePrincipal,
     TrustRelationship,
     UsagePolicy,
     dumps_design,
@@ -68,7 +68,7 @@ WHITEPAPER = 'From the AWS whitepaper "AWS Multiple Account Security Strategy":'
 F = AccountFunction
 Env = Environment
 Sens = DataSensitivity
-Principal = Account | IdentityProvider | ThirdParty
+Principal = Account | IdentityProvider | OutsidePrincipal
 
 
 # --- whitepaper passages (verbatim) -------------------------------------------------------------
@@ -275,7 +275,7 @@ class Builder:
     ous: list[OrganizationalUnit] = field(default_factory=list)
     accounts: list[Account] = field(default_factory=list)
     identity_providers: list[IdentityProvider] = field(default_factory=list)
-    third_parties: list[ThirdParty] = field(default_factory=list)
+    outside_principals: list[OutsidePrincipal] = field(default_factory=list)
     relationships: list[Relationship] = field(default_factory=list)
     log_buckets: list[LogBucket] = field(default_factory=list)
     scps: list[ServiceControlPolicy] = field(default_factory=list)
@@ -293,11 +293,11 @@ class Builder:
         """The name of a node (organization, OU, account, identity provider or third party)."""
         if node_id == self.org_id:
             return ORG_NAME
-        nodes: list[Account | OrganizationalUnit | IdentityProvider | ThirdParty] = [
+        nodes: list[Account | OrganizationalUnit | IdentityProvider | OutsidePrincipal] = [
             *self.accounts,
             *self.ous,
             *self.identity_providers,
-            *self.third_parties,
+            *self.outside_principals,
         ]
         return next(n.name for n in nodes if n.id == node_id)
 
@@ -549,7 +549,7 @@ class Builder:
             organizational_units=list(self.ous),
             accounts=list(self.accounts),
             identity_providers=list(self.identity_providers),
-            third_parties=list(self.third_parties),
+            outside_principals=list(self.outside_principals),
             relationships=list(self.relationships),
             log_buckets=list(self.log_buckets),
             service_control_policies=list(self.scps),
@@ -1372,14 +1372,14 @@ def add_lz_trust(b: Builder, accounts: LandingZoneAccounts) -> None:
         if account.id != tooling.id:
             for role in SECURITY_TOOLING_ROLES:
                 b.trust(tooling, account, role)
-    vendor = ThirdParty(
+    vendor = OutsidePrincipal(
         id=b.sid("third-party", "Example Monitoring"),
         name="Example Monitoring",
         aws_account_id=aws_account_id(b.template, "Example Monitoring"),
-        vendor="Example Monitoring Inc.",
+        owner="Example Monitoring Inc.",
         description="SaaS monitoring vendor that reads CloudWatch metrics of production.",
     )
-    b.third_parties.append(vendor)
+    b.outside_principals.append(vendor)
     b.trust(vendor, accounts.workloads[0], VENDOR_ROLE)
 
 

@@ -24,6 +24,7 @@ from designer.analysis.radius import (
     blast_radius,
 )
 from designer.core.graph import LogCoverage
+from designer.core.scope import Scopes
 from designer.model.catalog import EntityKind
 from designer.model.vocabulary import AccessLevel, AccountFunction
 
@@ -61,8 +62,8 @@ def trust_loops(design: Design, graph: DesignGraph, min_rank: int = 0) -> list[T
     """Groups of accounts that can assume roles in each other in a loop (edges >= min_rank)."""
     edges = [
         (rel.source, rel.target)
-        for rel in design.relationships
-        if rel.kind == "trust"
+        for rel in Scopes(design).expanded([r for r in design.relationships if r.kind == "trust"])
+        if graph.kind_of(rel.target) == EntityKind.ACCOUNT
         and graph.kind_of(rel.source) == EntityKind.ACCOUNT
         and ACCESS_RANK[access_level(rel)] >= min_rank
     ]
@@ -109,8 +110,9 @@ def audit_coverage(design: Design) -> tuple[set[str], set[str]]:
     """(covered, uncovered): accounts a security-tooling account can audit directly."""
     auditors = {a.id for a in design.accounts if AccountFunction.SECURITY_TOOLING in a.functions}
     covered = set(auditors)
-    for rel in design.relationships:
-        if rel.kind == "trust" and rel.source in auditors and rel.access_level in AUDIT_LEVELS:
+    trusts = [r for r in design.relationships if r.kind == "trust"]
+    for rel in Scopes(design).expanded(trusts):
+        if rel.source in auditors and rel.access_level in AUDIT_LEVELS:
             covered.add(rel.target)
     everyone = {a.id for a in design.accounts}
     return covered & everyone, everyone - covered

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import networkx as nx
 
 from designer.core.graph import ACCESS_KINDS
+from designer.core.scope import Scopes
 from designer.model.vocabulary import AccessLevel
 
 if TYPE_CHECKING:
@@ -87,9 +88,11 @@ class AccessIndex:
 
 
 def access_index(design: Design) -> AccessIndex:
+    """A scoped trust is one edge per account its scope covers, each with the trust's own id."""
     out: dict[str, list[Edge]] = defaultdict(list)
     into: dict[str, list[Edge]] = defaultdict(list)
-    for rel in design.relationships:
+    scopes = Scopes(design)
+    for rel in scopes.expanded([r for r in design.relationships if r.kind in ACCESS_KINDS]):
         if rel.kind in ACCESS_KINDS:
             level = access_level(rel)
             out[rel.source].append(Edge(rel.target, rel.id, level))

@@ -35,7 +35,7 @@ from designer.model.nodes import (
     IdentityProvider,
     Organization,
     OrganizationalUnit,
-    ThirdParty,
+    OutsidePrincipal,
 )
 from designer.model.relationships import RelationshipBase
 
@@ -45,13 +45,13 @@ EVENT_SUBJECT: dict[EntityKind, Subject] = {
     EntityKind.OU: Subject.OU,
     EntityKind.ACCOUNT: Subject.ACCOUNT,
     EntityKind.IDENTITY_PROVIDER: Subject.IDENTITY_PROVIDER,
-    EntityKind.THIRD_PARTY: Subject.THIRD_PARTY,
+    EntityKind.OUTSIDE: Subject.OUTSIDE,
     EntityKind.RELATIONSHIP: Subject.RELATIONSHIP,
     EntityKind.LOG_BUCKET: Subject.LOG_BUCKET,
     EntityKind.SCP: Subject.SCP,
 }
 GRAPH_NODES = frozenset(
-    {EntityKind.OU, EntityKind.ACCOUNT, EntityKind.IDENTITY_PROVIDER, EntityKind.THIRD_PARTY}
+    {EntityKind.OU, EntityKind.ACCOUNT, EntityKind.IDENTITY_PROVIDER, EntityKind.OUTSIDE}
 )
 
 
@@ -60,7 +60,7 @@ def kind_of_entity(entity: Any) -> EntityKind:
         (Account, EntityKind.ACCOUNT),
         (OrganizationalUnit, EntityKind.OU),
         (IdentityProvider, EntityKind.IDENTITY_PROVIDER),
-        (ThirdParty, EntityKind.THIRD_PARTY),
+        (OutsidePrincipal, EntityKind.OUTSIDE),
         (RelationshipBase, EntityKind.RELATIONSHIP),
         (LogBucket, EntityKind.LOG_BUCKET),
         (ServiceControlPolicy, EntityKind.SCP),

@@ -12,29 +12,14 @@ from pydantic import BaseModel
 from designer.model.catalog import EntityKind, index_entities
 from designer.model.governance import LogBucket, ServiceControlPolicy
 from designer.model.ids import new_id
-from designer.model.integrity import ENDPOINTS, FROM_MANAGEMENT, SELF_ALLOWED
-from designer.model.nodes import Account, IdentityProvider, OrganizationalUnit, ThirdParty
-from designer.model.relationships import (
-    BillingRelationship,
-    DelegatedAdminRelationship,
-    FederationRelationship,
-    LogDeliveryRelationship,
-    ResourceShareRelationship,
-    TrustRelationship,
-)
-from designer.model.vocabulary import FUNCTION_LABELS, PROTOCOL_FOR_IDP, AccountFunction
+from designer.model.kinds import SCOPES, SPECS, End, spec_of
+from designer.model.nodes import Account, IdentityProvider, OrganizationalUnit, OutsidePrincipal
+from designer.model.vocabulary import FUNCTION_LABELS, AccountFunction
 
 if TYPE_CHECKING:
     from designer.model.design import Design
 
-KIND_TITLES = {
-    "trust": "Cross-account trust (role)",
-    "federation": "Federation",
-    "log-delivery": "Log delivery",
-    "resource-share": "Resource share",
-    "delegated-admin": "Delegated administration",
-    "billing": "Billing",
-}
+KIND_TITLES = {kind: spec.title for kind, spec in SPECS.items()}
 CLIPBOARD_FORMAT = "application/x-account-designer-fragment"
 
 
@@ -76,8 +61,8 @@ def new_identity_provider(design: Design, kind: str) -> IdentityProvider:
     )
 
 
-def new_third_party(design: Design) -> ThirdParty:
-    return ThirdParty(name=unique_name(design, "Third party"))
+def new_outside_principal(design: Design) -> OutsidePrincipal:
+    return OutsidePrincipal(name=unique_name(design, "Third party"))
 
 
 def new_log_bucket(design: Design, owner: str) -> LogBucket:
@@ -108,41 +93,33 @@ def valid_kinds(design: Design, source: str, target: str) -> list[str]:
     index = index_entities(design)
     if source not in index or target not in index:
         return []
+    ends = [(end, index[node]) for end, node in (("source", source), ("target", target))]
+    if all(ref.kind in SCOPES for _, ref in ends):
+        return []  # one end at most may stand for many accounts
     kinds = []
-    for kind, (sources, targets) in ENDPOINTS.items():
-        if index[source].kind not in sources or index[target].kind not in targets:
+    for kind, spec in SPECS.items():
+        if not all(spec.allows(end, ref.kind, _outside_kind(ref)) for end, ref in ends):
             continue
-        if source == target and kind not in SELF_ALLOWED:
+        if source == target and not spec.self_allowed:
             continue
-        if kind in FROM_MANAGEMENT and source != design.organization.management_account:
+        if spec.from_management and source != design.organization.management_account:
             continue
         kinds.append(kind)
     return kinds
 
 
+def _outside_kind(ref: Any) -> Any:
+    return ref.entity.kind if ref.kind == EntityKind.OUTSIDE else None
+
+
 def new_relationship(design: Design, kind: str, source: str, target: str) -> Any:
-    """A relationship of `kind` with the least-privilege defaults a reviewer expects."""
-    common = {"source": source, "target": target}
-    if kind == "trust":
-        return TrustRelationship(
-            **common,
-            role_name="CrossAccountReadOnly",
-            access_level="read-only",
-            require_mfa=index_entities(design)[source].kind == EntityKind.ACCOUNT,
-            organization_scoped=index_entities(design)[source].kind == EntityKind.ACCOUNT,
-        )
-    if kind == "federation":
-        provider = index_entities(design)[source].entity
-        return FederationRelationship(**common, protocol=PROTOCOL_FOR_IDP[provider.kind])
-    if kind == "log-delivery":
-        return LogDeliveryRelationship(**common, log_types=["cloudtrail", "config"])
-    if kind == "resource-share":
-        return ResourceShareRelationship(**common, resource_type="ami")
-    if kind == "delegated-admin":
-        return DelegatedAdminRelationship(
-            **common, service_principals=["securityhub.amazonaws.com"]
-        )
-    return BillingRelationship(**common)
+    """A relationship of `kind` with the least-privilege defaults a reviewer expects.
+
+    Raises KeyError naming the known kinds for a kind that does not exist."""
+    spec = spec_of(kind)
+    index = index_entities(design)
+    ends = [End(index[node].kind, index[node].entity) for node in (source, target)]
+    return spec.model.model_validate({"source": source, "target": target, **spec.defaults(*ends)})
 
 
 # -- copy and paste --------------------------------------------------------------------------
@@ -195,7 +172,7 @@ def paste_fragment(
         _copy_node(design, node, fresh, existing, names) for node in _parents_first(data["nodes"])
     ]
     for rel in data["relationships"]:
-        if rel["kind"] in FROM_MANAGEMENT:
+        if SPECS[rel["kind"]].from_management:
             continue  # only the organization's own management account may be their source
         fields = {
             **rel,
@@ -205,6 +182,10 @@ def paste_fragment(
         }
         if rel["kind"] == "log-delivery":
             fields["bucket"] = None  # the bucket stays with its owner
+        if rel.get("excluded_accounts"):
+            fields["excluded_accounts"] = [fresh[a] for a in rel["excluded_accounts"] if a in fresh]
+        if rel.get("administers") is not None:
+            fields["administers"] = fresh.get(rel["administers"])
         created.append(RELATIONSHIP_CLASSES[rel["kind"]].model_validate(fields))
     positions = {
         fresh[i]: (p["x"] + offset, p["y"] + offset)
@@ -218,16 +199,9 @@ NODE_CLASSES: dict[str, type[BaseModel]] = {
     "organizational_unit": OrganizationalUnit,
     "account": Account,
     "identity_provider": IdentityProvider,
-    "third_party": ThirdParty,
+    "outside_principal": OutsidePrincipal,
 }
-RELATIONSHIP_CLASSES: dict[str, type[BaseModel]] = {
-    "trust": TrustRelationship,
-    "federation": FederationRelationship,
-    "log-delivery": LogDeliveryRelationship,
-    "resource-share": ResourceShareRelationship,
-    "delegated-admin": DelegatedAdminRelationship,
-    "billing": BillingRelationship,
-}
+RELATIONSHIP_CLASSES: dict[str, type[BaseModel]] = {k: spec.model for k, spec in SPECS.items()}
 
 
 def _copy_node(

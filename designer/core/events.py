@@ -20,7 +20,7 @@ class Subject(StrEnum):
     OU = "ou"
     ACCOUNT = "account"
     IDENTITY_PROVIDER = "identity_provider"
-    THIRD_PARTY = "third_party"
+    OUTSIDE = "outside_principal"
     RELATIONSHIP = "relationship"
     LOG_BUCKET = "log_bucket"
     SCP = "scp"
@@ -44,7 +44,7 @@ NODE_SUBJECTS = frozenset(
     {
         Subject.ACCOUNT,
         Subject.IDENTITY_PROVIDER,
-        Subject.THIRD_PARTY,
+        Subject.OUTSIDE,
         Subject.OU,
         Subject.ORGANIZATION,
     }

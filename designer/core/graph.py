@@ -23,7 +23,7 @@ CONTAINS = "contains"
 ACCESS_KINDS = frozenset({"trust", "federation"})  # edges along which a compromise spreads
 REQUIRED_LOGS = (LogType.CLOUDTRAIL, LogType.CONFIG)
 Direction = Literal["out", "in", "both"]
-NO_LOGS: dict[str, Any] = {"log_types": frozenset(), "organization_wide": False}
+NO_LOGS: dict[str, Any] = {"log_types": frozenset(), "excluded": frozenset()}
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ class DesignGraph:
         if rel.kind == "log-delivery":
             attrs = {
                 "log_types": frozenset(rel.log_types),
-                "organization_wide": rel.organization_wide,
+                "excluded": frozenset(rel.excluded_accounts),
             }
         else:  # asking a pydantic model for a field it lacks is slow; most edges are not logs
             attrs = NO_LOGS
@@ -142,25 +142,32 @@ class DesignGraph:
         return reached
 
     def log_coverage(self) -> LogCoverage:
-        """Accounts whose CloudTrail and Config both reach a log-archive account."""
+        """Accounts whose CloudTrail and Config both reach a log-archive account.
+
+        A delivery from the organization or an OU covers every account in it but the excluded.
+        """
         archives = self.accounts_with(AccountFunction.LOG_ARCHIVE)
         everyone = set(self.accounts())
         delivered: dict[str, set[LogType]] = {a: set() for a in everyone}
-        for_everyone: set[LogType] = set()  # organization-wide deliveries cover every account
         for source, target, data in self.graph.edges(data=True):
             if data["kind"] != "log-delivery" or target not in archives:
                 continue
-            if data["organization_wide"]:
-                for_everyone |= data["log_types"]
-            elif source in delivered:
-                delivered[source] |= data["log_types"]
-        for got in delivered.values():
-            got |= for_everyone
+            for account in self._accounts_of(source, data["excluded"]):
+                if account in delivered:
+                    delivered[account] |= data["log_types"]
         missing = {
             a: frozenset(t for t in REQUIRED_LOGS if t not in got) for a, got in delivered.items()
         }
         covered = frozenset(a for a, m in missing.items() if not m)
         return LogCoverage(covered, {a: m for a, m in missing.items() if m})
+
+    def _accounts_of(self, node_id: str, excluded: frozenset[str]) -> list[str]:
+        """The node itself when it is an account; the accounts in it when it is a container."""
+        if self.kind_of(node_id) == EntityKind.ACCOUNT:
+            return [node_id]
+        below = self.ou_subtree(node_id)
+        kinds = self.graph.nodes
+        return [n for n in below if kinds[n]["kind"] == EntityKind.ACCOUNT and n not in excluded]
 
     def ou_subtree(self, ou_id: str) -> list[str]:
         """Every OU and account below ou_id, breadth first."""

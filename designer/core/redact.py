@@ -101,7 +101,7 @@ def redact_design(design: Design) -> Design:
     """The same design with every account id, e-mail address and organization id masked."""
     masks = Masks()
     ids = [a.aws_account_id for a in design.accounts if a.aws_account_id]
-    ids += [t.aws_account_id for t in design.third_parties if t.aws_account_id]
+    ids += [t.aws_account_id for t in design.outside_principals if t.aws_account_id]
     emails = [a.email for a in design.accounts if a.email]
     masks.declare(ids, emails, design.organization.organization_id or "")
     data = _masked(design.model_dump(mode="json"), masks)

@@ -119,7 +119,7 @@ class EditOps(QObject):
         self._insert(edits.new_identity_provider(self.controller.design, kind), self._beside(at))
 
     def insert_third_party(self, at: QPointF | None = None) -> None:
-        self._insert(edits.new_third_party(self.controller.design), self._beside(at))
+        self._insert(edits.new_outside_principal(self.controller.design), self._beside(at))
 
     def _beside(self, at: QPointF | None) -> QPointF | None:
         """Providers and third parties stand outside the organization: a drop inside it puts

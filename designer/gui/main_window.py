@@ -359,7 +359,7 @@ class MainWindow(QMainWindow):
             self.edits.insert_ou(at)
         elif kind == "idp":
             self.edits.insert_identity_provider(detail, at)
-        elif kind == "third_party":
+        elif kind == "outside_principal":
             self.edits.insert_third_party(at)
         elif kind == "log_bucket":
             self.edits.insert_log_bucket()

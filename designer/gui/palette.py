@@ -80,7 +80,7 @@ def palette_groups() -> list[tuple[str, list[Entry]]]:
     ]
     outside.append(
         Entry(
-            "third_party",
+            "outside_principal",
             "add_third_party",
             "Third party (vendor)",
             "third-party",

@@ -31,7 +31,7 @@ from designer.model import (
     OrganizationalUnit,
     ResourceShareRelationship,
     ServiceControlPolicy,
-    ThirdParty,
+    OutsidePrincipal,
     TrustRelationship,
     stable_id,
 )
@@ -93,7 +93,7 @@ class _Builder:
     def __init__(self, read: Read) -> None:
         self.read, self.org = read, read.organization
         self.account_ids = {a.id for a in self.org.accounts}
-        self.third_parties: dict[str, ThirdParty] = {}
+        self.outside_principals: dict[str, OutsidePrincipal] = {}
         self.providers: dict[str, IdentityProvider] = {}
         self.federations: dict[tuple[str, str], FederationRelationship] = {}
         self.log_owners = {read.bucket_owner[b] for b in read.buckets if b in read.bucket_owner}
@@ -128,7 +128,7 @@ class _Builder:
             ],
             accounts=[self.account(a) for a in self.org.accounts],
             identity_providers=list(self.providers.values()),
-            third_parties=list(self.third_parties.values()),
+            outside_principals=list(self.outside_principals.values()),
             relationships=relationships,
             log_buckets=buckets,
             service_control_policies=[
@@ -234,13 +234,13 @@ class _Builder:
     def source(self, account_id: str) -> str:
         if account_id in self.account_ids:
             return live_id(account_id)
-        if account_id not in self.third_parties:
-            self.third_parties[account_id] = ThirdParty(
+        if account_id not in self.outside_principals:
+            self.outside_principals[account_id] = OutsidePrincipal(
                 id=live_id("third-party", account_id),
                 name=f"External account {account_id}",
                 aws_account_id=account_id,
             )
-        return self.third_parties[account_id].id
+        return self.outside_principals[account_id].id
 
     def federate(self, account_id: str, role: Role, provider_arn: str) -> None:
         scan = self.read.scans[account_id]

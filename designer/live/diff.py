@@ -258,8 +258,8 @@ def _named(planned: Design, live: Design, pairs: _Pairs) -> list[DiffEntry]:
         [lambda i: (str(i.kind), i.name.casefold())],
     )
     parties = _match(
-        planned.third_parties,
-        live.third_parties,
+        planned.outside_principals,
+        live.outside_principals,
         [lambda t: t.aws_account_id, lambda t: t.name.casefold()],
     )
     buckets = _match(planned.log_buckets, live.log_buckets, [lambda b: b.name])

@@ -26,7 +26,7 @@ from designer.model.nodes import (
     IdentityProvider,
     Organization,
     OrganizationalUnit,
-    ThirdParty,
+    OutsidePrincipal,
 )
 from designer.model.relationships import (
     BillingRelationship,
@@ -57,11 +57,11 @@ __all__ = [
     "ObjectLock",
     "Organization",
     "OrganizationalUnit",
+    "OutsidePrincipal",
     "Problem",
     "Relationship",
     "ResourceShareRelationship",
     "ServiceControlPolicy",
-    "ThirdParty",
     "TrustRelationship",
     "UsagePolicy",
     "Waiver",

@@ -16,7 +16,7 @@ class EntityKind(StrEnum):
     OU = "organizational_unit"
     ACCOUNT = "account"
     IDENTITY_PROVIDER = "identity_provider"
-    THIRD_PARTY = "third_party"
+    OUTSIDE = "outside_principal"
     RELATIONSHIP = "relationship"
     LOG_BUCKET = "log_bucket"
     SCP = "service_control_policy"
@@ -27,7 +27,7 @@ COLLECTIONS: dict[EntityKind, str] = {
     EntityKind.OU: "organizational_units",
     EntityKind.ACCOUNT: "accounts",
     EntityKind.IDENTITY_PROVIDER: "identity_providers",
-    EntityKind.THIRD_PARTY: "third_parties",
+    EntityKind.OUTSIDE: "outside_principals",
     EntityKind.RELATIONSHIP: "relationships",
     EntityKind.LOG_BUCKET: "log_buckets",
     EntityKind.SCP: "service_control_policies",
@@ -39,7 +39,7 @@ NODE_KINDS = frozenset(
         EntityKind.OU,
         EntityKind.ACCOUNT,
         EntityKind.IDENTITY_PROVIDER,
-        EntityKind.THIRD_PARTY,
+        EntityKind.OUTSIDE,
     }
 )
 

@@ -20,11 +20,11 @@ from designer.model.nodes import (
     IdentityProvider,
     Organization,
     OrganizationalUnit,
-    ThirdParty,
+    OutsidePrincipal,
 )
 from designer.model.relationships import Relationship
 
-FORMAT_VERSION: Final = 1
+FORMAT_VERSION: Final = 2
 
 
 class Design(BaseModel):
@@ -33,7 +33,7 @@ class Design(BaseModel):
     # The container is mutable (the Document edits its lists); the entities in it are not.
     model_config = ConfigDict(extra="forbid", validate_default=True)
 
-    format_version: Literal[1] = 1
+    format_version: Literal[2] = 2
     id: Id = Field(default_factory=new_id)
     name: Name
     description: Text = ""
@@ -41,7 +41,7 @@ class Design(BaseModel):
     organizational_units: list[OrganizationalUnit] = Field(default_factory=list)
     accounts: list[Account] = Field(default_factory=list)
     identity_providers: list[IdentityProvider] = Field(default_factory=list)
-    third_parties: list[ThirdParty] = Field(default_factory=list)
+    outside_principals: list[OutsidePrincipal] = Field(default_factory=list)
     relationships: list[Relationship] = Field(default_factory=list)
     log_buckets: list[LogBucket] = Field(default_factory=list)
     service_control_policies: list[ServiceControlPolicy] = Field(default_factory=list)

@@ -14,9 +14,9 @@ from pydantic import ValidationError
 from designer.model.design import FORMAT_VERSION, Design
 from designer.model.errors import DesignError, DesignFileError, Problem
 from designer.model.integrity import check_design
+from designer.model.kinds import RELATIONSHIP_KINDS
 from designer.model.migrations import migrate
 from designer.model.paths import json_path
-from designer.model.relationships import RELATIONSHIP_KINDS
 from designer.support.perf import paused_gc
 
 MAX_DEPTH = 64  # far beyond any real design; keeps deeply nested input from exhausting the stack

@@ -7,7 +7,7 @@ of the offending value so a hand-edited file can be fixed at the right line.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from designer.model.catalog import (
     NODE_KINDS,
@@ -17,29 +17,17 @@ from designer.model.catalog import (
     iter_entities,
 )
 from designer.model.errors import Problem
+from designer.model.kinds import SCOPES, SPECS, KindSpec
 from designer.model.paths import json_path
-from designer.model.vocabulary import PROTOCOL_FOR_IDP
+from designer.model.vocabulary import PROTOCOL_FOR_IDP, OutsideKind, PrincipalType
 
 if TYPE_CHECKING:
     from designer.model.design import Design
-    from designer.model.nodes import Account, ThirdParty
+    from designer.model.nodes import Account, OutsidePrincipal
 
 MAX_OU_DEPTH = 5  # AWS Organizations quota: OUs nest at most five levels below the root.
 
 K = EntityKind
-# Allowed (source kinds, target kinds) for each relationship kind.
-ENDPOINTS: dict[str, tuple[frozenset[EntityKind], frozenset[EntityKind]]] = {
-    "trust": (frozenset({K.ACCOUNT, K.IDENTITY_PROVIDER, K.THIRD_PARTY}), frozenset({K.ACCOUNT})),
-    "federation": (frozenset({K.IDENTITY_PROVIDER}), frozenset({K.ACCOUNT})),
-    "log-delivery": (frozenset({K.ACCOUNT}), frozenset({K.ACCOUNT})),
-    "resource-share": (frozenset({K.ACCOUNT}), frozenset({K.ACCOUNT, K.OU, K.ORGANIZATION})),
-    "delegated-admin": (frozenset({K.ACCOUNT}), frozenset({K.ACCOUNT})),
-    "billing": (frozenset({K.ACCOUNT}), frozenset({K.ACCOUNT})),
-}
-# Kinds whose source must be the organization's management account.
-FROM_MANAGEMENT = frozenset({"delegated-admin", "billing"})
-# Kinds where an edge from a node to itself means something (an account storing its own logs).
-SELF_ALLOWED = frozenset({"log-delivery"})
 
 
 def _kind_names(kinds: frozenset[EntityKind]) -> str:
@@ -77,9 +65,9 @@ def _unique_ids(design: Design, index: dict[str, EntityRef]) -> Iterator[Problem
 def _unique_account_facts(design: Design, index: dict[str, EntityRef]) -> Iterator[Problem]:
     seen_ids: dict[str, str] = {}
     seen_emails: dict[str, str] = {}
-    holders: list[tuple[str, int, Account | ThirdParty]]
+    holders: list[tuple[str, int, Account | OutsidePrincipal]]
     holders = [("accounts", i, a) for i, a in enumerate(design.accounts)]
-    holders += [("third_parties", i, t) for i, t in enumerate(design.third_parties)]
+    holders += [("outside_principals", i, t) for i, t in enumerate(design.outside_principals)]
     for field, position, holder in holders:
         if holder.aws_account_id is not None:
             if holder.aws_account_id in seen_ids:
@@ -147,44 +135,136 @@ def _references(design: Design, index: dict[str, EntityRef]) -> Iterator[Problem
         yield from _expect(index, bucket.account, account, ("log_buckets", i, "account"), "owner")
 
 
+def _end_problem(spec: KindSpec, end: str, ref: EntityRef | None, ref_id: str) -> str | None:
+    if ref is None:
+        return f"{spec.kind} {end} {ref_id} does not exist"
+    outside = ref.entity.kind if ref.kind == K.OUTSIDE else None
+    if spec.allows(end, ref.kind, outside):
+        return None
+    kinds = spec.sources if end == "source" else spec.targets
+    allowed = spec.outside_sources if end == "source" else spec.outside_targets
+    what = f"{ref.label} ({outside})" if outside else ref.label
+    names = _kind_names(kinds - {K.OUTSIDE})
+    if allowed:
+        names += " or an outside principal (" + ", ".join(sorted(allowed)) + ")"
+    return f"{spec.kind} {end} must be an {names}, but {ref.entity.id} is the {what}"
+
+
 def _relationship_endpoints(design: Design, index: dict[str, EntityRef]) -> Iterator[Problem]:
     management = design.organization.management_account
     for i, rel in enumerate(design.relationships):
-        sources, targets = ENDPOINTS[rel.kind]
+        spec = SPECS[rel.kind]
         base = ("relationships", i)
-        found = list(_expect(index, rel.source, sources, (*base, "source"), f"{rel.kind} source"))
-        found += _expect(index, rel.target, targets, (*base, "target"), f"{rel.kind} target")
+        found = [
+            Problem(json_path((*base, end)), message)
+            for end, ref_id in (("source", rel.source), ("target", rel.target))
+            if (message := _end_problem(spec, end, index.get(ref_id), ref_id))
+        ]
         yield from found
         if found:
             continue
-        if rel.source == rel.target and rel.kind not in SELF_ALLOWED:
+        if rel.source == rel.target and not spec.self_allowed:
             yield Problem(json_path((*base, "target")), f"a {rel.kind} relationship needs two ends")
-        if rel.kind in FROM_MANAGEMENT and rel.source != management:
+        if spec.from_management and rel.source != management:
             yield Problem(
                 json_path((*base, "source")),
                 f"{rel.kind} must start at the organization's management account"
                 + ("" if management else ", and none is set in $.organization.management_account"),
             )
-        if rel.kind == "federation":
-            idp = index[rel.source].entity
-            expected = PROTOCOL_FOR_IDP[idp.kind]
-            if rel.protocol != expected:
-                yield Problem(
-                    json_path((*base, "protocol")),
-                    f"provider {idp.name!r} is {idp.kind}, so the protocol must be {expected}",
-                )
-        if rel.kind == "log-delivery" and rel.bucket is not None:
-            where = (*base, "bucket")
-            problems = list(_expect(index, rel.bucket, frozenset({K.LOG_BUCKET}), where, "bucket"))
-            yield from problems
-            bucket = index[rel.bucket].entity if not problems else None
-            if bucket is not None and bucket.account != rel.target:
-                owner = index.get(bucket.account)
-                owner_label = owner.label if owner else bucket.account
-                yield Problem(
-                    json_path(where),
-                    f"bucket {bucket.name!r} belongs to {owner_label}, not to the target account",
-                )
+        yield from _scope(design, index, rel, base)
+        yield from _kind_specific(index, rel, base)
+
+
+def _scope(
+    design: Design, index: dict[str, EntityRef], rel: Any, base: tuple[str | int, ...]
+) -> Iterator[Problem]:
+    """One scoped end at most; excluded accounts exist and lie inside the scope."""
+    source, target = index[rel.source], index[rel.target]
+    if source.kind in SCOPES and target.kind in SCOPES:
+        yield Problem(
+            json_path((*base, "target")),
+            f"a {rel.kind} relationship may have an OU or the organization at one end only, "
+            f"not both ({source.label} -> {target.label})",
+        )
+        return
+    scope_id = None
+    if target.kind in SCOPES or source.kind in SCOPES:
+        scope_id = rel.target if target.kind in SCOPES else rel.source
+    if rel.kind == "delegated-admin":
+        where = (*base, "administers")
+        problems = list(_expect(index, rel.administers, frozenset({K.OU}), where, "administered"))
+        yield from problems
+        if problems:
+            return
+        scope_id = rel.administers or design.organization.id
+    if rel.excluded_accounts and scope_id is None:
+        yield Problem(
+            json_path((*base, "excluded_accounts")),
+            "excluded accounts apply only when an end is an OU or the organization",
+        )
+        return
+    inside = _ancestry(design)
+    for j, account_id in enumerate(rel.excluded_accounts):
+        path = (*base, "excluded_accounts", j)
+        problems = list(_expect(index, account_id, frozenset({K.ACCOUNT}), path, "excluded"))
+        yield from problems
+        if not problems and scope_id not in inside.get(account_id, ()):
+            yield Problem(
+                json_path(path),
+                f"excluded {index[account_id].label} is not in {index[scope_id].label}",  # type: ignore[index]
+            )
+
+
+def _ancestry(design: Design) -> dict[str, tuple[str, ...]]:
+    """Account id -> its parent OUs up to the organization (a broken tree yields what it can)."""
+    parents = {unit.id: unit.parent for unit in design.organizational_units}
+    chains: dict[str, tuple[str, ...]] = {}
+    for account in design.accounts:
+        chain: list[str] = []
+        parent = account.parent
+        while parent is not None and parent in parents and parent not in chain:
+            chain.append(parent)
+            parent = parents[parent]
+        chains[account.id] = (*chain, design.organization.id)
+    return chains
+
+
+def _kind_specific(
+    index: dict[str, EntityRef], rel: Any, base: tuple[str | int, ...]
+) -> Iterator[Problem]:
+    source = index[rel.source]
+    if (
+        rel.kind == "trust"
+        and source.kind == K.OUTSIDE
+        and (
+            source.entity.kind == OutsideKind.SERVICE
+            and rel.principal_type != PrincipalType.WORKLOAD
+        )
+    ):
+        yield Problem(
+            json_path((*base, "principal_type")),
+            f"{source.label} is an AWS service, so the principal type must be workload",
+        )
+    if rel.kind == "federation":
+        idp = source.entity
+        expected = PROTOCOL_FOR_IDP[idp.kind]
+        if rel.protocol != expected:
+            yield Problem(
+                json_path((*base, "protocol")),
+                f"provider {idp.name!r} is {idp.kind}, so the protocol must be {expected}",
+            )
+    if rel.kind == "log-delivery" and rel.bucket is not None:
+        where = (*base, "bucket")
+        problems = list(_expect(index, rel.bucket, frozenset({K.LOG_BUCKET}), where, "bucket"))
+        yield from problems
+        bucket = index[rel.bucket].entity if not problems else None
+        if bucket is not None and bucket.account != rel.target:
+            owner = index.get(bucket.account)
+            owner_label = owner.label if owner else bucket.account
+            yield Problem(
+                json_path(where),
+                f"bucket {bucket.name!r} belongs to {owner_label}, not to the target account",
+            )
 
 
 def _ou_tree(design: Design, index: dict[str, EntityRef]) -> Iterator[Problem]:

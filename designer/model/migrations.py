@@ -14,8 +14,39 @@ from designer.model.errors import DesignFileError
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
+
+
+def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 2: outside principals and scoped relationships.
+
+    - `third_parties` become `outside_principals` of kind external-account (`vendor` -> `owner`);
+    - a log delivery with `organization_wide: true` now has the organization as its source (the
+      organization trail); the flag is gone.
+    """
+    parties = data.pop("third_parties", [])
+    if not isinstance(parties, list):
+        raise ValueError("$.third_parties is not a list")
+    outside = []
+    for party in parties:
+        if not isinstance(party, dict):
+            raise ValueError("an entry of $.third_parties is not an object")
+        party = dict(party)
+        if "vendor" in party:
+            party["owner"] = party.pop("vendor")
+        party.setdefault("kind", "external-account")
+        outside.append(party)
+    data["outside_principals"] = outside
+    organization = data.get("organization")
+    root = organization.get("id") if isinstance(organization, dict) else None
+    for rel in data.get("relationships") or []:
+        if isinstance(rel, dict) and rel.get("kind") == "log-delivery":
+            if rel.pop("organization_wide", False) is True and root is not None:
+                rel["source"] = root
+    return data
+
+
 # from_version -> function returning the data at from_version + 1. Version 1 is the first format.
-MIGRATIONS: dict[int, Migration] = {}
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2}
 
 
 def migrate(

@@ -1,4 +1,4 @@
-"""The nodes of a design: organization, OUs, accounts, identity providers, third parties."""
+"""The nodes of a design: organization, OUs, accounts, identity providers, outside principals."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from designer.model.base import (
     Name,
     OrganizationId,
     Region,
+    ServicePrincipal,
     TagKey,
     TagValue,
     Text,
@@ -31,6 +32,7 @@ from designer.model.vocabulary import (
     Environment,
     FeatureSet,
     IdentityProviderKind,
+    OutsideKind,
 )
 
 
@@ -124,11 +126,44 @@ class IdentityProvider(Entity):
         return self
 
 
-class ThirdParty(Entity):
-    """An outside party (vendor, auditor, partner) that is trusted into accounts."""
+class OutsidePrincipal(Entity):
+    """Someone outside the organization: another AWS account (a vendor's, an auditor's), a
+    partner organization, an AWS service, or anyone at all. Drawn outside the organization box;
+    a trust from one or a share to one is where data and access leave your control."""
 
     id: Id = Field(default_factory=new_id)
     name: Name
-    aws_account_id: AwsAccountId | None = None
-    vendor: Text = ""
+    kind: OutsideKind = OutsideKind.EXTERNAL_ACCOUNT
+    aws_account_id: AwsAccountId | None = Field(
+        default=None, description="external-account: its 12-digit id (empty while unknown)."
+    )
+    organization_id: OrganizationId | None = Field(
+        default=None, description="partner-organization: its o- id."
+    )
+    service_principal: ServicePrincipal | None = Field(
+        default=None, description="service: e.g. cloudtrail.amazonaws.com."
+    )
+    owner: Text = Field(default="", description="Who runs it: the vendor, partner or team.")
     description: Text = ""
+
+    @model_validator(mode="after")
+    def _identifier_matches_kind(self) -> OutsidePrincipal:
+        own = {
+            OutsideKind.EXTERNAL_ACCOUNT: "aws_account_id",
+            OutsideKind.PARTNER_ORGANIZATION: "organization_id",
+            OutsideKind.SERVICE: "service_principal",
+        }.get(self.kind)
+        for field in ("aws_account_id", "organization_id", "service_principal"):
+            if field != own and getattr(self, field) is not None:
+                raise ValueError(f"{field} applies only to a {_kind_owning(field)} principal")
+        if own in ("organization_id", "service_principal") and getattr(self, own) is None:
+            raise ValueError(f"a {self.kind} principal needs its {own}")
+        return self
+
+
+def _kind_owning(field: str) -> str:
+    return {
+        "aws_account_id": "external-account",
+        "organization_id": "partner-organization",
+        "service_principal": "service",
+    }[field]

@@ -22,6 +22,7 @@ from designer.model.vocabulary import (
     FederationProtocol,
     LogType,
     PrincipalScope,
+    PrincipalType,
     ResourceType,
 )
 
@@ -31,10 +32,21 @@ class RelationshipBase(Entity):
     source: Id
     target: Id
     purpose: Text = Field(default="", description="Why the relationship exists, in plain words.")
+    excluded_accounts: list[Id] = Field(
+        default_factory=list,
+        description="When an end is an OU or the organization: accounts in it that it skips.",
+    )
+
+    _unique_excluded = field_validator("excluded_accounts")(_unique)
 
 
 class TrustRelationship(RelationshipBase):
-    """A cross-account IAM role in the target account that the source may assume."""
+    """An IAM role in the target account that the source may assume.
+
+    Either end may be a scope: a target OU or organization deploys the role to every account in
+    it (a service-managed StackSet, future accounts included); a source OU or organization admits
+    any principal of it (aws:PrincipalOrgPaths / aws:PrincipalOrgID).
+    """
 
     kind: Literal["trust"] = "trust"
     role_name: RoleName
@@ -55,6 +67,10 @@ class TrustRelationship(RelationshipBase):
         default=False, description="Trust policy carries an aws:PrincipalOrgID condition."
     )
     max_session_duration: StrictInt = Field(default=3600, ge=3600, le=43200)
+    principal_type: PrincipalType = Field(
+        default=PrincipalType.HUMAN,
+        description="human: people who can present MFA; workload: a pipeline, service or vendor.",
+    )
 
     _unique_services = field_validator("services")(_unique)
     _unique_arns = field_validator("managed_policy_arns")(_unique)
@@ -81,22 +97,25 @@ class FederationRelationship(RelationshipBase):
     protocol: FederationProtocol
     mapped_roles: list[RoleName] = Field(default_factory=list)
     permission_sets: list[Text] = Field(default_factory=list)
+    principal_type: PrincipalType = Field(
+        default=PrincipalType.HUMAN,
+        description="human: people signing in; workload: CI jobs (an OIDC provider for CI).",
+    )
 
     _unique_roles = field_validator("mapped_roles")(_unique)
     _unique_sets = field_validator("permission_sets")(_unique)
 
 
 class LogDeliveryRelationship(RelationshipBase):
-    """Logs of the source account go to a bucket of the target (log-archive) account."""
+    """Logs of the source go to a bucket of the target (log-archive) account.
+
+    The source is one account, an OU (every account in it) or the organization (the
+    organization trail and an organization-wide Config aggregation).
+    """
 
     kind: Literal["log-delivery"] = "log-delivery"
     log_types: list[LogType] = Field(min_length=1)
     bucket: Id | None = Field(default=None, description="Destination log bucket id.")
-    organization_wide: StrictBool = Field(
-        default=False,
-        description="Configured for every account of the organization (organization trail, "
-        "StackSet), not only for the source account.",
-    )
     multi_region: StrictBool = Field(
         default=True, description="CloudTrail: the trail records events of every Region."
     )
@@ -108,7 +127,8 @@ class LogDeliveryRelationship(RelationshipBase):
 
 
 class ResourceShareRelationship(RelationshipBase):
-    """A publisher shares resources with an account, an OU or the whole organization."""
+    """A publisher shares resources with an account, an OU, the organization, or outside it (an
+    external account, a partner organization, anyone)."""
 
     kind: Literal["resource-share"] = "resource-share"
     resource_type: ResourceType
@@ -127,10 +147,17 @@ class ResourceShareRelationship(RelationshipBase):
 
 
 class DelegatedAdminRelationship(RelationshipBase):
-    """The management account delegates administration of services to the target account."""
+    """The management account delegates administration of services to the target account.
+
+    `administers` narrows whom it administers to an OU (Firewall Manager's administrator scope,
+    Security Hub configuration policies); empty means the whole organization.
+    """
 
     kind: Literal["delegated-admin"] = "delegated-admin"
     service_principals: list[ServicePrincipal] = Field(min_length=1)
+    administers: Id | None = Field(
+        default=None, description="The OU it administers; null for the whole organization."
+    )
 
     _unique_principals = field_validator("service_principals")(_unique)
 
@@ -150,12 +177,3 @@ Relationship = Annotated[
     | BillingRelationship,
     Field(discriminator="kind"),
 ]
-
-RELATIONSHIP_KINDS: tuple[str, ...] = (
-    "trust",
-    "federation",
-    "log-delivery",
-    "resource-share",
-    "delegated-admin",
-    "billing",
-)

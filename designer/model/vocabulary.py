@@ -90,6 +90,23 @@ class PrincipalScope(StrEnum):
     ROLE = "role"
 
 
+class PrincipalType(StrEnum):
+    """Who uses a trust or a federation: rules about people (MFA, sign-in through the identity
+    account) apply to humans only; a pipeline or a vendor system cannot present an MFA code."""
+
+    HUMAN = "human"
+    WORKLOAD = "workload"
+
+
+class OutsideKind(StrEnum):
+    """Principals outside the organization, from the most to the least identifiable."""
+
+    EXTERNAL_ACCOUNT = "external-account"  # one AWS account that is not a member
+    PARTNER_ORGANIZATION = "partner-organization"  # every account of another organization
+    SERVICE = "service"  # an AWS service principal, e.g. cloudtrail.amazonaws.com
+    ANYONE = "anyone"  # the public: "*" without conditions
+
+
 class FederationProtocol(StrEnum):
     SAML = "saml"
     OIDC = "oidc"

@@ -23,6 +23,7 @@ from designer.analysis.radius import (
     radius_summaries,
 )
 from designer.core.graph import DesignGraph, LogCoverage
+from designer.core.scope import Scopes
 from designer.model.catalog import EntityRef, index_entities
 from designer.model.vocabulary import AccountFunction
 
@@ -95,14 +96,30 @@ class RuleContext:
         return account is not None and function in account.functions
 
     @cached_property
+    def scopes(self) -> Scopes:
+        return Scopes(self.design)
+
+    @cached_property
     def _by_kind(self) -> dict[str, list[Any]]:
+        """Trusts expanded to one per account (each keeping its id): a role deployed to an OU is
+        judged in every account it lands in, as the same design drawn account by account."""
         found: dict[str, list[Any]] = defaultdict(list)
         for rel in self.design.relationships:
             found[rel.kind].append(rel)
+        found["trust"] = self.scopes.expanded(found["trust"])
         return found
 
     def relationships(self, kind: str) -> list[Any]:
         return self._by_kind.get(kind, [])
+
+    @cached_property
+    def scoped_ids(self) -> frozenset[str]:
+        """Relationships with an OU or the organization at one end."""
+        return self.scopes.scoped_ids()
+
+    def organization_wide(self, rel: Any) -> bool:
+        """The relationship covers every account of the organization (the organization trail)."""
+        return self.scopes.covers_organization(rel)
 
     @cached_property
     def landing_roles(self) -> dict[str, set[str]]:

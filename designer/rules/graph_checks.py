@@ -63,10 +63,10 @@ def _runs_workloads(ctx: RuleContext, account_id: str) -> bool:
     ],
 )
 def blast_radius(ctx: RuleContext) -> Iterator[Hit]:
-    third_parties = {t.id for t in ctx.design.third_parties}
+    outside_principals = {t.id for t in ctx.design.outside_principals}
     for start, summary in ctx.radius_summaries.items():
         worst = summary.example
-        exposed = _runs_workloads(ctx, start) or start in third_parties
+        exposed = _runs_workloads(ctx, start) or start in outside_principals
         route = worst.route
         yield Hit(
             f"compromise of {ctx.name(start)} reaches "
@@ -153,41 +153,20 @@ def _loop_hit(
 )
 def orphan_accounts(ctx: RuleContext) -> Iterator[Hit]:
     related: set[str] = set()
-    shared_ous: set[str] = set()
-    everyone = False
     for rel in ctx.design.relationships:
-        if rel.kind == "billing":
+        if rel.kind == "billing" or rel.source == rel.target:
             continue
-        if rel.kind == "log-delivery" and rel.organization_wide:
-            everyone = True
-        if rel.kind == "resource-share":
-            if rel.target == ctx.design.organization.id:
-                everyone = True
-            elif rel.target in ctx.ous:
-                shared_ous.add(rel.target)
-        if rel.source != rel.target:
-            related.update((rel.source, rel.target))
-    if everyone:
-        return
+        if ctx.organization_wide(rel):
+            return  # every account takes part
+        for end in ("source", "target"):
+            related.update(ctx.scopes.accounts_at(rel, end))
     for account in ctx.members:
-        if account.id in related or _in_any(ctx, account.parent, shared_ous):
+        if account.id in related:
             continue
         yield Hit(
             f"account {account.name!r} takes part in no relationship (billing aside)",
             (account.id,),
         )
-
-
-def _in_any(ctx: RuleContext, parent: str | None, units: set[str]) -> bool:
-    """Whether an OU from `parent` up to the root is in `units` (safe on a looping OU tree)."""
-    seen: set[str] = set()
-    while parent is not None and parent not in seen:
-        if parent in units:
-            return True
-        seen.add(parent)
-        unit = ctx.ous.get(parent)
-        parent = unit.parent if unit is not None else None
-    return False
 
 
 @rule(

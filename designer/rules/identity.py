@@ -49,7 +49,7 @@ def _role(ctx: RuleContext, rel: Any) -> str:
 )
 def third_party_external_id(ctx: RuleContext) -> Iterator[Hit]:
     for rel in ctx.relationships("trust"):
-        if _kind(ctx, rel.source) == EntityKind.THIRD_PARTY and not rel.external_id:
+        if _kind(ctx, rel.source) == EntityKind.OUTSIDE and not rel.external_id:
             yield Hit(
                 f"third party {ctx.name(rel.source)} can assume {_role(ctx, rel)} "
                 "without an external id",
@@ -81,7 +81,7 @@ def trust_names_a_role(ctx: RuleContext) -> Iterator[Hit]:
         kind = _kind(ctx, rel.source)
         if kind == EntityKind.IDENTITY_PROVIDER:
             continue
-        who = "third party" if kind == EntityKind.THIRD_PARTY else "account"
+        who = "third party" if kind == EntityKind.OUTSIDE else "account"
         yield Hit(
             f"{_role(ctx, rel)} trusts every principal of {who} {ctx.name(rel.source)} "
             "(account root), not one role",

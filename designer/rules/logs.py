@@ -93,7 +93,7 @@ def _sources(rels: list[Any]) -> list[str]:
 def organization_trail(ctx: RuleContext) -> Iterator[Hit]:
     if not ctx.accounts:
         return
-    trails = [r for r in _deliveries_of(ctx, LogType.CLOUDTRAIL) if r.organization_wide]
+    trails = [r for r in _deliveries_of(ctx, LogType.CLOUDTRAIL) if ctx.organization_wide(r)]
     if not trails:
         org = ctx.design.organization
         yield Hit(f"organization {org.name!r} has no organization trail", (org.id,))
@@ -154,7 +154,7 @@ def cloudtrail_bucket(ctx: RuleContext) -> Iterator[Hit]:
             yield Hit(
                 f"CloudTrail delivery {_delivery(ctx, rel)} names no destination bucket", (rel.id,)
             )
-        elif bucket.account not in archives and not rel.organization_wide:
+        elif bucket.account not in archives and not ctx.organization_wide(rel):
             # An organization trail outside the archive is already LOG-01's finding.
             yield Hit(
                 f"CloudTrail bucket {bucket.name!r} of {_delivery(ctx, rel)} belongs to "
@@ -208,7 +208,7 @@ def config_not_object_lock(ctx: RuleContext) -> Iterator[Hit]:
         rels = [r for r in ctx.deliveries_into_bucket[bucket.id] if LogType.CONFIG in r.log_types]
         who = (
             "the organization"
-            if any(r.organization_wide for r in rels)
+            if any(ctx.organization_wide(r) for r in rels)
             else names_list(ctx, _sources(rels))
         )
         yield Hit(
@@ -241,7 +241,7 @@ def log_coverage(ctx: RuleContext) -> Iterator[Hit]:
     everywhere = {
         t
         for r in ctx.relationships("log-delivery")
-        if r.organization_wide and r.target in archives
+        if ctx.organization_wide(r) and r.target in archives
         for t in r.log_types
     }
     if everywhere.issuperset(AUDIT_TYPES):
@@ -285,7 +285,7 @@ def log_coverage(ctx: RuleContext) -> Iterator[Hit]:
 def network_flow_logs(ctx: RuleContext) -> Iterator[Hit]:
     archives = _archives(ctx)
     into_archive = [r for r in _deliveries_of(ctx, LogType.VPC_FLOW_LOGS) if r.target in archives]
-    if any(r.organization_wide for r in into_archive):
+    if any(ctx.organization_wide(r) for r in into_archive):
         return
     senders = {r.source for r in into_archive}
     for account in ctx.with_function(F.NETWORK):
@@ -437,7 +437,7 @@ def organization_restricted_writes(ctx: RuleContext) -> Iterator[Hit]:
             continue
         rels = ctx.deliveries_into_bucket[bucket.id]
         sources = _sources(rels)
-        if any(r.organization_wide for r in rels):
+        if any(ctx.organization_wide(r) for r in rels):
             who = "organization-wide logs"
         elif len(sources) > 1:
             who = f"logs from {len(sources)} accounts"

@@ -9,6 +9,7 @@ from designer.rules.context import RuleContext
 from designer.rules.engine import (
     SEVERITY_ORDER,
     Finding,
+    Hit,
     Report,
     Rule,
     Severity,
@@ -38,19 +39,44 @@ def validate(
 
 def _run(checked: Rule, ctx: RuleContext) -> list[Finding]:
     try:
-        return [
-            Finding(
-                checked.id,
-                hit.severity or checked.severity,
-                checked.title,
-                hit.message,
-                hit.subjects,
-            )
-            for hit in checked.check(ctx)
-        ]
+        hits = _merged(list(checked.check(ctx)), ctx.scoped_ids)
     except Exception as exc:  # one broken rule must not hide every other finding
         message = f"rule {checked.id} could not run: {exc.__class__.__name__}: {exc}"
         return [Finding(ENGINE_RULE_ID, Severity.HIGH, "A rule could not run", message, ())]
+    return [
+        Finding(checked.id, hit.severity or checked.severity, checked.title, hit.message, subjects)
+        for hit, subjects in hits
+    ]
+
+
+def _merged(hits: list[Hit], scoped: frozenset[str]) -> list[tuple[Hit, tuple[str, ...]]]:
+    """One finding per scoped relationship and rule, not one per account of its scope.
+
+    A trust deployed to 2,000 accounts that breaks a rule in each is one thing to fix; the
+    finding keeps the first account's message and says how many more there are.
+    """
+    if not scoped:
+        return [(hit, hit.subjects) for hit in hits]
+    groups: dict[tuple[str, ...], list[Hit]] = {}
+    order: list[tuple[str, ...]] = []
+    for position, hit in enumerate(hits):
+        inside = tuple(s for s in hit.subjects if s in scoped)
+        key = inside if inside else (str(position),)
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(hit)
+    merged = []
+    for key in order:
+        first, more = groups[key][0], len(groups[key]) - 1
+        if more:
+            first = Hit(
+                f"{first.message} (and {more} more like it in its scope)",
+                first.subjects,
+                first.severity,
+            )
+        merged.append((first, first.subjects))
+    return merged
 
 
 def _apply_waivers(design: Design, findings: list[Finding]) -> Report:

@@ -57,7 +57,7 @@ def edge_design() -> Design:
     b.account("Publishing", "publishing", parent="Workloads")
     for name in ("App1", "App2"):
         b.account(name, parent="Prod")
-    b.third_party("Vendor")  # no account id: a parameter
+    b.outside_principal("Vendor")  # no account id: a parameter
     b.idp("Corp SAML", "saml", home_account="Tooling")
     b.idp("GitHub", "oidc", metadata_url="https://token.actions.githubusercontent.com")
     b.idp("Corp AD", "directory-service", directory_type="managed-microsoft-ad")

@@ -155,7 +155,7 @@ def test_redacted_files_mask_every_id_and_address_consistently(tmp_path: Path) -
     design = load_template("reference-landing-zone")
     export_design(design, tmp_path, ["diagram", "drawio", "document"], redact=True)
     secrets = [a.aws_account_id for a in design.accounts if a.aws_account_id]
-    secrets += [t.aws_account_id for t in design.third_parties if t.aws_account_id]
+    secrets += [t.aws_account_id for t in design.outside_principals if t.aws_account_id]
     secrets += [a.email for a in design.accounts if a.email]
     secrets.append(design.organization.organization_id or "")
     texts = {

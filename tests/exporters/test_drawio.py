@@ -115,7 +115,7 @@ def node_names(design: Design) -> dict[str, str]:
     """Name by cell id of every account, identity provider and third party."""
     names = {f"node-{a.id}": a.name for a in design.accounts}
     names |= {f"node-{i.id}": i.name for i in design.identity_providers}
-    return names | {f"node-{t.id}": t.name for t in design.third_parties}
+    return names | {f"node-{t.id}": t.name for t in design.outside_principals}
 
 
 def container_of(design: Design, parent: str | None) -> str:
@@ -175,7 +175,7 @@ def test_every_node_once_accounts_inside_their_ou(design: Design) -> None:
         for cell_id, name in names.items():
             assert cells[cell_id].get("vertex") == "1"
             assert shown(cells[cell_id]).split("\n")[0] == name
-        for party in design.third_parties:
+        for party in design.outside_principals:
             assert style(cells[f"node-{party.id}"]).get("dashed") == "1"
 
 
@@ -274,11 +274,11 @@ def hostile_design() -> Design:
         *data["organizational_units"],
         *data["accounts"],
         *data["identity_providers"],
-        *data["third_parties"],
+        *data["outside_principals"],
     ]:
         entity["name"] = next(texts)
-    for party in data["third_parties"]:
-        party["vendor"] = next(texts)
+    for party in data["outside_principals"]:
+        party["owner"] = next(texts)
     for rel in data["relationships"]:
         if rel.get("ram_resource_type"):
             rel["ram_resource_type"] = next(texts)
@@ -321,8 +321,8 @@ def test_hostile_names_are_shown_literally(tmp_path: Path) -> None:
         for cell_id, label in labels.items():
             if cell_id in cells:
                 assert shown(cells[cell_id]) == label
-    party = design.third_parties[0]
-    assert party.vendor in shown(pages(xml)["All"][f"node-{party.id}"])
+    party = design.outside_principals[0]
+    assert party.owner in shown(pages(xml)["All"][f"node-{party.id}"])
 
 
 def test_characters_xml_cannot_hold_are_replaced(tmp_path: Path) -> None:

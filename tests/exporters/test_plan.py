@@ -464,7 +464,7 @@ def designs(draw: st.DrawFn) -> Design:
         if draw(st.booleans()):
             b.attach_root(scp)
     b.idp("IdP", home_account=draw(st.sampled_from(accounts)))
-    b.third_party("Vendor", aws_account_id="999999999999")
+    b.outside_principal("Vendor", aws_account_id="999999999999")
     for _ in range(draw(st.integers(0, 3))):
         roles = draw(st.lists(st.sampled_from(ROLES), unique=True, max_size=2))
         b.federation("IdP", draw(st.sampled_from(accounts)), mapped_roles=roles)

@@ -54,7 +54,7 @@ def small_builder() -> Builder:
     b.account("Security Tooling", "security-tooling", aws_account_id="333333333333")
     b.account("Identity", "identity", aws_account_id="444444444444")
     b.account("Prod", "workload", aws_account_id="555555555555")
-    b.third_party("Vendor", aws_account_id="999999999999")
+    b.outside_principal("Vendor", aws_account_id="999999999999")
     b.idp("Okta", "saml", home_account="Identity")
     b.trust(
         "Security Tooling",

@@ -56,7 +56,7 @@ def scene_problems(scene: DesignScene) -> list[str]:
 def _items_match_entities(scene: DesignScene) -> list[str]:
     design = scene.controller.design
     nodes = {a.id for a in design.accounts} | {i.id for i in design.identity_providers}
-    nodes |= {t.id for t in design.third_parties}
+    nodes |= {t.id for t in design.outside_principals}
     boxes = {design.organization.id} | {u.id for u in design.organizational_units}
     edges = {r.id for r in design.relationships}
     problems = []

@@ -41,12 +41,12 @@ def make_panel(qtbot: Any, design: Design) -> tuple[BlastRadiusPanel, DesignCont
 
 
 def node_id(design: Design, name: str) -> str:
-    nodes: list[Any] = [*design.accounts, *design.identity_providers, *design.third_parties]
+    nodes: list[Any] = [*design.accounts, *design.identity_providers, *design.outside_principals]
     return next(n.id for n in nodes if n.name == name)
 
 
 def names(design: Design) -> dict[str, str]:
-    nodes: list[Any] = [*design.accounts, *design.identity_providers, *design.third_parties]
+    nodes: list[Any] = [*design.accounts, *design.identity_providers, *design.outside_principals]
     return {n.id: n.name for n in nodes}
 
 

@@ -69,7 +69,7 @@ def ids_of(window: MainWindow) -> set[str]:
             design.accounts,
             design.organizational_units,
             design.identity_providers,
-            design.third_parties,
+            design.outside_principals,
             design.relationships,
         )
         for e in group
@@ -786,7 +786,7 @@ def test_open_replaces_the_design_and_remembers_it(
     assert saved(window) == path.read_text(encoding="utf-8")
     assert len(window.scene.nodes) == len(load_design(path).accounts) + len(
         load_design(path).identity_providers
-    ) + len(load_design(path).third_parties)
+    ) + len(load_design(path).outside_principals)
     assert window.files.recent() == [path.resolve()]
     assert shown_title(window).startswith("landing.json — ")
 

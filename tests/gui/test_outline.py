@@ -164,7 +164,7 @@ def test_other_groups_list_the_design_with_counts_owners_and_targets(qtbot: Any)
     assert panel.group_title(ORGANIZATION.key) == f"Organization ({len(design.accounts)} accounts)"
     for spec, entities in (
         (IDENTITY_PROVIDERS, design.identity_providers),
-        (THIRD_PARTIES, design.third_parties),
+        (THIRD_PARTIES, design.outside_principals),
         (LOG_BUCKETS, design.log_buckets),
         (SCPS, design.service_control_policies),
     ):

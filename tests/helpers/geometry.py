@@ -26,7 +26,7 @@ def layout_problems(
         parent = unit.parent if unit.parent in units else root
         siblings[parent][unit.id] = containers[unit.id]
     top = {root: containers[root]}
-    top.update({n.id: nodes[n.id] for n in [*design.identity_providers, *design.third_parties]})
+    top.update({n.id: nodes[n.id] for n in [*design.identity_providers, *design.outside_principals]})
     for container, members in siblings.items():
         problems += _outside(container, containers[container], members)
         problems += overlapping(members)
@@ -35,7 +35,7 @@ def layout_problems(
 
 def _missing(design: Design, nodes: Mapping[str, Box], containers: Mapping[str, Box]) -> list[str]:
     wanted = {a.id for a in design.accounts} | {i.id for i in design.identity_providers}
-    wanted |= {t.id for t in design.third_parties}
+    wanted |= {t.id for t in design.outside_principals}
     boxes = {design.organization.id} | {u.id for u in design.organizational_units}
     return [
         f"no box for {i}" for i in sorted((wanted - nodes.keys()) | (boxes - containers.keys()))

@@ -31,7 +31,7 @@ def hostile_design() -> Design:
             "organizational_units": named(design.organizational_units, "OU"),
             "accounts": named(design.accounts, "Account"),
             "identity_providers": named(design.identity_providers, "IdP"),
-            "third_parties": named(design.third_parties, "Vendor"),
+            "outside_principals": named(design.outside_principals, "Vendor"),
             "relationships": [
                 r.model_copy(update={"purpose": f"Why {HOSTILE}"}) for r in design.relationships
             ],

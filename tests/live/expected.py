@@ -119,7 +119,7 @@ def expected_design(accounts: dict[str, str], trail_bucket: str, config_bucket: 
                 )
             ),
         ],
-        "third_parties": [{"id": _id("vendor"), "name": "Vendor", "aws_account_id": EXTERNAL}],
+        "outside_principals": [{"id": _id("vendor"), "name": "Vendor", "aws_account_id": EXTERNAL}],
         "identity_providers": [
             {
                 "id": _id("idp"),

@@ -98,7 +98,7 @@ def test_trust_federation_and_third_parties(
 ) -> None:
     design, _ = imported
     ids = {a.id: a.aws_account_id for a in design.accounts}
-    ids |= {t.id: t.aws_account_id for t in design.third_parties}
+    ids |= {t.id: t.aws_account_id for t in design.outside_principals}
     trusts = {
         (ids[r.source], ids[r.target], r.role_name): r
         for r in design.relationships

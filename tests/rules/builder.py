@@ -17,7 +17,7 @@ from designer.model import (
     OrganizationalUnit,
     ResourceShareRelationship,
     ServiceControlPolicy,
-    ThirdParty,
+    OutsidePrincipal,
     TrustRelationship,
     check_design,
     stable_id,
@@ -90,8 +90,8 @@ class Builder:
         )
         return self.id(name)
 
-    def third_party(self, name: str, **fields: Any) -> str:
-        self.design.third_parties.append(ThirdParty(id=self.id(name), name=name, **fields))
+    def outside_principal(self, name: str, **fields: Any) -> str:
+        self.design.outside_principals.append(OutsidePrincipal(id=self.id(name), name=name, **fields))
         return self.id(name)
 
     def bucket(self, name: str, owner: str, **fields: Any) -> str:

@@ -41,7 +41,7 @@ def test_blast_radius_medium_from_workload_or_third_party() -> None:
     b = Builder()
     b.account("App", runs_workloads=True)
     b.account("Data")
-    b.third_party("Vendor")
+    b.outside_principal("Vendor")
     b.trust("App", "Data", "service-admin", services=["s3"])
     b.trust("Vendor", "Data", "read-only", external_id="vendor-1234-abcd")
     iam_full = ["arn:aws:iam::aws:policy/IAMFullAccess"]
@@ -62,7 +62,7 @@ def test_blast_radius_medium_from_workload_or_third_party() -> None:
     low = Builder()
     low.account("App", runs_workloads=True)
     low.account("Data")
-    low.third_party("Vendor")
+    low.outside_principal("Vendor")
     low.trust("App", "Data", "read-only")
     low.trust("Vendor", "Data", "security-audit", external_id="vendor-1234-abcd")
     assert {f.severity for f in run_rule(low.build(), "GRAPH-01")} == {Severity.INFO}

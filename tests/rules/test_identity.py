@@ -22,7 +22,7 @@ GOOD: dict[str, Any] = {
 def test_third_party_needs_external_id() -> None:
     b = Builder()
     b.account("Prod")
-    b.third_party("Vendor")
+    b.outside_principal("Vendor")
     rel = b.trust("Vendor", "Prod", role_name="VendorRead")
     found = run_rule(b.build(), "IAM-02")
     assert [f.message for f in found] == [
@@ -31,7 +31,7 @@ def test_third_party_needs_external_id() -> None:
     assert found[0].subjects == (rel, b.id("Vendor"), b.id("Prod"))
     good = Builder()
     good.account("Prod")
-    good.third_party("Vendor")
+    good.outside_principal("Vendor")
     good.trust("Vendor", "Prod", external_id="vendor-1234-abcd")
     good.trust("Management", "Prod")  # not a third party
     assert messages(good.build(), "IAM-02") == []
@@ -40,7 +40,7 @@ def test_third_party_needs_external_id() -> None:
 def test_trust_names_a_role() -> None:
     b = Builder()
     b.account("Prod")
-    b.third_party("Vendor")
+    b.outside_principal("Vendor")
     b.trust("Management", "Prod", role_name="Ops")
     b.trust("Vendor", "Prod", role_name="VendorRead", external_id="vendor-1234-abcd")
     assert messages(b.build(), "IAM-04") == [
@@ -70,7 +70,7 @@ def test_cross_account_roles_need_mfa() -> None:
     good.account("Pipeline", "deployment")
     good.account("Prod")
     good.idp("Okta", "saml")
-    good.third_party("Vendor")
+    good.outside_principal("Vendor")
     good.trust("Identity", "Prod", require_mfa=True)
     good.trust("Okta", "Prod")  # MFA is enforced at the provider
     good.trust("Vendor", "Prod", external_id="vendor-1234-abcd")  # machine access
@@ -87,7 +87,7 @@ def test_organization_trusts_check_principal_org_id() -> None:
     ]
     good = Builder()
     good.account("Prod")
-    good.third_party("Vendor")
+    good.outside_principal("Vendor")
     good.trust("Management", "Prod", organization_scoped=True)
     good.trust("Vendor", "Prod", external_id="vendor-1234-abcd")  # outside the organization
     assert messages(good.build(), "IAM-06") == []
@@ -122,7 +122,7 @@ def test_security_audit_roles_trust_only_security_tooling() -> None:
     b = Builder()
     b.account("Prod")
     b.account("Ops", "central-it")
-    b.third_party("Auditor")
+    b.outside_principal("Auditor")
     b.idp("Okta", "saml")
     b.trust("Ops", "Prod", "security-audit", role_name="Audit")
     b.trust("Auditor", "Prod", "security-audit", role_name="Audit", external_id="auditor-1234")

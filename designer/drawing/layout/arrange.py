@@ -175,7 +175,7 @@ class _Arranger:
         taken = _Taken()
         taken.add(root_box)
         members = [i.id for i in self.design.identity_providers]
-        members += [p.id for p in self.design.third_parties]
+        members += [p.id for p in self.design.outside_principals]
         items = [self._node_item(m) for m in members]
         for item in sorted((i for i in items if i.placed), key=_reading_order(items)):
             self._take(item, taken.free_spot(item.box, any_way=item.rank == 2), taken)

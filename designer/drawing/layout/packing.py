@@ -228,7 +228,7 @@ def _place_side(
     top = HEADER + PADDING
     for flow, members in (
         (_IDP_FLOW, [idp.id for idp in design.identity_providers]),
-        (_THIRD_PARTY_FLOW, [party.id for party in design.third_parties]),
+        (_THIRD_PARTY_FLOW, [party.id for party in design.outside_principals]),
     ):
         slots = _assign_slots([m for m in members if m not in pinned], reserved.get(flow, set()))
         for member, slot in slots.items():

@@ -80,4 +80,4 @@ def declared_children(design: Design, root: str) -> dict[str, list[str]]:
 def node_ids(design: Design) -> Iterable[str]:
     yield from (account.id for account in design.accounts)
     yield from (idp.id for idp in design.identity_providers)
-    yield from (party.id for party in design.third_parties)
+    yield from (party.id for party in design.outside_principals)

@@ -136,7 +136,7 @@ class NodeItem(QGraphicsItem):
 
     def _paint_body(self, painter: QPainter, selected: bool) -> None:
         border = style.pen("#1565c0", 2.5) if selected else style.pen("#90a4ae", 1)
-        if self.kind == "third_party":
+        if self.kind == "outside_principal":
             border = style.pen("#1565c0" if selected else "#757575", 1.5, Qt.PenStyle.DashLine)
         painter.setPen(border)
         painter.setBrush(style.brush("#ffffff"))

@@ -31,7 +31,7 @@ MARGIN = 400.0
 NODE_KINDS = {
     Subject.ACCOUNT: "account",
     Subject.IDENTITY_PROVIDER: "identity_provider",
-    Subject.THIRD_PARTY: "third_party",
+    Subject.OUTSIDE: "outside_principal",
 }
 
 
@@ -84,7 +84,7 @@ class DesignScene(QGraphicsScene):
         for subject, entities in (
             (Subject.ACCOUNT, design.accounts),
             (Subject.IDENTITY_PROVIDER, design.identity_providers),
-            (Subject.THIRD_PARTY, design.third_parties),
+            (Subject.OUTSIDE, design.outside_principals),
         ):
             for entity in entities:
                 self._add_node(entity, NODE_KINDS[subject])

@@ -76,7 +76,7 @@ ID_ROLE: Final = Qt.ItemDataRole.UserRole  # the reached node's id, in every col
 
 _ROOT: Final = QModelIndex()  # the invisible root: a table's rows have no parent
 _DIGITS: Final = re.compile(r"(\d+)")
-NODE_KINDS: Final = (EntityKind.ACCOUNT, EntityKind.IDENTITY_PROVIDER, EntityKind.THIRD_PARTY)
+NODE_KINDS: Final = (EntityKind.ACCOUNT, EntityKind.IDENTITY_PROVIDER, EntityKind.OUTSIDE)
 
 
 def severity(level: str) -> int:
@@ -146,7 +146,7 @@ def path_text(
 
 def blast_rows(design: Design, radius: analysis.BlastRadius) -> list[BlastRow]:
     """The rows of a radius, worst access first, then by name (one pass, dict lookups only)."""
-    every: list[Any] = [*design.accounts, *design.identity_providers, *design.third_parties]
+    every: list[Any] = [*design.accounts, *design.identity_providers, *design.outside_principals]
     nodes: dict[str, Any] = {n.id: n for n in every}
     names = {node_id: str(node.name) for node_id, node in nodes.items()}
     accounts = {a.id for a in design.accounts}

@@ -119,11 +119,11 @@ def identity_provider_form() -> list[FormItem]:
     ]
 
 
-def third_party_form() -> list[FormItem]:
+def outside_principal_form() -> list[FormItem]:
     return [
         text("name", "Name"),
         text("aws_account_id", "Account id", True, "12 digits; empty if unknown"),
-        text("vendor", "Vendor"),
+        text("owner", "Owner"),
         block("description", "Description"),
     ]
 
@@ -323,7 +323,7 @@ NODE_FORMS: dict[EntityKind, Callable[[], list[FormItem]]] = {
     EntityKind.ACCOUNT: account_form,
     EntityKind.OU: ou_form,
     EntityKind.IDENTITY_PROVIDER: identity_provider_form,
-    EntityKind.THIRD_PARTY: third_party_form,
+    EntityKind.OUTSIDE: outside_principal_form,
     EntityKind.LOG_BUCKET: log_bucket_form,
     EntityKind.ORGANIZATION: organization_form,
     EntityKind.SCP: scp_form,

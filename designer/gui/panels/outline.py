@@ -51,14 +51,14 @@ from PySide6.QtWidgets import (
 )
 
 from designer.core.events import DesignEvent, Subject
-from designer.drawing.views import IDP_COLOUR, THIRD_PARTY_COLOUR, function_colour
+from designer.drawing.views import IDP_COLOUR, OUTSIDE_COLOUR, function_colour
 from designer.gui.controller import DesignController
 from designer.gui.selection import SelectionModel
 from designer.model.catalog import EntityKind
 from designer.model.design import Design
 from designer.model.errors import DesignError
 from designer.model.governance import LogBucket, ServiceControlPolicy
-from designer.model.nodes import Account, IdentityProvider, OrganizationalUnit, ThirdParty
+from designer.model.nodes import Account, IdentityProvider, OrganizationalUnit, OutsidePrincipal
 from designer.model.vocabulary import FUNCTION_LABELS
 
 ID_ROLE = Qt.ItemDataRole.UserRole  # entity id, or the group key on group rows
@@ -67,7 +67,7 @@ FILTER_ROLE = Qt.ItemDataRole.UserRole + 2  # casefolded "name\naccount id": wha
 
 GROUP = "group"
 RENAMEABLE = frozenset(
-    {EntityKind.ACCOUNT, EntityKind.OU, EntityKind.IDENTITY_PROVIDER, EntityKind.THIRD_PARTY}
+    {EntityKind.ACCOUNT, EntityKind.OU, EntityKind.IDENTITY_PROVIDER, EntityKind.OUTSIDE}
 )
 # What the outline shows; relationships, positions, waivers, the usage policy and the design's
 # own name are not in it, so their events are dropped at once.
@@ -77,7 +77,7 @@ RELEVANT_SUBJECTS = frozenset(
         Subject.OU,
         Subject.ACCOUNT,
         Subject.IDENTITY_PROVIDER,
-        Subject.THIRD_PARTY,
+        Subject.OUTSIDE,
         Subject.LOG_BUCKET,
         Subject.SCP,
     }
@@ -102,7 +102,7 @@ class GroupSpec:
 
 ORGANIZATION = GroupSpec("organization", "Organization", "accounts")
 IDENTITY_PROVIDERS = GroupSpec("identity_providers", "Identity providers")
-THIRD_PARTIES = GroupSpec("third_parties", "Third parties")
+THIRD_PARTIES = GroupSpec("outside_principals", "Third parties")
 LOG_BUCKETS = GroupSpec("log_buckets", "Log buckets")
 SCPS = GroupSpec("scps", "Service control policies")
 GROUPS: tuple[GroupSpec, ...] = (ORGANIZATION, IDENTITY_PROVIDERS, THIRD_PARTIES, LOG_BUCKETS, SCPS)
@@ -181,7 +181,7 @@ class _Outline:
         self.top = [
             self._group(ORGANIZATION, [self._root()]),
             self._group(IDENTITY_PROVIDERS, [self._idp(i) for i in design.identity_providers]),
-            self._group(THIRD_PARTIES, [self._third_party(t) for t in design.third_parties]),
+            self._group(THIRD_PARTIES, [self._third_party(t) for t in design.outside_principals]),
             self._group(LOG_BUCKETS, [self._bucket(b) for b in design.log_buckets]),
             self._group(SCPS, self._scps()),
         ]
@@ -302,19 +302,19 @@ class _Outline:
             search,
         )
 
-    def _third_party(self, party: ThirdParty) -> list[QStandardItem]:
+    def _third_party(self, party: OutsidePrincipal) -> list[QStandardItem]:
         number = party.aws_account_id or ""
         tip = f"<b>{html.escape(party.name)}</b>"
-        if party.vendor:
-            tip += f"<br>{html.escape(party.vendor)}"
+        if party.owner:
+            tip += f"<br>{html.escape(party.owner)}"
         search = self._count(THIRD_PARTIES, f"{party.name}\n{number}".casefold())
         return self._row(
             party.id,
-            EntityKind.THIRD_PARTY,
+            EntityKind.OUTSIDE,
             party.name,
-            number or party.vendor,
+            number or party.owner,
             tip,
-            self.look.swatch(THIRD_PARTY_COLOUR, hollow=True),
+            self.look.swatch(OUTSIDE_COLOUR, hollow=True),
             search,
         )
 

@@ -38,7 +38,7 @@ KIND_TITLES: dict[EntityKind, str] = {
     EntityKind.ACCOUNT: "Account",
     EntityKind.OU: "OU",
     EntityKind.IDENTITY_PROVIDER: "Identity provider",
-    EntityKind.THIRD_PARTY: "Third party",
+    EntityKind.OUTSIDE: "Third party",
     EntityKind.LOG_BUCKET: "Log bucket",
     EntityKind.ORGANIZATION: "Organization",
     EntityKind.SCP: "SCP",
