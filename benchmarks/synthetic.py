@@ -2,6 +2,10 @@
 
 Used by the benchmarks (and by tests that need a large, valid design). Ids come from stable_id, so
 the same size always gives the same design.
+
+Scoped (the default), the audit role is one trust to the organization and the workload
+administrator role one trust to the Workloads OU, as a service-managed StackSet deploys them;
+`scoped=False` draws the same organization with one trust per account, for comparison.
 """
 
 from __future__ import annotations
@@ -105,25 +109,23 @@ def _workload(n: int) -> Account:
     )
 
 
-def _relationships(workloads: list[Account], core: list[Account]) -> list[Any]:
+def _relationships(workloads: list[Account], core: list[Account], org: str) -> list[Any]:
     mgmt, logs, audit, identity, network = (a.id for a in core)
     bucket = sid("bucket", "trail")
     rels: list[Any] = [
         LogDeliveryRelationship(
             id=sid("rel", "trail"),
-            source=mgmt,
+            source=org,
             target=logs,
             log_types=["cloudtrail"],
-            organization_wide=True,
             bucket=bucket,
             purpose="Organization trail",
         ),
         LogDeliveryRelationship(
             id=sid("rel", "config"),
-            source=mgmt,
+            source=org,
             target=logs,
             log_types=["config"],
-            organization_wide=True,
             bucket=sid("bucket", "config"),
             purpose="Config delivery",
         ),
@@ -163,40 +165,55 @@ def _relationships(workloads: list[Account], core: list[Account]) -> list[Any]:
                 purpose="Consolidated billing",
             )
         )
-        if account.id != audit:
-            rels.append(
-                TrustRelationship(
-                    id=sid("rel", "audit", account.id),
-                    source=audit,
-                    target=account.id,
-                    role_name="SecurityAudit",
-                    access_level="security-audit",
-                    require_mfa=True,
-                    organization_scoped=True,
-                    principal_scope="role",
-                    principal_role_name="SecurityAnalyst",
-                    purpose="Security audit",
-                )
-            )
-    for account in workloads:
-        rels.append(
-            TrustRelationship(
-                id=sid("rel", "admin", account.id),
-                source=identity,
-                target=account.id,
-                role_name="WorkloadAdmin",
-                access_level="administrator",
-                require_mfa=True,
-                organization_scoped=True,
-                principal_scope="role",
-                principal_role_name="WorkloadAdministrator",
-                purpose="Workload administration",
-            )
-        )
     return rels
 
 
-def synthetic_design(accounts: int) -> Design:
+AUDIT = {
+    "role_name": "SecurityAudit",
+    "access_level": "security-audit",
+    "require_mfa": True,
+    "organization_scoped": True,
+    "principal_scope": "role",
+    "principal_role_name": "SecurityAnalyst",
+    "purpose": "Security audit",
+}
+ADMIN = {
+    "role_name": "WorkloadAdmin",
+    "access_level": "administrator",
+    "require_mfa": True,
+    "organization_scoped": True,
+    "principal_scope": "role",
+    "principal_role_name": "WorkloadAdministrator",
+    "purpose": "Workload administration",
+}
+
+
+def _scoped_trusts(core: list[Account], org: str) -> list[Any]:
+    audit, identity = core[2].id, core[3].id
+    workloads = sid("ou", "Workloads")
+    return [
+        TrustRelationship(id=sid("rel", "audit", org), source=audit, target=org, **AUDIT),
+        TrustRelationship(
+            id=sid("rel", "admin", workloads), source=identity, target=workloads, **ADMIN
+        ),
+    ]
+
+
+def _trusts_per_account(workloads: list[Account], core: list[Account]) -> list[Any]:
+    audit, identity = core[2].id, core[3].id
+    rels = [
+        TrustRelationship(id=sid("rel", "audit", a.id), source=audit, target=a.id, **AUDIT)
+        for a in [core[0], *core[1:], *workloads]
+        if a.id != audit
+    ]
+    rels += [
+        TrustRelationship(id=sid("rel", "admin", a.id), source=identity, target=a.id, **ADMIN)
+        for a in workloads
+    ]
+    return rels
+
+
+def synthetic_design(accounts: int, scoped: bool = True) -> Design:
     """A valid design with `accounts` accounts (at least 5): core accounts plus workloads."""
     core = _core_accounts()
     workloads = [_workload(n) for n in range(max(0, accounts - len(core)))]
@@ -218,7 +235,10 @@ def synthetic_design(accounts: int) -> Design:
                 id=sid("idp"), name="Corporate IdP", kind="saml", home_account=core[3].id
             )
         ],
-        relationships=_relationships(workloads, core),
+        relationships=[
+            *_relationships(workloads, core, sid("org")),
+            *(_scoped_trusts(core, sid("org")) if scoped else _trusts_per_account(workloads, core)),
+        ],
         log_buckets=[
             LogBucket(
                 id=sid("bucket", "trail"),

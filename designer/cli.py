@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from designer.analysis.inventory import FORMATS, format_inventory
+from designer.drawing.views import VIEWS
 from designer.model import DesignError, load_design, save_design
 from designer.model.fileformat import design_schema
 from designer.model.templates import list_templates, new_design_from_template
@@ -25,7 +26,7 @@ from designer.rules.registry import NOT_DECIDABLE
 from designer.rules.report import format_json, format_sarif, format_text
 from exporters.registry import EXPORTER_MODULES
 
-VIEW_NAMES = ("all", "identity", "logging", "publishing", "delegated-admin", "billing")
+VIEW_NAMES = tuple(VIEWS)
 
 PROG = "account-designer"
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130

@@ -412,13 +412,22 @@ class Builder:
 
     # relationships
 
-    def trust(self, source: Principal, target: Account, role: Role) -> None:
+    def trust(self, source: Principal, target: Account | OrganizationalUnit, role: Role) -> None:
+        """A role in `target`; an OU target deploys it to every account of the OU (scope)."""
+        where = target.name if isinstance(target, Account) else f"every account of {target.name}"
+        self.trust_into(source, target.id, where, role)
+
+    def trust_everywhere(self, source: Principal, role: Role) -> None:
+        """The role in every account of the organization (but the source's own)."""
+        self.trust_into(source, self.org_id, "every account", role)
+
+    def trust_into(self, source: Principal, target_id: str, where: str, role: Role) -> None:
         self.relationships.append(
             TrustRelationship(
-                id=self.rel_id("trust", source.id, target.id, role.name),
+                id=self.rel_id("trust", source.id, target_id, role.name),
                 source=source.id,
-                target=target.id,
-                purpose=role.purpose.format(target=target.name),
+                target=target_id,
+                purpose=role.purpose.format(target=where),
                 role_name=role.name,
                 access_level=role.level,
                 services=list(role.services),
@@ -454,22 +463,22 @@ class Builder:
 
     def deliver_logs(
         self,
-        source: Account,
+        source: Account | OrganizationalUnit | None,
         bucket: LogBucket,
         log_types: Sequence[LogType],
         purpose: str,
-        organization_wide: bool = False,
     ) -> None:
+        """Logs of an account, of every account of an OU, or (None) of the organization."""
+        source_id = source.id if source is not None else self.org_id
         detail = "+".join(log_types)
         self.relationships.append(
             LogDeliveryRelationship(
-                id=self.rel_id("log-delivery", source.id, bucket.account, detail),
-                source=source.id,
+                id=self.rel_id("log-delivery", source_id, bucket.account, detail),
+                source=source_id,
                 target=bucket.account,
                 purpose=purpose,
                 log_types=list(log_types),
                 bucket=bucket.id,
-                organization_wide=organization_wide,
             )
         )
 
@@ -629,21 +638,23 @@ def add_log_buckets(b: Builder, owner: Account) -> tuple[LogBucket, LogBucket]:
     return trail, config
 
 
-def send_organization_trail(b: Builder, management: Account, trail: LogBucket) -> None:
+def send_organization_trail(b: Builder, trail: LogBucket) -> None:
     """One organization trail, created in the management account, covers every account."""
     b.deliver_logs(
-        management,
+        None,
         trail,
         [LogType.CLOUDTRAIL],
         f"The organization trail records API activity of every account, in every Region, into "
         f"the {b.name_of(trail.account)} account, out of reach of the member accounts' "
         "administrators; member accounts cannot stop or change it.",
-        organization_wide=True,
     )
 
 
 def send_account_logs(
-    b: Builder, source: Account, buckets: tuple[LogBucket, LogBucket], flow_logs: bool = True
+    b: Builder,
+    source: Account | OrganizationalUnit,
+    buckets: tuple[LogBucket, LogBucket],
+    flow_logs: bool = True,
 ) -> None:
     """Per-account AWS Config delivery channel (plus VPC flow logs)."""
     _trail, config = buckets
@@ -742,9 +753,9 @@ def build_identity() -> Design:
         "AD group mappings.",
         mapped_roles=roles[::2],
     )
-    for account in add_workload_accounts(b, workloads, workloads):
-        for role in IDENTITY_ROLES:
-            b.trust(identity, account, role)
+    add_workload_accounts(b, workloads, workloads)
+    for role in IDENTITY_ROLES:  # one StackSet per role deploys it to every Workloads account
+        b.trust(identity, workloads, role)
     return b.build(
         "Identity account structure",
         describe(
@@ -776,11 +787,11 @@ def build_logging() -> Design:
         sensitivity=Sens.RESTRICTED,
     )
     buckets = add_log_buckets(b, archive)
-    send_organization_trail(b, management, buckets[0])
+    send_organization_trail(b, buckets[0])
     send_account_logs(b, archive, buckets, flow_logs=False)
     send_account_logs(b, management, buckets, flow_logs=False)
-    for account in add_workload_accounts(b, workloads, workloads):
-        send_account_logs(b, account, buckets)
+    add_workload_accounts(b, workloads, workloads)
+    send_account_logs(b, workloads, buckets)
     return b.build(
         "Logging account structure",
         describe(
@@ -916,14 +927,14 @@ def build_information_security() -> Design:
         "Information Security administers GuardDuty, Security Hub, AWS Config aggregation, IAM "
         "Access Analyzer and CloudTrail for the organization, not the management account.",
     )
-    send_organization_trail(b, management, buckets[0])
+    send_organization_trail(b, buckets[0])
     send_account_logs(b, infosec, buckets, flow_logs=False)
     send_account_logs(b, management, buckets, flow_logs=False)
     b.trust(infosec, management, INFOSEC_ROLES[0])
-    for account in add_workload_accounts(b, workloads, workloads):
-        for role in INFOSEC_ROLES:
-            b.trust(infosec, account, role)
-        send_account_logs(b, account, buckets)
+    add_workload_accounts(b, workloads, workloads)
+    for role in INFOSEC_ROLES:
+        b.trust(infosec, workloads, role)
+    send_account_logs(b, workloads, buckets)
     return b.build(
         "Information Security account",
         describe(
@@ -993,9 +1004,9 @@ def build_central_it() -> Design:
         "Central IT administers Service Catalog sharing for the organization.",
     )
     publish_catalog(b, central, workloads)
-    for account in add_workload_accounts(b, workloads, workloads):
-        for role in CENTRAL_IT_ROLES:
-            b.trust(central, account, role)
+    add_workload_accounts(b, workloads, workloads)
+    for role in CENTRAL_IT_ROLES:
+        b.trust(central, workloads, role)
     return b.build(
         "Central IT account",
         describe(
@@ -1343,7 +1354,7 @@ VENDOR_ROLE = Role(
 )
 
 
-def add_lz_identity(b: Builder, accounts: LandingZoneAccounts) -> None:
+def add_lz_identity(b: Builder, accounts: LandingZoneAccounts, ous: LandingZoneOUs) -> None:
     center = b.add_idp(
         IdentityProvider(
             id=b.sid("idp", "IAM Identity Center"),
@@ -1362,16 +1373,12 @@ def add_lz_identity(b: Builder, accounts: LandingZoneAccounts) -> None:
         mapped_roles=["WorkloadAdministrator"],
         permission_sets=["AdministratorAccess", "ReadOnlyAccess", "SecurityAudit", "Developer"],
     )
-    for account in accounts.workloads:
-        b.trust(accounts.identity, account, WORKLOAD_ADMIN)
+    b.trust(accounts.identity, ous.workloads, WORKLOAD_ADMIN)
 
 
 def add_lz_trust(b: Builder, accounts: LandingZoneAccounts) -> None:
-    tooling = accounts.security_tooling
-    for account in b.accounts:
-        if account.id != tooling.id:
-            for role in SECURITY_TOOLING_ROLES:
-                b.trust(tooling, account, role)
+    for role in SECURITY_TOOLING_ROLES:  # every account, the tooling account's own aside
+        b.trust_everywhere(accounts.security_tooling, role)
     vendor = OutsidePrincipal(
         id=b.sid("third-party", "Example Monitoring"),
         name="Example Monitoring",
@@ -1386,20 +1393,18 @@ def add_lz_trust(b: Builder, accounts: LandingZoneAccounts) -> None:
 def add_lz_logging(b: Builder, accounts: LandingZoneAccounts) -> None:
     trail, config = add_log_buckets(b, accounts.log_archive)
     b.deliver_logs(
-        accounts.management,
+        None,
         trail,
         [LogType.CLOUDTRAIL],
         "The organization trail (multi-Region, log file validation) records API activity of "
         "every account into the Object Lock bucket of Log Archive.",
-        organization_wide=True,
     )
     b.deliver_logs(
-        accounts.management,
+        None,
         config,
         [LogType.CONFIG],
         "AWS Config recorders in every account, deployed as a StackSet, deliver to the Config "
         "bucket of Log Archive.",
-        organization_wide=True,
     )
     b.deliver_logs(
         accounts.network,
@@ -1479,7 +1484,7 @@ def build_reference_landing_zone() -> Design:
     ]
     ous = add_landing_zone_ous(b, scps)
     accounts = add_landing_zone_accounts(b, ous)
-    add_lz_identity(b, accounts)
+    add_lz_identity(b, accounts, ous)
     add_lz_trust(b, accounts)
     add_lz_logging(b, accounts)
     add_lz_delegations(b, accounts)

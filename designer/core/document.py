@@ -395,6 +395,11 @@ class Document:
             found += [key for _u, _v, key in touching if key in self._kinds]
         if kind == EntityKind.ACCOUNT:
             found += [b.id for b in design.log_buckets if b.account == entity_id]
+        if kind == EntityKind.OU:  # without its OU it would administer the whole organization
+            found += [
+                r.id for r in design.relationships
+                if r.kind == "delegated-admin" and r.administers == entity_id
+            ]  # fmt: skip
         return list(dict.fromkeys(found))
 
     def _drop_references(self, kind: EntityKind, entity_id: str) -> list[tuple[Any, Any]]:
@@ -410,6 +415,11 @@ class Document:
         for holder, name in candidates:
             if getattr(holder, name) == entity_id:
                 rewrites.append((holder, holder.model_copy(update={name: None})))
+        if kind == EntityKind.ACCOUNT:  # a removed account is no longer excluded from a scope
+            for rel in design.relationships:
+                if entity_id in rel.excluded_accounts:
+                    kept = [a for a in rel.excluded_accounts if a != entity_id]
+                    rewrites.append((rel, rel.model_copy(update={"excluded_accounts": kept})))
         if kind == EntityKind.SCP:
             holders = [design.organization, *design.organizational_units, *design.accounts]
             for holder in holders:

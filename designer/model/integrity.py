@@ -203,30 +203,10 @@ def _scope(
             "excluded accounts apply only when an end is an OU or the organization",
         )
         return
-    inside = _ancestry(design)
     for j, account_id in enumerate(rel.excluded_accounts):
+        # One outside the scope (its account moved away since) changes nothing: not an error.
         path = (*base, "excluded_accounts", j)
-        problems = list(_expect(index, account_id, frozenset({K.ACCOUNT}), path, "excluded"))
-        yield from problems
-        if not problems and scope_id not in inside.get(account_id, ()):
-            yield Problem(
-                json_path(path),
-                f"excluded {index[account_id].label} is not in {index[scope_id].label}",  # type: ignore[index]
-            )
-
-
-def _ancestry(design: Design) -> dict[str, tuple[str, ...]]:
-    """Account id -> its parent OUs up to the organization (a broken tree yields what it can)."""
-    parents = {unit.id: unit.parent for unit in design.organizational_units}
-    chains: dict[str, tuple[str, ...]] = {}
-    for account in design.accounts:
-        chain: list[str] = []
-        parent = account.parent
-        while parent is not None and parent in parents and parent not in chain:
-            chain.append(parent)
-            parent = parents[parent]
-        chains[account.id] = (*chain, design.organization.id)
-    return chains
+        yield from _expect(index, account_id, frozenset({K.ACCOUNT}), path, "excluded")
 
 
 def _kind_specific(

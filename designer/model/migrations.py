@@ -15,7 +15,6 @@ from designer.model.errors import DesignFileError
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
 
-
 def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     """Version 2: outside principals and scoped relationships.
 
@@ -39,9 +38,10 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     organization = data.get("organization")
     root = organization.get("id") if isinstance(organization, dict) else None
     for rel in data.get("relationships") or []:
-        if isinstance(rel, dict) and rel.get("kind") == "log-delivery":
-            if rel.pop("organization_wide", False) is True and root is not None:
-                rel["source"] = root
+        if not isinstance(rel, dict) or rel.get("kind") != "log-delivery":
+            continue
+        if rel.pop("organization_wide", False) is True and root is not None:
+            rel["source"] = root
     return data
 
 

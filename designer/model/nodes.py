@@ -155,7 +155,7 @@ class OutsidePrincipal(Entity):
         }.get(self.kind)
         for field in ("aws_account_id", "organization_id", "service_principal"):
             if field != own and getattr(self, field) is not None:
-                raise ValueError(f"{field} applies only to a {_kind_owning(field)} principal")
+                raise ValueError(f"{field} applies only to {_kind_owning(field)} principals")
         if own in ("organization_id", "service_principal") and getattr(self, own) is None:
             raise ValueError(f"a {self.kind} principal needs its {own}")
         return self
