@@ -20,8 +20,9 @@ from designer.rules import all_rules, validate
 from designer.rules.context import RuleContext
 
 
-def bench(accounts: int, repeat: int = 3) -> None:
-    design = synthetic_design(accounts)
+def bench(accounts: int, repeat: int = 3, scoped: bool = True) -> None:
+    design = synthetic_design(accounts, scoped=scoped)
+    print(f"-- {'scoped' if scoped else 'one trust per account'}")
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -53,4 +54,5 @@ def bench(accounts: int, repeat: int = 3) -> None:
 
 if __name__ == "__main__":
     for size in [int(a) for a in sys.argv[1:]] or [1000, 5000, 10000]:
-        bench(size)
+        for scoped in (True, False):
+            bench(size, scoped=scoped)

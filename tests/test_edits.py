@@ -35,7 +35,9 @@ def test_valid_kinds_follow_the_endpoint_rules() -> None:
         "resource-share",
     ]
     assert valid_kinds(design, sid("idp"), sid("logs")) == ["trust", "federation"]
-    assert valid_kinds(design, sid("prod"), sid("ou-workloads")) == ["resource-share"]
+    assert valid_kinds(design, sid("prod"), sid("ou-workloads")) == ["trust", "resource-share"]
+    assert valid_kinds(design, sid("ou-workloads"), sid("logs")) == ["trust", "log-delivery"]
+    assert valid_kinds(design, sid("org"), sid("ou-workloads")) == [], "one end may be a scope"
     assert valid_kinds(design, sid("prod"), sid("prod")) == ["log-delivery"]
     assert valid_kinds(design, sid("prod"), sid("idp")) == []
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from designer.model.vocabulary import AccountFunction, IdentityProviderKind
+from designer.model.vocabulary import AccountFunction, IdentityProviderKind, OutsideKind
 from designer.support.resources import resources_dir
 
 ICONS = resources_dir() / "icons"
@@ -16,7 +16,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 NAMES = [
     *(function.value for function in AccountFunction),
     *(f"idp-{kind.value}" for kind in IdentityProviderKind),
-    "third-party",
+    *(f"outside-{kind.value}" for kind in OutsideKind),
     "ou",
     "log-bucket",
     "scp",

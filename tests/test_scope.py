@@ -199,3 +199,22 @@ def test_a_service_trust_must_be_a_workload() -> None:
         )
     )
     assert any("principal type must be workload" in p for p in problems(design))
+
+
+def test_a_trust_from_an_ou_lets_each_of_its_accounts_in_but_the_excluded() -> None:
+    """aws:PrincipalOrgPaths: any principal of the OU path may assume the role."""
+    design = nested()
+    design.relationships.append(
+        TrustRelationship(
+            id=sid("from-dev"),
+            source=sid("ou-dev"),
+            target=sid("logs"),
+            role_name="Deploy",
+            access_level="administrator",
+            excluded_accounts=[sid("dev-2")],
+        )
+    )
+    graph = Document(design).graph
+    assert graph.blast_radius(sid("dev-1"))[sid("logs")].relationships == (sid("from-dev"),)
+    assert sid("logs") not in graph.blast_radius(sid("dev-2"))
+    assert sid("logs") not in graph.blast_radius(sid("prod")), "Prod is not in Dev"

@@ -54,6 +54,7 @@ from designer.model.vocabulary import (
     LogType,
     ObjectLockMode,
     PrincipalScope,
+    PrincipalType,
     ResourceType,
 )
 from exporters.policies import GLOBAL_SERVICES, PRIVILEGED_ROLE_ARNS  # one list for both
@@ -262,6 +263,7 @@ class Role:
     require_mfa: bool = True
     organization_scoped: bool = True
     external_id: str | None = None
+    principal_type: PrincipalType = PrincipalType.HUMAN
 
 
 # --- the builder ---------------------------------------------------------------------------------
@@ -438,6 +440,7 @@ class Builder:
                 ),
                 principal_role_name=role.principal_role,
                 organization_scoped=role.organization_scoped,
+                principal_type=role.principal_type,
             )
         )
 
@@ -1351,6 +1354,7 @@ VENDOR_ROLE = Role(
     require_mfa=False,
     organization_scoped=False,
     external_id="example-corp-7f3a9c2e",
+    principal_type=PrincipalType.WORKLOAD,  # the vendor's collector, not a person
 )
 
 

@@ -58,11 +58,13 @@ class TrustLoop(NamedTuple):
     cycle: tuple[str, ...]  # one shortest loop through the first of them
 
 
-def trust_loops(design: Design, graph: DesignGraph, min_rank: int = 0) -> list[TrustLoop]:
+def trust_loops(
+    design: Design, graph: DesignGraph, min_rank: int = 0, scopes: Scopes | None = None
+) -> list[TrustLoop]:
     """Groups of accounts that can assume roles in each other in a loop (edges >= min_rank)."""
     edges = [
         (rel.source, rel.target)
-        for rel in Scopes(design).expanded([r for r in design.relationships if r.kind == "trust"])
+        for rel in (scopes or Scopes(design)).trusts
         if graph.kind_of(rel.target) == EntityKind.ACCOUNT
         and graph.kind_of(rel.source) == EntityKind.ACCOUNT
         and ACCESS_RANK[access_level(rel)] >= min_rank
@@ -106,12 +108,11 @@ def log_coverage(graph: DesignGraph) -> LogCoverage:
     return graph.log_coverage()
 
 
-def audit_coverage(design: Design) -> tuple[set[str], set[str]]:
+def audit_coverage(design: Design, scopes: Scopes | None = None) -> tuple[set[str], set[str]]:
     """(covered, uncovered): accounts a security-tooling account can audit directly."""
     auditors = {a.id for a in design.accounts if AccountFunction.SECURITY_TOOLING in a.functions}
     covered = set(auditors)
-    trusts = [r for r in design.relationships if r.kind == "trust"]
-    for rel in Scopes(design).expanded(trusts):
+    for rel in (scopes or Scopes(design)).trusts:
         if rel.source in auditors and rel.access_level in AUDIT_LEVELS:
             covered.add(rel.target)
     everyone = {a.id for a in design.accounts}

@@ -87,12 +87,13 @@ class AccessIndex:
     accounts: frozenset[str]
 
 
-def access_index(design: Design) -> AccessIndex:
+def access_index(design: Design, scopes: Scopes | None = None) -> AccessIndex:
     """A scoped trust is one edge per account its scope covers, each with the trust's own id."""
     out: dict[str, list[Edge]] = defaultdict(list)
     into: dict[str, list[Edge]] = defaultdict(list)
-    scopes = Scopes(design)
-    for rel in scopes.expanded([r for r in design.relationships if r.kind in ACCESS_KINDS]):
+    scopes = scopes or Scopes(design)
+    federations = [r for r in design.relationships if r.kind == "federation"]
+    for rel in [*scopes.trusts, *federations]:
         if rel.kind in ACCESS_KINDS:
             level = access_level(rel)
             out[rel.source].append(Edge(rel.target, rel.id, level))

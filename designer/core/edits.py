@@ -14,7 +14,13 @@ from designer.model.governance import LogBucket, ServiceControlPolicy
 from designer.model.ids import new_id
 from designer.model.kinds import SCOPES, SPECS, End, spec_of
 from designer.model.nodes import Account, IdentityProvider, OrganizationalUnit, OutsidePrincipal
-from designer.model.vocabulary import FUNCTION_LABELS, AccountFunction
+from designer.model.vocabulary import (
+    FUNCTION_LABELS,
+    OUTSIDE_IDENTIFIERS,
+    OUTSIDE_LABELS,
+    AccountFunction,
+    OutsideKind,
+)
 
 if TYPE_CHECKING:
     from designer.model.design import Design
@@ -61,8 +67,31 @@ def new_identity_provider(design: Design, kind: str) -> IdentityProvider:
     )
 
 
-def new_outside_principal(design: Design) -> OutsidePrincipal:
-    return OutsidePrincipal(name=unique_name(design, "Third party"))
+# A partner organization and a service need an identifier to be valid at all: a new one starts
+# with a plainly made-up one, which its form marks until the architect enters the real one.
+OUTSIDE_PLACEHOLDERS: dict[OutsideKind, str] = {
+    OutsideKind.PARTNER_ORGANIZATION: "o-example0000",
+    OutsideKind.SERVICE: "example.amazonaws.com",
+}
+
+
+def outside_identifier(kind: OutsideKind, value: str | None) -> dict[str, Any]:
+    """The identifier fields of a principal of `kind`: its own one (`value`, else the
+    placeholder where the model needs one), the others empty."""
+    own = OUTSIDE_IDENTIFIERS[kind]
+    fields: dict[str, Any] = {f: None for f in OUTSIDE_IDENTIFIERS.values() if f is not None}
+    if own is not None:
+        fields[own] = value or OUTSIDE_PLACEHOLDERS.get(kind)
+    return fields
+
+
+def new_outside_principal(
+    design: Design, kind: OutsideKind = OutsideKind.EXTERNAL_ACCOUNT
+) -> OutsidePrincipal:
+    """An outside principal of `kind`, valid as it is, named after its kind."""
+    return OutsidePrincipal(
+        name=unique_name(design, OUTSIDE_LABELS[kind]), kind=kind, **outside_identifier(kind, None)
+    )
 
 
 def new_log_bucket(design: Design, owner: str) -> LogBucket:

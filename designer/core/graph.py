@@ -42,7 +42,7 @@ class LogCoverage:
 
 
 class DesignGraph:
-    """Nodes are organization, OU, account, identity provider and third-party ids."""
+    """Nodes are organization, OU, account, identity provider and outside principal ids."""
 
     def __init__(self, design: Design) -> None:
         self.graph = nx.MultiDiGraph()
@@ -83,7 +83,9 @@ class DesignGraph:
                 "log_types": frozenset(rel.log_types),
                 "excluded": frozenset(rel.excluded_accounts),
             }
-        else:  # asking a pydantic model for a field it lacks is slow; most edges are not logs
+        elif rel.excluded_accounts:
+            attrs = {**NO_LOGS, "excluded": frozenset(rel.excluded_accounts)}
+        else:  # shared: most edges carry no logs and no exclusions
             attrs = NO_LOGS
         self.graph.add_edge(rel.source, rel.target, key=rel.id, kind=rel.kind, **attrs)
 
@@ -125,14 +127,18 @@ class DesignGraph:
         return list(found)
 
     def blast_radius(self, start: str) -> dict[str, Reach]:
-        """Accounts that a compromise of `start` reaches through trust and federation edges."""
+        """Accounts that a compromise of `start` reaches through trust and federation edges.
+
+        An edge into an OU or the organization reaches every account in it (less the excluded);
+        an account also uses the edges out of the OUs it sits in (a trust from an OU path).
+        """
         reached: dict[str, Reach] = {}
         queue: deque[tuple[str, tuple[str, ...], tuple[str, ...]]] = deque([(start, (start,), ())])
         seen = {start}
         while queue:
             node, path, rels = queue.popleft()
-            for _, target, key, data in sorted(self.graph.out_edges(node, keys=True, data=True)):
-                if data["kind"] not in ACCESS_KINDS or target in seen:
+            for target, key in self._access_steps(node):
+                if target in seen:
                     continue
                 seen.add(target)
                 step = ((*path, target), (*rels, key))
@@ -140,6 +146,30 @@ class DesignGraph:
                     reached[target] = Reach(target, *step)
                 queue.append((target, *step))
         return reached
+
+    def _access_steps(self, node: str) -> list[tuple[str, str]]:
+        """(node reached, relationship id) for each access edge a holder of `node` can use."""
+        holders = [node]
+        if self._kind(node) == EntityKind.ACCOUNT:
+            holders += self._containers_of(node)
+        steps: list[tuple[str, str]] = []
+        for holder in holders:
+            for _, target, key, data in sorted(self.graph.out_edges(holder, keys=True, data=True)):
+                if data["kind"] not in ACCESS_KINDS or node in data["excluded"]:
+                    continue
+                if self._kind(target) in (EntityKind.ACCOUNT, None):
+                    steps.append((target, key))
+                else:
+                    steps += [(a, key) for a in self._accounts_of(target, data["excluded"])]
+        return steps
+
+    def _containers_of(self, node: str) -> list[str]:
+        found: list[str] = []
+        parent = self.parent_of(node)
+        while parent is not None and parent not in found:
+            found.append(parent)
+            parent = self.parent_of(parent)
+        return found
 
     def log_coverage(self) -> LogCoverage:
         """Accounts whose CloudTrail and Config both reach a log-archive account.
@@ -163,11 +193,15 @@ class DesignGraph:
 
     def _accounts_of(self, node_id: str, excluded: frozenset[str]) -> list[str]:
         """The node itself when it is an account; the accounts in it when it is a container."""
-        if self.kind_of(node_id) == EntityKind.ACCOUNT:
+        if self._kind(node_id) == EntityKind.ACCOUNT:
             return [node_id]
         below = self.ou_subtree(node_id)
-        kinds = self.graph.nodes
-        return [n for n in below if kinds[n]["kind"] == EntityKind.ACCOUNT and n not in excluded]
+        return [n for n in below if self._kind(n) == EntityKind.ACCOUNT and n not in excluded]
+
+    def _kind(self, node_id: str) -> EntityKind | None:
+        """None for a node an edge created before its own add (inside a batch)."""
+        kind: EntityKind | None = self.graph.nodes[node_id].get("kind")
+        return kind
 
     def ou_subtree(self, ou_id: str) -> list[str]:
         """Every OU and account below ou_id, breadth first."""

@@ -113,5 +113,10 @@ class Scopes:
         rels = self.design.relationships if relationships is None else relationships
         return [copy for rel in rels for copy in self.expand(rel)]
 
+    @cached_property
+    def trusts(self) -> list[Any]:
+        """Every trust of the design, expanded (computed once; the analyses share it)."""
+        return self.expanded([r for r in self.design.relationships if r.kind == "trust"])
+
     def scoped_ids(self) -> frozenset[str]:
         return frozenset(r.id for r in self.design.relationships if self.scoped_end(r))

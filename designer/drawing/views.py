@@ -6,9 +6,11 @@ architect sees on screen: the same positions, colours, labels and views. No Qt h
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
 from designer.model.kinds import SPECS, KindStyle, edge_label, label_forms
+from designer.model.vocabulary import OUTSIDE_LABELS, OutsideKind
 from designer.model.vocabulary import AccountFunction as F
 
 __all__ = [
@@ -18,9 +20,11 @@ __all__ = [
     "IDP_COLOUR",
     "KIND_STYLES",
     "OUTSIDE_COLOUR",
+    "OUTSIDE_STYLES",
     "VIEWS",
     "VIEW_TITLES",
     "KindStyle",
+    "OutsideStyle",
     "edge_label",
     "function_colour",
     "label_forms",
@@ -43,6 +47,48 @@ FUNCTION_COLOURS: Final[dict[str, str]] = {
 DEFAULT_COLOUR: Final = "#455a64"
 IDP_COLOUR: Final = "#1f6feb"
 OUTSIDE_COLOUR: Final = "#616161"
+
+
+@dataclass(frozen=True)
+class OutsideStyle:
+    """How one kind of outside principal is shown: it stands outside the organization, so its
+    card says so at a glance (the public in red)."""
+
+    title: str  # palette, menus, legends: "External AWS account"
+    colour: str  # border, icon tint and marking
+    marking: str  # the badge on its card
+    icon: str  # resources/icons/<icon>.svg
+    fill: str  # the card's background
+
+
+# Anyone at all in red, other accounts and organizations in a warning orange, AWS services in
+# the neutral outside grey (the same colours and badges as exporters/drawing.py's pictures).
+OUTSIDE_STYLES: Final[dict[OutsideKind, OutsideStyle]] = {
+    OutsideKind.EXTERNAL_ACCOUNT: OutsideStyle(
+        OUTSIDE_LABELS[OutsideKind.EXTERNAL_ACCOUNT],
+        "#e65100",
+        "OUTSIDE",
+        "outside-external-account",
+        "#fff8f1",
+    ),
+    OutsideKind.PARTNER_ORGANIZATION: OutsideStyle(
+        OUTSIDE_LABELS[OutsideKind.PARTNER_ORGANIZATION],
+        "#e65100",
+        "OUTSIDE",
+        "outside-partner-organization",
+        "#fff8f1",
+    ),
+    OutsideKind.SERVICE: OutsideStyle(
+        OUTSIDE_LABELS[OutsideKind.SERVICE],
+        OUTSIDE_COLOUR,
+        "AWS SERVICE",
+        "outside-service",
+        "#f7f9fa",
+    ),
+    OutsideKind.ANYONE: OutsideStyle(
+        OUTSIDE_LABELS[OutsideKind.ANYONE], "#d50000", "PUBLIC", "outside-anyone", "#ffebee"
+    ),
+}
 ENVIRONMENT_BADGES: Final[dict[str, tuple[str, str]]] = {
     "production": ("PROD", "#c62828"),
     "non-production": ("NON-PROD", "#ef6c00"),

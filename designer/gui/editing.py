@@ -17,7 +17,7 @@ from designer.drawing.layout import NODE_HEIGHT, NODE_WIDTH
 from designer.gui.canvas.items import ContainerItem
 from designer.model import DesignError, LogBucket, ServiceControlPolicy
 from designer.model.catalog import EntityKind
-from designer.model.vocabulary import AccountFunction
+from designer.model.vocabulary import AccountFunction, OutsideKind
 
 if TYPE_CHECKING:
     from designer.gui.canvas.scene import DesignScene
@@ -118,12 +118,12 @@ class EditOps(QObject):
     def insert_identity_provider(self, kind: str, at: QPointF | None = None) -> None:
         self._insert(edits.new_identity_provider(self.controller.design, kind), self._beside(at))
 
-    def insert_third_party(self, at: QPointF | None = None) -> None:
-        self._insert(edits.new_outside_principal(self.controller.design), self._beside(at))
+    def insert_outside_principal(self, kind: OutsideKind, at: QPointF | None = None) -> None:
+        self._insert(edits.new_outside_principal(self.controller.design, kind), self._beside(at))
 
     def _beside(self, at: QPointF | None) -> QPointF | None:
-        """Providers and third parties stand outside the organization: a drop inside it puts
-        them in the column beside it instead."""
+        """Providers and outside principals stand outside the organization: a drop inside it
+        puts them in the column beside it instead."""
         return at if at is not None and self.scene.container_at(at) is None else None
 
     # -- deleting, copying ------------------------------------------------------------------

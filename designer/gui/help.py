@@ -32,7 +32,7 @@ LICENCE: Final = "Apache License 2.0"  # pyproject.toml: license = "Apache-2.0"
 WHITEPAPER: Final = "AWS Multiple Account Security Strategy"
 PURPOSE: Final = (
     "Design, validate and document how an AWS organization's accounts, OUs, identity "
-    "providers and third parties trust each other, log and share."
+    "providers and outside principals trust each other, log and share."
 )
 
 # Canvas gestures that are not actions: (what it does, the gesture, more detail).
@@ -40,7 +40,8 @@ GESTURES: Final[tuple[tuple[str, str, str], ...]] = (
     (
         "Draw a relationship",
         "Shift + drag from one item to another",
-        "Offers only the relationship kinds valid for that pair",
+        "Offers only the relationship kinds valid for that pair; let go inside an OU's box (or "
+        "the organization's) for one that covers every account in it",
     ),
     ("Pan", "Middle-button drag", "Moves the canvas"),
     ("Zoom", "Wheel", "Zooms the canvas around the pointer"),

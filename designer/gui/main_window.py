@@ -43,7 +43,7 @@ from designer.live.diff import DesignDiff, diff_designs
 from designer.model import Design, DesignError, load_design
 from designer.model.catalog import EntityKind
 from designer.model.templates import list_templates
-from designer.model.vocabulary import AccountFunction
+from designer.model.vocabulary import AccountFunction, OutsideKind
 from designer.rules.engine import SEVERITY_ORDER, Report
 from exporters.base import safe_name
 
@@ -359,8 +359,8 @@ class MainWindow(QMainWindow):
             self.edits.insert_ou(at)
         elif kind == "idp":
             self.edits.insert_identity_provider(detail, at)
-        elif kind == "outside_principal":
-            self.edits.insert_third_party(at)
+        elif kind == "outside":
+            self.edits.insert_outside_principal(OutsideKind(detail), at)
         elif kind == "log_bucket":
             self.edits.insert_log_bucket()
         elif kind == "scp":
@@ -394,7 +394,9 @@ class MainWindow(QMainWindow):
     def show_blast_radius(self) -> None:
         nodes = [i for i in self.selection.ids if i in self.scene.nodes]
         if len(nodes) != 1:
-            self.statusBar().showMessage("Select one account, provider or third party first", 4000)
+            self.statusBar().showMessage(
+                "Select one account, provider or outside principal first", 4000
+            )
             return
         radius = self.scene.show_blast_radius(nodes[0])
         self.blast_panel.show_radius(nodes[0])

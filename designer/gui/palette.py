@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.model.vocabulary import FUNCTION_LABELS, AccountFunction
+from designer.drawing.views import OUTSIDE_STYLES
+from designer.model.vocabulary import FUNCTION_LABELS, AccountFunction, OutsideKind
 from designer.support.resources import resources_dir
 
 MIME_TYPE = "application/x-account-designer-palette"
@@ -27,10 +28,26 @@ IDP_TITLES = {
     "identity-center": "IAM Identity Center",
 }
 
+# What adding each kind of outside principal is for (tooltip and status bar).
+OUTSIDE_TIPS = {
+    OutsideKind.EXTERNAL_ACCOUNT: (
+        "Add an AWS account outside the organization: a vendor's, an auditor's (trusts from it, "
+        "shares to it)"
+    ),
+    OutsideKind.PARTNER_ORGANIZATION: (
+        "Add another AWS organization: every account of a partner (its o- id to fill in)"
+    ),
+    OutsideKind.SERVICE: (
+        "Add an AWS service principal that assumes a role, e.g. cloudtrail.amazonaws.com"
+    ),
+    OutsideKind.ANYONE: "Add the public: anyone at all, signed in to AWS or not (a public share)",
+}
+
 
 @dataclass(frozen=True)
 class Entry:
-    key: str  # what to add: "account:<function>", "ou", "log_bucket", "scp", "idp:<kind>", ...
+    key: str  # what to add: "account:<function>", "ou", "log_bucket", "scp", "idp:<kind>",
+    # "outside:<kind>"
     name: str  # the button's object name
     text: str
     icon: str
@@ -68,7 +85,7 @@ def palette_groups() -> list[tuple[str, list[Entry]]]:
             draggable=False,
         ),
     ]
-    outside = [
+    identity = [
         Entry(
             f"idp:{kind}",
             f"add_idp_{kind}",
@@ -78,19 +95,21 @@ def palette_groups() -> list[tuple[str, list[Entry]]]:
         )
         for kind, title in IDP_TITLES.items()
     ]
-    outside.append(
+    outside = [
         Entry(
-            "outside_principal",
-            "add_third_party",
-            "Third party (vendor)",
-            "third-party",
-            "Add an outside party that needs access (a vendor's AWS account)",
+            f"outside:{kind.value}",
+            f"add_outside_{kind.value}",
+            OUTSIDE_STYLES[kind].title,
+            OUTSIDE_STYLES[kind].icon,
+            OUTSIDE_TIPS[kind],
         )
-    )
+        for kind in OutsideKind
+    ]
     return [
         ("Accounts", accounts),
         ("Structure", structure),
-        ("Identity and outside parties", outside),
+        ("Identity providers", identity),
+        ("Outside principals", outside),
     ]
 
 
@@ -158,7 +177,7 @@ class Palette(QWidget):
                 layout.addWidget(button)
         hint = QLabel(
             "Drag an item onto the canvas to place it. Shift + drag from one item to another "
-            "to draw a relationship."
+            "(or into an OU's box) to draw a relationship."
         )
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #607d8b")

@@ -147,7 +147,7 @@ def _end_problem(spec: KindSpec, end: str, ref: EntityRef | None, ref_id: str) -
     names = _kind_names(kinds - {K.OUTSIDE})
     if allowed:
         names += " or an outside principal (" + ", ".join(sorted(allowed)) + ")"
-    return f"{spec.kind} {end} must be an {names}, but {ref.entity.id} is the {what}"
+    return f"{spec.kind} {end} must be an {names}, not the {what}"
 
 
 def _relationship_endpoints(design: Design, index: dict[str, EntityRef]) -> Iterator[Problem]:
@@ -209,10 +209,27 @@ def _scope(
         yield from _expect(index, account_id, frozenset({K.ACCOUNT}), path, "excluded")
 
 
+def _conditions(source: EntityRef, rel: Any, base: tuple[str | int, ...]) -> Iterator[Problem]:
+    """Conditions that only mean something for one kind of trusted principal."""
+    is_service = source.kind == K.OUTSIDE and source.entity.kind == OutsideKind.SERVICE
+    if getattr(rel, "source_account_condition", False) and not is_service:
+        yield Problem(
+            json_path((*base, "source_account_condition")),
+            "aws:SourceAccount applies only to a trust from an AWS service",
+        )
+    is_oidc = source.kind == K.IDENTITY_PROVIDER and source.entity.kind == "oidc"
+    if getattr(rel, "oidc_subjects", None) and not is_oidc:
+        yield Problem(
+            json_path((*base, "oidc_subjects")),
+            f"OIDC subjects apply only to an OIDC provider, not to the {source.label}",
+        )
+
+
 def _kind_specific(
     index: dict[str, EntityRef], rel: Any, base: tuple[str | int, ...]
 ) -> Iterator[Problem]:
     source = index[rel.source]
+    yield from _conditions(source, rel, base)
     if (
         rel.kind == "trust"
         and source.kind == K.OUTSIDE

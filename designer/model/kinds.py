@@ -96,14 +96,15 @@ def _trust_defaults(source: End, target: End) -> dict[str, Any]:
     person = source.kind == K.ACCOUNT or (
         source.kind == K.IDENTITY_PROVIDER and source.entity.kind != IdentityProviderKind.OIDC
     )
-    fields: dict[str, Any] = {
+    service = source.kind == K.OUTSIDE and source.entity.kind == OutsideKind.SERVICE
+    return {
         "role_name": "CrossAccountReadOnly",
         "access_level": "read-only",
         "principal_type": PrincipalType.HUMAN if person else PrincipalType.WORKLOAD,
         "require_mfa": person,
         "organization_scoped": source.kind == K.ACCOUNT,
+        "source_account_condition": service,  # the confused-deputy guard, on by default
     }
-    return fields
 
 
 def _federation_defaults(source: End, target: End) -> dict[str, Any]:

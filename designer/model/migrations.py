@@ -20,7 +20,9 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
 
     - `third_parties` become `outside_principals` of kind external-account (`vendor` -> `owner`);
     - a log delivery with `organization_wide: true` now has the organization as its source (the
-      organization trail); the flag is gone.
+      organization trail); the flag is gone;
+    - trusts and federations from deployment accounts, OIDC providers and third parties are used
+      by workloads (`principal_type`), the others by people.
     """
     parties = data.pop("third_parties", [])
     if not isinstance(parties, list):
@@ -42,7 +44,29 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
             continue
         if rel.pop("organization_wide", False) is True and root is not None:
             rel["source"] = root
+    _principal_types(data)
     return data
+
+
+def _principal_types(data: dict[str, Any]) -> None:
+    """Version 1 did not say who uses a trust: pipelines (deployment accounts, OIDC providers)
+    and vendors' systems (third parties) are workloads; everyone else stays human."""
+    oidc = {
+        p.get("id")
+        for p in data.get("identity_providers") or []
+        if isinstance(p, dict) and p.get("kind") == "oidc"
+    }
+    deployment = {
+        a.get("id")
+        for a in data.get("accounts") or []
+        if isinstance(a, dict) and "deployment" in (a.get("functions") or [])
+    }
+    vendors = {p.get("id") for p in data["outside_principals"] if isinstance(p, dict)}
+    for rel in data.get("relationships") or []:
+        if not isinstance(rel, dict) or rel.get("kind") not in ("trust", "federation"):
+            continue
+        if rel.get("source") in oidc | deployment | vendors and "principal_type" not in rel:
+            rel["principal_type"] = "workload"
 
 
 # from_version -> function returning the data at from_version + 1. Version 1 is the first format.

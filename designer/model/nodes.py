@@ -25,6 +25,7 @@ from designer.model.base import (
 )
 from designer.model.ids import Id, new_id
 from designer.model.vocabulary import (
+    OUTSIDE_IDENTIFIERS,
     AccountFunction,
     AccountState,
     DataSensitivity,
@@ -148,22 +149,10 @@ class OutsidePrincipal(Entity):
 
     @model_validator(mode="after")
     def _identifier_matches_kind(self) -> OutsidePrincipal:
-        own = {
-            OutsideKind.EXTERNAL_ACCOUNT: "aws_account_id",
-            OutsideKind.PARTNER_ORGANIZATION: "organization_id",
-            OutsideKind.SERVICE: "service_principal",
-        }.get(self.kind)
-        for field in ("aws_account_id", "organization_id", "service_principal"):
-            if field != own and getattr(self, field) is not None:
-                raise ValueError(f"{field} applies only to {_kind_owning(field)} principals")
+        own = OUTSIDE_IDENTIFIERS[self.kind]
+        for kind, field in OUTSIDE_IDENTIFIERS.items():
+            if field is not None and field != own and getattr(self, field) is not None:
+                raise ValueError(f"{field} applies only to {kind} principals")
         if own in ("organization_id", "service_principal") and getattr(self, own) is None:
             raise ValueError(f"a {self.kind} principal needs its {own}")
         return self
-
-
-def _kind_owning(field: str) -> str:
-    return {
-        "aws_account_id": "external-account",
-        "organization_id": "partner-organization",
-        "service_principal": "service",
-    }[field]

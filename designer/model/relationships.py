@@ -71,9 +71,20 @@ class TrustRelationship(RelationshipBase):
         default=PrincipalType.HUMAN,
         description="human: people who can present MFA; workload: a pipeline, service or vendor.",
     )
+    source_account_condition: StrictBool = Field(
+        default=False,
+        description="Trust from an AWS service: aws:SourceAccount must be the role's own account, "
+        "so the service cannot be made to use the role for someone else (confused deputy).",
+    )
+    oidc_subjects: list[Text] = Field(
+        default_factory=list,
+        description="Trust from an OIDC provider: the token subjects it admits, e.g. "
+        "repo:example/app:ref:refs/heads/main; empty admits every subject of the provider.",
+    )
 
     _unique_services = field_validator("services")(_unique)
     _unique_arns = field_validator("managed_policy_arns")(_unique)
+    _unique_subjects = field_validator("oidc_subjects")(_unique)
 
     @model_validator(mode="after")
     def _attributes_match_access_level(self) -> TrustRelationship:
@@ -101,9 +112,15 @@ class FederationRelationship(RelationshipBase):
         default=PrincipalType.HUMAN,
         description="human: people signing in; workload: CI jobs (an OIDC provider for CI).",
     )
+    oidc_subjects: list[Text] = Field(
+        default_factory=list,
+        description="OIDC: the token subjects admitted, e.g. repo:example/app:environment:prod; "
+        "empty admits every subject of the provider.",
+    )
 
     _unique_roles = field_validator("mapped_roles")(_unique)
     _unique_sets = field_validator("permission_sets")(_unique)
+    _unique_subjects = field_validator("oidc_subjects")(_unique)
 
 
 class LogDeliveryRelationship(RelationshipBase):

@@ -107,6 +107,22 @@ class OutsideKind(StrEnum):
     ANYONE = "anyone"  # the public: "*" without conditions
 
 
+OUTSIDE_LABELS: dict[OutsideKind, str] = {
+    OutsideKind.EXTERNAL_ACCOUNT: "External AWS account",
+    OutsideKind.PARTNER_ORGANIZATION: "Partner organization",
+    OutsideKind.SERVICE: "AWS service",
+    OutsideKind.ANYONE: "Anyone (public)",
+}
+# The field that identifies each kind of outside principal (the others must stay empty); None:
+# nothing to name (anyone at all).
+OUTSIDE_IDENTIFIERS: dict[OutsideKind, str | None] = {
+    OutsideKind.EXTERNAL_ACCOUNT: "aws_account_id",
+    OutsideKind.PARTNER_ORGANIZATION: "organization_id",
+    OutsideKind.SERVICE: "service_principal",
+    OutsideKind.ANYONE: None,
+}
+
+
 class FederationProtocol(StrEnum):
     SAML = "saml"
     OIDC = "oidc"

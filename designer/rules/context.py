@@ -24,13 +24,29 @@ from designer.analysis.radius import (
 )
 from designer.core.graph import DesignGraph, LogCoverage
 from designer.core.scope import Scopes
-from designer.model.catalog import EntityRef, index_entities
-from designer.model.vocabulary import AccountFunction
+from designer.model.catalog import EntityKind, EntityRef, index_entities
+from designer.model.vocabulary import AccountFunction, OutsideKind
 
 if TYPE_CHECKING:
     from designer.model.design import Design
     from designer.model.governance import LogBucket, ServiceControlPolicy
-    from designer.model.nodes import Account, OrganizationalUnit
+    from designer.model.nodes import (
+        Account,
+        IdentityProvider,
+        OrganizationalUnit,
+        OutsidePrincipal,
+    )
+
+
+# Kinds that relationships() expands to one copy per account of a scoped end. Log deliveries
+# stay whole: their rules ask about buckets and use coverage (which expands them itself).
+COPIED_KINDS = frozenset({"trust"})
+OUTSIDE_NOUNS = {
+    OutsideKind.EXTERNAL_ACCOUNT: "external account",
+    OutsideKind.PARTNER_ORGANIZATION: "partner organization",
+    OutsideKind.SERVICE: "AWS service",
+    OutsideKind.ANYONE: "anyone",
+}
 
 
 @lru_cache(maxsize=4096)
@@ -61,6 +77,17 @@ class RuleContext:
             what = f"role {rel.role_name!r}" if rel.kind == "trust" else rel.kind
             return f"{what} ({self.name(rel.source)} -> {self.name(rel.target)})"
         return ref.label
+
+    def describe(self, node_id: str) -> str:
+        """A node with what it is: "OU 'Workloads'", "external account 'Vendor'"..."""
+        party = self.outside.get(node_id)
+        if party is not None:
+            return f"{OUTSIDE_NOUNS[party.kind]} {party.name!r}"
+        if node_id == self.design.organization.id:
+            return f"the organization {self.design.organization.name!r}"
+        if node_id in self.ous:
+            return f"OU {self.ous[node_id].name!r}"
+        return self.label(node_id)
 
     def name(self, entity_id: str) -> str:
         ref = self.index.get(entity_id)
@@ -96,6 +123,14 @@ class RuleContext:
         return account is not None and function in account.functions
 
     @cached_property
+    def outside(self) -> dict[str, OutsidePrincipal]:
+        return {p.id: p for p in self.design.outside_principals}
+
+    @cached_property
+    def providers(self) -> dict[str, IdentityProvider]:
+        return {p.id: p for p in self.design.identity_providers}
+
+    @cached_property
     def scopes(self) -> Scopes:
         return Scopes(self.design)
 
@@ -106,11 +141,22 @@ class RuleContext:
         found: dict[str, list[Any]] = defaultdict(list)
         for rel in self.design.relationships:
             found[rel.kind].append(rel)
-        found["trust"] = self.scopes.expanded(found["trust"])
+        for kind in COPIED_KINDS:
+            found[kind] = (
+                self.scopes.trusts if kind == "trust" else self.scopes.expanded(found[kind])
+            )
         return found
 
     def relationships(self, kind: str) -> list[Any]:
         return self._by_kind.get(kind, [])
+
+    @cached_property
+    def copied(self) -> frozenset[str]:
+        """Scoped relationships that relationships() gives once per account of their scope."""
+        scoped = self.scoped_ids
+        return frozenset(
+            r.id for r in self.design.relationships if r.kind in COPIED_KINDS and r.id in scoped
+        )
 
     @cached_property
     def scoped_ids(self) -> frozenset[str]:
@@ -120,6 +166,43 @@ class RuleContext:
     def organization_wide(self, rel: Any) -> bool:
         """The relationship covers every account of the organization (the organization trail)."""
         return self.scopes.covers_organization(rel)
+
+    def drawn(self, rel: Any) -> Any:
+        """The relationship as the architect drew it: a copy of a scoped trust (which keeps its
+        id) gives back the scoped trust."""
+        if rel.id not in self.scoped_ids:
+            return rel
+        ref = self.index.get(rel.id)
+        return ref.entity if ref is not None and ref.kind == EntityKind.RELATIONSHIP else rel
+
+    def scoped_source(self, rel: Any) -> str | None:
+        """The OU or organization whose every principal a trust admits (its policy names them
+        with aws:PrincipalOrgPaths / aws:PrincipalOrgID), for the trust or any copy of it."""
+        drawn = self.drawn(rel)
+        return drawn.source if self.scopes.is_scope(drawn.source) else None
+
+    def holding_scopes(self, account_id: str) -> frozenset[str]:
+        """The OUs an account sits in, at any depth, and the organization (cached per OU)."""
+        account = self.accounts.get(account_id)
+        if account is None:
+            return frozenset()
+        parent = account.parent
+        if parent not in self._holding:
+            chain = (u.id for u in self.ou_chain(parent))
+            self._holding[parent] = frozenset({self.design.organization.id, *chain})
+        return self._holding[parent]
+
+    @cached_property
+    def _holding(self) -> dict[str | None, frozenset[str]]:
+        return {}
+
+    def covers(self, rel: Any, end: str, account_id: str) -> bool:
+        """Whether an end ("source" / "target") of a relationship is the account or a scope
+        that holds it and does not exclude it: O(OU depth), no scan of the scope."""
+        node = rel.source if end == "source" else rel.target
+        if node == account_id:
+            return True
+        return node in self.holding_scopes(account_id) and account_id not in rel.excluded_accounts
 
     @cached_property
     def landing_roles(self) -> dict[str, set[str]]:
@@ -206,7 +289,7 @@ class RuleContext:
     @cached_property
     def trust_graph(self) -> TrustGraph:
         """Trust and federation condensed once for the blast-radius analyses below."""
-        return TrustGraph(access_index(self.design))
+        return TrustGraph(access_index(self.design, self.scopes))
 
     @cached_property
     def radius_summaries(self) -> dict[str, RadiusSummary]:
@@ -227,7 +310,7 @@ class RuleContext:
 
     @cached_property
     def audit_coverage(self) -> tuple[set[str], set[str]]:
-        return analysis.audit_coverage(self.design)
+        return analysis.audit_coverage(self.design, self.scopes)
 
 
 def route_text(ctx: RuleContext, route: Route) -> str:

@@ -38,7 +38,8 @@ def management_needs_own_stack(ctx: RuleContext) -> Iterator[Hit]:
         for r in ctx.relationships("trust")
         if r.target == mgmt.id or (r.source == mgmt.id and r.principal_scope == PrincipalScope.ROLE)
     ]
-    logs = [r.id for r in ctx.relationships("log-delivery") if r.source == mgmt.id]
+    # An OU or organization delivery (the organization trail) covers management too.
+    logs = [r.id for r in ctx.relationships("log-delivery") if ctx.covers(r, "source", mgmt.id)]
     providers = [r.id for r in ctx.relationships("federation") if r.target == mgmt.id]
     buckets = [b.id for b in ctx.design.log_buckets if b.account == mgmt.id]
     delegations = [r.id for r in ctx.relationships("delegated-admin")]

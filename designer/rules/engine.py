@@ -46,6 +46,10 @@ class Hit:
     message: str
     subjects: tuple[str, ...]
     severity: Severity | None = None  # None: the rule's own severity
+    # Hits of one rule about the accounts of one scoped relationship become one finding (see
+    # runner._merged). False for a hit about something else that merely names such a
+    # relationship, e.g. a start node whose blast radius runs through it.
+    merge: bool = True
 
 
 Check = Callable[["RuleContext"], Iterable[Hit]]

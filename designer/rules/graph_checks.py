@@ -74,6 +74,7 @@ def blast_radius(ctx: RuleContext) -> Iterator[Hit]:
             f"(in {ctx.name(worst.account)} via {route_text(ctx, route)})",
             (start, worst.account, route.relationships[-1]),
             Severity.MEDIUM if exposed and ACCESS_RANK[worst.level] >= SERVICE_ADMIN_RANK else None,
+            merge=False,  # one finding per start, even when two routes end on one scoped trust
         )
 
 
@@ -93,13 +94,13 @@ def blast_radius(ctx: RuleContext) -> Iterator[Hit]:
     ],
 )
 def trust_cycles(ctx: RuleContext) -> Iterator[Hit]:
-    any_loops = analysis.trust_loops(ctx.design, ctx.graph)
+    any_loops = analysis.trust_loops(ctx.design, ctx.graph, scopes=ctx.scopes)
     if not any_loops:
         return  # no loop at any level: none among admin roles either
     edges: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
     for rel in ctx.relationships("trust"):
         edges[rel.source, rel.target].append((ACCESS_RANK[analysis.access_level(rel)], rel.id))
-    admin_loops = analysis.trust_loops(ctx.design, ctx.graph, min_rank=ADMIN_RANK)
+    admin_loops = analysis.trust_loops(ctx.design, ctx.graph, ADMIN_RANK, ctx.scopes)
     in_admin_loop = {node: i for i, loop in enumerate(admin_loops) for node in loop.accounts}
     for loop in admin_loops:
         yield _loop_hit(ctx, loop, edges, ADMIN_RANK, "admin-level trust cycle", None)

@@ -1,7 +1,9 @@
 """IAM-* rules: the identity account structure and cross-account trust.
 
-IAM-01 (Principal "*") and IAM-03 (service-principal confused deputy) are not rules here: every
-trust in a design names its trusted side, and the exporters write service-principal statements.
+Rules about people (MFA, signing in through the identity account) look only at trusts and
+federations whose principal type is human; workload trusts (pipelines, services, vendor
+systems) get their own checks (IAM-14, IAM-17). Trusts from outside the organization are in
+outside.py (IAM-01, IAM-02, IAM-03, IAM-15).
 """
 
 from __future__ import annotations
@@ -9,52 +11,29 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from designer.analysis import ADMIN_RANK, access_level
-from designer.model.catalog import EntityKind
-from designer.model.vocabulary import AccessLevel, PrincipalScope
+from designer.analysis import ACCESS_RANK, ADMIN_RANK, access_level
+from designer.model.vocabulary import AccessLevel, OutsideKind, PrincipalScope, PrincipalType
 from designer.model.vocabulary import AccountFunction as F
 from designer.rules.context import RuleContext, names_list, plural, route_text
 from designer.rules.engine import Category, Hit, Severity, rule
 
 WHITEPAPER = "AWS whitepaper 'AWS Multiple Account Security Strategy'"
 IAM_GUIDE = "AWS IAM User Guide"
+IAM_DOCS = "https://docs.aws.amazon.com/IAM/latest/UserGuide"
+CONDITION_KEYS = (
+    f"{IAM_GUIDE}, 'AWS global condition context keys' ({IAM_DOCS}/"
+    "reference_policies_condition-keys.html)"
+)
 FEDERATED_PROTOCOLS = frozenset({"saml", "oidc"})  # provider kinds and federation protocols
-
-
-def _kind(ctx: RuleContext, node_id: str) -> EntityKind | None:
-    ref = ctx.index.get(node_id)
-    return ref.kind if ref is not None else None
+HUMAN = PrincipalType.HUMAN
+WORKLOAD = PrincipalType.WORKLOAD
+# Outside principals whose principal is the service or the public: no account root to narrow.
+NO_ACCOUNT_PRINCIPAL = frozenset({OutsideKind.SERVICE, OutsideKind.ANYONE})
 
 
 def _role(ctx: RuleContext, rel: Any) -> str:
     """ "role 'Admin' in 'Prod'": how messages name the role a trust creates."""
     return f"role {rel.role_name!r} in {ctx.name(rel.target)}"
-
-
-@rule(
-    "IAM-02",
-    "Roles trusted by a third party require an external id",
-    Severity.HIGH,
-    Category.IDENTITY,
-    rationale="A vendor's AWS account assumes roles for many customers. Without an sts:ExternalId "
-    "condition, anyone who can make the vendor act for them can make it assume your role (the "
-    "confused deputy problem).",
-    remediation="Agree a unique external id with the third party and set it on the trust; the "
-    "exported trust policy then requires sts:ExternalId.",
-    references=[
-        f"{IAM_GUIDE}, 'The confused deputy problem'",
-        f"{IAM_GUIDE}, 'Access to AWS accounts owned by third parties'",
-        "ScoutSuite iam-assume-role-lacks-external-id-and-mfa",
-    ],
-)
-def third_party_external_id(ctx: RuleContext) -> Iterator[Hit]:
-    for rel in ctx.relationships("trust"):
-        if _kind(ctx, rel.source) == EntityKind.OUTSIDE and not rel.external_id:
-            yield Hit(
-                f"third party {ctx.name(rel.source)} can assume {_role(ctx, rel)} "
-                "without an external id",
-                (rel.id, rel.source, rel.target),
-            )
 
 
 @rule(
@@ -66,27 +45,47 @@ def third_party_external_id(ctx: RuleContext) -> Iterator[Hit]:
     "to the trusted account: any principal there that an administrator grants sts:AssumeRole may "
     "assume the role. Naming one role ARN keeps the decision in the trusting account. (The named "
     "role must exist before the trusting role is created, so the exporters deploy it first.) "
-    "Identity-provider trusts are exempt: their principal is the provider itself.",
+    "A trust from an OU or the organization without a named role admits every principal of "
+    "every account in it. High for workload trusts: a pipeline presents no MFA, so the named "
+    "role is the only thing that tells the pipeline from anyone else in its account. "
+    "Identity-provider, AWS-service and public trusts are exempt: their principal is the "
+    "provider or service itself (IAM-01 reports public ones).",
     remediation="Set the trust's principal scope to 'role' and name the one role in the trusted "
-    "account that may assume it.",
+    "account that may assume it (for a pipeline: the role its runners or build project use).",
     references=[
-        f"{IAM_GUIDE}, 'AWS JSON policy elements: Principal' (AWS account principals)",
+        f"{IAM_GUIDE}, 'AWS JSON policy elements: Principal' (AWS account principals) "
+        f"({IAM_DOCS}/reference_policies_elements_principal.html)",
         "checkov CKV_AWS_61",
     ],
 )
 def trust_names_a_role(ctx: RuleContext) -> Iterator[Hit]:
+    seen: set[str] = set()
     for rel in ctx.relationships("trust"):
-        if rel.principal_scope != PrincipalScope.ACCOUNT_ROOT:
+        if rel.principal_scope != PrincipalScope.ACCOUNT_ROOT or rel.source in ctx.providers:
             continue
-        kind = _kind(ctx, rel.source)
-        if kind == EntityKind.IDENTITY_PROVIDER:
+        party = ctx.outside.get(rel.source)
+        if party is not None and party.kind in NO_ACCOUNT_PRINCIPAL:
             continue
-        who = "third party" if kind == EntityKind.OUTSIDE else "account"
-        yield Hit(
-            f"{_role(ctx, rel)} trusts every principal of {who} {ctx.name(rel.source)} "
-            "(account root), not one role",
-            (rel.id, rel.source, rel.target),
-        )
+        scope = ctx.scoped_source(rel)
+        if scope is not None:  # one finding for the scope, not one per account in it
+            if rel.id in seen:
+                continue
+            seen.add(rel.id)
+            who = f"every principal of {ctx.describe(scope)} (aws:PrincipalOrgPaths)"
+            subjects = (rel.id, scope, rel.target)
+        else:
+            partner = party is not None and party.kind == OutsideKind.PARTNER_ORGANIZATION
+            how = "aws:PrincipalOrgID" if partner else "account root"
+            who = f"every principal of {ctx.describe(rel.source)} ({how})"
+            subjects = (rel.id, rel.source, rel.target)
+        if rel.principal_type == WORKLOAD:
+            yield Hit(
+                f"workload {_role(ctx, rel)} trusts {who}: name the one role the workload runs as",
+                subjects,
+                Severity.HIGH,
+            )
+        else:
+            yield Hit(f"{_role(ctx, rel)} trusts {who}, not one role", subjects)
 
 
 @rule(
@@ -94,31 +93,36 @@ def trust_names_a_role(ctx: RuleContext) -> Iterator[Hit]:
     "People assuming roles across accounts use MFA",
     Severity.HIGH,
     Category.IDENTITY,
-    rationale="A cross-account role assumed from another account of the organization is used by "
-    "people; the trust policy should require Bool aws:MultiFactorAuthPresent 'true' (not "
-    "BoolIfExists, which lets long-term access keys through). Not checked for identity-provider "
-    "trusts (MFA is enforced at the provider and the key is absent in federated sessions), for "
-    "third parties (machine access guarded by an external id), for trusts whose principals "
-    "are federated sign-ins (the role a provider maps users to, or an account without IAM "
-    "users that people reach by federation) nor for trusts from deployment accounts "
-    "(pipelines cannot present MFA).",
+    rationale="A cross-account role that people assume from another account of the organization "
+    "should require Bool aws:MultiFactorAuthPresent 'true' in its trust policy (not "
+    "BoolIfExists, which lets long-term access keys through). Checked for human trusts only: "
+    "a workload trust (a pipeline, a service) cannot present MFA and is held to IAM-04 and "
+    "IAM-14 instead. Not checked either for identity-provider trusts (MFA is enforced at the "
+    "provider and the key is absent in federated sessions), for principals outside the "
+    "organization (IAM-02) nor for trusts whose principals are federated sign-ins (the role a "
+    "provider maps users to, or an account without IAM users that people reach by federation).",
     remediation="Set 'require MFA' on the trust; the exported trust policy then carries "
-    "Bool aws:MultiFactorAuthPresent 'true'.",
+    "Bool aws:MultiFactorAuthPresent 'true'. If a pipeline, not a person, assumes the role, "
+    "set the trust's principal type to workload and name the pipeline's role.",
     references=[
-        f"{IAM_GUIDE}, 'AWS global condition context keys': aws:MultiFactorAuthPresent",
-        f"{IAM_GUIDE}, 'Configuring MFA-protected API access'",
+        f"{CONDITION_KEYS}: aws:MultiFactorAuthPresent",
+        f"{IAM_GUIDE}, 'Configuring MFA-protected API access' "
+        f"({IAM_DOCS}/id_credentials_mfa_configure-api-require.html)",
         "parliament BAD_PATTERN_FOR_MFA",
     ],
 )
 def cross_account_mfa(ctx: RuleContext) -> Iterator[Hit]:
     for rel in ctx.relationships("trust"):
-        source = ctx.accounts.get(rel.source)
-        if source is None or rel.require_mfa or F.DEPLOYMENT in source.functions:
+        if rel.require_mfa or rel.principal_type != HUMAN:
             continue
-        if _federated_principal(ctx, rel):
+        source = ctx.accounts.get(rel.source)
+        if source is None or _federated_principal(ctx, rel):
             continue  # MFA happens at the identity provider; IAM-13 covers the opposite case
+        hint = ""
+        if F.DEPLOYMENT in source.functions:
+            hint = " (if a pipeline assumes it, make it a workload trust)"
         yield Hit(
-            f"{_role(ctx, rel)} can be assumed from account {source.name!r} without MFA",
+            f"{_role(ctx, rel)} can be assumed from account {source.name!r} without MFA{hint}",
             (rel.id, rel.source, rel.target),
         )
 
@@ -142,7 +146,8 @@ def _federated_principal(ctx: RuleContext, rel: Any) -> bool:
     rationale="Sessions from SAML, OIDC or IAM Identity Center sign-in do not carry "
     "aws:MultiFactorAuthPresent (MFA happens at the identity provider, and STS takes no MFA "
     "code for AssumeRoleWithSAML / AssumeRoleWithWebIdentity), and a role assumed from such a "
-    "session has none either. A trust that requires it of federated principals locks them out.",
+    "session has none either. A trust that requires it of federated principals locks them out. "
+    "(Workload trusts that require MFA are IAM-14's.)",
     remediation="Require MFA in the identity provider and clear 'require MFA' on this trust, or "
     "name a principal that signs in with IAM credentials and an MFA device.",
     references=[
@@ -152,7 +157,7 @@ def _federated_principal(ctx: RuleContext, rel: Any) -> bool:
 )
 def mfa_federated_lockout(ctx: RuleContext) -> Iterator[Hit]:
     for rel in ctx.relationships("trust"):
-        if rel.require_mfa and _federated_principal(ctx, rel):
+        if rel.require_mfa and rel.principal_type == HUMAN and _federated_principal(ctx, rel):
             who = (
                 f"role {rel.principal_role_name!r}"
                 if rel.principal_role_name
@@ -172,19 +177,23 @@ def mfa_federated_lockout(ctx: RuleContext) -> Iterator[Hit]:
     Category.IDENTITY,
     rationale="An aws:PrincipalOrgID condition keeps a trust working only while the trusted "
     "account is a member of the organization: an account that leaves (or an id typed wrong) "
-    "loses access.",
+    "loses access. A trust from an OU or the organization carries aws:PrincipalOrgPaths / "
+    "aws:PrincipalOrgID by construction.",
     remediation="Mark the trust 'organization scoped'; the exported trust policy then carries "
     "StringEquals aws:PrincipalOrgID.",
-    references=[f"{IAM_GUIDE}, 'AWS global condition context keys': aws:PrincipalOrgID"],
+    references=[f"{CONDITION_KEYS}: aws:PrincipalOrgID, aws:PrincipalOrgPaths"],
 )
 def organization_scoped_trust(ctx: RuleContext) -> Iterator[Hit]:
     for rel in ctx.relationships("trust"):
-        if rel.source in ctx.accounts and not rel.organization_scoped:
-            yield Hit(
-                f"{_role(ctx, rel)} trusts account {ctx.name(rel.source)} without an "
-                "aws:PrincipalOrgID condition",
-                (rel.id, rel.source, rel.target),
-            )
+        if rel.source not in ctx.accounts or rel.organization_scoped:
+            continue
+        if ctx.scoped_source(rel) is not None:
+            continue  # its policy names the OU or organization: the condition is built in
+        yield Hit(
+            f"{_role(ctx, rel)} trusts account {ctx.name(rel.source)} without an "
+            "aws:PrincipalOrgID condition",
+            (rel.id, rel.source, rel.target),
+        )
 
 
 @rule(
@@ -259,19 +268,30 @@ def audit_roles_trust_security(ctx: RuleContext) -> Iterator[Hit]:
     Category.IDENTITY,
     rationale="In the identity account structure, users are managed (or federated) in one "
     "account and reach the others through cross-account roles; SAML / OIDC providers configured "
-    "elsewhere scatter the ways in. IAM Identity Center is exempt from the home check: it lives "
-    "in the management or a delegated administrator account.",
-    remediation="Configure the SAML / OIDC provider in the identity account and federate into it; "
-    "reach the other accounts through cross-account roles.",
+    "elsewhere scatter the ways in. This is about people: a workload federation (an OIDC "
+    "provider for CI jobs, such as GitHub Actions into a deployment account) belongs in the "
+    "account whose roles the jobs use, and a provider that only workloads use is not checked "
+    "(IAM-17 checks where CI jobs get in). IAM Identity Center is exempt from the home check: "
+    "it lives in the management or a delegated administrator account.",
+    remediation="Configure the SAML / OIDC provider people sign in with in the identity account "
+    "and federate into it; reach the other accounts through cross-account roles. If the "
+    "federation is for CI jobs, set its principal type to workload.",
     references=[
         f"{WHITEPAPER}, Identity Account Structure",
         "Prowler iam_check_saml_providers_sts",
     ],
 )
 def federation_in_identity(ctx: RuleContext) -> Iterator[Hit]:
+    people: dict[str, bool] = {}  # provider -> whether any of its edges is used by people
+    for kind in ("federation", "trust"):
+        for rel in ctx.relationships(kind):
+            if rel.source in ctx.providers:
+                people[rel.source] = people.get(rel.source, False) or rel.principal_type == HUMAN
     for idp in ctx.design.identity_providers:
         if idp.kind not in FEDERATED_PROTOCOLS or idp.home_account is None:
             continue
+        if not people.get(idp.id, True):
+            continue  # only workloads use it: it lives where their roles are
         if not ctx.has_function(idp.home_account, F.IDENTITY):
             yield Hit(
                 f"{idp.kind} provider {idp.name!r} is configured in {ctx.name(idp.home_account)}, "
@@ -279,7 +299,9 @@ def federation_in_identity(ctx: RuleContext) -> Iterator[Hit]:
                 (idp.id, idp.home_account),
             )
     for rel in ctx.relationships("federation"):
-        if rel.protocol not in FEDERATED_PROTOCOLS or ctx.has_function(rel.target, F.IDENTITY):
+        if rel.protocol not in FEDERATED_PROTOCOLS or rel.principal_type != HUMAN:
+            continue
+        if ctx.has_function(rel.target, F.IDENTITY):
             continue
         yield Hit(
             f"{ctx.name(rel.source)} federates users into {ctx.name(rel.target)}, "
@@ -358,3 +380,125 @@ def long_admin_chains(ctx: RuleContext) -> Iterator[Hit]:
             f"{chain.hops}-hop chain: {route_text(ctx, chain.route)}",
             (chain.relationship, chain.route.nodes[0], *chain.route.nodes[-2:]),
         )
+
+
+@rule(
+    "IAM-14",
+    "Workload trusts do not require MFA",
+    Severity.MEDIUM,
+    Category.IDENTITY,
+    rationale="A pipeline, a service or a vendor's system cannot present an MFA code, so a "
+    "workload trust that requires aws:MultiFactorAuthPresent either can never be used (the "
+    "deployment fails) or is really used by people, in which case the design misstates who "
+    "holds the role and the MFA requirement only looks like protection for the workload.",
+    remediation="If a workload assumes the role, clear 'require MFA' and protect the trust the "
+    "way workloads are protected: name the one role it runs as (principal scope 'role'), an "
+    "external id for a party outside the organization. If people assume it, set the principal "
+    "type to human.",
+    references=[
+        f"{CONDITION_KEYS}: aws:MultiFactorAuthPresent",
+        f"{IAM_GUIDE}, 'Configuring MFA-protected API access' "
+        f"({IAM_DOCS}/id_credentials_mfa_configure-api-require.html)",
+    ],
+)
+def workload_mfa(ctx: RuleContext) -> Iterator[Hit]:
+    for rel in ctx.relationships("trust"):
+        if rel.require_mfa and rel.principal_type == WORKLOAD:
+            yield Hit(
+                f"workload {_role(ctx, rel)} requires MFA of {ctx.describe(rel.source)}, "
+                "which a pipeline or service cannot present",
+                (rel.id, rel.source, rel.target),
+            )
+
+
+@rule(
+    "IAM-16",
+    "A trust from an OU or the organization grants no admin access",
+    Severity.HIGH,
+    Category.IDENTITY,
+    rationale='A trust from an OU or the organization is written as Principal "*" with an '
+    "aws:PrincipalOrgPaths / aws:PrincipalOrgID condition: every user and role of every "
+    "account in it, including accounts added later and any sandbox, may assume the role. With "
+    "IAM-admin, administrator or an admin custom policy, the least-trusted account of the scope "
+    "becomes administrator of the target. Medium when the trust names one role: then whoever "
+    "can create that role in any account of the scope (its administrators) gets in.",
+    remediation="Trust the admin role from the one account (and role) that administers the "
+    "target, usually the identity account; keep OU- and organization-wide trusts to read-only "
+    "or security-audit roles.",
+    references=[
+        f"{CONDITION_KEYS}: aws:PrincipalOrgID, aws:PrincipalOrgPaths",
+        f"{IAM_GUIDE}, 'Security best practices in IAM': apply least-privilege permissions "
+        f"({IAM_DOCS}/best-practices.html)",
+        f"{WHITEPAPER}, When to Create Multiple Accounts: 'isolation to minimize blast radius'",
+    ],
+)
+def scoped_admin_trust(ctx: RuleContext) -> Iterator[Hit]:
+    for rel in ctx.design.relationships:
+        if rel.kind != "trust" or not ctx.scopes.is_scope(rel.source):
+            continue
+        level = access_level(rel)
+        if ACCESS_RANK[level] < ADMIN_RANK:
+            continue
+        count = plural(len(ctx.scopes.members(rel.source, rel.excluded_accounts)), "account")
+        scope = f"{ctx.describe(rel.source)} ({count})"
+        if rel.principal_scope == PrincipalScope.ROLE:
+            yield Hit(
+                f"{_role(ctx, rel)} grants {level} to role {rel.principal_role_name!r} of any "
+                f"account in {scope}: the administrators of each can create that role",
+                (rel.id, rel.source, rel.target),
+                Severity.MEDIUM,
+            )
+        else:
+            yield Hit(
+                f"{_role(ctx, rel)} grants {level} to every principal of {scope}",
+                (rel.id, rel.source, rel.target),
+            )
+
+
+@rule(
+    "IAM-17",
+    "CI jobs federated from a provider (OIDC) get no admin access and no management account",
+    Severity.HIGH,
+    Category.IDENTITY,
+    rationale="A workload federation (an OIDC provider such as GitHub Actions trusted by a role; "
+    "any identity-provider trust or federation whose principal type is workload) "
+    "lets every job that can get a token from the provider assume the role: a workflow on any "
+    "branch, a pull request, a compromised action. The token's subject (repository, branch, "
+    "environment) is the only thing that narrows it, and the design cannot record that "
+    "condition yet. CI jobs therefore deploy through a deployment account with roles scoped to "
+    "what they deploy; admin access or any access into the management account turns a "
+    "repository compromise into an organization compromise.",
+    remediation="Federate CI jobs into a deployment account (or a workload account) with a role "
+    "limited to what the pipeline deploys, restrict the trust to the repository and branch "
+    "(token.actions.githubusercontent.com:sub, e.g. repo:ORG/REPO:ref:refs/heads/main) and "
+    "keep the management account out of CI: deploy its few resources by hand or from a "
+    "separate, reviewed stack.",
+    references=[
+        f"{IAM_GUIDE}, 'Create a role for OpenID Connect federation' "
+        f"({IAM_DOCS}/id_roles_create_for-idp_oidc.html)",
+        "GitHub Docs, 'Configuring OpenID Connect in Amazon Web Services' "
+        "(https://docs.github.com/en/actions/security-for-github-actions/"
+        "security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services)",
+        "AWS Organizations User Guide, 'Best practices for the management account' "
+        "(https://docs.aws.amazon.com/organizations/latest/userguide/"
+        "orgs_best-practices_mgmt-acct.html)",
+    ],
+)
+def ci_federation(ctx: RuleContext) -> Iterator[Hit]:
+    management = ctx.design.organization.management_account
+    for kind in ("trust", "federation"):
+        for rel in ctx.relationships(kind):
+            if rel.principal_type != WORKLOAD or rel.source not in ctx.providers:
+                continue
+            level = access_level(rel)
+            jobs = f"CI jobs of {ctx.describe(rel.source)}"
+            if rel.target == management:
+                yield Hit(
+                    f"{jobs} get {level} access in the management account ({ctx.label(rel.id)})",
+                    (rel.id, rel.source, rel.target),
+                )
+            elif ACCESS_RANK[level] >= ADMIN_RANK:
+                yield Hit(
+                    f"{jobs} get {level} access in {ctx.name(rel.target)} ({ctx.label(rel.id)})",
+                    (rel.id, rel.source, rel.target),
+                )

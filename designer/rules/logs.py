@@ -32,7 +32,6 @@ SRA = (
     "(https://docs.aws.amazon.com/prescriptive-guidance/latest/security-reference-architecture/"
     "log-archive.html)"
 )
-CLOUDTRAIL_ADMIN = "cloudtrail.amazonaws.com"
 AUDIT_TYPES = (LogType.CLOUDTRAIL, LogType.CONFIG)
 ADMIN_REACH = analysis.ACCESS_RANK[AccessLevel.SERVICE_ADMIN]
 SHOWN = 5  # controllers named (and highlighted) per finding; the rest are counted
@@ -72,12 +71,14 @@ def _sources(rels: list[Any]) -> list[str]:
     Category.LOGGING,
     rationale="An organization trail records every account, including accounts created later, "
     "and member accounts cannot stop or change it. It must record every Region and produce "
-    "digest files that prove the logs were not altered. Only the management account (or the "
-    "CloudTrail delegated administrator) can create it, and it belongs in the log-archive "
-    "account, apart from the workloads it records.",
-    remediation="Add a CloudTrail log delivery from the management account (or the CloudTrail "
-    "delegated administrator) to the log-archive account, marked organization-wide, "
-    "multi-Region and with log-file validation.",
+    "digest files that prove the logs were not altered, and it belongs in the log-archive "
+    "account, apart from the workloads it records. In the design it is a CloudTrail delivery "
+    "from the organization itself; the management account (or the CloudTrail delegated "
+    "administrator) creates it. It always covers every account: CloudTrail offers no way to "
+    "leave accounts out, so a trail drawn with excluded accounts cannot be deployed as drawn "
+    "(medium).",
+    remediation="Add a CloudTrail log delivery from the organization to a bucket of the "
+    "log-archive account, multi-Region and with log-file validation, excluding no account.",
     references=[
         ORG_TRAIL,
         "AWS CloudTrail User Guide, 'Validating CloudTrail log file integrity' "
@@ -93,17 +94,12 @@ def _sources(rels: list[Any]) -> list[str]:
 def organization_trail(ctx: RuleContext) -> Iterator[Hit]:
     if not ctx.accounts:
         return
-    trails = [r for r in _deliveries_of(ctx, LogType.CLOUDTRAIL) if ctx.organization_wide(r)]
+    org = ctx.design.organization
+    trails = [r for r in _deliveries_of(ctx, LogType.CLOUDTRAIL) if r.source == org.id]
     if not trails:
-        org = ctx.design.organization
         yield Hit(f"organization {org.name!r} has no organization trail", (org.id,))
         return
     archives = _archives(ctx)
-    owners = {ctx.design.organization.management_account} | {
-        r.target
-        for r in ctx.relationships("delegated-admin")
-        if CLOUDTRAIL_ADMIN in r.service_principals
-    }
     for rel in trails:
         what = f"organization trail {_delivery(ctx, rel)}"
         gaps = [
@@ -121,11 +117,12 @@ def organization_trail(ctx: RuleContext) -> Iterator[Hit]:
                 f"{what} lands in {ctx.name(rel.target)}, which is not a log-archive account",
                 (rel.id, rel.target),
             )
-        if rel.source not in owners:
+        if rel.excluded_accounts:
             yield Hit(
-                f"{what} starts at {ctx.name(rel.source)}, which is neither the management "
-                "account nor the CloudTrail delegated administrator",
-                (rel.id, rel.source),
+                f"{what} excludes {names_list(ctx, rel.excluded_accounts)}, but an organization "
+                "trail records every account: the exclusion cannot be deployed",
+                (rel.id, *rel.excluded_accounts),
+                Severity.MEDIUM,
             )
 
 
@@ -154,7 +151,7 @@ def cloudtrail_bucket(ctx: RuleContext) -> Iterator[Hit]:
             yield Hit(
                 f"CloudTrail delivery {_delivery(ctx, rel)} names no destination bucket", (rel.id,)
             )
-        elif bucket.account not in archives and not ctx.organization_wide(rel):
+        elif bucket.account not in archives and rel.source != ctx.design.organization.id:
             # An organization trail outside the archive is already LOG-01's finding.
             yield Hit(
                 f"CloudTrail bucket {bucket.name!r} of {_delivery(ctx, rel)} belongs to "
@@ -287,9 +284,8 @@ def network_flow_logs(ctx: RuleContext) -> Iterator[Hit]:
     into_archive = [r for r in _deliveries_of(ctx, LogType.VPC_FLOW_LOGS) if r.target in archives]
     if any(ctx.organization_wide(r) for r in into_archive):
         return
-    senders = {r.source for r in into_archive}
     for account in ctx.with_function(F.NETWORK):
-        if account.id not in senders:
+        if not any(ctx.covers(r, "source", account.id) for r in into_archive):
             yield Hit(
                 f"network account {account.name!r} sends no VPC flow logs to a log-archive account",
                 (account.id,),
@@ -436,13 +432,13 @@ def organization_restricted_writes(ctx: RuleContext) -> Iterator[Hit]:
         if bucket.organization_restricted_writes:
             continue
         rels = ctx.deliveries_into_bucket[bucket.id]
-        sources = _sources(rels)
         if any(ctx.organization_wide(r) for r in rels):
             who = "organization-wide logs"
-        elif len(sources) > 1:
+        else:  # an OU's delivery counts every account it covers
+            sources = {a for r in rels for a in ctx.scopes.accounts_at(r, "source")}
+            if len(sources) <= 1:
+                continue
             who = f"logs from {len(sources)} accounts"
-        else:
-            continue
         yield Hit(
             f"log bucket {bucket.name!r} takes {who} without an organization condition on writes",
             (bucket.id, bucket.account),
@@ -490,8 +486,9 @@ def _way_into_archive(ctx: RuleContext, rel: Any, management: str | None) -> Ite
     if rel.kind == "federation":
         roles = [*rel.mapped_roles, *rel.permission_sets]
         mapped = f" as {', '.join(map(repr, roles))}" if roles else ""
+        who_in = "lets CI jobs into" if rel.principal_type == "workload" else "signs users in to"
         message = (
-            f"{ctx.label(rel.source)} signs users in to log-archive account {archive}{mapped}, "
+            f"{ctx.label(rel.source)} {who_in} log-archive account {archive}{mapped}, "
             "which may let them change or delete logs"
         )
     else:

@@ -1,8 +1,8 @@
 """PUB-* rules: how AMIs, snapshots, portfolios and templates are shared across the organization.
 
-PUB-01 (no public AMIs or snapshots, block-public-access on) and PUB-02 (shared encrypted images
-use a customer-managed KMS key shared with consumers) are not implemented: the design does not
-model public shares, block-public-access settings or the KMS keys of shared images.
+PUB-02 (shared encrypted images use a customer-managed KMS key shared with consumers) is not
+implemented: the design does not model the KMS keys of shared images, nor (for PUB-01) the
+block-public-access settings of accounts.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from designer.model.vocabulary import AccountFunction as F
-from designer.model.vocabulary import ResourceType
+from designer.model.vocabulary import DataSensitivity, Environment, OutsideKind, ResourceType
 from designer.rules.context import RuleContext, names_list
 from designer.rules.engine import Category, Hit, Severity, rule
 
@@ -20,6 +20,13 @@ WHITEPAPER = "AWS whitepaper 'AWS Multiple Account Security Strategy'"
 SERVICE_CATALOG = "servicecatalog.amazonaws.com"
 AMI_ACCOUNTS_LIMIT = 3  # from this many accounts on, one OU or organization share is simpler
 PUBLISHERS = frozenset({F.PUBLISHING, F.CENTRAL_IT})
+EC2_GUIDE = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide"
+EBS_GUIDE = "https://docs.aws.amazon.com/ebs/latest/userguide"
+DISK_IMAGES = frozenset({ResourceType.AMI, ResourceType.EBS_SNAPSHOT})
+NEVER_PUBLIC = frozenset({ResourceType.SERVICE_CATALOG_PORTFOLIO, ResourceType.RAM_SHARE})
+SENSITIVE = frozenset({DataSensitivity.CONFIDENTIAL, DataSensitivity.RESTRICTED})
+# Outside targets a snapshot can be shared with: an account id, or the public (PUB-01's).
+SNAPSHOT_TARGETS = frozenset({OutsideKind.EXTERNAL_ACCOUNT, OutsideKind.ANYONE})
 
 RESOURCE_LABELS = {
     ResourceType.AMI: "AMIs",
@@ -46,11 +53,59 @@ def _target(ctx: RuleContext, target_id: str) -> str:
         return f"OU {ctx.name(target_id)}"
     if target_id in ctx.accounts:
         return f"account {ctx.name(target_id)}"
-    return ctx.label(target_id)
+    return ctx.describe(target_id)
 
 
 def _accounts(ctx: RuleContext, ids: list[str]) -> str:
     return f"{'account' if len(ids) == 1 else 'accounts'} {names_list(ctx, ids)}"
+
+
+@rule(
+    "PUB-01",
+    "Nothing is shared with the public",
+    Severity.HIGH,
+    Category.PUBLISHING,
+    rationale="A public AMI or EBS snapshot can be copied by every AWS account: whatever its "
+    "disks hold (data, keys, credentials left in files) is published with it. Critical when it "
+    "comes from a production account or one holding confidential or restricted data, since "
+    "it is a copy of that data. A public CloudFormation template shows the architecture to "
+    "everyone; Service Catalog portfolios and RAM resources cannot be shared publicly at all, "
+    "so such a share cannot be deployed. Block public access for AMIs and for EBS snapshots "
+    "(account settings per Region, not part of the design) stops public sharing at deployment.",
+    remediation="Share with the accounts, OUs or organization that use the resource, or with "
+    "named external accounts; turn on block public access for AMIs and EBS snapshots in every "
+    "Region of every account.",
+    references=[
+        "Amazon EC2 User Guide, 'Understand block public access for AMIs' "
+        f"({EC2_GUIDE}/block-public-access-to-amis.html)",
+        "Amazon EBS User Guide, 'Block public access for Amazon EBS snapshots' "
+        f"({EBS_GUIDE}/block-public-access-snapshots.html)",
+        "Prowler ec2_ami_public, ec2_ebs_public_snapshot",
+    ],
+)
+def public_shares(ctx: RuleContext) -> Iterator[Hit]:
+    for rel in ctx.relationships("resource-share"):
+        party = ctx.outside.get(rel.target)
+        if party is None or party.kind != OutsideKind.ANYONE:
+            continue
+        shared = f"{ctx.name(rel.source)} shares {_what(rel)} with anyone ({party.name!r})"
+        subjects = (rel.id, rel.source, rel.target)
+        source = ctx.accounts.get(rel.source)
+        if rel.resource_type in NEVER_PUBLIC:
+            yield Hit(f"{shared}, which AWS cannot share publicly", subjects)
+        elif rel.resource_type in DISK_IMAGES and source is not None and _sensitive(source):
+            yield Hit(f"{shared}: copies of {_sensitive(source)}", subjects, Severity.CRITICAL)
+        else:
+            yield Hit(shared, subjects)
+
+
+def _sensitive(account: Any) -> str:
+    """What makes an account's disks sensitive ('' when nothing does)."""
+    if account.environment == Environment.PRODUCTION:
+        return f"the disks of production account {account.name!r}"
+    if account.data_sensitivity in SENSITIVE:
+        return f"the disks of account {account.name!r} with {account.data_sensitivity} data"
+    return ""
 
 
 @rule(
@@ -72,12 +127,14 @@ def _accounts(ctx: RuleContext, ids: list[str]) -> str:
 )
 def images_shared_correctly(ctx: RuleContext) -> Iterator[Hit]:
     for rel in _shares(ctx, ResourceType.EBS_SNAPSHOT):
-        if rel.target not in ctx.accounts:
-            yield Hit(
-                f"{ctx.name(rel.source)} shares EBS snapshots with {_target(ctx, rel.target)}, "
-                "but snapshots can only be shared with account ids",
-                (rel.id,),
-            )
+        party = ctx.outside.get(rel.target)
+        if rel.target in ctx.accounts or (party is not None and party.kind in SNAPSHOT_TARGETS):
+            continue
+        yield Hit(
+            f"{ctx.name(rel.source)} shares EBS snapshots with {_target(ctx, rel.target)}, "
+            "but snapshots can only be shared with account ids",
+            (rel.id,),
+        )
     per_account: dict[str, list[Any]] = defaultdict(list)
     for rel in _shares(ctx, ResourceType.AMI):
         if rel.target in ctx.accounts:

@@ -39,7 +39,7 @@ def validate(
 
 def _run(checked: Rule, ctx: RuleContext) -> list[Finding]:
     try:
-        hits = _merged(list(checked.check(ctx)), ctx.scoped_ids)
+        hits = _merged(list(checked.check(ctx)), ctx)
     except Exception as exc:  # one broken rule must not hide every other finding
         message = f"rule {checked.id} could not run: {exc.__class__.__name__}: {exc}"
         return [Finding(ENGINE_RULE_ID, Severity.HIGH, "A rule could not run", message, ())]
@@ -49,34 +49,57 @@ def _run(checked: Rule, ctx: RuleContext) -> list[Finding]:
     ]
 
 
-def _merged(hits: list[Hit], scoped: frozenset[str]) -> list[tuple[Hit, tuple[str, ...]]]:
-    """One finding per scoped relationship and rule, not one per account of its scope.
+def _merged(hits: list[Hit], ctx: RuleContext) -> list[tuple[Hit, tuple[str, ...]]]:
+    """One finding per scoped trust, not one per account of its scope.
 
     A trust deployed to 2,000 accounts that breaks a rule in each is one thing to fix; the
-    finding keeps the first account's message and says how many more there are.
+    finding keeps the first account's message, says how many more there are, and names what
+    all of them name (the trust and its other end, not the accounts it landed in, so a waiver
+    for it stays valid whichever account comes first). Hits merge when they name the same
+    scoped trust, have the same severity and say the same but for the accounts its scope
+    covers: two different complaints about one trust, or a production account's more severe
+    one, stay apart. A hit marked `merge=False` is never merged.
     """
+    scoped = ctx.scoped_ids
     if not scoped:
         return [(hit, hit.subjects) for hit in hits]
     groups: dict[tuple[str, ...], list[Hit]] = {}
-    order: list[tuple[str, ...]] = []
     for position, hit in enumerate(hits):
-        inside = tuple(s for s in hit.subjects if s in scoped)
-        key = inside if inside else (str(position),)
-        if key not in groups:
-            groups[key] = []
-            order.append(key)
-        groups[key].append(hit)
+        copied = [s for s in hit.subjects if s in scoped and s in ctx.copied] if hit.merge else []
+        key = _copy_key(hit, copied, ctx) if copied else (str(position),)
+        groups.setdefault(key, []).append(hit)
     merged = []
-    for key in order:
-        first, more = groups[key][0], len(groups[key]) - 1
-        if more:
-            first = Hit(
-                f"{first.message} (and {more} more like it in its scope)",
-                first.subjects,
-                first.severity,
-            )
-        merged.append((first, first.subjects))
+    for group in groups.values():  # dicts keep the order of first appearance
+        first = group[0]
+        if len(group) == 1:
+            merged.append((first, first.subjects))
+            continue
+        common = set(first.subjects).intersection(*(h.subjects for h in group[1:]))
+        message = f"{first.message} (and {len(group) - 1} more like it in its scope)"
+        subjects = tuple(s for s in first.subjects if s in common)
+        merged.append((Hit(message, subjects, first.severity), subjects))
     return merged
+
+
+def _copy_key(hit: Hit, copied: list[str], ctx: RuleContext) -> tuple[str, ...]:
+    """What a hit says with the accounts of its scoped trusts' copies taken out (their names
+    in the message too): equal for the copies of one complaint."""
+    ends = []
+    for rel_id in copied:
+        rel = ctx.index[rel_id].entity
+        end = ctx.scopes.scoped_end(rel)
+        if end is not None:
+            ends.append((rel, end, rel.target if end == "source" else rel.source))
+    kept: list[str] = []
+    message = hit.message
+    for subject in hit.subjects:
+        if subject in ctx.accounts and any(
+            subject != other and ctx.covers(rel, end, subject) for rel, end, other in ends
+        ):
+            message = message.replace(ctx.name(subject), "\0")
+        else:
+            kept.append(subject)
+    return (*kept, str(hit.severity), message)
 
 
 def _apply_waivers(design: Design, findings: list[Finding]) -> Report:

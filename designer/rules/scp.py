@@ -603,7 +603,7 @@ def security_roles_protected(ctx: RuleContext) -> Iterator[Hit]:
         yield Hit(
             f"no SCP in force denies {' or '.join(ROLE_CHANGES)} on role {role_name!r} "
             f"in {_member_accounts(ctx, targets)}",
-            tuple(r.id for r in rels),
+            tuple(dict.fromkeys(r.id for r in rels)),  # a role deployed to an OU: its id once
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from designer.model.vocabulary import AccountFunction as F
-from designer.model.vocabulary import LogType
+from designer.model.vocabulary import LogType, PrincipalType
 from designer.rules.context import RuleContext, names_list
 from designer.rules.engine import Category, Hit, Severity, rule
 
@@ -133,7 +133,7 @@ def billing_not_security(ctx: RuleContext) -> Iterator[Hit]:
                 (mgmt.id, rel.id),
             )
     for rel in ctx.relationships("federation"):
-        if rel.target == mgmt.id:
+        if rel.target == mgmt.id and rel.principal_type == PrincipalType.HUMAN:  # CI: IAM-17
             yield Hit(
                 f"{ctx.name(rel.source)} federates users into the management account",
                 (mgmt.id, rel.id),

@@ -26,7 +26,7 @@ from designer.gui.panels.blast import (
     severity,
 )
 from designer.gui.selection import SelectionModel
-from designer.model import Design, TrustRelationship
+from designer.model import Account, Design, TrustRelationship
 from designer.model.templates import load_template
 from tests.helpers.factories import sid, small_design
 
@@ -172,28 +172,53 @@ def test_path_text_names_the_relationships_ends_and_labels(
     panel, _controller = make_panel(qtbot, landing_zone)
     start = node_id(landing_zone, "IAM Identity Center")
     panel.show_radius(start)
+    radius = panel.radius
+    assert radius is not None
     label = names(landing_zone)
+    scopes = {u.id: f"OU {u.name}" for u in landing_zone.organizational_units}
+    scopes[landing_zone.organization.id] = "the organization"
     relationships = {r.id: r for r in landing_zone.relationships}
     two_hops = 0
     for i, row in enumerate(panel.rows()):
         text = cell(panel, i, PATH)
         assert text == cell(panel, i, PATH, Qt.ItemDataRole.ToolTipRole)
-        steps = [relationships[r] for r in row.relationships]
-        expected = [label[steps[0].source]]
-        for rel in steps:
-            assert rel.source in (start, expected_node(steps, rel, start))
-            expected += [f"{edge_label(rel)} ({rel.kind})", label[rel.target]]
+        route = radius.reached[row.node].route
+        expected = [label[route.nodes[0]]]
+        for rel_id, node in zip(route.relationships, route.nodes[1:], strict=True):
+            rel = relationships[rel_id]
+            scope = f" to {scopes[rel.target]}" if rel.target in scopes else ""
+            expected += [f"{edge_label(rel)} ({rel.kind}{scope})", label[node]]
         assert text == " → ".join(expected)
         assert text.startswith("IAM Identity Center → ")
         assert text.endswith(f" → {row.name}")
-        two_hops += len(steps) == 2
+        two_hops += len(route.relationships) == 2
     assert two_hops  # through Identity to the workload accounts
 
 
-def expected_node(steps: list[Any], rel: Any, start: str) -> str:
-    """The node a step leaves from: the start, or the previous step's target."""
-    position = steps.index(rel)
-    return start if position == 0 else steps[position - 1].target
+def test_a_trust_to_an_ou_reaches_every_account_of_it_and_says_so(qtbot: Any) -> None:
+    design = small_design()
+    workloads = sid("ou-workloads")
+    dev = Account(id=sid("dev"), name="Dev", functions=["workload"], parent=workloads)
+    test = Account(id=sid("test"), name="Test", functions=["workload"], parent=workloads)
+    design.accounts += [dev, test]
+    scoped = TrustRelationship(
+        id=sid("trust-ou"),
+        source=sid("logs"),
+        target=workloads,
+        role_name="AuditRole",
+        access_level="security-audit",
+        excluded_accounts=[test.id],
+    )
+    design.relationships = [r for r in design.relationships if r.kind != "trust"] + [scoped]
+    panel, _controller = make_panel(qtbot, design)
+    assert panel.show_radius(sid("logs")) == 2
+    assert sorted(row.name for row in panel.rows()) == ["Dev", "Prod"]  # not the excluded Test
+    for i, row in enumerate(panel.rows()):
+        assert row.relationships == (scoped.id,)
+        assert cell(panel, i, PATH) == (
+            f"Log Archive → AuditRole · audit except 1 (trust to OU Workloads) → {row.name}"
+        )
+        assert cell(panel, i, ACCESS) == "security-audit"
 
 
 def test_custom_role_with_admin_policy_says_what_it_counts_as(

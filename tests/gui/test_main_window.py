@@ -21,6 +21,7 @@ from pytestqt.qtbot import QtBot
 
 from designer import analysis
 from designer.core import edits
+from designer.core.scope import Scopes
 from designer.drawing.layout import NODE_HEIGHT, NODE_WIDTH
 from designer.gui import recovery
 from designer.gui.canvas import style
@@ -220,7 +221,7 @@ def link(window: MainWindow, source: str, target: str) -> QMenu | None:
     window.view.connect_requested.connect(
         lambda s, t, at: menus.append(window.edits.connect_menu(s, t, at))
     )
-    window.view.start_link(source, window.scene.nodes[source].center())
+    window.view.start_link(source, window.scene.endpoint(source).center())
     assert window.view._link is not None  # the rubber line follows the mouse
     window.view.finish_link(target, QPoint())
     assert window.view._link is None
@@ -253,8 +254,9 @@ def test_connect_offers_only_valid_kinds_and_adds_the_chosen_one(window: MainWin
 
 
 def test_connect_without_a_valid_kind_offers_no_menu(window: MainWindow) -> None:
-    assert edits.valid_kinds(window.controller.design, IDP, SECURITY) == []
-    assert link(window, IDP, SECURITY) is None
+    # Two OUs: one end at most may stand for many accounts.
+    assert edits.valid_kinds(window.controller.design, SECURITY, WORKLOADS) == []
+    assert link(window, SECURITY, WORKLOADS) is None
     assert window.statusBar().currentMessage() == "No relationship can join these two"
     assert steps(window) == 0
 
@@ -572,11 +574,13 @@ def test_blast_radius_marks_levels_and_esc_clears(make_window: Callable[..., Mai
     assert shown_view(window) == "logging"
     assert not any(n.note for n in window.scene.nodes.values())
     assert not any(e.highlight for e in window.scene.edges.values())
+    scopes = Scopes(design)  # an end on an OU or the organization touches its accounts
     touched = {
-        end.entity_id
-        for e in window.scene.edges.values()
-        if e.kind == "log-delivery"
-        for end in (e.source, e.target)
+        account
+        for rel in design.relationships
+        if rel.kind == "log-delivery"
+        for end in ("source", "target")
+        for account in (getattr(rel, end), *scopes.accounts_at(rel, end))
     }
     for node_id, node in window.scene.nodes.items():
         assert node.dimmed == (node_id not in touched)

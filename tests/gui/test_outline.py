@@ -16,8 +16,8 @@ from designer.gui.panels.outline import (
     IDENTITY_PROVIDERS,
     LOG_BUCKETS,
     ORGANIZATION,
+    OUTSIDE_PRINCIPALS,
     SCPS,
-    THIRD_PARTIES,
     OutlinePanel,
 )
 from designer.gui.selection import SelectionModel
@@ -164,7 +164,7 @@ def test_other_groups_list_the_design_with_counts_owners_and_targets(qtbot: Any)
     assert panel.group_title(ORGANIZATION.key) == f"Organization ({len(design.accounts)} accounts)"
     for spec, entities in (
         (IDENTITY_PROVIDERS, design.identity_providers),
-        (THIRD_PARTIES, design.outside_principals),
+        (OUTSIDE_PRINCIPALS, design.outside_principals),
         (LOG_BUCKETS, design.log_buckets),
         (SCPS, design.service_control_policies),
     ):
@@ -182,7 +182,7 @@ def test_other_groups_list_the_design_with_counts_owners_and_targets(qtbot: Any)
 
 
 def test_an_empty_group_still_shows_its_zero(small: Outline) -> None:
-    assert small.panel.group_title(THIRD_PARTIES.key) == "Third parties (0)"
+    assert small.panel.group_title(OUTSIDE_PRINCIPALS.key) == "Outside principals (0)"
     assert small.panel.group_title(SCPS.key) == "Service control policies (0)"
 
 

@@ -26,7 +26,8 @@ def layout_problems(
         parent = unit.parent if unit.parent in units else root
         siblings[parent][unit.id] = containers[unit.id]
     top = {root: containers[root]}
-    top.update({n.id: nodes[n.id] for n in [*design.identity_providers, *design.outside_principals]})
+    beside = [*design.identity_providers, *design.outside_principals]
+    top.update({n.id: nodes[n.id] for n in beside})
     for container, members in siblings.items():
         problems += _outside(container, containers[container], members)
         problems += overlapping(members)

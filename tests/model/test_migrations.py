@@ -17,6 +17,7 @@ V1_FILE = ROOT / "tests" / "fixtures" / "reference-landing-zone-v1.json"
 ORG = "0f8fad5b-d9cb-469f-a165-70867728950e"
 MGMT = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
 ARCHIVE = "16fd2706-8baf-433b-82eb-8c7fada847da"
+GITHUB = "6fa459ea-ee8a-3ca4-894e-db77e160355e"
 
 
 def v1_data() -> dict[str, Any]:
@@ -27,9 +28,15 @@ def v1_data() -> dict[str, Any]:
         "third_parties": [
             {"id": "886313e1-3b8a-5372-9b90-0c9aee199e5d", "name": "Vendor", "vendor": "V Inc."}
         ],
+        "identity_providers": [{"id": GITHUB, "name": "GitHub", "kind": "oidc"}],
         "relationships": [
             {"kind": "log-delivery", "source": MGMT, "target": ARCHIVE,
              "log_types": ["cloudtrail"], "organization_wide": True},
+            {"kind": "trust", "source": "886313e1-3b8a-5372-9b90-0c9aee199e5d", "target": ARCHIVE,
+             "role_name": "Vendor", "access_level": "read-only"},
+            {"kind": "federation", "source": GITHUB, "target": ARCHIVE, "protocol": "oidc"},
+            {"kind": "trust", "source": MGMT, "target": ARCHIVE, "role_name": "Ops",
+             "access_level": "read-only"},
             {"kind": "log-delivery", "source": ARCHIVE, "target": ARCHIVE,
              "log_types": ["config"], "organization_wide": False},
         ],
@@ -51,10 +58,14 @@ def test_v1_to_v2_dict_to_dict() -> None:
             "kind": "external-account",
         }
     ]
-    trail, config = upgraded["relationships"]
+    trail, vendor, ci, person, config = upgraded["relationships"]
     assert trail["source"] == ORG, "an organization-wide delivery comes from the organization"
+    assert vendor["principal_type"] == "workload", "a vendor's system cannot present MFA"
+    assert ci["principal_type"] == "workload", "an OIDC provider federates CI jobs"
+    assert "principal_type" not in person, "an account's trust stays human (the default)"
     assert config["source"] == ARCHIVE
-    assert "organization_wide" not in trail and "organization_wide" not in config
+    assert "organization_wide" not in trail
+    assert "organization_wide" not in config
 
 
 @pytest.mark.parametrize("spoiled", [{"third_parties": {}}, {"third_parties": ["x"]}])

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from designer.model import (
+    FORMAT_VERSION,
     Account,
     DesignError,
     NodeLayout,
@@ -27,7 +28,7 @@ def test_same_design_saves_to_identical_bytes(tmp_path: Path) -> None:
     save_design(load_design(first), second)
     assert first.read_bytes() == second.read_bytes()
     text = first.read_text(encoding="utf-8")
-    assert text.startswith('{\n  "format_version": 1,\n')
+    assert text.startswith(f'{{\n  "format_version": {FORMAT_VERSION},\n')
     assert text.endswith("}\n")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from designer.core.scope import EXPANDED_KINDS, Scopes
 from designer.model import (
     Account,
     BillingRelationship,
@@ -15,9 +16,9 @@ from designer.model import (
     LogDeliveryRelationship,
     Organization,
     OrganizationalUnit,
+    OutsidePrincipal,
     ResourceShareRelationship,
     ServiceControlPolicy,
-    OutsidePrincipal,
     TrustRelationship,
     check_design,
     stable_id,
@@ -91,7 +92,9 @@ class Builder:
         return self.id(name)
 
     def outside_principal(self, name: str, **fields: Any) -> str:
-        self.design.outside_principals.append(OutsidePrincipal(id=self.id(name), name=name, **fields))
+        self.design.outside_principals.append(
+            OutsidePrincipal(id=self.id(name), name=name, **fields)
+        )
         return self.id(name)
 
     def bucket(self, name: str, owner: str, **fields: Any) -> str:
@@ -167,3 +170,26 @@ def run_rule(design: Design, rule_id: str) -> list[Finding]:
 
 def messages(design: Design, rule_id: str) -> list[str]:
     return [f.message for f in run_rule(design, rule_id)]
+
+
+# The name that stands for the organization itself in Builder calls (its id is Builder.id("org")):
+# b.logs(ORG, "Logs", "cloudtrail") is the organization trail, b.trust("Tools", ORG) a role in
+# every account.
+ORG = "org"
+
+
+def expanded(design: Design, *rel_ids: str) -> Design:
+    """The same design drawn account by account: each scoped relationship named (all scoped trusts
+    and log deliveries when none is named) becomes one relationship per account its scope covers,
+    each with an id of its own, as an architect would draw it without scopes."""
+    scopes = Scopes(design)
+    wanted = set(rel_ids) or scopes.scoped_ids()
+    relationships: list[Any] = []
+    for rel in design.relationships:
+        if rel.id not in wanted or rel.kind not in EXPANDED_KINDS:
+            relationships.append(rel)
+            continue
+        for copy in scopes.expand(rel):
+            end = copy.source if scopes.scoped_end(rel) == "source" else copy.target
+            relationships.append(copy.model_copy(update={"id": stable_id(rel.id, end)}))
+    return design.model_copy(update={"relationships": relationships})

@@ -15,7 +15,7 @@ def test_management_resources_need_their_own_stack() -> None:
     audit = b.trust("Audit", "Management", "security-audit")
     outgoing = b.trust("Management", "Audit", principal_scope="role", principal_role_name="Ops")
     b.trust("Management", "Logs")  # the role lives in Logs: nothing needed in management
-    trail = b.logs("Management", "Logs", "cloudtrail", organization_wide=True)
+    trail = b.logs("org", "Logs", "cloudtrail")  # the organization trail covers management
     sign_in = b.federation("Corp", "Management")
     bucket = b.bucket("mgmt-logs", "Management")
     delegation = b.delegate("Audit", "guardduty.amazonaws.com")

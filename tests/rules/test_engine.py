@@ -112,3 +112,42 @@ def test_a_waiver_for_one_account_does_not_hide_the_others() -> None:
     report = validate(b.build(), rules=rules)
     assert report.findings == []
     assert len(report.waived) == 1
+
+
+def test_hits_of_a_scoped_trust_merge_per_severity_and_complaint() -> None:
+    b = Builder()
+    b.ou("Workloads")
+    b.account("Tools", "security-tooling")
+    for name in ("A", "B", "C"):
+        b.account(name, parent="Workloads", environment="production" if name == "C" else "test")
+    rel = b.trust("Tools", "Workloads")
+
+    def hits(ctx: object) -> list[Hit]:
+        found = []
+        for name in ("A", "B", "C"):  # what a rule says of each account the role lands in
+            target = b.id(name)
+            severity = Severity.HIGH if name == "C" else None  # production is worse
+            found.append(Hit(f"role in {name!r} is bad", (rel, b.id("Tools"), target), severity))
+            found.append(Hit(f"role in {name!r} is also odd", (rel, target)))
+        # Per start node: never merged even though both name the scoped trust.
+        found.append(Hit("seen from 'A'", (b.id("A"), b.id("C"), rel), merge=False))
+        found.append(Hit("seen from 'B'", (b.id("B"), b.id("C"), rel), merge=False))
+        return found
+
+    report = validate(b.build(), rules=[_rule("X-1", hits)])
+    assert [(f.severity, f.message) for f in report.findings] == [
+        (Severity.HIGH, "role in 'C' is bad"),
+        (Severity.MEDIUM, "role in 'A' is also odd (and 2 more like it in its scope)"),
+        (Severity.MEDIUM, "role in 'A' is bad (and 1 more like it in its scope)"),
+        (Severity.MEDIUM, "seen from 'A'"),
+        (Severity.MEDIUM, "seen from 'B'"),
+    ]
+    # A merged finding names what every copy names, not the account that happened to be first,
+    # so one waiver for the trust (and its trusted account) holds whatever the order.
+    assert report.findings[2].subjects == (rel, b.id("Tools"))
+    b.design.waivers += [_waiver("X-1", rel), _waiver("X-1", b.id("Tools"))]
+    waived = validate(b.build(), rules=[_rule("X-1", hits)]).waived
+    assert [w.finding.message for w in waived] == [
+        "role in 'A' is also odd (and 2 more like it in its scope)",
+        "role in 'A' is bad (and 1 more like it in its scope)",
+    ]  # the production account's own finding names it: it needs its own waiver

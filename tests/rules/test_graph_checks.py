@@ -115,7 +115,7 @@ def test_orphan_accounts() -> None:
     wide = Builder()
     wide.account("Prod")
     wide.account("Logs", "log-archive")
-    wide.logs("Management", "Logs", "cloudtrail", organization_wide=True)
+    wide.logs("org", "Logs", "cloudtrail")
     assert messages(wide.build(), "GRAPH-03") == []
 
 
@@ -210,3 +210,52 @@ def test_ssm_admin_from_security_tooling_is_not_a_security_service() -> None:
     good.account("App", runs_workloads=True)
     good.trust("Tools", "App", "service-admin", services=["guardduty", "config"])
     assert messages(good.build(), "GRAPH-05") == []
+
+
+def test_an_account_excluded_from_the_audit_role_is_not_audited() -> None:
+    # Flawed: the audit role goes to every workload account "except the noisy one", which
+    # becomes the blind spot.
+    b = Builder()
+    b.ou("Workloads")
+    b.account("Security", "security-tooling")
+    for name in ("Shop", "Search", "Legacy"):
+        b.account(name, parent="Workloads")
+    b.trust("Security", "Management", "security-audit", role_name="Audit")
+    b.trust("Security", "Workloads", "security-audit", excluded_accounts=[b.id("Legacy")])
+    found = run_rule(b.build(), "GRAPH-04")
+    assert [(f.message, f.subjects) for f in found] == [
+        (
+            "1 account has no read-only or security-audit role trusting a security-tooling "
+            "account: 'Legacy'",
+            (b.id("Legacy"),),
+        )
+    ]
+    # Fixed: no exclusion; the role lands in every account of the OU, future ones too.
+    good = Builder()
+    good.ou("Workloads")
+    good.account("Security", "security-tooling")
+    for name in ("Shop", "Search", "Legacy"):
+        good.account(name, parent="Workloads")
+    good.trust("Security", "Management", "security-audit", role_name="Audit")
+    good.trust("Security", "Workloads", "security-audit")
+    assert messages(good.build(), "GRAPH-04") == []
+
+
+def test_an_account_excluded_from_every_scoped_relationship_is_an_orphan() -> None:
+    b = Builder()
+    b.ou("Workloads")
+    b.account("Logs", "log-archive")
+    b.account("Shop", parent="Workloads")
+    b.account("Forgotten", parent="Workloads")
+    b.logs("Workloads", "Logs", "cloudtrail", excluded_accounts=[b.id("Forgotten")])
+    b.bill("Forgotten")
+    assert messages(b.build(), "GRAPH-03") == [
+        "account 'Forgotten' takes part in no relationship (billing aside)"
+    ]
+    good = Builder()
+    good.ou("Workloads")
+    good.account("Logs", "log-archive")
+    good.account("Shop", parent="Workloads")
+    good.account("Forgotten", parent="Workloads")
+    good.logs("Workloads", "Logs", "cloudtrail")
+    assert messages(good.build(), "GRAPH-03") == []

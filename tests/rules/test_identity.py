@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from designer.rules import validate
+from designer.rules import Severity, validate
 from tests.rules.builder import Builder, messages, run_rule
 
-IAM_RULES = ("IAM-02", "IAM-04", "IAM-05", "IAM-06", "IAM-07", "IAM-08", "IAM-09")
-IAM_RULES += ("IAM-10", "IAM-11", "IAM-12")
+IAM_RULES = tuple(f"IAM-{n:02d}" for n in range(1, 18))
 
 # A trust that passes every per-trust check (IAM-04, IAM-05, IAM-06).
 GOOD: dict[str, Any] = {
@@ -17,24 +16,6 @@ GOOD: dict[str, Any] = {
     "principal_scope": "role",
     "principal_role_name": "Operator",
 }
-
-
-def test_third_party_needs_external_id() -> None:
-    b = Builder()
-    b.account("Prod")
-    b.outside_principal("Vendor")
-    rel = b.trust("Vendor", "Prod", role_name="VendorRead")
-    found = run_rule(b.build(), "IAM-02")
-    assert [f.message for f in found] == [
-        "third party 'Vendor' can assume role 'VendorRead' in 'Prod' without an external id"
-    ]
-    assert found[0].subjects == (rel, b.id("Vendor"), b.id("Prod"))
-    good = Builder()
-    good.account("Prod")
-    good.outside_principal("Vendor")
-    good.trust("Vendor", "Prod", external_id="vendor-1234-abcd")
-    good.trust("Management", "Prod")  # not a third party
-    assert messages(good.build(), "IAM-02") == []
 
 
 def test_trust_names_a_role() -> None:
@@ -46,7 +27,7 @@ def test_trust_names_a_role() -> None:
     assert messages(b.build(), "IAM-04") == [
         "role 'Ops' in 'Prod' trusts every principal of account 'Management' (account root), "
         "not one role",
-        "role 'VendorRead' in 'Prod' trusts every principal of third party 'Vendor' "
+        "role 'VendorRead' in 'Prod' trusts every principal of external account 'Vendor' "
         "(account root), not one role",
     ]
     good = Builder()
@@ -73,9 +54,112 @@ def test_cross_account_roles_need_mfa() -> None:
     good.outside_principal("Vendor")
     good.trust("Identity", "Prod", require_mfa=True)
     good.trust("Okta", "Prod")  # MFA is enforced at the provider
-    good.trust("Vendor", "Prod", external_id="vendor-1234-abcd")  # machine access
-    good.trust("Pipeline", "Prod", "administrator")  # a pipeline cannot present MFA
+    good.trust("Vendor", "Prod", external_id="vendor-1234-abcd")  # outside: IAM-02's business
+    # A pipeline cannot present MFA: a workload trust is held to IAM-04 / IAM-14 instead.
+    good.trust("Pipeline", "Prod", "administrator", principal_type="workload")
     assert messages(good.build(), "IAM-05") == []
+
+
+def test_a_pipeline_trust_drawn_as_human_is_asked_for_mfa_with_a_hint() -> None:
+    # Flawed: the deployment role is drawn with the default (human) principal type and no MFA,
+    # so the design says people use it without MFA.
+    b = Builder()
+    b.account("Pipeline", "deployment")
+    b.account("Prod")
+    b.trust("Pipeline", "Prod", "administrator", role_name="Deploy")
+    assert messages(b.build(), "IAM-05") == [
+        "role 'Deploy' in 'Prod' can be assumed from account 'Pipeline' without MFA "
+        "(if a pipeline assumes it, make it a workload trust)"
+    ]
+    # Fixed: the design states that a workload holds it.
+    good = Builder()
+    good.account("Pipeline", "deployment")
+    good.account("Prod")
+    good.trust("Pipeline", "Prod", "administrator", role_name="Deploy", principal_type="workload")
+    assert messages(good.build(), "IAM-05") == []
+
+
+def test_a_workload_trust_names_the_role_it_runs_as() -> None:
+    # Flawed: any principal of the tools account (every developer with sts:AssumeRole there)
+    # can become the deployment role, and there is no MFA to stop them.
+    b = Builder()
+    b.account("Tools", "deployment")
+    b.account("Prod")
+    rel = b.trust(
+        "Tools",
+        "Prod",
+        "service-admin",
+        role_name="Deploy",
+        services=["ecs"],
+        principal_type="workload",
+        organization_scoped=True,
+    )
+    found = run_rule(b.build(), "IAM-04")
+    assert [(f.severity, f.message) for f in found] == [
+        (
+            Severity.HIGH,
+            "workload role 'Deploy' in 'Prod' trusts every principal of account 'Tools' "
+            "(account root): name the one role the workload runs as",
+        )
+    ]
+    assert found[0].subjects == (rel, b.id("Tools"), b.id("Prod"))
+    # Fixed: only the pipeline's own role may assume it.
+    good = Builder()
+    good.account("Tools", "deployment")
+    good.account("Prod")
+    good.trust(
+        "Tools",
+        "Prod",
+        "service-admin",
+        role_name="Deploy",
+        services=["ecs"],
+        principal_type="workload",
+        organization_scoped=True,
+        principal_scope="role",
+        principal_role_name="CodeBuildDeploy",
+    )
+    assert messages(good.build(), "IAM-04") == []
+    assert messages(good.build(), "IAM-05") == []
+
+
+def test_a_workload_trust_that_requires_mfa() -> None:
+    # Flawed: the nightly backup job's role demands MFA, which the job can never present.
+    b = Builder()
+    b.account("Backup", "backup")
+    b.account("Prod")
+    rel = b.trust(
+        "Backup",
+        "Prod",
+        "service-admin",
+        role_name="NightlyBackup",
+        services=["backup"],
+        principal_type="workload",
+        require_mfa=True,
+    )
+    found = run_rule(b.build(), "IAM-14")
+    assert [f.message for f in found] == [
+        "workload role 'NightlyBackup' in 'Prod' requires MFA of account 'Backup', which a "
+        "pipeline or service cannot present"
+    ]
+    assert found[0].subjects == (rel, b.id("Backup"), b.id("Prod"))
+    assert found[0].severity == Severity.MEDIUM
+    assert messages(b.build(), "IAM-13") == []  # not the federated-people rule
+    # Fixed: no MFA flag; the job's role is named instead.
+    good = Builder()
+    good.account("Backup", "backup")
+    good.account("Prod")
+    good.trust(
+        "Backup",
+        "Prod",
+        "service-admin",
+        role_name="NightlyBackup",
+        services=["backup"],
+        principal_type="workload",
+        principal_scope="role",
+        principal_role_name="BackupJob",
+    )
+    good.trust("Backup", "Prod", role_name="Restore", require_mfa=True)  # people: MFA is right
+    assert messages(good.build(), "IAM-14") == []
 
 
 def test_organization_trusts_check_principal_org_id() -> None:
@@ -132,7 +216,7 @@ def test_security_audit_roles_trust_only_security_tooling() -> None:
         "not a security-tooling account",
         "security-audit role 'Audit' in 'Prod' is trusted by identity provider 'Okta', "
         "not a security-tooling account",
-        "security-audit role 'Audit' in 'Prod' is trusted by third party 'Auditor', "
+        "security-audit role 'Audit' in 'Prod' is trusted by outside principal 'Auditor', "
         "not a security-tooling account",
     ]
     good = Builder()
@@ -288,3 +372,135 @@ def test_federated_only_account_needs_no_mfa_condition() -> None:
     assert messages(b.build(), "IAM-05") == []
     b.trust("Identity", "Prod", "read-only", role_name="Reader", require_mfa=True)
     assert len(messages(b.build(), "IAM-13")) == 1
+
+
+def test_ci_federation_is_not_a_sign_in_for_people() -> None:
+    # Flawed: people's SAML sign-in lands in a workload account.
+    b = Builder()
+    b.account("Identity", "identity")
+    b.account("Deploy", "deployment")
+    b.idp("Okta", "saml", home_account="Identity")
+    b.idp("GitHub", "oidc", home_account="Deploy")
+    b.federation("Okta", "Deploy")
+    b.federation("GitHub", "Deploy", protocol="oidc", principal_type="workload")
+    assert messages(b.build(), "IAM-09") == [
+        "'Okta' federates users into 'Deploy', which is not an identity account"
+    ]
+    # Fixed: people sign in to the identity account; GitHub Actions, a workload federation,
+    # stays in the deployment account whose roles its jobs use.
+    good = Builder()
+    good.account("Identity", "identity")
+    good.account("Deploy", "deployment")
+    good.idp("Okta", "saml", home_account="Identity")
+    good.idp("GitHub", "oidc", home_account="Deploy")
+    good.federation("Okta", "Identity")
+    good.federation("GitHub", "Deploy", protocol="oidc", principal_type="workload")
+    assert messages(good.build(), "IAM-09") == []
+
+
+def test_a_trust_from_an_ou_names_the_ou_once() -> None:
+    b = Builder()
+    b.ou("Workloads")
+    b.account("Shared", "central-it")
+    for n in range(3):
+        b.account(f"App{n}", parent="Workloads")
+    rel = b.trust("Workloads", "Shared", role_name="ReadShared", require_mfa=True)
+    found = run_rule(b.build(), "IAM-04")
+    assert [f.message for f in found] == [
+        "role 'ReadShared' in 'Shared' trusts every principal of OU 'Workloads' "
+        "(aws:PrincipalOrgPaths), not one role"
+    ]
+    assert found[0].subjects == (rel, b.id("Workloads"), b.id("Shared"))
+    # Its policy carries aws:PrincipalOrgPaths by construction: no IAM-06 finding.
+    assert messages(b.build(), "IAM-06") == []
+
+
+def test_a_trust_from_an_ou_grants_no_admin() -> None:
+    # Flawed: "let the platform teams administer the shared account" drawn as a trust from the
+    # whole Workloads OU: every principal of every workload account becomes its administrator.
+    b = Builder()
+    b.ou("Workloads")
+    b.account("Shared", "central-it")
+    for n in range(4):
+        b.account(f"App{n}", parent="Workloads")
+    rel = b.trust("Workloads", "Shared", "administrator", role_name="SharedAdmin", require_mfa=True)
+    named = b.trust(
+        "Workloads",
+        "Shared",
+        "iam-admin",
+        role_name="SharedIam",
+        require_mfa=True,
+        principal_scope="role",
+        principal_role_name="Platform",
+        excluded_accounts=[b.id("App3")],
+    )
+    found = run_rule(b.build(), "IAM-16")
+    assert [(f.severity, f.message, f.subjects) for f in found] == [
+        (
+            Severity.HIGH,
+            "role 'SharedAdmin' in 'Shared' grants administrator to every principal of "
+            "OU 'Workloads' (4 accounts)",
+            (rel, b.id("Workloads"), b.id("Shared")),
+        ),
+        (
+            Severity.MEDIUM,
+            "role 'SharedIam' in 'Shared' grants iam-admin to role 'Platform' of any account in "
+            "OU 'Workloads' (3 accounts): the administrators of each can create that role",
+            (named, b.id("Workloads"), b.id("Shared")),
+        ),
+    ]
+    # Fixed: the OU may read; administration comes from the identity account alone.
+    good = Builder()
+    good.ou("Workloads")
+    good.account("Shared", "central-it")
+    good.account("Identity", "identity")
+    for n in range(4):
+        good.account(f"App{n}", parent="Workloads")
+    good.trust("Workloads", "Shared", "read-only", role_name="ReadShared", require_mfa=True)
+    good.trust("Identity", "Shared", "administrator", **GOOD)
+    assert messages(good.build(), "IAM-16") == []
+
+
+def test_ci_jobs_stay_out_of_management_and_admin() -> None:
+    # Flawed: GitHub Actions deploys straight into the management account, and a second
+    # workflow role is administrator of production.
+    b = Builder()
+    b.account("Prod")
+    b.idp("GitHub", "oidc", metadata_url="https://token.actions.githubusercontent.com")
+    into_management = b.federation(
+        "GitHub", "Management", protocol="oidc", principal_type="workload"
+    )
+    admin = b.trust(
+        "GitHub", "Prod", "administrator", role_name="GitHubDeploy", principal_type="workload"
+    )
+    found = run_rule(b.build(), "IAM-17")
+    assert sorted((f.message, f.subjects) for f in found) == [
+        (
+            "CI jobs of identity provider 'GitHub' get administrator access in 'Prod' "
+            "(role 'GitHubDeploy' ('GitHub' -> 'Prod'))",
+            (admin, b.id("GitHub"), b.id("Prod")),
+        ),
+        (
+            "CI jobs of identity provider 'GitHub' get federated access in the management "
+            "account (federation ('GitHub' -> 'Management'))",
+            (into_management, b.id("GitHub"), b.id("Management")),
+        ),
+    ]
+    assert {f.severity for f in found} == {Severity.HIGH}
+    # Fixed: CI lands in a deployment account with a role scoped to what it deploys.
+    good = Builder()
+    good.account("Deploy", "deployment")
+    good.account("Prod")
+    good.idp("GitHub", "oidc", home_account="Deploy")
+    good.federation("GitHub", "Deploy", protocol="oidc", principal_type="workload")
+    good.trust(
+        "GitHub",
+        "Prod",
+        "service-admin",
+        role_name="GitHubDeploy",
+        services=["ecs"],
+        principal_type="workload",
+    )
+    good.idp("Okta", "saml")
+    good.federation("Okta", "Management")  # people: not a CI finding (SEED-BILLING's)
+    assert messages(good.build(), "IAM-17") == []

@@ -8,7 +8,7 @@ from designer.model import ObjectLock
 from designer.rules import validate
 from designer.rules.engine import REGISTRY, Severity
 from designer.rules.registry import all_rules
-from tests.rules.builder import Builder, messages, run_rule
+from tests.rules.builder import ORG, Builder, messages, run_rule
 
 LOG_RULES = [f"LOG-{n:02d}" for n in range(1, 13)]
 COMPLIANCE = ObjectLock(mode="COMPLIANCE", retention_days=365)
@@ -22,8 +22,8 @@ def landing_zone() -> Builder:
     protected = {"access_logging": True, "organization_restricted_writes": True}
     b.bucket("trail", "Logs", object_lock=COMPLIANCE, **protected)
     b.bucket("config", "Logs", **protected)
-    b.logs("Management", "Logs", "cloudtrail", bucket="trail", organization_wide=True)
-    b.logs("Management", "Logs", "config", bucket="config", organization_wide=True)
+    b.logs(ORG, "Logs", "cloudtrail", bucket="trail")
+    b.logs(ORG, "Logs", "config", bucket="config")
     return b
 
 
@@ -42,10 +42,11 @@ def test_odd_designs_do_not_break_the_rules() -> None:
     b.account("Logs", "log-archive")
     b.account("Other")
     b.bucket("trail", "Logs")
-    b.logs("Other", "Logs", "cloudtrail", bucket="trail", organization_wide=True)
+    b.logs(ORG, "Logs", "cloudtrail", bucket="trail")  # no management account to create it
+    b.logs(ORG, "Other", "config")  # the organization's Config data into a workload account
     found = validate(b.build(), rules=[REGISTRY[r] for r in LOG_RULES]).findings
+    assert found
     assert all(f.rule_id.startswith("LOG-") for f in found)
-    assert any("neither the management account" in f.message for f in found)
 
 
 def test_organization_trail_missing() -> None:
@@ -62,40 +63,50 @@ def test_organization_trail_flaws() -> None:
     b = Builder()
     b.account("Prod")
     b.account("Tools", "security-tooling")
+    b.account("Logs", "log-archive")
     b.bucket("trail", "Prod")
-    b.bucket("trail2", "Tools")
+    b.bucket("trail2", "Logs")
     rel = b.logs(
-        "Management",
-        "Prod",
-        "cloudtrail",
-        bucket="trail",
-        organization_wide=True,
-        multi_region=False,
-        log_file_validation=False,
+        ORG, "Prod", "cloudtrail", bucket="trail", multi_region=False, log_file_validation=False
     )
-    b.logs("Tools", "Tools", "cloudtrail", bucket="trail2", organization_wide=True)
+    # An organization trail drawn without the security accounts: CloudTrail cannot do that.
+    skip = b.logs(ORG, "Logs", "cloudtrail", bucket="trail2", excluded_accounts=[b.id("Tools")])
     found = run_rule(b.build(), "LOG-01")
-    assert sorted(f.message for f in found) == [
-        "organization trail ('Management' -> 'Prod') is not multi-Region and has no "
-        "log-file validation",
-        "organization trail ('Management' -> 'Prod') lands in 'Prod', which is not a "
-        "log-archive account",
-        "organization trail ('Tools' -> 'Tools') lands in 'Tools', which is not a log-archive "
-        "account",
-        "organization trail ('Tools' -> 'Tools') starts at 'Tools', which is neither the "
-        "management account nor the CloudTrail delegated administrator",
+    assert sorted((f.severity.value, f.message) for f in found) == [
+        (
+            "critical",
+            "organization trail ('Org' -> 'Prod') is not multi-Region and has no "
+            "log-file validation",
+        ),
+        (
+            "critical",
+            "organization trail ('Org' -> 'Prod') lands in 'Prod', which is not a "
+            "log-archive account",
+        ),
+        (
+            "medium",
+            "organization trail ('Org' -> 'Logs') excludes 'Tools', but an organization trail "
+            "records every account: the exclusion cannot be deployed",
+        ),
     ]
-    assert all(rel in f.subjects for f in found if "'Management' -> 'Prod'" in f.message)
+    assert all(rel in f.subjects for f in found if "'Org' -> 'Prod'" in f.message)
+    assert [f.subjects for f in found if f.severity == Severity.MEDIUM] == [(skip, b.id("Tools"))]
 
 
-def test_organization_trail_from_delegated_administrator() -> None:
+def test_a_trail_of_the_management_account_is_not_the_organization_trail() -> None:
     b = Builder()
     b.account("Logs", "log-archive")
     b.account("Tools", "security-tooling")
     b.bucket("trail", "Logs")
     b.delegate("Tools", "cloudtrail.amazonaws.com")
-    b.logs("Tools", "Logs", "cloudtrail", bucket="trail", organization_wide=True)
-    assert messages(b.build(), "LOG-01") == []
+    b.logs("Tools", "Logs", "cloudtrail", bucket="trail")  # the delegated admin's own trail
+    b.logs("Management", "Logs", "cloudtrail", bucket="trail")
+    assert messages(b.build(), "LOG-01") == ["organization 'Org' has no organization trail"]
+    good = Builder()
+    good.account("Logs", "log-archive")
+    good.bucket("trail", "Logs")
+    good.logs(ORG, "Logs", "cloudtrail", bucket="trail")
+    assert messages(good.build(), "LOG-01") == []
 
 
 def test_cloudtrail_bucket_named_in_log_archive() -> None:
@@ -138,9 +149,7 @@ def test_config_not_into_object_lock_bucket() -> None:
         "Config cannot deliver"
     ]
     assert found[0].subjects[0] == b.id("worm")
-    b.design.relationships[0] = b.design.relationships[0].model_copy(
-        update={"organization_wide": True}
-    )
+    b.design.relationships[0] = b.design.relationships[0].model_copy(update={"source": b.id(ORG)})
     assert messages(b.build(), "LOG-04")[0].startswith("Config data of the organization goes")
     assert messages(landing_zone().build(), "LOG-04") == []
 
@@ -178,8 +187,27 @@ def test_network_flow_logs() -> None:
     assert messages(b.build(), "LOG-06") == [
         "network account 'Edge' sends no VPC flow logs to a log-archive account"
     ]
-    b.logs("Management", "Logs", "vpc-flow-logs", organization_wide=True)
+    b.logs(ORG, "Logs", "vpc-flow-logs")
     assert messages(b.build(), "LOG-06") == []
+
+
+def test_network_flow_logs_from_an_ou() -> None:
+    b = Builder()
+    b.ou("Infrastructure")
+    b.account("Logs", "log-archive")
+    b.account("Network", "network", parent="Infrastructure")
+    b.account("Edge", "network", parent="Infrastructure")
+    b.logs("Infrastructure", "Logs", "vpc-flow-logs", excluded_accounts=[b.id("Edge")])
+    assert messages(b.build(), "LOG-06") == [
+        "network account 'Edge' sends no VPC flow logs to a log-archive account"
+    ]
+    good = Builder()
+    good.ou("Infrastructure")
+    good.account("Logs", "log-archive")
+    good.account("Network", "network", parent="Infrastructure")
+    good.account("Edge", "network", parent="Infrastructure")
+    good.logs("Infrastructure", "Logs", "vpc-flow-logs")
+    assert messages(good.build(), "LOG-06") == []
 
 
 def test_bucket_versioning_and_access_logging() -> None:
@@ -254,7 +282,7 @@ def test_shared_bucket_restricts_writes_to_organization() -> None:
     b.bucket("single", "Logs")
     b.logs("Management", "Logs", "cloudtrail", bucket="shared")
     b.logs("Prod", "Logs", "cloudtrail", bucket="shared")
-    b.logs("Management", "Logs", "config", bucket="everyone", organization_wide=True)
+    b.logs(ORG, "Logs", "config", bucket="everyone")
     b.logs("Prod", "Logs", "vpc-flow-logs", bucket="single")
     found = run_rule(b.build(), "LOG-11")
     assert [f.message for f in found] == [
@@ -264,6 +292,28 @@ def test_shared_bucket_restricts_writes_to_organization() -> None:
         "writes",
     ]
     assert messages(landing_zone().build(), "LOG-11") == []
+
+
+def test_a_bucket_fed_by_an_ou_takes_logs_from_each_of_its_accounts() -> None:
+    b = Builder()
+    b.ou("Workloads")
+    b.account("Logs", "log-archive")
+    b.account("Prod", parent="Workloads")
+    b.account("Dev", parent="Workloads")
+    b.bucket("workloads", "Logs")
+    b.logs("Workloads", "Logs", "config", bucket="workloads")
+    assert messages(b.build(), "LOG-11") == [
+        "log bucket 'workloads' takes logs from 2 accounts without an organization condition on "
+        "writes"
+    ]
+    one = Builder()
+    one.ou("Workloads")
+    one.account("Logs", "log-archive")
+    one.account("Prod", parent="Workloads")
+    one.account("Dev", parent="Workloads")
+    one.bucket("workloads", "Logs")
+    one.logs("Workloads", "Logs", "config", bucket="workloads", excluded_accounts=[one.id("Dev")])
+    assert messages(one.build(), "LOG-11") == []  # one account left: nobody else writes
 
 
 def test_log_archive_separation_direct_and_chained() -> None:

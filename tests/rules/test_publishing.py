@@ -25,7 +25,7 @@ def test_publishing_rules_cope_with_odd_designs() -> None:
     empty = Builder(management=False).build()
     for rule_id in PUB_RULES:
         assert messages(empty, rule_id) == []
-    assert sorted(PUB_RULES) == ["PUB-03", "PUB-04", "PUB-05"]  # PUB-01/02 not decidable
+    assert sorted(PUB_RULES) == ["PUB-01", "PUB-03", "PUB-04", "PUB-05"]  # PUB-02 undecidable
 
 
 def test_snapshots_shared_with_ou_or_organization() -> None:
@@ -112,3 +112,53 @@ def test_shares_from_publishers() -> None:
     b.share("Shared", "org", "ram-share", ram_resource_type="route53resolver:ResolverRule")
     b.share("Network", "Workloads", "ram-share", ram_resource_type="ec2:Subnet")
     assert messages(b.build(), "PUB-05") == []
+
+
+def test_public_shares() -> None:
+    # Flawed: a production database snapshot "shared so the contractor can restore it", a
+    # golden AMI made public to save typing account ids, and a portfolio nobody can publish.
+    b = publishing_org()
+    b.account("Orders", environment="production", parent="Workloads")
+    b.account("Lab", data_sensitivity="public", parent="Workloads")
+    b.outside_principal("Everyone", kind="anyone")
+    snapshot = b.share("Orders", "Everyone", "ebs-snapshot")
+    ami = b.share("Publishing", "Everyone", "ami")
+    b.share("Publishing", "Everyone", "service-catalog-portfolio")
+    b.share("Lab", "Everyone", "ebs-snapshot")
+    found = run_rule(b.build(), "PUB-01")
+    assert [(f.severity, f.message) for f in found] == [
+        (
+            Severity.CRITICAL,
+            "'Orders' shares EBS snapshots with anyone ('Everyone'): copies of the disks of "
+            "production account 'Orders'",
+        ),
+        (Severity.HIGH, "'Lab' shares EBS snapshots with anyone ('Everyone')"),
+        (Severity.HIGH, "'Publishing' shares AMIs with anyone ('Everyone')"),
+        (
+            Severity.HIGH,
+            "'Publishing' shares Service Catalog portfolios with anyone ('Everyone'), which AWS "
+            "cannot share publicly",
+        ),
+    ]
+    assert found[0].subjects == (snapshot, b.id("Orders"), b.id("Everyone"))
+    assert ami in found[2].subjects
+    # A public snapshot is PUB-01's finding, not PUB-03's (public sharing is possible).
+    assert messages(b.build(), "PUB-03") == []
+    # Fixed: the snapshot goes to the contractor's account id, the AMI to the organization.
+    good = publishing_org()
+    good.account("Orders", environment="production", parent="Workloads")
+    good.outside_principal("Contractor", aws_account_id="111122223333")
+    good.share("Orders", "Contractor", "ebs-snapshot")
+    good.share("Publishing", "org", "ami")
+    assert messages(good.build(), "PUB-01") == []
+    assert messages(good.build(), "PUB-03") == []  # an external account id is an account id
+
+
+def test_snapshots_cannot_be_shared_with_a_partner_organization() -> None:
+    b = publishing_org()
+    b.outside_principal("Partner", kind="partner-organization", organization_id="o-abcdef1234")
+    b.share("Publishing", "Partner", "ebs-snapshot")
+    assert messages(b.build(), "PUB-03") == [
+        "'Publishing' shares EBS snapshots with partner organization 'Partner', but snapshots "
+        "can only be shared with account ids"
+    ]

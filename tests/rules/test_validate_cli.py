@@ -29,7 +29,7 @@ def flawed(tmp_path: Path) -> Path:
     b = Builder()
     b.account("Logs", "log-archive")
     b.bucket("org-trail", "Logs")
-    b.logs("Management", "Logs", "cloudtrail", bucket="org-trail", organization_wide=True)
+    b.logs("org", "Logs", "cloudtrail", bucket="org-trail")
     b.account("Prod", owner="")
     b.trust("Management", "Prod", purpose="")
     b.design.waivers.append(

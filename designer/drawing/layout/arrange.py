@@ -57,7 +57,7 @@ _ORIGIN: Final = (0.0, 0.0)
 
 @dataclass(frozen=True)
 class Arrangement:
-    nodes: dict[str, Point]  # top-left of every account, identity provider and third party
+    nodes: dict[str, Point]  # top-left of every account, identity provider and outside principal
     containers: dict[str, Box]  # every OU's box, and the root's under the organization id
 
     def anchors(self) -> dict[str, Point]:
@@ -169,7 +169,7 @@ class _Arranger:
             self.shift[item.id] = (box.x - item.box.x, box.y - item.box.y)
         taken.add(box)
 
-    # -- identity providers and third parties, beside the organization ---------------------------
+    # -- identity providers and outside principals, beside the organization ----------------------
     def _arrange_side(self) -> None:
         root_box = self.boxes[self.tree.root]
         taken = _Taken()

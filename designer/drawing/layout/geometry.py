@@ -22,7 +22,7 @@ GAP: Final = 32.0  # between sibling nodes and sibling containers: room for edge
 ROW_LENGTH: Final = 4  # accounts per row inside a container
 MIN_WIDTH: Final = 200.0  # size of an empty container
 MIN_HEIGHT: Final = 90.0
-SIDE_GAP: Final = 64.0  # between the IdP / third-party column and the organization box
+SIDE_GAP: Final = 64.0  # between the IdP / outside principal column and the organization box
 SIDE_MIN_ROWS: Final = 6  # the side column wraps only after this many nodes (or the org's height)
 
 

@@ -1,5 +1,5 @@
-"""Automatic layout ("Tidy"): OUs packed as nested boxes, accounts in rows, IdPs and third parties
-in a column to the left of the organization.
+"""Automatic layout ("Tidy"): OUs packed as nested boxes, accounts in rows, IdPs and outside
+principals in a column to the left of the organization.
 
 The organization root's box starts at (0, 0); the side column stands at negative x. Everything is
 computed in design order, so the same design always gives the same numbers. Pinned nodes stay
@@ -38,12 +38,12 @@ ASPECT: Final = 1.6  # target width : height when packing child OUs side by side
 SHELF_CANDIDATES: Final = 48  # row widths tried when packing child OUs
 MAX_PASSES: Final = 8  # re-layouts that move free nodes off pinned ones
 _IDP_FLOW: Final = "\0identity-providers"
-_THIRD_PARTY_FLOW: Final = "\0third-parties"
+_OUTSIDE_FLOW: Final = "\0outside-principals"
 
 
 @dataclass(frozen=True)
 class LayoutResult:
-    nodes: dict[str, Point]  # top-left of each account / IdP / third-party node, by id
+    nodes: dict[str, Point]  # top-left of each account / IdP / outside principal node, by id
     containers: dict[str, Box]  # each OU's box, and the root's box under the organization id
 
 
@@ -221,14 +221,14 @@ def _place_side(
     reserved: Mapping[str, set[int]],
     placement: _Placement,
 ) -> None:
-    """Identity providers, then third parties, in columns to the left of the root box."""
+    """Identity providers, then outside principals, in columns to the left of the root box."""
     org_height = placement.sizes[design.organization.id][1]
     fits = int((org_height - HEADER - 2 * PADDING + GAP) // (NODE_HEIGHT + GAP))
     rows = max(SIDE_MIN_ROWS, fits)
     top = HEADER + PADDING
     for flow, members in (
         (_IDP_FLOW, [idp.id for idp in design.identity_providers]),
-        (_THIRD_PARTY_FLOW, [party.id for party in design.outside_principals]),
+        (_OUTSIDE_FLOW, [party.id for party in design.outside_principals]),
     ):
         slots = _assign_slots([m for m in members if m not in pinned], reserved.get(flow, set()))
         for member, slot in slots.items():

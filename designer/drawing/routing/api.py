@@ -22,7 +22,7 @@ class EdgeRequest:
 class Obstacles:
     """Everything drawn that an edge must respect."""
 
-    nodes: Mapping[str, Box]  # every account / identity provider / third-party card
+    nodes: Mapping[str, Box]  # every account / identity provider / outside principal card
     containers: Mapping[str, Box]  # every OU box and the organization root box
     header: float  # height of the title band at the top of each container
 

@@ -23,8 +23,10 @@ from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from designer.drawing.layout import HEADER, NODE_HEIGHT, NODE_WIDTH, Box
+from designer.drawing.views import OUTSIDE_STYLES
 from designer.gui.canvas import style
 from designer.gui.canvas.names import name_lines
+from designer.gui.outside import identifier_text
 from designer.support.resources import resources_dir
 
 if TYPE_CHECKING:
@@ -54,7 +56,7 @@ def qrect(box: Box) -> QRectF:
 
 
 class NodeItem(QGraphicsItem):
-    """An account, identity provider or third party."""
+    """An account, identity provider or outside principal."""
 
     def __init__(self, entity_id: str, kind: str) -> None:
         super().__init__()
@@ -62,7 +64,10 @@ class NodeItem(QGraphicsItem):
         self.title, self.subtitle, self.icon = "", "", ""
         self.title_lines: list[str] = []
         self.colour = "#455a64"
-        self.environment: tuple[str, str] | None = None
+        self.fill = "#ffffff"
+        # The badge in the bottom-right corner (text, colour): an account's environment, or
+        # OUTSIDE / PUBLIC on a principal outside the organization.
+        self.tag: tuple[str, str] | None = None
         self.badge: Severity | None = None
         self.note = ""  # e.g. the access level reached, when showing a blast radius
         self.diff_mark: str | None = None  # missing / changed, when compared with live
@@ -88,7 +93,7 @@ class NodeItem(QGraphicsItem):
             self.subtitle = entity.aws_account_id or "planned"
             self.colour = style.function_colour(list(entity.functions))
             self.icon = str(entity.functions[0])
-            self.environment = style.ENVIRONMENT_BADGES.get(str(entity.environment))
+            self.tag = style.ENVIRONMENT_BADGES.get(str(entity.environment))
             functions = ", ".join(map(str, entity.functions))
             self.setToolTip(f"{entity.name}\n{self.subtitle} · {functions}")
         elif self.kind == "identity_provider":
@@ -96,9 +101,14 @@ class NodeItem(QGraphicsItem):
             self.colour, self.icon = "#1f6feb", f"idp-{entity.kind}"
             self.setToolTip(f"{entity.name}\n{self.subtitle}")
         else:
-            self.subtitle = entity.aws_account_id or "third party"
-            self.colour, self.icon = "#757575", "third-party"
-            self.setToolTip(f"{entity.name}\n{self.subtitle}")
+            look = OUTSIDE_STYLES[entity.kind]
+            self.subtitle = identifier_text(entity)
+            self.colour, self.icon, self.fill = look.colour, look.icon, look.fill
+            self.tag = (look.marking, look.colour)
+            owner = f"\n{entity.owner}" if entity.owner else ""
+            self.setToolTip(
+                f"{entity.name}\n{look.title} outside the organization: {self.subtitle}{owner}"
+            )
         self.update()
 
     def boundingRect(self) -> QRectF:
@@ -136,10 +146,11 @@ class NodeItem(QGraphicsItem):
 
     def _paint_body(self, painter: QPainter, selected: bool) -> None:
         border = style.pen("#1565c0", 2.5) if selected else style.pen("#90a4ae", 1)
-        if self.kind == "outside_principal":
-            border = style.pen("#1565c0" if selected else "#757575", 1.5, Qt.PenStyle.DashLine)
+        if self.kind == "outside_principal":  # outside the organization: it must stand out
+            width = 3.0 if selected else 2.0
+            border = style.pen("#1565c0" if selected else self.colour, width, Qt.PenStyle.DashLine)
         painter.setPen(border)
-        painter.setBrush(style.brush("#ffffff"))
+        painter.setBrush(style.brush(self.fill))
         radius = NODE_HEIGHT / 2 if self.kind == "identity_provider" else 6
         painter.drawRoundedRect(self._rect, radius, radius)
         if self.kind == "account":
@@ -177,8 +188,8 @@ class NodeItem(QGraphicsItem):
             painter.setPen(style.pen("#37474f", 1))
             painter.setBrush(style.brush("#ffca28"))
             painter.drawEllipse(QPointF(2, 2), 5, 5)
-        if self.environment is not None and not self.note:
-            text, colour = self.environment
+        if self.tag is not None and not self.note:
+            text, colour = self.tag
             painter.setFont(style.font(6.5, bold=True))
             width = painter.fontMetrics().horizontalAdvance(text) + 10
             box = QRectF(NODE_WIDTH - width - 6, NODE_HEIGHT - 17, width, 13)
@@ -321,6 +332,16 @@ class EdgeItem(QGraphicsItem):
         self._path = QPainterPath()
         self._bounds = QRectF()
         self._arrow = QPolygonF()
+        # An end on an OU or the organization stands for every account in it: a bar along the
+        # box's border marks it (the route ends on the border).
+        self.scoped_end = (
+            "target"
+            if isinstance(target, ContainerItem)
+            else "source"
+            if isinstance(source, ContainerItem)
+            else None
+        )
+        self._bar = QLineF()
         source.edges.append(self)
         target.edges.append(self)
         self.label_item = EdgeLabel(self)
@@ -342,7 +363,11 @@ class EdgeItem(QGraphicsItem):
         for point in points[1:]:
             self._path.lineTo(point)
         self._arrow = _arrow_head(QLineF(points[-2], points[-1]))
-        self._bounds = self._path.boundingRect().adjusted(-10, -10, 10, 10)
+        if self.scoped_end == "target":
+            self._bar = _cross_bar(QLineF(points[-2], points[-1]))
+        elif self.scoped_end == "source":
+            self._bar = _cross_bar(QLineF(points[1], points[0]))
+        self._bounds = self._path.boundingRect().adjusted(-12, -12, 12, 12)
 
     def follow_ends(self) -> None:
         """A straight line between the ends' borders, while one of them is dragged."""
@@ -384,6 +409,9 @@ class EdgeItem(QGraphicsItem):
         painter.setBrush(style.brush(colour))
         painter.setPen(style.pen(colour, 1))
         painter.drawPolygon(self._arrow)
+        if self.scoped_end is not None:
+            painter.setPen(style.pen(colour, SCOPE_BAR_WIDTH))
+            painter.drawLine(self._bar)
 
     def colour(self) -> str:
         if self.diff_mark is not None:
@@ -468,6 +496,21 @@ def _clip(rect: QRectF, outside: QPointF) -> QPointF:
         1.0,
     )
     return QPointF(inside.x() + dx * scale, inside.y() + dy * scale)
+
+
+SCOPE_BAR_LENGTH = 22.0
+SCOPE_BAR_WIDTH = 3.0
+
+
+def _cross_bar(line: QLineF) -> QLineF:
+    """A bar across the end of `line` (at p2), along the border the line ends on."""
+    if line.length() < 1:
+        return QLineF()
+    unit = line.unitVector()
+    half = SCOPE_BAR_LENGTH / 2
+    dx, dy = -unit.dy() * half, unit.dx() * half
+    end = line.p2()
+    return QLineF(end.x() - dx, end.y() - dy, end.x() + dx, end.y() + dy)
 
 
 def _arrow_head(line: QLineF) -> QPolygonF:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouse
 
 from designer import analysis
 from designer.core.events import NODE_SUBJECTS, DesignEvent, Subject, Verb
+from designer.core.scope import Scopes
 from designer.drawing.layout import Arrangement
 from designer.drawing.views import edge_label
 from designer.gui.canvas import style
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from designer.rules.engine import Severity
 
 MARGIN = 400.0
+MAX_NAMED = 5  # excluded accounts named in an edge's tooltip, then "and n more"
 NODE_KINDS = {
     Subject.ACCOUNT: "account",
     Subject.IDENTITY_PROVIDER: "identity_provider",
@@ -56,6 +58,7 @@ class DesignScene(QGraphicsScene):
         self.blast_start: str | None = None
         self.view_before_blast = "all"
         self.geometry: Arrangement | None = None
+        self._touched_containers: set[str] = set()  # OUs the current view's edges end on
         self.router = EdgeRouter(self)
         self._drag_start: dict[str, QPointF] = {}
         self._drag_last: dict[str, QPointF] = {}
@@ -118,7 +121,7 @@ class DesignScene(QGraphicsScene):
             return
         item = EdgeItem(rel.id, rel.kind, source, target)
         item.label = edge_label(rel)
-        item.setToolTip(_edge_tooltip(rel, item.label, source, target))
+        item.setToolTip(self._edge_tooltip(rel, item))
         self.edges[rel.id] = item
         self.addItem(item)
         self.addItem(item.label_item)
@@ -169,7 +172,7 @@ class DesignScene(QGraphicsScene):
         )
         if verb == Verb.UPDATED and edge is not None and same_ends:
             edge.label = edge_label(rel)  # in place: the selection and the form stay
-            edge.setToolTip(_edge_tooltip(rel, edge.label, edge.source, edge.target))
+            edge.setToolTip(self._edge_tooltip(rel, edge))
             edge.update()
             self._view_dirty = True
             return
@@ -186,6 +189,12 @@ class DesignScene(QGraphicsScene):
             self._remove_item(entity.id)
             self._view_dirty = True
             return
+        if (
+            not self._view_dirty  # once per burst of events
+            and subject in (Subject.ACCOUNT, Subject.OU)
+            and self._dims_by_scope()
+        ):
+            self._view_dirty = True  # an account moved into or out of a scope a view shows
         if subject in (Subject.OU, Subject.ORGANIZATION):
             item = self.containers.get(entity.id)
             if item is None:
@@ -243,12 +252,17 @@ class DesignScene(QGraphicsScene):
     def apply_view(self, route: bool = True) -> None:
         kinds = style.VIEWS[self.view_name]
         touched: set[str] = set()
+        scoped: list[EdgeItem] = []
         for edge in self.edges.values():
             visible = edge.kind in kinds
             edge.set_shown(visible)
             edge.highlight = None
             if visible:
                 touched.update((edge.source.entity_id, edge.target.entity_id))
+                if edge.scoped_end is not None:
+                    scoped.append(edge)
+        touched.update(self._scope_members(scoped))
+        self._touched_containers = touched & self.containers.keys()
         for node in self.nodes.values():
             node.dimmed = self.view_name != "all" and node.entity_id not in touched
             node.note = ""
@@ -256,11 +270,43 @@ class DesignScene(QGraphicsScene):
         if route:
             self.router.schedule()
 
+    def _dims_by_scope(self) -> bool:
+        """Whether what is dimmed depends on which accounts an OU holds: a view other than All
+        or a blast radius, with an edge on an OU or the organization."""
+        if self.view_name == "all" and self.blast_start is None:
+            return False
+        return any(edge.scoped_end is not None for edge in self.edges.values())
+
+    def _scope_members(self, edges: list[EdgeItem]) -> set[str]:
+        """The accounts that edges ending on an OU or the organization stand for (less the
+        ones they exclude): a view touches them as it touches an account at the end of an
+        edge."""
+        if not edges:
+            return set()
+        scopes = Scopes(self.controller.design)
+        document = self.controller.document
+        found: set[str] = set()
+        seen: set[tuple[str, tuple[str, ...]]] = set()  # many shares to one OU: counted once
+        for edge in edges:
+            if not document.has(edge.entity_id):
+                continue
+            rel = document.get(edge.entity_id)
+            scope = rel.target if edge.scoped_end == "target" else rel.source
+            key = (scope, tuple(rel.excluded_accounts))
+            if key not in seen:
+                seen.add(key)
+                found.update(scopes.members(*key))
+        return found
+
     def shown_ids(self) -> list[str]:
-        """The items the current view is about: nodes it touches (everything in All)."""
+        """The items the current view is about: nodes it touches and the OUs its edges end on
+        (everything in All)."""
         if self.view_name == "all" and self.blast_start is None:
             return [*self.containers, *self.nodes]
-        return [i for i, n in self.nodes.items() if not n.dimmed]
+        nodes = [i for i, n in self.nodes.items() if not n.dimmed]
+        if self.blast_start is not None:
+            return nodes
+        return [*self._touched_containers, *nodes]
 
     def set_badges(self, badges: dict[str, Severity]) -> None:
         self.badges = badges
@@ -304,10 +350,13 @@ class DesignScene(QGraphicsScene):
             self.router.schedule()
         return radius
 
-    @staticmethod
-    def _level_of(edge: EdgeItem, radius: analysis.BlastRadius) -> str | None:
+    def _level_of(self, edge: EdgeItem, radius: analysis.BlastRadius) -> str | None:
         hop = radius.reached.get(edge.target.entity_id)
-        return hop.level if hop else "administrator"
+        if hop is not None:
+            return hop.level
+        if isinstance(edge.target, ContainerItem):  # a scoped trust: what it grants in each
+            return analysis.access_level(self.controller.document.get(edge.entity_id))
+        return "administrator"
 
     def find(self, text: str) -> list[str]:
         """Ids of nodes whose name or account id contains `text` (case-insensitive)."""
@@ -457,13 +506,38 @@ class DesignScene(QGraphicsScene):
                 stack.append(child)
         return found
 
+    def _edge_tooltip(self, rel: Any, edge: EdgeItem) -> str:
+        """Who to whom, the full label, whom a scoped end stands for, and the purpose: what the
+        label may have shortened."""
+        title = style.EDGE_STYLES[rel.kind].label
+        lines = [f"{title}: {_end_title(edge.source)} → {_end_title(edge.target)}"]
+        if edge.label:
+            lines.append(edge.label)
+        for end in (edge.source, edge.target):
+            if isinstance(end, ContainerItem):
+                lines.append(self._scope_line(rel, end, "into" if end is edge.target else "from"))
+        if rel.kind == "delegated-admin":
+            scope = self.containers.get(rel.administers or self.controller.design.organization.id)
+            if scope is not None:
+                lines.append(self._scope_line(rel, scope, "administers"))
+        if getattr(rel, "purpose", ""):
+            lines.append(rel.purpose)
+        return "\n".join(lines)
 
-def _edge_tooltip(rel: Any, label: str, source: Any, target: Any) -> str:
-    """Who to whom, the full label, and the purpose: what the label may have shortened."""
-    title = style.EDGE_STYLES[rel.kind].label
-    lines = [f"{title}: {source.title} → {target.title}"]
-    if label:
-        lines.append(label)
-    if getattr(rel, "purpose", ""):
-        lines.append(rel.purpose)
-    return "\n".join(lines)
+    def _scope_line(self, rel: Any, scope: ContainerItem, direction: str) -> str:
+        """ "Into every account of OU Workloads, now and in future, except Dev, Test"."""
+        where = "the organization" if scope.is_root else f"OU {scope.title}"
+        line = f"{direction.capitalize()} every account of {where}, now and in future"
+        excluded = rel.excluded_accounts
+        if not excluded:
+            return line
+        document = self.controller.document
+        names = [str(document.get(a).name) for a in excluded[:MAX_NAMED] if document.has(a)]
+        more = len(excluded) - len(names)
+        return f"{line}, except {', '.join(names)}" + (f" and {more} more" if more else "")
+
+
+def _end_title(end: NodeItem | ContainerItem) -> str:
+    if isinstance(end, ContainerItem):
+        return end.title if end.is_root else f"OU {end.title}"
+    return end.title

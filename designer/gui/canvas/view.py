@@ -143,8 +143,8 @@ class DesignView(QGraphicsView):
             self.unsetCursor()
             return
         if self._link is not None:
-            target = self._endpoint_at(event.position().toPoint())
-            self.finish_link(target.entity_id if target else None, event.globalPosition().toPoint())
+            target = self.link_target_at(event.position().toPoint())
+            self.finish_link(target, event.globalPosition().toPoint())
             return
         super().mouseReleaseEvent(event)
 
@@ -168,6 +168,14 @@ class DesignView(QGraphicsView):
         source, self._link, self._link_source = self._link_source, None, None
         if source is not None and target_id is not None:
             self.connect_requested.emit(source, target_id, global_pos)
+
+    def link_target_at(self, point: QPoint) -> str | None:
+        """What a relationship drawn to a viewport point joins: the node or OU title there, else
+        the innermost OU (or the organization) whose box holds the point."""
+        item = self._endpoint_at(point)
+        if item is not None:
+            return item.entity_id
+        return self.design_scene.container_at(self.mapToScene(point))
 
     def _endpoint_at(self, point: QPoint) -> NodeItem | ContainerItem | None:
         """The node or OU title under a viewport point (what a relationship can join)."""
@@ -212,7 +220,11 @@ class DesignView(QGraphicsView):
 
     def refresh_legend(self) -> None:
         blast = self.design_scene.blast_start is not None
-        self.legend.show_kinds(self.legend_kinds(), blast)
+        scoped = any(
+            edge.scoped_end is not None and edge.isVisible()
+            for edge in self.design_scene.edges.values()
+        )
+        self.legend.show_kinds(self.legend_kinds(), blast, scoped)
         self._place_legend()
 
     def resizeEvent(self, event: QResizeEvent) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -115,33 +114,61 @@ class BlastRow:
     is_account: bool
 
 
-def hop_text(relationship: Any) -> str:
-    """A relationship as a step of a path: its edge label and kind ("Admin · ADMIN (trust)").
+def hop_text(relationship: Any, scope: str = "") -> str:
+    """A relationship as a step of a path: its edge label and kind ("Admin · ADMIN (trust)");
+    one with an OU or the organization at an end says so (`scope`: "to OU Workloads").
 
     A custom role whose policies make it stronger says what it counts as.
     """
     label = edge_label(relationship) or str(relationship.kind)
     declared = getattr(relationship, "access_level", None)
     effective = analysis.access_level(relationship)
-    detail = str(relationship.kind)
+    detail = f"{relationship.kind} {scope}" if scope else str(relationship.kind)
     if declared is not None and str(declared) != effective:
         detail += f", counts as {effective}"
     return f"{label} ({detail})"
 
 
 def path_text(
-    start: str, relationships: Iterable[Any], names: dict[str, str], arrow: str = " → "
+    route: Route,
+    relationships: dict[str, Any],
+    names: dict[str, str],
+    scopes: dict[str, str] | None = None,
+    arrow: str = " → ",
 ) -> str:
-    """The path as text, from the ends' names and the edge labels, for example
-    "Identity → WorkloadAdmin · ADMIN (trust) → Retail Production"."""
-    parts = [names.get(start, start)]
-    at = start
-    for rel in relationships:
-        if rel.source != at:  # a route that skips ahead
-            parts += ["…", names.get(rel.source, rel.source)]
-        parts += [hop_text(rel), names.get(rel.target, rel.target)]
-        at = rel.target
+    """The path as text, from the names of the accounts it goes through and the edge labels,
+    for example "Identity → WorkloadAdmin · ADMIN (trust to OU Workloads) → Retail Production".
+
+    `scopes` names the OUs and the organization; a route skipping ahead shows "…".
+    """
+    scopes = scopes or {}
+    nodes = route.nodes
+    parts = [names.get(nodes[0], nodes[0])]
+    rels = iter(route.relationships)
+    for i, node in enumerate(nodes[1:]):
+        if i in route.gaps:
+            parts.append("…")
+        else:
+            rel = relationships.get(next(rels, ""))
+            if rel is not None:
+                parts.append(_hop(rel, scopes))
+        parts.append(names.get(node, node))
     return arrow.join(parts)
+
+
+def _hop(rel: Any, scopes: dict[str, str]) -> str:
+    if rel.target in scopes:
+        return hop_text(rel, f"to {scopes[rel.target]}")
+    if rel.source in scopes:
+        return hop_text(rel, f"from {scopes[rel.source]}")
+    return hop_text(rel)
+
+
+def scope_names(design: Design) -> dict[str, str]:
+    """OU and organization ids -> "OU Workloads" / "the organization"."""
+    found = {design.organization.id: "the organization"}
+    found.update((u.id, f"OU {u.name}") for u in design.organizational_units)
+    return found
 
 
 def blast_rows(design: Design, radius: analysis.BlastRadius) -> list[BlastRow]:
@@ -149,6 +176,7 @@ def blast_rows(design: Design, radius: analysis.BlastRadius) -> list[BlastRow]:
     every: list[Any] = [*design.accounts, *design.identity_providers, *design.outside_principals]
     nodes: dict[str, Any] = {n.id: n for n in every}
     names = {node_id: str(node.name) for node_id, node in nodes.items()}
+    scopes = scope_names(design)
     accounts = {a.id for a in design.accounts}
     wanted: set[str] = set()
     routes: dict[str, Route] = {}
@@ -168,11 +196,7 @@ def blast_rows(design: Design, radius: analysis.BlastRadius) -> list[BlastRow]:
                 account_id=getattr(node, "aws_account_id", None),
                 level=str(hit.level),
                 hops=hit.hops,
-                path=path_text(
-                    radius.start,
-                    (relationships[r] for r in route.relationships if r in relationships),
-                    names,
-                ),
+                path=path_text(route, relationships, names, scopes),
                 relationships=route.relationships,
                 is_account=node_id in accounts,
             )
@@ -483,7 +507,7 @@ class BlastRadiusPanel(QWidget):
         finally:
             self._rebuilding = False
         self.header.setText(
-            "No blast radius shown. Select an account, identity provider or third party "
+            "No blast radius shown. Select an account, identity provider or outside principal "
             "and choose Show Blast Radius."
         )
         self.radius_changed.emit(None)

@@ -146,14 +146,16 @@ class ChoiceField(FieldEditor):
 
 
 class MultiChoiceField(FieldEditor):
-    """Several values out of a vocabulary: a list of check boxes."""
+    """Several values out of a list: check boxes, as many rows high as there are options, or
+    `max_rows` high with a scroll bar (the accounts of an OU may be thousands)."""
 
-    def __init__(self, options: Options = ()) -> None:
+    def __init__(self, options: Options = (), max_rows: int | None = None) -> None:
         self.list = QListWidget()
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         super().__init__(self.list)
+        self.max_rows = max_rows
         self._values: list[Any] = []
         self.set_options(options)
         self.list.itemChanged.connect(self._commit)
@@ -176,6 +178,8 @@ class MultiChoiceField(FieldEditor):
     def _fit_height(self) -> None:
         self.list.ensurePolished()
         rows = max(1, self.list.count())
+        if self.max_rows is not None:
+            rows = min(rows, self.max_rows)
         row = self.list.sizeHintForRow(0) if self.list.count() else 18
         self.list.setFixedHeight(rows * row + 2 * self.list.frameWidth() + 2)
 

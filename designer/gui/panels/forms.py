@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from designer.core.document import Document
+from designer.drawing.views import OUTSIDE_STYLES
+from designer.gui.outside import placeholder_note
 from designer.gui.panels.fields import (
     ChoiceField,
     IntField,
@@ -14,6 +17,7 @@ from designer.gui.panels.fields import (
     TextField,
 )
 from designer.gui.panels.specs import (
+    Condition,
     FieldSpec,
     FormItem,
     Section,
@@ -23,10 +27,13 @@ from designer.gui.panels.specs import (
     choice,
     chooser,
     ends,
+    excluded_options,
     flag,
+    is_scoped,
     lock_days,
     none_option,
     optional_account_options,
+    ou_options,
     parent_options,
     scps,
     strings,
@@ -36,6 +43,7 @@ from designer.gui.panels.specs import (
     write_idp_kind,
     write_lock_days,
     write_lock_mode,
+    write_outside_kind,
     write_policy_arns,
     write_principal_role,
     write_principal_scope,
@@ -46,6 +54,7 @@ from designer.gui.panels.specs import (
 from designer.model import EntityKind
 from designer.model.vocabulary import (
     FUNCTION_LABELS,
+    OUTSIDE_IDENTIFIERS,
     AccessLevel,
     AccountFunction,
     AccountState,
@@ -57,17 +66,58 @@ from designer.model.vocabulary import (
     IdentityProviderKind,
     LogType,
     ObjectLockMode,
+    OutsideKind,
     PrincipalScope,
+    PrincipalType,
     ResourceType,
 )
 
 
-def is_directory(idp: Any) -> bool:
+def is_directory(idp: Any, _document: Document | None = None) -> bool:
     return bool(idp.kind == IdentityProviderKind.DIRECTORY_SERVICE)
 
 
-def is_locked(bucket: Any) -> bool:
+def is_locked(bucket: Any, _document: Document | None = None) -> bool:
     return bucket.object_lock is not None
+
+
+def identifies(field: str) -> Condition:
+    """Enabled for the outside principals whose kind that field names."""
+    return lambda principal, _document: OUTSIDE_IDENTIFIERS[principal.kind] == field
+
+
+def identifier(name: str, label: str, hint: str) -> FieldSpec:
+    """An outside principal's identifier: enabled for the kind it names, marked while it is
+    the made-up one a new principal starts with."""
+    return FieldSpec(
+        name,
+        label,
+        lambda: TextField(True, hint),
+        enabled=identifies(name),
+        note=lambda principal: placeholder_note(principal, name),
+    )
+
+
+def principal_type() -> FieldSpec:
+    return choice(
+        "principal_type",
+        "Used by",
+        [
+            ("People (MFA applies)", PrincipalType.HUMAN),
+            ("A workload: pipeline, service, vendor system", PrincipalType.WORKLOAD),
+        ],
+    )
+
+
+def excluded() -> FieldSpec:
+    return FieldSpec(
+        "excluded_accounts",
+        "Except",
+        lambda: MultiChoiceField(max_rows=8),
+        options=excluded_options,
+        enabled=is_scoped,
+        tip="Accounts of the OU or organization at one end that this relationship skips",
+    )
 
 
 def account_form() -> list[FormItem]:
@@ -122,7 +172,10 @@ def identity_provider_form() -> list[FormItem]:
 def outside_principal_form() -> list[FormItem]:
     return [
         text("name", "Name"),
-        text("aws_account_id", "Account id", True, "12 digits; empty if unknown"),
+        choice("kind", "Kind", vocab(OutsideKind, OUTSIDE_LABELS), write_outside_kind),
+        identifier("aws_account_id", "Account id", "12 digits; empty if unknown"),
+        identifier("organization_id", "Organization id", "o-xxxxxxxxxx"),
+        identifier("service_principal", "Service principal", "e.g. cloudtrail.amazonaws.com"),
         text("owner", "Owner"),
         block("description", "Description"),
     ]
@@ -198,8 +251,9 @@ def trust_form() -> list[FormItem]:
             "custom only: one policy ARN per line",
             write=write_policy_arns,
         ),
+        principal_type(),
         flag("require_mfa", "Require MFA"),
-        text("external_id", "External id", True, "for third parties"),
+        text("external_id", "External id", True, "for principals outside the organization"),
         choice(
             "principal_scope",
             "Trusted principal",
@@ -219,6 +273,7 @@ def trust_form() -> list[FormItem]:
             lambda: IntField(3600, 43_200, 900, " s"),
             tip="1 to 12 hours, in steps of 15 minutes",
         ),
+        excluded(),
         text("purpose", "Purpose"),
     ]
 
@@ -227,6 +282,7 @@ def federation_form() -> list[FormItem]:
     return [
         *ends(),
         choice("protocol", "Protocol", vocab(FederationProtocol)),
+        principal_type(),
         strings("mapped_roles", "Mapped roles", "one IAM role name per line"),
         strings("permission_sets", "Permission sets", "one permission set per line"),
         text("purpose", "Purpose"),
@@ -238,9 +294,9 @@ def log_delivery_form() -> list[FormItem]:
         *ends(),
         FieldSpec("log_types", "Log types", lambda: MultiChoiceField(vocab(LogType, LOG_LABELS))),
         chooser("bucket", "Bucket", bucket_options),
-        flag("organization_wide", "Organization-wide (every account)"),
         flag("multi_region", "CloudTrail: all Regions"),
         flag("log_file_validation", "CloudTrail: log file validation"),
+        excluded(),
         text("purpose", "Purpose"),
     ]
 
@@ -261,6 +317,7 @@ def resource_share_form() -> list[FormItem]:
             write=write_ram_type,
         ),
         strings("resource_names", "Resources", "one resource name per line"),
+        excluded(),
         text("purpose", "Purpose"),
     ]
 
@@ -269,6 +326,14 @@ def delegated_admin_form() -> list[FormItem]:
     return [
         *ends(),
         strings("service_principals", "Services", "one per line, e.g. guardduty.amazonaws.com"),
+        FieldSpec(
+            "administers",
+            "Administers",
+            ChoiceField,
+            options=ou_options,
+            tip="The OU whose accounts it administers, or the whole organization",
+        ),
+        excluded(),
         text("purpose", "Purpose"),
     ]
 
@@ -304,6 +369,7 @@ LOG_LABELS: dict[Any, str] = {
     LogType.ELB: "ELB access logs",
     LogType.CLOUDWATCH_LOGS: "CloudWatch Logs",
 }
+OUTSIDE_LABELS: dict[Any, str] = {kind: style.title for kind, style in OUTSIDE_STYLES.items()}
 RESOURCE_LABELS: dict[Any, str] = {
     ResourceType.AMI: "AMI",
     ResourceType.EBS_SNAPSHOT: "EBS snapshot",

@@ -1,7 +1,7 @@
 """The outline panel: the whole design as a tree, including what has no place on the canvas.
 
 Groups: the organization (root, OUs nested as in the design, each OU's accounts under it),
-identity providers, third parties, log buckets and service control policies, each in design
+identity providers, outside principals, log buckets and service control policies, each in design
 order so that the outline reads like the file. A filter narrows it to matching rows and their
 ancestors (a recursive QSortFilterProxyModel, so the matching runs in C++).
 
@@ -51,8 +51,9 @@ from PySide6.QtWidgets import (
 )
 
 from designer.core.events import DesignEvent, Subject
-from designer.drawing.views import IDP_COLOUR, OUTSIDE_COLOUR, function_colour
+from designer.drawing.views import IDP_COLOUR, OUTSIDE_STYLES, function_colour
 from designer.gui.controller import DesignController
+from designer.gui.outside import identifier_text
 from designer.gui.selection import SelectionModel
 from designer.model.catalog import EntityKind
 from designer.model.design import Design
@@ -102,10 +103,16 @@ class GroupSpec:
 
 ORGANIZATION = GroupSpec("organization", "Organization", "accounts")
 IDENTITY_PROVIDERS = GroupSpec("identity_providers", "Identity providers")
-THIRD_PARTIES = GroupSpec("outside_principals", "Third parties")
+OUTSIDE_PRINCIPALS = GroupSpec("outside_principals", "Outside principals")
 LOG_BUCKETS = GroupSpec("log_buckets", "Log buckets")
 SCPS = GroupSpec("scps", "Service control policies")
-GROUPS: tuple[GroupSpec, ...] = (ORGANIZATION, IDENTITY_PROVIDERS, THIRD_PARTIES, LOG_BUCKETS, SCPS)
+GROUPS: tuple[GroupSpec, ...] = (
+    ORGANIZATION,
+    IDENTITY_PROVIDERS,
+    OUTSIDE_PRINCIPALS,
+    LOG_BUCKETS,
+    SCPS,
+)
 
 
 def group_title(spec: GroupSpec, total: int, shown: int | None = None) -> str:
@@ -181,7 +188,7 @@ class _Outline:
         self.top = [
             self._group(ORGANIZATION, [self._root()]),
             self._group(IDENTITY_PROVIDERS, [self._idp(i) for i in design.identity_providers]),
-            self._group(THIRD_PARTIES, [self._third_party(t) for t in design.outside_principals]),
+            self._group(OUTSIDE_PRINCIPALS, [self._outside(p) for p in design.outside_principals]),
             self._group(LOG_BUCKETS, [self._bucket(b) for b in design.log_buckets]),
             self._group(SCPS, self._scps()),
         ]
@@ -302,19 +309,21 @@ class _Outline:
             search,
         )
 
-    def _third_party(self, party: OutsidePrincipal) -> list[QStandardItem]:
-        number = party.aws_account_id or ""
-        tip = f"<b>{html.escape(party.name)}</b>"
-        if party.owner:
-            tip += f"<br>{html.escape(party.owner)}"
-        search = self._count(THIRD_PARTIES, f"{party.name}\n{number}".casefold())
+    def _outside(self, principal: OutsidePrincipal) -> list[QStandardItem]:
+        look = OUTSIDE_STYLES[principal.kind]
+        identifier = identifier_text(principal)
+        tip = f"<b>{html.escape(principal.name)}</b><br>{html.escape(look.title)}: "
+        tip += html.escape(identifier)
+        if principal.owner:
+            tip += f"<br>{html.escape(principal.owner)}"
+        search = self._count(OUTSIDE_PRINCIPALS, f"{principal.name}\n{identifier}".casefold())
         return self._row(
-            party.id,
+            principal.id,
             EntityKind.OUTSIDE,
-            party.name,
-            number or party.owner,
+            principal.name,
+            f"{look.title}: {identifier}",
             tip,
-            self.look.swatch(OUTSIDE_COLOUR, hollow=True),
+            self.look.swatch(look.colour, hollow=True),
             search,
         )
 
@@ -376,7 +385,7 @@ class OutlinePanel(QWidget):
 
     Signals:
         rename_requested(str): double-click or Enter on an account, OU, identity provider or
-            third party, with its id (the window connects it to the in-place rename).
+            outside principal, with its id (the window connects it to the in-place rename).
     """
 
     rename_requested = Signal(str)

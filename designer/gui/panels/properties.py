@@ -33,12 +33,13 @@ from designer.gui.selection import SelectionModel
 from designer.model import DesignError, EntityKind
 
 ERROR_STYLE = "color: #c62828;"
+NOTE_STYLE = "color: #b35900;"  # a caution about a kept value (a made-up identifier)
 QUIET_SUBJECTS = frozenset({Subject.POSITION, Subject.WAIVER})  # nothing a form shows
 KIND_TITLES: dict[EntityKind, str] = {
     EntityKind.ACCOUNT: "Account",
     EntityKind.OU: "OU",
     EntityKind.IDENTITY_PROVIDER: "Identity provider",
-    EntityKind.OUTSIDE: "Third party",
+    EntityKind.OUTSIDE: "Outside principal",
     EntityKind.LOG_BUCKET: "Log bucket",
     EntityKind.ORGANIZATION: "Organization",
     EntityKind.SCP: "SCP",
@@ -73,6 +74,7 @@ class BuiltForm(QWidget):
         self.specs: dict[str, FieldSpec] = {}
         self.editors: dict[str, FieldEditor] = {}
         self.errors: dict[str, QLabel] = {}
+        self._noted: set[str] = set()  # fields whose line under them is a note, not an error
         fields = QWidget()
         self.layout_ = QFormLayout(fields)
         self.layout_.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -132,13 +134,33 @@ class BuiltForm(QWidget):
         return editor.value() if editor is not None else None
 
     def show_error(self, name: str, message: str) -> None:
-        self.errors[name].setText(message)
-        self.errors[name].setToolTip(message)
-        self.errors[name].show()
+        self._noted.discard(name)
+        self._show_line(name, message, ERROR_STYLE)
+
+    def show_note(self, name: str, message: str) -> None:
+        """A caution under the field; an error shown there stays until it is cleared."""
+        label = self.errors[name]
+        if not label.isHidden() and name not in self._noted:
+            return
+        if message:
+            self._noted.add(name)
+            self._show_line(name, message, NOTE_STYLE)
+        elif name in self._noted:
+            self._noted.discard(name)
+            label.clear()
+            label.hide()
+
+    def _show_line(self, name: str, message: str, style: str) -> None:
+        label = self.errors[name]
+        label.setStyleSheet(style)
+        label.setText(message)
+        label.setToolTip(message)
+        label.show()
 
     def clear_errors(self) -> None:
-        for label in self.errors.values():
-            if not label.isHidden():
+        """Hide the errors (the notes stay: they go when their value changes)."""
+        for name, label in self.errors.items():
+            if not label.isHidden() and name not in self._noted:
                 label.clear()
                 label.hide()
 
@@ -257,7 +279,9 @@ class PropertyEditor(QWidget):
                 value = spec.read(subject, document) if spec.read else getattr(subject, spec.name)
                 editor.set_value(value)
                 if spec.enabled is not None:
-                    editor.widget.setEnabled(spec.enabled(subject))
+                    editor.widget.setEnabled(spec.enabled(subject, document))
+                if spec.note is not None:
+                    self._form.show_note(spec.name, spec.note(subject))
         finally:
             self._filling = False
         self._header.setText(self._header_for(len(self._selection.ids)))
@@ -272,10 +296,16 @@ class PropertyEditor(QWidget):
         kind = document.kind(self._subject_id)
         if kind != EntityKind.RELATIONSHIP:
             return f"{KIND_TITLES[kind]} '{entity.name}'"
-        ends = f"{document.get(entity.source).name} → {document.get(entity.target).name}"
+        ends = f"{self._end_name(entity.source)} → {self._end_name(entity.target)}"
         title = entity.kind.replace("-", " ").capitalize()
         role = getattr(entity, "role_name", None)
         return f"{title} '{role}': {ends}" if role else f"{title}: {ends}"
+
+    def _end_name(self, entity_id: str) -> str:
+        """A relationship's end in the header: an OU says it is one."""
+        document = self._controller.document
+        name = str(document.get(entity_id).name)
+        return f"OU {name}" if document.kind(entity_id) == EntityKind.OU else name
 
     def _on_changed(self, event: DesignEvent) -> None:
         if event.subject in QUIET_SUBJECTS:

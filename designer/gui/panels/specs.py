@@ -16,6 +16,8 @@ from typing import Any, Literal
 
 from designer.analysis.inventory import ou_paths
 from designer.core.document import Document
+from designer.core.edits import outside_identifier
+from designer.core.scope import Scopes
 from designer.gui.panels.fields import (
     BoolField,
     ChoiceField,
@@ -28,10 +30,13 @@ from designer.gui.panels.fields import (
     TextField,
 )
 from designer.model import EntityKind, ObjectLock
+from designer.model.kinds import SCOPES
 from designer.model.vocabulary import (
+    OUTSIDE_IDENTIFIERS,
     AccessLevel,
     DirectoryType,
     IdentityProviderKind,
+    OutsideKind,
     PrincipalScope,
     ResourceType,
 )
@@ -40,6 +45,7 @@ Target = Literal["entity", "design", "policy"]
 Pending = Callable[[str], Any]  # the value another editor of the form holds right now
 Reader = Callable[[Any, Document], Any]
 Writer = Callable[[Any, Any, Pending], dict[str, Any]]
+Condition = Callable[[Any, Document], bool]
 
 
 @dataclass(frozen=True)
@@ -50,9 +56,10 @@ class FieldSpec:
     read: Reader | None = None  # default: getattr(subject, name)
     write: Writer | None = None  # default: {name: value}
     options: Callable[[Document, Any], Options] | None = None
-    enabled: Callable[[Any], bool] | None = None
+    enabled: Condition | None = None
     target: Target = "entity"
     tip: str = ""
+    note: Callable[[Any], str] | None = None  # a caution under the field (not an error)
 
 
 @dataclass(frozen=True)
@@ -99,10 +106,52 @@ def scp_options(document: Document, _subject: Any) -> Options:
     return [(p.name, p.id) for p in document.design.service_control_policies]
 
 
+def ou_options(document: Document, _subject: Any) -> Options:
+    """The whole organization, then every OU by path (what delegated administration covers)."""
+    paths = ou_paths(document.design)
+    units = sorted((path, ou) for ou, path in paths.items() if ou is not None)
+    return [
+        ("(whole organization)", None),
+        *((path.removeprefix("Root/"), ou) for path, ou in units),
+    ]
+
+
+def scope_of(rel: Any, document: Document) -> str | None:
+    """The OU or organization whose accounts a relationship covers: its scoped end, or what a
+    delegated administrator administers (the organization when unset); None for account ends."""
+    if rel.kind == "delegated-admin":
+        return rel.administers or document.design.organization.id
+    scoped = (str(end) for end in (rel.target, rel.source) if document.kind(end) in SCOPES)
+    return next(scoped, None)
+
+
+def is_scoped(rel: Any, document: Document) -> bool:
+    return scope_of(rel, document) is not None
+
+
+def excluded_options(document: Document, rel: Any) -> Options:
+    """The accounts inside the relationship's scope, and any it excludes that have left it
+    since (so that unticking them is possible)."""
+    scope = scope_of(rel, document)
+    inside = Scopes(document.design).members(scope) if scope is not None else ()
+    wanted = set(inside) | set(rel.excluded_accounts)
+    return [
+        (f"{a.name} ({a.aws_account_id or 'planned'})", a.id)
+        for a in document.design.accounts
+        if a.id in wanted
+    ]
+
+
 def name_of(entity_id: str, document: Document) -> str:
+    """A relationship's end as the form names it; an OU or the organization says that it
+    stands for every account in it."""
     entity = document.get(entity_id)
-    kind = document.kind(entity_id).value.replace("_", " ")
-    return f"{entity.name} ({kind})"
+    kind = document.kind(entity_id)
+    if kind == EntityKind.OU:
+        return f"OU {entity.name}: every account in it, now and in future"
+    if kind == EntityKind.ORGANIZATION:
+        return f"{entity.name}: every account of the organization, now and in future"
+    return f"{entity.name} ({kind.value.replace('_', ' ')})"
 
 
 # -- building blocks ------------------------------------------------------------------------------
@@ -186,6 +235,13 @@ def write_idp_kind(value: Any, _idp: Any, pending: Pending) -> dict[str, Any]:
     if value == IdentityProviderKind.DIRECTORY_SERVICE:
         directory = pending("directory_type") or DirectoryType.MANAGED_MICROSOFT_AD
     return {"kind": value, "directory_type": directory}
+
+
+def write_outside_kind(value: Any, principal: Any, pending: Pending) -> dict[str, Any]:
+    """Switching kind moves to that kind's identifier: what its field holds, else a made-up one
+    where the model needs one; the other kinds' identifiers are cleared."""
+    own = OUTSIDE_IDENTIFIERS[OutsideKind(value)]
+    return {"kind": value, **outside_identifier(value, pending(own) if own else None)}
 
 
 def write_resource_type(value: Any, _share: Any, pending: Pending) -> dict[str, Any]:

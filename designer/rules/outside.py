@@ -1,0 +1,202 @@
+"""Trusts from principals outside the organization: anyone, AWS services, other AWS accounts and
+partner organizations (IAM-01, IAM-02, IAM-03, IAM-15). Shares to the public are PUB-01.
+
+Outside principals are where access leaves the organization's control: nobody here can see,
+rotate or revoke what happens on the other side, so each kind gets the guard that fits it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from designer.analysis import ACCESS_RANK, ADMIN_RANK, access_level
+from designer.model.vocabulary import AccessLevel, Environment, OutsideKind, PrincipalType
+from designer.rules.context import RuleContext
+from designer.rules.engine import Category, Hit, Severity, rule
+
+if TYPE_CHECKING:
+    from designer.model.nodes import OutsidePrincipal
+
+WHITEPAPER = "AWS whitepaper 'AWS Multiple Account Security Strategy'"
+IAM_DOCS = "https://docs.aws.amazon.com/IAM/latest/UserGuide"
+PRINCIPAL_ELEMENT = (
+    "AWS IAM User Guide, 'AWS JSON policy elements: Principal' "
+    f"({IAM_DOCS}/reference_policies_elements_principal.html)"
+)
+CONFUSED_DEPUTY = (
+    f"AWS IAM User Guide, 'The confused deputy problem' ({IAM_DOCS}/confused-deputy.html)"
+)
+THIRD_PARTY_ACCESS = (
+    "AWS IAM User Guide, 'Access to AWS accounts owned by third parties' "
+    f"({IAM_DOCS}/id_roles_common-scenarios_third-party.html)"
+)
+ACCESS_ANALYZER = (
+    "AWS IAM User Guide, 'Using AWS Identity and Access Management Access Analyzer' "
+    f"({IAM_DOCS}/what-is-access-analyzer.html)"
+)
+# Other AWS accounts and organizations: principals with an account to name and an external id
+# to agree with.
+OTHER_ACCOUNTS = frozenset({OutsideKind.EXTERNAL_ACCOUNT, OutsideKind.PARTNER_ORGANIZATION})
+WRITE_RANK = ACCESS_RANK[AccessLevel.SERVICE_ADMIN]
+
+
+def _trusts_from(ctx: RuleContext, kinds: frozenset[OutsideKind]) -> Iterator[tuple[Any, Any]]:
+    """(trust, outside principal) for every trust, per account, from an outside kind in `kinds`."""
+    if not ctx.outside:
+        return
+    for rel in ctx.relationships("trust"):
+        party = ctx.outside.get(rel.source)
+        if party is not None and party.kind in kinds:
+            yield rel, party
+
+
+def _role(ctx: RuleContext, rel: Any) -> str:
+    return f"role {rel.role_name!r} in {ctx.name(rel.target)}"
+
+
+def _who(party: OutsidePrincipal) -> str:
+    return {
+        OutsideKind.EXTERNAL_ACCOUNT: f"external account {party.name!r}",
+        OutsideKind.PARTNER_ORGANIZATION: f"partner organization {party.name!r}",
+        OutsideKind.SERVICE: f"AWS service {party.service_principal or party.name}",
+        OutsideKind.ANYONE: f"anyone ({party.name!r})",
+    }[party.kind]
+
+
+@rule(
+    "IAM-01",
+    "No role can be assumed by anyone",
+    Severity.CRITICAL,
+    Category.IDENTITY,
+    rationale='A trust from "anyone" is a trust policy with Principal "*" and no condition that '
+    "ties it to an account or an organization: every AWS principal in the world can call "
+    "sts:AssumeRole on it, and role ARNs are easy to guess (account id and a role name). An "
+    "external id does not make it private; it is not a secret. IAM Access Analyzer reports "
+    "such a role as publicly accessible.",
+    remediation="Trust only who needs the role: the external account or partner organization "
+    "(with an external id), the AWS service (with aws:SourceAccount), or an OU or the "
+    "organization of your own accounts.",
+    references=[
+        PRINCIPAL_ELEMENT + ": anonymous (public) principals",
+        ACCESS_ANALYZER,
+        "ScoutSuite iam-assume-role-policy-allows-all",
+        "checkov CKV_AWS_60",
+    ],
+)
+def public_trust(ctx: RuleContext) -> Iterator[Hit]:
+    for rel, party in _trusts_from(ctx, frozenset({OutsideKind.ANYONE})):
+        yield Hit(
+            f"{_who(party)} can assume {_role(ctx, rel)} with {access_level(rel)} access: its "
+            'trust policy allows Principal "*" without a condition',
+            (rel.id, rel.source, rel.target),
+        )
+
+
+@rule(
+    "IAM-02",
+    "Roles trusted by a third party require an external id",
+    Severity.HIGH,
+    Category.IDENTITY,
+    rationale="A vendor's AWS account, or a partner organization, assumes roles for many "
+    "customers. Without an sts:ExternalId condition, anyone who can make the vendor act for "
+    "them can make it assume your role (the confused deputy problem). The vendor's systems (a "
+    "workload trust) need the external id; people of the outside party may present MFA instead "
+    "(a human trust that requires MFA). AWS services and the public are IAM-03 and IAM-01.",
+    remediation="Agree a unique external id with the third party and set it on the trust; the "
+    "exported trust policy then requires sts:ExternalId. For people of the third party, "
+    "requiring MFA also does.",
+    references=[
+        CONFUSED_DEPUTY,
+        THIRD_PARTY_ACCESS,
+        "ScoutSuite iam-assume-role-lacks-external-id-and-mfa",
+    ],
+)
+def third_party_external_id(ctx: RuleContext) -> Iterator[Hit]:
+    for rel, party in _trusts_from(ctx, OTHER_ACCOUNTS):
+        if rel.external_id:
+            continue
+        if rel.principal_type == PrincipalType.HUMAN:
+            if rel.require_mfa:
+                continue
+            missing = "without an external id or MFA"
+        else:
+            missing = "without an external id"
+        yield Hit(
+            f"{_who(party)} can assume {_role(ctx, rel)} {missing}",
+            (rel.id, rel.source, rel.target),
+        )
+
+
+@rule(
+    "IAM-03",
+    "Roles trusted by an AWS service are guarded against the confused deputy",
+    Severity.HIGH,
+    Category.IDENTITY,
+    rationale="A role that trusts an AWS service principal can be used by that service on "
+    "behalf of any of its customers' resources unless the trust policy says for whom: "
+    "aws:SourceAccount (the account the service acts for) and, where the service sends it, "
+    "aws:SourceArn (the resource). Otherwise another customer can point the service at your "
+    "role (the cross-service confused deputy problem). The design cannot record these "
+    "conditions yet, so every trust from an AWS service into an account is reported: it says "
+    "what the deployed policy must carry.",
+    remediation="Give the role's trust policy a StringEquals aws:SourceAccount condition with "
+    "the account the service acts for (usually the role's own account) and an ArnLike "
+    "aws:SourceArn naming the resource where the service supports it; then record it with a "
+    "waiver of this finding until the design holds the condition.",
+    references=[
+        CONFUSED_DEPUTY + ": cross-service confused deputy prevention",
+        "AWS IAM User Guide, 'AWS global condition context keys': aws:SourceAccount, "
+        f"aws:SourceArn ({IAM_DOCS}/reference_policies_condition-keys.html)",
+        "Prowler iam_role_cross_service_confused_deputy_prevention",
+    ],
+)
+def service_confused_deputy(ctx: RuleContext) -> Iterator[Hit]:
+    for rel, party in _trusts_from(ctx, frozenset({OutsideKind.SERVICE})):
+        yield Hit(
+            f"{_who(party)} can assume {_role(ctx, rel)} with no aws:SourceAccount or "
+            "aws:SourceArn condition naming the account or resource it acts for",
+            (rel.id, rel.source, rel.target),
+        )
+
+
+@rule(
+    "IAM-15",
+    "Parties outside the organization get no admin access and no write access to production",
+    Severity.HIGH,
+    Category.IDENTITY,
+    rationale="An external account or a partner organization is administered by someone else: "
+    "a compromise or a malicious insider there is outside your detection and response. "
+    "Admin-level access anywhere (IAM admin, administrator, an admin custom policy) lets it "
+    "build its own way back in; write access (service admin, custom policies) into a "
+    "production account lets it change what customers use. Read-only or security-audit access "
+    "into production is a low note: production data leaves the organization, so the access "
+    "needs a contract and periodic review (IAM Access Analyzer reports it as external access).",
+    remediation="Give the outside party the least access its job needs: a read-only or narrowly "
+    "scoped custom role, with an external id, in the accounts it serves, outside production "
+    "where possible; admin work is done by your own staff or pipelines.",
+    references=[
+        THIRD_PARTY_ACCESS,
+        ACCESS_ANALYZER,
+        f"{WHITEPAPER}, When to Create Multiple Accounts: 'isolation to minimize blast radius'",
+    ],
+)
+def outside_admin_or_production(ctx: RuleContext) -> Iterator[Hit]:
+    for rel, party in _trusts_from(ctx, OTHER_ACCOUNTS):
+        level = access_level(rel)
+        rank = ACCESS_RANK[level]
+        target = ctx.accounts.get(rel.target)
+        production = target is not None and target.environment == Environment.PRODUCTION
+        where = f"production account {ctx.name(rel.target)}" if production else None
+        subjects = (rel.id, rel.source, rel.target)
+        if rank >= ADMIN_RANK:
+            yield Hit(f"{_who(party)} holds {level} access ({_role(ctx, rel)})", subjects)
+        elif where and rank >= WRITE_RANK:
+            yield Hit(f"{_who(party)} can change {where} ({_role(ctx, rel)}, {level})", subjects)
+        elif where:
+            yield Hit(
+                f"{_who(party)} reads {where} ({_role(ctx, rel)}, {level}): production data "
+                "leaves the organization",
+                subjects,
+                Severity.LOW,
+            )
