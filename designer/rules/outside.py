@@ -137,13 +137,11 @@ def third_party_external_id(ctx: RuleContext) -> Iterator[Hit]:
     "behalf of any of its customers' resources unless the trust policy says for whom: "
     "aws:SourceAccount (the account the service acts for) and, where the service sends it, "
     "aws:SourceArn (the resource). Otherwise another customer can point the service at your "
-    "role (the cross-service confused deputy problem). The design cannot record these "
-    "conditions yet, so every trust from an AWS service into an account is reported: it says "
-    "what the deployed policy must carry.",
-    remediation="Give the role's trust policy a StringEquals aws:SourceAccount condition with "
-    "the account the service acts for (usually the role's own account) and an ArnLike "
-    "aws:SourceArn naming the resource where the service supports it; then record it with a "
-    "waiver of this finding until the design holds the condition.",
+    "role (the cross-service confused deputy problem).",
+    remediation="Turn on 'aws:SourceAccount' for the trust (source_account_condition): the "
+    "exported trust policy then requires StringEquals aws:SourceAccount with the role's own "
+    "account. Where the service sends it, narrow further with an ArnLike aws:SourceArn naming "
+    "the resource in the deployed policy.",
     references=[
         CONFUSED_DEPUTY + ": cross-service confused deputy prevention",
         "AWS IAM User Guide, 'AWS global condition context keys': aws:SourceAccount, "
@@ -153,6 +151,8 @@ def third_party_external_id(ctx: RuleContext) -> Iterator[Hit]:
 )
 def service_confused_deputy(ctx: RuleContext) -> Iterator[Hit]:
     for rel, party in _trusts_from(ctx, frozenset({OutsideKind.SERVICE})):
+        if rel.source_account_condition:
+            continue
         yield Hit(
             f"{_who(party)} can assume {_role(ctx, rel)} with no aws:SourceAccount or "
             "aws:SourceArn condition naming the account or resource it acts for",

@@ -103,13 +103,18 @@ def test_a_service_principal_trust_needs_a_confused_deputy_guard() -> None:
     # The service is the principal: no external id, no account root to narrow.
     assert messages(b.build(), "IAM-02") == []
     assert messages(b.build(), "IAM-04") == []
-    # Fixed, today: no service-principal trust drawn (the recorder uses the service-linked
-    # role AWSServiceRoleForConfig). The design has no field for aws:SourceAccount yet.
+    # Fixed: the same trust requires aws:SourceAccount (the role's own account).
     good = Builder()
     good.ou("Workloads")
     good.account("Prod", parent="Workloads")
-    good.outside_principal("Vendor", aws_account_id=VENDOR_ACCOUNT)
-    good.trust("Vendor", "Prod", external_id="vendor-1234-abcd")
+    good.outside_principal("Config", kind="service", service_principal="config.amazonaws.com")
+    good.trust(
+        "Config",
+        "Workloads",
+        role_name="ConfigRecorder",
+        principal_type="workload",
+        source_account_condition=True,
+    )
     assert messages(good.build(), "IAM-03") == []
 
 
