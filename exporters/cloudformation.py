@@ -5,9 +5,18 @@ Files under cloudformation/ (JSON templates, json.dumps with indent 2, same desi
   when chosen, Block Public Access, SSE-KMS, access logging), its bucket policy with the documented
   CloudTrail / Config / flow-log statements and an SSL-only deny, the KMS keys and an access-log
   bucket; MFA Delete has no CloudFormation property and is listed as a manual step in Metadata;
-- organization-trail.json for the account that owns each organization-wide CloudTrail delivery;
+- organization-trail.json, in the management account, for each CloudTrail delivery whose source
+  is the whole organization;
 - stacksets/<role>.json, one cross-account role template per role, to deploy as a service-managed
-  StackSet, and stacksets/targets.json naming the OUs (or OU + account filter) each one targets;
+  StackSet, and stacksets/targets.json naming the OUs (or OU + account filter) each one targets.
+  A trust to an OU or the organization is one StackSet of its own whose target is that OU (or
+  the root) with auto-deployment, its excluded accounts filtered out (DIFFERENCE); roles drawn
+  account by account are grouped and their OU targets inferred;
+- stacksets/logs-<scope>-to-<bucket>.json: the account trail and AWS Config of every account of
+  an OU (or of the organization less some accounts, or the organization's Config), a StackSet
+  with auto-deployment: never an organization trail;
+- ram-shares-<account>.json: AWS RAM resource shares, AllowExternalPrincipals only for a share
+  with an external account or a partner organization's accounts;
 - management-account-roles.json: roles in the management account (StackSets never deploy there);
 - organization-policies.json: the design's own SCPs as AWS::Organizations::Policy;
 - service-catalog-shares-<account>.json: portfolio shares to accounts (organization and OU shares
@@ -29,11 +38,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from designer.model.vocabulary import AccessLevel, IdentityProviderKind, LogType, ResourceType
+from designer.model.vocabulary import (
+    AccessLevel,
+    IdentityProviderKind,
+    LogType,
+    OutsideKind,
+    ResourceType,
+)
 from exporters.base import ExportContext, exporter
 from exporters.identity_center import identity_center_roles, reserved_role_resource
 from exporters.policies import FLOW_LOG_KEY_ACTIONS
 from exporters.policies import LOG_DELIVERY_PRINCIPAL as LOG_DELIVERY
+from exporters.scoping import ExportScopes, outside_words
 
 if TYPE_CHECKING:
     from designer.model.design import Design
@@ -207,6 +223,7 @@ class Index:
         self.buckets = {b.id: b for b in design.log_buckets}
         self.management = self.accounts.get(self.org.management_account or "")
         self.sso_roles = identity_center_roles(design)
+        self.scopes = ExportScopes(design)
         self.deliveries: dict[str, list[LogDeliveryRelationship]] = {}
         for rel in design.relationships:
             if rel.kind == "log-delivery" and rel.bucket in self.buckets:
@@ -218,10 +235,7 @@ class Index:
         self.members = self._count_members()
 
     def name(self, node_id: str) -> str:
-        for table in (self.accounts, self.outside_principals, self.idps, self.ous):
-            if node_id in table:
-                return str(table[node_id].name)
-        return self.org.name if node_id == self.org.id else node_id
+        return self.scopes.name(node_id)
 
     def ou_path(self, ou_id: str) -> str:
         """'Workloads/Prod': the OU's names from the root down."""
@@ -452,24 +466,25 @@ def key_plans(buckets: list[LogBucket]) -> list[KeyPlan]:
 
 
 def trail_names(ix: Index) -> dict[str, str]:
-    """Relationship id -> trail name of each organization-wide CloudTrail delivery."""
+    """Relationship id -> trail name of each organization trail: a CloudTrail delivery whose
+    source is the organization itself, no account excluded (an OU gets account trails)."""
     names: dict[str, str] = {}
     for rels in ix.deliveries.values():
         for rel in rels:
-            if LogType.CLOUDTRAIL in rel.log_types and rel.organization_wide:
+            if LogType.CLOUDTRAIL in rel.log_types and ix.scopes.organization_wide(rel):
                 n = len(names) + 1
                 names[rel.id] = "organization-trail" + (f"-{n}" if n > 1 else "")
     return names
 
 
 def delivery_sources(ix: Index, rels: list[LogDeliveryRelationship], kind: LogType) -> list[str]:
-    """Source accounts of `kind` logs: every account for an organization-wide delivery."""
+    """Source accounts of `kind` logs: every member account of a scoped delivery."""
     found: list[str] = []
     for rel in rels:
         if kind in rel.log_types:
-            if rel.organization_wide:
-                found += [a.id for a in ix.design.accounts]
-            else:
+            if ix.scopes.is_scope(rel.source):
+                found += ix.scopes.members(rel.source, rel.excluded_accounts)
+            elif rel.source in ix.accounts:
                 found.append(rel.source)
     return unique(found)
 
@@ -616,10 +631,12 @@ def cloudtrail_key_statements(
         if rel.id in trails:
             arns.append(org_trail_arn(t, ix, trails[rel.id]))
             owner = t.management_id(ix)
-        else:
-            owner = t.account_id(ix.accounts[rel.source])
+            contexts.append(sub("arn:aws:cloudtrail:*:", owner, ":trail/*"))
+            continue
+        for account in delivery_sources(ix, [rel], LogType.CLOUDTRAIL):
+            owner = t.account_id(ix.accounts[account])
             arns.append(sub("arn:aws:cloudtrail:*:", owner, ":trail/*"))
-        contexts.append(sub("arn:aws:cloudtrail:*:", owner, ":trail/*"))
+            contexts.append(sub("arn:aws:cloudtrail:*:", owner, ":trail/*"))
     if not arns:
         return []
     principal = {"Service": CLOUDTRAIL}
@@ -824,26 +841,15 @@ def manual_bucket_steps(
 def trail_stack(
     ix: Index, rel: LogDeliveryRelationship, name: str, logs: dict[str, LogStack]
 ) -> Template:
+    """The organization trail: created in the management account, for every account."""
     bucket = ix.buckets[rel.bucket or ""]
-    owner = ix.accounts[rel.source]
+    owner = ix.management
     t = Template(
         f"Organization trail {name} of {ix.org.name}, delivered to {bucket.name}; deploy in "
-        f"{owner.name} in the log-archive stack's Region",
+        f"{owner.name if owner else 'the management account'} in the log-archive stack's Region",
         home=owner,
     )
-    stack = logs.get(bucket.account)
-    where = (
-        f"output {stack.key_outputs.get(bucket.id)} of {stack.path}"
-        if stack is not None and stack.key_outputs.get(bucket.id)
-        else "the log bucket's key"
-    )
-    spec: dict[str, Json] = {
-        "Description": f"ARN of the KMS key that encrypts the trail ({where})",
-        "AllowedPattern": KMS_ARN_PATTERN,
-    }
-    if bucket.kms_key and KMS_ARN.match(bucket.kms_key):
-        spec["Default"] = bucket.kms_key
-    key = t.parameter(("kms", ""), "KMSKeyId", "", spec, f"${{KMSKeyId:{bucket.name}}}")
+    key = trail_key(t, ix, bucket, logs)
     trail = t.logical_id("OrganizationTrail")
     t.resources[trail] = {
         "Type": "AWS::CloudTrail::Trail",
@@ -867,9 +873,167 @@ def trail_stack(
     return t
 
 
+def trail_key(t: Template, ix: Index, bucket: LogBucket, logs: dict[str, LogStack]) -> Json:
+    """A parameter for the ARN of the key that encrypts the bucket (an output of its stack)."""
+    stack = logs.get(bucket.account)
+    where = (
+        f"output {stack.key_outputs.get(bucket.id)} of {stack.path}"
+        if stack is not None and stack.key_outputs.get(bucket.id)
+        else "the log bucket's key"
+    )
+    spec: dict[str, Json] = {
+        "Description": f"ARN of the KMS key that encrypts {bucket.name} ({where})",
+        "AllowedPattern": KMS_ARN_PATTERN,
+    }
+    if bucket.kms_key and KMS_ARN.match(bucket.kms_key):
+        spec["Default"] = bucket.kms_key
+    return t.parameter(("kms", bucket.id), "KMSKeyId", "", spec, f"${{KMSKeyId:{bucket.name}}}")
+
+
+# -- log sources of every account of an OU (a StackSet) -------------------------------------------
+# What a StackSet sets up in each account of a scoped delivery (the organization trail covers
+# CloudTrail for the whole organization); other log types need per-resource settings.
+STACKSET_LOG_TYPES = (LogType.CLOUDTRAIL, LogType.CONFIG)
+CONFIG_ROLE = "aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"
+
+
+def delivery_parts(ix: Index, rel: LogDeliveryRelationship) -> list[LogType]:
+    """The log types of a scoped delivery that a StackSet deploys to its accounts."""
+    if not ix.scopes.is_scope(rel.source) or rel.bucket not in ix.buckets:
+        return []
+    org_trail = ix.scopes.organization_wide(rel)
+    return [
+        t
+        for t in STACKSET_LOG_TYPES
+        if t in rel.log_types and not (t == LogType.CLOUDTRAIL and org_trail)
+    ]
+
+
+def delivery_stem(ix: Index, rel: LogDeliveryRelationship) -> str:
+    return f"logs-{ix.scopes.label(rel.source)}-to-{ix.buckets[rel.bucket or ''].name}"
+
+
+def delivery_template(
+    ix: Index, rel: LogDeliveryRelationship, parts: list[LogType], logs: dict[str, LogStack]
+) -> Template:
+    """An account trail and / or the AWS Config recorder of one account, delivering to the
+    bucket: a service-managed StackSet deploys it to every account of the OU, future ones
+    included. Never an organization trail."""
+    bucket = ix.buckets[rel.bucket or ""]
+    words = ix.scopes.scope_words(rel.source, rel.excluded_accounts)
+    labels = " and ".join(
+        "an account trail" if p == LogType.CLOUDTRAIL else "AWS Config" for p in parts
+    )
+    t = Template(
+        f"{labels[:1].upper()}{labels[1:]} delivering to {bucket.name}; one service-managed "
+        f"StackSet deploys it to {words}; see stacksets/targets.json"
+    )
+    key = trail_key(t, ix, bucket, logs)
+    if LogType.CLOUDTRAIL in parts:
+        trail = t.logical_id("AccountTrail")
+        t.resources[trail] = {
+            "Type": "AWS::CloudTrail::Trail",
+            "Properties": {
+                "TrailName": "account-trail",
+                "IsLogging": True,
+                "IsOrganizationTrail": False,
+                "IsMultiRegionTrail": rel.multi_region,
+                "IncludeGlobalServiceEvents": True,
+                "EnableLogFileValidation": rel.log_file_validation,
+                "S3BucketName": bucket.name,
+                "KMSKeyId": key,
+            },
+        }
+        t.output("TrailArn", {"Fn::GetAtt": [trail, "Arn"]}, "ARN of the account trail")
+    if LogType.CONFIG in parts:
+        recorder = t.logical_id("ConfigRecorder")
+        t.resources[recorder] = {
+            "Type": "AWS::Config::ConfigurationRecorder",
+            "Properties": {
+                "RoleARN": sub("arn:aws:iam::", ref("AWS::AccountId"), f":role/{CONFIG_ROLE}"),
+                "RecordingGroup": {"AllSupported": True, "IncludeGlobalResourceTypes": True},
+            },
+        }
+        t.resources[t.logical_id("ConfigDeliveryChannel")] = {
+            "Type": "AWS::Config::DeliveryChannel",
+            "DependsOn": [recorder],
+            "Properties": {"S3BucketName": bucket.name, "S3KmsKeyArn": key},
+        }
+    t.metadata["Prerequisites"] = [
+        f"The log-archive stack with bucket {bucket.name} and its bucket policy exists, "
+        "admitting each account of the scope",
+        *(
+            ["The AWS Config service-linked role exists in each account (aws iam "
+             "create-service-linked-role --aws-service-name config.amazonaws.com)"]
+            if LogType.CONFIG in parts
+            else []
+        ),
+    ]  # fmt: skip
+    return t
+
+
+def delivery_entry(ix: Index, rel: LogDeliveryRelationship, path: str, t: Template) -> Json:
+    skipped = [
+        a for a in ix.scopes.excluded_in_scope(rel, rel.source) if a != ix.org.management_account
+    ]
+    return {
+        "template": path,
+        "stack_set_name": stack_set_name(path, ""),
+        "log_types": [str(p) for p in delivery_parts(ix, rel)],
+        "scope": ix.scopes.scope_words(rel.source, rel.excluded_accounts),
+        "permission_model": "SERVICE_MANAGED",
+        "capabilities": [],
+        "auto_deployment": {"Enabled": True, "RetainStacksOnAccountRemoval": False},
+        "regions": ["${HomeRegion}"],
+        "parameters": dict(t.placeholders),
+        "deployment_targets": scope_targets(ix, rel.source, skipped),
+        "accounts": [account_ref(ix.accounts[a]) for a in ix.scopes.stack_set_accounts(rel)],
+    }
+
+
+def delivery_stacks(out: Output, ix: Index, logs: dict[str, LogStack]) -> list[Json]:
+    """A StackSet template per delivery from an OU (or the organization less some accounts, or
+    the organization's AWS Config); returns their targets.json entries."""
+    entries = []
+    for rel in ix.design.relationships:
+        if rel.kind != "log-delivery":
+            continue
+        parts = delivery_parts(ix, rel)
+        rest = [
+            str(t)
+            for t in rel.log_types
+            if t not in parts and not (t == LogType.CLOUDTRAIL and ix.scopes.organization_wide(rel))
+        ]
+        words = ix.scopes.scope_words(rel.source, rel.excluded_accounts)
+        if ix.scopes.is_scope(rel.source) and rest:
+            out.notes.add(
+                "Not exported",
+                f"{md(', '.join(rest))} of {md(words)}: set up per resource in each account "
+                "(the bucket policy admits them)",
+            )
+        if not parts:
+            continue
+        t = delivery_template(ix, rel, parts, logs)
+        path = out.ctx.unique_path(STACKSETS, delivery_stem(ix, rel), ".json")
+        out.add(path, t, f"Log sources of {ix.scopes.label(rel.source)} for a StackSet")
+        entries.append(delivery_entry(ix, rel, path, t))
+        if ix.scopes.management_in_scope(rel):
+            parts_words = ", ".join(map(str, parts))
+            out.notes.add(
+                "Manual steps",
+                f"The management account lies in {md(ix.scopes.short(rel.source))}, but "
+                f"StackSets never deploy there: deploy {code(path)} as a stack in it for its "
+                f"{md(parts_words)}",
+            )
+    return entries
+
+
 # -- cross-account roles --------------------------------------------------------------------------
 def role_key(rel: TrustRelationship) -> tuple[Any, ...]:
-    """Trusts that give the same role: one template, deployed to all their accounts."""
+    """Trusts that give the same role: one template, deployed to all their accounts.
+
+    A trust whose target is an OU or the organization is a StackSet of its own (its key is its
+    id): it is never merged with look-alike roles drawn account by account."""
     return (
         rel.role_name,
         rel.source,
@@ -882,6 +1046,8 @@ def role_key(rel: TrustRelationship) -> tuple[Any, ...]:
         rel.principal_role_name,
         rel.organization_scoped,
         rel.max_session_duration,
+        rel.principal_type,
+        tuple(rel.excluded_accounts),
     )
 
 
@@ -889,21 +1055,39 @@ def role_key(rel: TrustRelationship) -> tuple[Any, ...]:
 class RoleGroup:
     trust: TrustRelationship  # the first trust of the group, in design order
     accounts: list[str] = field(default_factory=list)
+    scope: str | None = None  # the OU (or organization) id a scoped trust deploys the role to
+    trusts: list[str] = field(default_factory=list)  # ids of every trust in the group
 
 
 def principal(t: Template, ix: Index, rel: TrustRelationship) -> tuple[Json, str, bool] | str:
     """(Principal, action, is an AWS principal) for the trusted side, or why there is none."""
-    trusted = ix.accounts.get(rel.source) or ix.outside_principals.get(rel.source)
+    party = ix.outside_principals.get(rel.source)
+    if party is not None and party.kind != OutsideKind.EXTERNAL_ACCOUNT:
+        return outside_principal(party)
+    trusted = ix.accounts.get(rel.source) or party
     if trusted is not None:
         account = t.account_id(trusted)
         tail = f":role/{rel.principal_role_name}" if rel.principal_role_name else ":root"
         if (rel.source, rel.principal_role_name or "") in ix.sso_roles:
             tail = ":root"  # the permission-set role is matched in trust_conditions
         return {"AWS": sub("arn:aws:iam::", account, tail)}, "sts:AssumeRole", True
+    if ix.scopes.is_scope(rel.source):  # any principal of it: aws:PrincipalOrgPaths / OrgID
+        return {"AWS": "*"}, "sts:AssumeRole", True
     idp = ix.idps.get(rel.source)
     if idp is None:
         return f"its trusted side {ix.name(rel.source)!r} is not an account, party or provider"
     return idp_principal(t, ix, idp)
+
+
+def outside_principal(party: OutsidePrincipal) -> tuple[Json, str, bool] | str:
+    if party.kind == OutsideKind.SERVICE:
+        return {"Service": party.service_principal}, "sts:AssumeRole", False
+    if party.kind == OutsideKind.PARTNER_ORGANIZATION:
+        return {"AWS": "*"}, "sts:AssumeRole", True  # with the partner's aws:PrincipalOrgID
+    return (
+        f'its trusted side {party.name!r} is anyone: Principal "*" without a condition would '
+        "let everybody assume it"
+    )
 
 
 def saml_provider_name(idp: IdentityProvider) -> str:
@@ -944,6 +1128,9 @@ def trust_conditions(
 ) -> dict[str, Json]:
     equals: dict[str, Json] = {}
     idp = ix.idps.get(rel.source)
+    party = ix.outside_principals.get(rel.source)
+    scoped_source = ix.scopes.is_scope(rel.source)
+    partner = party is not None and party.kind == OutsideKind.PARTNER_ORGANIZATION
     if action == "sts:AssumeRoleWithSAML":
         equals["SAML:aud"] = SAML_AUDIENCE
     elif action == "sts:AssumeRoleWithWebIdentity" and idp is not None:
@@ -956,21 +1143,49 @@ def trust_conditions(
     elif idp is not None:  # a directory: confused-deputy guard on the service principal
         home = ix.accounts.get(idp.home_account or "")
         equals["aws:SourceAccount"] = t.account_id(home) if home else ref("AWS::AccountId")
+    elif party is not None and party.kind == OutsideKind.SERVICE:
+        equals["aws:SourceAccount"] = ref("AWS::AccountId")  # for this account's resources
     if rel.external_id:
         equals["sts:ExternalId"] = rel.external_id
-    if rel.organization_scoped and aws_principal:
+    if partner and party is not None:
+        equals["aws:PrincipalOrgID"] = party.organization_id
+    elif rel.source == ix.org.id or (
+        rel.organization_scoped and aws_principal and rel.source in ix.accounts
+    ):
         equals["aws:PrincipalOrgID"] = t.organization_id(ix)
     conditions: dict[str, Json] = {}
-    if rel.require_mfa:
+    if ix.scopes.mfa(rel):
         conditions["Bool"] = {"aws:MultiFactorAuthPresent": "true"}
     if equals:
         conditions["StringEquals"] = equals
+    if scoped_source and rel.source != ix.org.id:
+        conditions["ForAnyValue:StringLike"] = {
+            "aws:PrincipalOrgPaths": [org_path(t, ix, rel.source)]
+        }
+    if scoped_source:
+        skipped = ix.scopes.excluded_in_scope(rel, rel.source)
+        if skipped:
+            ids = [t.account_id(ix.accounts[a]) for a in skipped]
+            conditions["StringNotEquals"] = {"aws:PrincipalAccount": one_or_list(ids)}
     role = rel.principal_role_name or ""
     if aws_principal and (rel.source, role) in ix.sso_roles:
         account = t.account_id(ix.accounts[rel.source])
         pattern = sub("arn:aws:iam::", account, f":{reserved_role_resource(role)}")
         conditions["ArnLike"] = {"aws:PrincipalArn": pattern}
+    elif role and (scoped_source or partner):  # Principal "*": the one role by its ARN
+        members = ix.scopes.members(rel.source) if scoped_source else ()
+        sso = any((a, role) in ix.sso_roles for a in members)
+        tail = reserved_role_resource(role) if sso else f"role/{role}"
+        conditions["ArnLike"] = {"aws:PrincipalArn": f"arn:aws:iam::*:{tail}"}
     return conditions
+
+
+def org_path(t: Template, ix: Index, scope: str) -> Json:
+    """o-.../r-.../ou-.../*: the aws:PrincipalOrgPaths pattern of everything in an OU."""
+    parts: list[Json] = [t.organization_id(ix), "/", t.container_id(ix, Index.ROOT)]
+    for unit in ix.scopes.chain(scope):
+        parts += ["/", t.container_id(ix, unit)]
+    return sub(*parts, "/*")
 
 
 def permissions(rel: TrustRelationship) -> tuple[list[str], list[Json]]:
@@ -1027,11 +1242,34 @@ def role_resource(t: Template, ix: Index, rel: TrustRelationship) -> Json | str:
 
 
 def role_groups(ix: Index, notes: Notes) -> tuple[list[RoleGroup], list[TrustRelationship]]:
-    """StackSet role groups (management account left out) and the management account's trusts."""
+    """StackSet role groups (management account left out) and the management account's trusts.
+
+    A trust to an OU or the organization is one group of its own: one StackSet whose target is
+    that OU (or the root) with auto-deployment. Trusts drawn account by account are grouped by
+    role_key and their OU targets inferred (deployments)."""
     groups: dict[tuple[Any, ...], RoleGroup] = {}
     management: dict[tuple[Any, ...], TrustRelationship] = {}
     for rel in ix.design.relationships:
-        if rel.kind != "trust" or rel.target not in ix.accounts:
+        if rel.kind != "trust":
+            continue
+        blocked = ix.scopes.blocked_trust(rel)
+        if blocked is not None:
+            notes.add("Not exported", f"{md(blocked.what)}: {md(blocked.why)}")
+            continue
+        if ix.scopes.is_scope(rel.target):
+            accounts = list(ix.scopes.stack_set_accounts(rel))
+            group = RoleGroup(rel, accounts, scope=rel.target, trusts=[rel.id])
+            groups[("scope", rel.id)] = group
+            if ix.scopes.management_in_scope(rel):
+                notes.add(
+                    "Limits and conflicts",
+                    f"role {code(rel.role_name)}: the management account "
+                    f"{md(ix.management.name if ix.management else '')} lies in "
+                    f"{md(ix.scopes.short(rel.target))}, but service-managed StackSets never "
+                    "deploy there; draw a trust to it if it needs the role",
+                )
+            continue
+        if rel.target not in ix.accounts:
             continue
         key = role_key(rel)
         if ix.management is not None and rel.target == ix.management.id:
@@ -1040,6 +1278,7 @@ def role_groups(ix: Index, notes: Notes) -> tuple[list[RoleGroup], list[TrustRel
         group = groups.setdefault(key, RoleGroup(rel))
         if rel.target not in group.accounts:
             group.accounts.append(rel.target)
+        group.trusts.append(rel.id)
     report_role_conflicts(ix, list(groups.values()), list(management.values()), notes)
     return list(groups.values()), list(management.values())
 
@@ -1102,10 +1341,18 @@ def account_ref(account: Account) -> dict[str, str]:
     return {"name": account.name, "account_id": account_placeholder(account)}
 
 
-def role_template(ix: Index, rel: TrustRelationship, notes: Notes) -> Template | None:
+def role_template(ix: Index, group: RoleGroup, notes: Notes) -> Template | None:
+    rel = group.trust
+    where = "deploy as a service-managed StackSet (stacksets/targets.json)"
+    if group.scope is not None:
+        where = (
+            "one service-managed StackSet with auto-deployment deploys it to "
+            f"{ix.scopes.scope_words(group.scope, rel.excluded_accounts)}; see "
+            "stacksets/targets.json"
+        )
     t = Template(
         f"Cross-account role {rel.role_name} ({rel.access_level}) trusted by "
-        f"{ix.name(rel.source)}; deploy as a service-managed StackSet (stacksets/targets.json)"
+        f"{ix.name(rel.source)}; {where}"
     )
     resource = role_resource(t, ix, rel)
     if isinstance(resource, str):
@@ -1118,32 +1365,54 @@ def role_template(ix: Index, rel: TrustRelationship, notes: Notes) -> Template |
     return t
 
 
-def stack_set_name(path: str) -> str:
+def stack_set_name(path: str, prefix: str = "role-") -> str:
     """role-<file stem>: StackSet names take letters, digits and hyphens only."""
     stem = path.rsplit("/", 1)[-1].removesuffix(".json")
-    return "role-" + "-".join(re.findall(r"[A-Za-z0-9]+", stem))[:120]
+    return prefix + "-".join(re.findall(r"[A-Za-z0-9]+", stem))[:120]
+
+
+def scope_targets(ix: Index, scope: str, skipped: list[str]) -> list[Json]:
+    """The one OU (or the root) of a scoped relationship, less the accounts it skips."""
+    container = Index.ROOT if scope == ix.org.id else scope
+    target: dict[str, Json] = {
+        "organizational_units": [ix.placeholder(container)],
+        "account_filter_type": "DIFFERENCE" if skipped else "NONE",
+    }
+    if skipped:
+        target["accounts"] = [account_ref(ix.accounts[a]) for a in skipped]
+    return [target]
 
 
 def stack_set_entry(ix: Index, group: RoleGroup, path: str, t: Template, notes: Notes) -> Json:
     rel = group.trust
-    targets = deployments(ix, group.accounts)
-    whole_ous = all(d["account_filter_type"] == "NONE" for d in targets)
-    if not whole_ous:
-        notes.add(
-            "Limits and conflicts",
-            f"{code(path)}: auto-deployment is off because the role goes to some accounts of an "
-            "OU only (account filter); add new accounts to its stack instances yourself",
-        )
-    return {
+    if group.scope is not None:
+        targets = scope_targets(ix, group.scope, ix.scopes.stack_set_skipped(rel))
+        automatic = True
+    else:
+        targets = deployments(ix, group.accounts)
+        automatic = all(d["account_filter_type"] == "NONE" for d in targets)
+        if not automatic:
+            notes.add(
+                "Limits and conflicts",
+                f"{code(path)}: auto-deployment is off because the role goes to some accounts "
+                "of an OU only (account filter); add new accounts to its stack instances "
+                "yourself",
+            )
+    entry: dict[str, Json] = {
         "template": path,
         "stack_set_name": stack_set_name(path),
         "role_name": rel.role_name,
         "access_level": str(rel.access_level),
         "trusted": ix.name(rel.source),
+    }
+    if group.scope is not None:
+        entry["scope"] = ix.scopes.scope_words(group.scope, rel.excluded_accounts)
+    return entry | {
         "permission_model": "SERVICE_MANAGED",
         "capabilities": ["CAPABILITY_NAMED_IAM"],
-        # Auto-deployment would also reach new accounts of an OU named for an account filter.
-        "auto_deployment": {"Enabled": whole_ous, "RetainStacksOnAccountRemoval": False},
+        # Auto-deployment would also reach new accounts of an OU named for an INTERSECTION
+        # filter; a scope means every account of it, future ones included.
+        "auto_deployment": {"Enabled": automatic, "RetainStacksOnAccountRemoval": False},
         "regions": ["${HomeRegion}"],
         "parameters": dict(t.placeholders),
         "deployment_targets": targets,
@@ -1235,14 +1504,36 @@ def share_template(
     organization_level: list[tuple[str, str]] = []
     done: set[tuple[str, str]] = set()
     for rel in rels:
+        party = ix.outside_principals.get(rel.target)
+        if party is not None and party.kind != OutsideKind.EXTERNAL_ACCOUNT:
+            notes.add(
+                "Not exported",
+                f"portfolio share of {md(source.name)} with {md(outside_words(party))}: Service "
+                "Catalog shares with accounts or with your own organization only",
+            )
+            continue
+        if ix.scopes.is_scope(rel.target) and rel.excluded_accounts:
+            skipped = ix.scopes.account_words(ix.scopes.excluded_in_scope(rel, rel.target))
+            notes.add(
+                "Limits and conflicts",
+                f"portfolio share of {md(source.name)} with {md(ix.scopes.label(rel.target))}: "
+                f"an organization or OU share cannot leave out {md(skipped)}; share with "
+                "accounts one by one to skip them",
+            )
         for portfolio in rel.resource_names or ["Portfolio"]:
             shown = f"${{PortfolioId:{portfolio}}}"
-            target = ix.accounts.get(rel.target)
+            target = ix.accounts.get(rel.target) or party
             if target is None:
                 organization_level.append(share_command(ix, rel, portfolio, shown))
             elif (portfolio, target.id) not in done:
                 done.add((portfolio, target.id))
                 add_share(t, portfolio, shown, target)
+                if party is not None:
+                    notes.add(
+                        "Limits and conflicts",
+                        f"portfolio {md(portfolio)} of {md(source.name)} is shared outside the "
+                        f"organization, with {md(outside_words(party))}",
+                    )
     for what, cli in organization_level:
         notes.add("Organization and OU portfolio shares", f"{md(what)}: {code(cli)}")
     if organization_level and t.resources:
@@ -1254,7 +1545,7 @@ def share_template(
     return t if t.resources else None
 
 
-def add_share(t: Template, portfolio: str, shown: str, target: Account) -> None:
+def add_share(t: Template, portfolio: str, shown: str, target: Account | OutsidePrincipal) -> None:
     spec = {
         "Description": f"Id of portfolio {portfolio[:200]!r} (port-...)",
         "AllowedPattern": "^port-[a-z0-9]+$",
@@ -1291,6 +1582,108 @@ def share_command(
         f"--organization-node {node} --share-principals"
     )
     return what, cli
+
+
+# -- AWS RAM resource shares ----------------------------------------------------------------------
+def ram_shares(ix: Index) -> dict[str, list[ResourceShareRelationship]]:
+    found: dict[str, list[ResourceShareRelationship]] = {}
+    for rel in ix.design.relationships:
+        if (
+            rel.kind == "resource-share"
+            and rel.resource_type == ResourceType.RAM_SHARE
+            and rel.source in ix.accounts
+        ):
+            found.setdefault(rel.source, []).append(rel)
+    return found
+
+
+def ram_principals(
+    t: Template, ix: Index, rel: ResourceShareRelationship, notes: Notes
+) -> tuple[Json, bool] | None:
+    """(Principals, AllowExternalPrincipals) of a share, None when RAM cannot express it."""
+    party = ix.outside_principals.get(rel.target)
+    if party is not None:
+        if party.kind == OutsideKind.EXTERNAL_ACCOUNT:
+            return [t.account_id(party)], True
+        if party.kind == OutsideKind.PARTNER_ORGANIZATION:
+            spec = {
+                "Description": f"Ids of the accounts of partner organization {party.name!r} "
+                f"({party.organization_id}) to share with: RAM shares with accounts outside your "
+                "organization one by one",
+                "Type": "CommaDelimitedList",
+            }
+            shown = f"${{PartnerAccountIds:{party.name}}}"
+            param = t.parameter(("partner", party.id), "PartnerAccountIds", party.name, spec, shown)
+            t.parameters[param["Ref"]]["Type"] = "CommaDelimitedList"
+            return param, True
+        notes.add(
+            "Not exported",
+            f"RAM share of {md(ix.name(rel.source))} with {md(outside_words(party))}: AWS RAM "
+            "cannot share with anyone",
+        )
+        return None
+    if rel.target in ix.accounts:
+        return [t.account_id(ix.accounts[rel.target])], False
+    if not ix.scopes.is_scope(rel.target):
+        return None
+    if rel.excluded_accounts:
+        notes.add(
+            "Limits and conflicts",
+            f"RAM share of {md(ix.name(rel.source))} with {md(ix.scopes.label(rel.target))}: a "
+            "share with an OU or the organization reaches every account in it; "
+            f"{md(ix.scopes.account_words(ix.scopes.excluded_in_scope(rel, rel.target)))} "
+            "cannot be left out (share with accounts one by one to skip them)",
+        )
+    org = t.organization_id(ix)
+    mgmt = t.management_id(ix)
+    if rel.target == ix.org.id:
+        return [sub("arn:aws:organizations::", mgmt, ":organization/", org)], False
+    ou = t.container_id(ix, rel.target)
+    return [sub("arn:aws:organizations::", mgmt, ":ou/", org, "/", ou)], False
+
+
+def ram_template(
+    ix: Index, source: Account, rels: list[ResourceShareRelationship], notes: Notes
+) -> Template | None:
+    t = Template(
+        f"AWS RAM resource shares of {source.name}; deploy as a stack in that account", home=source
+    )
+    for rel in rels:
+        found = ram_principals(t, ix, rel, notes)
+        if found is None:
+            continue
+        principals, external = found
+        names = ", ".join(rel.resource_names) or str(rel.ram_resource_type)
+        spec = {
+            "Description": f"ARNs of the {rel.ram_resource_type} resources to share ({names})"[
+                :4000
+            ],
+            "Type": "CommaDelimitedList",
+        }
+        arns = t.parameter(
+            ("arns", rel.id), "ResourceArns", names, spec, f"${{ResourceArns:{names}}}"
+        )
+        t.parameters[arns["Ref"]]["Type"] = "CommaDelimitedList"
+        whom = ix.scopes.end_words(rel, "target")
+        t.resources[t.logical_id("Share", f"{rel.ram_resource_type} {ix.name(rel.target)}")] = {
+            "Type": "AWS::RAM::ResourceShare",
+            "Properties": {
+                "Name": literal(
+                    f"{rel.ram_resource_type} of {source.name} for {ix.name(rel.target)}"[:255]
+                ),
+                # True only for a share that is meant to leave the organization.
+                "AllowExternalPrincipals": external,
+                "Principals": principals,
+                "ResourceArns": arns,
+            },
+        }
+        if external:
+            notes.add(
+                "Limits and conflicts",
+                f"RAM share of {md(source.name)} with {md(whom)} leaves the organization "
+                "(AllowExternalPrincipals true): the recipient must accept the invitation",
+            )
+    return t if t.resources else None
 
 
 # -- the export -----------------------------------------------------------------------------------
@@ -1351,38 +1744,50 @@ def log_stacks(out: Output, ix: Index, trails: dict[str, str]) -> dict[str, LogS
 
 
 def trail_stacks(out: Output, ix: Index, trails: dict[str, str], logs: dict[str, LogStack]) -> None:
+    where = ix.management.name if ix.management else "the management account"
     for rels in ix.deliveries.values():
         for rel in rels:
             if rel.id in trails:
                 t = trail_stack(ix, rel, trails[rel.id], logs)
                 path = out.ctx.unique_path(FOLDER, "organization-trail", ".json")
-                out.add(path, t, f"Organization trail, deployed in {ix.name(rel.source)}")
+                out.add(path, t, f"Organization trail, deployed in {where}")
 
 
-def role_stacks(out: Output, ix: Index) -> None:
-    groups, management = role_groups(ix, out.notes)
+def role_stack_sets(
+    ix: Index, notes: Notes
+) -> tuple[list[tuple[RoleGroup, Template, str]], list[TrustRelationship]]:
+    """(group, template, file stem) of every StackSet role template, and the trusts of the
+    management account. The plan names the same files through planned_stack_sets."""
+    groups, management = role_groups(ix, notes)
+    built = [(g, role_template(ix, g, notes)) for g in groups]
+    ready = [(g, t) for g, t in built if t is not None]
+    per_name = Counter(group.trust.role_name for group, _ in ready)
+    found = []
+    for group, template in ready:
+        rel = group.trust
+        stem = rel.role_name
+        if per_name[rel.role_name] > 1:  # one role name, several trusted sides or scopes
+            stem = f"{rel.role_name}-from-{ix.name(rel.source)}"
+            if group.scope is not None:
+                stem += f"-to-{ix.scopes.label(group.scope)}"
+        found.append((group, template, stem))
+    return found, management
+
+
+def role_stacks(out: Output, ix: Index) -> list[Json]:
+    """The role templates; returns their targets.json entries."""
+    stack_sets, management = role_stack_sets(ix, out.notes)
     t = management_roles(ix, management, out.notes)
     if t is not None:
         path = out.ctx.unique_path(FOLDER, "management-account-roles", ".json")
         out.add(path, t, "Cross-account roles in the management account")
-    built = [(g, role_template(ix, g.trust, out.notes)) for g in groups]
-    ready = [(g, t) for g, t in built if t is not None]
-    if not ready:
-        return
-    targets_path = out.ctx.unique_path(STACKSETS, "targets", ".json")
-    per_name = Counter(group.trust.role_name for group, _ in ready)
     entries = []
-    for group, template in ready:
+    for group, template, stem in stack_sets:
         rel = group.trust
-        stem = rel.role_name
-        if per_name[rel.role_name] > 1:  # one role name, several trusted sides
-            stem = f"{rel.role_name}-from-{ix.name(rel.source)}"
         path = out.ctx.unique_path(STACKSETS, stem, ".json")
         out.add(path, template, f"Role {rel.role_name} for a service-managed StackSet")
         entries.append(stack_set_entry(ix, group, path, template, out.notes))
-    unique_stack_set_names(entries)
-    manifest = {"design": ix.design.name, "stack_sets": entries}
-    out.pending.append((targets_path, manifest, "StackSet deployment targets per role template"))
+    return entries
 
 
 def unique_stack_set_names(entries: list[Json]) -> None:
@@ -1400,7 +1805,14 @@ def run_parts(out: Output, ix: Index) -> None:
     trails = trail_names(ix)
     logs = log_stacks(out, ix, trails)
     trail_stacks(out, ix, trails, logs)
-    role_stacks(out, ix)
+    targets_path = out.ctx.unique_path(STACKSETS, "targets", ".json")
+    entries = role_stacks(out, ix)
+    entries += delivery_stacks(out, ix, logs)
+    if entries:
+        unique_stack_set_names(entries)
+        manifest = {"design": ix.design.name, "stack_sets": entries}
+        purpose = "StackSet deployment targets per template"
+        out.pending.append((targets_path, manifest, purpose))
     scps = scp_template(ix, out.notes)
     if scps is not None:
         path = out.ctx.unique_path(FOLDER, "organization-policies", ".json")
@@ -1411,6 +1823,27 @@ def run_parts(out: Output, ix: Index) -> None:
             name = ix.accounts[source_id].name
             path = out.ctx.unique_path(FOLDER, f"service-catalog-shares-{name}", ".json")
             out.add(path, t, f"Service Catalog portfolio shares of {name}")
+    for source_id, rels in ram_shares(ix).items():
+        t = ram_template(ix, ix.accounts[source_id], rels, out.notes)
+        if t is not None:
+            name = ix.accounts[source_id].name
+            path = out.ctx.unique_path(FOLDER, f"ram-shares-{name}", ".json")
+            out.add(path, t, f"AWS RAM resource shares of {name}")
+
+
+def planned_stack_sets(design: Design) -> dict[str, str]:
+    """Relationship id -> file stem of the StackSet template deploying it, as run() names them
+    (before collision suffixes): the plan lists the same files."""
+    ix = Index(design)
+    notes = Notes()
+    found: dict[str, str] = {}
+    for group, _, stem in role_stack_sets(ix, notes)[0]:
+        for rel_id in group.trusts:
+            found[rel_id] = stem
+    for rel in ix.design.relationships:
+        if rel.kind == "log-delivery" and delivery_parts(ix, rel):
+            found[rel.id] = delivery_stem(ix, rel)
+    return found
 
 
 @exporter(FORMAT, "CloudFormation templates and StackSet targets")

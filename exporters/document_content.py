@@ -39,6 +39,13 @@ from exporters.doc_model import (
 )
 from exporters.plan import Step, plan_data
 from exporters.policies import PolicySet, build_policies
+from exporters.scoping import (
+    DEPLOYED_AS,
+    OUTSIDE_BADGES,
+    OUTSIDE_KIND_LABELS,
+    ExportScopes,
+    outside_identifier,
+)
 from exporters.summary import is_large
 
 TREE_ACCOUNTS = 25  # accounts listed under one OU in the tree (the inventory lists them all)
@@ -82,6 +89,11 @@ class _Writer:
             ends = f"{self.names.get(rel.source, '?')} → {self.names.get(rel.target, '?')}"
             self.names[rel.id] = f"{title} {ends}"
         self.report: Report = validate(design)
+        self.scopes = ExportScopes(design)
+
+    def end(self, rel: Any, end: str) -> str:
+        """A relationship end in words: a scope says which accounts, now and later."""
+        return self.scopes.end_words(rel, end)
 
     def name(self, entity_id: str | None) -> str:
         return self.names.get(entity_id or "", entity_id or "-")
@@ -111,7 +123,7 @@ class _Writer:
                 f"{_count(len(d.accounts), 'account')} in "
                 f"{_count(len(d.organizational_units), 'organizational unit')}",
                 f"{_count(len(d.identity_providers), 'identity provider')}, "
-                f"{_count(len(d.outside_principals), 'third party', 'third parties')}",
+                f"{_count(len(d.outside_principals), 'outside principal')}" + _outside_summary(d),
                 "Relationships: "
                 + (
                     ", ".join(
@@ -126,6 +138,15 @@ class _Writer:
                 + f"; {len(self.report.waived)} waived",
             )
         )
+        if kinds:
+            yield Table(
+                ("Relationships", "Count", "What the exports make of them"),
+                tuple(
+                    (KIND_STYLES[k].title, str(kinds[k]), DEPLOYED_AS[k])
+                    for k in KIND_STYLES
+                    if kinds[k]
+                ),
+            )
         functions = Counter(a.functions[0] for a in d.accounts)
         if functions:
             yield Table(
@@ -216,24 +237,70 @@ class _Writer:
             ],
             "No federation relationship.",
         )
+        yield from self.outside_principals()
         trusts: list[TrustRelationship] = self.kind("trust")
+        blocked = {b.relationship for b in self.scopes.blocked}
         yield Heading(2, "Cross-account access", "cross-account-access")
         yield self._table_or(
             ("Who", "Can assume role", "In account", "Access", "Conditions", "Purpose"),
             [
                 (
-                    self.name(r.source),
-                    r.role_name,
-                    self.name(r.target),
+                    self.end(r, "source"),
+                    r.role_name + (" (BLOCKED: not deployed)" if r.id in blocked else ""),
+                    self.end(r, "target"),
                     str(r.access_level) + (f" ({', '.join(r.services)})" if r.services else ""),
-                    _conditions(r),
+                    self._conditions(r),
                     r.purpose or "-",
                 )
                 for r in trusts
             ],
             "No cross-account role.",
         )
+        if self.scopes.blocked:
+            yield Heading(2, "Blocked: not deployed", "blocked")
+            yield Paragraph(
+                "The exports leave these relationships out: no policy, template or plan step "
+                "is written for them.",
+                note=True,
+            )
+            yield Bullets(tuple(f"{b.what}: {b.why}" for b in self.scopes.blocked))
         yield self.figure("identity", "Identity: federation and cross-account trust")
+
+    def outside_principals(self) -> Iterator[Block]:
+        """Everyone outside the organization, with what reaches them."""
+        parties = self.design.outside_principals
+        yield Heading(2, "Outside principals", "outside-principals")
+        if not parties:
+            yield Paragraph("Nobody outside the organization is trusted or shared with.", note=True)
+            return
+        yield Paragraph(
+            "Principals outside the organization: the organization's SCPs, logs and guardrails "
+            "do not reach them, so every trust from them and every share with them leaves your "
+            "control."
+        )
+        reach: dict[str, list[str]] = {}
+        for rel in self.design.relationships:
+            if rel.source in self.scopes.outside:
+                what = f"assumes {rel.role_name} in " if rel.kind == "trust" else f"{rel.kind} to "
+                reach.setdefault(rel.source, []).append(what + self.end(rel, "target"))
+            if rel.target in self.scopes.outside:
+                what = str(getattr(rel, "resource_type", rel.kind))
+                reach.setdefault(rel.target, []).append(
+                    f"receives {what} from {self.end(rel, 'source')}"
+                )
+        yield Table(
+            ("Principal", "Kind", "Identifier", "Owner", "Reaches"),
+            tuple(
+                (
+                    f"{p.name} [{OUTSIDE_BADGES[p.kind]}]",
+                    OUTSIDE_KIND_LABELS[p.kind],
+                    outside_identifier(p),
+                    p.owner or "-",
+                    "; ".join(reach.get(p.id, [])) or "nothing yet",
+                )
+                for p in parties
+            ),
+        )
 
     def logging(self) -> Iterator[Block]:
         yield Heading(1, "Logging", "logging")
@@ -259,7 +326,7 @@ class _Writer:
                     ", ".join(map(str, r.log_types)),
                     self.name(r.target),
                     buckets[r.bucket].name if r.bucket in buckets else "-",
-                    "organization" if r.organization_wide else "this account",
+                    self._delivery_scope(r),
                     _yes(r.multi_region),
                     _yes(r.log_file_validation),
                 )
@@ -311,7 +378,7 @@ class _Writer:
                     str(r.resource_type)
                     + (f" ({r.ram_resource_type})" if r.ram_resource_type else ""),
                     ", ".join(r.resource_names) or "-",
-                    self.name(r.target),
+                    self._share_target(r),
                     r.purpose or "-",
                 )
                 for r in shares
@@ -325,9 +392,14 @@ class _Writer:
         delegated: list[DelegatedAdminRelationship] = self.kind("delegated-admin")
         yield Heading(2, "Delegated administrators", "delegated-administrators")
         yield self._table_or(
-            ("Service", "Administered from", "Purpose"),
+            ("Service", "Administered from", "Administers", "Purpose"),
             [
-                (p, self.name(r.target), r.purpose or "-")
+                (
+                    p,
+                    self.name(r.target),
+                    self.scopes.scope_words(r.administers or self.scopes.root),
+                    r.purpose or "-",
+                )
                 for r in delegated
                 for p in r.service_principals
             ],
@@ -438,6 +510,13 @@ class _Writer:
             "deploys are in the policies, cloudformation and plan exports."
         )
         yield Table(("#", "Step", "Runs in", "After steps", "Manual"), _plan_rows(steps))
+        warned = [(n, s) for n, s in enumerate(steps, start=1) if s.warning]
+        if warned:
+            yield Heading(2, "Warnings", "plan-warnings")
+            yield Bullets(tuple(f"Step {n}, {s.title}: {s.warning}" for n, s in warned))
+        if data["blocked"]:
+            yield Heading(2, "Blocked: not deployed", "plan-blocked")
+            yield Bullets(tuple(f"{b['what']}: {b['why']}" for b in data["blocked"]))
         placeholders = data["placeholders"]
         if placeholders:
             yield Heading(2, "Placeholders to replace", "placeholders")
@@ -455,20 +534,52 @@ class _Writer:
             return
         yield from _policy_blocks(policies)
 
+    def _conditions(self, r: TrustRelationship) -> str:
+        parts = []
+        if r.require_mfa and r.principal_type == "workload":
+            parts.append("no MFA (a workload cannot present it)")
+        else:
+            parts.append("MFA" if r.require_mfa else "no MFA")
+        if r.external_id:
+            parts.append("ExternalId")
+        party = self.scopes.outside_of(r.source)
+        if r.source == self.scopes.root:
+            parts.append("any principal of the organization (aws:PrincipalOrgID)")
+        elif self.scopes.is_scope(r.source):
+            parts.append(f"any principal of {self.scopes.label(r.source)} (aws:PrincipalOrgPaths)")
+        elif party is not None and party.kind == "partner-organization":
+            parts.append(f"any principal of organization {party.organization_id}")
+        elif party is not None and party.kind == "service":
+            parts.append("for this account's resources (aws:SourceAccount)")
+        elif r.organization_scoped and party is None:
+            parts.append("same organization")
+        if r.principal_role_name:
+            parts.append(f"only role {r.principal_role_name}")
+        parts.append(f"sessions up to {r.max_session_duration // 3600} h")
+        return ", ".join(parts)
+
+    def _delivery_scope(self, r: LogDeliveryRelationship) -> str:
+        if self.scopes.organization_wide(r):
+            return "the organization (organization trail in the management account)"
+        if self.scopes.is_scope(r.source):
+            return self.scopes.scope_words(r.source, r.excluded_accounts) + ", by a StackSet"
+        return "this account"
+
+    def _share_target(self, r: ResourceShareRelationship) -> str:
+        party = self.scopes.outside_of(r.target)
+        if party is not None:
+            return f"{OUTSIDE_BADGES[party.kind]}: {self.end(r, 'target')}"
+        return self.end(r, "target")
+
     def _table_or(self, headers: tuple[str, ...], rows: list[tuple[str, ...]], empty: str) -> Block:
         return Table(headers, tuple(rows)) if rows else Paragraph(empty, note=True)
 
 
-def _conditions(r: TrustRelationship) -> str:
-    parts = ["MFA" if r.require_mfa else "no MFA"]
-    if r.external_id:
-        parts.append("ExternalId")
-    if r.organization_scoped:
-        parts.append("same organization")
-    if r.principal_role_name:
-        parts.append(f"only role {r.principal_role_name}")
-    parts.append(f"sessions up to {r.max_session_duration // 3600} h")
-    return ", ".join(parts)
+def _outside_summary(design: Design) -> str:
+    kinds = Counter(p.kind for p in design.outside_principals)
+    if not kinds:
+        return ""
+    return " (" + ", ".join(f"{n} {OUTSIDE_KIND_LABELS[k]}" for k, n in kinds.items()) + ")"
 
 
 def _account_items(accounts: list[Any], depth: int) -> list[tuple[int, str]]:

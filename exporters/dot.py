@@ -16,7 +16,14 @@ import textwrap
 from collections.abc import Iterator
 
 from designer.drawing.layout import Box, Point
-from exporters.drawing import FADED_COLOUR, Drawing, DrawnContainer, DrawnEdge, DrawnNode
+from exporters.drawing import (
+    FADED_COLOUR,
+    PUBLIC_FILL,
+    Drawing,
+    DrawnContainer,
+    DrawnEdge,
+    DrawnNode,
+)
 
 ENGINE = "neato"
 NO_OP = 2  # neato -n2: positions are final, in points
@@ -184,16 +191,24 @@ def _node(node: DrawnNode, frame: _Frame) -> str:
     details = "".join(
         f'<BR/><FONT POINT-SIZE="8" COLOR="{text}">{html_text(d)}</FONT>' for d in node.details
     )
+    badge = (
+        f'<FONT POINT-SIZE="8" COLOR="{colour}">{bold(node.badge)}</FONT><BR/>'
+        if node.badge
+        else ""
+    )
     style = "rounded,filled,dashed" if node.kind == "outside_principal" else "rounded,filled"
     if node.kind == "identity_provider":
         style = "filled"
     shape = "box" if node.kind != "identity_provider" else "Mrecord"
+    fill = "#fafafa" if node.faded else PUBLIC_FILL if node.alarm else "#ffffff"
+    width = 3 if node.alarm else 2
+    tip = f"{node.badge}: {node.name}" if node.badge else node.name
     return (
         f'"{node.id}" [shape={shape}, style="{style}", pos="{pos}!", '
-        f"width={box.width / 72:.3f}, height={box.height / 72:.3f}, penwidth=2, "
-        f'color="{colour}", fillcolor="{"#fafafa" if node.faded else "#ffffff"}", '
-        f'fontsize=10, fontcolor="{text}", tooltip={tooltip(node.name)}, '
-        f'label=<<FONT POINT-SIZE="10">{name}</FONT>{details}>];'
+        f"width={box.width / 72:.3f}, height={box.height / 72:.3f}, penwidth={width}, "
+        f'color="{colour}", fillcolor="{fill}", '
+        f'fontsize=10, fontcolor="{text}", tooltip={tooltip(tip)}, '
+        f'label=<{badge}<FONT POINT-SIZE="10">{name}</FONT>{details}>];'
     )
 
 
@@ -222,8 +237,13 @@ def _edge(edge: DrawnEdge, frame: _Frame) -> str:
     return (
         f'"{edge.source}" -> "{edge.target}" [id="{edge.id}", color="{s.colour}", '
         f'fontcolor="{s.colour}", style={DASHES[s.dash]}, penwidth={s.width:.1f}, '
-        f"tooltip={tooltip(s.title + (': ' + edge.label if edge.label else ''))}{route}{label}];"
+        f"tooltip={tooltip(_edge_tip(edge))}{route}{label}];"
     )
+
+
+def _edge_tip(edge: DrawnEdge) -> str:
+    tip = edge.style.title + (": " + edge.label if edge.label else "")
+    return f"{tip} ({edge.scope})" if edge.scope else tip
 
 
 ARROW = 7.0  # points: arrowsize 0.7 of Graphviz's 10

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 from designer.drawing.layout import HEADER, Box, Point, arrange, node_box
 from designer.drawing.routing import EdgeRequest, LabelRequest, Obstacles, place_labels, route_edges
@@ -26,8 +27,25 @@ from designer.drawing.views import (
     label_forms,
 )
 from designer.model.design import Design
+from designer.model.vocabulary import OutsideKind
+from exporters.scoping import (
+    OUTSIDE_BADGES,
+    OUTSIDE_KIND_LABELS,
+    SCOPED_MEANING,
+    ExportScopes,
+    outside_identifier,
+)
 
 FADED_COLOUR = "#bdbdbd"
+# Outside principals stand apart from the organization: anyone at all in red, other accounts and
+# organizations in a warning orange, AWS services in the neutral outside grey.
+OUTSIDE_COLOURS: dict[OutsideKind, str] = {
+    OutsideKind.EXTERNAL_ACCOUNT: "#e65100",
+    OutsideKind.PARTNER_ORGANIZATION: "#e65100",
+    OutsideKind.SERVICE: OUTSIDE_COLOUR,
+    OutsideKind.ANYONE: "#d50000",
+}
+PUBLIC_FILL = "#ffebee"
 
 
 @dataclass(frozen=True)
@@ -49,6 +67,8 @@ class DrawnNode:
     box: Box
     container: str | None  # the OU (or root) holding an account; None beside the organization
     faded: bool  # not touched by the view's relationships
+    badge: str = ""  # OUTSIDE, PUBLIC...: drawn above the name of an outside principal
+    alarm: bool = False  # anyone at all: drawn in red on a red fill
 
 
 @dataclass(frozen=True)
@@ -63,6 +83,7 @@ class DrawnEdge:
     points: tuple[Point, ...] = ()  # the route, from the source's border to the target's
     shown_label: str = ""  # the form that fits ("" when none does)
     label_box: Box | None = None  # where it is drawn
+    scope: str = ""  # an end that is an OU or the organization, in words (for the tooltip)
 
 
 @dataclass(frozen=True)
@@ -89,15 +110,30 @@ def build_drawing(
     nodes_at = placed.nodes
     boxes = placed.containers
     kinds = VIEWS[view]
-    ends = nodes_at.keys() | boxes.keys()  # a share may go to an OU or the whole organization
+    ends = nodes_at.keys() | boxes.keys()  # scoped ends: an edge to an OU's or the org's border
+    scopes = ExportScopes(design)
+    blocked = {b.relationship for b in scopes.blocked}
+    shown = [
+        r for r in design.relationships if r.kind in kinds and r.source in ends and r.target in ends
+    ]
     edges = tuple(
         DrawnEdge(
-            r.id, r.kind, r.source, r.target, edge_label(r), KIND_STYLES[r.kind], label_forms(r)
+            r.id,
+            r.kind,
+            r.source,
+            r.target,
+            *_label(r, r.id in blocked),
+            scope=_scope_words(scopes, r),
         )
-        for r in design.relationships
-        if r.kind in kinds and r.source in ends and r.target in ends
+        for r in shown
     )
-    touched = {e.source for e in edges} | {e.target for e in edges}  # containers never fade
+    # Containers never fade; the accounts a scoped end covers are touched (an excluded one is
+    # not, so it stands out).
+    touched = {e.source for e in edges} | {e.target for e in edges}
+    for rel in shown:
+        end = scopes.scoped_end(rel)
+        if end is not None:
+            touched.update(scopes.members(getattr(rel, end), rel.excluded_accounts))
     nodes = _nodes(design, nodes_at, touched if view != "all" else None)
     containers = _containers(design, boxes)
     drawing = Drawing(
@@ -190,20 +226,42 @@ def _nodes(
             )
         )
     for party in design.outside_principals:
-        lines = (party.aws_account_id or "third party", party.owner)
         result.append(
             DrawnNode(
                 party.id,
                 "outside_principal",
                 party.name,
-                tuple(line for line in lines if line),
-                OUTSIDE_COLOUR,
+                (
+                    OUTSIDE_KIND_LABELS[party.kind],
+                    " · ".join(t for t in (outside_identifier(party), party.owner) if t),
+                ),
+                OUTSIDE_COLOURS[party.kind],
                 box(party.id),
-                None,
+                None,  # never inside the organization's box
                 faded(party.id),
+                badge=OUTSIDE_BADGES[party.kind],
+                alarm=party.kind == OutsideKind.ANYONE,
             )
         )
     return tuple(n for n in result if n.id in at)
+
+
+def _label(rel: Any, blocked: bool) -> tuple[str, KindStyle, tuple[str, ...]]:
+    """Label, style and shorter forms; a relationship the exports leave out says BLOCKED."""
+    label, forms = edge_label(rel), label_forms(rel)
+    if blocked:
+        label = f"BLOCKED · {label}"
+        forms = (label, "BLOCKED")
+    return label, KIND_STYLES[rel.kind], forms
+
+
+def _scope_words(scopes: ExportScopes, rel: Any) -> str:
+    """'the role is deployed to every account of OU Workloads (...)' for a scoped edge."""
+    end = scopes.scoped_end(rel)
+    if end is None:
+        return ""
+    meaning = SCOPED_MEANING[rel.kind][end]
+    return f"{meaning} {scopes.end_words(rel, end)}".strip()
 
 
 def _containers(design: Design, boxes: Mapping[str, Box]) -> tuple[DrawnContainer, ...]:

@@ -18,7 +18,14 @@ from designer.drawing.views import VIEW_TITLES, VIEWS, KindStyle
 from exporters.base import ExportContext, exporter
 from exporters.diagram import drawing_of
 from exporters.dot import CONTAINER_FILLS
-from exporters.drawing import FADED_COLOUR, Drawing, DrawnContainer, DrawnEdge, DrawnNode
+from exporters.drawing import (
+    FADED_COLOUR,
+    PUBLIC_FILL,
+    Drawing,
+    DrawnContainer,
+    DrawnEdge,
+    DrawnNode,
+)
 
 FORMAT = "drawio"
 FOLDER = "diagrams"
@@ -204,7 +211,12 @@ def _fill(depth: int) -> str:
 def _node(page: _Page, node: DrawnNode, root_id: str) -> None:
     parent = LAYER if node.container is None else container_cell(node.container, root_id)
     parent = parent if parent in page.origins else LAYER
-    value = f"<b>{html_lines(node.name)}</b>" + "".join(
+    badge = ""
+    if node.badge:  # under the name, in the principal's colour
+        colour = FADED_COLOUR if node.faded else node.colour
+        text = html_lines(node.badge)
+        badge = f'<br><span style="color:{colour};font-weight:bold;font-size:9px">{text}</span>'
+    value = f"<b>{html_lines(node.name)}</b>{badge}" + "".join(
         f"<br>{html_lines(line)}" for line in node.details
     )
     page.vertex(node_cell(node.id), value, _node_style(node), parent, node.box)
@@ -218,11 +230,13 @@ def _node_style(node: DrawnNode) -> str:
         fontSize=10,
         strokeWidth=2,
         strokeColor=FADED_COLOUR if node.faded else node.colour,
-        fillColor="#fafafa" if node.faded else "#ffffff",
+        fillColor="#fafafa" if node.faded else PUBLIC_FILL if node.alarm else "#ffffff",
         fontColor=FADED_TEXT if node.faded else TEXT_COLOUR,
     )
     if node.kind == "outside_principal":
         style += _style(dashed=1)
+    if node.alarm:
+        style = style.replace("strokeWidth=2;", "strokeWidth=3;")
     return style
 
 

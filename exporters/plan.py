@@ -9,6 +9,9 @@ and publishing shares. Each step says where it runs, what it does, the exported 
 (the paths the 'policies' and 'cloudformation' exporters write, whose SCP set and StackSet groups
 it reuses), the steps it needs and a read-only AWS CLI command (get / list / describe) that
 verifies it. Manual steps (MFA Delete, Glacier Vault Lock, root-user MFA) carry the reason.
+A role or log source deployed to an OU or the organization is one StackSet step (its OU or the
+root, auto-deployment, the excluded accounts). A share outside the organization is a step with a
+warning (PUBLIC for anyone); what no export may write (a trust of anyone) is listed as blocked.
 
 The order is networkx's lexicographic topological sort of the steps' DiGraph, ties broken by the
 order in which steps were made (design order), so the same design gives the same bytes. A
@@ -28,18 +31,25 @@ import networkx as nx
 
 from designer.analysis.inventory import markdown_escape
 from designer.model.errors import DesignError, one_line
-from designer.model.vocabulary import IdentityProviderKind, LogType, PrincipalScope, ResourceType
+from designer.model.vocabulary import (
+    IdentityProviderKind,
+    LogType,
+    OutsideKind,
+    PrincipalScope,
+    ResourceType,
+)
 from designer.rules.context import normalise
 from designer.rules.policy_documents import quarantines
 from exporters.base import ExportContext, exporter, safe_name
-from exporters.cloudformation import role_key
+from exporters.cloudformation import planned_stack_sets
 from exporters.identity_center import identity_center_roles
 from exporters.policies import build_policies
+from exporters.scoping import Blocked, ExportScopes, outside_words
 
 if TYPE_CHECKING:
     from designer.model.design import Design
     from designer.model.governance import LogBucket
-    from designer.model.nodes import Account, IdentityProvider
+    from designer.model.nodes import Account, IdentityProvider, OutsidePrincipal
     from designer.model.relationships import (
         DelegatedAdminRelationship,
         FederationRelationship,
@@ -102,6 +112,7 @@ class Step:
     must_exist: list[str] = field(default_factory=list)
     manual: bool = False
     reason: str | None = None
+    warning: str | None = None  # the step takes something outside the organization
     targets: dict[str, Any] | None = None
     prerequisites: list[str] = field(default_factory=list)
 
@@ -114,6 +125,7 @@ class Step:
             "action": self.action,
             "manual": self.manual,
             "reason": self.reason,
+            "warning": self.warning,
             "prerequisites": self.prerequisites,
             "must_exist": self.must_exist,
             "artifacts": self.artifacts,
@@ -173,6 +185,10 @@ def shares_stack_path(source: str) -> str:
     return artifact_path((CFN,), f"service-catalog-shares-{source}", ".json")
 
 
+def ram_stack_path(source: str) -> str:
+    return artifact_path((CFN,), f"ram-shares-{source}", ".json")
+
+
 def _names(items: Iterable[str], limit: int = 10) -> str:
     items = list(items)
     shown = ", ".join(items[:limit])
@@ -220,6 +236,9 @@ class Planner:
         self.role_steps: dict[tuple[str, str], Step] = {}
         self.key_step: dict[tuple[str, str], Step] = {}
         self._members_below: dict[str | None, int] | None = None
+        self.scopes = ExportScopes(design)
+        self.blocked: list[Blocked] = self.scopes.blocked
+        self.stack_sets = planned_stack_sets(design)  # relationship id -> template stem
         self.trails = self.trail_numbers()
         self.root_mfa: str | None = None
         self.sso_roles = identity_center_roles(design)
@@ -405,16 +424,18 @@ class Planner:
         """Service principals the plan relies on, with what needs them."""
         needed: dict[str, str] = {}
         mgmt = self.mgmt.id if self.mgmt else None
-        if any(r.target != mgmt for r in self.relationships("trust")):
+        blocked = {b.relationship for b in self.blocked}
+        trusts = [r for r in self.relationships("trust") if r.id not in blocked]
+        if any(r.target != mgmt for r in trusts):
             needed[STACKSETS] = "CloudFormation StackSets (service-managed permissions)"
         for rel in self.relationships("log-delivery"):
-            if rel.organization_wide and LogType.CLOUDTRAIL in rel.log_types:
+            if self.scopes.organization_wide(rel) and LogType.CLOUDTRAIL in rel.log_types:
                 needed.setdefault("cloudtrail.amazonaws.com", "the organization trail")
-            if rel.organization_wide and LogType.CONFIG in rel.log_types:
-                needed.setdefault(STACKSETS, "CloudFormation StackSets (AWS Config everywhere)")
+            if rel.id in self.stack_sets:
+                needed.setdefault(STACKSETS, "CloudFormation StackSets (log sources everywhere)")
         for rel in self.relationships("resource-share"):
-            if rel.target in self.accounts:
-                continue
+            if not self.scopes.is_scope(rel.target):
+                continue  # an account, or outside the organization: no trusted access
             if rel.resource_type == ResourceType.RAM_SHARE:
                 needed.setdefault("ram.amazonaws.com", "AWS RAM sharing within the organization")
             if rel.resource_type == ResourceType.SERVICE_CATALOG_PORTFOLIO:
@@ -449,7 +470,14 @@ class Planner:
             f"Enable trusted access for {services} (organizations enable-aws-service-access) "
             f"and register {self.label(target.id)} as their delegated administrator "
             "(organizations register-delegated-administrator, or the service's own "
-            "enable-organization-admin-account call, which does both).",
+            "enable-organization-admin-account call, which does both)"
+            + (
+                f"; it administers {self.scopes.scope_words(rel.administers)} only (the "
+                "service's own scope setting, such as a Firewall Manager administrator scope "
+                "or a Security Hub configuration policy)."
+                if rel.administers
+                else "."
+            ),
             aws(
                 "organizations",
                 "list-delegated-services-for-account",
@@ -474,7 +502,12 @@ class Planner:
                 f"Object Lock {lock.mode.value} for {lock.retention_days} days (only possible "
                 "when the bucket is created)"
             )
-        features.append(f"SSE-KMS with {bucket.kms_key}" if bucket.kms_key else "SSE-S3")
+        features.append(
+            f"SSE-KMS with {bucket.kms_key}"
+            if bucket.kms_key
+            else "SSE-KMS with a new key (alias/log-archive of the log-archive stack, its policy "
+            f"in {key_policy_path(bucket.name)})"
+        )
         if bucket.access_logging:
             features.append("server access logging")
         writes = (
@@ -498,6 +531,8 @@ class Planner:
         )
         step.expect = expect
         step.artifacts = [policy, log_stack_path(owner.name)]
+        if not bucket.kms_key:  # the log-archive stack creates its key, with this policy
+            step.artifacts.insert(1, key_policy_path(bucket.name))
         step.subjects = [bucket.id]
         self.add(step, self.node_step[owner.id], key_step)
         self.bucket_step[bucket.id] = step.id
@@ -585,59 +620,123 @@ class Planner:
         by_bucket: dict[str, list[str]] = defaultdict(list)
         for rel in self.relationships("log-delivery"):
             if rel.bucket in self.buckets:
-                wanted = rel.organization_wide and LogType.CLOUDTRAIL in rel.log_types
+                org_trail = self.scopes.organization_wide(rel)
+                wanted = org_trail and LogType.CLOUDTRAIL in rel.log_types
                 by_bucket[rel.bucket].extend([rel.id] if wanted else [])
         ordered = [rel_id for rels in by_bucket.values() for rel_id in rels]
         return {rel_id: n for n, rel_id in enumerate(ordered, start=1)}
 
+    def scope_key(self, node_id: str) -> str:
+        """A step id part for an account, an OU or the organization."""
+        if node_id == self.design.organization.id:
+            return "organization"
+        if node_id in self.units:
+            return "ou-" + "/".join(safe_name(n) for n in self.chains[node_id])
+        return safe_name(self.node_name(node_id))
+
     def log_delivery(self, rel: LogDeliveryRelationship, log_type: LogType) -> Step:
-        source = self.accounts[rel.source]
         bucket = self.buckets.get(rel.bucket or "")
         to = f"bucket {bucket.name}" if bucket else f"a bucket of {self.accounts[rel.target].name}"
-        scope = "organization" if rel.organization_wide else safe_name(source.name)
         title, action, verify, expect = self._delivery_text(rel, log_type, to, bucket)
-        step = self.in_account(source.id, f"logs:{log_type.value}:{scope}", title, action, verify)
+        step_id = f"logs:{log_type.value}:{self.scope_key(rel.source)}"
+        org_trail = log_type == LogType.CLOUDTRAIL and self.scopes.organization_wide(rel)
+        by_stack_set = rel.id in self.stack_sets and log_type in (
+            LogType.CLOUDTRAIL,
+            LogType.CONFIG,
+        )
+        by_stack_set = by_stack_set and not org_trail
+        if org_trail or by_stack_set:  # from the management account
+            step = self.in_management(step_id, title, action, verify)
+        elif rel.source in self.accounts:
+            step = self.in_account(rel.source, step_id, title, action, verify)
+        else:  # every account of a scope, set up in each one
+            step = Step(step_id, title, "every account of the scope", None, action, verify)
         step.expect = expect
         step.subjects = [rel.id]
-        if log_type == LogType.CLOUDTRAIL and rel.id in self.trails:
+        if org_trail and rel.id in self.trails:
             step.artifacts = [trail_stack_path(self.trails[rel.id])]
+        if by_stack_set:
+            step.artifacts = [stackset_path(self.stack_sets[rel.id]), CFN_STACKSET_TARGETS]
+            step.targets = self.scope_targets(rel)
         target = self.bucket_step.get(rel.bucket or "") or self.node_step[rel.target]
-        self.add(step, self.node_step[source.id], target)
-        if rel.organization_wide:
-            service = "cloudtrail.amazonaws.com" if log_type == LogType.CLOUDTRAIL else STACKSETS
-            self.need(step.id, self.service_step.get(service))
+        self.add(step, self.node_step[rel.source], target)
+        if org_trail:
+            self.need(step.id, self.service_step.get("cloudtrail.amazonaws.com"))
+        if by_stack_set:
+            self.need(step.id, self.service_step.get(STACKSETS))
         if log_type == LogType.CONFIG:
             self.need(step.id, self.service_step.get("config.amazonaws.com"))
         return step
+
+    def scope_targets(self, rel: Any) -> dict[str, Any]:
+        """A StackSet's targets for a scoped relationship: its OU (or the root), auto-deployment,
+        the accounts the DIFFERENCE filter leaves out, the accounts it reaches now."""
+        scope = rel.target if self.scopes.scoped_end(rel) == "target" else rel.source
+        skipped = self.scopes.stack_set_skipped(rel)
+        unit = None if scope == self.design.organization.id else scope
+        return {
+            "organizational_units": [self.ou_path(unit)],
+            "account_filter_type": "DIFFERENCE" if skipped else "NONE",
+            "excluded_accounts": [
+                {"name": self.accounts[a].name, "aws_account_id": self.accounts[a].aws_account_id}
+                for a in skipped
+            ],
+            "auto_deployment": True,
+            "accounts_now": len(self.scopes.stack_set_accounts(rel)),
+        }
 
     def _delivery_text(
         self, rel: LogDeliveryRelationship, log_type: LogType, to: str, bucket: LogBucket | None
     ) -> tuple[str, str, str, str]:
         label = LOG_LABELS[log_type]
-        source = self.accounts[rel.source].name
+        scoped = self.scopes.is_scope(rel.source)
+        source = self.node_name(rel.source)
+        words = self.scopes.scope_words(rel.source, rel.excluded_accounts) if scoped else source
+        org_trail = self.scopes.organization_wide(rel)
+        stack_set = (
+            " with a service-managed StackSet (auto-deployment: accounts that join later get it "
+            "too"
+            + (
+                "; StackSets never reach the management account: deploy the same template "
+                "there as a stack)"
+                if self.scopes.management_in_scope(rel)
+                else ")"
+            )
+        )
         if log_type == LogType.CLOUDTRAIL:
-            name = ACCOUNT_TRAIL
-            if rel.organization_wide:
+            if org_trail:
                 number = self.trails.get(rel.id, 1)
                 name = ORGANIZATION_TRAIL + (f"-{number}" if number > 1 else "")
-            kind = "organization trail" if rel.organization_wide else "trail"
-            options = [
-                "multi-Region" if rel.multi_region else "single-Region",
-                "log-file validation on" if rel.log_file_validation else "no log-file validation",
-            ]
+                where = self.mgmt.name if self.mgmt else "the management account"
+                return (
+                    f"Create the organization trail {name}",
+                    f"In {where}, create the organization trail {name} "
+                    f"({self._trail_options(rel)}) for every account of the organization, "
+                    f"delivering to {to}, and start logging.",
+                    aws("cloudtrail", "get-trail-status", "--name", name),
+                    "IsLogging is true",
+                )
+            if scoped:
+                return (
+                    f"Deploy the trail {ACCOUNT_TRAIL} to {self.scopes.short(rel.source)}",
+                    f"Deploy a trail {ACCOUNT_TRAIL} ({self._trail_options(rel)}), not an "
+                    f"organization trail, to {words}{stack_set}, delivering to {to}.",
+                    aws("cloudtrail", "get-trail-status", "--name", ACCOUNT_TRAIL),
+                    "IsLogging is true (run it in each account)",
+                )
             return (
-                f"Create the {kind} {name}",
-                f"In {source}, create the {kind} {name} ({', '.join(options)}) delivering to "
-                f"{to}, and start logging.",
-                aws("cloudtrail", "get-trail-status", "--name", name),
+                f"Create the trail {ACCOUNT_TRAIL}",
+                f"In {source}, create the trail {ACCOUNT_TRAIL} ({self._trail_options(rel)}) "
+                f"delivering to {to}, and start logging.",
+                aws("cloudtrail", "get-trail-status", "--name", ACCOUNT_TRAIL),
                 "IsLogging is true",
             )
         if log_type == LogType.CONFIG:
-            where = "every account and Region (a StackSet, plus the management account)"
-            where = where if rel.organization_wide else f"{source}, in every Region"
+            how = stack_set if scoped else ""
+            where = f"{words}, in every Region" if scoped else f"{source}, in every Region"
             return (
-                f"Turn on AWS Config in {'every account' if rel.organization_wide else source}",
-                f"Turn on the AWS Config recorder and a delivery channel to {to} in {where}.",
+                f"Turn on AWS Config in {self.scopes.short(rel.source) if scoped else source}",
+                f"Turn on the AWS Config recorder and a delivery channel to {to} in {where}{how}.",
                 aws("configservice", "describe-delivery-channels"),
                 f"a delivery channel to {bucket.name if bucket else 'the log bucket'}",
             )
@@ -649,12 +748,22 @@ class Planner:
             )
         else:
             verify = aws(*VERIFY_LOGS[log_type])
-        everywhere = " of every account" if rel.organization_wide else f" of {source}"
+        everywhere = f" of {words}"
         return (
-            f"Deliver {label}{everywhere} to {to}",
-            f"Configure {label}{everywhere} to deliver to {to}.",
+            f"Deliver {label} of {self.scopes.short(rel.source) if scoped else source} to {to}",
+            f"Configure {label}{everywhere} to deliver to {to}"
+            + (" (in each account, per resource)." if scoped else "."),
             verify,
             "the delivery to the log bucket",
+        )
+
+    @staticmethod
+    def _trail_options(rel: LogDeliveryRelationship) -> str:
+        return ", ".join(
+            [
+                "multi-Region" if rel.multi_region else "single-Region",
+                "log-file validation on" if rel.log_file_validation else "no log-file validation",
+            ]
         )
 
     # -- identity providers and the roles mapped to them -----------------------------------
@@ -686,9 +795,15 @@ class Planner:
                 _add_unique(self.steps[self.provider_step[key]].subjects, rel_id)
             return
         where = key[1]
-        account = self.accounts[where].name
+        scoped = where not in self.accounts  # a role deployed to every account of a scope
+        account = self.scopes.scope_words(where) if scoped else self.accounts[where].name
         saml = safe_name(idp.name, "saml-provider")  # as the policies export names it
-        saml_arn = f"arn:aws:iam::{self.account_ref(self.accounts[where])}:saml-provider/{saml}"
+        number = (
+            self._placeholder("${AccountId}", "the id of each account of the scope")
+            if scoped
+            else self.account_ref(self.accounts[where])
+        )
+        saml_arn = f"arn:aws:iam::{number}:saml-provider/{saml}"
         title, action, verify = {
             IdentityProviderKind.SAML: (
                 f"Create SAML provider {idp.name} in {account}",
@@ -717,13 +832,11 @@ class Planner:
             ),
         }[idp.kind]
         url = f" Metadata / issuer: {idp.metadata_url}." if idp.metadata_url else ""
-        step = self.in_account(
-            where,
-            f"provider:{safe_name(idp.name)}:{safe_name(account)}",
-            title,
-            action + url,
-            verify,
-        )
+        step_id = f"provider:{safe_name(idp.name)}:{self.scope_key(where)}"
+        if scoped:
+            step = Step(step_id, title, account, None, action + url, verify)
+        else:
+            step = self.in_account(where, step_id, title, action + url, verify)
         step.expect = f"the provider {idp.name}"
         step.subjects = [idp.id, *([rel_id] if rel_id else [])]
         self.add(step, self.node_step[where], self.node_step[account_id])
@@ -772,25 +885,96 @@ class Planner:
     def trust_roles(self) -> None:
         placed: list[tuple[TrustRelationship, Step]] = []
         members: dict[str, list[str]] = defaultdict(list)  # StackSet step -> target accounts
+        blocked = {b.relationship for b in self.blocked}
         for trust in self.relationships("trust"):
-            step = self.role_step(trust)
-            account = self.accounts[trust.target]
+            if trust.id in blocked:
+                continue  # listed under "Blocked": no role is written
+            if self.scopes.is_scope(trust.target):
+                step = self.scoped_role_step(trust)
+            else:
+                step = self.role_step(trust)
+                account = self.accounts[trust.target]
+                if not self._service_managed(trust.source):
+                    _add_unique(step.artifacts, role_path(account.name, trust.role_name))
+                if step.id.startswith("stackset:"):
+                    _add_unique(members[step.id], account.id)
             _add_unique(step.subjects, trust.id)
-            if not self._service_managed(trust.source):
-                _add_unique(step.artifacts, role_path(account.name, trust.role_name))
-            _add_unique(self.creators[(account.id, trust.role_name)], step.id)
-            if step.id.startswith("stackset:"):
-                _add_unique(members[step.id], account.id)
+            for account_id in self.role_accounts(trust):
+                _add_unique(self.creators[(account_id, trust.role_name)], step.id)
             placed.append((trust, step))
         for trust, step in placed:
             self.trust_needs(trust, step)
+            self.org_path_placeholders(trust, step)
         for step_id, accounts in members.items():
             self.stackset_targets(self.steps[step_id], accounts)
         self.stackset_templates([t for t, s in placed if s.id in members])
 
+    def org_path_placeholders(self, trust: TrustRelationship, step: Step) -> None:
+        """A trusted OU is named by its path of ids in the trust policy (aws:PrincipalOrgPaths):
+        the placeholders the policy files carry for them, listed with the plan's."""
+        if trust.source not in self.units:
+            return
+        names = [self._placeholder("${RootId}", "the organization root's id (list-roots)")]
+        for unit in self.scopes.chain(trust.source):
+            path = one_line(self.scopes.ou_path(unit))
+            names.append(self._placeholder(f"${{OuId:{path}}}", f"the id of OU {path}"))
+        sentence = (
+            f" The trust policy of {trust.role_name} admits principals of "
+            f"{self.scopes.short(trust.source)} by their organization path (fill in "
+            f"{', '.join(names)})."
+        )
+        if sentence not in step.action:
+            step.action += sentence
+
+    def role_accounts(self, trust: TrustRelationship) -> tuple[str, ...]:
+        """The accounts a trust creates its role in."""
+        if self.scopes.is_scope(trust.target):
+            return self.scopes.stack_set_accounts(trust)
+        return (trust.target,)
+
     def _service_managed(self, source: str) -> bool:
         """Identity Center and directories manage their roles: the policies export skips them."""
         return source in self.idps and self.idps[source].kind in SERVICE_MANAGED
+
+    def scoped_role_step(self, trust: TrustRelationship) -> Step:
+        """One StackSet for a role deployed to every account of an OU (or the organization):
+        the OU (or root) as its target, auto-deployment on, excluded accounts filtered out."""
+        role = trust.role_name
+        scope = trust.target
+        words = self.scopes.scope_words(scope, trust.excluded_accounts)
+        label = self.scopes.label(scope)
+        skipped = self.scopes.stack_set_skipped(trust)
+        leaves = (
+            f" The account filter (DIFFERENCE) leaves out {self.scopes.account_words(skipped)}."
+            if skipped
+            else ""
+        )
+        management = (
+            " The management account lies in the scope, but StackSets never deploy there: it "
+            "does not get the role."
+            if self.scopes.management_in_scope(trust)
+            else ""
+        )
+        step = self.in_management(
+            f"stackset:{safe_name(role)}:{self.scope_key(scope)}",
+            f"Deploy role {role} to {self.scopes.short(scope)} with one StackSet",
+            f"Create one service-managed StackSet that deploys the role {role} with its trust "
+            f"policy and permissions to {words}, targeting {self.ou_path(self.unit_of(scope))} "
+            f"with auto-deployment on (accounts that join later get the role too).{leaves}"
+            f"{management}",
+            aws("iam", "get-role", "--role-name", role),
+        )
+        step.expect = f"the role {role} in each account of {self.scopes.short(scope)}"
+        step.targets = self.scope_targets(trust)
+        artifacts = [role_path(label, role)] if not self._service_managed(trust.source) else []
+        if trust.id in self.stack_sets:
+            artifacts = [stackset_path(self.stack_sets[trust.id]), CFN_STACKSET_TARGETS, *artifacts]
+        step.artifacts = artifacts
+        self.add(step, self.service_step.get(STACKSETS))
+        return step
+
+    def unit_of(self, scope: str) -> str | None:
+        return None if scope == self.design.organization.id else scope
 
     def role_step(self, trust: TrustRelationship) -> Step:
         role = trust.role_name
@@ -824,19 +1008,10 @@ class Planner:
 
     def stackset_templates(self, trusts: list[TrustRelationship]) -> None:
         """The CloudFormation export's template per group of like trusts, before the role files."""
-        groups: dict[tuple[Any, ...], TrustRelationship] = {}
-        for trust in trusts:
-            groups.setdefault(role_key(trust), trust)
-        per_name: dict[str, int] = defaultdict(int)
-        for trust in groups.values():
-            per_name[trust.role_name] += 1
         templates: dict[str, list[str]] = defaultdict(list)
-        for trust in groups.values():
-            stem = trust.role_name
-            if per_name[stem] > 1:
-                stem = f"{stem}-from-{self.node_name(trust.source)}"
-            if not self._service_managed(trust.source):
-                templates[trust.role_name].append(stackset_path(stem))
+        for trust in trusts:
+            if trust.id in self.stack_sets:
+                _add_unique(templates[trust.role_name], stackset_path(self.stack_sets[trust.id]))
         for role, paths in templates.items():
             step = self.role_steps[("stackset", role)]
             step.artifacts = [*paths, CFN_STACKSET_TARGETS, *step.artifacts]
@@ -849,7 +1024,7 @@ class Planner:
 
     def trust_needs(self, trust: TrustRelationship, step: Step) -> None:
         self.need(step.id, self.node_step[trust.target])
-        if trust.source in self.accounts:
+        if trust.source in self.accounts or self.scopes.is_scope(trust.source):
             self.need(step.id, self.node_step[trust.source])
         if trust.source in self.idps:
             key = self._provider_key(trust.source, trust.target)
@@ -859,9 +1034,17 @@ class Planner:
         principal = trust.principal_role_name
         if trust.source in self.parties:
             party = self.parties[trust.source]
-            where = f" ({party.aws_account_id})" if party.aws_account_id else ""
-            note = f"role {principal} in the AWS account of {party.name}{where}"
+            note = f"role {principal} of {outside_words(party)}"
             _add_unique(step.must_exist, note)
+            return
+        if self.scopes.is_scope(trust.source):
+            members = self.scopes.members(trust.source, trust.excluded_accounts)
+            creators = [c for a in members for c in self.creators.get((a, principal), [])]
+            if not creators:
+                where = self.scopes.short(trust.source)
+                note = f"role {principal} in the accounts of {where} (not created by this design)"
+                _add_unique(step.must_exist, note)
+            self.need(step.id, *dict.fromkeys(c for c in creators if c != step.id))
             return
         if trust.source not in self.accounts:
             return
@@ -938,16 +1121,48 @@ class Planner:
         files: dict[str, list[str]] = defaultdict(list)
         principals: dict[str, list[str]] = defaultdict(list)  # "" for the account root
         subjects: dict[str, list[str]] = defaultdict(list)
+        blocked = {b.relationship for b in self.blocked}
         for trust in self.relationships("trust"):
-            if trust.source not in self.accounts:
+            scoped_source = self.scopes.is_scope(trust.source)
+            if trust.id in blocked or not (trust.source in self.accounts or scoped_source):
                 continue
-            source, target = self.accounts[trust.source], self.accounts[trust.target]
-            path = identity_policy_path(source.name, trust.role_name, target.name)
-            _add_unique(files[source.id], path)
-            _add_unique(principals[source.id], trust.principal_role_name or "")
-            subjects[source.id].append(trust.id)
+            source, target = self.scopes.label(trust.source), self.scopes.label(trust.target)
+            path = identity_policy_path(source, trust.role_name, target)
+            _add_unique(files[trust.source], path)
+            _add_unique(principals[trust.source], trust.principal_role_name or "")
+            subjects[trust.source].append(trust.id)
         for source_id, paths in files.items():
-            self.identity_policy(source_id, paths, principals[source_id], subjects[source_id])
+            if source_id in self.accounts:
+                self.identity_policy(source_id, paths, principals[source_id], subjects[source_id])
+            else:
+                self.scope_identity_policy(source_id, paths, principals[source_id], subjects)
+
+    def scope_identity_policy(
+        self, scope: str, paths: list[str], principals: list[str], subjects: dict[str, list[str]]
+    ) -> None:
+        """Principals of every account of a scope need the assume-role policies too."""
+        words = self.scopes.scope_words(scope)
+        roles = [p for p in principals if p]
+        who = f"the {_plural(len(roles), 'role')} {_names(roles)}" if roles else ""
+        who = who or "the users or roles that should assume them"
+        step = Step(
+            f"assume:{self.scope_key(scope)}",
+            f"Let {self.scopes.short(scope)} assume its roles in other accounts",
+            f"every account of {self.scopes.short(scope)}",
+            None,
+            f"In {words}, create the identity policies ({len(paths)} "
+            f"{_plural(len(paths), 'file')}), each allowing sts:AssumeRole on exactly one role, "
+            f"and attach them to {who} (a service-managed StackSet to the same scope can deploy "
+            "them as managed policies).",
+            aws("iam", "list-policies", "--scope", "Local", "--only-attached"),
+        )
+        step.expect = "the assume-role policies, attached (run it in each account)"
+        step.artifacts = paths
+        step.subjects = subjects[scope]
+        self.add(step, self.node_step[scope])
+        members = self.scopes.members(scope)
+        for role in roles:
+            self.need(step.id, *(c for a in members for c in self.creators.get((a, role), [])))
 
     def identity_policy(
         self, source_id: str, paths: list[str], principals: list[str], subjects: list[str]
@@ -1108,12 +1323,17 @@ class Planner:
 
     # -- publishing ---------------------------------------------------------------------------
     def share(self, rel: ResourceShareRelationship) -> None:
+        if any(b.relationship == rel.id for b in self.blocked):
+            return  # listed under "Blocked": nothing can be written for it
         source = self.accounts[rel.source]
         org = self.design.organization
+        party = self.parties.get(rel.target)
         if rel.target == org.id:
             whom, target_ref = "the whole organization", "organization"
         elif rel.target in self.units:
             whom, target_ref = f"OU {self.ou_path(rel.target)}", "ou"
+        elif party is not None:
+            whom, target_ref = outside_words(party), "outside"
         else:
             whom, target_ref = self.label(rel.target), "account"
         what = SHARE_LABELS[rel.resource_type]
@@ -1121,25 +1341,91 @@ class Planner:
             what = f"{rel.ram_resource_type} {what}"
         named = f" ({', '.join(rel.resource_names)})" if rel.resource_names else ""
         verify, expect = self._share_verify(rel, target_ref)
-        target_name = self.accounts[rel.target].name if rel.target in self.accounts else whom
+        target_name = self.node_name(rel.target) if target_ref in ("account", "outside") else whom
         step = self.in_account(
             source.id,
             f"share:{safe_name(source.name)}:{rel.resource_type.value}:{safe_name(target_name)}",
             f"{source.name} shares {what} with {whom}",
-            f"From {source.name}, share {what}{named} with {whom}.",
+            f"From {source.name}, share {what}{named} with {whom}.{self._share_how(rel, party)}",
             verify,
         )
         step.expect = expect
         step.subjects = [rel.id]
-        if rel.resource_type == ResourceType.SERVICE_CATALOG_PORTFOLIO and target_ref == "account":
+        if party is not None:
+            step.warning = self._share_warning(rel, party, what)
+        if rel.resource_type == ResourceType.SERVICE_CATALOG_PORTFOLIO and target_ref in (
+            "account",
+            "outside",
+        ):
             step.artifacts = [shares_stack_path(source.name)]  # OU shares are CLI only
-        self.add(step, self.node_step[source.id], self.node_step[rel.target])
-        if target_ref != "account":
+        if rel.resource_type == ResourceType.RAM_SHARE and (
+            party is None or party.kind != OutsideKind.ANYONE
+        ):
+            step.artifacts = [ram_stack_path(source.name)]
+        self.add(step, self.node_step[source.id], self.node_step.get(rel.target))
+        if target_ref in ("organization", "ou"):
             service = {
                 ResourceType.RAM_SHARE: "ram.amazonaws.com",
                 ResourceType.SERVICE_CATALOG_PORTFOLIO: "servicecatalog.amazonaws.com",
             }.get(rel.resource_type)
             self.need(step.id, self.service_step.get(service or ""))
+
+    def _share_how(self, rel: ResourceShareRelationship, party: OutsidePrincipal | None) -> str:
+        """How the share is made where that differs: outside the organization, or public."""
+        parts: list[str] = []
+        if self.scopes.is_scope(rel.target) and rel.excluded_accounts:
+            skipped = self.scopes.excluded_in_scope(rel, rel.target)
+            if skipped:
+                parts.append(
+                    f"A share with an OU or the organization cannot leave out "
+                    f"{self.scopes.account_words(skipped)}: share with accounts one by one to "
+                    "skip them."
+                )
+        if party is None:
+            return "".join(f" {p}" for p in parts)
+        public = party.kind == OutsideKind.ANYONE
+        if rel.resource_type == ResourceType.RAM_SHARE:
+            parts.append(
+                "Create the AWS RAM resource share with --allow-external-principals (true: the "
+                "share leaves the organization); the recipient accepts the invitation."
+            )
+        elif rel.resource_type == ResourceType.AMI:
+            grant = "Group=all" if public else self._outside_grant(party, "UserId")
+            parts.append(
+                "aws ec2 modify-image-attribute --image-id <the AMI> --launch-permission "
+                f'"Add=[{{{grant}}}]".'
+            )
+        elif rel.resource_type == ResourceType.EBS_SNAPSHOT:
+            grant = "Group=all" if public else self._outside_grant(party, "UserId")
+            parts.append(
+                "aws ec2 modify-snapshot-attribute --snapshot-id <the snapshot> --attribute "
+                f'createVolumePermission --create-volume-permission "Add=[{{{grant}}}]".'
+            )
+        return "".join(f" {p}" for p in parts)
+
+    def _outside_grant(self, party: OutsidePrincipal, key: str) -> str:
+        if party.kind == OutsideKind.PARTNER_ORGANIZATION:
+            org = party.organization_id or "o-..."
+            owner = "<its management account>"
+            return f"OrganizationArn=arn:aws:organizations::{owner}:organization/{org}"
+        account = party.aws_account_id or self._placeholder(
+            f"${{AccountId:{one_line(party.name)}}}",
+            f"the 12-digit id of external account {one_line(party.name)}",
+        )
+        return f"{key}={account}"
+
+    @staticmethod
+    def _share_warning(rel: ResourceShareRelationship, party: OutsidePrincipal, what: str) -> str:
+        if party.kind == OutsideKind.ANYONE:
+            return (
+                f"PUBLIC: this makes the {what} public. Anyone in the world can find, copy and "
+                "launch it and read everything stored in it; make sure it holds no secret, key "
+                "or customer data, and that the design's owner has approved it."
+            )
+        return (
+            f"OUTSIDE THE ORGANIZATION: the {what} go to {outside_words(party)}, beyond your "
+            "SCPs, logs and guardrails; share only what the agreement with them covers."
+        )
 
     def _share_verify(self, rel: ResourceShareRelationship, target_ref: str) -> tuple[str, str]:
         first = one_line(rel.resource_names[0]) if rel.resource_names else ""
@@ -1213,6 +1499,9 @@ def plan_data(design: Design) -> tuple[list[Step], dict[str, Any]]:
     data = {
         "design": design.name,
         "steps": [s.as_json(n) for n, s in enumerate(steps, start=1)],
+        "blocked": [
+            {"relationship": b.relationship, "what": b.what, "why": b.why} for b in planner.blocked
+        ],
         "placeholders": [
             {"placeholder": p, "meaning": m} for p, m in sorted(planner.placeholders.items())
         ],
@@ -1241,7 +1530,10 @@ def _where(step: Step) -> str:
 
 def _step_markdown(number: int, step: Step, numbers: dict[str, int]) -> list[str]:
     manual = " (manual)" if step.manual else ""
-    lines = [f"## {number}. {markdown_escape(step.title)}{manual}", ""]
+    warned = " (WARNING)" if step.warning else ""
+    lines = [f"## {number}. {markdown_escape(step.title)}{manual}{warned}", ""]
+    if step.warning:
+        lines += [f"> **WARNING:** {markdown_escape(step.warning)}", ""]
     lines.append(f"- **Step id:** `{step.id}`")
     lines.append(f"- **Runs in:** {_where(step)}")
     lines.append(f"- **Does:** {markdown_escape(step.action)}")
@@ -1261,9 +1553,15 @@ def _step_markdown(number: int, step: Step, numbers: dict[str, int]) -> list[str
     return [*lines, ""]
 
 
-def plan_markdown(design: Design, steps: list[Step], placeholders: list[dict[str, str]]) -> str:
+def plan_markdown(
+    design: Design,
+    steps: list[Step],
+    placeholders: list[dict[str, str]],
+    blocked: list[dict[str, str]] | None = None,
+) -> str:
     numbers = {s.id: n for n, s in enumerate(steps, start=1)}
     manual = sum(s.manual for s in steps)
+    warned = sum(bool(s.warning) for s in steps)
     lines = [
         f"# Deployment plan: {markdown_escape(design.name)}",
         "",
@@ -1271,6 +1569,22 @@ def plan_markdown(design: Design, steps: list[Step], placeholders: list[dict[str
         f"{manual} step{'' if manual == 1 else 's'} must be done by hand (marked manual). "
         "Every verification command only reads (get, list, describe).",
         "",
+    ]
+    if warned:
+        lines += [
+            f"**{warned} step{'' if warned == 1 else 's'} take{'s' if warned == 1 else ''} "
+            "something outside the organization (marked WARNING): read the warning first.**",
+            "",
+        ]
+    if blocked:
+        count = _plural(len(blocked), "relationship")
+        verb = "is" if len(blocked) == 1 else "are"
+        lines += [
+            f"**{len(blocked)} {count} of the design cannot be deployed and {verb} left out: "
+            "see Blocked at the end.**",
+            "",
+        ]
+    lines += [
         "| # | Step | Runs in | After steps | Manual |",
         "|---|---|---|---|---|",
     ]
@@ -1284,6 +1598,12 @@ def plan_markdown(design: Design, steps: list[Step], placeholders: list[dict[str
     lines.append("")
     for n, step in enumerate(steps, start=1):
         lines += _step_markdown(n, step, numbers)
+    if blocked:
+        lines += ["## Blocked: not deployed", ""]
+        lines += [
+            f"- **{markdown_escape(b['what'])}**: {markdown_escape(b['why'])}" for b in blocked
+        ]
+        lines.append("")
     if placeholders:
         lines += ["## Placeholders", "", "Replace these before running a command:", ""]
         lines += [
@@ -1305,7 +1625,7 @@ def run(ctx: ExportContext) -> None:
     )
     ctx.write_text(
         ctx.unique_path("plan", "deployment-plan", ".md"),
-        plan_markdown(ctx.design, steps, data["placeholders"]),
+        plan_markdown(ctx.design, steps, data["placeholders"], data["blocked"]),
         FORMAT,
         "The deployment plan for people: numbered steps, manual steps marked",
     )

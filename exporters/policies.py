@@ -5,6 +5,13 @@ Everything lands under policies/ in the export folder:
 - roles/<account>/<role>.json: one file per IAM role a trust or federation creates, with its trust
   policy, the managed policies attached by access level, inline least-privilege policies and
   MaxSessionDuration. Several relationships into one role name of one account make one role.
+  A trust to an OU or the organization is one file, roles/ou-<path>/ or roles/organization/,
+  with "Account": "*" and "DeployedTo" (the scope, its accounts now, the excluded ones): the
+  template of the StackSet that deploys it. A trusted side that is an OU or the organization is
+  Principal "*" bound by aws:PrincipalOrgPaths / aws:PrincipalOrgID; an external account is its
+  root or role (sts:ExternalId), a partner organization Principal "*" with its
+  aws:PrincipalOrgID, a service its service principal with aws:SourceAccount. A trust of anyone
+  is never written (notes.md says so). People only are asked for MFA: a workload cannot.
 - identity-policies/<trusted account>/assume-<role>-in-<account>.json: the policy the trusted side
   attaches to its principals, allowing sts:AssumeRole on exactly that role ARN.
 - buckets/<bucket>-policy.json and keys/<bucket>-key-policy.json: the documented CloudTrail
@@ -22,6 +29,7 @@ build_policies() returns the same documents for other exporters (CloudFormation,
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -36,7 +44,10 @@ from designer.model.vocabulary import (
     FederationProtocol,
     IdentityProviderKind,
     LogType,
+    OutsideKind,
     PrincipalScope,
+    PrincipalType,
+    ResourceType,
 )
 from designer.rules.organization import MAX_ATTACHED_SCPS, MAX_SCP_CHARACTERS
 from designer.rules.policy_documents import size
@@ -54,6 +65,7 @@ from designer.rules.scp import (
 )
 from exporters.base import ExportContext, exporter, safe_name
 from exporters.identity_center import identity_center_roles, reserved_role_resource
+from exporters.scoping import ExportScopes, outside_words
 
 if TYPE_CHECKING:
     from designer.model.design import Design
@@ -83,6 +95,10 @@ FULL_AWS_ACCESS = "FullAWSAccess"
 GENERATED_SCP_NAME = "GeneratedGuardrails"
 ORGANIZATION_PLACEHOLDER = "${OrganizationId}"
 REGION_PLACEHOLDER = "${HomeRegion}"
+ROOT_PLACEHOLDER = "${RootId}"
+# A role deployed to every account of an OU or the organization: the id of each of them (the
+# StackSet template says AWS::AccountId).
+EACH_ACCOUNT = "${AccountId}"
 MAX_BUCKET_POLICY = 20 * 1024
 MAX_KEY_POLICY = 32 * 1024
 AWS_POLICY = "arn:aws:iam::aws:policy/"
@@ -197,15 +213,18 @@ class Role:
     managed: list[str] = field(default_factory=list)
     inline: list[Document] = field(default_factory=list)
     max_session: int = 3600
+    deployed_to: Document | None = None  # a role deployed to every account of a scope
 
     @property
     def arn(self) -> str:
         return f"arn:aws:iam::{self.account}:role/{self.name}"
 
     def document(self) -> Document:
+        where: Document = {"DeployedTo": self.deployed_to} if self.deployed_to else {}
         return {
             "RoleName": self.name,
             "Account": self.account,
+            **where,
             "TrustPolicy": {"Version": VERSION, "Statement": self.trust},
             "ManagedPolicyArns": self.managed,
             "InlinePolicies": self.inline,
@@ -313,15 +332,26 @@ class _Lookup:
         self.idps = {i.id: i for i in design.identity_providers}
         self.outside_principals = {t.id: t for t in design.outside_principals}
         self.sso_roles = identity_center_roles(design)
+        self.scopes = ExportScopes(design)
         self._region: str | None = None
 
     def account_id(self, node: Account | OutsidePrincipal) -> str:
         if node.aws_account_id:
             return node.aws_account_id
-        what = "planned account" if isinstance(node, Account) else "third party"
+        what = "planned account" if isinstance(node, Account) else "external account"
         text = f"${{AccountId:{one_line(node.name)}}}"
         return self.notes.placeholder(
             text, f"the 12-digit AWS account id of {what} {md(node.name)}"
+        )
+
+    def ids_of(self, account_ids: Iterable[str]) -> list[str]:
+        return [self.account_id(self.accounts[a]) for a in account_ids if a in self.accounts]
+
+    def each_account(self) -> str:
+        return self.notes.placeholder(
+            EACH_ACCOUNT,
+            "the id of each account a role deployed to an OU or the organization lands in "
+            "(AWS::AccountId in the StackSet template)",
         )
 
     def organization_id(self) -> str:
@@ -331,6 +361,18 @@ class _Lookup:
         return self.notes.placeholder(
             ORGANIZATION_PLACEHOLDER, "the organization id (o-...) once the organization exists"
         )
+
+    def org_path(self, scope_id: str) -> str:
+        """The aws:PrincipalOrgPaths / aws:ResourceOrgPaths pattern of everything in a scope:
+        o-.../r-.../ou-.../*, the OU and root ids as placeholders (a design does not hold them)."""
+        parts = [self.organization_id()]
+        parts.append(self.notes.placeholder(ROOT_PLACEHOLDER, "the organization root's id (r-...)"))
+        for unit in self.scopes.chain(scope_id):
+            path = one_line(self.scopes.ou_path(unit))
+            parts.append(
+                self.notes.placeholder(f"${{OuId:{path}}}", f"the id of OU {md(path)} (ou-...)")
+            )
+        return "/".join(parts) + "/*"
 
     @property
     def management(self) -> Account | None:
@@ -361,12 +403,30 @@ class _Roles:
             self.by_key[key] = Role(self.lookup.account_id(account), account.name, name)
         return self.by_key[key]
 
+    def deployed(self, rel: TrustRelationship) -> Role:
+        """The role a trust deploys to every account of its target OU (or the organization)."""
+        scopes = self.lookup.scopes
+        key = (rel.target, rel.role_name)
+        if key not in self.by_key:
+            where: Document = {
+                "Scope": scopes.label(rel.target),
+                "AccountsNow": len(scopes.stack_set_accounts(rel)),
+                "FutureAccounts": True,
+            }
+            skipped = scopes.stack_set_skipped(rel)
+            if skipped:
+                where["ExcludedAccounts"] = self.lookup.ids_of(skipped)
+            if scopes.management_in_scope(rel):
+                where["NotInManagementAccount"] = True
+            self.by_key[key] = Role("*", scopes.label(rel.target), rel.role_name, deployed_to=where)
+        return self.by_key[key]
+
     def add_trust(self, role: Role, statement: Statement) -> None:
         if statement not in role.trust:
             role.trust.append(statement)
 
 
-def _conditions(string_equals: dict[str, str], mfa: bool) -> dict[str, Any]:
+def _conditions(string_equals: dict[str, Any], mfa: bool) -> dict[str, Any]:
     condition: dict[str, Any] = {}
     if string_equals:
         condition["StringEquals"] = string_equals
@@ -375,7 +435,16 @@ def _conditions(string_equals: dict[str, str], mfa: bool) -> dict[str, Any]:
     return condition
 
 
-def _aws_trust(lookup: _Lookup, rel: TrustRelationship, source: Account | OutsidePrincipal) -> Statement:
+def _assume(principal: Any, condition: dict[str, Any]) -> Statement:
+    statement: Statement = {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}
+    if condition:
+        statement["Condition"] = condition
+    return statement
+
+
+def _aws_trust(
+    lookup: _Lookup, rel: TrustRelationship, source: Account | OutsidePrincipal
+) -> Statement:
     """sts:AssumeRole for a role of the trusted account (or its root) with the conditions."""
     trusted = lookup.account_id(source)
     principal = f"arn:aws:iam::{trusted}:root"
@@ -392,22 +461,71 @@ def _aws_trust(lookup: _Lookup, rel: TrustRelationship, source: Account | Outsid
             string_equals["aws:PrincipalOrgID"] = lookup.organization_id()
         else:
             lookup.notes.point(
-                f"Role {md(rel.role_name)}: third party {md(source.name)} is outside the "
+                f"Role {md(rel.role_name)}: {md(source.name)} is outside the "
                 "organization, so no aws:PrincipalOrgID condition was written."
             )
     if rel.external_id:
         string_equals["sts:ExternalId"] = rel.external_id
-    statement: Statement = {
-        "Effect": "Allow",
-        "Principal": {"AWS": principal},
-        "Action": "sts:AssumeRole",
-    }
-    condition = _conditions(string_equals, rel.require_mfa)
+    condition = _conditions(string_equals, lookup.scopes.mfa(rel))
     if arn_like:
         condition["ArnLike"] = arn_like
-    if condition:
-        statement["Condition"] = condition
-    return statement
+    return _assume({"AWS": principal}, condition)
+
+
+def _principal_role(lookup: _Lookup, rel: TrustRelationship, accounts: Iterable[str]) -> str | None:
+    """The aws:PrincipalArn pattern of the one role of any account that may assume the role
+    (an Identity Center permission set's role by its reserved path)."""
+    if rel.principal_scope != PrincipalScope.ROLE or not rel.principal_role_name:
+        return None
+    name = rel.principal_role_name
+    if any((a, name) in lookup.sso_roles for a in accounts):
+        return f"arn:aws:iam::*:{reserved_role_resource(name)}"
+    return f"arn:aws:iam::*:role/{name}"
+
+
+def _scope_trust(lookup: _Lookup, rel: TrustRelationship) -> Statement:
+    """Any principal of an OU (aws:PrincipalOrgPaths) or of the organization (aws:PrincipalOrgID):
+    Principal "*" is only ever written with that condition."""
+    scopes = lookup.scopes
+    condition: dict[str, Any] = {}
+    equals: dict[str, str] = {}
+    if rel.source == scopes.root:
+        equals["aws:PrincipalOrgID"] = lookup.organization_id()
+    else:
+        condition["ForAnyValue:StringLike"] = {
+            "aws:PrincipalOrgPaths": [lookup.org_path(rel.source)]
+        }
+    if rel.external_id:
+        equals["sts:ExternalId"] = rel.external_id
+    condition |= _conditions(equals, scopes.mfa(rel))
+    skipped = lookup.ids_of(scopes.excluded_in_scope(rel, rel.source))
+    if skipped:
+        condition["StringNotEquals"] = {"aws:PrincipalAccount": _one_or_many(skipped)}
+    role = _principal_role(lookup, rel, scopes.members(rel.source))
+    if role:
+        condition["ArnLike"] = {"aws:PrincipalArn": role}
+    return _assume({"AWS": "*"}, condition)
+
+
+def _outside_trust(
+    lookup: _Lookup, rel: TrustRelationship, party: OutsidePrincipal, here: str
+) -> Statement:
+    """An external account by its root or role; a partner organization by aws:PrincipalOrgID;
+    a service by its service principal for this account's resources (aws:SourceAccount)."""
+    if party.kind == OutsideKind.EXTERNAL_ACCOUNT:
+        return _aws_trust(lookup, rel, party)
+    if party.kind == OutsideKind.SERVICE:
+        service = party.service_principal or ""
+        return _assume({"Service": service}, {"StringEquals": {"aws:SourceAccount": here}})
+    # A partner organization: any principal of it, never anyone else.
+    equals = {"aws:PrincipalOrgID": party.organization_id or ""}
+    if rel.external_id:
+        equals["sts:ExternalId"] = rel.external_id
+    condition = _conditions(equals, lookup.scopes.mfa(rel))
+    role = _principal_role(lookup, rel, ())
+    if role:
+        condition["ArnLike"] = {"aws:PrincipalArn": role}
+    return _assume({"AWS": "*"}, condition)
 
 
 def _oidc_issuer(lookup: _Lookup, idp: IdentityProvider) -> str:
@@ -447,12 +565,12 @@ def _federated_trust(lookup: _Lookup, idp: IdentityProvider, account: str) -> St
     return None
 
 
-def _service_managed(idp: IdentityProvider, account: Account, roles: Iterable[str]) -> str:
+def _service_managed(idp: IdentityProvider, where: str, roles: Iterable[str]) -> str:
     center = idp.kind == IdentityProviderKind.IDENTITY_CENTER
     kind = "IAM Identity Center" if center else "AWS Directory Service"
     listed = ", ".join(md(r) for r in roles) or "(none named)"
     return (
-        f"{kind} {md(idp.name)} signs users in to account {md(account.name)} with roles it "
+        f"{kind} {md(idp.name)} signs users in to {where} with roles it "
         f"manages itself ({listed}): set them up in {kind}; no trust policy was written."
     )
 
@@ -492,44 +610,124 @@ def _merge_permissions(role: Role, rel: TrustRelationship) -> None:
     role.max_session = max(role.max_session, rel.max_session_duration)
 
 
-def _identity_policy(source: Account, target: Account, role: Role) -> IdentityPolicy:
-    statement = {"Sid": "AssumeRole", "Effect": "Allow", "Action": "sts:AssumeRole"}
+def _identity_policy(lookup: _Lookup, rel: TrustRelationship, role: Role) -> IdentityPolicy:
+    """sts:AssumeRole on exactly the role: its ARN, or for a role deployed to a scope its name
+    in the accounts of that scope (aws:ResourceOrgPaths / aws:ResourceOrgID)."""
+    scopes = lookup.scopes
+    statement: Statement = {"Sid": "AssumeRole", "Effect": "Allow", "Action": "sts:AssumeRole"}
     statement["Resource"] = role.arn
-    return IdentityPolicy(source.name, role.name, target.name, _policy(statement))
+    if role.deployed_to is not None:
+        condition: dict[str, Any] = {}
+        if rel.target == scopes.root:
+            condition["StringEquals"] = {"aws:ResourceOrgID": lookup.organization_id()}
+        else:
+            paths = [lookup.org_path(rel.target)]
+            condition["ForAnyValue:StringLike"] = {"aws:ResourceOrgPaths": paths}
+        skipped = lookup.ids_of(scopes.stack_set_skipped(rel))
+        if skipped:
+            condition["StringNotEquals"] = {"aws:ResourceAccount": _one_or_many(skipped)}
+        statement["Condition"] = condition
+    source = scopes.label(rel.source)
+    return IdentityPolicy(source, role.name, scopes.label(rel.target), _policy(statement))
+
+
+def _trust_statement(
+    lookup: _Lookup, rel: TrustRelationship, here: str, where: str
+) -> Statement | None:
+    """The trust policy statement for the trusted side of `rel`; `here` is the id of the account
+    the role lives in (a placeholder for a role deployed to a scope), `where` its name."""
+    source = rel.source
+    idp = lookup.idps.get(source)
+    if idp is not None:
+        statement = _federated_trust(lookup, idp, here)
+        if statement is None:
+            lookup.notes.point(_service_managed(idp, where, [rel.role_name]))
+        elif rel.require_mfa or rel.organization_scoped:
+            lookup.notes.point(
+                f"Role {md(rel.role_name)} in {where}: sessions federated by "
+                f"{md(idp.name)} carry neither MFA nor organization context; enforce MFA "
+                "at the identity provider."
+            )
+        return statement
+    if source in lookup.accounts:
+        return _aws_trust(lookup, rel, lookup.accounts[source])
+    party = lookup.outside_principals.get(source)
+    if party is not None:
+        return _outside_trust(lookup, rel, party, here)
+    if lookup.scopes.is_scope(source):
+        return _scope_trust(lookup, rel)
+    return None
 
 
 def _trust_roles(
     lookup: _Lookup, roles: _Roles, rels: list[TrustRelationship]
 ) -> list[IdentityPolicy]:
     identity: dict[tuple[str, str], IdentityPolicy] = {}
+    scopes = lookup.scopes
     for rel in rels:
-        target = lookup.accounts.get(rel.target)
-        source = (
-            lookup.accounts.get(rel.source)
-            or lookup.outside_principals.get(rel.source)
-            or lookup.idps.get(rel.source)
-        )
-        if target is None or source is None:
+        blocked = scopes.blocked_trust(rel)
+        if blocked is not None:
+            lookup.notes.point(f"Not written: {md(blocked.what)}: {blocked.why}")
             continue
-        if isinstance(source, IdentityProvider):
-            statement = _federated_trust(lookup, source, lookup.account_id(target))
-            if statement is None:
-                lookup.notes.point(_service_managed(source, target, [rel.role_name]))
-                continue
-            if rel.require_mfa or rel.organization_scoped:
-                lookup.notes.point(
-                    f"Role {md(rel.role_name)} in {md(target.name)}: sessions federated by "
-                    f"{md(source.name)} carry neither MFA nor organization context; enforce MFA "
-                    "at the identity provider."
-                )
+        scoped = scopes.is_scope(rel.target)
+        if scoped:
+            here, where = EACH_ACCOUNT, md(scopes.scope_words(rel.target))
+        elif rel.target in lookup.accounts:
+            target = lookup.accounts[rel.target]
+            here, where = lookup.account_id(target), f"account {md(target.name)}"
         else:
-            statement = _aws_trust(lookup, rel, source)
-        role = roles.get(target, rel.role_name)
+            continue
+        statement = _trust_statement(lookup, rel, here, where)
+        if statement is None:
+            continue
+        if EACH_ACCOUNT in json.dumps(statement):
+            lookup.each_account()
+        role = roles.deployed(rel) if scoped else roles.get(target, rel.role_name)
         roles.add_trust(role, statement)
         _merge_permissions(role, rel)
-        if isinstance(source, Account):
-            identity.setdefault((source.id, role.arn), _identity_policy(source, target, role))
+        _trust_notes(lookup, rel, role)
+        if rel.source in lookup.accounts or scopes.is_scope(rel.source):
+            identity.setdefault((rel.source, role.arn), _identity_policy(lookup, rel, role))
     return list(identity.values())
+
+
+def _trust_notes(lookup: _Lookup, rel: TrustRelationship, role: Role) -> None:
+    scopes = lookup.scopes
+    name = f"Role {md(role.name)} in {md(role.account_name)}"
+    if rel.require_mfa and rel.principal_type == PrincipalType.WORKLOAD:
+        lookup.notes.point(
+            f"{name}: its principal type is workload, which cannot present an MFA code, so "
+            "no aws:MultiFactorAuthPresent condition was written although MFA is required."
+        )
+    if role.deployed_to is not None:
+        lookup.notes.point(
+            f"{name} is deployed to {md(scopes.scope_words(rel.target, rel.excluded_accounts))} "
+            "by one service-managed StackSet with auto-deployment; the file is its template "
+            f"({md(EACH_ACCOUNT)} is each account's id)."
+        )
+        if scopes.management_in_scope(rel):
+            management = scopes.name(scopes.management or "")
+            lookup.notes.point(
+                f"{name}: the management account {md(management)} lies in the scope, but "
+                "StackSets never deploy there; draw a trust to it if it needs the role."
+            )
+    party = lookup.outside_principals.get(rel.source)
+    if party is not None and party.kind == OutsideKind.SERVICE:
+        lookup.notes.point(
+            f"{name} is assumed by {md(outside_words(party))} for the resources of its own "
+            "account only (aws:SourceAccount)."
+        )
+    elif party is not None:
+        lookup.notes.point(
+            f"{name} is trusted by {md(outside_words(party))}, outside the organization: "
+            "give them the role ARN; they keep their side's policy themselves."
+        )
+    if scopes.is_scope(rel.source):
+        words = scopes.scope_words(rel.source, rel.excluded_accounts)
+        key = "aws:PrincipalOrgID" if rel.source == scopes.root else "aws:PrincipalOrgPaths"
+        lookup.notes.point(
+            f'{name} trusts any principal of {md(words)}: Principal "*" only with {key}.'
+        )
 
 
 def _federation_roles(lookup: _Lookup, roles: _Roles, rels: list[FederationRelationship]) -> None:
@@ -543,7 +741,9 @@ def _federation_roles(lookup: _Lookup, roles: _Roles, rels: list[FederationRelat
         else:
             statement = None
         if statement is None:
-            lookup.notes.point(_service_managed(idp, target, rel.mapped_roles))
+            lookup.notes.point(
+                _service_managed(idp, f"account {md(target.name)}", rel.mapped_roles)
+            )
             continue
         for name in rel.mapped_roles:
             roles.add_trust(roles.get(target, name), statement)
@@ -566,7 +766,7 @@ class _Deliveries:
 
     organization_trail: bool = False
     account_trails: list[str] = field(default_factory=list)  # source account ids
-    config_sources: list[str] = field(default_factory=list)
+    config_sources: list[str] = field(default_factory=list)  # source account ids
     flow_log_sources: list[str] = field(default_factory=list)
     other_types: list[str] = field(default_factory=list)
 
@@ -574,38 +774,54 @@ class _Deliveries:
 def _deliveries(
     lookup: _Lookup, rels: list[LogDeliveryRelationship], bucket: LogBucket
 ) -> _Deliveries:
+    """The organization trail for the whole organization; for an OU (or the organization less
+    some accounts) the trails, Config and flow logs of its member accounts, one by one."""
     found = _Deliveries()
-    config_everyone = False
+    scopes = lookup.scopes
     for rel in rels:
-        source = lookup.accounts.get(rel.source)
-        if source is None:
+        if scopes.is_scope(rel.source):
+            sources = _scope_sources(lookup, rel, bucket)
+        elif rel.source in lookup.accounts:
+            sources = [lookup.account_id(lookup.accounts[rel.source])]
+        else:
             continue
         if LogType.CLOUDTRAIL in rel.log_types:
-            if rel.organization_wide:
+            if scopes.organization_wide(rel):
                 found.organization_trail = True
             else:
-                found.account_trails.append(lookup.account_id(source))
+                found.account_trails += sources
         if LogType.CONFIG in rel.log_types:
-            if rel.organization_wide:
-                config_everyone = True
-            else:
-                found.config_sources.append(lookup.account_id(source))
+            found.config_sources += sources
         if LogType.VPC_FLOW_LOGS in rel.log_types:
-            found.flow_log_sources.append(lookup.account_id(source))
+            found.flow_log_sources += sources
         found.other_types += [t.value for t in rel.log_types if t not in GENERATED_LOG_TYPES]
-    if config_everyone:
-        known = [a.aws_account_id for a in lookup.design.accounts if a.aws_account_id]
-        found.config_sources += known
-        if len(known) < len(lookup.design.accounts):
-            lookup.notes.point(
-                f"Bucket {md(bucket.name)}: organization-wide Config delivery covers only the "
-                "accounts with an id; add the others' statements once they exist."
-            )
     found.account_trails = list(dict.fromkeys(found.account_trails))
     found.config_sources = list(dict.fromkeys(found.config_sources))
     found.flow_log_sources = list(dict.fromkeys(found.flow_log_sources))
     found.other_types = list(dict.fromkeys(found.other_types))
     return found
+
+
+def _scope_sources(lookup: _Lookup, rel: LogDeliveryRelationship, bucket: LogBucket) -> list[str]:
+    """The ids of the accounts a scoped delivery covers now; statements for the ones without an
+    id, and for accounts that join the scope later, are added when they exist."""
+    scopes = lookup.scopes
+    members = [lookup.accounts[a] for a in scopes.members(rel.source, rel.excluded_accounts)]
+    known = [a.aws_account_id for a in members if a.aws_account_id]
+    per_account = [t.value for t in rel.log_types if t != LogType.CLOUDTRAIL]
+    if scopes.organization_wide(rel) and not per_account:
+        return known  # the organization trail alone: no per-account statement
+    words = scopes.scope_words(rel.source, rel.excluded_accounts)
+    trail = [] if scopes.organization_wide(rel) else [LogType.CLOUDTRAIL.value]
+    types = ", ".join(t.value for t in rel.log_types if t.value in [*trail, *per_account])
+    missing = len(members) - len(known)
+    lacking = f"; {missing} of them have no id yet" if missing else ""
+    lookup.notes.point(
+        f"Bucket {md(bucket.name)}: the {types} delivery of {md(words)} is admitted account by "
+        f"account (the service principals take no OU condition){lacking}: add the statements "
+        "of accounts that join later, before the StackSet reaches them."
+    )
+    return known
 
 
 def _trail_arn(lookup: _Lookup, account: str, name: str) -> str:
@@ -942,10 +1158,32 @@ def _guardrails(lookup: _Lookup, root_policies: list[ServiceControlPolicy]) -> l
         root = {"ArnLike": {"aws:PrincipalARN": "arn:aws:iam::*:root"}}
         statements.append(_deny("DenyRootUser", "*", root))
     if not given(*EXTERNAL_SHARES):
-        external = {"Bool": {"ram:RequestedAllowsExternalPrincipals": "true"}}
+        external: dict[str, Any] = {"Bool": {"ram:RequestedAllowsExternalPrincipals": "true"}}
+        publishers = _external_publishers(lookup)
+        if publishers:  # the design's own shares outside the organization stay possible
+            external["StringNotEquals"] = {"aws:PrincipalAccount": _one_or_many(publishers)}
         ram = ["ram:CreateResourceShare", "ram:UpdateResourceShare"]
         statements.append(_deny("DenyExternalRamShares", ram, external))
     return statements
+
+
+def _external_publishers(lookup: _Lookup) -> list[str]:
+    """Ids of the accounts whose RAM shares go outside the organization (by design)."""
+    found: dict[str, None] = {}
+    for rel in lookup.design.relationships:
+        if rel.kind != "resource-share" or rel.resource_type != ResourceType.RAM_SHARE:
+            continue
+        party = lookup.outside_principals.get(rel.target)
+        source = lookup.accounts.get(rel.source)
+        if party is None or source is None or party.kind == OutsideKind.ANYONE:
+            continue
+        found.setdefault(lookup.account_id(source), None)
+        lookup.notes.point(
+            f"{md(source.name)} shares {md(rel.ram_resource_type or 'resources')} with "
+            f"{md(outside_words(party))}, outside the organization: the generated guardrail "
+            "DenyExternalRamShares spares that account (aws:PrincipalAccount) and no other."
+        )
+    return list(found)
 
 
 def _region_restriction(regions: list[str]) -> Statement:
@@ -1164,6 +1402,12 @@ def _general_notes(
             f"Trail names are assumed: {md(ORGANIZATION_TRAIL_NAME)} for the organization trail "
             f"(owned by the management account) and {md(ACCOUNT_TRAIL_NAME)} for account "
             "trails; the bucket and key policies name them in aws:SourceArn."
+        )
+    if any(p.account_name.startswith(("OU ", "Organization")) for p in identity):
+        notes.point(
+            "Files under identity-policies/ou-<path>/ and identity-policies/organization/ go "
+            "to every account of that OU or of the organization (a StackSet to the same scope "
+            "can deploy them as managed policies)."
         )
     if identity:
         notes.point(

@@ -18,6 +18,8 @@ from designer.model import Design
 from designer.model.templates import load_template, template_paths
 from exporters import cloudformation  # registers the format
 from exporters.base import export_design
+from tests.exporters.scoped import exporter_design
+from tests.exporters.test_policies import assert_no_one_else
 from tests.rules.builder import Builder
 
 FORMAT = [cloudformation.FORMAT]
@@ -82,7 +84,7 @@ def edge_design() -> Design:
         kms_key="arn:aws:kms:eu-west-1:555555555555:key/1234abcd-12ab-34cd-56ef-1234567890ab",
         organization_restricted_writes=True,
     )
-    b.logs("Management", "Logs", "cloudtrail", bucket="edge-trail-bucket", organization_wide=True)
+    b.logs("org", "Logs", "cloudtrail", bucket="edge-trail-bucket")  # the organization trail
     b.logs("App1", "Logs", "cloudtrail", "config", "vpc-flow-logs", bucket="edge-config-bucket")
     b.logs("App2", "Logs", "cloudtrail", bucket="edge-byo-key-bucket")
     b.share("Publishing", "App1", "service-catalog-portfolio", resource_names=["Golden"])
@@ -103,6 +105,7 @@ def exports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str
     found = {name: export(load_template(name), root / name) for name in template_paths()}
     found["edge"] = export(edge_design(), root / "edge")
     found["hostile"] = export(hostile_design(), root / "hostile")
+    found["scoped"] = export(exporter_design(), root / "scoped")
     return found
 
 
@@ -148,7 +151,7 @@ def hostile_design() -> Design:
     b.account("Also Prod ✓ Ünïcode", parent=ous[1], aws_account_id="999999999999")
     b.bucket("hostile-logs", HOSTILE[0], kms_key="alias/../../${x}", access_logging=True)
     b.bucket("hostile-logs-policy", HOSTILE[0])  # its logical id meets the one of a policy
-    b.logs("Management", HOSTILE[0], "cloudtrail", bucket="hostile-logs", organization_wide=True)
+    b.logs("org", HOSTILE[0], "cloudtrail", bucket="hostile-logs")
     for target in HOSTILE[1:]:
         b.trust(HOSTILE[0], target, role_name="Admin", purpose="🔥 ${AWS::Region} <b>")
         if target != HOSTILE[3]:
@@ -290,10 +293,9 @@ def test_no_wildcard_principal_or_action_is_allowed(exports: dict[str, dict[str,
         for template in templates(files).values():
             for found in policy_statements(template):
                 checked += 1
-                wildcard = found.get("Principal") in ("*", {"AWS": "*"})
-                if wildcard:  # only the SSL-only deny, and only with its condition
-                    assert found["Effect"] == "Deny", found
-                    assert found["Condition"], found
+                # The SSL-only deny under its condition, or a trust bound to an organization
+                # or OU path (aws:PrincipalOrgID / aws:PrincipalOrgPaths): never anyone.
+                assert_no_one_else("template", found)
                 if found["Effect"] == "Allow":
                     assert found["Action"] not in ("*", ["*"]), found
     assert checked > 100
@@ -431,6 +433,7 @@ def test_organization_trail_only_where_the_design_has_one(
         "reference-landing-zone",
         "edge",
         "hostile",
+        "scoped",
     }
     trail = templates(exports["logging"])["cloudformation/organization-trail.json"]
     assert trail["Resources"]["OrganizationTrail"]["Properties"] == {

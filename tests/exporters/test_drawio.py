@@ -20,6 +20,7 @@ from designer.model.templates import load_template, template_paths
 from exporters.base import export_design, safe_name
 from exporters.drawing import FADED_COLOUR, Drawing, build_drawing
 from exporters.drawio import drawio_xml
+from exporters.scoping import ExportScopes
 from tests.helpers.factories import small_design
 
 TEMPLATES = sorted(template_paths())
@@ -247,6 +248,11 @@ def test_title_legend_and_faded_nodes(design: Design) -> None:
             sample = style(cells[f"legend-kind-{kind}"])
             assert sample["strokeColor"] == KIND_STYLES[kind].colour
         ends = {e.source for e in drawing.edges} | {e.target for e in drawing.edges}
+        scopes = ExportScopes(design)
+        for rel in design.relationships:  # a scoped end touches every account it covers
+            end = scopes.scoped_end(rel)
+            if rel.id in {e.id for e in drawing.edges} and end is not None:
+                ends.update(scopes.members(getattr(rel, end), rel.excluded_accounts))
         for node in drawing.nodes:
             faded = drawing.view != "all" and node.id not in ends
             assert (style(cells[f"node-{node.id}"])["strokeColor"] == FADED_COLOUR) == faded

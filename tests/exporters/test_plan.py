@@ -19,6 +19,7 @@ from designer.model.templates import load_template, template_paths
 from exporters.base import REGISTRY, export_design, safe_name
 from exporters.plan import Planner, Step, build_plan, plan_data
 from exporters.registry import load_all
+from exporters.scoping import ExportScopes
 from tests.helpers.factories import small_design
 from tests.rules.builder import Builder
 
@@ -63,18 +64,24 @@ def assert_design_order(design: Design, steps: list[Step]) -> None:
     _assert_roles(design, at, created)
     _assert_logs(design, at, created)
     _assert_scps(design, at, created)
+    blocked = {b.relationship for b in ExportScopes(design).blocked}
     for rel in design.relationships:
-        if rel.kind == "resource-share":
+        if rel.kind == "resource-share" and rel.id not in blocked:
             assert created[rel.source] < at.first(rel.id)
-            assert created[rel.target] < at.first(rel.id)
+            if rel.target in created:  # not outside the organization
+                assert created[rel.target] < at.first(rel.id)
 
 
 def _assert_roles(design: Design, at: Positions, created: dict[str, int]) -> None:
+    scopes = ExportScopes(design)
+    blocked = {b.relationship for b in scopes.blocked}
     makers: dict[tuple[str, str], list[int]] = {}
     for rel in design.relationships:
-        if rel.kind == "trust":
+        if rel.kind == "trust" and rel.id not in blocked:
             roles = at.kind(rel.id, ("stackset:", "management-role:"))
-            makers.setdefault((rel.target, rel.role_name), []).extend(roles)
+            lands = scopes.stack_set_accounts(rel) if scopes.is_scope(rel.target) else [rel.target]
+            for account in lands:
+                makers.setdefault((account, rel.role_name), []).extend(roles)
         if rel.kind == "federation":
             provider, *roles = at.of[rel.id]
             assert rel.source in at.steps[provider].subjects, "the provider comes first"
@@ -83,15 +90,26 @@ def _assert_roles(design: Design, at: Positions, created: dict[str, int]) -> Non
     for rel in design.relationships:
         if rel.kind != "trust":
             continue
+        if rel.id in blocked:  # a trust of anyone: no role, no step
+            assert not at.kind(rel.id, ("stackset:", "management-role:"))
+            continue
         (step,) = at.kind(rel.id, ("stackset:", "management-role:"))
         assert created[rel.target] < step
         if rel.source in created:
             assert created[rel.source] < step
         if rel.principal_scope == "role":
-            for maker in makers.get((rel.source, rel.principal_role_name or ""), []):
-                assert maker <= step, "a trusted role exists before the role trusting it"
-                for grant in at.kind(rel.id, "assume:"):
-                    assert maker < grant, "the policy is attached to a role that exists"
+            trusted = (
+                scopes.members(rel.source, rel.excluded_accounts)
+                if scopes.is_scope(rel.source)
+                else [rel.source]
+            )
+            for account in trusted:
+                for maker in makers.get((account, rel.principal_role_name or ""), []):
+                    if maker == step:
+                        continue  # deployed by this same StackSet: noted in must_exist
+                    assert maker < step, "a trusted role exists before the role trusting it"
+                    for grant in at.kind(rel.id, "assume:"):
+                        assert maker < grant, "the policy is attached to a role that exists"
 
 
 def _assert_logs(design: Design, at: Positions, created: dict[str, int]) -> None:
@@ -207,19 +225,25 @@ def test_reference_landing_zone_order_and_placement(
     ids = [s.id for s in steps]
     by_id = {s.id: s for s in steps}
     # Identity Center and its role come before the StackSet whose trust names that role.
-    assert ids.index("role:identity/workloadadministrator") < ids.index("stackset:workloadadmin")
-    assert "role:identity/workloadadministrator" in by_id["stackset:workloadadmin"].prerequisites
-    # Roles in the management account get a stack of their own; StackSets skip it.
-    management = by_id["management-role:securityaudit"]
-    assert management.account == "Management"
-    assert management.artifacts == [
-        "cloudformation/management-account-roles.json",
-        "policies/roles/management/securityaudit.json",
-    ]
-    audit = by_id["stackset:securityaudit"]
+    admin = "stackset:workloadadmin:ou-workloads"  # one trust to the Workloads OU
+    assert ids.index("role:identity/workloadadministrator") < ids.index(admin)
+    assert "role:identity/workloadadministrator" in by_id[admin].prerequisites
+    assert by_id[admin].targets == {
+        "organizational_units": ["Root/Workloads"],
+        "account_filter_type": "NONE",
+        "excluded_accounts": [],
+        "auto_deployment": True,
+        "accounts_now": 4,
+    }
+    # The audit role goes to the whole organization: one StackSet at the root, the trusted
+    # account filtered out, the management account named as out of the StackSet's reach.
+    audit = by_id["stackset:securityaudit:organization"]
     assert audit.targets is not None
-    assert "Management" not in [a["name"] for a in audit.targets["accounts"]]
-    assert audit.targets["organizational_units"][0] == "Root/Workloads"
+    assert audit.targets["organizational_units"] == ["Root"]
+    assert audit.targets["account_filter_type"] == "DIFFERENCE"
+    assert [a["name"] for a in audit.targets["excluded_accounts"]] == ["Security Tooling"]
+    assert audit.targets["auto_deployment"] is True
+    assert "StackSets never deploy there" in audit.action
     assert any("SecurityAnalyst" in m and "not created" in m for m in audit.must_exist)
     # SCPs: created, tried on Policy Staging, then attached; shares last.
     guard = [i for i in ids if i.endswith(":organizationguardrails")]
@@ -275,6 +299,7 @@ def test_small_design_plan_is_exactly_this() -> None:
         "and permissions, targeting the OU Root/Workloads (1 account).",
         "manual": False,
         "reason": None,
+        "warning": None,
         "prerequisites": [
             "ou:workloads",
             "account:log-archive",
@@ -465,16 +490,29 @@ def designs(draw: st.DrawFn) -> Design:
             b.attach_root(scp)
     b.idp("IdP", home_account=draw(st.sampled_from(accounts)))
     b.outside_principal("Vendor", aws_account_id="999999999999")
+    b.outside_principal("Partner", kind="partner-organization", organization_id="o-partner0001")
+    b.outside_principal("Service", kind="service", service_principal="config.amazonaws.com")
+    b.outside_principal("Public", kind="anyone")
+    scopes = ["org", *units]
     for _ in range(draw(st.integers(0, 3))):
         roles = draw(st.lists(st.sampled_from(ROLES), unique=True, max_size=2))
         b.federation("IdP", draw(st.sampled_from(accounts)), mapped_roles=roles)
     for _ in range(draw(st.integers(0, 8))):
-        source = draw(st.sampled_from([*accounts, "IdP", "Vendor"]))
-        target = draw(st.sampled_from([a for a in accounts if a != source]))
+        outside = ["Vendor", "Partner", "Service", "Public"]
+        source = draw(st.sampled_from([*accounts, *scopes, "IdP", *outside]))
+        ends = [a for a in accounts if a != source]
+        if source not in scopes:
+            ends += scopes
+        target = draw(st.sampled_from(ends))
         fields: dict[str, Any] = {"role_name": draw(st.sampled_from(ROLES))}
-        if source != "IdP" and draw(st.booleans()):
+        if source not in ("IdP", "Service") and draw(st.booleans()):
             fields["principal_scope"] = "role"
             fields["principal_role_name"] = draw(st.sampled_from([*ROLES, "Other"]))
+        if source == "Service":
+            fields["principal_type"] = "workload"
+        scope = target if target in scopes else source if source in scopes else None
+        if scope is not None and draw(st.booleans()):
+            fields["excluded_accounts"] = [b.id(draw(st.sampled_from(accounts)))]
         b.trust(source, target, **fields)
     for n in range(draw(st.integers(0, 2))):
         owner = draw(st.sampled_from(accounts))
@@ -488,16 +526,18 @@ def designs(draw: st.DrawFn) -> Design:
         )
         kinds = draw(st.lists(st.sampled_from(["cloudtrail", "config", "elb"]), min_size=1))
         b.logs(
-            draw(st.sampled_from(accounts)),
+            draw(st.sampled_from([*accounts, *scopes])),
             owner,
             *dict.fromkeys(kinds),
             bucket=bucket,
-            organization_wide=draw(st.booleans()),
         )
     for _ in range(draw(st.integers(0, 2))):
         source = draw(st.sampled_from(accounts))
-        target = draw(st.sampled_from(["org", *units, *(a for a in accounts if a != source)]))
-        b.share(source, target, draw(st.sampled_from(["ami", "service-catalog-portfolio"])))
+        outside = ["Vendor", "Partner", "Public"]
+        target = draw(st.sampled_from([*scopes, *outside, *(a for a in accounts if a != source)]))
+        kind = draw(st.sampled_from(["ami", "service-catalog-portfolio", "ram-share"]))
+        extra = {"ram_resource_type": "ec2:Subnet"} if kind == "ram-share" else {}
+        b.share(source, target, kind, **extra)
     return b.build()
 
 
@@ -526,7 +566,8 @@ def test_generated_plans_put_every_step_after_what_it_needs(design: Design) -> N
 
 # -- size ------------------------------------------------------------------------------------------
 def test_two_thousand_accounts_plan_quickly_with_ou_targets() -> None:
-    design = synthetic_design(2000)
+    """Drawn account by account, the OU targets are inferred from the look-alike roles."""
+    design = synthetic_design(2000, scoped=False)
     started = time.perf_counter()
     steps = build_plan(design)
     elapsed = time.perf_counter() - started

@@ -19,6 +19,7 @@ from designer.rules.engine import REGISTRY
 from designer.rules.registry import all_rules
 from exporters.base import export_design
 from exporters.policies import GLOBAL_SERVICES, build_policies
+from tests.exporters.scoped import exporter_design
 from tests.rules.builder import Builder
 
 V = "2012-10-17"
@@ -75,13 +76,7 @@ def small_builder() -> Builder:
         kms_key="alias/trail",
         organization_restricted_writes=True,
     )
-    b.logs(
-        "Management",
-        "Log Archive",
-        "cloudtrail",
-        bucket="org-trail-logs",
-        organization_wide=True,
-    )
+    b.logs("org", "Log Archive", "cloudtrail", bucket="org-trail-logs")  # organization trail
     return b
 
 
@@ -387,8 +382,11 @@ def test_the_same_design_gives_the_same_bytes(tmp_path: Path) -> None:
 # -- linters and invariants on every bundled template -------------------------------------------
 @pytest.fixture(scope="module")
 def template_exports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    """Every bundled template, and the design with scopes and outside principals."""
     out = tmp_path_factory.mktemp("templates")
-    return {name: export(load_template(name), out / name) for name in template_paths()}
+    found = {name: export(load_template(name), out / name) for name in template_paths()}
+    found["scoped"] = export(exporter_design(), out / "scoped")
+    return found
 
 
 def _parliament(document: dict[str, Any], ignore: tuple[str, ...] = ()) -> list[str]:
@@ -451,22 +449,48 @@ def _wildcard(principal: Any) -> bool:
     )
 
 
+ORGANIZATION_KEYS = ("aws:PrincipalOrgID", "aws:PrincipalOrgPaths")
+
+
+def organization_bound(statement: dict[str, Any]) -> bool:
+    """The statement admits principals of one organization (or OU path) only."""
+    return any(
+        key in ORGANIZATION_KEYS and value not in ("", "*", ["*"])
+        for operator in statement.get("Condition", {}).values()
+        for key, value in operator.items()
+    )
+
+
+def assert_no_one_else(path: str, statement: dict[str, Any]) -> None:
+    """Principal "*" only in the SSL-only Deny (under its condition), or in an Allow bound to
+    an organization or OU path (a trust of an OU, the organization or a partner)."""
+    if not _wildcard(statement.get("Principal")):
+        return
+    if statement["Effect"] == "Deny":
+        assert statement["Condition"], path
+    else:
+        assert organization_bound(statement), f"{path}: {statement}"
+
+
 def test_no_policy_lets_everyone_in(
     template_exports: dict[str, dict[str, Any]], tmp_path: Path
 ) -> None:
-    every = {**template_exports, "small": export(small_builder().build(), tmp_path)}
-    checked = 0
+    every = {
+        **template_exports,
+        "small": export(small_builder().build(), tmp_path / "small"),
+        "scoped": export(exporter_design(), tmp_path / "scoped"),
+    }
+    checked = wildcards = 0
     for files in every.values():
         for path, _, document in documents(files):
             for statement in document["Statement"]:
                 checked += 1
-                if _wildcard(statement.get("Principal")):
-                    # Only the SSL-only Deny names everyone, and only under a condition.
-                    assert statement["Effect"] == "Deny", path
-                    assert statement["Condition"], path
+                wildcards += _wildcard(statement.get("Principal"))
+                assert_no_one_else(path, statement)
                 if statement["Effect"] == "Allow" and "*" in _as_list(statement.get("Action")):
                     raise AssertionError(f"{path}: Allow of every action")
     assert checked > 100
+    assert wildcards > 10  # the SSL-only denies, and the scoped and partner trusts
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -1,5 +1,6 @@
-"""One specification per relationship kind: every per-kind table covers every kind, and what
-the specification promises (valid ends, defaults) holds for a real design."""
+"""One specification per relationship kind: every per-kind table covers every kind (the spec's
+own, the editor's forms, the exporters'), and what the specification promises (valid ends,
+defaults) holds for a real design."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import pytest
 
 from designer.core import edits
 from designer.drawing import views
+from designer.gui.panels import forms
 from designer.model import Relationship, check_design
 from designer.model.kinds import RELATIONSHIP_KINDS, SPECS, spec_of
 from designer.model.templates import load_template
+from exporters import scoping
 
 
 def union_kinds() -> set[str]:
@@ -31,6 +34,9 @@ def test_the_specification_covers_the_model() -> None:
         ("views.KIND_STYLES", views.KIND_STYLES),
         ("edits.KIND_TITLES", edits.KIND_TITLES),
         ("edits.RELATIONSHIP_CLASSES", edits.RELATIONSHIP_CLASSES),
+        ("gui forms.RELATIONSHIP_FORMS", forms.RELATIONSHIP_FORMS),
+        ("exporters scoping.DEPLOYED_AS", scoping.DEPLOYED_AS),
+        ("exporters scoping.SCOPED_MEANING", scoping.SCOPED_MEANING),
     ],
 )
 def test_every_per_kind_table_covers_every_kind(name: str, table: dict[str, object]) -> None:
