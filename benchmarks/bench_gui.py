@@ -36,8 +36,12 @@ def repaint(window: MainWindow) -> float:
     return time.perf_counter() - start
 
 
-def bench(accounts: int) -> None:
-    design = synthetic_design(accounts)
+def bench(accounts: int, scoped: bool = True) -> None:
+    design = synthetic_design(accounts, scoped=scoped)
+    print(
+        f"-- {'scoped' if scoped else 'one trust per account'}: {len(design.relationships)} "
+        "relationships"
+    )
     start = time.perf_counter()
     settings = QSettings(str(Path(tempfile.mkdtemp()) / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(DesignController(design), settings)
@@ -78,4 +82,5 @@ def bench(accounts: int) -> None:
 if __name__ == "__main__":
     app = QApplication(sys.argv[:1])
     for size in [int(a) for a in sys.argv[1:]] or [2000]:
-        bench(size)
+        for scoped in (True, False):
+            bench(size, scoped)

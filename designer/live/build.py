@@ -2,52 +2,42 @@
 
 Ids are derived from AWS ids (stable_id), so importing the same organization twice gives the same
 design. What AWS does not say (an account's function) is inferred and can be corrected in the
-editor: the management account, the owner of log buckets (log archive), the home of identity
+editor: the management account, the owner of log buckets (log archive), the home of SAML
 providers (identity), otherwise a workload account, unless a "function" tag says otherwise.
+
+Whoever is trusted or shared with outside the organization becomes an outside principal (another
+account, a partner organization, an AWS service, anyone), not a gap (designer.live.build_trust).
+A role or Config channel found in every account of an OU becomes one relationship scoped to the
+OU (designer.live.fold); the organization trail comes from the organization.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
-
-from designer.live.read import Organization
-from designer.live.read_account import AccountScan, Bucket, Role
+from designer.live.build_trust import TrustReader
+from designer.live.fold import Tree, fold
+from designer.live.policy import account_of_arn
+from designer.live.records import ANYONE, Gap, Outsiders, Read, live_id
 from designer.model import (
     Account,
     BillingRelationship,
     DelegatedAdminRelationship,
     Design,
-    FederationRelationship,
-    IdentityProvider,
     LogBucket,
     LogDeliveryRelationship,
     ObjectLock,
     OrganizationalUnit,
     ResourceShareRelationship,
     ServiceControlPolicy,
-    OutsidePrincipal,
-    TrustRelationship,
-    stable_id,
 )
 from designer.model import Organization as OrganizationNode
-from designer.model.vocabulary import AccessLevel, AccountFunction, Environment
+from designer.model.vocabulary import AccountFunction, Environment, OutsideKind
 
-ADMIN, IAM_FULL = (
-    "arn:aws:iam::aws:policy/AdministratorAccess",
-    "arn:aws:iam::aws:policy/IAMFullAccess",
-)
-AUDIT = "arn:aws:iam::aws:policy/SecurityAudit"
-READ_ONLY = (
-    "arn:aws:iam::aws:policy/ReadOnlyAccess",
-    "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess",
-)
-READ_ACTIONS = ("Get", "List", "Describe")
+__all__ = ["Gap", "Read", "build_design", "gaps_text", "live_id"]
+
 ENVIRONMENTS = {
     "prod": Environment.PRODUCTION,
     "production": Environment.PRODUCTION,
@@ -62,28 +52,6 @@ ENVIRONMENTS = {
 }
 
 
-def live_id(*parts: str) -> str:
-    return stable_id("live", *parts)
-
-
-@dataclass
-class Gap:
-    """Something the import could not read, and why."""
-
-    account: str | None  # AWS account id, None for the organization
-    what: str
-    reason: str
-
-
-@dataclass
-class Read:
-    organization: Organization
-    scans: dict[str, AccountScan] = field(default_factory=dict)  # by AWS account id
-    buckets: dict[str, Bucket] = field(default_factory=dict)  # by name
-    bucket_owner: dict[str, str] = field(default_factory=dict)  # name -> AWS account id
-    gaps: list[Gap] = field(default_factory=list)
-
-
 def build_design(read: Read, name: str) -> Design:
     builder = _Builder(read)
     return builder.design(name)
@@ -93,18 +61,23 @@ class _Builder:
     def __init__(self, read: Read) -> None:
         self.read, self.org = read, read.organization
         self.account_ids = {a.id for a in self.org.accounts}
-        self.outside_principals: dict[str, OutsidePrincipal] = {}
-        self.providers: dict[str, IdentityProvider] = {}
-        self.federations: dict[tuple[str, str], FederationRelationship] = {}
+        self.unit_ids = {u.id for u in self.org.units}
+        self.outsiders = Outsiders(read)
+        self.trust_reader = TrustReader(read, self.outsiders)
+        self.tree = Tree.of(self.org)
+        self.aws_of = {live_id(a): a for a in self.account_ids}
         self.log_owners = {read.bucket_owner[b] for b in read.buckets if b in read.bucket_owner}
         self.policy_targets = {p.id: set(p.targets) for p in read.organization.policies}
 
     def design(self, name: str) -> Design:
         buckets = self.log_buckets()
         self.kept_buckets = {b.name for b in buckets}
-        relationships = [*self.trusts(), *self.deliveries(), *self.shares()]
+        relationships: list[Any] = [*self.trusts(), *self.deliveries(), *self.shares()]
         relationships += [*self.delegations(), *self.billing()]
-        relationships += list(self.federations.values())
+        relationships += list(self.trust_reader.federations.values())
+        providers = self.trust_reader.providers()
+        lost = self.trust_reader.provider_ids() - {p.id for p in providers}
+        relationships = [r for r in relationships if r.source not in lost]
         return Design(
             id=live_id("design", self.org.id),
             name=name,
@@ -127,8 +100,8 @@ class _Builder:
                 for u in self.org.units
             ],
             accounts=[self.account(a) for a in self.org.accounts],
-            identity_providers=list(self.providers.values()),
-            outside_principals=list(self.outside_principals.values()),
+            identity_providers=providers,
+            outside_principals=self.outsiders.all(),
             relationships=relationships,
             log_buckets=buckets,
             service_control_policies=[
@@ -145,6 +118,16 @@ class _Builder:
 
     def attached(self, target: str) -> list[str]:
         return [live_id(p.id) for p in self.org.policies if target in self.policy_targets[p.id]]
+
+    def scoped(self, relationships: list[Any], end: str, *prefix: str) -> list[Any]:
+        """Relationships found in every account of an OU, folded into one scoped to it; its id
+        comes from `prefix`, the other end and the scope."""
+
+        def new_id(rel: Any, scope: str) -> str:
+            other = rel.source if end == "target" else rel.target
+            return live_id(*prefix, other, scope, getattr(rel, "role_name", ""))
+
+        return fold(relationships, end, self.tree, self.aws_of, live_id, new_id)
 
     # -- accounts ------------------------------------------------------------------------------
     def account(self, a: Any) -> Account:
@@ -176,120 +159,53 @@ class _Builder:
         if account_id in self.log_owners:
             return AccountFunction.LOG_ARCHIVE
         scan = self.read.scans.get(account_id)
-        if scan and scan.providers:
-            return AccountFunction.IDENTITY
+        if scan and any(p.kind == "saml" for p in scan.providers):
+            return AccountFunction.IDENTITY  # people sign in here (OIDC providers serve CI)
         return AccountFunction.WORKLOAD
 
-    # -- trust and federation ------------------------------------------------------------------
-    def trusts(self) -> Iterator[TrustRelationship]:
-        """One trust per (trusted account, role): several principals of one account merge, the
-        broadest (the account root) winning."""
-        kept: dict[str, TrustRelationship] = {}
-        for account_id, scan in sorted(self.read.scans.items()):
-            for role in scan.roles:
-                if role.path.startswith("/aws-service-role/"):
-                    continue  # made and used by AWS services
-                for statement in _assume_statements(role.trust):
-                    for trust in self.trust(account_id, role, statement):
-                        current = kept.get(trust.id)
-                        if current is None or trust.principal_role_name is None:
-                            kept[trust.id] = trust
-        yield from kept.values()
-
-    def trust(
-        self, account_id: str, role: Role, statement: dict[str, Any]
-    ) -> Iterator[TrustRelationship]:
-        principal = statement.get("Principal", {})
-        federated = _listed(principal.get("Federated") if isinstance(principal, dict) else None)
-        for provider_arn in federated:
-            self.federate(account_id, role, provider_arn)
-        aws = _listed(principal.get("AWS") if isinstance(principal, dict) else principal)
-        conditions = statement.get("Condition", {})
-        for entry in aws:
-            source_account, role_name = _principal(entry)
-            if source_account is None or source_account == account_id:
-                continue
-            source = self.source(source_account)
-            level, services, managed = _access(role)
-            trust = self.make(
-                TrustRelationship,
-                account_id,
-                f"role {role.name}",
-                id=live_id("trust", source_account, account_id, role.name),
-                source=source,
-                target=live_id(account_id),
-                role_name=role.name,
-                access_level=level,
-                services=services,
-                managed_policy_arns=managed,
-                require_mfa=_condition(conditions, "aws:MultiFactorAuthPresent") == "true",
-                external_id=_condition(conditions, "sts:ExternalId"),
-                principal_scope="role" if role_name else "account-root",
-                principal_role_name=role_name,
-                organization_scoped=_condition(conditions, "aws:PrincipalOrgID") is not None,
-            )
-            if trust is not None:
-                yield trust
-
-    def source(self, account_id: str) -> str:
-        if account_id in self.account_ids:
-            return live_id(account_id)
-        if account_id not in self.outside_principals:
-            self.outside_principals[account_id] = OutsidePrincipal(
-                id=live_id("third-party", account_id),
-                name=f"External account {account_id}",
-                aws_account_id=account_id,
-            )
-        return self.outside_principals[account_id].id
-
-    def federate(self, account_id: str, role: Role, provider_arn: str) -> None:
-        scan = self.read.scans[account_id]
-        provider = next((p for p in scan.providers if p.arn == provider_arn), None)
-        if provider is None:
-            return  # a provider of another account, or deleted: nothing to draw it from
-        if provider.arn not in self.providers:
-            self.providers[provider.arn] = IdentityProvider(
-                id=live_id("idp", provider.arn),
-                name=provider.name,
-                kind=provider.kind,
-                home_account=live_id(account_id),
-            )
-        key = (provider.arn, account_id)
-        current = self.federations.get(key)
-        roles = sorted({*(current.mapped_roles if current else []), role.name})
-        self.federations[key] = FederationRelationship(
-            id=live_id("federation", provider.arn, account_id),
-            source=self.providers[provider.arn].id,
-            target=live_id(account_id),
-            protocol=provider.kind,
-            mapped_roles=roles,
-        )
+    # -- trust ---------------------------------------------------------------------------------
+    def trusts(self) -> list[Any]:
+        """The roles' trusts; a role deployed to every account of an OU is one trust to it."""
+        return self.scoped(self.trust_reader.trusts(), "target", "trust")
 
     # -- logging -------------------------------------------------------------------------------
-    def deliveries(self) -> Iterator[LogDeliveryRelationship]:
+    def deliveries(self) -> list[Any]:
+        """CloudTrail trails and Config delivery channels into a log bucket of the organization.
+        The organization trail comes from the organization; Config channels of every account of
+        an OU into one bucket are one delivery from the OU."""
         owner = self.read.bucket_owner
+        trails: dict[str, LogDeliveryRelationship] = {}
+        configs: list[LogDeliveryRelationship] = []
         for account_id, scan in sorted(self.read.scans.items()):
             for trail in scan.trails:
-                if trail.bucket in owner and trail.bucket in self.kept_buckets:
-                    yield LogDeliveryRelationship(
-                        id=live_id("trail", account_id, trail.name),
-                        source=live_id(account_id),
+                if trail.bucket not in owner or trail.bucket not in self.kept_buckets:
+                    continue
+                source = self.org.root_id if trail.organization else account_id
+                rel_id = live_id("trail", source, trail.name)
+                trails.setdefault(
+                    rel_id,
+                    LogDeliveryRelationship(
+                        id=rel_id,
+                        source=live_id(source),
                         target=live_id(owner[trail.bucket]),
                         log_types=["cloudtrail"],
                         bucket=live_id("bucket", trail.bucket),
-                        organization_wide=trail.organization,
                         multi_region=trail.multi_region,
                         log_file_validation=trail.validation,
-                    )
+                    ),
+                )
             for bucket in scan.config_buckets:
                 if bucket in owner and bucket in self.kept_buckets:
-                    yield LogDeliveryRelationship(
-                        id=live_id("config", account_id, bucket),
-                        source=live_id(account_id),
-                        target=live_id(owner[bucket]),
-                        log_types=["config"],
-                        bucket=live_id("bucket", bucket),
+                    configs.append(
+                        LogDeliveryRelationship(
+                            id=live_id("config", account_id, bucket),
+                            source=live_id(account_id),
+                            target=live_id(owner[bucket]),
+                            log_types=["config"],
+                            bucket=live_id("bucket", bucket),
+                        )
                     )
+        return [*trails.values(), *self.scoped(configs, "source", "config")]
 
     def log_buckets(self) -> list[LogBucket]:
         kept = []
@@ -300,7 +216,7 @@ class _Builder:
 
     def _log_buckets(self) -> list[LogBucket | None]:
         return [
-            self.make(
+            self.read.make(
                 LogBucket,
                 self.read.bucket_owner[b.name],
                 f"bucket {b.name}",
@@ -318,17 +234,6 @@ class _Builder:
             )
             for b in sorted(self.read.buckets.values(), key=lambda b: b.name)
         ]
-
-    def make(self, model: Any, owner: str | None, what: str, /, **fields: Any) -> Any:
-        """The model, or None and a gap when AWS holds a value the design cannot (a legacy
-        bucket name with capitals, say)."""
-        try:
-            return model(**fields)
-        except ValidationError as exc:
-            error = exc.errors()[0]
-            where = ".".join(str(p) for p in error["loc"])
-            self.read.gaps.append(Gap(owner, what, f"not shown: {where}: {error['msg']}"))
-            return None
 
     # -- publishing ----------------------------------------------------------------------------
     def shares(self) -> Iterator[ResourceShareRelationship]:
@@ -350,20 +255,29 @@ class _Builder:
             )
 
     def share_target(self, account_id: str, share: Any) -> str | None:
-        """The design id a share reaches; None (and a gap) when the design cannot show it."""
-        principal = share.principal.rsplit("/", 1)[-1]
-        units = {u.id for u in self.org.units}
-        if principal in self.account_ids and principal != account_id:
-            return live_id(principal)
-        if principal in units:
-            return live_id(principal)
-        if principal == self.org.id or principal == self.org.root_id:
+        """The design id a share reaches: a member account, an OU, the organization, or an
+        outside principal (another account, a partner organization, the public); None (and a
+        gap) when the design cannot show it."""
+        what = f"{share.resource_type} {share.resource}"
+        principal = share.principal
+        last = principal.rsplit("/", 1)[-1]
+        if principal == "all":
+            return self.outsiders.get(OutsideKind.ANYONE, ANYONE, account_id, what)
+        account = account_of_arn(principal)
+        if account is not None and ":organizations:" not in principal:
+            if account == account_id:
+                return None  # shared with its own account: nothing crosses
+            if account in self.account_ids:
+                return live_id(account)
+            return self.outsiders.get(OutsideKind.EXTERNAL_ACCOUNT, account, account_id, what)
+        if last in self.unit_ids:
+            return live_id(last)
+        if last in (self.org.id, self.org.root_id):
             return live_id(self.org.root_id)
-        where = {"all": "everyone (public)"}.get(
-            principal, f"{share.principal}, outside the organization"
-        )
+        if last.startswith("o-") and "/ou-" not in principal:
+            return self.outsiders.get(OutsideKind.PARTNER_ORGANIZATION, last, account_id, what)
         self.read.gaps.append(
-            Gap(account_id, f"{share.resource_type} {share.resource}", f"shared with {where}")
+            Gap(account_id, what, f"shared with {principal}, not an OU of the organization")
         )
         return None
 
@@ -386,79 +300,6 @@ class _Builder:
                     source=live_id(self.org.management_id),
                     target=live_id(account.id),
                 )
-
-
-# -- reading policies ----------------------------------------------------------------------------
-def _listed(value: Any) -> list[str]:
-    """A policy value as a list of strings: one value, a list, or none (JSON true, numbers...)."""
-    if value is None:
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
-
-
-def _assume_statements(trust: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    statements = trust.get("Statement", [])
-    for statement in [statements] if isinstance(statements, dict) else statements:
-        actions = _listed(statement.get("Action"))
-        assumes = any(a in ("*", "sts:*") or a.startswith("sts:AssumeRole") for a in actions)
-        if statement.get("Effect") == "Allow" and assumes:
-            yield statement
-
-
-def _principal(entry: str) -> tuple[str | None, str | None]:
-    """(account id, role name or None) of an AWS principal: an id, a root ARN or a role ARN."""
-    if entry.isdigit() and len(entry) == 12:
-        return entry, None
-    parts = entry.split(":")
-    if len(parts) < 6 or not parts[4].isdigit():
-        return None, None
-    resource = parts[5]
-    if resource.startswith("role/"):
-        return parts[4], resource.split("/")[-1]
-    return parts[4], None
-
-
-def _condition(conditions: dict[str, Any], key: str) -> str | None:
-    for values in conditions.values():
-        if isinstance(values, dict):
-            for name, value in values.items():
-                if name.lower() == key.lower():
-                    listed = _listed(value)
-                    if not listed:
-                        return None
-                    return listed[0].lower() if key.startswith("aws:Multi") else listed[0]
-    return None
-
-
-def _access(role: Role) -> tuple[AccessLevel, list[str], list[str]]:
-    """Access level, services (service-admin) and policy ARNs (custom) from what is attached."""
-    managed = set(role.managed)
-    if ADMIN in managed or _inline_actions(role) & {"*"}:
-        return AccessLevel.ADMINISTRATOR, [], []
-    if IAM_FULL in managed:
-        return AccessLevel.IAM_ADMIN, [], []
-    others = sorted(managed - {AUDIT, *READ_ONLY})
-    if others:
-        return AccessLevel.CUSTOM, [], others
-    actions = _inline_actions(role)
-    writes = {a for a in actions if not a.split(":")[-1].startswith(READ_ACTIONS)}
-    if writes:
-        services = sorted({a.split(":")[0].lower() for a in writes if ":" in a})
-        services = [x for x in services if re.fullmatch(r"[a-z0-9-]{2,64}", x)]
-        return AccessLevel.SERVICE_ADMIN, services or ["iam"], []
-    if AUDIT in managed:
-        return AccessLevel.SECURITY_AUDIT, [], []
-    return AccessLevel.READ_ONLY, [], []
-
-
-def _inline_actions(role: Role) -> set[str]:
-    actions: set[str] = set()
-    for document in role.inline:
-        statements = document.get("Statement", [])
-        for statement in [statements] if isinstance(statements, dict) else statements:
-            if statement.get("Effect") == "Allow":
-                actions |= set(_listed(statement.get("Action")))
-    return actions
 
 
 def gaps_text(gaps: Iterable[Gap]) -> list[str]:

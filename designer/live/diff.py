@@ -1,10 +1,13 @@
 """What differs between a planned design and a live one (an import, or another design).
 
 Accounts are matched by account id, then e-mail address, then name; OUs by their path from the
-root; identity providers, third parties, log buckets and SCPs by name (third parties by account
-id first); relationships by kind, their two ends (as matched) and the attribute that tells two
-of them apart (a trust's role name, a share's resource type). Each pair is then compared field by
-field, so "the design requires MFA on this trust but the live role does not" is one change.
+root; identity providers, log buckets and SCPs by name; outside principals by what identifies
+them (account id, organization id, service principal, the public), then by name; relationships,
+expanded to one per account of a scoped end (designer.core.scope), by kind, their two ends (as
+matched) and what tells two of them apart (designer.model.kinds: a trust's role name, a share's
+resource type). So a trust scoped to an OU equals the same role found in every account of it,
+and an account of the OU that lacks it is named. Each pair is then compared field by field, so
+"the design requires MFA on this trust but the live role does not" is one change.
 """
 
 from __future__ import annotations
@@ -13,11 +16,14 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from designer.analysis.inventory import ou_paths
-from designer.model.catalog import entity_names
+from designer.core.scope import Scopes
+from designer.model.catalog import EntityKind, entity_names
 from designer.model.design import Design
+from designer.model.kinds import SPECS
+from designer.model.vocabulary import OutsideKind
 
 MISSING, UNEXPECTED, CHANGED = "missing", "unexpected", "changed"
 
@@ -43,8 +49,8 @@ class Change:
 @dataclass(frozen=True)
 class DiffEntry:
     status: str  # missing (planned, not live), unexpected (live, not planned), changed
-    kind: str  # organization, ou, account, identity-provider, third-party, log-bucket, scp, or a
-    # relationship kind (trust, federation, log-delivery, ...)
+    kind: str  # organization, ou, account, identity-provider, outside-principal, log-bucket, scp,
+    # or a relationship kind (trust, federation, log-delivery, ...)
     subject: str  # what it is, in words: "account Log Archive (123456789012)"
     planned_id: str | None
     live_id: str | None
@@ -249,7 +255,26 @@ def _accounts(planned: Design, live: Design, pairs: _Pairs) -> list[DiffEntry]:
     return list(_entries("account", matched, missing, unexpected, describe, fields))
 
 
-# -- identity providers, third parties, buckets, SCPs -------------------------------------------
+# -- identity providers, outside principals, buckets, SCPs ---------------------------------------
+def _outside_identifier(principal: Any) -> tuple[str, str] | None:
+    """What an outside principal is, whatever it is called: its account id, organization id,
+    service principal, or the public; None while it is unknown (a planned vendor account)."""
+    identifier = {
+        OutsideKind.EXTERNAL_ACCOUNT: principal.aws_account_id,
+        OutsideKind.PARTNER_ORGANIZATION: principal.organization_id,
+        OutsideKind.SERVICE: principal.service_principal,
+        OutsideKind.ANYONE: "*",
+    }[principal.kind]
+    return (str(principal.kind), identifier) if identifier else None
+
+
+def _outside_label(principal: Any) -> str:
+    found = _outside_identifier(principal)
+    if principal.kind == OutsideKind.ANYONE:
+        return "anyone"
+    return f"{principal.kind} {found[1] if found else 'no id'}"
+
+
 def _named(planned: Design, live: Design, pairs: _Pairs) -> list[DiffEntry]:
     entries: list[DiffEntry] = []
     idps = _match(
@@ -257,16 +282,16 @@ def _named(planned: Design, live: Design, pairs: _Pairs) -> list[DiffEntry]:
         live.identity_providers,
         [lambda i: (str(i.kind), i.name.casefold())],
     )
-    parties = _match(
+    outside = _match(
         planned.outside_principals,
         live.outside_principals,
-        [lambda t: t.aws_account_id, lambda t: t.name.casefold()],
+        [_outside_identifier, lambda p: (str(p.kind), p.name.casefold())],
     )
     buckets = _match(planned.log_buckets, live.log_buckets, [lambda b: b.name])
     scps = _match(
         planned.service_control_policies, live.service_control_policies, [lambda p: p.name]
     )
-    for matched, *_ in (idps, parties, buckets, scps):
+    for matched, *_ in (idps, outside, buckets, scps):
         for a, b in matched:
             pairs.pair(a.id, b.id)
     entries += _entries(
@@ -278,12 +303,12 @@ def _named(planned: Design, live: Design, pairs: _Pairs) -> list[DiffEntry]:
         ],
     )
     entries += _entries(
-        "third-party",
-        *parties,
-        lambda t: f"third party {t.name} ({t.aws_account_id or 'no id'})",
+        "outside-principal",
+        *outside,
+        lambda p: f"outside principal {p.name} ({_outside_label(p)})",
         lambda a, b: (
-            [("account id", a.aws_account_id, b.aws_account_id)]
-            if a.aws_account_id and b.aws_account_id
+            [("identifier", _outside_label(a), _outside_label(b))]
+            if _outside_identifier(a) and _outside_identifier(b)
             else []
         ),
     )
@@ -320,16 +345,6 @@ def _canonical(document: Any) -> str:
 
 
 # -- relationships -------------------------------------------------------------------------------
-_IDENTITY: dict[str, Callable[[Any], tuple[Any, ...]]] = {
-    "trust": lambda r: (r.role_name,),
-    "federation": lambda r: (str(r.protocol),),
-    "log-delivery": lambda r: tuple(sorted(map(str, r.log_types))),
-    "resource-share": lambda r: (str(r.resource_type), r.ram_resource_type),
-    "delegated-admin": lambda r: (),
-    "billing": lambda r: (),
-}
-
-
 def _relationship_fields(a: Any, b: Any, pairs: _Pairs) -> Iterator[tuple[str, Any, Any]]:
     if a.kind == "trust":
         yield "access level", str(a.access_level), str(b.access_level)
@@ -340,12 +355,14 @@ def _relationship_fields(a: Any, b: Any, pairs: _Pairs) -> Iterator[tuple[str, A
         yield "services", sorted(a.services), sorted(b.services)
         yield "managed policies", sorted(a.managed_policy_arns), sorted(b.managed_policy_arns)
         yield "max session (s)", a.max_session_duration, b.max_session_duration
+        yield "aws:SourceAccount", a.source_account_condition, b.source_account_condition
+        yield "OIDC subjects", sorted(a.oidc_subjects), sorted(b.oidc_subjects)
     elif a.kind == "federation":
         yield "mapped roles", sorted(a.mapped_roles), sorted(b.mapped_roles)
         yield "permission sets", sorted(a.permission_sets), sorted(b.permission_sets)
+        yield "OIDC subjects", sorted(a.oidc_subjects), sorted(b.oidc_subjects)
     elif a.kind == "log-delivery":
         yield "log types", sorted(map(str, a.log_types)), sorted(map(str, b.log_types))
-        yield "organization-wide", a.organization_wide, b.organization_wide
         yield "multi-Region", a.multi_region, b.multi_region
         yield "log-file validation", a.log_file_validation, b.log_file_validation
         yield "bucket", pairs.planned_ref(a.bucket), pairs.live_ref(b.bucket)
@@ -359,41 +376,174 @@ def _principal(r: Any) -> str:
     return f"role {r.principal_role_name}" if r.principal_role_name else "account root"
 
 
+class _Ends(NamedTuple):
+    """What Scopes.expand reads of a relationship, copied as cheaply as it gets: expanding
+    the pydantic relationship itself costs a model copy per account (~20 us; 80,000 of them in
+    a 10,000-account organization with a few scoped trusts)."""
+
+    kind: str
+    source: str
+    target: str
+    excluded_accounts: list[str]
+
+    def model_copy(self, update: dict[str, Any]) -> _Ends:
+        return self._replace(**update)
+
+
+class _Copy(NamedTuple):
+    """One relationship of a design as it lands in one account: itself when it has no scoped
+    end, else one copy per account its OU / organization end covers (designer.core.scope)."""
+
+    original: Any
+    source: str
+    target: str
+    scoped: bool
+
+
+class _Side:
+    """One design's relationships, scope-expanded, and how to name them."""
+
+    def __init__(self, design: Design, names: dict[str, str]) -> None:
+        self.design, self.names = design, names
+        self.scopes = Scopes(design)
+        self.copies: list[_Copy] = []
+        self.count: dict[str, int] = defaultdict(int)  # relationship id -> its copies
+
+    def expand(self, skip: set[str]) -> None:
+        """Every relationship but those in `skip`, once per account it lands in."""
+        for rel in self.design.relationships:
+            if rel.id in skip:
+                continue
+            ends = _Ends(rel.kind, rel.source, rel.target, rel.excluded_accounts)
+            copies = list(self.scopes.expand(ends))
+            scoped = bool(copies) and not (len(copies) == 1 and copies[0] is ends)
+            for copy in copies or [ends]:  # a scope without accounts: compared as it stands
+                self.copies.append(_Copy(rel, copy.source, copy.target, scoped))
+            self.count[rel.id] += len(copies) or 1
+
+    def landing(self, rel: Any, end: Callable[[str], str]) -> frozenset[str] | None:
+        """The accounts (as `end` names them) a scoped relationship covers; None unscoped."""
+        scoped = self.scopes.scoped_end(rel)
+        if scoped is None:
+            return None
+        return frozenset(end(a) for a in self.scopes.accounts_at(rel, scoped))
+
+    def end(self, node: str) -> str:
+        name = self.names.get(node, node)
+        kind = self.scopes.kinds.get(node)
+        if kind == EntityKind.OU:
+            return f"OU {name}"
+        if kind == EntityKind.ORGANIZATION:
+            return f"organization {self.design.organization.name}"
+        return name
+
+    def subject(self, rel: Any, source: str | None = None, target: str | None = None) -> str:
+        """ "trust Identity -> Retail Production role WorkloadAdmin"."""
+        detail = f" role {rel.role_name}" if rel.kind == "trust" else ""
+        if rel.kind == "resource-share":
+            detail = f" {rel.ram_resource_type or rel.resource_type}"
+        elif rel.kind == "log-delivery":
+            detail = f" {', '.join(sorted(map(str, rel.log_types)))}"
+        ends = f"{self.end(source or rel.source)} -> {self.end(target or rel.target)}"
+        return f"{rel.kind} {ends}{detail}"
+
+    def copy_subject(self, copy: _Copy) -> str:
+        """One account's copy of a scoped relationship, naming its scope."""
+        subject = self.subject(copy.original, copy.source, copy.target)
+        if not copy.scoped:
+            return subject
+        end = self.scopes.scoped_end(copy.original)
+        scope = copy.original.target if end == "target" else copy.original.source
+        return f"{subject} (of scope {self.end(scope)})"
+
+
 def _relationships(planned: Design, live: Design, pairs: _Pairs) -> list[DiffEntry]:
-    names_a = pairs.names_a
-    names_b = pairs.names_b
-
-    def key_planned(r: Any) -> tuple[Any, ...]:
-        return (r.kind, pairs.end(r.source), pairs.end(r.target), *_IDENTITY[r.kind](r))
-
-    def key_live(r: Any) -> tuple[Any, ...]:
-        return (r.kind, r.source, r.target, *_IDENTITY[r.kind](r))
-
-    by_key: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
+    """Scope-expanded relationships matched by kind, their matched ends and what tells two of
+    them apart (designer.model.kinds: identity), so a trust scoped to an OU equals one trust per
+    account of it. A scoped relationship that is wholly missing, unexpected or changed the
+    same way in every account is one entry; otherwise each account it differs in is one."""
+    side_a, side_b = _Side(planned, pairs.names_a), _Side(live, pairs.names_b)
+    # per side: two versions of one design share ids
+    identity_a = {r.id: (r.kind, *SPECS[r.kind].identity(r)) for r in planned.relationships}
+    identity_b = {r.id: (r.kind, *SPECS[r.kind].identity(r)) for r in live.relationships}
+    # The same scoped relationship on both sides, landing in the same accounts: compared whole
+    # (what expanding both would find, without a copy per account).
+    whole: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
     for rel in live.relationships:
-        by_key[key_live(rel)].append(rel)
-    entries: list[DiffEntry] = []
+        landing = side_b.landing(rel, lambda node: node)
+        if landing is not None:
+            whole[(rel.source, rel.target, identity_b[rel.id], landing)].append(rel)
+    paired: dict[str, Any] = {}
     for rel in planned.relationships:
-        found = by_key.get(key_planned(rel))
-        subject = _relationship_subject(rel, names_a)
+        landing = side_a.landing(rel, pairs.end)
+        if landing is not None:
+            ends = (pairs.end(rel.source), pairs.end(rel.target))
+            found_whole = whole.get((*ends, identity_a[rel.id], landing))
+            if found_whole:
+                paired[rel.id] = found_whole.pop(0)
+    side_a.expand(set(paired))
+    side_b.expand({rel.id for rel in paired.values()})
+    by_key: dict[tuple[Any, ...], list[_Copy]] = defaultdict(list)
+    for copy in side_b.copies:
+        by_key[(copy.source, copy.target, identity_b[copy.original.id])].append(copy)
+    missing: dict[str, list[_Copy]] = defaultdict(list)
+    # planned relationship id -> changes -> the pairs of copies that differ by them
+    changed: dict[str, dict[tuple[Change, ...], list[tuple[_Copy, _Copy]]]] = defaultdict(dict)
+    compared: dict[tuple[str, str], tuple[Change, ...]] = {}  # the same for every copy
+    for copy in side_a.copies:
+        ends = (pairs.end(copy.source), pairs.end(copy.target))
+        found = by_key.get((*ends, identity_a[copy.original.id]))
         if not found:
-            entries.append(DiffEntry(MISSING, rel.kind, subject, rel.id, None))
+            missing[copy.original.id].append(copy)
             continue
         other = found.pop(0)
-        changes = _compare(_relationship_fields(rel, other, pairs))
-        if changes:
-            entries.append(DiffEntry(CHANGED, rel.kind, subject, rel.id, other.id, changes))
-    for rels in by_key.values():
-        for rel in rels:
-            entries.append(
-                DiffEntry(UNEXPECTED, rel.kind, _relationship_subject(rel, names_b), None, rel.id)
-            )
+        both = (copy.original.id, other.original.id)
+        if both not in compared:
+            fields = _relationship_fields(copy.original, other.original, pairs)
+            compared[both] = _compare(fields)
+        if compared[both]:
+            changed[copy.original.id].setdefault(compared[both], []).append((copy, other))
+    unexpected: dict[str, list[_Copy]] = defaultdict(list)
+    for copies in by_key.values():
+        for copy in copies:
+            unexpected[copy.original.id].append(copy)
+    entries: list[DiffEntry] = []
+    for rel in planned.relationships:  # in the planned design's order
+        if rel.id in paired:
+            other = paired[rel.id]
+            changes = _compare(_relationship_fields(rel, other, pairs))
+            if changes:
+                subject = side_a.subject(rel)
+                entries.append(DiffEntry(CHANGED, rel.kind, subject, rel.id, other.id, changes))
+            continue
+        entries += _collapsed(MISSING, missing.get(rel.id, []), side_a, planned=True)
+        for changes, found_pairs in changed.get(rel.id, {}).items():
+            entries += _collapsed_changes(found_pairs, changes, side_a)
+    for rel in live.relationships:
+        entries += _collapsed(UNEXPECTED, unexpected.get(rel.id, []), side_b, planned=False)
     return entries
 
 
-def _relationship_subject(rel: Any, names: dict[str, str]) -> str:
-    ends = f"{names.get(rel.source, rel.source)} -> {names.get(rel.target, rel.target)}"
-    detail = {"trust": f" role {getattr(rel, 'role_name', '')}"}.get(rel.kind, "")
-    if rel.kind == "resource-share":
-        detail = f" {rel.ram_resource_type or rel.resource_type}"
-    return f"{rel.kind} {ends}{detail}"
+def _collapsed(status: str, copies: list[_Copy], side: _Side, planned: bool) -> list[DiffEntry]:
+    if not copies:
+        return []
+    original = copies[0].original
+    ids = (original.id, None) if planned else (None, original.id)
+    if len(copies) == side.count[original.id]:
+        return [DiffEntry(status, original.kind, side.subject(original), *ids)]
+    return [DiffEntry(status, original.kind, side.copy_subject(c), *ids) for c in copies]
+
+
+def _collapsed_changes(
+    found: list[tuple[_Copy, _Copy]], changes: tuple[Change, ...], side: _Side
+) -> list[DiffEntry]:
+    original = found[0][0].original
+    if len(found) == side.count[original.id]:
+        live_id = found[0][1].original.id
+        return [
+            DiffEntry(CHANGED, original.kind, side.subject(original), original.id, live_id, changes)
+        ]
+    return [
+        DiffEntry(CHANGED, original.kind, side.copy_subject(a), original.id, b.original.id, changes)
+        for a, b in found
+    ]

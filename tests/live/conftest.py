@@ -265,3 +265,135 @@ def _publishing(org: LiveOrg) -> None:
         resourceArns=[f"arn:aws:ec2:us-east-1:{a['Network']}:subnet/{subnet}"],
         principals=[a["Retail Production"]],
     )
+
+
+# -- a second organization: scoped roles and principals outside it --------------------------------
+PARTNER_ORG = "o-partnerorg01"  # another company's organization
+GITHUB = "token.actions.githubusercontent.com"
+
+
+def _reset(moto_url: str) -> None:
+    import urllib.request
+
+    boto3.client("s3", endpoint_url=moto_url, region_name="us-east-1", **KEYS)  # warm up
+    urllib.request.urlopen(urllib.request.Request(f"{moto_url}/moto-api/reset", method="POST"))
+
+
+def statement(principal: Any, action: Any = "sts:AssumeRole", **condition: Any) -> str:
+    """A trust policy of one statement; `principal` as IAM takes it ("*" or a dict)."""
+    found: dict[str, Any] = {"Effect": "Allow", "Principal": principal, "Action": action}
+    if condition:
+        found["Condition"] = condition
+    return json.dumps({"Version": "2012-10-17", "Statement": [found]})
+
+
+def audit_role(org: LiveOrg, account: str) -> None:
+    """The role a service-managed StackSet deploys to every account of Workloads."""
+    iam = org.client("iam", account)
+    tooling = f"arn:aws:iam::{org.accounts['Security Tooling']}:root"
+    iam.create_role(RoleName="Audit", AssumeRolePolicyDocument=trust(tooling))
+    iam.attach_role_policy(RoleName="Audit", PolicyArn="arn:aws:iam::aws:policy/SecurityAudit")
+
+
+def remove_audit_role(org: LiveOrg, account: str) -> None:
+    iam = org.client("iam", account)
+    iam.detach_role_policy(RoleName="Audit", PolicyArn="arn:aws:iam::aws:policy/SecurityAudit")
+    iam.delete_role(RoleName="Audit")
+
+
+@pytest.fixture(scope="module")
+def scope_org(moto_url: str) -> LiveOrg:
+    """Workloads (Dev-1, and Prod-1, Prod-2 in Workloads/Prod) with the Audit role in each;
+    Shared Services trusting and sharing with principals outside the organization.
+
+    Built once per test module; a module uses this or live_org, never both (one server)."""
+    _reset(moto_url)
+    org = LiveOrg(moto_url)
+    client = org.client("organizations")
+    org_id = client.create_organization(FeatureSet="ALL")["Organization"]["Id"]
+    root = client.list_roots()["Roots"][0]["Id"]
+    org.units["Root"] = root
+    org.units["Organization"] = org_id
+    for path in ("Security", "Infrastructure", "Workloads", "Workloads/Prod"):
+        parent = org.units["/".join(["Root", *path.split("/")[:-1]])]
+        unit = client.create_organizational_unit(ParentId=parent, Name=path.split("/")[-1])
+        org.units[f"Root/{path}"] = unit["OrganizationalUnit"]["Id"]
+    org.accounts["Management"] = MANAGEMENT
+    for name, path in (
+        ("Security Tooling", "Security"),
+        ("Shared Services", "Infrastructure"),
+        ("Dev-1", "Workloads"),
+        ("Prod-1", "Workloads/Prod"),
+        ("Prod-2", "Workloads/Prod"),
+    ):
+        email = f"aws+{name.lower().replace(' ', '-')}@example.com"
+        status = client.create_account(AccountName=name, Email=email)
+        account = status["CreateAccountStatus"]["AccountId"]
+        org.accounts[name] = account
+        client.move_account(
+            AccountId=account, SourceParentId=root, DestinationParentId=org.units[f"Root/{path}"]
+        )
+        org.client("iam", name).attach_role_policy(
+            RoleName="OrganizationAccountAccessRole",
+            PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess",
+        )
+    for account in ("Dev-1", "Prod-1", "Prod-2"):
+        audit_role(org, account)
+    _outside(org)
+    return org
+
+
+def _outside(org: LiveOrg) -> None:
+    a = org.accounts
+    shared = "Shared Services"
+    iam = org.client("iam", shared)
+    workloads = "/".join(
+        [org.units["Organization"], org.units["Root"], org.units["Root/Workloads"]]
+    )
+    org_id = org.units["Organization"]
+    paths = {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": [f"{workloads}/*"]}}
+    vendor = {"StringEquals": {"sts:ExternalId": "v-7f3a"}}
+    roles = {
+        "VendorRead": trust(f"arn:aws:iam::{EXTERNAL}:root", **vendor),
+        "PartnerAccess": statement({"AWS": "*"}, StringEquals={"aws:PrincipalOrgID": PARTNER_ORG}),
+        "OrgReader": statement("*", StringEquals={"aws:PrincipalOrgID": org_id}),
+        "WorkloadsReader": statement("*", "sts:AssumeRole", **paths),
+        "PublicRole": statement("*"),
+        "ConfigForDev": statement(
+            {"Service": "config.amazonaws.com"}, StringEquals={"aws:SourceAccount": a["Dev-1"]}
+        ),
+        "Ec2Instance": statement({"Service": "ec2.amazonaws.com"}),  # its own service role
+    }
+    for role, policy in roles.items():
+        iam.create_role(RoleName=role, AssumeRolePolicyDocument=policy)
+    iam.attach_role_policy(
+        RoleName="VendorRead", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess"
+    )
+    provider = iam.create_open_id_connect_provider(
+        Url=f"https://{GITHUB}", ClientIDList=["sts.amazonaws.com"], ThumbprintList=["a" * 40]
+    )["OpenIDConnectProviderArn"]
+    iam.create_role(
+        RoleName="GitHubDeploy",
+        AssumeRolePolicyDocument=statement(
+            {"Federated": provider},
+            "sts:AssumeRoleWithWebIdentity",
+            StringLike={f"{GITHUB}:sub": "repo:example/app:*"},
+        ),
+    )
+    ec2 = org.client("ec2", shared)
+    vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.1.1.0/24")["Subnet"]["SubnetId"]
+    org.client("ram", shared).create_resource_share(
+        name="partner-subnets",
+        resourceArns=[f"arn:aws:ec2:us-east-1:{a[shared]}:subnet/{subnet}"],
+        principals=[EXTERNAL],
+        allowExternalPrincipals=True,
+    )
+    volume = ec2.create_volume(AvailabilityZone="us-east-1a", Size=8)["VolumeId"]
+    snapshot = ec2.create_snapshot(VolumeId=volume, Description="public-restore")["SnapshotId"]
+    ec2.modify_snapshot_attribute(
+        SnapshotId=snapshot,
+        Attribute="createVolumePermission",
+        OperationType="add",
+        GroupNames=["all"],
+    )

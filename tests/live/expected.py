@@ -209,13 +209,12 @@ def _relationships(placed: dict[str, Any], mgmt: str) -> list[dict[str, Any]]:
         protocol="saml",
         mapped_roles=["WorkloadAdministrator"],
     )
-    add(
+    add(  # the organization trail: every account's events
         "log-delivery",
-        mgmt,
+        _id("root"),
         a["Log Archive"],
         log_types=["cloudtrail"],
         bucket=_id("bucket", "trail"),
-        organization_wide=True,
     )
     for name in ("Security Tooling", "Network"):
         add(
@@ -252,6 +251,13 @@ def _relationships(placed: dict[str, Any], mgmt: str) -> list[dict[str, Any]]:
         resource_type="ebs-snapshot",
         resource_names=["restore-point"],
     )
+    add(  # a vendor restores the snapshot in its own account
+        "resource-share",
+        a["Publishing"],
+        _id("vendor"),
+        resource_type="ebs-snapshot",
+        resource_names=["restore-point"],
+    )
     add(
         "resource-share",
         a["Publishing"],
@@ -268,3 +274,143 @@ def _relationships(placed: dict[str, Any], mgmt: str) -> list[dict[str, Any]]:
         resource_names=["prod-subnets"],
     )
     return rels
+
+
+def expected_scope_design() -> Design:
+    """conftest.scope_org as an architect plans it: the Audit role deployed to Workloads as one
+    scoped trust, the organization's access role to every account, and who outside the
+    organization is trusted or shared with, named as the architect likes (matched by id)."""
+    from tests.live.conftest import EXTERNAL, GITHUB, PARTNER_ORG
+
+    def i(*parts: str) -> str:
+        return _id("scope", *parts)
+
+    placed = {
+        "Security Tooling": "Security",
+        "Shared Services": "Infrastructure",
+        "Dev-1": "Workloads",
+        "Prod-1": "Prod",
+        "Prod-2": "Prod",
+    }
+    full = i("scp", "FullAWSAccess")
+    a = {name: i("account", name) for name in placed}
+    mgmt, root, shared = i("account", "Management"), i("root"), a["Shared Services"]
+    outside = {
+        "vendor": {"name": "Monitoring vendor", "aws_account_id": EXTERNAL},
+        "partner": {
+            "name": "Partner",
+            "kind": "partner-organization",
+            "organization_id": PARTNER_ORG,
+        },
+        "config": {
+            "name": "AWS Config",
+            "kind": "service",
+            "service_principal": "config.amazonaws.com",
+        },
+        "public": {"name": "The internet", "kind": "anyone"},
+    }
+
+    def trust(name: str, source: str, target: str = shared, **extra: Any) -> dict[str, Any]:
+        fields = {"role_name": name, "access_level": "read-only", **extra}
+        return {
+            "id": i("trust", name),
+            "kind": "trust",
+            "source": source,
+            "target": target,
+            **fields,
+        }
+
+    relationships: list[dict[str, Any]] = [
+        trust(
+            "OrganizationAccountAccessRole", mgmt, root, access_level="administrator"
+        ),  # every member account, as Organizations creates it
+        trust("Audit", a["Security Tooling"], i("ou", "Workloads"), access_level="security-audit"),
+        trust("VendorRead", i("vendor"), external_id="v-7f3a", principal_type="workload"),
+        trust("PartnerAccess", i("partner")),
+        trust("OrgReader", root, organization_scoped=True),
+        trust("WorkloadsReader", i("ou", "Workloads")),
+        trust("PublicRole", i("public")),
+        trust(
+            "ConfigForDev", i("config"), principal_type="workload", source_account_condition=True
+        ),
+        trust(
+            "GitHubDeploy",
+            i("github"),
+            principal_type="workload",
+            oidc_subjects=["repo:example/app:*"],
+        ),
+        {
+            "id": i("share", "ram"),
+            "kind": "resource-share",
+            "source": shared,
+            "target": i("vendor"),
+            "resource_type": "ram-share",
+            "ram_resource_type": "ec2:Subnet",
+            "resource_names": ["partner-subnets"],
+        },
+        {
+            "id": i("share", "snapshot"),
+            "kind": "resource-share",
+            "source": shared,
+            "target": i("public"),
+            "resource_type": "ebs-snapshot",
+            "resource_names": ["public-restore"],
+        },
+        *(
+            {"id": i("billing", name), "kind": "billing", "source": mgmt, "target": a[name]}
+            for name in placed
+        ),
+    ]
+    units = [
+        ("Security", None),
+        ("Infrastructure", None),
+        ("Workloads", None),
+        ("Prod", "Workloads"),
+    ]
+    data: dict[str, Any] = {
+        "name": "Planned scopes",
+        "organization": {
+            "id": root,
+            "name": "Example",
+            "management_account": mgmt,
+            "root_scps": [full],
+        },
+        "organizational_units": [
+            {
+                "id": i("ou", name),
+                "name": name,
+                "parent": i("ou", parent) if parent else None,
+                "scps": [full],
+            }
+            for name, parent in units
+        ],
+        "accounts": [
+            {
+                "id": mgmt,
+                "name": "master",
+                "email": "master@example.com",
+                "functions": ["management"],
+                "state": "active",
+                "scps": [full],
+            },
+            *(
+                {
+                    "id": a[name],
+                    "name": name,
+                    "email": email(name),
+                    "functions": ["workload"],
+                    "parent": i("ou", unit),
+                    "state": "active",
+                    "scps": [full],
+                }
+                for name, unit in placed.items()
+            ),
+        ],
+        "outside_principals": [{"id": i(key), **fields} for key, fields in outside.items()],
+        "identity_providers": [
+            {"id": i("github"), "name": GITHUB, "kind": "oidc", "home_account": shared}
+        ],
+        "service_control_policies": [{"id": full, "name": "FullAWSAccess", "aws_managed": True}],
+        "relationships": relationships,
+    }
+    return Design.model_validate(data)

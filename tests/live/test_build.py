@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from designer.live.build import Read, build_design
-from designer.live.read import OrgAccount, Organization
+from designer.live.build import Read, build_design, live_id
+from designer.live.read import OrgAccount, Organization, OrgUnit
 from designer.live.read_account import AccountScan, Bucket, Role, Trail
+from designer.model import LogDeliveryRelationship
 from designer.model.integrity import check_design
 
 MGMT, LOGS = "111111111111", "222222222222"
@@ -56,7 +57,11 @@ def test_odd_trust_policies_are_skipped_not_fatal() -> None:
     read.scans[LOGS] = AccountScan(LOGS, roles=[role])
     read.scans[MGMT] = AccountScan(MGMT)
     design = build_design(read, "Live")
-    [trust] = [r for r in design.relationships if r.kind == "trust"]
+    assert check_design(design) == []
+    outside = {p.id: str(p.kind) for p in design.outside_principals}
+    trusts = {outside.get(r.source, r.source): r for r in design.relationships if r.kind == "trust"}
+    assert set(trusts) == {"anyone", live_id(MGMT)}  # EC2's own service role is not drawn
+    trust = trusts[live_id(MGMT)]
     assert (trust.role_name, str(trust.access_level), trust.require_mfa) == (
         "Audit",
         "security-audit",
@@ -141,3 +146,178 @@ def test_a_trail_and_config_into_one_account_match_whatever_their_order() -> Non
         }
     )
     assert diff_designs(design, reordered).entries == []
+
+
+# -- scopes and outside principals, from what was read --------------------------------------------
+TOOLING = "300000000000"
+WORKLOADS, PROD = "ou-ab12-workload", "ou-ab12-prodprod"
+
+
+def workloads_org(count: int) -> Organization:
+    """Management and Security Tooling at the root; Workloads holding W-1..W-(count-2) and
+    Workloads/Prod holding two more."""
+    org = organization()
+    org.accounts = [
+        org.accounts[0],
+        OrgAccount(TOOLING, "Tooling", "t@example.com", "ACTIVE", "r-ab12"),
+    ]
+    org.units = [OrgUnit(WORKLOADS, "Workloads", "r-ab12"), OrgUnit(PROD, "Prod", WORKLOADS)]
+    for n in range(1, count + 1):
+        parent = PROD if n > count - 2 else WORKLOADS
+        org.accounts.append(
+            OrgAccount(f"4000000000{n:02d}", f"W-{n}", f"w{n}@example.com", "ACTIVE", parent)
+        )
+    return org
+
+
+def audit_role(source: str = TOOLING) -> Role:
+    statement = {"Effect": "Allow", "Principal": {"AWS": source}, "Action": "sts:AssumeRole"}
+    return Role("Audit", "/", {"Statement": [statement]}, [], [])
+
+
+def with_audit(count: int, lacking: int) -> Read:
+    """`count` workload accounts; the Audit role in all but the last `lacking` of them."""
+    read = Read(workloads_org(count))
+    for n, account in enumerate(read.organization.accounts[2:], start=1):
+        roles = [audit_role()] if n <= count - lacking else []
+        read.scans[account.id] = AccountScan(account.id, roles=roles)
+    read.scans[MGMT] = AccountScan(MGMT)
+    read.scans[TOOLING] = AccountScan(TOOLING)
+    return read
+
+
+def test_a_role_in_every_account_of_an_ou_and_below_is_one_trust_to_the_largest() -> None:
+    from designer.core.scope import Scopes
+
+    design = build_design(with_audit(5, 0), "Live")
+    assert check_design(design) == []
+    [audit] = [r for r in design.relationships if r.kind == "trust"]
+    assert (audit.target, audit.excluded_accounts) == (live_id(WORKLOADS), [])  # not Prod
+    landed = sorted(r.target for r in Scopes(design).expand(audit))
+    assert landed == sorted(live_id(f"4000000000{n:02d}") for n in range(1, 6))
+
+
+def test_a_few_accounts_lacking_the_role_are_excluded_more_keep_one_trust_each() -> None:
+    design = build_design(with_audit(11, 1), "Live")  # 1 of 11 lacks it: at most a tenth
+    assert check_design(design) == []
+    [audit] = [r for r in design.relationships if r.kind == "trust"]
+    assert (audit.target, audit.excluded_accounts) == (
+        live_id(WORKLOADS),
+        [live_id("400000000011")],
+    )
+    design = build_design(with_audit(11, 2), "Live")  # 2 of 11: more than a tenth
+    trusts = [r for r in design.relationships if r.kind == "trust"]
+    assert len(trusts) == 9
+    assert {len(r.excluded_accounts) for r in trusts} == {0}
+    assert live_id(WORKLOADS) not in {r.target for r in trusts}
+    design = build_design(with_audit(2, 0), "Live")  # two accounts: not worth a scope
+    assert len([r for r in design.relationships if r.kind == "trust"]) == 2
+
+
+def test_the_organization_trail_and_config_everywhere_come_from_the_organization() -> None:
+    third = "333333333333"
+    read = Read(organization())
+    read.organization.accounts.append(
+        OrgAccount(third, "Third", "third@example.com", "ACTIVE", "r-ab12")
+    )
+    read.scans[MGMT] = AccountScan(MGMT, trails=[Trail("org", "example-logs", True, True, True)])
+    read.scans[LOGS] = AccountScan(LOGS, buckets=["example-logs", "cfg-logs"])
+    read.scans[third] = AccountScan(third)
+    for scan in read.scans.values():
+        scan.config_buckets = ["cfg-logs"]
+    for bucket in ("example-logs", "cfg-logs"):
+        read.bucket_owner[bucket] = LOGS
+        read.buckets[bucket] = Bucket(bucket, True, False, None, None, None, False, False)
+    design = build_design(read, "Live")
+    assert check_design(design) == []
+    deliveries = {
+        ",".join(r.log_types): r
+        for r in design.relationships
+        if isinstance(r, LogDeliveryRelationship)
+    }
+    assert set(deliveries) == {"cloudtrail", "config"}
+    assert deliveries["cloudtrail"].source == design.organization.id
+    assert deliveries["config"].source == design.organization.id  # every account's channel
+    assert deliveries["config"].target == live_id(LOGS)
+    del read.scans[third].config_buckets[:]  # one of three lacks it: one delivery each
+    design = build_design(read, "Live")
+    sources = sorted(
+        r.source for r in design.relationships if getattr(r, "log_types", []) == ["config"]
+    )
+    assert sources == sorted([live_id(MGMT), live_id(LOGS)])
+
+
+def test_shares_reach_outside_principals_and_a_foreign_ou_is_a_gap() -> None:
+    from designer.live.read_shares import Share
+
+    read = Read(organization())
+    partner = "arn:aws:organizations::555555555555:organization/o-partner1234"
+    foreign_ou = "arn:aws:organizations::555555555555:ou/o-partner1234/ou-zz99-abcdefgh"
+    read.scans[LOGS] = AccountScan(
+        LOGS,
+        shares=[
+            Share("ami", "golden", partner),
+            Share("ami", "golden", "all"),
+            Share("ami", "golden", "666666666666"),
+            Share("ram-share", "subnets", "arn:aws:iam::666666666666:role/Ops", "ec2:Subnet"),
+            Share("ami", "golden", foreign_ou),
+            Share("service-catalog-portfolio", "Approved", "o-abcdefghij"),
+        ],
+    )
+    read.scans[MGMT] = AccountScan(MGMT)
+    design = build_design(read, "Live")
+    assert check_design(design) == []
+    kinds = {
+        p.id: (str(p.kind), p.aws_account_id or p.organization_id)
+        for p in design.outside_principals
+    }
+    shares = sorted(
+        (kinds.get(r.target, ("organization", None)), str(r.resource_type))
+        for r in design.relationships
+        if r.kind == "resource-share"
+    )
+    assert shares == [
+        (("anyone", None), "ami"),
+        (("external-account", "666666666666"), "ami"),
+        (("external-account", "666666666666"), "ram-share"),
+        (("organization", None), "service-catalog-portfolio"),
+        (("partner-organization", "o-partner1234"), "ami"),
+    ]
+    [gap] = read.gaps
+    assert (gap.account, gap.what) == (LOGS, "ami golden")
+    assert foreign_ou in gap.reason
+
+
+def test_principal_star_narrowed_to_an_account_or_by_conditions_it_cannot_show() -> None:
+    read = trust_of(
+        {
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"aws:PrincipalAccount": MGMT}},
+        },
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}},
+        },
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringLike": {"aws:PrincipalOrgPaths": "o-abcdefghij/r-ab12/ou-nope/*"}},
+        },
+    )
+    design = build_design(read, "Live")
+    assert check_design(design) == []
+    outside = {p.id: str(p.kind) for p in design.outside_principals}
+    sources = sorted(
+        outside.get(r.source, r.source) for r in design.relationships if r.kind == "trust"
+    )
+    assert sources == sorted(["anyone", live_id(MGMT)])
+    reasons = sorted(g.reason for g in read.gaps)
+    assert reasons == [
+        "organization path o-abcdefghij/r-ab12/ou-nope/* names no OU of the organization",
+        "trusted by anyone, narrowed by conditions the design cannot show: aws:SourceIp",
+    ]

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from designer.cli import main
+from designer.core.scope import Scopes
 from designer.live.diff import CHANGED, MISSING, UNEXPECTED, DesignDiff, diff_designs
 from designer.live.diff_text import format_diff
 from designer.model import Design, dumps_design, save_design
@@ -73,7 +74,8 @@ def test_exactly_the_modifications_are_reported() -> None:
     bucket["object_lock"] = None
     live = Design.model_validate(data)
     diff = diff_designs(design, live)
-    removed = [r for r in design.relationships if sandbox["name"] in _ends(design, r)]
+    # scoped relationships count once per account they land in: the sandbox's copies are gone
+    removed = [r for r in Scopes(design).expanded() if sandbox["name"] in _ends(design, r)]
     assert [e.status for e in diff.entries].count(MISSING) == 1 + len(removed)
     assert (
         MISSING,
@@ -169,3 +171,150 @@ def test_a_reference_that_points_elsewhere_is_shown_by_names() -> None:
         "Management",
     )
     assert json.loads(format_diff(diff, "json"))["entries"][0]["changes"][0]["live"] == "Management"
+
+
+# -- scoped relationships, outside principals, the kinds' identity --------------------------------
+def per_account(design: Design) -> Design:
+    """The design with each scoped relationship drawn once per account, as an import of a
+    StackSet's roles reads them before folding (fresh ids: each is its own relationship)."""
+    copies = [rel.model_copy(update={"id": str(uuid.uuid4())}) for rel in Scopes(design).expanded()]
+    return design.model_copy(update={"relationships": copies})
+
+
+def audit_trusts(design: Design) -> list[Any]:
+    return [r for r in design.relationships if r.kind == "trust"]
+
+
+def test_a_scoped_trust_equals_the_role_in_every_account_of_its_ou() -> None:
+    from tests.helpers.factories import scoped_audit_design
+
+    planned = scoped_audit_design(4)
+    live = per_account(planned)
+    assert len(audit_trusts(live)) == 4
+    assert diff_designs(planned, live).entries == []
+    assert diff_designs(live, planned).entries == []
+
+
+def test_the_accounts_of_a_scope_that_lack_a_trust_are_named() -> None:
+    from tests.helpers.factories import scoped_audit_design
+
+    planned = scoped_audit_design(4)
+    live = per_account(planned)
+    names = {a.id: a.name for a in live.accounts}
+    kept = [r for r in live.relationships if names[r.target] != "Prod-3"]
+    diff = diff_designs(planned, live.model_copy(update={"relationships": kept}))
+    assert summary(diff) == {
+        (MISSING, "trust", "trust Security Tooling -> Prod-3 role Audit (of scope OU Workloads)")
+    }
+    [entry] = diff.entries
+    assert entry.planned_id == planned.relationships[0].id  # the one edge drawn, to mark it
+    nothing = live.model_copy(update={"relationships": []})
+    assert summary(diff_designs(planned, nothing)) == {  # wholly missing: the edge itself
+        (MISSING, "trust", "trust Security Tooling -> OU Workloads role Audit")
+    }
+
+
+def test_a_scoped_trust_changed_everywhere_is_one_change_and_in_one_account_names_it() -> None:
+    from tests.helpers.factories import scoped_audit_design
+
+    planned = scoped_audit_design(3)
+    live = per_account(planned)
+    everywhere = [r.model_copy(update={"require_mfa": True}) for r in live.relationships]
+    diff = diff_designs(planned, live.model_copy(update={"relationships": everywhere}))
+    [entry] = diff.entries
+    assert (entry.status, entry.subject) == (
+        CHANGED,
+        "trust Security Tooling -> OU Workloads role Audit",
+    )
+    assert [(c.field, c.planned, c.live) for c in entry.changes] == [("require MFA", False, True)]
+    one = [everywhere[0], *live.relationships[1:]]
+    [entry] = diff_designs(planned, live.model_copy(update={"relationships": one})).entries
+    assert entry.subject == "trust Security Tooling -> Prod-1 role Audit (of scope OU Workloads)"
+    excluded = planned.relationships[0].model_copy(
+        update={"excluded_accounts": [live.relationships[0].target]}
+    )
+    diff = diff_designs(planned.model_copy(update={"relationships": [excluded]}), live)
+    assert summary(diff) == {  # the plan skips Prod-1, the organization has the role there
+        (UNEXPECTED, "trust", "trust Security Tooling -> Prod-1 role Audit")
+    }
+
+
+def test_the_same_scoped_trust_on_both_sides_is_compared_whole() -> None:
+    from tests.helpers.factories import scoped_audit_design
+
+    planned = scoped_audit_design(3)
+    data = reissued(planned)
+    data["relationships"][0]["require_mfa"] = True
+    [entry] = diff_designs(planned, Design.model_validate(data)).entries
+    assert (entry.status, entry.subject) == (
+        CHANGED,
+        "trust Security Tooling -> OU Workloads role Audit",
+    )
+    data = reissued(planned)
+    extra = {**data["accounts"][-1], "id": str(uuid.uuid4()), "name": "Prod-9"}
+    data["accounts"].append({**extra, "aws_account_id": "200000000009"})
+    diff = diff_designs(planned, Design.model_validate(data))  # the live OU holds one more
+    assert summary(diff) == {
+        (UNEXPECTED, "account", "account Prod-9 (200000000009)"),
+        (
+            UNEXPECTED,
+            "trust",
+            "trust Security Tooling -> Prod-9 role Audit (of scope OU Workloads)",
+        ),
+    }
+
+
+def test_outside_principals_match_by_what_identifies_them() -> None:
+    from tests.helpers.factories import scoped_design
+
+    design = scoped_design()
+    data = reissued(design)
+    for principal in data["outside_principals"]:
+        principal["name"] = f"Imported {principal['name']}"  # an import names them its own way
+    assert diff_designs(design, Design.model_validate(data)).entries == []
+    partner = next(p for p in design.outside_principals if p.kind == "partner-organization")
+    by(data, "outside_principals", kind="partner-organization")["organization_id"] = "o-other12345"
+    diff = diff_designs(design, Design.model_validate(data))
+    subject = f"outside principal {partner.name} (partner-organization {partner.organization_id})"
+    assert (MISSING, "outside-principal", subject) in summary(diff)
+    assert {(e.status, e.kind) for e in diff.entries} <= {
+        (MISSING, "outside-principal"),
+        (UNEXPECTED, "outside-principal"),
+        *((status, r.kind) for r in design.relationships for status in (MISSING, UNEXPECTED)),
+    }
+    assert len([e for e in diff.entries if e.kind == "outside-principal"]) == 2
+
+
+def test_relationships_are_told_apart_by_their_kind_specification(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The diff asks designer.model.kinds what makes two relationships of a pair the same."""
+    import dataclasses
+
+    import designer.live.diff as diff_module
+    from designer.model.kinds import SPECS
+
+    assert not hasattr(diff_module, "_IDENTITY")  # no table of its own
+    design = load_template("reference-landing-zone")
+    data = reissued(design)
+    trust = by(data, "relationships", kind="trust", role_name="WorkloadAdmin")
+    trust["role_name"] = "RenamedAdmin"
+    live = Design.model_validate(data)
+    renamed = {(e.status, e.kind) for e in diff_designs(design, live).entries}
+    assert renamed == {(MISSING, "trust"), (UNEXPECTED, "trust")}
+    monkeypatch.setitem(
+        SPECS, "trust", dataclasses.replace(SPECS["trust"], identity=lambda r: ("any role",))
+    )
+    assert diff_designs(design, live).entries == []  # the role name no longer tells them apart
+
+
+def test_two_versions_of_one_design_sharing_ids_differ_by_the_renamed_role() -> None:
+    from tests.helpers.factories import scoped_audit_design
+
+    planned = scoped_audit_design(3)
+    renamed = planned.relationships[0].model_copy(update={"role_name": "Audit2"})
+    live = planned.model_copy(update={"relationships": [renamed]})  # same ids
+    assert summary(diff_designs(planned, live)) == {
+        (MISSING, "trust", "trust Security Tooling -> OU Workloads role Audit"),
+        (UNEXPECTED, "trust", "trust Security Tooling -> OU Workloads role Audit2"),
+    }

@@ -8,9 +8,10 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from designer.core.scope import Scopes
 from designer.live.aws import Connection
 from designer.live.importer import import_organization
-from designer.model import Design
+from designer.model import Design, ResourceShareRelationship
 from designer.model.integrity import check_design
 from tests.live.conftest import EXTERNAL, MANAGEMENT, LiveOrg
 
@@ -66,10 +67,9 @@ def test_the_organization_is_rebuilt(live_org: LiveOrg, imported: tuple[Design, 
     assert str(by_id[live_org.accounts["Log Archive"]].functions[0]) == "log-archive"
     assert str(by_id[live_org.accounts["Identity"]].functions[0]) == "identity"
     gaps = {(g.account, g.what) for g in report.gaps}
-    assert gaps == {
+    assert gaps == {  # a share outside the organization is not a gap: an outside principal
         (live_org.accounts["Locked Workload"], "assume role OrganizationAccountAccessRole"),
         (live_org.accounts["Closed Project"], "account"),
-        (live_org.accounts["Publishing"], "ebs-snapshot restore-point"),  # shared outside
     }
     assert report.scanned == len(live_org.accounts) - 2
     assert report.api_calls > 0
@@ -99,12 +99,20 @@ def test_trust_federation_and_third_parties(
     design, _ = imported
     ids = {a.id: a.aws_account_id for a in design.accounts}
     ids |= {t.id: t.aws_account_id for t in design.outside_principals}
-    trusts = {
+    trusts = {  # a role found in every account of an OU is one trust to it: expand it again
         (ids[r.source], ids[r.target], r.role_name): r
-        for r in design.relationships
+        for r in Scopes(design).expanded()
         if r.kind == "trust"
     }
     a = live_org.accounts
+    units = {u.id: u.name for u in design.organizational_units}
+    [access] = [
+        r
+        for r in design.relationships
+        if r.kind == "trust" and r.role_name == "OrganizationAccountAccessRole"
+        and units.get(r.target) == "Infrastructure"
+    ]  # fmt: skip
+    assert (ids[access.source], access.excluded_accounts) == (MANAGEMENT, [])
     audit = trusts[(a["Security Tooling"], a["Retail Production"], "SecurityAudit")]
     assert (str(audit.access_level), audit.require_mfa) == ("security-audit", True)
     admin = trusts[(a["Identity"], a["Retail Production"], "WorkloadAdmin")]
@@ -131,13 +139,9 @@ def test_logs_reach_the_log_archive_bucket_with_its_protections(
     buckets = {b.id: b for b in design.log_buckets}
     deliveries = [r for r in design.relationships if r.kind == "log-delivery"]
     trail = next(r for r in deliveries if "cloudtrail" in r.log_types)
-    assert ids[trail.source] == MANAGEMENT
+    assert trail.source == design.organization.id  # the organization trail
     assert ids[trail.target] == live_org.accounts["Log Archive"]
-    assert (trail.organization_wide, trail.multi_region, trail.log_file_validation) == (
-        True,
-        True,
-        True,
-    )
+    assert (trail.multi_region, trail.log_file_validation) == (True, True)
     assert trail.bucket is not None
     bucket = buckets[trail.bucket]
     assert bucket.name == live_org.trail_bucket
@@ -177,9 +181,7 @@ def test_the_command_writes_the_design_and_a_report_without_credentials(
     report = json.loads((tmp_path / "live.import-report.json").read_text(encoding="utf-8"))
     assert report["accounts"] == len(live_org.accounts)
     assert report["api_calls"] > report["accounts"]
-    assert sorted(g["account"] for g in report["gaps"]) == sorted(
-        [live_org.accounts["Closed Project"], live_org.accounts["Publishing"]]
-    )
+    assert [g["account"] for g in report["gaps"]] == [live_org.accounts["Closed Project"]]
     assert "gap: " in captured.err
     for path in (out, tmp_path / "live.import-report.json"):
         text = path.read_text(encoding="utf-8")
@@ -221,8 +223,18 @@ def test_published_images_snapshots_portfolios_and_ram_shares(
     ram = shares[(a["Network"], a["Retail Production"], "ram-share")]
     assert ram.ram_resource_type == "ec2:Subnet"
     assert ram.resource_names == ["prod-subnets"]
-    outside = [g for g in report.gaps if g.what == "ebs-snapshot restore-point"]
-    assert [g.reason for g in outside] == [f"shared with {EXTERNAL}, outside the organization"]
+    assert not [g for g in report.gaps if g.what == "ebs-snapshot restore-point"]
+    vendor = {p.id: p for p in design.outside_principals if p.aws_account_id == EXTERNAL}
+    [outside] = [
+        r
+        for r in design.relationships
+        if isinstance(r, ResourceShareRelationship) and r.target in vendor
+    ]
+    assert (str(outside.resource_type), outside.resource_names) == (
+        "ebs-snapshot",
+        ["restore-point"],
+    )
+    assert str(vendor[outside.target].kind) == "external-account"
 
 
 def test_the_planned_design_and_the_import_do_not_differ(

@@ -94,7 +94,6 @@ def test_throttling_and_access_denied_still_give_the_whole_organization(
     assert gaps == {
         (live_org.accounts["Locked Workload"], "assume role OrganizationAccountAccessRole"),
         (live_org.accounts["Closed Project"], "account"),
-        (live_org.accounts["Publishing"], "ebs-snapshot restore-point"),  # shared outside
     }
     diff = diff_designs(calm, design)
     assert diff.entries  # the unread account's roles are missing, nothing else

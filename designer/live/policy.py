@@ -1,0 +1,154 @@
+"""Reading IAM policy documents as AWS returns them: statements, principals, conditions, access.
+
+Policies come in every shape IAM accepts (one value or a list, JSON booleans, any letter case
+in condition keys); these helpers read them without assuming one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from designer.live.read_account import Role
+from designer.model.vocabulary import AccessLevel
+
+ADMIN, IAM_FULL = (
+    "arn:aws:iam::aws:policy/AdministratorAccess",
+    "arn:aws:iam::aws:policy/IAMFullAccess",
+)
+AUDIT = "arn:aws:iam::aws:policy/SecurityAudit"
+READ_ONLY = (
+    "arn:aws:iam::aws:policy/ReadOnlyAccess",
+    "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess",
+)
+READ_ACTIONS = ("Get", "List", "Describe")
+# Condition keys a trust relationship of the design states: the others narrow a trust in ways the
+# design cannot show (aws:SourceIp, aws:PrincipalTag...).
+SHOWN_CONDITIONS = frozenset(
+    k.lower()
+    for k in (
+        "aws:MultiFactorAuthPresent",
+        "sts:ExternalId",
+        "aws:PrincipalOrgID",
+        "aws:PrincipalOrgPaths",
+        "aws:PrincipalAccount",
+        "aws:PrincipalArn",
+    )
+)
+
+
+def listed(value: Any) -> list[str]:
+    """A policy value as a list of strings: one value, a list, or none (JSON true, numbers...)."""
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def assume_statements(trust: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The Allow statements of a trust policy that let a principal assume the role."""
+    statements = trust.get("Statement", [])
+    for statement in [statements] if isinstance(statements, dict) else statements:
+        if not isinstance(statement, dict):
+            continue
+        actions = listed(statement.get("Action"))
+        assumes = any(a in ("*", "sts:*") or a.startswith("sts:AssumeRole") for a in actions)
+        if statement.get("Effect") == "Allow" and assumes:
+            yield statement
+
+
+def principals(statement: dict[str, Any]) -> dict[str, list[str]]:
+    """Principal type (AWS, Service, Federated...) -> its values; "*" is {"AWS": ["*"]}."""
+    principal = statement.get("Principal", {})
+    if not isinstance(principal, dict):
+        return {"AWS": listed(principal)}
+    return {str(kind): listed(values) for kind, values in principal.items()}
+
+
+def conditions_of(statement: dict[str, Any]) -> dict[str, Any]:
+    conditions = statement.get("Condition")
+    return conditions if isinstance(conditions, dict) else {}
+
+
+def account_of_arn(arn: str) -> str | None:
+    """The 12-digit account of an ARN (or of a bare account id), None for anything else."""
+    if arn.isdigit() and len(arn) == 12:
+        return arn
+    parts = arn.split(":")
+    if len(parts) >= 6 and parts[4].isdigit() and len(parts[4]) == 12:
+        return parts[4]
+    return None
+
+
+def principal(entry: str) -> tuple[str | None, str | None]:
+    """(account id, role name or None) of an AWS principal: an id, a root ARN or a role ARN."""
+    account = account_of_arn(entry)
+    if account is None or entry == account:
+        return account, None
+    resource = entry.split(":", 5)[5]
+    if resource.startswith("role/"):
+        return account, resource.split("/")[-1]
+    return account, None
+
+
+def condition_values(conditions: dict[str, Any], key: str) -> list[str]:
+    """Every value a condition key is tested against, whatever the operator (StringEquals,
+    ForAnyValue:StringLike...)."""
+    found: list[str] = []
+    for values in conditions.values():
+        if isinstance(values, dict):
+            for name, value in values.items():
+                if str(name).lower() == key.lower():
+                    found += listed(value)
+    return found
+
+
+def condition(conditions: dict[str, Any], key: str) -> str | None:
+    """The first value of a condition key (lower case for aws:MultiFactorAuthPresent)."""
+    values = condition_values(conditions, key)
+    if not values:
+        return None
+    return values[0].lower() if key.startswith("aws:Multi") else values[0]
+
+
+def unshown_conditions(conditions: dict[str, Any]) -> list[str]:
+    """Condition keys of a statement that a trust relationship of the design cannot hold."""
+    keys = {
+        str(name)
+        for values in conditions.values()
+        if isinstance(values, dict)
+        for name in values
+        if str(name).lower() not in SHOWN_CONDITIONS
+    }
+    return sorted(keys)
+
+
+def access(role: Role) -> tuple[AccessLevel, list[str], list[str]]:
+    """Access level, services (service-admin) and policy ARNs (custom) from what is attached."""
+    managed = set(role.managed)
+    if ADMIN in managed or _inline_actions(role) & {"*"}:
+        return AccessLevel.ADMINISTRATOR, [], []
+    if IAM_FULL in managed:
+        return AccessLevel.IAM_ADMIN, [], []
+    others = sorted(managed - {AUDIT, *READ_ONLY})
+    if others:
+        return AccessLevel.CUSTOM, [], others
+    actions = _inline_actions(role)
+    writes = {a for a in actions if not a.split(":")[-1].startswith(READ_ACTIONS)}
+    if writes:
+        services = sorted({a.split(":")[0].lower() for a in writes if ":" in a})
+        services = [x for x in services if re.fullmatch(r"[a-z0-9-]{2,64}", x)]
+        return AccessLevel.SERVICE_ADMIN, services or ["iam"], []
+    if AUDIT in managed:
+        return AccessLevel.SECURITY_AUDIT, [], []
+    return AccessLevel.READ_ONLY, [], []
+
+
+def _inline_actions(role: Role) -> set[str]:
+    actions: set[str] = set()
+    for document in role.inline:
+        statements = document.get("Statement", [])
+        for statement in [statements] if isinstance(statements, dict) else statements:
+            if isinstance(statement, dict) and statement.get("Effect") == "Allow":
+                actions |= set(listed(statement.get("Action")))
+    return actions
