@@ -1481,12 +1481,15 @@ def scp_template(ix: Index, notes: Notes) -> Template | None:
 
 
 # -- Service Catalog portfolio shares -------------------------------------------------------------
-def portfolio_shares(ix: Index) -> dict[str, list[ResourceShareRelationship]]:
+def shares_by_source(
+    ix: Index, resource_type: ResourceType
+) -> dict[str, list[ResourceShareRelationship]]:
+    """Shares of one resource type, by the account that shares them (one stack each)."""
     found: dict[str, list[ResourceShareRelationship]] = {}
     for rel in ix.design.relationships:
         if (
             rel.kind == "resource-share"
-            and rel.resource_type == ResourceType.SERVICE_CATALOG_PORTFOLIO
+            and rel.resource_type == resource_type
             and rel.source in ix.accounts
         ):
             found.setdefault(rel.source, []).append(rel)
@@ -1585,18 +1588,6 @@ def share_command(
 
 
 # -- AWS RAM resource shares ----------------------------------------------------------------------
-def ram_shares(ix: Index) -> dict[str, list[ResourceShareRelationship]]:
-    found: dict[str, list[ResourceShareRelationship]] = {}
-    for rel in ix.design.relationships:
-        if (
-            rel.kind == "resource-share"
-            and rel.resource_type == ResourceType.RAM_SHARE
-            and rel.source in ix.accounts
-        ):
-            found.setdefault(rel.source, []).append(rel)
-    return found
-
-
 def ram_principals(
     t: Template, ix: Index, rel: ResourceShareRelationship, notes: Notes
 ) -> tuple[Json, bool] | None:
@@ -1817,13 +1808,13 @@ def run_parts(out: Output, ix: Index) -> None:
     if scps is not None:
         path = out.ctx.unique_path(FOLDER, "organization-policies", ".json")
         out.add(path, scps, "Service control policies, deployed in the management account")
-    for source_id, rels in portfolio_shares(ix).items():
+    for source_id, rels in shares_by_source(ix, ResourceType.SERVICE_CATALOG_PORTFOLIO).items():
         t = share_template(ix, ix.accounts[source_id], rels, out.notes)
         if t is not None:
             name = ix.accounts[source_id].name
             path = out.ctx.unique_path(FOLDER, f"service-catalog-shares-{name}", ".json")
             out.add(path, t, f"Service Catalog portfolio shares of {name}")
-    for source_id, rels in ram_shares(ix).items():
+    for source_id, rels in shares_by_source(ix, ResourceType.RAM_SHARE).items():
         t = ram_template(ix, ix.accounts[source_id], rels, out.notes)
         if t is not None:
             name = ix.accounts[source_id].name
