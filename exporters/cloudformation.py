@@ -1127,6 +1127,7 @@ def trust_conditions(
     t: Template, ix: Index, rel: TrustRelationship, action: str, aws_principal: bool
 ) -> dict[str, Json]:
     equals: dict[str, Json] = {}
+    like: dict[str, Json] = {}
     idp = ix.idps.get(rel.source)
     party = ix.outside_principals.get(rel.source)
     scoped_source = ix.scopes.is_scope(rel.source)
@@ -1140,10 +1141,14 @@ def trust_conditions(
         equals[f"{host}:aud"] = t.parameter(
             ("aud", idp.id), "OidcAudience", idp.name, spec, f"${{OidcAudience:{idp.name}}}"
         )
+        if rel.oidc_subjects:
+            like[f"{host}:sub"] = (
+                rel.oidc_subjects[0] if len(rel.oidc_subjects) == 1 else list(rel.oidc_subjects)
+            )
     elif idp is not None:  # a directory: confused-deputy guard on the service principal
         home = ix.accounts.get(idp.home_account or "")
         equals["aws:SourceAccount"] = t.account_id(home) if home else ref("AWS::AccountId")
-    elif party is not None and party.kind == OutsideKind.SERVICE:
+    elif party is not None and party.kind == OutsideKind.SERVICE and rel.source_account_condition:
         equals["aws:SourceAccount"] = ref("AWS::AccountId")  # for this account's resources
     if rel.external_id:
         equals["sts:ExternalId"] = rel.external_id
@@ -1158,6 +1163,8 @@ def trust_conditions(
         conditions["Bool"] = {"aws:MultiFactorAuthPresent": "true"}
     if equals:
         conditions["StringEquals"] = equals
+    if like:
+        conditions["StringLike"] = like
     if scoped_source and rel.source != ix.org.id:
         conditions["ForAnyValue:StringLike"] = {
             "aws:PrincipalOrgPaths": [org_path(t, ix, rel.source)]

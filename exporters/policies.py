@@ -516,6 +516,8 @@ def _outside_trust(
         return _aws_trust(lookup, rel, party)
     if party.kind == OutsideKind.SERVICE:
         service = party.service_principal or ""
+        if not rel.source_account_condition:  # as designed; IAM-03 reports the missing guard
+            return _assume({"Service": service}, {})
         return _assume({"Service": service}, {"StringEquals": {"aws:SourceAccount": here}})
     # A partner organization: any principal of it, never anyone else.
     equals = {"aws:PrincipalOrgID": party.organization_id or ""}
@@ -540,8 +542,12 @@ def _oidc_issuer(lookup: _Lookup, idp: IdentityProvider) -> str:
     )
 
 
-def _federated_trust(lookup: _Lookup, idp: IdentityProvider, account: str) -> Statement | None:
-    """AssumeRoleWithSAML / AssumeRoleWithWebIdentity with the documented audience condition."""
+def _federated_trust(
+    lookup: _Lookup, idp: IdentityProvider, account: str, subjects: list[str] | None = None
+) -> Statement | None:
+    """AssumeRoleWithSAML / AssumeRoleWithWebIdentity with the documented audience condition
+    (and, for OIDC, the token subjects admitted: without them every subject of the provider,
+    e.g. every repository on GitHub, could assume the role)."""
     if idp.kind == IdentityProviderKind.SAML:
         name = safe_name(idp.name, "saml-provider")
         return {
@@ -560,7 +566,10 @@ def _federated_trust(lookup: _Lookup, idp: IdentityProvider, account: str) -> St
             "Effect": "Allow",
             "Principal": {"Federated": f"arn:aws:iam::{account}:oidc-provider/{issuer}"},
             "Action": "sts:AssumeRoleWithWebIdentity",
-            "Condition": {"StringEquals": {f"{issuer}:aud": audience}},
+            "Condition": {
+                "StringEquals": {f"{issuer}:aud": audience},
+                **({"StringLike": {f"{issuer}:sub": _one_or_many(subjects)}} if subjects else {}),
+            },
         }
     return None
 
@@ -639,7 +648,7 @@ def _trust_statement(
     source = rel.source
     idp = lookup.idps.get(source)
     if idp is not None:
-        statement = _federated_trust(lookup, idp, here)
+        statement = _federated_trust(lookup, idp, here, rel.oidc_subjects)
         if statement is None:
             lookup.notes.point(_service_managed(idp, where, [rel.role_name]))
         elif rel.require_mfa or rel.organization_scoped:
@@ -713,10 +722,12 @@ def _trust_notes(lookup: _Lookup, rel: TrustRelationship, role: Role) -> None:
             )
     party = lookup.outside_principals.get(rel.source)
     if party is not None and party.kind == OutsideKind.SERVICE:
-        lookup.notes.point(
-            f"{name} is assumed by {md(outside_words(party))} for the resources of its own "
-            "account only (aws:SourceAccount)."
+        guard = (
+            "for the resources of its own account only (aws:SourceAccount)"
+            if rel.source_account_condition
+            else "with no aws:SourceAccount guard, as designed (see rule IAM-03)"
         )
+        lookup.notes.point(f"{name} is assumed by {md(outside_words(party))} {guard}.")
     elif party is not None:
         lookup.notes.point(
             f"{name} is trusted by {md(outside_words(party))}, outside the organization: "
@@ -737,7 +748,7 @@ def _federation_roles(lookup: _Lookup, roles: _Roles, rels: list[FederationRelat
         if idp is None or target is None:
             continue
         if rel.protocol in (FederationProtocol.SAML, FederationProtocol.OIDC):
-            statement = _federated_trust(lookup, idp, lookup.account_id(target))
+            statement = _federated_trust(lookup, idp, lookup.account_id(target), rel.oidc_subjects)
         else:
             statement = None
         if statement is None:

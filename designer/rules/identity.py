@@ -464,8 +464,9 @@ def scoped_admin_trust(ctx: RuleContext) -> Iterator[Hit]:
     "any identity-provider trust or federation whose principal type is workload) "
     "lets every job that can get a token from the provider assume the role: a workflow on any "
     "branch, a pull request, a compromised action. The token's subject (repository, branch, "
-    "environment) is the only thing that narrows it, and the design cannot record that "
-    "condition yet. CI jobs therefore deploy through a deployment account with roles scoped to "
+    "environment) narrows it (IAM-18), but a mistake in it or in the workflow still reaches "
+    "whatever the role grants. CI jobs therefore deploy through a deployment account with roles "
+    "scoped to "
     "what they deploy; admin access or any access into the management account turns a "
     "repository compromise into an organization compromise.",
     remediation="Federate CI jobs into a deployment account (or a workload account) with a role "
@@ -502,3 +503,40 @@ def ci_federation(ctx: RuleContext) -> Iterator[Hit]:
                     f"{jobs} get {level} access in {ctx.name(rel.target)} ({ctx.label(rel.id)})",
                     (rel.id, rel.source, rel.target),
                 )
+
+
+@rule(
+    "IAM-18",
+    "Roles trusted by an OIDC provider name the token subjects they admit",
+    Severity.HIGH,
+    Category.IDENTITY,
+    rationale="An OIDC provider such as token.actions.githubusercontent.com issues tokens to "
+    "every repository and workflow that uses it, not only yours. A role that trusts the provider "
+    "with an audience condition only can be assumed by any of them; the sub claim (repository, "
+    "branch or environment) is what ties it to your pipeline. Critical when the role grants "
+    "admin access.",
+    remediation="List the subjects the trust admits (oidc_subjects), e.g. "
+    "repo:ORG/REPO:ref:refs/heads/main or repo:ORG/REPO:environment:prod; the exported trust "
+    "policy then requires them with StringLike on <issuer>:sub.",
+    references=[
+        f"{IAM_GUIDE}, 'Create a role for OpenID Connect federation' "
+        f"({IAM_DOCS}/id_roles_create_for-idp_oidc.html)",
+        "GitHub Docs, 'About security hardening with OpenID Connect': configuring the subject "
+        "in your cloud provider (https://docs.github.com/en/actions/security-for-github-actions/"
+        "security-hardening-your-deployments/about-security-hardening-with-openid-connect)",
+    ],
+)
+def oidc_subjects(ctx: RuleContext) -> Iterator[Hit]:
+    for kind in ("trust", "federation"):
+        for rel in ctx.relationships(kind):
+            provider = ctx.providers.get(rel.source)
+            if provider is None or provider.kind != "oidc" or rel.oidc_subjects:
+                continue
+            level = access_level(rel)
+            admin = ACCESS_RANK[level] >= ADMIN_RANK
+            yield Hit(
+                f"every subject of {ctx.describe(rel.source)} can assume {ctx.label(rel.id)} "
+                f"({level} access): no token subject is named",
+                (rel.id, rel.source, rel.target),
+                Severity.CRITICAL if admin else None,
+            )

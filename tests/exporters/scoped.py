@@ -42,7 +42,14 @@ def exporter_design(workloads: int = 5) -> Design:
             organization_scoped=True)  # fmt: skip
     b.trust("Partner", "App1", "read-only", role_name="PartnerRead", principal_scope="role",
             principal_role_name="Integration")  # fmt: skip
-    b.trust("Config", "App1", "read-only", role_name="ConfigReader", principal_type="workload")
+    b.trust(
+        "Config",
+        "App1",
+        "read-only",
+        role_name="ConfigReader",
+        principal_type="workload",
+        source_account_condition=True,
+    )
     b.trust("Internet", "App1", "read-only", role_name="PublicRead")
     b.bucket("org-trail-bucket", "Logs", kms_key="alias/trail")
     b.bucket("workload-logs-bucket", "Logs", kms_key="alias/workloads")

@@ -326,6 +326,45 @@ def test_a_service_is_trusted_for_its_own_accounts_resources(files: dict[str, An
     }
 
 
+def export_of(design: Design, tmp_path: Path, formats: list[str]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for record in export_design(design, tmp_path, formats):
+        if record.path.endswith(".json"):
+            found[record.path] = json.loads((tmp_path / record.path).read_text(encoding="utf-8"))
+    return found
+
+
+def test_an_unguarded_service_trust_is_exported_as_designed(tmp_path: Path) -> None:
+    """No aws:SourceAccount unless the design asks for it (IAM-03 reports the missing guard)."""
+    b = Builder(organization_id=ORG)
+    b.account("App", aws_account_id="500000000001")
+    b.outside_principal("Backup", kind="service", service_principal="backup.amazonaws.com")
+    b.trust("Backup", "App", role_name="BackupRole", principal_type="workload")
+    files = export_of(b.build(), tmp_path, ["policies"])
+    assert trust_of(files, "policies/roles/app/backuprole.json") == {
+        "Effect": "Allow",
+        "Principal": {"Service": "backup.amazonaws.com"},
+        "Action": "sts:AssumeRole",
+    }
+
+
+def test_a_ci_trust_admits_only_the_oidc_subjects_named(tmp_path: Path) -> None:
+    """Without a sub condition every repository on GitHub could assume the role."""
+    b = Builder(organization_id=ORG)
+    b.account("Deploy", "deployment", aws_account_id="500000000002")
+    b.idp("GitHub", "oidc", metadata_url="https://token.actions.githubusercontent.com")
+    subjects = ["repo:example/app:ref:refs/heads/main", "repo:example/app:environment:prod"]
+    b.trust("GitHub", "Deploy", role_name="Pipeline", principal_type="workload",
+            require_mfa=False, oidc_subjects=subjects)  # fmt: skip
+    files = export_of(b.build(), tmp_path, ["policies", "cloudformation"])
+    host = "token.actions.githubusercontent.com"
+    statement = trust_of(files, "policies/roles/deploy/pipeline.json")
+    assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
+    assert statement["Condition"]["StringLike"] == {f"{host}:sub": subjects}
+    (template,) = role_templates(files, "Pipeline").values()
+    assert template_trust(template)["Condition"]["StringLike"] == {f"{host}:sub": subjects}
+
+
 def test_anyone_is_never_trusted_the_role_is_left_out_and_the_plan_says_so(
     design: Design, files: dict[str, Any]
 ) -> None:

@@ -12,7 +12,16 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListWidget, QMenu, QToolButton
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMenu,
+    QToolButton,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from designer.core import edits
@@ -472,6 +481,33 @@ def test_principal_type_of_trust_and_federation(form: Form) -> None:
     form.show(federation.id)
     form.choose("principal_type", "A workload: pipeline, service, vendor system")
     assert form.entity(federation.id).principal_type == "workload"
+
+
+def test_the_confused_deputy_guard_is_offered_for_service_trusts_only(form: Form) -> None:
+    form.show(sid("trust-service"))
+    guard = form.widget(QCheckBox, "source_account_condition")
+    assert guard.isEnabled()
+    assert not form.widget(QWidget, "oidc_subjects").isEnabled()
+    guard.setChecked(True)
+    assert form.entity(sid("trust-service")).source_account_condition is True
+    form.undo()
+    assert form.entity(sid("trust-service")).source_account_condition is False
+    assert not guard.isChecked()
+    form.show(TRUST_OU)
+    assert not form.widget(QCheckBox, "source_account_condition").isEnabled()
+
+
+def test_oidc_subjects_are_offered_for_an_oidc_provider_only(form: Form) -> None:
+    github = edits.new_identity_provider(form.controller.design, "oidc")
+    form.controller.add(github)
+    trust = edits.new_relationship(form.controller.design, "trust", github.id, PROD)
+    form.controller.add(trust)
+    form.show(trust.id)
+    subjects = form.widget(QWidget, "oidc_subjects")
+    assert subjects.isEnabled()
+    assert form.widget(QComboBox, "principal_type").currentText().startswith("A workload")
+    form.show(sid("trust-vendor"))
+    assert not form.widget(QWidget, "oidc_subjects").isEnabled()
 
 
 def test_outside_principal_kind_switches_to_a_valid_principal(form: Form) -> None:

@@ -504,3 +504,37 @@ def test_ci_jobs_stay_out_of_management_and_admin() -> None:
     good.idp("Okta", "saml")
     good.federation("Okta", "Management")  # people: not a CI finding (SEED-BILLING's)
     assert messages(good.build(), "IAM-17") == []
+
+
+def test_an_oidc_trust_names_the_token_subjects_it_admits() -> None:
+    # Flawed: the deploy role trusts GitHub's provider with the audience only, so any
+    # repository on GitHub that requests a token for sts.amazonaws.com can assume it.
+    b = Builder()
+    b.account("Deploy", "deployment")
+    b.account("Prod")
+    b.idp("GitHub", "oidc", metadata_url="https://token.actions.githubusercontent.com")
+    deploy = b.trust(
+        "GitHub", "Deploy", "service-admin", role_name="Pipeline", services=["cloudformation"],
+        principal_type="workload", require_mfa=False,
+    )  # fmt: skip
+    admin = b.trust(
+        "GitHub", "Prod", "administrator", role_name="Break", principal_type="workload",
+        require_mfa=False,
+    )  # fmt: skip
+    found = {f.subjects[0]: f for f in run_rule(b.build(), "IAM-18")}
+    assert set(found) == {deploy, admin}
+    assert found[deploy].severity == Severity.HIGH
+    assert found[admin].severity == Severity.CRITICAL, "any repository becomes administrator"
+    assert "no token subject is named" in found[deploy].message
+    # Fixed: each trust admits one repository's main branch or production environment.
+    good = Builder()
+    good.account("Deploy", "deployment")
+    good.idp("GitHub", "oidc", metadata_url="https://token.actions.githubusercontent.com")
+    good.trust(
+        "GitHub", "Deploy", "service-admin", role_name="Pipeline", services=["cloudformation"],
+        principal_type="workload", require_mfa=False,
+        oidc_subjects=["repo:example/infra:ref:refs/heads/main"],
+    )  # fmt: skip
+    good.idp("Okta", "saml")
+    good.trust("Okta", "Deploy", role_name="People")  # SAML: no token subject to name
+    assert messages(good.build(), "IAM-18") == []

@@ -9,10 +9,12 @@ from designer.core.document import Document
 from designer.drawing.views import OUTSIDE_STYLES
 from designer.gui.outside import placeholder_note
 from designer.gui.panels.fields import (
+    BoolField,
     ChoiceField,
     IntField,
     MultiChoiceField,
     Options,
+    StringListField,
     TagsField,
     TextField,
 )
@@ -106,6 +108,37 @@ def principal_type() -> FieldSpec:
             ("People (MFA applies)", PrincipalType.HUMAN),
             ("A workload: pipeline, service, vendor system", PrincipalType.WORKLOAD),
         ],
+    )
+
+
+def from_service(rel: Any, document: Document) -> bool:
+    source = document.get(rel.source) if document.has(rel.source) else None
+    return getattr(source, "kind", None) == OutsideKind.SERVICE
+
+
+def from_oidc(rel: Any, document: Document) -> bool:
+    source = document.get(rel.source) if document.has(rel.source) else None
+    return getattr(source, "kind", None) == IdentityProviderKind.OIDC
+
+
+def source_account() -> FieldSpec:
+    return FieldSpec(
+        "source_account_condition",
+        "",
+        lambda: BoolField("aws:SourceAccount is the role's own account"),
+        enabled=from_service,
+        tip="Trusts from an AWS service: the confused-deputy guard",
+    )
+
+
+def oidc_subjects() -> FieldSpec:
+    return FieldSpec(
+        "oidc_subjects",
+        "OIDC subjects",
+        lambda: StringListField("one per line, e.g. repo:example/app:ref:refs/heads/main", 3),
+        enabled=from_oidc,
+        tip="Trusts and federation from an OIDC provider: the token subjects admitted "
+        "(empty: every subject of the provider)",
     )
 
 
@@ -267,6 +300,8 @@ def trust_form() -> list[FormItem]:
             write=write_principal_role,
         ),
         flag("organization_scoped", "Only principals of the organization"),
+        source_account(),
+        oidc_subjects(),
         FieldSpec(
             "max_session_duration",
             "Max session",
@@ -283,6 +318,7 @@ def federation_form() -> list[FormItem]:
         *ends(),
         choice("protocol", "Protocol", vocab(FederationProtocol)),
         principal_type(),
+        oidc_subjects(),
         strings("mapped_roles", "Mapped roles", "one IAM role name per line"),
         strings("permission_sets", "Permission sets", "one permission set per line"),
         text("purpose", "Purpose"),
