@@ -3,8 +3,9 @@
 Used by the benchmarks (and by tests that need a large, valid design). Ids come from stable_id, so
 the same size always gives the same design.
 
-Scoped (the default), the audit role is one trust to the organization and the workload
-administrator role one trust to the Workloads OU, as a service-managed StackSet deploys them;
+Scoped (the default), the audit role is one trust to the organization (plus one to the
+management account, where StackSets never deploy) and the workload administrator role one trust
+to the Workloads OU, as service-managed StackSets deploy them;
 `scoped=False` draws the same organization with one trust per account, for comparison.
 """
 
@@ -191,8 +192,12 @@ ADMIN = {
 def _scoped_trusts(core: list[Account], org: str) -> list[Any]:
     audit, identity = core[2].id, core[3].id
     workloads = sid("ou", "Workloads")
+    management = core[0].id  # StackSets never deploy there: its audit role is drawn to it
     return [
         TrustRelationship(id=sid("rel", "audit", org), source=audit, target=org, **AUDIT),
+        TrustRelationship(
+            id=sid("rel", "audit", management), source=audit, target=management, **AUDIT
+        ),
         TrustRelationship(
             id=sid("rel", "admin", workloads), source=identity, target=workloads, **ADMIN
         ),

@@ -1032,22 +1032,13 @@ def delivery_stacks(out: Output, ix: Index, logs: dict[str, LogStack]) -> list[J
 def role_key(rel: TrustRelationship) -> tuple[Any, ...]:
     """Trusts that give the same role: one template, deployed to all their accounts.
 
-    A trust whose target is an OU or the organization is a StackSet of its own (its key is its
-    id): it is never merged with look-alike roles drawn account by account."""
-    return (
-        rel.role_name,
-        rel.source,
-        rel.access_level,
-        tuple(rel.services),
-        tuple(rel.managed_policy_arns),
-        rel.require_mfa,
-        rel.external_id,
-        rel.principal_scope,
-        rel.principal_role_name,
-        rel.organization_scoped,
-        rel.max_session_duration,
-        rel.principal_type,
-        tuple(rel.excluded_accounts),
+    Every field but the id, the target and the purpose counts, so a field added to trusts later
+    (a condition, say) can never be lost by merging two trusts that differ in it. A trust whose
+    target is an OU or the organization is a StackSet of its own: it is never merged with
+    look-alike roles drawn account by account."""
+    fields = rel.model_dump(mode="json", exclude={"id", "target", "purpose"})
+    return tuple(
+        sorted((name, json.dumps(value, sort_keys=True)) for name, value in fields.items())
     )
 
 

@@ -395,10 +395,32 @@ class _Lookup:
 class _Roles:
     def __init__(self, lookup: _Lookup) -> None:
         self.lookup = lookup
-        self.by_key: dict[tuple[str, str], Role] = {}
+        self.by_key: dict[tuple[str, ...], Role] = {}
+        # (account id, role name) -> the key of the role definition that lands there: IAM role
+        # names are unique per account, so a second definition of one name cannot coexist.
+        self.placed: dict[tuple[str, str], tuple[str, ...]] = {}
+
+    def conflict(self, rel: TrustRelationship) -> str | None:
+        """The account where `rel` would create a role another definition already creates there
+        (a scoped role with other exclusions, a per-account role of the same name), else None;
+        the first definition placed is kept."""
+        scopes = self.lookup.scopes
+        key = self.key(rel)
+        scoped = scopes.is_scope(rel.target)
+        landing = scopes.stack_set_accounts(rel) if scoped else (rel.target,)
+        clash = next((a for a in landing if self.placed.get((a, rel.role_name), key) != key), None)
+        if clash is None:
+            for account in landing:
+                self.placed[(account, rel.role_name)] = key
+        return clash
+
+    def key(self, rel: TrustRelationship) -> tuple[str, ...]:
+        if self.lookup.scopes.is_scope(rel.target):
+            return (rel.target, rel.role_name, *sorted(rel.excluded_accounts))
+        return (rel.target, rel.role_name)
 
     def get(self, account: Account, name: str) -> Role:
-        key = (account.id, name)
+        key: tuple[str, ...] = (account.id, name)
         if key not in self.by_key:
             self.by_key[key] = Role(self.lookup.account_id(account), account.name, name)
         return self.by_key[key]
@@ -406,7 +428,7 @@ class _Roles:
     def deployed(self, rel: TrustRelationship) -> Role:
         """The role a trust deploys to every account of its target OU (or the organization)."""
         scopes = self.lookup.scopes
-        key = (rel.target, rel.role_name)
+        key = self.key(rel)
         if key not in self.by_key:
             where: Document = {
                 "Scope": scopes.label(rel.target),
@@ -686,6 +708,15 @@ def _trust_roles(
             here, where = lookup.account_id(target), f"account {md(target.name)}"
         else:
             continue
+        clash = roles.conflict(rel)
+        if clash is not None:
+            lookup.notes.point(
+                f"Not written: role {md(rel.role_name)} of {md(scopes.label(rel.source))} in "
+                f"{where}: account {md(scopes.name(clash))} already gets another role of that "
+                "name (IAM role names are unique per account); merge the trusts (same "
+                "exclusions) or rename one role."
+            )
+            continue
         statement = _trust_statement(lookup, rel, here, where)
         if statement is None:
             continue
@@ -696,7 +727,8 @@ def _trust_roles(
         _merge_permissions(role, rel)
         _trust_notes(lookup, rel, role)
         if rel.source in lookup.accounts or scopes.is_scope(rel.source):
-            identity.setdefault((rel.source, role.arn), _identity_policy(lookup, rel, role))
+            where_key = f"{rel.target}/{role.name}" if scoped else role.arn  # arn has "*"
+            identity.setdefault((rel.source, where_key), _identity_policy(lookup, rel, role))
     return list(identity.values())
 
 

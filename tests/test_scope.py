@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from designer.analysis import blast_radius
 from designer.core.document import Document
 from designer.core.scope import Scopes
 from designer.model import (
@@ -17,6 +18,7 @@ from designer.model import (
     DesignFileError,
     OrganizationalUnit,
     OutsidePrincipal,
+    ResourceShareRelationship,
     TrustRelationship,
     check_design,
     dumps_design,
@@ -69,12 +71,14 @@ def test_a_scoped_trust_expands_to_one_copy_per_account_with_its_own_id() -> Non
     assert trust.id in scopes.scoped_ids()
 
 
-def test_an_organization_trust_skips_the_trusted_account_itself() -> None:
+def test_an_organization_trust_skips_the_trusted_account_and_management() -> None:
     design = nested()
     trust = audit(design.organization.id)
     copies = list(Scopes(design).expand(trust))
-    assert sid("logs") not in {c.target for c in copies}
-    assert len(copies) == len(design.accounts) - 1
+    assert {c.target for c in copies} == {a.id for a in design.accounts} - {
+        sid("logs"),
+        sid("mgmt"),
+    }
 
 
 def test_an_account_added_later_is_covered() -> None:
@@ -214,7 +218,45 @@ def test_a_trust_from_an_ou_lets_each_of_its_accounts_in_but_the_excluded() -> N
             excluded_accounts=[sid("dev-2")],
         )
     )
-    graph = Document(design).graph
-    assert graph.blast_radius(sid("dev-1"))[sid("logs")].relationships == (sid("from-dev"),)
-    assert sid("logs") not in graph.blast_radius(sid("dev-2"))
-    assert sid("logs") not in graph.blast_radius(sid("prod")), "Prod is not in Dev"
+    reached = {
+        start: blast_radius(design, sid(start)).reached for start in ("dev-1", "dev-2", "prod")
+    }
+    assert reached["dev-1"][sid("logs")].relationships == (sid("from-dev"),)
+    assert sid("logs") not in reached["dev-2"]
+    assert sid("logs") not in reached["prod"], "Prod is not in Dev"
+
+
+def test_a_role_scoped_to_the_organization_never_lands_in_the_management_account() -> None:
+    """Service-managed StackSets do not deploy there: the analyses agree with the export."""
+    design = nested()
+    design.relationships.append(audit(design.organization.id))
+    targets = {c.target for c in Scopes(design).expand(design.relationships[-1])}
+    assert sid("mgmt") not in targets
+    assert sid("mgmt") not in blast_radius(design, sid("logs")).reached
+    assert sid("prod") in blast_radius(design, sid("logs")).reached
+
+
+def test_a_share_with_an_ou_cannot_leave_accounts_out() -> None:
+    """RAM shares with a whole OU: an exclusion could not be deployed, so it is refused."""
+    design = nested()
+    design.relationships.append(
+        ResourceShareRelationship(
+            source=sid("logs"),
+            target=sid("ou-workloads"),
+            resource_type="ami",
+            excluded_accounts=[sid("dev-1")],
+        )
+    )
+    assert any("cannot leave accounts out" in p for p in problems(design))
+
+
+def test_a_partner_organization_is_not_our_own_organization() -> None:
+    """Exported, a 'partner' with our own id would admit every principal of ours."""
+    design = nested()
+    design.organization = design.organization.model_copy(update={"organization_id": "o-ours12345a"})
+    design.outside_principals.append(
+        OutsidePrincipal(
+            name="Partner", kind="partner-organization", organization_id="o-ours12345a"
+        )
+    )
+    assert any("this organization's own id" in p for p in problems(design))

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from designer.analysis import blast_radius
 from designer.core.document import Document
 from designer.model import dumps_design, load_design, stable_id
 from designer.model.templates import list_templates, load_template, template_paths
@@ -91,20 +92,23 @@ def test_landing_zone_uses_the_recommended_ous(lz: Document) -> None:
 
 def test_security_tooling_reaches_every_other_account(lz: Document) -> None:
     tooling = _acct(LZ, "Security Tooling")
-    reach = lz.graph.blast_radius(tooling)
+    reach = blast_radius(lz.design, tooling).reached
     others = {a.id for a in lz.design.accounts} - {tooling}
     assert set(reach) == others
+    management = lz.design.organization.management_account
     for account_id, hop in reach.items():
         assert hop.path == (tooling, account_id)
         rel = lz.get(hop.relationships[0])
         assert rel.kind == "trust"
-        assert rel.target == lz.design.organization.id, "one role deployed to every account"
+        # One role deployed to every account by a StackSet; StackSets never reach management.
+        expected = account_id if account_id == management else lz.design.organization.id
+        assert rel.target == expected
 
 
 def test_identity_center_reaches_workloads_through_identity(lz: Document) -> None:
     idp = stable_id(LZ, "idp", "IAM Identity Center")
     identity = _acct(LZ, "Identity")
-    reach = lz.graph.blast_radius(idp)
+    reach = blast_radius(lz.design, idp).reached
     assert reach[identity].path == (idp, identity)
     prod = _acct(LZ, "Retail Production")
     assert reach[prod].path == (idp, identity, prod)
@@ -120,7 +124,7 @@ def test_identity_center_reaches_workloads_through_identity(lz: Document) -> Non
 
 def test_vendor_reaches_only_its_account(lz: Document) -> None:
     vendor = stable_id(LZ, "third-party", "Example Monitoring")
-    assert _names(lz, lz.graph.blast_radius(vendor)) == {"Retail Production"}
+    assert _names(lz, blast_radius(lz.design, vendor).reached) == {"Retail Production"}
 
 
 def test_landing_zone_log_coverage_is_complete(lz: Document) -> None:
@@ -170,7 +174,7 @@ def test_logging_template_every_bu_account_delivers() -> None:
 def test_identity_template_roles_into_bu_accounts() -> None:
     doc = Document(load_template("identity"))
     identity = _acct("identity", "Identity")
-    reach = doc.graph.blast_radius(identity)
+    reach = blast_radius(doc.design, identity).reached
     assert _names(doc, reach) == {"Retail Production", "Payments Production", "Retail Development"}
     levels = {doc.get(r.id).access_level for r in doc.design.relationships if r.kind == "trust"}
     assert levels == {"read-only", "iam-admin", "service-admin"}
@@ -193,8 +197,6 @@ def test_templates_load_from_path_like_the_cli(tmp_path: object) -> None:
 
 
 def test_read_only_access_does_not_let_an_attacker_pivot() -> None:
-    from designer.analysis import blast_radius
-
     design = load_template(LZ)
     tooling = _acct(LZ, "Security Tooling")
     radius = blast_radius(design, tooling)

@@ -1383,6 +1383,8 @@ def add_lz_identity(b: Builder, accounts: LandingZoneAccounts, ous: LandingZoneO
 def add_lz_trust(b: Builder, accounts: LandingZoneAccounts) -> None:
     for role in SECURITY_TOOLING_ROLES:  # every account, the tooling account's own aside
         b.trust_everywhere(accounts.security_tooling, role)
+        # StackSets never deploy to the management account: its roles are a stack of their own.
+        b.trust(accounts.security_tooling, accounts.management, role)
     vendor = OutsidePrincipal(
         id=b.sid("third-party", "Example Monitoring"),
         name="Example Monitoring",

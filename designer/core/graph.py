@@ -1,4 +1,5 @@
-"""A networkx index of a design, and the analyses the rules, the GUI and the exporters share.
+"""A networkx index of a design: neighbours, OU subtrees and log coverage, kept in step with
+the Document edit by edit.
 
 The Design is the source of truth; this MultiDiGraph only holds ids. Relationship edges are keyed
 by the relationship id (so re-adding one is idempotent); OU membership is a "contains" edge.
@@ -24,15 +25,6 @@ ACCESS_KINDS = frozenset({"trust", "federation"})  # edges along which a comprom
 REQUIRED_LOGS = (LogType.CLOUDTRAIL, LogType.CONFIG)
 Direction = Literal["out", "in", "both"]
 NO_LOGS: dict[str, Any] = {"log_types": frozenset(), "excluded": frozenset()}
-
-
-@dataclass(frozen=True)
-class Reach:
-    """An account reached from a starting node, by the shortest chain of access edges."""
-
-    account: str
-    path: tuple[str, ...]  # node ids from the start to the account
-    relationships: tuple[str, ...]  # relationship ids along the path
 
 
 @dataclass(frozen=True)
@@ -125,51 +117,6 @@ class DesignGraph:
                 if _matches(data["kind"], kind):
                     found[other] = None
         return list(found)
-
-    def blast_radius(self, start: str) -> dict[str, Reach]:
-        """Accounts that a compromise of `start` reaches through trust and federation edges.
-
-        An edge into an OU or the organization reaches every account in it (less the excluded);
-        an account also uses the edges out of the OUs it sits in (a trust from an OU path).
-        """
-        reached: dict[str, Reach] = {}
-        queue: deque[tuple[str, tuple[str, ...], tuple[str, ...]]] = deque([(start, (start,), ())])
-        seen = {start}
-        while queue:
-            node, path, rels = queue.popleft()
-            for target, key in self._access_steps(node):
-                if target in seen:
-                    continue
-                seen.add(target)
-                step = ((*path, target), (*rels, key))
-                if self.graph.nodes[target].get("kind") == EntityKind.ACCOUNT:
-                    reached[target] = Reach(target, *step)
-                queue.append((target, *step))
-        return reached
-
-    def _access_steps(self, node: str) -> list[tuple[str, str]]:
-        """(node reached, relationship id) for each access edge a holder of `node` can use."""
-        holders = [node]
-        if self._kind(node) == EntityKind.ACCOUNT:
-            holders += self._containers_of(node)
-        steps: list[tuple[str, str]] = []
-        for holder in holders:
-            for _, target, key, data in sorted(self.graph.out_edges(holder, keys=True, data=True)):
-                if data["kind"] not in ACCESS_KINDS or node in data["excluded"]:
-                    continue
-                if self._kind(target) in (EntityKind.ACCOUNT, None):
-                    steps.append((target, key))
-                else:
-                    steps += [(a, key) for a in self._accounts_of(target, data["excluded"])]
-        return steps
-
-    def _containers_of(self, node: str) -> list[str]:
-        found: list[str] = []
-        parent = self.parent_of(node)
-        while parent is not None and parent not in found:
-            found.append(parent)
-            parent = self.parent_of(parent)
-        return found
 
     def log_coverage(self) -> LogCoverage:
         """Accounts whose CloudTrail and Config both reach a log-archive account.

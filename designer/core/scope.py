@@ -31,6 +31,7 @@ class Scopes:
     def __init__(self, design: Design) -> None:
         self.design = design
         self.root = design.organization.id
+        self.management = design.organization.management_account
 
     @cached_property
     def kinds(self) -> dict[str, EntityKind]:
@@ -93,17 +94,20 @@ class Scopes:
 
         Copies keep the relationship's id, so a finding or a blast-radius route about any of them
         points at the one edge the architect drew. A copy that would join an account to itself
-        is left out (the role is not deployed where its trusted principal lives).
+        is left out (the role is not deployed where its trusted principal lives), and so is a
+        role deployed to the management account: service-managed StackSets never deploy there,
+        so a role it needs is a trust drawn to it.
         """
         end = self.scoped_end(rel) if rel.kind in EXPANDED_KINDS else None
         if end is None:
             yield rel
             return
         other = rel.target if end == "source" else rel.source
+        skipped = {other, self.management} if end == "target" else {other}
         for account in self.members(
             rel.source if end == "source" else rel.target, rel.excluded_accounts
         ):
-            if account == other and rel.kind == "trust":
+            if account in skipped and rel.kind == "trust":
                 continue
             update = {end: account, "excluded_accounts": []}
             yield rel.model_copy(update=update)

@@ -137,24 +137,45 @@ class TrustReader:
     ) -> list[Source]:
         """Principal "*": whom its conditions narrow it to, the narrowest condition winning."""
         what = f"role {role.name}"
-        accounts = condition_values(conditions, "aws:PrincipalAccount")
+        # Only conditions that admit what they name narrow "*"; a negated one (StringNotEquals
+        # aws:PrincipalOrgID) admits everyone else, so it must never read as a scope.
+        negated = [
+            key
+            for key in ("aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalArn")
+            if condition_values(conditions, key, narrowing=False)
+        ]
+        if negated:
+            return self.anyone(account_id, what, negated)
+        accounts = condition_values(conditions, "aws:PrincipalAccount", narrowing=True)
         accounts += [
             a
-            for arn in condition_values(conditions, "aws:PrincipalArn")
+            for arn in condition_values(conditions, "aws:PrincipalArn", narrowing=True)
             if (a := account_of_arn(arn)) is not None
         ]
         if accounts:
             sources = [self.account(a, account_id, role) for a in dict.fromkeys(accounts)]
             return [(s, {}) for s in sources if s and s != live_id(account_id)]
-        paths = condition_values(conditions, "aws:PrincipalOrgPaths")
+        # StringNotEquals aws:PrincipalAccount leaves accounts out of the scope it narrows.
+        skipped = condition_values(conditions, "aws:PrincipalAccount", narrowing=False)
+        excluded = {"excluded_accounts": [live_id(a) for a in skipped if a in self.account_ids]}
+        if len(excluded["excluded_accounts"]) != len(skipped):
+            return self.anyone(account_id, what, ["aws:PrincipalAccount"])
+        paths = condition_values(conditions, "aws:PrincipalOrgPaths", narrowing=True)
         if paths:
             found = [self.org_path(path, account_id, what) for path in dict.fromkeys(paths)]
-            return [s for s in found if s is not None]
-        organizations = condition_values(conditions, "aws:PrincipalOrgID")
+            return [(f[0], {**f[1], **excluded}) for f in found if f is not None]
+        organizations = condition_values(conditions, "aws:PrincipalOrgID", narrowing=True)
         if organizations:
             ends = [self.organization(o, account_id, what) for o in dict.fromkeys(organizations)]
-            return [(end, {}) for end in ends if end is not None]
+            return [(end, excluded) for end in ends if end is not None]
+        if skipped:
+            return self.anyone(account_id, what, ["aws:PrincipalAccount"])
         unshown = [k for k in unshown_conditions(conditions) if k.lower() != "sts:externalid"]
+        return self.anyone(account_id, what, unshown)
+
+    def anyone(self, account_id: str, what: str, unshown: list[str]) -> list[Source]:
+        """Trusted by anyone; a gap names the conditions the design cannot show (a negated
+        organization condition, an IP range...), which may narrow it in AWS."""
         if unshown:
             self.read.gaps.append(
                 Gap(

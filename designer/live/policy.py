@@ -91,15 +91,28 @@ def principal(entry: str) -> tuple[str | None, str | None]:
     return account, None
 
 
-def condition_values(conditions: dict[str, Any], key: str) -> list[str]:
-    """Every value a condition key is tested against, whatever the operator (StringEquals,
-    ForAnyValue:StringLike...)."""
+def _narrows(operator: str) -> bool:
+    """Whether a condition operator admits only the values it names: StringEquals, ArnLike,
+    ForAnyValue:StringLike... but not StringNotEquals (everyone else) nor ForAllValues (which
+    also holds when the key is absent, e.g. for a principal outside every organization)."""
+    lowered = operator.lower()
+    return "not" not in lowered and not lowered.startswith("forallvalues")
+
+
+def condition_values(
+    conditions: dict[str, Any], key: str, narrowing: bool | None = None
+) -> list[str]:
+    """The values a condition key is tested against: by every operator (narrowing=None), by
+    those that admit only what they name (True), or by the others (False)."""
     found: list[str] = []
-    for values in conditions.values():
-        if isinstance(values, dict):
-            for name, value in values.items():
-                if str(name).lower() == key.lower():
-                    found += listed(value)
+    for operator, values in conditions.items():
+        if not isinstance(values, dict):
+            continue
+        if narrowing is not None and _narrows(str(operator)) != narrowing:
+            continue
+        for name, value in values.items():
+            if str(name).lower() == key.lower():
+                found += listed(value)
     return found
 
 

@@ -41,6 +41,7 @@ def check_design(design: Design) -> list[Problem]:
     for check in (
         _unique_ids,
         _unique_account_facts,
+        _outside_is_outside,
         _references,
         _relationship_endpoints,
         _ou_tree,
@@ -59,6 +60,18 @@ def _unique_ids(design: Design, index: dict[str, EntityRef]) -> Iterator[Problem
             yield Problem(
                 json_path((*ref.path, "id")),
                 f"duplicate id {ref.entity.id} (also used at {json_path((*first.path, 'id'))})",
+            )
+
+
+def _outside_is_outside(design: Design, index: dict[str, EntityRef]) -> Iterator[Problem]:
+    """An outside principal names no member account and not the organization itself: exported,
+    it would admit them as if they were a partner."""
+    own = design.organization.organization_id
+    for i, party in enumerate(design.outside_principals):
+        if own is not None and party.organization_id == own:
+            yield Problem(
+                json_path(("outside_principals", i, "organization_id")),
+                f"{own} is this organization's own id, not a partner's",
             )
 
 
@@ -197,6 +210,13 @@ def _scope(
         if problems:
             return
         scope_id = rel.administers or design.organization.id
+    if rel.excluded_accounts and not SPECS[rel.kind].excludes:
+        yield Problem(
+            json_path((*base, "excluded_accounts")),
+            f"a {rel.kind} goes to a whole OU or the organization and cannot leave accounts "
+            "out; share with the accounts one by one instead",
+        )
+        return
     if rel.excluded_accounts and scope_id is None:
         yield Problem(
             json_path((*base, "excluded_accounts")),

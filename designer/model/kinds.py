@@ -79,6 +79,9 @@ class KindSpec:
     outside_targets: frozenset[OutsideKind] = frozenset()
     from_management: bool = False  # the source must be the management account
     self_allowed: bool = False  # an edge from a node to itself means something
+    # A scoped end may leave accounts out (a StackSet's DIFFERENCE filter); RAM and Service
+    # Catalog share with a whole OU or organization and cannot.
+    excludes: bool = True
 
     def allows(self, end: str, kind: EntityKind, outside: OutsideKind | None = None) -> bool:
         """Whether `kind` (with its outside kind) may be the `end` ("source"/"target")."""
@@ -197,6 +200,7 @@ SPECS: Final[dict[str, KindSpec]] = {
             label=lambda rel: str(rel.ram_resource_type or rel.resource_type) + _excluded(rel),
             shorter=lambda rel, full: [],
             identity=lambda r: (str(r.resource_type), r.ram_resource_type),
+            excludes=False,
         ),
         KindSpec(
             "delegated-admin",

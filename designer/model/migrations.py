@@ -50,7 +50,8 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
 
 def _principal_types(data: dict[str, Any]) -> None:
     """Version 1 did not say who uses a trust: pipelines (deployment accounts, OIDC providers)
-    and vendors' systems (third parties) are workloads; everyone else stays human."""
+    and vendors' systems (third parties) are workloads, unless the trust requires MFA (then a
+    person uses it); everyone else stays human."""
     oidc = {
         p.get("id")
         for p in data.get("identity_providers") or []
@@ -65,6 +66,8 @@ def _principal_types(data: dict[str, Any]) -> None:
     for rel in data.get("relationships") or []:
         if not isinstance(rel, dict) or rel.get("kind") not in ("trust", "federation"):
             continue
+        if rel.get("require_mfa") is True:
+            continue  # the file asks for MFA: people use it, and the MFA condition must stay
         if rel.get("source") in oidc | deployment | vendors and "principal_type" not in rel:
             rel["principal_type"] = "workload"
 

@@ -75,8 +75,9 @@ def _sources(rels: list[Any]) -> list[str]:
     "account, apart from the workloads it records. In the design it is a CloudTrail delivery "
     "from the organization itself; the management account (or the CloudTrail delegated "
     "administrator) creates it. It always covers every account: CloudTrail offers no way to "
-    "leave accounts out, so a trail drawn with excluded accounts cannot be deployed as drawn "
-    "(medium).",
+    "leave accounts out, so a delivery from the organization with excluded accounts is not an "
+    "organization trail (it is exported as account trails): the organization then still has "
+    "none (critical), and the exclusions are reported too (medium).",
     remediation="Add a CloudTrail log delivery from the organization to a bucket of the "
     "log-archive account, multi-Region and with log-file validation, excluding no account.",
     references=[
@@ -95,7 +96,18 @@ def organization_trail(ctx: RuleContext) -> Iterator[Hit]:
     if not ctx.accounts:
         return
     org = ctx.design.organization
-    trails = [r for r in _deliveries_of(ctx, LogType.CLOUDTRAIL) if r.source == org.id]
+    drawn = [r for r in _deliveries_of(ctx, LogType.CLOUDTRAIL) if r.source == org.id]
+    trails = [r for r in drawn if not r.excluded_accounts]
+    for rel in drawn:
+        if rel.excluded_accounts:  # exported as account trails by a StackSet, not an org trail
+            yield Hit(
+                f"CloudTrail delivery {_delivery(ctx, rel)} excludes "
+                f"{names_list(ctx, rel.excluded_accounts)}, but an organization trail records "
+                "every account: it is deployed as account trails, which do not reach the "
+                "management account and which each account's administrators can stop",
+                (rel.id, *rel.excluded_accounts),
+                Severity.MEDIUM,
+            )
     if not trails:
         yield Hit(f"organization {org.name!r} has no organization trail", (org.id,))
         return
@@ -116,13 +128,6 @@ def organization_trail(ctx: RuleContext) -> Iterator[Hit]:
             yield Hit(
                 f"{what} lands in {ctx.name(rel.target)}, which is not a log-archive account",
                 (rel.id, rel.target),
-            )
-        if rel.excluded_accounts:
-            yield Hit(
-                f"{what} excludes {names_list(ctx, rel.excluded_accounts)}, but an organization "
-                "trail records every account: the exclusion cannot be deployed",
-                (rel.id, *rel.excluded_accounts),
-                Severity.MEDIUM,
             )
 
 

@@ -6,7 +6,6 @@ trail only for the whole organization, outside principals trusted and shared wit
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -549,9 +548,7 @@ def test_user_text_in_scopes_and_outside_principals_stays_text(tmp_path: Path) -
 # -- size ---------------------------------------------------------------------------------------
 def test_two_thousand_accounts_scoped_is_two_stack_sets() -> None:
     design = synthetic_design(2000)  # the audit role to the organization, admin to Workloads
-    started = time.perf_counter()
     steps = build_plan(design)
-    assert time.perf_counter() - started < 3.0
     role_steps = [s for s in steps if s.id.startswith("stackset:")]
     assert [s.id for s in role_steps] == [
         "stackset:securityaudit:organization",
@@ -560,12 +557,11 @@ def test_two_thousand_accounts_scoped_is_two_stack_sets() -> None:
     assert all(s.targets and s.targets["auto_deployment"] for s in role_steps)
     assert role_steps[0].targets is not None
     assert role_steps[0].targets["accounts_now"] > 1990
-    started = time.perf_counter()
     policies = build_policies(design)
-    assert time.perf_counter() - started < 3.0
-    audit = [r for r in policies.roles if r.name == "SecurityAudit"]
-    assert len(audit) == 1
-    assert audit[0].account == "*"
+    audit = sorted((r.account, r.account_name) for r in policies.roles if r.name == "SecurityAudit")
+    # One template deployed everywhere, and the management account's own (StackSets skip it).
+    assert [account for account, _ in audit][1:] == ["*"]
+    assert audit[0][1] == "Management"
 
 
 def test_a_view_shows_the_accounts_a_scoped_edge_covers_and_dims_the_excluded() -> None:
@@ -636,3 +632,65 @@ def test_the_plan_lists_the_ids_a_trusted_ou_path_needs(design: Design) -> None:
     assert "${RootId}, ${OuId:Workloads}, ${OuId:Workloads/Prod}" in step.action
     listed = {p["placeholder"] for p in data["placeholders"]}
     assert {"${RootId}", "${OuId:Workloads}", "${OuId:Workloads/Prod}"} <= listed
+
+
+def test_look_alike_roles_that_admit_different_subjects_are_not_merged(tmp_path: Path) -> None:
+    """Merged into one template, Prod's admin role would admit every branch Dev's does."""
+    b = Builder(organization_id=ORG)
+    b.account("Dev", aws_account_id="500000000003")
+    b.account("Prod", aws_account_id="500000000004")
+    b.idp("GitHub", "oidc", metadata_url="https://token.actions.githubusercontent.com")
+    for account, subject in (("Dev", "repo:example/*"), ("Prod", "repo:example/app:env:prod")):
+        b.trust("GitHub", account, "administrator", role_name="Deploy",
+                principal_type="workload", require_mfa=False, oidc_subjects=[subject])  # fmt: skip
+    files = export_of(b.build(), tmp_path, ["cloudformation"])
+    host = "token.actions.githubusercontent.com"
+    admitted = sorted(
+        template_trust(t)["Condition"]["StringLike"][f"{host}:sub"]
+        for t in role_templates(files, "Deploy").values()
+    )
+    assert admitted == ["repo:example/*", "repo:example/app:env:prod"]
+
+
+def test_one_role_name_twice_in_an_account_is_reported_not_widened(tmp_path: Path) -> None:
+    """A second scoped 'Ops' that skips Payments must not add its principal to the first
+    'Ops' (deployed to Payments too); and a per-account 'Ops' in Prod clashes with both."""
+    b = Builder(organization_id=ORG)
+    b.ou("Workloads")
+    b.account("Tooling", "security-tooling", aws_account_id="500000000010")
+    b.account("CI", "deployment", aws_account_id="500000000011")
+    b.account("Prod", parent="Workloads", aws_account_id="500000000012")
+    b.account("Payments", parent="Workloads", aws_account_id="500000000013")
+    b.trust("Tooling", "Workloads", "administrator", role_name="Ops")
+    b.trust("CI", "Workloads", "administrator", role_name="Ops", principal_type="workload",
+            require_mfa=False, excluded_accounts=[b.id("Payments")])  # fmt: skip
+    b.trust("CI", "Prod", "read-only", role_name="Ops", principal_type="workload",
+            require_mfa=False)  # fmt: skip
+    out = tmp_path / "out"
+    records = export_design(b.build(), out, ["policies"])
+    roles = {r.path: json.loads((out / r.path).read_text()) for r in records if "/roles/" in r.path}
+    (ops,) = roles.values()
+    principals = [s["Principal"]["AWS"] for s in ops["TrustPolicy"]["Statement"]]
+    assert principals == ["arn:aws:iam::500000000010:root"], "CI never gains admin in Payments"
+    notes = (out / "policies" / "notes.md").read_text(encoding="utf-8")
+    assert notes.count("already gets another role of that name") == 2
+
+
+def test_each_scope_gets_its_own_identity_policy(tmp_path: Path) -> None:
+    """Roles of one name in two OUs: the trusted side needs a policy for each (the plan names
+    both files)."""
+    b = Builder(organization_id=ORG)
+    b.ou("Workloads")
+    b.ou("Sandbox")
+    b.account("Tooling", "security-tooling", aws_account_id="500000000020")
+    b.account("Prod", parent="Workloads", aws_account_id="500000000021")
+    b.account("Play", parent="Sandbox", aws_account_id="500000000022")
+    b.trust("Tooling", "Workloads", "security-audit", role_name="Audit")
+    b.trust("Tooling", "Sandbox", "security-audit", role_name="Audit")
+    out = tmp_path / "out"
+    written = {r.path for r in export_design(b.build(), out, ["policies", "plan"])}
+    identity = sorted(p for p in written if "/identity-policies/" in p)
+    assert len(identity) == 2, identity
+    plan = (out / "plan" / "deployment-plan.md").read_text(encoding="utf-8")
+    for path in identity:
+        assert path.rsplit("/", 1)[-1] in plan

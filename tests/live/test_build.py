@@ -321,3 +321,58 @@ def test_principal_star_narrowed_to_an_account_or_by_conditions_it_cannot_show()
         "organization path o-abcdefghij/r-ab12/ou-nope/* names no OU of the organization",
         "trusted by anyone, narrowed by conditions the design cannot show: aws:SourceIp",
     ]
+
+
+def test_negated_organization_conditions_never_read_as_a_scope() -> None:
+    """StringNotEquals aws:PrincipalOrgID admits everyone outside the organization: it is
+    anyone (with a gap naming the condition), never the organization itself."""
+    read = trust_of(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-abcdefghij"}},
+        },
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"ForAllValues:StringLike": {"aws:PrincipalOrgPaths": "o-abcdefghij/*"}},
+        },
+    )
+    design = build_design(read, "Live")
+    assert check_design(design) == []
+    outside = {p.id: str(p.kind) for p in design.outside_principals}
+    sources = {outside.get(r.source, r.source) for r in design.relationships if r.kind == "trust"}
+    assert sources == {"anyone"}
+    assert design.organization.id not in {r.source for r in design.relationships}
+    assert sorted(g.reason for g in read.gaps) == [
+        "trusted by anyone, narrowed by conditions the design cannot show: aws:PrincipalOrgID",
+        "trusted by anyone, narrowed by conditions the design cannot show: aws:PrincipalOrgPaths",
+    ]
+
+
+def test_an_account_left_out_of_an_org_path_is_an_excluded_account() -> None:
+    """What the policies export writes for a trust from an OU but one account reads back as
+    that trust, with the account excluded."""
+    org = organization()
+    org.accounts.append(OrgAccount("333333333333", "App", "app@example.com", "ACTIVE", "r-ab12"))
+    read = Read(org)
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"AWS": "*"},
+        "Action": "sts:AssumeRole",
+        "Condition": {
+            "ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": ["o-abcdefghij/r-ab12/*"]},
+            "StringNotEquals": {"aws:PrincipalAccount": "333333333333"},
+        },
+    }
+    role = Role("Ops", "/", {"Statement": [statement]}, [], [])
+    read.scans[LOGS] = AccountScan(LOGS, roles=[role])
+    read.scans[MGMT] = AccountScan(MGMT)
+    read.scans["333333333333"] = AccountScan("333333333333")
+    design = build_design(read, "Live")
+    assert check_design(design) == []
+    (trust,) = [r for r in design.relationships if r.kind == "trust"]
+    assert trust.source == design.organization.id
+    assert trust.excluded_accounts == [live_id("333333333333")]

@@ -37,6 +37,8 @@ def v1_data() -> dict[str, Any]:
             {"kind": "federation", "source": GITHUB, "target": ARCHIVE, "protocol": "oidc"},
             {"kind": "trust", "source": MGMT, "target": ARCHIVE, "role_name": "Ops",
              "access_level": "read-only"},
+            {"kind": "trust", "source": "886313e1-3b8a-5372-9b90-0c9aee199e5d", "target": ARCHIVE,
+             "role_name": "AuditorConsole", "access_level": "read-only", "require_mfa": True},
             {"kind": "log-delivery", "source": ARCHIVE, "target": ARCHIVE,
              "log_types": ["config"], "organization_wide": False},
         ],
@@ -58,7 +60,8 @@ def test_v1_to_v2_dict_to_dict() -> None:
             "kind": "external-account",
         }
     ]
-    trail, vendor, ci, person, config = upgraded["relationships"]
+    trail, vendor, ci, person, auditor, config = upgraded["relationships"]
+    assert "principal_type" not in auditor, "MFA required: people use it, MFA stays exported"
     assert trail["source"] == ORG, "an organization-wide delivery comes from the organization"
     assert vendor["principal_type"] == "workload", "a vendor's system cannot present MFA"
     assert ci["principal_type"] == "workload", "an OIDC provider federates CI jobs"

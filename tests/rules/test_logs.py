@@ -85,12 +85,27 @@ def test_organization_trail_flaws() -> None:
         ),
         (
             "medium",
-            "organization trail ('Org' -> 'Logs') excludes 'Tools', but an organization trail "
-            "records every account: the exclusion cannot be deployed",
+            "CloudTrail delivery ('Org' -> 'Logs') excludes 'Tools', but an organization trail "
+            "records every account: it is deployed as account trails, which do not reach the "
+            "management account and which each account's administrators can stop",
         ),
     ]
     assert all(rel in f.subjects for f in found if "'Org' -> 'Prod'" in f.message)
     assert [f.subjects for f in found if f.severity == Severity.MEDIUM] == [(skip, b.id("Tools"))]
+
+
+def test_a_trail_that_leaves_accounts_out_is_no_organization_trail() -> None:
+    """Exported as account trails by a StackSet: the organization still has no organization
+    trail, so the critical finding stays (and the exclusion is reported)."""
+    b = Builder()
+    b.account("Prod")
+    b.account("Sandbox", "sandbox")
+    b.account("Logs", "log-archive")
+    b.bucket("trail", "Logs")
+    b.logs(ORG, "Logs", "cloudtrail", bucket="trail", excluded_accounts=[b.id("Sandbox")])
+    found = sorted((f.severity.value, f.message) for f in run_rule(b.build(), "LOG-01"))
+    assert found[0] == ("critical", "organization 'Org' has no organization trail")
+    assert [severity for severity, _ in found] == ["critical", "medium"]
 
 
 def test_a_trail_of_the_management_account_is_not_the_organization_trail() -> None:

@@ -30,7 +30,7 @@ from designer.gui.panels.fields import (
     TextField,
 )
 from designer.model import EntityKind, ObjectLock
-from designer.model.kinds import SCOPES
+from designer.model.kinds import SCOPES, SPECS
 from designer.model.vocabulary import (
     OUTSIDE_IDENTIFIERS,
     AccessLevel,
@@ -126,7 +126,8 @@ def scope_of(rel: Any, document: Document) -> str | None:
 
 
 def is_scoped(rel: Any, document: Document) -> bool:
-    return scope_of(rel, document) is not None
+    """Whether the relationship has a scope it may leave accounts out of."""
+    return SPECS[rel.kind].excludes and scope_of(rel, document) is not None
 
 
 def excluded_options(document: Document, rel: Any) -> Options:
