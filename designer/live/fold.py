@@ -7,7 +7,9 @@ OU. Relationships that are the same in everything but one end, and reach every a
 OU. A few accounts of it may lack the relationship: they become its excluded accounts, as long as
 they are at most a tenth of the OU; otherwise the relationships stay one per account.
 
-Accounts the import could not read count as lacking the relationship, which is what the
+A role found in the management account stays a trust of its own (service-managed StackSets never
+deploy there, so the scope does not cover it). Accounts the import could not read count as
+lacking the relationship, which is what the
 per-account form says too (no relationship drawn into them): expanded again (designer.core.scope),
 a folded relationship stands for exactly the per-account ones it replaced.
 """
@@ -33,6 +35,7 @@ class Tree:
 
     below: dict[str, frozenset[str]]
     depth: dict[str, int]
+    management: str = ""  # StackSets never deploy a role there
 
     @classmethod
     def of(cls, org: Organization) -> Tree:
@@ -49,7 +52,7 @@ class Tree:
                 found.setdefault(node, set()).add(account.id)
                 node = parent.get(node) if node != org.root_id else None
             found[org.root_id].add(account.id)
-        return cls({k: frozenset(v) for k, v in found.items()}, depth)
+        return cls({k: frozenset(v) for k, v in found.items()}, depth, org.management_id)
 
     def scopes(self) -> list[str]:
         """Largest first; among equals, the one nearer the root."""
@@ -100,18 +103,20 @@ def _fold_group(
         return group
     first = group[0]
     other = getattr(first, "source" if end == "target" else "target")
-    # A role is not deployed where its trusted principal lives (as designer.core.scope expands).
-    skip = {aws_of[other]} if first.kind == "trust" and other in aws_of else set()
+    # A role is not deployed where its trusted principal lives, nor by a StackSet into the
+    # management account (as designer.core.scope expands): its own trust stays drawn to it.
+    skip: set[str] = set()
+    if first.kind == "trust":
+        skip = {aws_of[other]} if other in aws_of else set()
+        if end == "target":
+            skip.add(tree.management)
     remaining = set(by_account)
     folded: list[R] = []
-    for scope in tree.scopes():
-        covered = tree.below[scope] - skip
-        have = covered & by_account.keys()
-        if len(have) < MIN_ACCOUNTS or have - remaining:
-            continue
-        lacking = covered - have
-        if len(lacking) > int(len(covered) * EXCLUDED_SHARE):
-            continue
+    while True:
+        best = _best_scope(tree, skip, by_account.keys(), remaining)
+        if best is None:
+            break
+        scope, have, lacking = best
         model = by_account[min(have)]
         update = {
             "id": new_id(model, scope),
@@ -121,3 +126,25 @@ def _fold_group(
         folded.append(model.model_copy(update=update))
         remaining -= have
     return folded + [rel for rel in group if aws_of[getattr(rel, end)] in remaining]
+
+
+def _best_scope(
+    tree: Tree, skip: set[str], found: Any, remaining: set[str]
+) -> tuple[str, frozenset[str], frozenset[str]] | None:
+    """The scope that replaces the most remaining relationships, lacking at most a tenth of its
+    accounts; among those that cover the same, the one lacking fewest, then the narrowest (an
+    OU rather than the organization when they hold the same accounts today)."""
+    candidates = []
+    for scope in tree.scopes():
+        covered = tree.below[scope] - skip
+        have = covered & found
+        if len(have) < MIN_ACCOUNTS or have - remaining:
+            continue
+        lacking = covered - have
+        if len(lacking) > int(len(covered) * EXCLUDED_SHARE):
+            continue
+        candidates.append((-len(have), len(lacking), len(tree.below[scope]), scope, have, lacking))
+    if not candidates:
+        return None
+    *_, scope, have, lacking = min(candidates)
+    return scope, frozenset(have), frozenset(lacking)

@@ -376,3 +376,20 @@ def test_an_account_left_out_of_an_org_path_is_an_excluded_account() -> None:
     (trust,) = [r for r in design.relationships if r.kind == "trust"]
     assert trust.source == design.organization.id
     assert trust.excluded_accounts == [live_id("333333333333")]
+
+
+def test_a_stack_set_to_the_root_folds_to_the_organization_and_management_keeps_its_own() -> None:
+    """Service-managed StackSets skip the management account: a role everywhere else is the
+    organization's, with no exclusion; one in management too stays a trust of its own."""
+    read = with_audit(4, 0)
+    read.organization.accounts.append(
+        OrgAccount(LOGS, "Logs", "logs@example.com", "ACTIVE", "r-ab12")
+    )
+    read.scans[LOGS] = AccountScan(LOGS, roles=[audit_role()])
+    read.scans[MGMT] = AccountScan(MGMT, roles=[audit_role()])
+    design = build_design(read, "Live")
+    assert check_design(design) == []
+    trusts = sorted(
+        (r.target, tuple(r.excluded_accounts)) for r in design.relationships if r.kind == "trust"
+    )
+    assert trusts == sorted([(design.organization.id, ()), (live_id(MGMT), ())])
