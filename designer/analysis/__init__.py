@@ -2,20 +2,22 @@
 trust loops and log / audit coverage (coverage.py), the account inventory (inventory.py)."""
 
 from designer.analysis.coverage import (
-    ACCESS_RANK,
     ADMIN_RANK,
+    TrustLoop,
+    audit_coverage,
+    log_coverage,
+    trust_cycles,
+    trust_loops,
+)
+from designer.analysis.radius import (
+    ACCESS_RANK,
     PIVOT_LEVELS,
     AccessIndex,
     BlastRadius,
     ReachedAccount,
-    TrustLoop,
     access_index,
     access_level,
-    audit_coverage,
     blast_radius,
-    log_coverage,
-    trust_cycles,
-    trust_loops,
 )
 
 __all__ = [

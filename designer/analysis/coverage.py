@@ -1,9 +1,7 @@
-"""Graph analyses shared by the rules, the GUI and the exporters: plain functions, no Qt.
+"""Trust loops, log coverage and audit coverage: plain functions over a design, no Qt.
 
-Blast radius per account (with the highest access level reached and the path to it), trust cycles,
-log coverage and audit coverage. Each is linear in the size of the design for one starting node;
-the all-accounts variants start only from nodes that trust reaches out of, since an account that
-is trusted by nobody else cannot spread a compromise.
+Each is linear in the size of the design; trust loops start only from nodes that trust reaches
+out of, since an account that is trusted by nobody else cannot close a loop.
 """
 
 from __future__ import annotations
@@ -13,37 +11,11 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import networkx as nx
 
-from designer.analysis.radius import (
-    ACCESS_RANK,
-    PIVOT_LEVELS,
-    AccessIndex,
-    BlastRadius,
-    ReachedAccount,
-    access_index,
-    access_level,
-    blast_radius,
-)
+from designer.analysis.radius import ACCESS_RANK, access_level
 from designer.core.graph import LogCoverage
 from designer.core.scope import Scopes
 from designer.model.catalog import EntityKind
 from designer.model.vocabulary import AccessLevel, AccountFunction
-
-__all__ = [  # re-exported by designer.analysis
-    "ACCESS_RANK",
-    "ADMIN_RANK",
-    "PIVOT_LEVELS",
-    "AccessIndex",
-    "BlastRadius",
-    "ReachedAccount",
-    "TrustLoop",
-    "access_index",
-    "access_level",
-    "audit_coverage",
-    "blast_radius",
-    "log_coverage",
-    "trust_cycles",
-    "trust_loops",
-]
 
 if TYPE_CHECKING:
     from designer.core.graph import DesignGraph
