@@ -949,11 +949,9 @@ class Planner:
             if skipped
             else ""
         )
+        said = self.scopes.management_words(trust)
         management = (
-            " The management account lies in the scope, but StackSets never deploy there: it "
-            "does not get the role."
-            if self.scopes.management_in_scope(trust)
-            else ""
+            f" {said[0].upper()}{said[1:]}." if self.scopes.management_in_scope(trust) else ""
         )
         step = self.in_management(
             f"stackset:{safe_name(role)}:{self.scope_key(scope)}",

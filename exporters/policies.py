@@ -747,11 +747,7 @@ def _trust_notes(lookup: _Lookup, rel: TrustRelationship, role: Role) -> None:
             f"({md(EACH_ACCOUNT)} is each account's id)."
         )
         if scopes.management_in_scope(rel):
-            management = scopes.name(scopes.management or "")
-            lookup.notes.point(
-                f"{name}: the management account {md(management)} lies in the scope, but "
-                "StackSets never deploy there; draw a trust to it if it needs the role."
-            )
+            lookup.notes.point(f"{name}: {md(scopes.management_words(rel))}.")
     party = lookup.outside_principals.get(rel.source)
     if party is not None and party.kind == OutsideKind.SERVICE:
         guard = (

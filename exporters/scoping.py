@@ -177,6 +177,23 @@ class ExportScopes:
         scope_id = rel.target if end == "target" else rel.source
         return self.management in self.members(scope_id, rel.excluded_accounts)
 
+    def management_words(self, rel: Any) -> str:
+        """What happens to the management account when it lies in a scoped trust's scope:
+        StackSets skip it, so it has the role only if a trust of that name is drawn to it."""
+        own = any(
+            r.kind == "trust" and r.target == self.management and r.role_name == rel.role_name
+            for r in self.design.relationships
+        )
+        if own:
+            return (
+                "the management account lies in the scope, but StackSets never deploy there: "
+                "the trust drawn to it creates the role there as a stack of its own"
+            )
+        return (
+            "the management account lies in the scope, but StackSets never deploy there: it "
+            "does not get the role (draw a trust to it if it needs one)"
+        )
+
     # -- words ---------------------------------------------------------------------------------
     def account_words(self, ids: list[str] | tuple[str, ...]) -> str:
         names = [self.name(a) for a in ids]

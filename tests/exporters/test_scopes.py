@@ -694,3 +694,18 @@ def test_each_scope_gets_its_own_identity_policy(tmp_path: Path) -> None:
     plan = (out / "plan" / "deployment-plan.md").read_text(encoding="utf-8")
     for path in identity:
         assert path.rsplit("/", 1)[-1] in plan
+
+
+@pytest.mark.parametrize("own_trust", [False, True])
+def test_the_plan_says_whether_management_gets_a_scoped_role(own_trust: bool) -> None:
+    """StackSets skip the management account: the deployer reads whether a stack of its own
+    gives it the role, not a flat 'it does not get the role' next to a step that creates it."""
+    b = Builder(organization_id=ORG)
+    b.account("Tooling", "security-tooling", aws_account_id="500000000030")
+    b.account("App", aws_account_id="500000000031")
+    b.trust("Tooling", "org", "security-audit", role_name="Audit")  # the organization
+    if own_trust:
+        b.trust("Tooling", "Management", "security-audit", role_name="Audit")
+    (step,) = [s for s in build_plan(b.build()) if s.id.startswith("stackset:audit")]
+    assert ("creates the role there as a stack of its own" in step.action) == own_trust
+    assert ("it does not get the role" in step.action) != own_trust
