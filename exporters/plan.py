@@ -255,9 +255,11 @@ class Planner:
         return "/".join(["Root", *self.chains[unit_id]]) if unit_id else "Root"
 
     def ou_ref(self, unit_id: str | None) -> str:
+        """The placeholder of an OU's id, spelt as the policies and templates spell it (its path
+        without 'Root/'), so the deployer fills in one value for one OU."""
         if unit_id is None:
             return self._placeholder("${RootId}", "the organization root's id (list-roots)")
-        path = one_line(self.ou_path(unit_id))
+        path = one_line(self.scopes.ou_path(unit_id))
         return self._placeholder(f"${{OuId:{path}}}", f"the id of OU {path}")
 
     def account_ref(self, account: Account) -> str:
@@ -914,10 +916,7 @@ class Planner:
         the placeholders the policy files carry for them, listed with the plan's."""
         if trust.source not in self.units:
             return
-        names = [self._placeholder("${RootId}", "the organization root's id (list-roots)")]
-        for unit in self.scopes.chain(trust.source):
-            path = one_line(self.scopes.ou_path(unit))
-            names.append(self._placeholder(f"${{OuId:{path}}}", f"the id of OU {path}"))
+        names = [self.ou_ref(None), *(self.ou_ref(u) for u in self.scopes.chain(trust.source))]
         sentence = (
             f" The trust policy of {trust.role_name} admits principals of "
             f"{self.scopes.short(trust.source)} by their organization path (fill in "

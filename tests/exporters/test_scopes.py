@@ -6,6 +6,7 @@ trail only for the whole organization, outside principals trusted and shared wit
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -709,3 +710,19 @@ def test_the_plan_says_whether_management_gets_a_scoped_role(own_trust: bool) ->
     (step,) = [s for s in build_plan(b.build()) if s.id.startswith("stackset:audit")]
     assert ("creates the role there as a stack of its own" in step.action) == own_trust
     assert ("it does not get the role" in step.action) != own_trust
+
+
+def test_one_ou_is_one_placeholder_in_every_file(tmp_path: Path) -> None:
+    """The deployer fills in each OU id once: plan, policies and templates spell it alike."""
+    b = Builder(organization_id=ORG)
+    b.ou("Workloads")
+    b.ou("Prod", parent="Workloads")
+    b.account("Tools", "security-tooling", aws_account_id="500000000040")
+    b.account("App", parent="Prod", aws_account_id="500000000041")
+    b.trust("Prod", "Tools", "read-only", role_name="Reader")
+    b.trust("Tools", "Prod", "security-audit", role_name="Audit")
+    out = tmp_path / "out"
+    records = export_design(b.build(), out, ["policies", "cloudformation", "plan"])
+    texts = " ".join((out / r.path).read_text(encoding="utf-8") for r in records)
+    found = set(re.findall(r"\$\{OuId:([^}]*)\}", texts))
+    assert found == {"Workloads", "Workloads/Prod"}
