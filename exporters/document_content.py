@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from designer.analysis.inventory import HEADERS, inventory_rows
-from designer.drawing.views import KIND_STYLES
+from designer.drawing.views import KIND_STYLES, OUTSIDE_STYLES
 from designer.model.catalog import entity_names
 from designer.model.design import Design
 from designer.model.errors import DesignError
@@ -41,7 +41,6 @@ from exporters.plan import Step, plan_data
 from exporters.policies import PolicySet, build_policies
 from exporters.scoping import (
     DEPLOYED_AS,
-    OUTSIDE_BADGES,
     OUTSIDE_KIND_LABELS,
     ExportScopes,
     outside_identifier,
@@ -292,7 +291,7 @@ class _Writer:
             ("Principal", "Kind", "Identifier", "Owner", "Reaches"),
             tuple(
                 (
-                    f"{p.name} [{OUTSIDE_BADGES[p.kind]}]",
+                    f"{p.name} [{OUTSIDE_STYLES[p.kind].marking}]",
                     OUTSIDE_KIND_LABELS[p.kind],
                     outside_identifier(p),
                     p.owner or "-",
@@ -568,7 +567,7 @@ class _Writer:
     def _share_target(self, r: ResourceShareRelationship) -> str:
         party = self.scopes.outside_of(r.target)
         if party is not None:
-            return f"{OUTSIDE_BADGES[party.kind]}: {self.end(r, 'target')}"
+            return f"{OUTSIDE_STYLES[party.kind].marking}: {self.end(r, 'target')}"
         return self.end(r, "target")
 
     def _table_or(self, headers: tuple[str, ...], rows: list[tuple[str, ...]], empty: str) -> Block:

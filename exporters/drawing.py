@@ -18,7 +18,7 @@ from designer.drawing.views import (
     ENVIRONMENT_BADGES,
     IDP_COLOUR,
     KIND_STYLES,
-    OUTSIDE_COLOUR,
+    OUTSIDE_STYLES,
     VIEW_TITLES,
     VIEWS,
     KindStyle,
@@ -29,7 +29,6 @@ from designer.drawing.views import (
 from designer.model.design import Design
 from designer.model.vocabulary import OutsideKind
 from exporters.scoping import (
-    OUTSIDE_BADGES,
     OUTSIDE_KIND_LABELS,
     SCOPED_MEANING,
     ExportScopes,
@@ -37,15 +36,7 @@ from exporters.scoping import (
 )
 
 FADED_COLOUR = "#bdbdbd"
-# Outside principals stand apart from the organization: anyone at all in red, other accounts and
-# organizations in a warning orange, AWS services in the neutral outside grey.
-OUTSIDE_COLOURS: dict[OutsideKind, str] = {
-    OutsideKind.EXTERNAL_ACCOUNT: "#e65100",
-    OutsideKind.PARTNER_ORGANIZATION: "#e65100",
-    OutsideKind.SERVICE: OUTSIDE_COLOUR,
-    OutsideKind.ANYONE: "#d50000",
-}
-PUBLIC_FILL = "#ffebee"
+PUBLIC_FILL = OUTSIDE_STYLES[OutsideKind.ANYONE].fill  # the canvas's own card colours
 
 
 @dataclass(frozen=True)
@@ -235,11 +226,11 @@ def _nodes(
                     OUTSIDE_KIND_LABELS[party.kind],
                     " · ".join(t for t in (outside_identifier(party), party.owner) if t),
                 ),
-                OUTSIDE_COLOURS[party.kind],
+                OUTSIDE_STYLES[party.kind].colour,
                 box(party.id),
                 None,  # never inside the organization's box
                 faded(party.id),
-                badge=OUTSIDE_BADGES[party.kind],
+                badge=OUTSIDE_STYLES[party.kind].marking,
                 alarm=party.kind == OutsideKind.ANYONE,
             )
         )

@@ -15,12 +15,11 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Final
 
 from designer.core.scope import Scopes
-from designer.model.catalog import EntityKind
 from designer.model.vocabulary import OutsideKind, PrincipalType
 
 if TYPE_CHECKING:
     from designer.model.design import Design
-    from designer.model.nodes import Account, OutsidePrincipal
+    from designer.model.nodes import OutsidePrincipal
 
 # How each relationship kind reaches AWS: what the exports make of it. Every kind of
 # designer.model.kinds.SPECS has a row (tests/exporters/test_kinds_covered.py).
@@ -53,13 +52,6 @@ OUTSIDE_KIND_LABELS: Final[dict[OutsideKind, str]] = {
     OutsideKind.PARTNER_ORGANIZATION: "partner organization",
     OutsideKind.SERVICE: "AWS service",
     OutsideKind.ANYONE: "anyone (the public)",
-}
-# The badge an outside principal carries in pictures and documents.
-OUTSIDE_BADGES: Final[dict[OutsideKind, str]] = {
-    OutsideKind.EXTERNAL_ACCOUNT: "OUTSIDE",
-    OutsideKind.PARTNER_ORGANIZATION: "OUTSIDE",
-    OutsideKind.SERVICE: "AWS SERVICE",
-    OutsideKind.ANYONE: "PUBLIC",
 }
 LISTED = 5  # excluded accounts named in a sentence before "and N more"
 
@@ -268,29 +260,16 @@ class ExportScopes:
         """MFA is asked of people only: a workload cannot present a code."""
         return bool(rel.require_mfa) and rel.principal_type == PrincipalType.HUMAN
 
-    def is_account(self, node_id: str) -> bool:
-        return node_id in self.accounts
-
-    def account(self, node_id: str) -> Account | None:
-        return self.accounts.get(node_id)
-
-    def kind_of(self, node_id: str) -> EntityKind | None:
-        return self.scopes.kinds.get(node_id)
-
 
 def outside_words(party: OutsidePrincipal) -> str:
     """'external AWS account Vendor (999999999999)', 'anyone (the public) Internet'."""
     label = OUTSIDE_KIND_LABELS[party.kind]
-    ident = party.aws_account_id or party.organization_id or party.service_principal
+    ident = party.identifier
     return f"{label} {party.name}" + (f" ({ident})" if ident else "")
 
 
 def outside_identifier(party: OutsidePrincipal) -> str:
     """What identifies the principal to AWS, or what is still unknown."""
-    if party.kind == OutsideKind.EXTERNAL_ACCOUNT:
-        return party.aws_account_id or "account id not known yet"
-    if party.kind == OutsideKind.PARTNER_ORGANIZATION:
-        return party.organization_id or "-"
-    if party.kind == OutsideKind.SERVICE:
-        return party.service_principal or "-"
-    return 'everyone: Principal "*"'
+    if party.kind == OutsideKind.ANYONE:
+        return 'everyone: Principal "*"'
+    return party.identifier or "account id not known yet"

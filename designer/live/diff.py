@@ -259,12 +259,7 @@ def _accounts(planned: Design, live: Design, pairs: _Pairs) -> list[DiffEntry]:
 def _outside_identifier(principal: Any) -> tuple[str, str] | None:
     """What an outside principal is, whatever it is called: its account id, organization id,
     service principal, or the public; None while it is unknown (a planned vendor account)."""
-    identifier = {
-        OutsideKind.EXTERNAL_ACCOUNT: principal.aws_account_id,
-        OutsideKind.PARTNER_ORGANIZATION: principal.organization_id,
-        OutsideKind.SERVICE: principal.service_principal,
-        OutsideKind.ANYONE: "*",
-    }[principal.kind]
+    identifier = "*" if principal.kind == OutsideKind.ANYONE else principal.identifier
     return (str(principal.kind), identifier) if identifier else None
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, TypeVar
 
 from designer.live.read import Organization
@@ -54,8 +55,9 @@ class Tree:
             found[org.root_id].add(account.id)
         return cls({k: frozenset(v) for k, v in found.items()}, depth, org.management_id)
 
+    @cached_property
     def scopes(self) -> list[str]:
-        """Largest first; among equals, the one nearer the root."""
+        """Largest first; among equals, the one nearer the root (sorted once per tree)."""
         return sorted(self.below, key=lambda s: (-len(self.below[s]), self.depth.get(s, 0), s))
 
 
@@ -135,7 +137,7 @@ def _best_scope(
     accounts; among those that cover the same, the one lacking fewest, then the narrowest (an
     OU rather than the organization when they hold the same accounts today)."""
     candidates = []
-    for scope in tree.scopes():
+    for scope in tree.scopes:
         covered = tree.below[scope] - skip
         have = covered & found
         if len(have) < MIN_ACCOUNTS or have - remaining:

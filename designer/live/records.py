@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from designer.live.read import Organization
 from designer.live.read_account import AccountScan, Bucket
 from designer.model import OutsidePrincipal, stable_id
-from designer.model.vocabulary import OutsideKind
+from designer.model.vocabulary import OUTSIDE_IDENTIFIERS, OutsideKind
 
 ANYONE = "*"  # the identifier of the public
 
@@ -60,18 +60,14 @@ class Outsiders:
         """The design id of that principal; None (and a gap) when the design cannot hold it."""
         key = (kind, identifier)
         if key not in self.found:
-            name, fields = {
-                OutsideKind.EXTERNAL_ACCOUNT: (
-                    f"External account {identifier}",
-                    {"aws_account_id": identifier},
-                ),
-                OutsideKind.PARTNER_ORGANIZATION: (
-                    f"Partner organization {identifier}",
-                    {"organization_id": identifier},
-                ),
-                OutsideKind.SERVICE: (identifier, {"service_principal": identifier}),
-                OutsideKind.ANYONE: ("Anyone (public)", {}),
+            name = {
+                OutsideKind.EXTERNAL_ACCOUNT: f"External account {identifier}",
+                OutsideKind.PARTNER_ORGANIZATION: f"Partner organization {identifier}",
+                OutsideKind.SERVICE: identifier,
+                OutsideKind.ANYONE: "Anyone (public)",
             }[kind]
+            field = OUTSIDE_IDENTIFIERS[kind]
+            fields = {field: identifier} if field else {}
             principal = self.read.make(
                 OutsidePrincipal,
                 owner,

@@ -245,17 +245,6 @@ def spec_of(kind: str) -> KindSpec:
         raise KeyError(f"unknown relationship kind {kind!r} (known: {', '.join(SPECS)})") from None
 
 
-def scoped_end(rel: Any, kinds: dict[str, EntityKind]) -> str | None:
-    """ "source" or "target" when that end of `rel` is an OU or the organization, else None.
-
-    `kinds` maps node ids to their kind (an index of the design)."""
-    if kinds.get(rel.target) in SCOPES:
-        return "target"
-    if kinds.get(rel.source) in SCOPES:
-        return "source"
-    return None
-
-
 def edge_label(rel: Any) -> str:
     """The short text on an edge: role and access, log types, resource type..."""
     return SPECS[rel.kind].label(rel)

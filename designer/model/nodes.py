@@ -147,6 +147,13 @@ class OutsidePrincipal(Entity):
     owner: Text = Field(default="", description="Who runs it: the vendor, partner or team.")
     description: Text = ""
 
+    @property
+    def identifier(self) -> str | None:
+        """What names it to AWS: its account id, o- id or service principal (None: anyone)."""
+        field = OUTSIDE_IDENTIFIERS[self.kind]
+        value: str | None = getattr(self, field) if field else None
+        return value
+
     @model_validator(mode="after")
     def _identifier_matches_kind(self) -> OutsidePrincipal:
         own = OUTSIDE_IDENTIFIERS[self.kind]
