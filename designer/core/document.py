@@ -22,7 +22,6 @@ from designer.model.design import Design
 from designer.model.errors import DesignError
 from designer.model.fileformat import problems_from_validation
 from designer.model.governance import (
-    Layout,
     LogBucket,
     NodeLayout,
     ServiceControlPolicy,
@@ -331,7 +330,7 @@ class Document:
         if position is not None:
             positions[node_id] = position
         # The places are NodeLayouts, checked when made: no need to validate them all again.
-        self._design.layout = Layout.model_construct(positions=positions)
+        self._design.layout = self._design.layout.model_copy(update={"positions": positions})
         self._send(DesignEvent(Subject.POSITION, Verb.UPDATED, node_id, old=old))
         return old
 
@@ -349,9 +348,23 @@ class Document:
                 current.pop(node_id, None)
             else:
                 current[node_id] = position
-        self._design.layout = Layout.model_construct(positions=current)
+        self._design.layout = self._design.layout.model_copy(update={"positions": current})
         for node_id in positions:
             self._send(DesignEvent(Subject.POSITION, Verb.UPDATED, node_id, old=old[node_id]))
+
+    def set_collapsed(self, collapsed: list[str] | None) -> list[str] | None:
+        """Which OUs the canvas draws collapsed (None: never chosen); returns the previous
+        choice. Ids that name no OU are dropped."""
+        known = (
+            None
+            if collapsed is None
+            else [i for i in collapsed if self._kinds.get(i) == EntityKind.OU]
+        )
+        old = self._design.layout.collapsed
+        self._design.layout = self._design.layout.model_copy(update={"collapsed": known})
+        for unit in sorted(set(old or ()) ^ set(known or ())) or [self._design.organization.id]:
+            self._send(DesignEvent(Subject.POSITION, Verb.UPDATED, unit, old=None))
+        return old
 
     # -- internals ---------------------------------------------------------------------------
     def _path(self, kind: EntityKind, entity_id: str) -> tuple[str | int, ...]:

@@ -7,10 +7,12 @@ from typing import Any
 
 from pydantic import (
     Field,
+    SerializerFunctionWrapHandler,
     StrictBool,
     StrictInt,
     field_serializer,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -95,7 +97,20 @@ class NodeLayout(Entity):
 
 class Layout(Entity):
     positions: dict[Id, NodeLayout] = Field(default_factory=dict)
+    # OUs drawn collapsed on the canvas (view state). None: never chosen, so a large design
+    # opens collapsed to a level that fits; ids that name no OU are ignored.
+    collapsed: list[Id] | None = None
 
     @field_serializer("positions")
     def _sorted(self, positions: dict[str, NodeLayout]) -> dict[str, NodeLayout]:
         return dict(sorted(positions.items()))
+
+    @model_serializer(mode="wrap")
+    def _without_unchosen(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """A design whose collapse was never chosen is written as before this field existed."""
+        data: dict[str, Any] = handler(self)
+        if data.get("collapsed") is None:
+            data.pop("collapsed", None)
+        else:
+            data["collapsed"] = sorted(data["collapsed"])
+        return data
