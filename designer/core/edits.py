@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from designer.model.catalog import EntityKind, index_entities
+from designer.model.catalog import COLLECTIONS, EntityKind, index_entities
 from designer.model.governance import LogBucket, ServiceControlPolicy
 from designer.model.ids import new_id
 from designer.model.kinds import SCOPES, SPECS, End, spec_of
@@ -40,9 +40,12 @@ def unique_name(design: Design, base: str, taken: set[str] | None = None) -> str
 
 
 def names_in_use(design: Design) -> set[str]:
-    return {
-        str(e.entity.name) for e in index_entities(design).values() if hasattr(e.entity, "name")
-    }
+    """Every entity's name (relationships have none: not read, there are thousands)."""
+    names = {design.organization.name}
+    for kind, field in COLLECTIONS.items():
+        if kind != EntityKind.RELATIONSHIP:
+            names.update(str(e.name) for e in getattr(design, field))
+    return names
 
 
 def new_account(design: Design, function: AccountFunction, parent: str | None) -> Account:

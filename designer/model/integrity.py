@@ -231,6 +231,9 @@ def _scope(
 
 def _conditions(source: EntityRef, rel: Any, base: tuple[str | int, ...]) -> Iterator[Problem]:
     """Conditions that only mean something for one kind of trusted principal."""
+    fields = type(rel).model_fields  # a dict lookup: getattr on a missing field is costly
+    if "source_account_condition" not in fields and "oidc_subjects" not in fields:
+        return
     is_service = source.kind == K.OUTSIDE and source.entity.kind == OutsideKind.SERVICE
     if getattr(rel, "source_account_condition", False) and not is_service:
         yield Problem(
