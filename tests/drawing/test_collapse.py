@@ -21,6 +21,7 @@ from designer.drawing.collapse import (
 from designer.drawing.layout import HEADER, PADDING, arrange
 from designer.drawing.layout.tree import OuTree
 from designer.model import DesignFileError, dumps_design, load_design, parse_design
+from designer.model.governance import Layout, NodeLayout
 from designer.model.templates import list_templates, load_template
 
 WORKLOADS = sid("ou", "Workloads")
@@ -150,3 +151,23 @@ def test_a_hand_edited_collapse_that_is_not_a_list_is_one_clear_message() -> Non
     with pytest.raises(DesignFileError, match=r"layout\.collapsed") as raised:
         parse_design(json.dumps(data), "hand.json")
     assert "Traceback" not in str(raised.value)
+
+
+def _aspect(box) -> float:  # type: ignore[no-untyped-def]
+    return float(box.width / box.height)
+
+
+def test_a_large_ou_is_laid_out_about_square_not_as_a_tall_column() -> None:
+    design = synthetic_design(10_000)
+    prod = arrange(design).containers[PROD[2]]  # 250 accounts, a fresh tidy layout
+    assert 0.5 < _aspect(prod) < 2.0
+
+
+def test_a_large_ou_opened_for_the_first_time_fills_an_about_square_grid() -> None:
+    design = synthetic_design(10_000)
+    shown = visibility(design, fit_collapse(design))
+    opened = arrange(pruned(design, shown)).anchors()  # stored as it opened: cards only
+    design.layout = Layout(positions={i: NodeLayout(x=x, y=y) for i, (x, y) in opened.items()})
+    after = visibility(design, set(shown.collapsed) - {PROD[2]})
+    prod = arrange(pruned(design, after)).containers[PROD[2]]  # its accounts take free slots
+    assert 0.5 < _aspect(prod) < 2.0

@@ -42,6 +42,7 @@ from designer.drawing.layout.geometry import (
     Point,
     content_origin,
     node_box,
+    row_length,
     union,
     wrap,
 )
@@ -126,8 +127,9 @@ class _Arranger:
         for item in sorted((i for i in items if i.placed), key=_reading_order(items)):
             self._take(item, taken.free_spot(item.box, any_way=item.rank == 2), taken)
         origin = self._origin(container, taken)
+        columns = row_length(sum(1 for i in items if i.is_node))
         for item in (i for i in items if not i.placed and i.is_node):
-            self._take(item, taken.grid_slot(origin, item.box), taken)
+            self._take(item, taken.grid_slot(origin, item.box, columns), taken)
         for item in (i for i in items if not i.placed and not i.is_node):
             self._take(item, taken.row_end(origin, item.box), taken)
         if taken.boxes:
@@ -248,11 +250,11 @@ class _Taken(BoxGrid):
                     heapq.heappush(frontier, (math.dist(spot, start), spot[1], spot[0]))
         return self.grid_slot(floor, box)  # a crowd: the next free cell of a grid from there
 
-    def grid_slot(self, origin: Point, box: Box) -> Box:
-        """The first free cell of the container's grid (rows of ROW_LENGTH), in reading order."""
+    def grid_slot(self, origin: Point, box: Box, columns: int = ROW_LENGTH) -> Box:
+        """The first free cell of the container's grid (rows of `columns`), in reading order."""
         first = self._next_slot.get(origin, 0)
-        for slot in range(first, first + len(self.boxes) * ROW_LENGTH + ROW_LENGTH * 64):
-            row, column = divmod(slot, ROW_LENGTH)
+        for slot in range(first, first + len(self.boxes) * columns + columns * 64):
+            row, column = divmod(slot, columns)
             x = origin[0] + column * (NODE_WIDTH + GAP)
             candidate = Box(x, origin[1] + row * (NODE_HEIGHT + GAP), box.width, box.height)
             if not self.clashes(candidate):

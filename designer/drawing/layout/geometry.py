@@ -19,7 +19,7 @@ NODE_HEIGHT: Final = 64.0
 HEADER: Final = 28.0  # band at the top of a container for its name
 PADDING: Final = 16.0  # inside a container, around its content
 GAP: Final = 32.0  # between sibling nodes and sibling containers: room for edges and labels
-ROW_LENGTH: Final = 4  # accounts per row inside a container
+ROW_LENGTH: Final = 4  # accounts per row inside a container (more in a large one: row_length)
 MIN_WIDTH: Final = 200.0  # size of an empty container
 MIN_HEIGHT: Final = 90.0
 SIDE_GAP: Final = 64.0  # between the IdP / outside principal column and the organization box
@@ -147,3 +147,10 @@ class BoxGrid:
         for column in range(math.floor(box.x / size), math.floor(box.right / size) + 1):
             for row in range(math.floor(box.y / size), math.floor(box.bottom / size) + 1):
                 yield column, row
+
+
+def row_length(accounts: int) -> int:
+    """Accounts per row of a container's grid: ROW_LENGTH, or for a large OU as many as make its
+    grid about square on screen (250 accounts: 10 rows of 25, not 63 rows of 4)."""
+    square = math.ceil(math.sqrt(accounts * (NODE_HEIGHT + GAP) / (NODE_WIDTH + GAP)))
+    return max(ROW_LENGTH, square)

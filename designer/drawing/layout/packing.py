@@ -23,13 +23,13 @@ from designer.drawing.layout.geometry import (
     NODE_HEIGHT,
     NODE_WIDTH,
     PADDING,
-    ROW_LENGTH,
     SIDE_GAP,
     SIDE_MIN_ROWS,
     Box,
     BoxGrid,
     Point,
     node_box,
+    row_length,
 )
 from designer.drawing.layout.tree import OuTree, node_ids
 from designer.model.design import Design
@@ -102,11 +102,12 @@ def _pack(
     placement: _Placement,
 ) -> None:
     free = [a for a in tree.accounts[container] if a not in pinned]
+    columns = row_length(len(tree.accounts[container]))
     slots = _assign_slots(free, reserved.get(container, set()))
     for account, slot in slots.items():
         placement.slots[account] = (container, slot)
-        placement.offsets[account] = _grid_offset(slot)
-    grid_width, grid_height = _grid_size(max(slots.values(), default=-1) + 1)
+        placement.offsets[account] = _grid_offset(slot, columns)
+    grid_width, grid_height = _grid_size(max(slots.values(), default=-1) + 1, columns)
     kids = tree.children[container]
     top = grid_height + GAP if grid_height and kids else grid_height
     sizes = [placement.sizes[kid] for kid in kids]
@@ -130,20 +131,19 @@ def _assign_slots(members: list[str], reserved: set[int]) -> dict[str, int]:
     return slots
 
 
-def _grid_offset(slot: int) -> Point:
-    row, column = divmod(slot, ROW_LENGTH)
+def _grid_offset(slot: int, columns: int) -> Point:
+    row, column = divmod(slot, columns)
     return (
         PADDING + column * (NODE_WIDTH + GAP),
         HEADER + PADDING + row * (NODE_HEIGHT + GAP),
     )
 
 
-def _grid_size(slots: int) -> Point:
+def _grid_size(slots: int, columns: int) -> Point:
     if slots == 0:
         return 0.0, 0.0
-    columns = min(slots, ROW_LENGTH)
-    rows = math.ceil(slots / ROW_LENGTH)
-    return columns * (NODE_WIDTH + GAP) - GAP, rows * (NODE_HEIGHT + GAP) - GAP
+    rows = math.ceil(slots / columns)
+    return min(slots, columns) * (NODE_WIDTH + GAP) - GAP, rows * (NODE_HEIGHT + GAP) - GAP
 
 
 def _shelves(sizes: list[Point], grid: Point) -> tuple[list[Point], float, float]:
