@@ -46,6 +46,8 @@ def _id(window: MainWindow, name: str) -> str:
 def settle_events(window: MainWindow) -> None:
     for _ in range(3):  # edges are routed once the event loop is idle
         QApplication.processEvents()
+    window.findings.wait()  # validation runs in the background: its badges in the picture
+    QApplication.processEvents()
 
 
 def _key(window: MainWindow, key: Qt.Key, modifiers: Qt.KeyboardModifier) -> None:

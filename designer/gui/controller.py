@@ -67,10 +67,18 @@ class DesignController(QObject):
         self._geometry: tuple[Document, int, Arrangement] | None = None
 
     # -- loading and saving -------------------------------------------------------------------
-    def load(self, design: Design, path: Path | None, dirty: bool = False) -> None:
-        """Replace the design (already checked by the loader); clears undo history."""
+    def load(
+        self,
+        design: Design,
+        path: Path | None,
+        dirty: bool = False,
+        document: Document | None = None,
+    ) -> None:
+        """Replace the design (already checked by the loader); clears undo history.
+        `document`: a Document of `design` built already (in a worker thread), taken as is."""
         self.document.events.disconnect(self._forward)
-        self.document = Document(design)
+        built = document is not None and document.design is design
+        self.document = document if document is not None and built else Document(design)
         self.document.events.connect(self._forward)
         self.undo_stack.clear()
         self._unsaved = dirty  # a recovered design has not been saved anywhere yet

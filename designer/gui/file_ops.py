@@ -1,7 +1,9 @@
 """File menu work: new, open, save, recent files, autosave and recovery, closing.
 
 FileOps knows the controller, the settings and the widget its dialogs belong to, not the
-window: it reports through signals (status, recent_changed) that the window shows.
+window: it reports through signals (status, recent_changed, opened) that the window shows.
+Opening reads the file in a background job (`open_in_background`, for File -> Open, the
+recent files and the command line alike) while the window stays usable.
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QProgressBar, QWidget
 
-from designer.gui import recovery
-from designer.model import Design, DesignError, DesignFileError, Organization, load_design
+from designer.core.document import Document
+from designer.gui import background, recovery
+from designer.model import Design, DesignError, Organization, load_design
 from designer.model.templates import new_design_from_template
 
 if TYPE_CHECKING:
@@ -36,12 +39,16 @@ def app_settings() -> QSettings:
 
 class FileOps(QObject):
     """Signals:
-    status(str, int): a passing message for the status bar, and for how many ms.
+    status(str, int): a passing message for the status bar, and for how many ms (0: until the
+        next one).
     recent_changed(): the list of recent files changed.
+    opened(object, str): an open_in_background() ended: the path, and "" once its design is
+        shown (before a recovery offer), else CANCELLED or the one-line reason (already told).
     """
 
     status = Signal(str, int)
     recent_changed = Signal()
+    opened = Signal(object, str)
 
     def __init__(
         self, controller: DesignController, settings: QSettings, dialog_parent: QWidget
@@ -52,6 +59,10 @@ class FileOps(QObject):
         self.autosave.setInterval(AUTOSAVE_MS)
         self.autosave.timeout.connect(self.write_recovery)
         self.autosave.start()
+        self._opening: background.Job | None = None  # the newest open; an older one is ignored
+        self._opening_path: Path | None = None
+        self._opening_over: tuple[object, int] | None = None  # (document, version) it replaces
+        self._busy: QProgressBar | None = None
 
     def document_name(self) -> str:
         path = self.controller.path
@@ -79,17 +90,81 @@ class FileOps(QObject):
             self.open_path(Path(name), confirmed=True)
 
     def open_path(self, path: Path, confirmed: bool = False) -> bool:
-        """Open a design file; a file that fails to load explains why in one line."""
+        """Open a design file in the background (see open_in_background); False when the
+        user chose to keep the unsaved design instead."""
         if not confirmed and not self.confirm_discard():
             return False
-        try:
-            design = load_design(path)
-        except DesignFileError as exc:
-            QMessageBox.critical(self.dialog_parent, "Cannot open the design", str(exc))
-            return False
-        self.replace(design, path)
-        self.offer_recovery(path)
+        self.open_in_background(path)
         return True
+
+    @property
+    def opening(self) -> Path | None:
+        """The file being read in the background, if any."""
+        return self._opening_path if self._opening is not None else None
+
+    def open_in_background(self, path: Path) -> background.Job:
+        """Read `path` in a worker thread, then show its design (and offer its recovery file).
+
+        The window stays usable meanwhile, with "Opening <file>…" and a busy bar in the status
+        bar. A file that fails to load explains why in one line and changes nothing. A newer
+        open wins over an older one still reading; a design opened otherwise meanwhile (New,
+        an import) is kept, and one edited meanwhile is kept unless the user discards it.
+        `opened` tells the end.
+        """
+        if self._opening is not None:
+            self._opening.cancel()  # its answer will be ignored
+        document = self.controller.document
+        # The Document (integrity check, graph index) is built there too: at 10,000 accounts
+        # it is most of a second the window would otherwise freeze for.
+        job = background.Job(lambda _tell, _cancel: Document(load_design(path)), "open")
+        job.finished.connect(self._opened)
+        self._opening, self._opening_path = job, path
+        self._opening_over = (document, document.version)
+        self._show_busy(True)
+        self.status.emit(f"Opening {path.name}…", 0)
+        return job.start()
+
+    def _opened(self, job: object, opened: object, problem: str) -> None:
+        if job is not self._opening or self._opening_path is None:
+            return
+        path, over = self._opening_path, self._opening_over
+        self._opening = self._opening_path = self._opening_over = None
+        self._show_busy(False)
+        built = opened if isinstance(opened, Document) else None
+        if problem or built is None:
+            self.status.emit("", 0)
+            reason = (problem or "not a design").splitlines()[0]
+            if problem != background.CANCELLED:
+                QMessageBox.critical(self.dialog_parent, "Cannot open the design", reason)
+            self.opened.emit(path, reason)
+            return
+        document = self.controller.document
+        if over is not None and document is not over[0]:
+            self.status.emit(f"{path.name} not opened: another design was opened meanwhile", 8000)
+            self.opened.emit(path, background.CANCELLED)
+            return
+        if over is not None and document.version != over[1] and not self.confirm_discard():
+            self.status.emit(f"{path.name} not opened: the design was edited meanwhile", 8000)
+            self.opened.emit(path, background.CANCELLED)
+            return
+        self.replace(built.design, path, document=built)
+        self.status.emit(f"Opened {path.name}", 4000)
+        self.opened.emit(path, "")
+        self.offer_recovery(path)
+
+    def _show_busy(self, busy: bool) -> None:
+        """An endless progress bar in the window's status bar while a file is read."""
+        window = self.dialog_parent
+        if self._busy is None:
+            if not busy or not isinstance(window, QMainWindow):
+                return
+            self._busy = QProgressBar()
+            self._busy.setRange(0, 0)
+            self._busy.setTextVisible(False)
+            self._busy.setMaximumWidth(160)
+            self._busy.setAccessibleName("Opening the design")
+            window.statusBar().addPermanentWidget(self._busy)
+        self._busy.setVisible(busy)
 
     def save(self) -> bool:
         if self.controller.path is None:
@@ -140,8 +215,14 @@ class FileOps(QObject):
             return True
         return False
 
-    def replace(self, design: Design, path: Path | None, dirty: bool = False) -> None:
-        self.controller.load(design, path, dirty=dirty)
+    def replace(
+        self,
+        design: Design,
+        path: Path | None,
+        dirty: bool = False,
+        document: Document | None = None,
+    ) -> None:
+        self.controller.load(design, path, dirty=dirty, document=document)
         if path is not None:
             self.remember(path)
 

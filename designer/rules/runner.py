@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from designer.rules.context import RuleContext
 from designer.rules.engine import (
     SEVERITY_ORDER,
+    Category,
     Finding,
     Hit,
     Report,
@@ -33,8 +35,92 @@ def validate(
         ctx = RuleContext(design, graph)
         for checked in all_rules() if rules is None else rules:
             findings += _run(checked, ctx)
-    findings.sort(key=lambda f: (SEVERITY_ORDER.index(f.severity), f.rule_id, f.message))
+    findings.sort(key=_finding_order)
     return _apply_waivers(design, findings)
+
+
+@dataclass(frozen=True)
+class Step:
+    """Where validate_in_steps() has got to: the rules run so far and what they found.
+
+    `report` holds the findings of the rules in `ran` only, waivers applied; its stale waivers
+    are those of these rules that match none of their findings. The last step (done == total)
+    is the whole validation: its report equals validate()'s.
+    """
+
+    ran: frozenset[str]
+    done: int
+    total: int
+    report: Report
+
+    @property
+    def last(self) -> bool:
+        return self.done == self.total
+
+    def over(self, previous: Report) -> Report:
+        """This step's findings, with `previous`'s for the rules not run yet (a display that
+        changes only where the new run already knows better); the last step: its own report."""
+        if self.last:
+            return self.report
+        ran = self.ran
+        findings = [*self.report.findings, *(f for f in previous.findings if f.rule_id not in ran)]
+        findings.sort(key=_finding_order)
+        waived = [*self.report.waived]
+        waived += [w for w in previous.waived if w.finding.rule_id not in ran]
+        waived.sort(key=lambda w: _finding_order(w.finding))
+        stale = [*self.report.stale_waivers]
+        stale += [w for w in previous.stale_waivers if w.rule_id not in ran]
+        return Report(findings, waived, stale)
+
+
+def rule_groups(rules: Iterable[Rule] | None = None) -> list[list[Rule]]:
+    """The rules by category (seed, organization, ... graph), each group in id order."""
+    chosen = all_rules() if rules is None else list(rules)
+    order = list(Category)
+    groups: dict[Category, list[Rule]] = {}
+    for checked in sorted(chosen, key=lambda r: (order.index(r.category), r.id)):
+        groups.setdefault(checked.category, []).append(checked)
+    return list(groups.values())
+
+
+def validate_in_steps(
+    design: Design, graph: DesignGraph | None = None, rules: Iterable[Rule] | None = None
+) -> Iterator[Step]:
+    """validate(), one rule group at a time: a Step after each group, so that findings can be
+    shown while the rest runs. Stop iterating to cancel (between groups)."""
+    groups = rule_groups(rules)
+    findings: list[Finding] = []
+    ran: set[str] = set()
+    with paused_gc():
+        ctx = RuleContext(design, graph)
+    for done, group in enumerate(groups, start=1):
+        with paused_gc():  # per group: never left paused while the caller holds a step
+            for checked in group:
+                findings += _run(checked, ctx)
+                ran.add(checked.id)
+        findings.sort(key=_finding_order)
+        if done == len(groups):
+            report = _apply_waivers(design, findings)
+        else:
+            report = _apply_waivers(design, findings, ran)
+        yield Step(frozenset(ran), done, len(groups), report)
+    if not groups:
+        yield Step(frozenset(), 0, 0, _apply_waivers(design, []))
+
+
+def apply_waivers(design: Design, report: Report) -> Report:
+    """The report's findings (active and waived) with the design's waivers applied again.
+
+    Rules never read waivers, so after adding or removing a waiver this is what validate()
+    would answer, provided `report` was validate()'s answer for the design before.
+    """
+    findings = [*report.findings, *(w.finding for w in report.waived)]
+    findings.sort(key=_finding_order)
+    return _apply_waivers(design, findings)
+
+
+def _finding_order(finding: Finding) -> tuple[int, str, str]:
+    return (SEVERITY_ORDER.index(finding.severity), finding.rule_id, finding.message)
 
 
 def _run(checked: Rule, ctx: RuleContext) -> list[Finding]:
@@ -102,12 +188,13 @@ def _copy_key(hit: Hit, copied: list[str], ctx: RuleContext) -> tuple[str, ...]:
     return (*kept, str(hit.severity), message)
 
 
-def _apply_waivers(design: Design, findings: list[Finding]) -> Report:
+def _apply_waivers(design: Design, findings: list[Finding], ran: set[str] | None = None) -> Report:
     """A finding is waived when every subject it names has a waiver for its rule.
 
     A finding that lists several accounts stays active while any of them is not waived, so a
     waiver for one account never hides the others (nor an account added to the list later).
-    A waiver that matches no subject of any finding of its rule is stale.
+    A waiver that matches no subject of any finding of its rule is stale (with `ran`: only the
+    waivers of those rules can be called stale yet).
     """
     waivers = {(w.rule_id, w.subject): w for w in design.waivers}
     used: set[tuple[str, str]] = set()
@@ -121,5 +208,9 @@ def _apply_waivers(design: Design, findings: list[Finding]) -> Report:
             waived.append(WaivedFinding(finding, waivers[matched[0]]))
         else:
             active.append(finding)
-    stale = [w for w in design.waivers if (w.rule_id, w.subject) not in used]
+    stale = [
+        w
+        for w in design.waivers
+        if (w.rule_id, w.subject) not in used and (ran is None or w.rule_id in ran)
+    ]
     return Report(active, waived, stale)

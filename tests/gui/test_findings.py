@@ -1,4 +1,6 @@
-"""The findings panel: grouped findings, debounced validation, focus, details, waivers, filter."""
+"""The findings panel: grouped findings, debounced validation, focus, details, waivers, filter.
+
+Validation runs in the background: a test waits for it (panel.wait() or report_changed)."""
 
 from __future__ import annotations
 
@@ -34,6 +36,7 @@ def selection() -> SelectionModel:
 def make_panel(qtbot: Any, design: Design, selection: SelectionModel) -> FindingsPanel:
     panel = FindingsPanel(DesignController(design), selection)
     qtbot.addWidget(panel)
+    assert panel.wait()  # the first validation, in the background
     return panel
 
 
@@ -127,6 +130,9 @@ def test_reset_revalidates_at_once(panel: FindingsPanel) -> None:
     panel.report_changed.connect(reports.append)
     identity = load_template("identity")
     panel._controller.load(identity, None)
+    assert panel.report.findings == []  # the old design's findings are gone at once
+    assert panel.validating
+    assert panel.wait()
     assert len(reports) == 1
     assert panel.counts() == validate(identity).counts()
 
@@ -164,6 +170,7 @@ def test_focus_skips_subjects_no_longer_in_the_design(
 def test_details_escape_user_names(panel: FindingsPanel) -> None:
     panel._controller.update(sid("prod"), name="<b>x</b>")
     panel.revalidate()
+    assert panel.wait()
     finding = first(panel.report, "SEED-INV", sid("prod"))
     item = row_for(panel, finding.severity.value, finding)
     panel.tree.setCurrentItem(item)
@@ -246,6 +253,7 @@ def test_a_waiver_whose_finding_is_fixed_shows_as_stale(
     panel.waive_button.click()
     panel._controller.update(sid("prod"), owner="payments", purpose="card processing")
     panel.revalidate()
+    assert panel.wait()
     stale = rows(panel, STALE_GROUP)
     assert [i.text(0) for i in stale] == ["SEED-INV"]
     panel.tree.setCurrentItem(stale[0])

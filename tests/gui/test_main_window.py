@@ -761,7 +761,7 @@ def test_new_with_unsaved_changes_asks(window: MainWindow, dialogs: Dialogs) -> 
 
 
 def test_opening_a_corrupt_file_explains_in_one_line(
-    window: MainWindow, dialogs: Dialogs, tmp_path: Path
+    window: MainWindow, dialogs: Dialogs, tmp_path: Path, qtbot: QtBot
 ) -> None:
     before = saved(window)
     bad = tmp_path / "broken.json"
@@ -769,7 +769,8 @@ def test_opening_a_corrupt_file_explains_in_one_line(
     with pytest.raises(DesignFileError) as caught:
         load_design(bad)
     dialogs.open_name = str(bad)
-    window.act_open.trigger()
+    with qtbot.waitSignal(window.files.opened):  # read in the background
+        window.act_open.trigger()
     (call,) = dialogs.take("critical")
     assert call[2] == str(caught.value)
     assert "\n" not in call[2]
@@ -780,12 +781,13 @@ def test_opening_a_corrupt_file_explains_in_one_line(
 
 
 def test_open_replaces_the_design_and_remembers_it(
-    window: MainWindow, dialogs: Dialogs, tmp_path: Path
+    window: MainWindow, dialogs: Dialogs, tmp_path: Path, qtbot: QtBot
 ) -> None:
     path = tmp_path / "landing.json"
     save_design(load_template("reference-landing-zone"), path)
     dialogs.open_name = str(path)
-    window.act_open.trigger()
+    with qtbot.waitSignal(window.files.opened):  # read in the background
+        window.act_open.trigger()
     assert window.controller.path == path
     assert saved(window) == path.read_text(encoding="utf-8")
     assert len(window.scene.nodes) == len(load_design(path).accounts) + len(
@@ -844,6 +846,7 @@ def test_recovery_is_not_written_without_changes(window: MainWindow) -> None:
 
 
 def test_selecting_a_finding_selects_its_subjects(window: MainWindow) -> None:
+    assert window.findings.wait()  # validation runs in the background
     tree = window.findings.tree
     scene = window.scene
     root = window.controller.design.organization.id  # the root box is not selectable
