@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
             self.docks[name] = dock
         self.properties.setAccessibleName("Properties of the selection")
         self.tabifyDockWidget(self.docks["palette"], self.docks["outline"])
+        self.docks["outline"].visibilityChanged.connect(self.outline.set_on_screen)
         self.tabifyDockWidget(self.docks["findings"], self.docks["blast"])
         self.docks["palette"].raise_()
         self.docks["findings"].raise_()

@@ -343,6 +343,7 @@ def test_reset_rebuilds_for_the_new_design(small: Outline) -> None:
 
 def test_a_burst_of_adds_rebuilds_once(small: Outline) -> None:
     panel, controller = small.panel, small.controller
+    small.show()
     before = panel.rebuild_count
     ids = [sid(f"burst-{n}") for n in range(200)]
     for n, account_id in enumerate(ids):
@@ -436,3 +437,21 @@ def test_names_for_accessibility_and_styling(small: Outline) -> None:
     assert panel.tree.accessibleName() == "Design outline"
     assert panel.filter_edit.objectName() == "outline_filter"
     assert panel.filter_edit.accessibleName() == "Filter the outline"
+
+
+def test_a_hidden_outline_waits_until_it_is_shown(small: Outline) -> None:
+    """Behind the Add tab it costs nothing per edit (a tree of 2,000 rows would); shown, it is
+    up to date at once, the selection marked."""
+    panel, controller = small.panel, small.controller
+    before = panel.rebuild_count
+    account = Account(
+        id=sid("late"), name="Late", functions=["sandbox"], parent=sid("ou-workloads")
+    )
+    controller.add(account)
+    small.qtbot.wait(20)
+    assert panel.rebuild_count == before
+    small.selection.set([account.id])
+    small.show()
+    assert panel.rebuild_count == before + 1
+    assert small.selected() == [account.id]
+    assert account.id in small.children(small.row(sid("ou-workloads")))

@@ -37,6 +37,7 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
     QPixmap,
+    QShowEvent,
     QStandardItem,
     QStandardItemModel,
 )
@@ -439,8 +440,10 @@ class OutlinePanel(QWidget):
         layout.addWidget(self.filter_edit)
         layout.addWidget(self.tree, 1)
 
+        self._stale = False  # the design changed while the panel was hidden
+        self._on_screen = True  # False while its dock's tab is behind another one
         controller.changed.connect(self._design_changed)
-        controller.reset.connect(self.rebuild)
+        controller.reset.connect(self._design_reset)
         selection.selection_changed.connect(self._selection_changed)
         self.rebuild()
 
@@ -486,6 +489,7 @@ class OutlinePanel(QWidget):
         """Build the tree from the design now (normally on the timer, after a burst of edits),
         keeping the filter, what the user collapsed, the selection and the scroll position."""
         self._timer.stop()
+        self._stale = False
         self.rebuild_count += 1
         scroll = self.tree.verticalScrollBar().value()
         outline = _Outline(self._controller.design, self._look())
@@ -503,17 +507,50 @@ class OutlinePanel(QWidget):
 
     def row_index(self, entity_id: str) -> QModelIndex:
         """The tree (proxy) index of an entity's row; invalid when it is not shown."""
+        self._freshen()
         item = self._outline.rows.get(entity_id) if self._outline else None
         return self.proxy.mapFromSource(item.index()) if item is not None else QModelIndex()
 
     def group_title(self, key: str) -> str:
         """The text of a group row, e.g. "Log buckets (2)" or "Log buckets (1 of 2)"."""
+        self._freshen()
         return self._outline.groups[key].text() if self._outline else ""
 
     # -- keeping up with the design -----------------------------------------------------------
     def _design_changed(self, event: DesignEvent) -> None:
-        if event.subject in RELEVANT_SUBJECTS:
+        if event.subject not in RELEVANT_SUBJECTS:
+            return
+        if self.on_screen():
             self._timer.start()  # restarts: one rebuild for the whole burst
+        else:
+            self._stale = True  # behind another tab: built when shown (2,000 rows cost)
+
+    def _design_reset(self) -> None:
+        if self.on_screen():
+            self.rebuild()
+        else:
+            self._stale = True
+
+    def _freshen(self) -> None:
+        if self._stale or self._timer.isActive():
+            self.rebuild()
+
+    def on_screen(self) -> bool:
+        return self._on_screen and self.isVisible()
+
+    def set_on_screen(self, shown: bool) -> None:
+        """Its dock's tab came to the front (or went behind another)."""
+        self._on_screen = shown
+        self._catch_up()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._catch_up()
+
+    def _catch_up(self) -> None:
+        if self._stale and self.on_screen():
+            self.rebuild()
+            self._show_selection(self._selection.ids, scroll=True)
 
     def _look(self) -> _Look:
         bold = QFont(self.tree.font())
@@ -621,7 +658,7 @@ class OutlinePanel(QWidget):
                 self._selection.set([])
 
     def _selection_changed(self, ids: list[str]) -> None:
-        if not self._quiet:
+        if not self._quiet and not self._stale:  # a stale tree shows it when rebuilt
             self._show_selection(ids, scroll=True)
 
     def _show_selection(self, ids: list[str], scroll: bool) -> None:
