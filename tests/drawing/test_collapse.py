@@ -19,6 +19,7 @@ from designer.drawing.collapse import (
     visibility,
 )
 from designer.drawing.layout import HEADER, PADDING, arrange
+from designer.drawing.layout.geometry import CARD_HEIGHT, CARD_WIDTH
 from designer.drawing.layout.tree import OuTree
 from designer.model import DesignFileError, dumps_design, load_design, parse_design
 from designer.model.governance import Layout, NodeLayout
@@ -84,9 +85,12 @@ def test_a_card_sums_up_accounts_functions_and_environments() -> None:
 def test_the_layout_leaves_out_what_a_collapsed_ou_holds() -> None:
     design = synthetic_design(2000)
     shown = visibility(design, fit_collapse(design))
-    result = arrange(pruned(design, shown))
+    result = arrange(pruned(design, shown), cards=shown.collapsed)
     assert len(result.nodes) == 6  # five core accounts and the identity provider
     assert set(PROD) <= result.containers.keys()
+    card = result.containers[PROD[0]]  # room for its counts, unlike an empty OU's box
+    assert (card.width, card.height) == (CARD_WIDTH, CARD_HEIGHT)
+    assert result.containers[sid("ou", "Sandbox")].height < CARD_HEIGHT
     assert not shown.hidden & result.nodes.keys()
 
 

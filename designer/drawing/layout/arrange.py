@@ -29,8 +29,6 @@ from typing import Final
 from designer.drawing.layout.geometry import (
     GAP,
     HEADER,
-    MIN_HEIGHT,
-    MIN_WIDTH,
     NODE_HEIGHT,
     NODE_WIDTH,
     PADDING,
@@ -71,17 +69,19 @@ def arrange(
     yields: Collection[str] = (),
     positions: Mapping[str, Point] | None = None,
     relocate: Collection[str] = (),
+    cards: Collection[str] = (),
 ) -> Arrangement:
-    """The design's geometry; `positions` (top-lefts by id) stand in for the saved ones."""
+    """The design's geometry; `positions` (top-lefts by id) stand in for the saved ones;
+    `cards` are collapsed OUs (the design passed holds nothing of what they hold)."""
     given = positions if positions is not None else _saved(design)
     # Whole units: every size is whole too, so sums are exact and a stored result comes back
     # bit for bit (511.2 + 32 - 32 is not always 511.2).
     saved = {i: (float(round(x)), float(round(y))) for i, (x, y) in given.items()}
     if not any(i in saved for i in node_ids(design)):  # nothing placed yet: a tidy layout
-        fresh = auto_layout(design)
+        fresh = auto_layout(design, cards=cards)
         saved = {**{i: b.top_left for i, b in fresh.containers.items()}, **fresh.nodes}
     pinned = {i for i, p in design.layout.positions.items() if p.pinned}
-    return _Arranger(design, saved, pinned, set(yields), set(relocate)).run()
+    return _Arranger(design, saved, pinned, set(yields), set(relocate), frozenset(cards)).run()
 
 
 def _saved(design: Design) -> dict[str, Point]:
@@ -104,6 +104,7 @@ class _Arranger:
     pinned: set[str]
     yields: set[str]
     relocate: set[str]
+    cards: frozenset[str]
     tree: OuTree = field(init=False)
     local: dict[str, Point] = field(default_factory=dict)  # nodes, before ancestors move
     boxes: dict[str, Box] = field(default_factory=dict)  # containers, before ancestors move
@@ -112,7 +113,7 @@ class _Arranger:
     anchored: set[str] = field(default_factory=set)  # containers holding a pinned node
 
     def __post_init__(self) -> None:
-        self.tree = OuTree.of(self.design)
+        self.tree = OuTree.of(self.design, self.cards)
 
     def run(self) -> Arrangement:
         for container in reversed(self.tree.order):
@@ -137,7 +138,7 @@ class _Arranger:
             self.placed.add(container)
         else:
             x, y = self.saved.get(container, _ORIGIN)
-            self.boxes[container] = Box(x, y, MIN_WIDTH, MIN_HEIGHT)
+            self.boxes[container] = Box(x, y, *self.tree.empty_size(container))
             if container in self.saved:
                 self.placed.add(container)
 
@@ -162,7 +163,7 @@ class _Arranger:
             content = union(taken.boxes)
             return (content.x, content.y)
         x, y = self.saved.get(container, _ORIGIN)
-        return content_origin(Box(x, y, MIN_WIDTH, MIN_HEIGHT))
+        return content_origin(Box(x, y, *self.tree.empty_size(container)))
 
     def _take(self, item: _Item, box: Box, taken: _Taken) -> None:
         if item.is_node:

@@ -11,8 +11,6 @@ from collections.abc import Mapping
 from designer.drawing.layout.geometry import (
     GAP,
     HEADER,
-    MIN_HEIGHT,
-    MIN_WIDTH,
     PADDING,
     Box,
     Point,
@@ -50,7 +48,7 @@ def enclose(tree: OuTree, positions: Mapping[str, Point]) -> dict[str, Box]:
             continue
         x, y = positions.get(container, (0.0, 0.0))
         placed = _in_a_row(loose, (x + PADDING, y + HEADER + PADDING), tree, boxes)
-        boxes[container] = wrap(union(placed)) if placed else Box(x, y, MIN_WIDTH, MIN_HEIGHT)
+        boxes[container] = wrap(union(placed)) if placed else Box(x, y, *tree.empty_size(container))
         if container not in positions and container != tree.root:
             floating.add(container)
     return {container: boxes[container] for container in tree.order}

@@ -22,6 +22,8 @@ GAP: Final = 32.0  # between sibling nodes and sibling containers: room for edge
 ROW_LENGTH: Final = 4  # accounts per row inside a container (more in a large one: row_length)
 MIN_WIDTH: Final = 200.0  # size of an empty container
 MIN_HEIGHT: Final = 90.0
+CARD_WIDTH: Final = NODE_WIDTH  # a collapsed OU's card: in line with the account columns,
+CARD_HEIGHT: Final = 112.0  # tall enough for its counts, functions and environments
 SIDE_GAP: Final = 64.0  # between the IdP / outside principal column and the organization box
 SIDE_MIN_ROWS: Final = 6  # the side column wraps only after this many nodes (or the org's height)
 

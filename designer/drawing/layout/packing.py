@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -47,12 +47,15 @@ class LayoutResult:
     containers: dict[str, Box]  # each OU's box, and the root's box under the organization id
 
 
-def auto_layout(design: Design, keep: Mapping[str, Point] | None = None) -> LayoutResult:
-    """Place every node; nodes in `keep` (pinned) stay exactly where they are.
+def auto_layout(
+    design: Design, keep: Mapping[str, Point] | None = None, cards: Collection[str] = ()
+) -> LayoutResult:
+    """Place every node; nodes in `keep` (pinned) stay exactly where they are; `cards` are
+    collapsed OUs (the design passed holds nothing of what they hold).
 
     Containers grow to enclose their pinned nodes; free nodes are moved off pinned ones.
     """
-    tree = OuTree.of(design)
+    tree = OuTree.of(design, cards)
     pinned = _pinned(design, keep or {})
     reserved: dict[str, set[int]] = defaultdict(set)
     for _ in range(MAX_PASSES):
@@ -115,7 +118,7 @@ def _pack(
     for kid, (x, y) in zip(kids, spots, strict=True):
         placement.offsets[kid] = (PADDING + x, HEADER + PADDING + top + y)
     placement.sizes[container] = _container_size(
-        max(grid_width, shelves_width), top + shelves_height
+        max(grid_width, shelves_width), top + shelves_height, tree.empty_size(container)
     )
 
 
@@ -192,9 +195,9 @@ def _cost(sizes: list[Point], grid: Point, limit: float) -> float:
     return width * height * max(ratio / ASPECT, ASPECT / ratio)
 
 
-def _container_size(content_width: float, content_height: float) -> Point:
+def _container_size(content_width: float, content_height: float, empty: Point) -> Point:
     if content_width == 0 and content_height == 0:
-        return MIN_WIDTH, MIN_HEIGHT
+        return empty
     return (
         max(MIN_WIDTH, content_width + 2 * PADDING),
         max(MIN_HEIGHT, content_height + HEADER + 2 * PADDING),

@@ -7,9 +7,10 @@ hand-edited file still gets a picture (the loader reports the problem separately
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
+from designer.drawing.layout.geometry import CARD_HEIGHT, CARD_WIDTH, MIN_HEIGHT, MIN_WIDTH, Point
 from designer.model.design import Design
 
 
@@ -19,13 +20,14 @@ class OuTree:
     order: list[str]  # containers, every parent before its children (root first)
     children: dict[str, list[str]]  # child OUs by container, in design order
     accounts: dict[str, list[str]]  # accounts by container, in design order
+    cards: frozenset[str] = frozenset()  # collapsed OUs: drawn as cards, their content left out
 
     @classmethod
-    def of(cls, design: Design) -> OuTree:
+    def of(cls, design: Design, cards: Collection[str] = ()) -> OuTree:
         """Unknown parents count as the root; an OU in a parent cycle hangs from the root."""
         root = design.organization.id
         declared = declared_children(design, root)
-        tree = cls(root, [root], {root: []}, {})
+        tree = cls(root, [root], {root: []}, {}, frozenset(cards))
         tree._grow(0, declared)
         for unit in design.organizational_units:
             if unit.id not in tree.children:
@@ -54,6 +56,10 @@ class OuTree:
         while index < len(self.order):
             yield self.order[index]
             index += 1
+
+    def empty_size(self, container: str) -> Point:
+        """The size of a container with nothing in it: a collapsed OU's card, or an empty box."""
+        return (CARD_WIDTH, CARD_HEIGHT) if container in self.cards else (MIN_WIDTH, MIN_HEIGHT)
 
     def subtree(self, top: str) -> Iterable[str]:
         stack = [top]
