@@ -260,3 +260,18 @@ def test_a_partner_organization_is_not_our_own_organization() -> None:
         )
     )
     assert any("this organization's own id" in p for p in problems(design))
+
+
+def test_a_scoped_trust_lands_in_every_account_but_its_own_and_the_management_one() -> None:
+    from benchmarks.synthetic import sid, synthetic_design
+
+    design = synthetic_design(205)
+    scopes = Scopes(design)
+    audit = next(r for r in design.relationships if r.id == sid("rel", "audit", sid("org")))
+    landed = scopes.lands_in(audit, "target")
+    assert len(landed) == 205 - 2
+    assert sid("account", "audit") not in landed
+    assert sid("account", "management") not in landed
+    assert [r.target for r in scopes.expand(audit)] == list(landed)  # one rule, both places
+    share = next(r for r in design.relationships if r.kind == "resource-share")
+    assert scopes.lands_in(share, "target") == scopes.members(share.target)  # not a trust

@@ -102,15 +102,23 @@ class Scopes:
         if end is None:
             yield rel
             return
-        other = rel.target if end == "source" else rel.source
-        skipped = {other, self.management} if end == "target" else {other}
-        for account in self.members(
-            rel.source if end == "source" else rel.target, rel.excluded_accounts
-        ):
-            if account in skipped and rel.kind == "trust":
-                continue
+        for account in self.lands_in(rel, end):
             update = {end: account, "excluded_accounts": []}
             yield rel.model_copy(update=update)
+
+    def lands_in(self, rel: Any, end: str) -> tuple[str, ...]:
+        """The accounts an end stands for, as deployed: a scoped trust's role is not deployed
+        where its trusted principal lives, nor in the management account (service-managed
+        StackSets never deploy there)."""
+        covered = self.accounts_at(rel, end)
+        if (
+            rel.kind != "trust"
+            or self.kinds.get(rel.target if end == "target" else rel.source) not in SCOPES
+        ):
+            return covered
+        other = rel.target if end == "source" else rel.source
+        skipped = {other, self.management} if end == "target" else {other}
+        return tuple(a for a in covered if a not in skipped)
 
     def expanded(self, relationships: list[Any] | None = None) -> list[Any]:
         """Every relationship of the design (or of `relationships`), expanded."""

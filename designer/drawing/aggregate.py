@@ -200,7 +200,7 @@ def _join_collapsed(rels: Iterable[Any], shown: Visibility, scopes: Scopes) -> l
 def _accounts_at(rel: Any, end: str, scopes: Scopes) -> tuple[str, ...]:
     node = rel.target if end == "target" else rel.source
     if scopes.is_scope(node):
-        return scopes.members(node, rel.excluded_accounts)
+        return scopes.lands_in(rel, end)
     return (node,) if node in scopes.kinds else ()
 
 
