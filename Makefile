@@ -56,9 +56,11 @@ bench: setup
 templates: setup
 	$(BIN)/python tools/build_templates.py
 
-# The README's pictures: the scripted user session (tools/user_session.py), one per step.
+# The README's pictures: the scripted user session (tools/user_session.py), one per step, and
+# 2,000 / 10,000-account organizations as they open and with one OU opened.
 screenshots: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tools/user_session.py docs/images
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tools/scale_screenshots.py docs/images
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis build *.egg-info

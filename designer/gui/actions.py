@@ -75,6 +75,42 @@ ACTIONS: dict[str, ActionSpec] = {
     "zoom_in": ActionSpec("Zoom &In", "Enlarge the diagram", (K.ZoomIn, "Ctrl+=")),
     "zoom_out": ActionSpec("Zoom &Out", "Shrink the diagram", (K.ZoomOut,)),
     "fit": ActionSpec("&Fit to View", "Show everything the current view is about", ("Ctrl+0",)),
+    "minimap": ActionSpec(
+        "&Minimap",
+        "Show an overview of the whole design in the canvas's corner while part of it is out "
+        "of view; click or drag in it to move the view",
+        ("Ctrl+Shift+M",),
+    ),
+    "collapse": ActionSpec(
+        "Co&llapse OU",
+        "Draw the selected OUs (or the OUs of the selected accounts) as one card each, with "
+        "their relationships joined",
+        ("Ctrl+[",),
+        True,
+    ),
+    "expand": ActionSpec(
+        "E&xpand OU",
+        "Open the selected collapsed OUs where they stand (double-click a card does the same)",
+        ("Ctrl+]",),
+        True,
+    ),
+    "collapse_fit": ActionSpec(
+        "Collapse to Fi&t",
+        "Collapse the OU tree to the deepest level that stays readable at a glance",
+        ("Ctrl+Shift+[",),
+    ),
+    "expand_all": ActionSpec(
+        "Expand All OUs", "Open every collapsed OU (slow to draw on thousands of accounts)"
+    ),
+    "group_edges": ActionSpec(
+        "&Group Relationships",
+        "Draw one edge to an OU for a node related the same way to all or most of its accounts",
+    ),
+    "focus": ActionSpec(
+        "F&ocus on Selection",
+        "Grey everything but the selection and what it is related to; again, or Esc, to leave",
+        ("Ctrl+Shift+F",),
+    ),
     "tidy": ActionSpec(
         "&Tidy Layout", "Lay everything out afresh, except pinned items", ("Ctrl+L",)
     ),

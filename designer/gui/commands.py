@@ -117,6 +117,21 @@ class MoveNodesCommand(DocumentCommand):
         self.document.set_positions({i: old for i, (old, _new) in self.moves.items()})
 
 
+class SetCollapsedCommand(DocumentCommand):
+    """Which OUs the canvas draws collapsed (view state kept in the layout section)."""
+
+    def __init__(self, document: Document, collapsed: list[str], text: str) -> None:
+        super().__init__(document, text)
+        self.collapsed = collapsed
+        self.before = document.design.layout.collapsed
+
+    def apply(self) -> None:
+        self.document.set_collapsed(self.collapsed)
+
+    def undo(self) -> None:
+        self.document.set_collapsed(self.before)
+
+
 class SetUsagePolicyCommand(DocumentCommand):
     def __init__(self, document: Document, changes: dict[str, Any]) -> None:
         super().__init__(document, "Edit usage policy")

@@ -10,12 +10,13 @@ from PySide6.QtWidgets import QMenu, QWidget
 from designer.gui.palette import palette_groups
 
 _ITEM = ("rename", "duplicate", "cut", "copy", "delete")
-_CANVAS = ("add", "-", "paste", "select_all", "-", "fit", "tidy")
+_CANVAS = ("add", "-", "paste", "select_all", "-", "fit", "tidy", "collapse_fit")
 # Per place clicked: action names, "-" for a separator, "add" for the Add Here submenu.
 MENUS: dict[str, tuple[str, ...]] = {
     "canvas": _CANVAS,
     "root": _CANVAS,
-    "container": ("add", "-", *_ITEM, "paste", "-", "properties"),
+    "container": ("add", "-", *_ITEM, "paste", "-", "collapse", "-", "properties"),
+    "card": ("expand", "-", *_ITEM, "-", "properties"),
     "account": (*_ITEM, "-", "pin", "blast", "add_log_bucket", "-", "properties"),
     "node": (*_ITEM, "-", "pin", "blast", "-", "properties"),
     "edge": ("delete", "-", "properties"),

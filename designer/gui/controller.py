@@ -19,13 +19,17 @@ from PySide6.QtGui import QUndoStack
 
 from designer.core.document import Document
 from designer.core.events import DesignEvent
+from designer.drawing import collapse
+from designer.drawing.collapse import Visibility
 from designer.drawing.layout import Arrangement, arrange, auto_layout
+from designer.drawing.layout.tree import OuTree
 from designer.gui.commands import (
     AddEntityCommand,
     AddWaiverCommand,
     DocumentCommand,
     MoveNodesCommand,
     RemoveEntityCommand,
+    SetCollapsedCommand,
     SetDesignInfoCommand,
     SetUsagePolicyCommand,
     UpdateEntityCommand,
@@ -65,6 +69,8 @@ class DesignController(QObject):
         self.path = path
         self.document.events.connect(self._forward)
         self._geometry: tuple[Document, int, Arrangement] | None = None
+        self._shown: tuple[Document, int, Visibility] | None = None
+        self._auto_collapsed: tuple[Document, set[str]] | None = None
 
     # -- loading and saving -------------------------------------------------------------------
     def load(
@@ -92,12 +98,81 @@ class DesignController(QObject):
         return self.document.design
 
     def geometry(self) -> Arrangement:
-        """What the canvas shows: arrange() of the design, computed once per change."""
+        """What the canvas shows: arrange() of the design less what collapsed OUs hide,
+        computed once per change."""
         memo = self._geometry
         if memo is None or memo[0] is not self.document or memo[1] != self.document.version:
-            memo = (self.document, self.document.version, arrange(self.design))
+            memo = (self.document, self.document.version, self._arrange())
             self._geometry = memo
         return memo[2]
+
+    # -- collapsed OUs (view state in the layout section, changed as undo steps) -----------------
+    def collapsed(self) -> set[str]:
+        """The collapsed OUs: as the layout says, or, when it never said, the level that fits
+        (chosen once per opened design, so edits do not fold or unfold anything)."""
+        chosen = self.design.layout.collapsed
+        if chosen is not None:
+            return set(chosen)
+        auto = self._auto_collapsed
+        if auto is None or auto[0] is not self.document:
+            auto = (self.document, collapse.fit_collapse(self.design))
+            self._auto_collapsed = auto
+        return set(auto[1])
+
+    def visibility(self) -> Visibility:
+        memo = self._shown
+        if memo is None or memo[0] is not self.document or memo[1] != self.document.version:
+            memo = (self.document, self.document.version, self._visibility())
+            self._shown = memo
+        return memo[2]
+
+    def _visibility(self) -> Visibility:
+        return collapse.visibility(self.design, self.collapsed())
+
+    def shown_design(self) -> Design:
+        return collapse.pruned(self.design, self.visibility())
+
+    def _arrange(self, yields: Collection[str] = (), relocate: Collection[str] = ()) -> Arrangement:
+        """arrange() of what is drawn: collapsed OUs as cards, what they hold left out."""
+        cards = self.visibility().collapsed
+        return arrange(self.shown_design(), yields, relocate=relocate, cards=cards)
+
+    def set_collapsed(self, units: Collection[str], text: str) -> None:
+        """Collapse exactly `units` (one undo step)."""
+        known = {u.id for u in self.design.organizational_units}
+        wanted = sorted(set(units) & known)
+        if self.design.layout.collapsed is not None and set(wanted) == self.collapsed():
+            return
+        self._perform(text, [SetCollapsedCommand(self.document, wanted, text)])
+
+    def collapse(self, units: Collection[str]) -> None:
+        names = self._unit_names(units)
+        self.set_collapsed(self.collapsed() | set(units), f"Collapse {names}")
+
+    def expand(self, units: Collection[str]) -> None:
+        """Open collapsed OUs where their cards stand; an OU opened for the first time opens to
+        the level of its own tree that fits."""
+        now = self.collapsed()
+        opening = [u for u in units if u in now]
+        if not opening:
+            return
+        text = f"Expand {self._unit_names(opening)}"
+        after = collapse.after_expanding(self.design, now, opening)
+        commands: list[DocumentCommand] = [SetCollapsedCommand(self.document, sorted(after), text)]
+        tree, cards = OuTree.of(self.design), self.geometry().containers
+        stored = {i: (p.x, p.y) for i, p in self.design.layout.positions.items()}
+        moved: dict[str, tuple[float, float]] = {}
+        for unit in opening:
+            moved.update(collapse.carried(stored, tree, unit, cards[unit].top_left))
+        places = self._places(moved)
+        if places:
+            commands.append(MoveNodesCommand(self.document, places, text))
+        self._perform(text, commands)
+
+    def _unit_names(self, units: Collection[str]) -> str:
+        if len(units) != 1:
+            return f"{len(units)} OUs"
+        return f"OU {self.document.get(next(iter(units))).name}"
 
     @property
     def is_dirty(self) -> bool:
@@ -150,7 +225,7 @@ class DesignController(QObject):
             for command in commands:
                 command.perform()
         steps = [shown, *commands] if shown is not None else list(commands)
-        arranged = arrange(self.design, yields, relocate=relocate)
+        arranged = self._arrange(yields, relocate)
         layout = self._places_command(arranged)
         if layout is not None:
             layout.perform()
@@ -231,6 +306,10 @@ class DesignController(QObject):
             if self.document.get(i).parent != p
         ]
         places = self._places(positions)
+        shown = self.visibility()
+        for item, parent in parents.items():
+            if parent in shown.collapsed or parent in shown.hidden:
+                places[item] = None  # into a closed OU: a free slot there when it opens
         if places:
             commands.append(MoveNodesCommand(self.document, places, text))
         self._perform(text, commands, yields=positions.keys())
@@ -247,7 +326,8 @@ class DesignController(QObject):
         holders = {a.parent for a in self.design.accounts if a.id in pinned}
         kept = set(pinned)
         kept |= {a.id for a in self.design.accounts if a.id not in pinned and a.parent in holders}
-        result = auto_layout(self.design, keep={i: shown[i] for i in kept})
+        cards = self.visibility().collapsed
+        result = auto_layout(self.shown_design(), {i: shown[i] for i in kept}, cards)
         anchors = {i: b.top_left for i, b in result.containers.items()}
         anchors.update(result.nodes)
         places = self._places({i: p for i, p in anchors.items() if i not in pinned})

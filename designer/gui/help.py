@@ -46,7 +46,23 @@ GESTURES: Final[tuple[tuple[str, str, str], ...]] = (
     ("Pan", "Middle-button drag", "Moves the canvas"),
     ("Zoom", "Wheel", "Zooms the canvas around the pointer"),
     ("Scroll", "Shift + wheel", "Scrolls the canvas"),
+    (
+        "Move the view",
+        "Click or drag in the minimap",
+        "The overview of everything in the canvas's top-right corner, shown while part of it "
+        "is out of view (View > Minimap)",
+    ),
     ("Rename in place", "Double-click", "Edits the name of an account, OU or provider"),
+    (
+        "Open a collapsed OU",
+        "Double-click its card",
+        "Opens it where the card stands, as far as fits (Ctrl+[ collapses it again)",
+    ),
+    (
+        "Go up the OU path",
+        "Click a breadcrumb in the filter bar",
+        "Selects that OU (or the organization) and centres it",
+    ),
     ("Context menu", "Right-click", "What can be done with the item under the pointer"),
     ("Add at a place", "Drag from the Add palette onto the canvas", "Adds the item there"),
 )

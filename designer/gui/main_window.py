@@ -20,10 +20,14 @@ from PySide6.QtWidgets import (
     QToolBar,
 )
 
+from designer.drawing.filters import Filter
 from designer.gui.actions import describe, explain, make_action
 from designer.gui.canvas import style
+from designer.gui.canvas.filter_bar import FilterBar
+from designer.gui.canvas.minimap import Minimap, minimap_action
 from designer.gui.canvas.scene import DesignScene
 from designer.gui.canvas.view import DesignView
+from designer.gui.collapsing import CollapseOps
 from designer.gui.context_menu import context_menu
 from designer.gui.controller import DesignController
 from designer.gui.diagram_export import FILTERS, DiagramExport, with_suffix
@@ -66,6 +70,9 @@ def diff_marks(diff: DesignDiff, live: Design) -> dict[str, str]:
     return marks
 
 
+FOCUS_DEPTHS = (1, 2, 3)
+
+
 class MainWindow(QMainWindow):
     def __init__(self, controller: DesignController, settings: QSettings | None = None) -> None:
         super().__init__()
@@ -75,9 +82,12 @@ class MainWindow(QMainWindow):
         self.selection = SelectionModel()
         self.scene = DesignScene(controller, self.selection)
         self.view = DesignView(self.scene)
+        self.minimap = Minimap(self.view)
+        self.filter_bar = FilterBar(controller, self.selection)
         self.setCentralWidget(self.view)
         self.files = FileOps(controller, self.settings, self)
         self.edits = EditOps(controller, self.selection, self.scene, self.view)
+        self.collapsing = CollapseOps(controller, self.selection, self.scene, self.settings)
         self.diagram_export = DiagramExport(self)
         self.diagram_export.finished.connect(self._diagram_exported)
         self.add_palette = Palette()
@@ -168,6 +178,26 @@ class MainWindow(QMainWindow):
         self.act_zoom_in = act("zoom_in", v.zoom_in)
         self.act_zoom_out = act("zoom_out", v.zoom_out)
         self.act_fit = act("fit", v.fit)
+        self.act_minimap = minimap_action(self.minimap, self.settings, self)
+        c = self.collapsing
+        self.act_collapse = act("collapse", c.collapse_selected)
+        self.act_expand = act("expand", c.expand_selected)
+        self.act_collapse_fit = act("collapse_fit", c.collapse_to_fit)
+        self.act_expand_all = act("expand_all", c.expand_all)
+        self.act_group_edges = describe(QAction(self), "group_edges")
+        self.act_group_edges.setCheckable(True)
+        self.act_group_edges.setChecked(self.scene.grouping)
+        self.act_group_edges.toggled.connect(c.set_grouping)
+        self.act_focus = act("focus", self.toggle_focus)
+        self.act_focus.setCheckable(True)
+        self.focus_depth = QActionGroup(self)
+        for hops in FOCUS_DEPTHS:
+            depth = QAction(f"{hops} Step{'s' if hops > 1 else ''}", self, checkable=True)
+            depth.setObjectName(f"focus_depth_{hops}")
+            explain(depth, f"Focus keeps what lies within {hops} relationship(s) of the selection")
+            depth.setChecked(hops == 1)
+            depth.triggered.connect(self._refocus)
+            self.focus_depth.addAction(depth)
         self.act_tidy = act("tidy", e.tidy_layout)
         self.act_pin = act("pin", e.toggle_pin)
         self.act_blast = act("blast", self.show_blast_radius)
@@ -229,7 +259,15 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&View")
         view.addActions(self.view_actions.actions())
         view.addSeparator()
-        view.addActions([self.act_zoom_in, self.act_zoom_out, self.act_fit])
+        view.addActions([self.act_zoom_in, self.act_zoom_out, self.act_fit, self.act_minimap])
+        view.addSeparator()
+        view.addActions([self.act_collapse, self.act_expand, self.act_collapse_fit])
+        view.addActions([self.act_expand_all, self.act_group_edges])
+        view.addSeparator()
+        view.addAction(self.act_focus)
+        depth = view.addMenu("Focus &Depth")
+        explain(depth.menuAction(), "How far from the selection focus mode reaches")
+        depth.addActions(self.focus_depth.actions())
         view.addSeparator()
         view.addActions([self.act_tidy, self.act_pin, self.act_blast, self.act_clear])
         view.addSeparator()
@@ -277,6 +315,9 @@ class MainWindow(QMainWindow):
         self.find_edit.returnPressed.connect(lambda: self.edits.find(self.find_edit.text()))
         bar.addWidget(self.find_edit)
         self.addToolBar(bar)
+        self.addToolBarBreak()
+        self.addToolBar(self.filter_bar)
+        explain(self.filter_bar.toggleViewAction(), "Show or hide the breadcrumbs and filters")
 
     def _connect(self) -> None:
         self.controller.dirty_changed.connect(lambda _d: self._update_title())
@@ -286,6 +327,10 @@ class MainWindow(QMainWindow):
         self.findings.report_changed.connect(self._show_report)
         self.view.connect_requested.connect(self.edits.connect_menu)
         self.view.rename_requested.connect(self.edits.rename)
+        self.view.expand_requested.connect(lambda unit: self.collapsing.expand([unit]))
+        self.collapsing.status.connect(self.statusBar().showMessage)
+        self.filter_bar.filter_changed.connect(self._filter)
+        self.filter_bar.crumb_activated.connect(lambda unit: self.selection.focus([unit]))
         self.view.dropped.connect(self.add_item)
         self.view.context_requested.connect(self.context_menu)
         self.add_palette.activated.connect(lambda key: self.add_item(key, None))
@@ -369,8 +414,9 @@ class MainWindow(QMainWindow):
 
     def context_menu(self, entity_id: str, at: QPointF, where: QPoint) -> QMenu:
         """The right-click menu for what is under the mouse (selected first, as usual)."""
-        if entity_id and entity_id not in self.selection.ids:
-            self.selection.set([entity_id])
+        ids = self.scene.entity_ids(entity_id)  # a grouped edge: what it stands for
+        if ids and not set(ids) & set(self.selection.ids):
+            self.selection.set(ids)
         menu = context_menu(
             self, self._place(entity_id), self.actions_by_name, partial(self._add_at, at)
         )
@@ -389,7 +435,7 @@ class MainWindow(QMainWindow):
         if kind == EntityKind.ORGANIZATION:
             return "root"
         if kind == EntityKind.OU:
-            return "container"
+            return "card" if entity_id in self.controller.visibility().collapsed else "container"
         return "account" if kind == EntityKind.ACCOUNT else "node"
 
     def show_blast_radius(self) -> None:
@@ -411,8 +457,41 @@ class MainWindow(QMainWindow):
             "Esc clears the highlight"
         )
 
+    def toggle_focus(self) -> None:
+        """Focus on the selection and its neighbours, or leave focus mode."""
+        if self.scene.focus is not None or not self.selection.ids:
+            self.scene.set_focus([])
+            self.act_focus.setChecked(False)
+            if not self.selection.ids:
+                self.statusBar().showMessage("Select what to focus on first", 4000)
+            return
+        self.act_focus.setChecked(True)
+        self._refocus(ids=self.selection.ids)
+
+    def _refocus(self, _checked: bool = False, ids: list[str] | None = None) -> None:
+        focus = self.scene.focus
+        if ids is None and focus is None:
+            return  # a depth chosen outside focus mode: used next time
+        start = ids if ids is not None else list(focus[0] if focus else ())
+        checked = self.focus_depth.checkedAction()
+        hops = int(checked.objectName().rsplit("_", 1)[1]) if checked else 1
+        self.scene.set_focus(start, hops)
+        self.view.fit()
+        kept, _ = self.scene.narrowed([e for e in self.scene.edges.values() if e.isVisible()])
+        self.statusBar().showMessage(
+            f"Focus: {len(kept or ())} items within {hops} step(s); Esc leaves focus mode"
+        )
+
+    def _filter(self, wanted: Filter) -> None:
+        self.scene.set_filter(wanted)
+        self.view.refresh_legend()
+        self.view.fit()
+
     def clear_highlight(self) -> None:
-        """Leave the blast-radius highlight: back to the view shown before it."""
+        """Leave the blast-radius highlight and focus mode: back to the view shown before."""
+        if self.scene.focus is not None:
+            self.scene.set_focus([])
+            self.act_focus.setChecked(False)
         view = self.scene.view_before_blast if self.scene.blast_start else self.scene.view_name
         self.set_view(view)
         self.statusBar().clearMessage()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRectF
 
+from designer.drawing.aggregate import drawn_edges
+from designer.drawing.collapse import pruned, visibility
 from designer.drawing.layout import Box, arrange
 from designer.gui.canvas.scene import DesignScene
 from tests.helpers.geometry import layout_problems
@@ -27,12 +29,14 @@ def _rect(rect: QRectF) -> tuple[float, float, float, float]:
 
 
 def scene_problems(scene: DesignScene) -> list[str]:
-    """Everything on the canvas that disagrees with the document, overlaps or hides a title."""
-    design = scene.controller.design
+    """Everything on the canvas that disagrees with the document, overlaps or hides a title.
+    What a collapsed OU holds is not drawn: the picture is that of the design without it."""
+    shown = visibility(scene.controller.design, scene.controller.collapsed())
+    design = pruned(scene.controller.design, shown)
     problems = _items_match_entities(scene)
     if problems:
         return problems
-    expected = arrange(design)
+    expected = arrange(design, cards=shown.collapsed)
     saved = design.layout.positions
     for node_id, item in scene.nodes.items():
         shown = (item.x(), item.y())
@@ -54,20 +58,28 @@ def scene_problems(scene: DesignScene) -> list[str]:
 
 
 def _items_match_entities(scene: DesignScene) -> list[str]:
-    design = scene.controller.design
+    """An item for every node and OU not inside a collapsed OU, one edge per drawn edge, each
+    joining the items of its ends."""
+    full = scene.controller.design
+    shown = visibility(full, scene.controller.collapsed())
+    design = pruned(full, shown)
     nodes = {a.id for a in design.accounts} | {i.id for i in design.identity_providers}
     nodes |= {t.id for t in design.outside_principals}
     boxes = {design.organization.id} | {u.id for u in design.organizational_units}
-    edges = {r.id for r in design.relationships}
+    drawn = {e.id: e for e in drawn_edges(full, shown, scene.grouping)}
     problems = []
-    for what, shown, wanted in (
+    for what, have, wanted in (
         ("node", set(scene.nodes), nodes),
         ("box", set(scene.containers), boxes),
-        ("edge", set(scene.edges), edges),
+        ("edge", set(scene.edges), set(drawn)),
     ):
-        if shown != wanted:
+        if have != wanted:
             problems.append(
-                f"{what} items {sorted(shown - wanted)} not in the design, "
-                f"{sorted(wanted - shown)} not drawn"
+                f"{what} items {sorted(have - wanted)} not in the design, "
+                f"{sorted(wanted - have)} not drawn"
             )
+    for edge_id, item in scene.edges.items():
+        ends = (item.source.entity_id, item.target.entity_id)
+        if edge_id in drawn and ends != (drawn[edge_id].source, drawn[edge_id].target):
+            problems.append(f"edge {edge_id} joins {ends}, not its ends")
     return problems

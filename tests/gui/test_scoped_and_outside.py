@@ -230,7 +230,8 @@ def test_a_trust_to_an_ou_ends_on_the_ou_border_with_a_bar_and_its_label(
     scoped.set_view("identity")
     scene.router.route()
     assert edge.label_item.isVisible()
-    assert edge.label_item.text == "AuditRole · audit except 2"
+    # the accounts it lands in, counted: Workloads' four less the two excepted
+    assert edge.label_item.text == "AuditRole · audit except 2 · 2 accounts"
 
 
 def test_organization_wide_log_delivery_starts_on_the_organization_box(scoped: MainWindow) -> None:

@@ -23,7 +23,7 @@ from designer.gui.main_window import MainWindow
 from designer.model import dumps_design
 from designer.model.templates import load_template
 from tests.helpers.factories import sid
-from tests.xcb.keyboard import focus, press, type_text
+from tests.xcb.keyboard import focus, press, type_text, xdotool
 
 LOGS, PROD = sid("logs"), sid("prod")
 xcb = pytest.mark.xcb
@@ -318,3 +318,37 @@ def test_the_clash_check_finds_a_clash(
     assert "'Undo Rename'" in on_undo_key
     assert "Ctrl+Alt+T: listed twice by twice 'Twice'" in clashes
     assert not [c for c in clashes if c.startswith("Ctrl+Alt+K")]
+
+
+# -- collapse / expand: bracket keys and a real double-click ---------------------------------------
+
+
+@xcb
+def test_ctrl_brackets_collapse_and_expand_an_ou_and_ctrl_z_undoes(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    workloads = sid("ou-workloads")
+    select(window, PROD)  # an account: its OU collapses
+    press(qtbot, "ctrl+bracketleft", lambda: workloads in window.controller.collapsed())
+    assert PROD not in window.scene.nodes
+    assert window.scene.containers[workloads].summary is not None
+    press(qtbot, "ctrl+bracketright", lambda: workloads not in window.controller.collapsed())
+    assert PROD in window.scene.nodes
+    press(qtbot, "ctrl+z", lambda: workloads in window.controller.collapsed())
+    assert PROD not in window.scene.nodes
+
+
+@xcb
+def test_a_real_double_click_on_a_card_expands_it(window: MainWindow, qtbot: QtBot) -> None:
+    workloads = sid("ou-workloads")
+    window.controller.collapse([workloads])
+    qtbot.waitUntil(lambda: PROD not in window.scene.nodes)
+    card = window.scene.containers[workloads]
+    window.view.centerOn(card)
+    QApplication.processEvents()
+    local = window.view.mapFromScene(card.scene_rect().center())
+    spot = window.view.viewport().mapToGlobal(local)
+    xdotool("mousemove", str(spot.x()), str(spot.y()))
+    xdotool("click", "--repeat", "2", "--delay", "80", "1")
+    qtbot.waitUntil(lambda: PROD in window.scene.nodes, timeout=5000)
+    assert workloads not in window.controller.collapsed()

@@ -14,7 +14,6 @@ from PySide6.QtCore import QPointF, QTimer
 
 from designer.drawing.layout import HEADER, Point, node_box
 from designer.drawing.routing import EdgeRequest, LabelRequest, Obstacles, place_labels, route_edges
-from designer.drawing.views import label_forms
 from designer.gui.canvas.items import EdgeItem, measure_label
 
 if TYPE_CHECKING:
@@ -66,11 +65,11 @@ class EdgeRouter:
         self._labels_timer.stop()
         wanted = [e for e in self.shown() if e.wants_label() and self._labelled(e)]
         wanted.sort(key=lambda e: (not e.isSelected(), e.highlight is None))  # stable
-        design = {r.id: r for r in self.scene.controller.design.relationships}
+        forms = {e.entity_id: self.scene.label_forms(e) for e in wanted}
         requests = [
-            LabelRequest(e.entity_id, label_forms(design[e.entity_id]))
+            LabelRequest(e.entity_id, forms[e.entity_id])
             for e in wanted
-            if e.entity_id in design and e.entity_id in self.routes
+            if forms[e.entity_id] and e.entity_id in self.routes
         ]
         placed = (
             place_labels(self.obstacles, self.routes, requests, measure_label) if requests else {}
@@ -83,6 +82,8 @@ class EdgeRouter:
                 edge.label_item.place(label.text, label.box)
 
     def _labelled(self, edge: EdgeItem) -> bool:
-        """In All, labels of selected or highlighted edges only; in other views, all of them."""
+        """In All, labels of selected or highlighted edges and of edges standing for many
+        accounts only; in other views, all of them."""
         all_view = self.scene.view_name == "all" and self.scene.blast_start is None
-        return not all_view or edge.isSelected() or edge.highlight is not None
+        many = edge.scoped_end is not None  # its count of accounts is what a large picture says
+        return not all_view or many or edge.isSelected() or edge.highlight is not None

@@ -8,6 +8,7 @@ places are never patched event by event.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
@@ -16,9 +17,13 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouse
 from designer import analysis
 from designer.core.events import NODE_SUBJECTS, DesignEvent, Subject, Verb
 from designer.core.scope import Scopes
+from designer.drawing.aggregate import DrawnEdge, count_label, drawn_edges
+from designer.drawing.collapse import Visibility, account_counts, summaries
+from designer.drawing.filters import Filter, matching, neighbourhood
 from designer.drawing.layout import Arrangement
-from designer.drawing.views import edge_label
+from designer.drawing.views import label_forms
 from designer.gui.canvas import style
+from designer.gui.canvas.grouped import GroupEdgeItem
 from designer.gui.canvas.items import ContainerItem, EdgeItem, NodeItem
 from designer.gui.canvas.routes import EdgeRouter
 from designer.model import DesignError
@@ -50,9 +55,16 @@ class DesignScene(QGraphicsScene):
         super().__init__()
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)  # items move a lot
         self.controller, self.selection = controller, selection
-        self.nodes: dict[str, NodeItem] = {}
+        self.nodes: dict[str, NodeItem] = {}  # the drawn ones: none inside a collapsed OU
         self.containers: dict[str, ContainerItem] = {}
-        self.edges: dict[str, EdgeItem] = {}
+        self.edges: dict[str, EdgeItem] = {}  # by drawn edge id (a relationship's id if alone)
+        self.drawn: dict[str, DrawnEdge] = {}
+        self.edge_of: dict[str, str] = {}  # relationship id -> the drawn edge standing for it
+        self.shown: Visibility | None = None
+        self.grouping = True  # fans folded onto OUs (View > Group Relationships)
+        self.filter = Filter()
+        self._scopes: tuple[tuple[int, int], Scopes] | None = None
+        self.focus: tuple[frozenset[str], int] | None = None  # ids and hops kept in colour
         self.view_name = "all"
         self.badges: dict[str, Severity] = {}
         self.blast_start: str | None = None
@@ -65,6 +77,9 @@ class DesignScene(QGraphicsScene):
         self._syncing_selection = False
         self._selection_stale = False  # items left the selection while it was not listening
         self._view_dirty = False
+        self._nodes_dirty = True  # which nodes and OUs are drawn may have changed
+        self._edges_dirty = True  # which edges are drawn may have changed
+        self._renamed: set[str] = set()  # nodes whose names edge tooltips may show
         self._settle_timer = QTimer(self)
         self._settle_timer.setSingleShot(True)
         self._settle_timer.timeout.connect(self.settle)
@@ -78,25 +93,96 @@ class DesignScene(QGraphicsScene):
     # -- building -------------------------------------------------------------------------------
     def rebuild(self) -> None:
         self.clear()
-        self.nodes, self.containers, self.edges = {}, {}, {}
+        self.nodes, self.containers, self.edges, self.drawn, self.edge_of = {}, {}, {}, {}, {}
+        self.shown = None
+        self._nodes_dirty = self._edges_dirty = True
+        self.blast_start = None
+        self._reconcile()
+        self.apply_view()
+        self.apply_badges()
+        self.settle()
+
+    def _reconcile(self) -> None:
+        """Make the items what the design and its collapsed OUs say is drawn: items for what
+        appeared, none for what went or is now inside a collapsed OU, one edge per drawn edge."""
+        shown = self.controller.visibility()
+        if self.shown is None or (shown.collapsed, shown.hidden) != (
+            self.shown.collapsed,
+            self.shown.hidden,
+        ):
+            self._nodes_dirty = True
+        self.shown = shown
+        if self._nodes_dirty:
+            self._nodes_dirty = False
+            self._edges_dirty = True
+            self._reconcile_containers(shown)
+            self._reconcile_nodes(shown)
+        if self._edges_dirty:
+            self._edges_dirty = False
+            self._view_dirty = True
+            self._reconcile_edges(shown)
+
+    def _reconcile_containers(self, shown: Visibility) -> None:
         design = self.controller.design
         org = design.organization
-        self._add_container(org.id, org.name, is_root=True)
-        for unit in design.organizational_units:
-            self._add_container(unit.id, unit.name, is_root=False)
+        wanted = {org.id: org.name}
+        wanted.update(
+            (u.id, u.name) for u in design.organizational_units if u.id not in shown.hidden
+        )
+        for gone in [i for i in self.containers if i not in wanted]:
+            self._remove_item(gone)
+        for entity_id, name in wanted.items():
+            if entity_id not in self.containers:
+                self._add_container(entity_id, name, is_root=entity_id == org.id)
+        cards = summaries(design, shown)
+        counts = account_counts(shown.tree)
+        for entity_id, item in self.containers.items():
+            summary, count = cards.get(entity_id), counts.get(entity_id, 0)
+            if item.summary != summary or item.account_count != count:
+                item.prepareGeometryChange()  # a collapsed card is clicked anywhere
+                item.summary, item.account_count = summary, count
+                item.update()
+
+    def _reconcile_nodes(self, shown: Visibility) -> None:
+        design = self.controller.design
+        wanted: dict[str, tuple[Any, str]] = {}
         for subject, entities in (
             (Subject.ACCOUNT, design.accounts),
             (Subject.IDENTITY_PROVIDER, design.identity_providers),
             (Subject.OUTSIDE, design.outside_principals),
         ):
             for entity in entities:
-                self._add_node(entity, NODE_KINDS[subject])
-        for rel in design.relationships:
-            self._add_edge(rel)
-        self.blast_start = None
-        self.apply_view()
-        self.apply_badges()
-        self.settle()
+                if entity.id not in shown.hidden:
+                    wanted[entity.id] = (entity, NODE_KINDS[subject])
+        for gone in [i for i in self.nodes if i not in wanted]:
+            self._remove_item(gone)
+        for entity_id, (entity, kind) in wanted.items():
+            if entity_id not in self.nodes:
+                self._add_node(entity, kind)
+
+    def _reconcile_edges(self, shown: Visibility) -> None:
+        drawn = {d.id: d for d in drawn_edges(self.controller.design, shown, self.grouping)}
+        reselect: set[str] = set()
+        for edge_id, item in list(self.edges.items()):
+            new, old = drawn.get(edge_id), self.drawn.get(edge_id)
+            if new is None or old is None or (new.source, new.target) != (old.source, old.target):
+                if item.isSelected():
+                    reselect.add(edge_id)
+                self._remove_edge(edge_id)
+        for edge_id, new in drawn.items():
+            kept = self.edges.get(edge_id)
+            if kept is None:
+                self._add_edge(new)
+                if edge_id in reselect and edge_id in self.edges:
+                    self.edges[edge_id].setSelected(True)
+            elif self.drawn.get(edge_id) != new:
+                self._describe_edge(new, kept)
+                kept.update()
+            elif self._renamed & {new.source, new.target}:
+                self._describe_edge(new, kept)
+        self._renamed.clear()
+        self.drawn = drawn
+        self.edge_of = {m: d.id for d in drawn.values() for m in d.members}
 
     def _add_container(self, entity_id: str, name: str, is_root: bool) -> ContainerItem:
         item = ContainerItem(entity_id, is_root)
@@ -115,16 +201,55 @@ class DesignScene(QGraphicsScene):
     def endpoint(self, entity_id: str) -> NodeItem | ContainerItem | None:
         return self.nodes.get(entity_id) or self.containers.get(entity_id)
 
-    def _add_edge(self, rel: Any) -> None:
-        source, target = self.endpoint(rel.source), self.endpoint(rel.target)
+    def _add_edge(self, drawn: DrawnEdge) -> None:
+        source, target = self.endpoint(drawn.source), self.endpoint(drawn.target)
         if source is None or target is None:
             return
-        item = EdgeItem(rel.id, rel.kind, source, target)
-        item.label = edge_label(rel)
-        item.setToolTip(self._edge_tooltip(rel, item))
-        self.edges[rel.id] = item
+        if drawn.members == (drawn.id,):
+            item = EdgeItem(drawn.id, drawn.kind, source, target)
+        else:
+            item = GroupEdgeItem(drawn, source, target)
+        self._describe_edge(drawn, item)
+        self.edges[drawn.id] = item
         self.addItem(item)
         self.addItem(item.label_item)
+
+    def _describe_edge(self, drawn: DrawnEdge, item: EdgeItem) -> None:
+        """The edge's label and tooltip (on add, and when what it stands for changes)."""
+        item.label = drawn.label
+        if isinstance(item, GroupEdgeItem):
+            item.drawn = drawn
+            item.setToolTip(self._group_tooltip(drawn, item))
+        else:
+            item.setToolTip(self._edge_tooltip(self.controller.document.get(drawn.id), item))
+
+    def scopes(self) -> Scopes:
+        """Which accounts each OU covers, worked out once per version of the document."""
+        document = self.controller.document
+        key = (id(document), document.version)
+        if self._scopes is None or self._scopes[0] != key:
+            self._scopes = (key, Scopes(document.design))
+        return self._scopes[1]
+
+    def entity_ids(self, item_id: str) -> list[str]:
+        """The design's ids an item stands for: itself, or an edge's relationships."""
+        edge = self.edges.get(item_id)
+        if isinstance(edge, GroupEdgeItem):
+            return list(edge.drawn.members)
+        return [item_id] if item_id else []
+
+    def stand_in(self, entity_id: str) -> QGraphicsItem | None:
+        """The item drawn for an entity: its own, its collapsed OU's card, or the edge standing
+        for a relationship."""
+        item: QGraphicsItem | None = (
+            self.nodes.get(entity_id)
+            or self.containers.get(entity_id)
+            or self.edges.get(entity_id)
+            or self.edges.get(self.edge_of.get(entity_id, ""))
+        )
+        if item is None and self.shown is not None:
+            item = self.containers.get(self.shown.stand_in.get(entity_id, ""))
+        return item
 
     def _remove_item(self, entity_id: str) -> None:
         for table in (self.nodes, self.containers):
@@ -136,6 +261,7 @@ class DesignScene(QGraphicsScene):
 
     def _remove_edge(self, entity_id: str) -> None:
         edge = self.edges.pop(entity_id, None)
+        self.drawn.pop(entity_id, None)
         if edge is not None:
             edge.detach()
             self.removeItem(edge.label_item)
@@ -155,7 +281,7 @@ class DesignScene(QGraphicsScene):
     # -- following the document -----------------------------------------------------------------
     def _on_event(self, event: DesignEvent) -> None:
         if event.subject == Subject.RELATIONSHIP:
-            self._relationship_changed(event.verb, event.entity)
+            self._edges_dirty = True  # drawn again when the burst settles
         elif event.subject in NODE_SUBJECTS:
             self._node_changed(event.subject, event.verb, event.entity)
         elif event.subject != Subject.POSITION:
@@ -164,53 +290,25 @@ class DesignScene(QGraphicsScene):
         # to the document directly, once the burst of events is over.
         self._settle_timer.start(0)
 
-    def _relationship_changed(self, verb: Verb, rel: Any) -> None:
-        edge = self.edges.get(rel.id)
-        same_ends = edge is not None and (edge.source.entity_id, edge.target.entity_id) == (
-            rel.source,
-            rel.target,
-        )
-        if verb == Verb.UPDATED and edge is not None and same_ends:
-            edge.label = edge_label(rel)  # in place: the selection and the form stay
-            edge.setToolTip(self._edge_tooltip(rel, edge))
-            edge.update()
-            self._view_dirty = True
-            return
-        was_selected = edge is not None and edge.isSelected()
-        self._remove_edge(rel.id)
-        if verb != Verb.REMOVED:
-            self._add_edge(rel)
-            if was_selected and rel.id in self.edges:
-                self.edges[rel.id].setSelected(True)
-        self._view_dirty = True  # applied once when the burst of events settles
-
     def _node_changed(self, subject: Subject, verb: Verb, entity: Any) -> None:
+        self._nodes_dirty = True  # added, removed or moved to another OU: drawn or not
         if verb == Verb.REMOVED:
             self._remove_item(entity.id)
-            self._view_dirty = True
             return
-        if (
-            not self._view_dirty  # once per burst of events
-            and subject in (Subject.ACCOUNT, Subject.OU)
-            and self._dims_by_scope()
-        ):
-            self._view_dirty = True  # an account moved into or out of a scope a view shows
         if subject in (Subject.OU, Subject.ORGANIZATION):
             item = self.containers.get(entity.id)
-            if item is None:
-                item = self._add_container(entity.id, entity.name, is_root=False)
-            item.set_title(entity.name)
-            return
-        node = self.nodes.get(entity.id)
-        if node is None:
-            node = self._add_node(entity, NODE_KINDS[subject])
-            self._view_dirty = True
-        node.set_content(entity)
+            if item is not None:
+                item.set_title(entity.name)
+        elif entity.id in self.nodes:
+            self.nodes[entity.id].set_content(entity)
+        if verb == Verb.UPDATED:  # its name may be in the tooltips of its edges
+            self._renamed.add(entity.id)
 
     def settle(self) -> None:
         """Put every item where the document says (arrange); the edges follow once the event
         loop is idle, so a burst of settles (an undo of many steps) routes once."""
         self._settle_timer.stop()
+        self._reconcile()
         design = self.controller.design
         self.geometry = self.controller.geometry()
         positions = design.layout.positions
@@ -243,64 +341,122 @@ class DesignScene(QGraphicsScene):
             self._selection_to_model()
         self.router.schedule()
 
+    def set_grouping(self, grouping: bool) -> None:
+        if grouping != self.grouping:
+            self.grouping = grouping
+            self._edges_dirty = True
+            self.settle()
+
     # -- views, badges, blast radius -------------------------------------------------------------
     def set_view(self, name: str, route: bool = True) -> None:
         self.view_name = name if name in style.VIEWS else "all"
         self.blast_start = None
         self.apply_view(route)
 
+    def set_filter(self, wanted: Filter) -> None:
+        """Keep in full colour only what matches (the view's kinds narrowed to the filter's)."""
+        self.filter = wanted
+        self.apply_view()
+
+    def set_focus(self, ids: Collection[str], hops: int = 1) -> None:
+        """Keep in full colour only `ids` and what lies within `hops` edges of them; no ids
+        leaves focus mode."""
+        self.focus = (frozenset(ids), hops) if ids else None
+        self.apply_view()
+
     def apply_view(self, route: bool = True) -> None:
         kinds = style.VIEWS[self.view_name]
+        if self.filter.kind is not None:
+            kinds = kinds & {self.filter.kind}
         touched: set[str] = set()
-        scoped: list[EdgeItem] = []
+        shown: list[EdgeItem] = []
         for edge in self.edges.values():
             visible = edge.kind in kinds
             edge.set_shown(visible)
             edge.highlight = None
             if visible:
                 touched.update((edge.source.entity_id, edge.target.entity_id))
-                if edge.scoped_end is not None:
-                    scoped.append(edge)
-        touched.update(self._scope_members(scoped))
+                shown.append(edge)
+        if self.view_name != "all":  # nothing is dimmed in All
+            touched |= self._reached_accounts(shown)
+            touched |= {
+                self.shown.stand_in[i] for i in touched if self.shown and i in self.shown.stand_in
+            }
         self._touched_containers = touched & self.containers.keys()
         for node in self.nodes.values():
             node.dimmed = self.view_name != "all" and node.entity_id not in touched
             node.note = ""
             node.update()
+        for card in self.containers.values():
+            card.dimmed = (
+                self.view_name != "all"
+                and card.summary is not None
+                and card.entity_id not in touched
+            )
+            card.update()
+        self._narrow(shown)
         if route:
             self.router.schedule()
 
-    def _dims_by_scope(self) -> bool:
-        """Whether what is dimmed depends on which accounts an OU holds: a view other than All
-        or a blast radius, with an edge on an OU or the organization."""
-        if self.view_name == "all" and self.blast_start is None:
-            return False
-        return any(edge.scoped_end is not None for edge in self.edges.values())
+    def _narrow(self, shown: list[EdgeItem]) -> None:
+        """Grey what the filter or the focus leaves out and hide the edges it leaves out."""
+        kept, ends_kept = self.narrowed(shown)
+        if kept is None:
+            return
+        cards = [c for c in self.containers.values() if c.summary is not None]
+        items: list[NodeItem | ContainerItem] = [*self.nodes.values(), *cards]
+        for item in items:
+            item.dimmed = item.dimmed or item.entity_id not in kept
+            item.update()
+        for edge in shown:
+            ends = {edge.source.entity_id, edge.target.entity_id}
+            edge.set_shown(ends <= ends_kept or bool(ends & kept and self.focus is None))
 
-    def _scope_members(self, edges: list[EdgeItem]) -> set[str]:
-        """The accounts that edges ending on an OU or the organization stand for (less the
-        ones they exclude): a view touches them as it touches an account at the end of an
-        edge."""
-        if not edges:
-            return set()
-        scopes = Scopes(self.controller.design)
+    def narrowed(self, shown: list[EdgeItem]) -> tuple[set[str] | None, set[str]]:
+        """What the filter and the focus keep (None: everything), and the ends both of which
+        an edge must join to stay in focus mode."""
+        if self.shown is None or (not self.filter.narrows_nodes and self.focus is None):
+            return None, set()
+        kept: set[str] | None = None
+        if self.filter.narrows_nodes:
+            kept = matching(self.controller.design, self.shown, self.filter)
+        around: set[str] = set()
+        if self.focus is not None:
+            ids, hops = self.focus
+            start = {self.shown.shown(i) for i in ids}
+            drawn = [self.drawn[e.entity_id] for e in shown if e.entity_id in self.drawn]
+            around = neighbourhood(drawn, start, hops)
+            kept = around if kept is None else kept & around
+        return kept, around
+
+    def _reached_accounts(self, edges: list[EdgeItem]) -> set[str]:
+        """The ends of the relationships the edges stand for, an OU or the organization as the
+        accounts it covers (less the ones excluded): a view touches them as it touches an
+        account at the end of an edge."""
+        scopes = self.scopes()
         document = self.controller.document
         found: set[str] = set()
         seen: set[tuple[str, tuple[str, ...]]] = set()  # many shares to one OU: counted once
         for edge in edges:
-            if not document.has(edge.entity_id):
-                continue
-            rel = document.get(edge.entity_id)
-            scope = rel.target if edge.scoped_end == "target" else rel.source
-            key = (scope, tuple(rel.excluded_accounts))
-            if key not in seen:
-                seen.add(key)
-                found.update(scopes.members(*key))
+            for rel_id in self.entity_ids(edge.entity_id):
+                if not document.has(rel_id):
+                    continue
+                rel = document.get(rel_id)
+                for end in (rel.source, rel.target):
+                    key = (end, tuple(rel.excluded_accounts))
+                    if not scopes.is_scope(end):
+                        found.add(end)
+                    elif key not in seen:
+                        seen.add(key)
+                        found.update(scopes.members(*key))
         return found
 
     def shown_ids(self) -> list[str]:
         """The items the current view is about: nodes it touches and the OUs its edges end on
-        (everything in All)."""
+        (everything in All), narrowed by the filter and the focus."""
+        kept, _ = self.narrowed([e for e in self.edges.values() if e.isVisible()])
+        if kept is not None:
+            return [i for i in kept if i in self.nodes or i in self.containers]
         if self.view_name == "all" and self.blast_start is None:
             return [*self.containers, *self.nodes]
         nodes = [i for i, n in self.nodes.items() if not n.dimmed]
@@ -313,9 +469,16 @@ class DesignScene(QGraphicsScene):
         self.apply_badges()
 
     def apply_badges(self) -> None:
+        """Each item's worst finding; a collapsed OU's card the worst of everything in it."""
+        worst = dict(self.badges)
+        stand_in = self.shown.stand_in if self.shown is not None else {}
+        for entity_id, severity in self.badges.items():
+            card = stand_in.get(entity_id)
+            if card is not None and (card not in worst or worst[card].rank < severity.rank):
+                worst[card] = severity
         for table in (self.nodes, self.containers):
             for entity_id, item in table.items():
-                badge = self.badges.get(entity_id)
+                badge = worst.get(entity_id)
                 if item.badge != badge:
                     item.badge = badge
                     item.update()
@@ -324,8 +487,9 @@ class DesignScene(QGraphicsScene):
         """Mark what is missing or changed live (unexpected items are not on this canvas)."""
         for table in (self.nodes, self.edges):
             for entity_id, item in table.items():
-                mark = marks.get(entity_id)
-                item.diff_mark = mark if mark in style.DIFF_COLOURS else None
+                found = (marks.get(i) for i in self.entity_ids(entity_id))
+                mark = next((m for m in found if m in style.DIFF_COLOURS), None)
+                item.diff_mark = mark
                 item.update()
 
     def show_blast_radius(self, start: str, route: bool = True) -> analysis.BlastRadius:
@@ -341,33 +505,48 @@ class DesignScene(QGraphicsScene):
             node.note = hit.level if hit else ""
             node.dimmed = node.entity_id not in reached
             node.update()
+        stand_in = self.shown.stand_in if self.shown is not None else {}
+        cards = {stand_in[i] for i in reached if i in stand_in}
+        for card in self.containers.values():
+            card.dimmed = card.summary is not None and card.entity_id not in cards
+            card.update()
         on_paths = {rel for hop in radius.reached.values() for rel in hop.relationships}
         for edge in self.edges.values():
-            edge.highlight = self._level_of(edge, radius) if edge.entity_id in on_paths else None
-            edge.set_shown(edge.isVisible() and (edge.entity_id in on_paths or not reached))
+            path = next((m for m in self.entity_ids(edge.entity_id) if m in on_paths), None)
+            edge.highlight = self._level_of(edge, path, radius) if path else None
+            edge.set_shown(edge.isVisible() and (path is not None or not reached))
             edge.update()
         if route:
             self.router.schedule()
         return radius
 
-    def _level_of(self, edge: EdgeItem, radius: analysis.BlastRadius) -> str | None:
+    def _level_of(self, edge: EdgeItem, rel_id: str, radius: analysis.BlastRadius) -> str | None:
         hop = radius.reached.get(edge.target.entity_id)
         if hop is not None:
             return hop.level
         if isinstance(edge.target, ContainerItem):  # a scoped trust: what it grants in each
-            return analysis.access_level(self.controller.document.get(edge.entity_id))
+            return analysis.access_level(self.controller.document.get(rel_id))
         return "administrator"
 
     def find(self, text: str) -> list[str]:
-        """Ids of nodes whose name or account id contains `text` (case-insensitive)."""
+        """Ids of nodes whose name or account id contains `text` (case-insensitive), those
+        inside a collapsed OU too."""
         needle = text.strip().lower()
         if not needle:
             return []
-        return [
+        found = [
             i
             for i, node in self.nodes.items()
             if needle in node.title.lower() or needle in node.subtitle.lower()
         ]
+        hidden = self.shown.hidden if self.shown is not None else frozenset()
+        found += [
+            a.id
+            for a in self.controller.design.accounts
+            if a.id in hidden
+            and (needle in a.name.lower() or needle in (a.aws_account_id or "").lower())
+        ]
+        return found
 
     # -- selection ------------------------------------------------------------------------------
     def _selection_to_model(self) -> None:
@@ -375,9 +554,9 @@ class DesignScene(QGraphicsScene):
         if self._syncing_selection:
             return
         ids = [
-            getattr(item, "entity_id", "")
+            entity_id
             for item in self.selectedItems()
-            if getattr(item, "entity_id", "")
+            for entity_id in self.entity_ids(getattr(item, "entity_id", ""))
         ]
         self._syncing_selection = True
         self.selection.set(ids)
@@ -387,20 +566,17 @@ class DesignScene(QGraphicsScene):
         if self._syncing_selection:
             return
         self._syncing_selection = True
-        wanted = set(ids)
+        wanted = {self.stand_in(i) for i in ids} - {None}  # inside a collapsed OU: its card
         for table in (self.nodes, self.containers, self.edges):
-            for entity_id, item in table.items():
-                item.setSelected(entity_id in wanted)
+            for item in table.values():
+                item.setSelected(item in wanted)
         self._syncing_selection = False
 
     def items_rect(self, ids: list[str]) -> QRectF:
+        """Where the items stand (a collapsed OU's card for what it holds)."""
         rect = QRectF()
         for entity_id in ids:
-            item: QGraphicsItem | None = (
-                self.nodes.get(entity_id)
-                or self.containers.get(entity_id)
-                or self.edges.get(entity_id)
-            )
+            item = self.stand_in(entity_id)
             if item is not None:
                 rect = rect.united(item.sceneBoundingRect())
         return rect
@@ -523,6 +699,39 @@ class DesignScene(QGraphicsScene):
         if getattr(rel, "purpose", ""):
             lines.append(rel.purpose)
         return "\n".join(lines)
+
+    def _group_tooltip(self, drawn: DrawnEdge, edge: EdgeItem) -> str:
+        """What a grouped edge stands for: how many relationships, and the accounts of the OU
+        it ends on that it leaves out."""
+        title = style.EDGE_STYLES[drawn.kind].label
+        lines = [f"{title}: {_end_title(edge.source)} → {_end_title(edge.target)}", drawn.label]
+        lines.append(f"Stands for {len(drawn.members):,} relationships")
+        if drawn.excepted:
+            document = self.controller.document
+            names = [str(document.get(a).name) for a in drawn.excepted[:MAX_NAMED]]
+            more = len(drawn.excepted) - len(names)
+            lines.append(f"Except {', '.join(names)}" + (f" and {more:,} more" if more else ""))
+        if any(
+            isinstance(end, ContainerItem) and end.summary for end in (edge.source, edge.target)
+        ):
+            lines.append("Expand the OU to see them one by one")
+        return "\n".join(lines)
+
+    def label_forms(self, edge: EdgeItem) -> tuple[str, ...]:
+        """An edge's label, then shorter forms: a grouped edge's or a scoped edge's count of
+        accounts comes first, as it is what a large picture is read by."""
+        if isinstance(edge, GroupEdgeItem):
+            count = count_label("", edge.drawn.accounts)
+            return tuple(dict.fromkeys([edge.drawn.label, count, f"{edge.drawn.accounts:,}"]))
+        document = self.controller.document
+        if not document.has(edge.entity_id):
+            return ()
+        rel = document.get(edge.entity_id)
+        forms = label_forms(rel)
+        if edge.scoped_end is None or not forms:
+            return forms
+        accounts = len(self.scopes().lands_in(rel, edge.scoped_end))
+        return (count_label(forms[0], accounts), *forms)
 
     def _scope_line(self, rel: Any, scope: ContainerItem, direction: str) -> str:
         """ "Into every account of OU Workloads, now and in future, except Dev, Test"."""

@@ -51,6 +51,30 @@ LEVEL_MEANINGS: dict[str, str] = {
     "read-only": "can read configuration and data the role's policies allow",
 }
 
+# A collapsed OU's card names the functions it holds in this short form when the names do not fit.
+FUNCTION_ABBREVIATIONS: dict[str, str] = {
+    "management": "MGMT",
+    "identity": "ID",
+    "log-archive": "LOG",
+    "security-tooling": "SEC",
+    "publishing": "PUB",
+    "central-it": "IT",
+    "network": "NET",
+    "workload": "WL",
+    "sandbox": "SBX",
+    "deployment": "DEP",
+    "backup": "BAK",
+}
+
+# Text drawn at a constant size on screen when the zoom makes the canvas's own text too small:
+# OU titles, and the one-line name, id and badge of an account card (points; 8.5 is ~11 px).
+SCREEN_TITLE_POINTS = 8.5
+SCREEN_SMALL_TITLE_POINTS = 7.5  # when it shows more of a title in a narrow box
+SCREEN_NAME_POINTS = 8.5
+SCREEN_SMALL_NAME_POINTS = 7.5  # on a card too short on screen for the larger size
+SCREEN_DETAIL_POINTS = 7.5
+BADGE_POINTS = 6.5
+
 __all__ = [
     "ENVIRONMENT_BADGES",
     "FUNCTION_COLOURS",
@@ -83,6 +107,14 @@ EDGE_STYLES: dict[str, EdgeStyle] = {
 def pen(colour: str, width: float = 1.0, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:
     result = QPen(QColor(colour), width, style)
     result.setCosmetic(width <= 1.0)
+    return result
+
+
+@cache
+def screen_pen(colour: str, width: float) -> QPen:
+    """A pen `width` pixels wide on screen whatever the zoom."""
+    result = QPen(QColor(colour), width)
+    result.setCosmetic(True)
     return result
 
 

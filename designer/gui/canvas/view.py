@@ -30,7 +30,8 @@ class DesignView(QGraphicsView):
     """Signals:
     connect_requested(str, str, QPoint): a line was drawn from one item to another
         (Shift + drag); the global position is where to show the kind menu.
-    rename_requested(str): a node was double-clicked.
+    rename_requested(str): a node or an open OU's title was double-clicked.
+    expand_requested(str): a collapsed OU's card was double-clicked.
     dropped(str, QPointF): a palette entry (its key) was dropped at this scene point.
     context_requested(str, QPointF, QPoint): a right-click on an item (its id; empty for the
         background) at a scene point; the global position is where to show the menu.
@@ -38,6 +39,7 @@ class DesignView(QGraphicsView):
 
     connect_requested = Signal(str, str, QPoint)
     rename_requested = Signal(str)
+    expand_requested = Signal(str)
     dropped = Signal(str, QPointF)
     context_requested = Signal(str, QPointF, QPoint)
 
@@ -150,6 +152,9 @@ class DesignView(QGraphicsView):
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         item = self._endpoint_at(event.position().toPoint())
+        if isinstance(item, ContainerItem) and item.summary is not None:
+            self.expand_requested.emit(item.entity_id)
+            return
         if item is not None:
             self.rename_requested.emit(item.entity_id)
             return
