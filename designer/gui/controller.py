@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from designer.analysis.radius import AccessIndex, access_index
 from designer.core.document import Document
 from designer.core.events import DesignEvent
 from designer.drawing import collapse
@@ -70,6 +71,7 @@ class DesignController(QObject):
         self.document.events.connect(self._forward)
         self._geometry: tuple[Document, int, Arrangement] | None = None
         self._shown: tuple[Document, int, Visibility] | None = None
+        self._access: tuple[Document, int, AccessIndex] | None = None
         self._auto_collapsed: tuple[Document, set[str]] | None = None
 
     # -- loading and saving -------------------------------------------------------------------
@@ -124,6 +126,15 @@ class DesignController(QObject):
         if memo is None or memo[0] is not self.document or memo[1] != self.document.version:
             memo = (self.document, self.document.version, self._visibility())
             self._shown = memo
+        return memo[2]
+
+    def access_index(self) -> AccessIndex:
+        """Who can reach whom with what access (scoped trusts expanded), built once per version
+        of the document: the canvas and the blast-radius panel ask it for every start."""
+        memo = self._access
+        if memo is None or memo[0] is not self.document or memo[1] != self.document.version:
+            memo = (self.document, self.document.version, access_index(self.design))
+            self._access = memo
         return memo[2]
 
     def _visibility(self) -> Visibility:

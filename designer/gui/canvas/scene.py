@@ -494,7 +494,9 @@ class DesignScene(QGraphicsScene):
 
     def show_blast_radius(self, start: str, route: bool = True) -> analysis.BlastRadius:
         """Highlight what a compromise of `start` reaches."""
-        radius = analysis.blast_radius(self.controller.design, start)
+        radius = analysis.blast_radius(
+            self.controller.design, start, self.controller.access_index()
+        )
         before = self.view_before_blast if self.blast_start else self.view_name
         self.set_view("identity", route=False)
         self.view_before_blast = before

@@ -479,7 +479,7 @@ class BlastRadiusPanel(QWidget):
         self._refresh.stop()
         keep = self._selected_node() if start_id == self._start else None
         design = self._controller.design
-        radius = analysis.blast_radius(design, start_id)
+        radius = analysis.blast_radius(design, start_id, self._controller.access_index())
         rows = blast_rows(design, radius)
         self._start, self._radius = start_id, radius
         self._rebuilding = True
