@@ -8,7 +8,6 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from designer.drawing.aggregate import DrawnEdge
 from designer.drawing.collapse import Visibility, descendants
 from designer.model.design import Design
 
@@ -37,7 +36,10 @@ def matching(design: Design, shown: Visibility, wanted: Filter) -> set[str]:
     while no node filter is set (they are in no OU and have no environment)."""
     if not wanted.narrows_nodes:
         return {n for n in _nodes(design)} | set(shown.collapsed)
-    inside = set(descendants(shown.tree, wanted.unit)) if wanted.unit else None
+    unit = wanted.unit if wanted.unit in shown.tree.children else None  # deleted: no filter
+    if unit is None and not (wanted.environment or wanted.function):
+        return {n for n in _nodes(design)} | set(shown.collapsed)
+    inside = set(descendants(shown.tree, unit)) if unit else None
     kept: set[str] = set()
     for account in design.accounts:
         if inside is not None and account.id not in inside:
@@ -56,12 +58,12 @@ def _nodes(design: Design) -> Iterable[str]:
     yield from (p.id for p in design.outside_principals)
 
 
-def neighbourhood(edges: Iterable[DrawnEdge], start: Collection[str], hops: int) -> set[str]:
-    """The drawn ends within `hops` edges of `start` (in either direction), `start` included."""
+def neighbourhood(links: Iterable[tuple[str, str]], start: Collection[str], hops: int) -> set[str]:
+    """What lies within `hops` links of `start` (in either direction), `start` included."""
     linked: dict[str, set[str]] = defaultdict(set)
-    for edge in edges:
-        linked[edge.source].add(edge.target)
-        linked[edge.target].add(edge.source)
+    for source, target in links:
+        linked[source].add(target)
+        linked[target].add(source)
     reached = set(start)
     frontier = set(start)
     for _ in range(max(0, hops)):

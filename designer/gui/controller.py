@@ -113,8 +113,8 @@ class DesignController(QObject):
         """The collapsed OUs: as the layout says, or, when it never said, the level that fits
         (chosen once per opened design, so edits do not fold or unfold anything)."""
         chosen = self.design.layout.collapsed
-        if chosen is not None:
-            return set(chosen)
+        if chosen is not None:  # less OUs deleted since (an undo may bring them back)
+            return set(chosen) & {u.id for u in self.design.organizational_units}
         auto = self._auto_collapsed
         if auto is None or auto[0] is not self.document:
             auto = (self.document, collapse.fit_collapse(self.design))
@@ -164,7 +164,8 @@ class DesignController(QObject):
         """Open collapsed OUs where their cards stand; an OU opened for the first time opens to
         the level of its own tree that fits."""
         now = self.collapsed()
-        opening = [u for u in units if u in now]
+        cards = self.visibility().collapsed  # one inside another card opens with it
+        opening = [u for u in units if u in cards]
         if not opening:
             return
         text = f"Expand {self._unit_names(opening)}"

@@ -330,6 +330,7 @@ class MainWindow(QMainWindow):
         self.view.expand_requested.connect(lambda unit: self.collapsing.expand([unit]))
         self.collapsing.status.connect(self.statusBar().showMessage)
         self.filter_bar.filter_changed.connect(self._filter)
+        self.scene.focus_changed.connect(self.act_focus.setChecked)
         self.filter_bar.crumb_activated.connect(lambda unit: self.selection.focus([unit]))
         self.view.dropped.connect(self.add_item)
         self.view.context_requested.connect(self.context_menu)

@@ -379,6 +379,7 @@ class ContainerItem(QGraphicsItem):
         self.entity_id, self.is_root = entity_id, is_root
         self.title = ""
         self.badge: Severity | None = None
+        self.diff_mark: str | None = None  # a collapsed OU's card: something in it differs live
         self.dimmed = False
         self.edges: list[EdgeItem] = []
         self._rect = QRectF(0, 0, 200, 90)
@@ -505,6 +506,10 @@ class ContainerItem(QGraphicsItem):
         selected = self.isSelected()
         if self._summary is not None:
             self._paint_card(painter, lod, selected)
+            if self.diff_mark is not None:
+                painter.setPen(style.pen(style.DIFF_COLOURS[self.diff_mark], 3.5))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRoundedRect(self._rect.adjusted(-3, -3, 3, 3), 8, 8)
             return
         fill = "#f5f7fa" if self.is_root else "#eef3f8"
         painter.setPen(style.pen("#1565c0", 2) if selected else style.pen("#b0bec5", 1))

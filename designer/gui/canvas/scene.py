@@ -18,7 +18,7 @@ from designer import analysis
 from designer.core.events import NODE_SUBJECTS, DesignEvent, Subject, Verb
 from designer.core.scope import Scopes
 from designer.drawing.aggregate import DrawnEdge, count_label, drawn_edges
-from designer.drawing.collapse import Visibility, account_counts, summaries
+from designer.drawing.collapse import Visibility, account_counts, descendants, summaries
 from designer.drawing.filters import Filter, matching, neighbourhood
 from designer.drawing.layout import Arrangement
 from designer.drawing.views import label_forms
@@ -29,6 +29,7 @@ from designer.gui.canvas.routes import EdgeRouter
 from designer.model import DesignError
 
 if TYPE_CHECKING:
+    from designer.core.document import Document
     from designer.gui.controller import DesignController
     from designer.gui.selection import SelectionModel
     from designer.rules.engine import Severity
@@ -46,10 +47,12 @@ class DesignScene(QGraphicsScene):
     """Signals:
     error(str): an edit made on the canvas was refused; the one-line reason.
     settled(): the edges are routed around the items where they now stand (after each change).
+    focus_changed(bool): focus mode was left because what it started from is gone (False).
     """
 
     error = Signal(str)
     settled = Signal()
+    focus_changed = Signal(bool)
 
     def __init__(self, controller: DesignController, selection: SelectionModel) -> None:
         super().__init__()
@@ -63,7 +66,7 @@ class DesignScene(QGraphicsScene):
         self.shown: Visibility | None = None
         self.grouping = True  # fans folded onto OUs (View > Group Relationships)
         self.filter = Filter()
-        self._scopes: tuple[tuple[int, int], Scopes] | None = None
+        self._scopes: tuple[Document, int, Scopes] | None = None
         self.focus: tuple[frozenset[str], int] | None = None  # ids and hops kept in colour
         self.view_name = "all"
         self.badges: dict[str, Severity] = {}
@@ -80,6 +83,8 @@ class DesignScene(QGraphicsScene):
         self._nodes_dirty = True  # which nodes and OUs are drawn may have changed
         self._edges_dirty = True  # which edges are drawn may have changed
         self._renamed: set[str] = set()  # nodes whose names edge tooltips may show
+        self._reselect = False  # what is drawn changed: show the model's selection again
+        self.diff_marks: dict[str, str] = {}  # compared with live: kept for items made later
         self._settle_timer = QTimer(self)
         self._settle_timer.setSingleShot(True)
         self._settle_timer.timeout.connect(self.settle)
@@ -111,6 +116,7 @@ class DesignScene(QGraphicsScene):
             self.shown.hidden,
         ):
             self._nodes_dirty = True
+            self._reselect = True  # what was hidden is shown by its card, and back
         self.shown = shown
         if self._nodes_dirty:
             self._nodes_dirty = False
@@ -121,6 +127,8 @@ class DesignScene(QGraphicsScene):
             self._edges_dirty = False
             self._view_dirty = True
             self._reconcile_edges(shown)
+            if self.diff_marks:
+                self._mark_diff()  # items made since (an expand, an undo) are marked too
 
     def _reconcile_containers(self, shown: Visibility) -> None:
         design = self.controller.design
@@ -226,10 +234,11 @@ class DesignScene(QGraphicsScene):
     def scopes(self) -> Scopes:
         """Which accounts each OU covers, worked out once per version of the document."""
         document = self.controller.document
-        key = (id(document), document.version)
-        if self._scopes is None or self._scopes[0] != key:
-            self._scopes = (key, Scopes(document.design))
-        return self._scopes[1]
+        memo = self._scopes
+        if memo is None or memo[0] is not document or memo[1] != document.version:
+            memo = (document, document.version, Scopes(document.design))
+            self._scopes = memo
+        return memo[2]
 
     def entity_ids(self, item_id: str) -> list[str]:
         """The design's ids an item stands for: itself, or an edge's relationships."""
@@ -249,6 +258,9 @@ class DesignScene(QGraphicsScene):
         )
         if item is None and self.shown is not None:
             item = self.containers.get(self.shown.stand_in.get(entity_id, ""))
+        document = self.controller.document
+        if item is None and document.has(entity_id) and hasattr(document.get(entity_id), "source"):
+            item = self.stand_in(document.get(entity_id).source)  # inside one card: the card
         return item
 
     def _remove_item(self, entity_id: str) -> None:
@@ -330,12 +342,16 @@ class DesignScene(QGraphicsScene):
         self.setSceneRect(rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN))
         if self._view_dirty:
             self._view_dirty = False
+            self._prune_focus()
             if self.blast_start is None:
                 self.apply_view(route=False)
             elif self.blast_start in self.nodes:
                 self.show_blast_radius(self.blast_start, route=False)
             else:
                 self.set_view(self.view_before_blast, route=False)
+        if self._reselect:
+            self._reselect = self._selection_stale = False
+            self._keep_model_selection()
         if self._selection_stale:
             self._selection_stale = False
             self._selection_to_model()
@@ -363,6 +379,16 @@ class DesignScene(QGraphicsScene):
         leaves focus mode."""
         self.focus = (frozenset(ids), hops) if ids else None
         self.apply_view()
+
+    def _prune_focus(self) -> None:
+        """What focus starts from may have been deleted: the rest stays, none leaves focus."""
+        if self.focus is None:
+            return
+        document = self.controller.document
+        ids = frozenset(i for i in self.focus[0] if document.has(i))
+        if ids != self.focus[0]:
+            self.focus = (ids, self.focus[1]) if ids else None
+            self.focus_changed.emit(self.focus is not None)
 
     def apply_view(self, route: bool = True) -> None:
         kinds = style.VIEWS[self.view_name]
@@ -422,12 +448,40 @@ class DesignScene(QGraphicsScene):
             kept = matching(self.controller.design, self.shown, self.filter)
         around: set[str] = set()
         if self.focus is not None:
-            ids, hops = self.focus
-            start = {self.shown.shown(i) for i in ids}
-            drawn = [self.drawn[e.entity_id] for e in shown if e.entity_id in self.drawn]
-            around = neighbourhood(drawn, start, hops)
+            around = self._focus_neighbourhood(shown)
             kept = around if kept is None else kept & around
         return kept, around
+
+    def _focus_neighbourhood(self, shown: list[EdgeItem]) -> set[str]:
+        """The drawn items within the focus's steps of its start: a relationship starts from
+        its ends, an open OU from what it holds; an edge standing for many links what each of
+        its relationships joins (as drawn), so an account's billing in a fan still counts."""
+        if self.focus is None or self.shown is None:
+            return set()
+        ids, hops = self.focus
+        visibility, document = self.shown, self.controller.document
+        start: set[str] = set()
+        for entity_id in ids:
+            if entity_id in self.edge_of:
+                edge = self.drawn[self.edge_of[entity_id]]
+                start.update((edge.source, edge.target))
+            elif document.has(entity_id):
+                start.add(visibility.shown(entity_id))
+        for unit in [s for s in start if s in self.containers and s not in visibility.collapsed]:
+            start.update(i for i in descendants(visibility.tree, unit) if not self._hidden(i))
+        links: list[tuple[str, str]] = []
+        for item in shown:
+            drawn = self.drawn.get(item.entity_id)
+            if drawn is None:
+                continue
+            links.append((drawn.source, drawn.target))
+            for rel_id in drawn.members if drawn.grouped else ():
+                rel = document.get(rel_id)
+                links.append((visibility.shown(rel.source), visibility.shown(rel.target)))
+        return neighbourhood(links, start, hops)
+
+    def _hidden(self, entity_id: str) -> bool:
+        return self.shown is not None and entity_id in self.shown.hidden
 
     def _reached_accounts(self, edges: list[EdgeItem]) -> set[str]:
         """The ends of the relationships the edges stand for, an OU or the organization as the
@@ -484,13 +538,25 @@ class DesignScene(QGraphicsScene):
                     item.update()
 
     def apply_diff(self, marks: dict[str, str]) -> None:
-        """Mark what is missing or changed live (unexpected items are not on this canvas)."""
-        for table in (self.nodes, self.edges):
+        """Mark what is missing or changed live (unexpected items are not on this canvas); a
+        collapsed OU's card takes a mark of what it holds. Kept for items made later."""
+        self.diff_marks = {i: m for i, m in marks.items() if m in style.DIFF_COLOURS}
+        self._mark_diff()
+
+    def _mark_diff(self) -> None:
+        marks = dict(self.diff_marks)
+        stand_in = self.shown.stand_in if self.shown is not None else {}
+        for entity_id, mark in self.diff_marks.items():
+            card = stand_in.get(entity_id)
+            if card is not None and marks.get(card) != "missing":  # missing is the stronger
+                marks[card] = mark
+        for table in (self.nodes, self.edges, self.containers):
             for entity_id, item in table.items():
                 found = (marks.get(i) for i in self.entity_ids(entity_id))
-                mark = next((m for m in found if m in style.DIFF_COLOURS), None)
-                item.diff_mark = mark
-                item.update()
+                shown_mark = next((m for m in found if m is not None), None)
+                if item.diff_mark != shown_mark:
+                    item.diff_mark = shown_mark
+                    item.update()
 
     def show_blast_radius(self, start: str, route: bool = True) -> analysis.BlastRadius:
         """Highlight what a compromise of `start` reaches."""
@@ -573,6 +639,17 @@ class DesignScene(QGraphicsScene):
             for item in table.values():
                 item.setSelected(item in wanted)
         self._syncing_selection = False
+
+    def _keep_model_selection(self) -> None:
+        """After a collapse or an expand the selection stays what it was (less what is gone),
+        each id shown by its item or its card."""
+        document = self.controller.document
+        ids = [i for i in self.selection.ids if document.has(i)]
+        if ids != self.selection.ids:
+            self.selection.set(ids)
+        syncing, self._syncing_selection = self._syncing_selection, False
+        self._selection_from_model(ids)
+        self._syncing_selection = syncing
 
     def items_rect(self, ids: list[str]) -> QRectF:
         """Where the items stand (a collapsed OU's card for what it holds)."""
