@@ -132,7 +132,9 @@ class Child:
         from PySide6.QtWidgets import QApplication
 
         from designer.gui import app as gui_app
+        from designer.gui import main_window  # what app.run has imported when it opens one
 
+        del main_window
         imported = (time.perf_counter() - start) * 1000
         QApplication.instance() or QApplication(sys.argv[:1])
         self.section = "opening"
