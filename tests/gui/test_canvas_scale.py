@@ -319,3 +319,18 @@ def test_breadcrumbs_show_the_ou_path_and_take_you_there(big: MainWindow) -> Non
     _settle()
     assert big.selection.ids == [BU3]
     assert big.view.visible_scene_rect().contains(big.scene.containers[BU3].scene_rect().center())
+
+
+def test_breadcrumbs_follow_an_opened_design_and_a_renamed_ou(
+    make_window: Callable[..., MainWindow],
+) -> None:
+    window = make_window()
+    window.controller.load(load_template("reference-landing-zone"), None)
+    _settle()
+    organization = window.controller.design.organization
+    assert window.filter_bar.crumbs.toolTip() == organization.name
+    prod = next(u for u in window.controller.design.organizational_units if u.name == "Prod")
+    window.selection.set([prod.id])
+    window.controller.update(prod.id, name="Production")
+    _settle()
+    assert window.filter_bar.crumbs.toolTip().endswith(" \u203a Production")

@@ -51,8 +51,8 @@ class FilterBar(QToolBar):
             self.addWidget(combo)
             combo.currentIndexChanged.connect(self._changed)
         self.addWidget(self.clear_button)
-        controller.reset.connect(self.refresh_units)
-        controller.edited.connect(self.refresh_units)
+        controller.reset.connect(self.refresh)
+        controller.edited.connect(self.refresh)
         selection.selection_changed.connect(self.show_path)
         self.refresh_units()
         self.show_path([])
@@ -80,6 +80,11 @@ class FilterBar(QToolBar):
             combo.addItem(title, None)
             for value, text in entries:
                 combo.addItem(text, value)
+
+    def refresh(self) -> None:
+        """After a load or an edit: the OUs to pick from, and the path (names may change)."""
+        self.refresh_units()
+        self.show_path(self.selection.ids)
 
     def refresh_units(self) -> None:
         """The OUs to pick from, indented as in the tree (after loads and edits)."""
