@@ -16,7 +16,7 @@ No Qt here.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -76,18 +76,26 @@ def drawn_edges(design: Design, shown: Visibility, group: bool = True) -> list[D
 
 def _fans(design: Design, scopes: Scopes) -> dict[tuple[str, str, str, str], _Fan]:
     """Relationships between a node (the hub) and accounts or OUs, by (far end, kind, label,
-    hub)."""
-    fans: dict[tuple[str, str, str, str], _Fan] = {}
+    hub). One between two accounts joins the larger of its two fans: forty workloads
+    delivering logs to one archive are a fan into the archive, not forty fans of one."""
+    sizes: Counter[tuple[str, str, str, str]] = Counter()
+    candidates: list[tuple[Any, list[tuple[tuple[str, str, str, str], str]]]] = []
     for rel in design.relationships:
-        for end, hub, far in (
-            ("target", rel.source, rel.target),
-            ("source", rel.target, rel.source),
-        ):
-            if _is_node(hub, scopes) and hub != far and scopes.kinds.get(far) in _FAR_KINDS:
-                key = (end, rel.kind, edge_label(rel), hub)
-                fan = fans.setdefault(key, _Fan(hub, {}, end))
-                fan.far.setdefault(far, rel)
-                break  # an account-to-account relationship counts in its source's fan only
+        options: list[tuple[tuple[str, str, str, str], str]] = [
+            ((end, rel.kind, edge_label(rel), hub), far)
+            for end, hub, far in (
+                ("target", rel.source, rel.target),
+                ("source", rel.target, rel.source),
+            )
+            if _is_node(hub, scopes) and hub != far and scopes.kinds.get(far) in _FAR_KINDS
+        ]
+        sizes.update(key for key, _ in options)
+        if options:
+            candidates.append((rel, options))
+    fans: dict[tuple[str, str, str, str], _Fan] = {}
+    for rel, options in candidates:
+        key, far = max(options, key=lambda option: sizes[option[0]])  # a tie: its source's
+        fans.setdefault(key, _Fan(key[3], {}, key[0])).far.setdefault(far, rel)
     return fans
 
 

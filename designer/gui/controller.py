@@ -164,8 +164,8 @@ class DesignController(QObject):
         """Open collapsed OUs where their cards stand; an OU opened for the first time opens to
         the level of its own tree that fits."""
         now = self.collapsed()
-        cards = self.visibility().collapsed  # one inside another card opens with it
-        opening = [u for u in units if u in cards]
+        drawn = self.visibility().collapsed  # one inside another card opens with it
+        opening = [u for u in units if u in drawn]
         if not opening:
             return
         text = f"Expand {self._unit_names(opening)}"

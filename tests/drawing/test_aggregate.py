@@ -11,7 +11,7 @@ import pytest
 from benchmarks.synthetic import sid, synthetic_design
 from designer.drawing.aggregate import LEAST, drawn_edges
 from designer.drawing.collapse import fit_collapse, visibility
-from designer.model import Design
+from designer.model import Design, LogDeliveryRelationship
 from designer.model.templates import list_templates, load_template
 
 WORKLOADS = sid("ou", "Workloads")
@@ -143,3 +143,24 @@ def test_every_relationship_is_drawn_once(name: str, group: bool) -> None:
         for edge in edges:  # ends are drawn: nothing hidden
             assert edge.source not in shown.hidden
             assert edge.target not in shown.hidden
+
+
+def test_many_accounts_delivering_to_one_archive_are_one_edge_from_their_ou() -> None:
+    design = synthetic_design(205)
+    archive = sid("account", "log-archive")
+    workloads = [a for a in design.accounts if a.parent and "workload" in a.name]
+    deliveries = [
+        LogDeliveryRelationship(
+            id=sid("rel", "vpc-logs", a.id),
+            source=a.id,
+            target=archive,
+            log_types=["vpc-flow-logs"],
+        )
+        for a in workloads
+    ]
+    design = design.model_copy(update={"relationships": [*design.relationships, *deliveries]})
+    (flows,) = [e for e in _edges(design) if "vpc-flow-logs" in e.label]
+    assert (flows.source, flows.target) == (WORKLOADS, archive)  # many sources, one target
+    assert flows.grouped_end == "source"
+    assert flows.accounts == len(workloads)
+    assert len(flows.members) == len(workloads)
