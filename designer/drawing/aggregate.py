@@ -60,10 +60,13 @@ class _Fan:
     end: str  # which end is the far one: "target" (fan out) or "source" (fan in)
 
 
-def drawn_edges(design: Design, shown: Visibility, group: bool = True) -> list[DrawnEdge]:
+def drawn_edges(
+    design: Design, shown: Visibility, group: bool = True, scopes: Scopes | None = None
+) -> list[DrawnEdge]:
     """The edges to draw for `design` when `shown` says what is collapsed; `group` False draws
-    a fan as its separate relationships (collapsed ends are always joined)."""
-    scopes = Scopes(design)
+    a fan as its separate relationships (collapsed ends are always joined). `scopes`: the
+    design's, when the caller keeps them."""
+    scopes = scopes or Scopes(design)
     edges: list[DrawnEdge] = []
     if group:
         for key, fan in _fans(design, scopes).items():

@@ -169,7 +169,8 @@ class DesignScene(QGraphicsScene):
                 self._add_node(entity, kind)
 
     def _reconcile_edges(self, shown: Visibility) -> None:
-        drawn = {d.id: d for d in drawn_edges(self.controller.design, shown, self.grouping)}
+        design, scopes = self.controller.design, self.scopes()
+        drawn = {d.id: d for d in drawn_edges(design, shown, self.grouping, scopes)}
         reselect: set[str] = set()
         for edge_id, item in list(self.edges.items()):
             new, old = drawn.get(edge_id), self.drawn.get(edge_id)
