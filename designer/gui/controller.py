@@ -39,6 +39,7 @@ from designer.gui.commands import (
 from designer.model import Design, DesignError, save_design
 from designer.model.fileformat import problems_from_validation
 from designer.model.governance import NodeLayout, Waiver
+from designer.support.perf import settle_heap
 
 Places = dict[str, NodeLayout | None]
 
@@ -92,7 +93,8 @@ class DesignController(QObject):
         self._unsaved = dirty  # a recovered design has not been saved anywhere yet
         self.path = path
         self.path_changed.emit(path)
-        self.reset.emit()
+        self.reset.emit()  # the views rebuild: then what they hold is left out of full GCs
+        settle_heap()
         self.dirty_changed.emit(self.is_dirty)
 
     @property

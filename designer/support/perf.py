@@ -22,3 +22,17 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def settle_heap() -> None:
+    """Collect once, then keep what is alive now (an opened design, its canvas) out of later
+    full collections.
+
+    A full collection scans every object: with 2,000 accounts drawn that is ~150,000 objects and
+    45-90 ms, landing on whatever edit happens to trigger it. The design just opened lives until
+    the next one is; refcounting still frees what an edit replaces. Called again on the next
+    open, so nothing stays frozen past it.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()

@@ -425,18 +425,19 @@ class ContainerItem(QGraphicsItem):
     def account_count(self, count: int) -> None:
         if count != self._account_count:
             self._account_count = count
-            self._changed()
+            self._changed(header_only=self._summary is None)  # an open box: its title says it
 
     def set_title(self, title: str) -> None:
         self.title = title
         self._changed()
 
-    def _changed(self) -> None:
+    def _changed(self, header_only: bool = False) -> None:
         _moved()  # its label's width may change: the labels are laid out afresh
         self._header = self._card = self._compact = None
         self.setToolTip(self._tooltip())
         self.label.refresh()
-        self.update()
+        # The organization's box is the whole picture: a new count repaints its title only.
+        self.update(QRectF(0, -8, self._rect.width() + 8, HEADER + 8) if header_only else QRectF())
 
     def shown_count(self) -> int:
         return self._summary.accounts if self._summary is not None else self._account_count

@@ -145,11 +145,12 @@ class DesignScene(QGraphicsScene):
         cards = summaries(design, shown)
         counts = account_counts(shown.tree)
         for entity_id, item in self.containers.items():
-            summary, count = cards.get(entity_id), counts.get(entity_id, 0)
-            if item.summary != summary or item.account_count != count:
+            summary = cards.get(entity_id)
+            if item.summary != summary:
                 item.prepareGeometryChange()  # a collapsed card is clicked anywhere
-                item.summary, item.account_count = summary, count
+                item.summary = summary
                 item.update()
+            item.account_count = counts.get(entity_id, 0)  # repaints its title when it changed
 
     def _reconcile_nodes(self, shown: Visibility) -> None:
         design = self.controller.design
@@ -410,34 +411,29 @@ class DesignScene(QGraphicsScene):
                 self.shown.stand_in[i] for i in touched if self.shown and i in self.shown.stand_in
             }
         self._touched_containers = touched & self.containers.keys()
+        kept, ends_kept = self.narrowed(shown)  # the filter's and the focus's
+        viewed = self.view_name != "all"
+        # Only what changes is repainted: 2,000 update() calls would repaint the whole view.
         for node in self.nodes.values():
-            node.dimmed = self.view_name != "all" and node.entity_id not in touched
-            node.note = ""
-            node.update()
+            dimmed = viewed and node.entity_id not in touched
+            dimmed = dimmed or (kept is not None and node.entity_id not in kept)
+            if node.dimmed != dimmed or node.note:
+                node.dimmed, node.note = dimmed, ""
+                node.update()
         for card in self.containers.values():
-            card.dimmed = (
-                self.view_name != "all"
-                and card.summary is not None
-                and card.entity_id not in touched
+            dimmed = card.summary is not None and (
+                (viewed and card.entity_id not in touched)
+                or (kept is not None and card.entity_id not in kept)
             )
-            card.update()
-        self._narrow(shown)
+            if card.dimmed != dimmed:
+                card.dimmed = dimmed
+                card.update()
+        if kept is not None:  # edges the filter or the focus leaves out
+            for edge in shown:
+                ends = {edge.source.entity_id, edge.target.entity_id}
+                edge.set_shown(ends <= ends_kept or bool(ends & kept and self.focus is None))
         if route:
             self.router.schedule()
-
-    def _narrow(self, shown: list[EdgeItem]) -> None:
-        """Grey what the filter or the focus leaves out and hide the edges it leaves out."""
-        kept, ends_kept = self.narrowed(shown)
-        if kept is None:
-            return
-        cards = [c for c in self.containers.values() if c.summary is not None]
-        items: list[NodeItem | ContainerItem] = [*self.nodes.values(), *cards]
-        for item in items:
-            item.dimmed = item.dimmed or item.entity_id not in kept
-            item.update()
-        for edge in shown:
-            ends = {edge.source.entity_id, edge.target.entity_id}
-            edge.set_shown(ends <= ends_kept or bool(ends & kept and self.focus is None))
 
     def narrowed(self, shown: list[EdgeItem]) -> tuple[set[str] | None, set[str]]:
         """What the filter and the focus keep (None: everything), and the ends both of which
