@@ -203,6 +203,15 @@ class EditOps(QObject):
         entity_id = entity_id or next(iter(self.selection.ids), None)
         scene, view = self.scene, self.view
         item = scene.nodes.get(entity_id or "") or scene.containers.get(entity_id or "")
+        card = scene.shown.stand_in.get(entity_id or "") if scene.shown is not None else None
+        if item is None and card is not None:  # inside a collapsed OU: say how to reach it
+            name = self.controller.document.get(card).name
+            self.status.emit(
+                f"It is inside the collapsed OU {name}: expand it (double-click) to rename "
+                "it on the canvas, or rename it in Properties",
+                6000,
+            )
+            return
         if item is None or (isinstance(item, ContainerItem) and item.is_root):
             return
         rect = view.mapFromScene(item.sceneBoundingRect()).boundingRect()

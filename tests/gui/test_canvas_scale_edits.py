@@ -159,3 +159,14 @@ def test_collapsing_keeps_the_selected_account_for_properties(
     _settle()
     assert window.selection.ids == [PROD]
     assert _scene_selection(window) == [WORKLOADS]
+
+
+def test_renaming_an_account_inside_a_card_says_how_to_reach_it(
+    make_window: Callable[..., MainWindow],
+) -> None:
+    window = make_window(small_design())
+    window.controller.collapse([WORKLOADS])
+    _settle()
+    window.selection.set([PROD])
+    window.act_rename.trigger()
+    assert "inside the collapsed OU Workloads" in window.statusBar().currentMessage()
