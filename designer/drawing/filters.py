@@ -34,11 +34,9 @@ def matching(design: Design, shown: Visibility, wanted: Filter) -> set[str]:
     """The drawn nodes and cards the filter keeps: accounts that match, and a collapsed OU's
     card when anything in it matches. Identity providers and outside principals are kept only
     while no node filter is set (they are in no OU and have no environment)."""
-    if not wanted.narrows_nodes:
-        return {n for n in _nodes(design)} | set(shown.collapsed)
     unit = wanted.unit if wanted.unit in shown.tree.children else None  # deleted: no filter
     if unit is None and not (wanted.environment or wanted.function):
-        return {n for n in _nodes(design)} | set(shown.collapsed)
+        return set(_nodes(design)) | set(shown.collapsed)
     inside = set(descendants(shown.tree, unit)) if unit else None
     kept: set[str] = set()
     for account in design.accounts:

@@ -9,7 +9,7 @@ exactly what the canvas shows, after every edit, undo and redo.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from PySide6.QtGui import QUndoStack
 from designer.analysis.radius import AccessIndex, access_index
 from designer.core.document import Document
 from designer.core.events import DesignEvent
+from designer.core.scope import Scopes
 from designer.drawing import collapse
 from designer.drawing.collapse import Visibility
 from designer.drawing.layout import Arrangement, arrange, auto_layout
@@ -70,9 +71,8 @@ class DesignController(QObject):
         self.document = Document(design)
         self.path = path
         self.document.events.connect(self._forward)
-        self._geometry: tuple[Document, int, Arrangement] | None = None
-        self._shown: tuple[Document, int, Visibility] | None = None
-        self._access: tuple[Document, int, AccessIndex] | None = None
+        # Facts derived from the design, each worked out once per version of the document.
+        self._memos: dict[str, tuple[Document, int, Any]] = {}
         self._auto_collapsed: tuple[Document, set[str]] | None = None
 
     # -- loading and saving -------------------------------------------------------------------
@@ -87,7 +87,7 @@ class DesignController(QObject):
         `document`: a Document of `design` built already (in a worker thread), taken as is."""
         self.document.events.disconnect(self._forward)
         built = document is not None and document.design is design
-        self.document = document if document is not None and built else Document(design)
+        self.document = document if built and document is not None else Document(design)
         self.document.events.connect(self._forward)
         self.undo_stack.clear()
         self._unsaved = dirty  # a recovered design has not been saved anywhere yet
@@ -104,10 +104,15 @@ class DesignController(QObject):
     def geometry(self) -> Arrangement:
         """What the canvas shows: arrange() of the design less what collapsed OUs hide,
         computed once per change."""
-        memo = self._geometry
+        arranged: Arrangement = self._per_version("geometry", self._arrange)
+        return arranged
+
+    def _per_version(self, name: str, build: Callable[[], Any]) -> Any:
+        """`build()`, remembered until the document changes (or another is opened)."""
+        memo = self._memos.get(name)
         if memo is None or memo[0] is not self.document or memo[1] != self.document.version:
-            memo = (self.document, self.document.version, self._arrange())
-            self._geometry = memo
+            memo = (self.document, self.document.version, build())
+            self._memos[name] = memo
         return memo[2]
 
     # -- collapsed OUs (view state in the layout section, changed as undo steps) -----------------
@@ -124,20 +129,19 @@ class DesignController(QObject):
         return set(auto[1])
 
     def visibility(self) -> Visibility:
-        memo = self._shown
-        if memo is None or memo[0] is not self.document or memo[1] != self.document.version:
-            memo = (self.document, self.document.version, self._visibility())
-            self._shown = memo
-        return memo[2]
+        shown: Visibility = self._per_version("visibility", self._visibility)
+        return shown
+
+    def scopes(self) -> Scopes:
+        """Which accounts each OU covers (the canvas's counts, dimming and grouped edges)."""
+        scopes: Scopes = self._per_version("scopes", lambda: Scopes(self.design))
+        return scopes
 
     def access_index(self) -> AccessIndex:
         """Who can reach whom with what access (scoped trusts expanded), built once per version
         of the document: the canvas and the blast-radius panel ask it for every start."""
-        memo = self._access
-        if memo is None or memo[0] is not self.document or memo[1] != self.document.version:
-            memo = (self.document, self.document.version, access_index(self.design))
-            self._access = memo
-        return memo[2]
+        index: AccessIndex = self._per_version("access", lambda: access_index(self.design))
+        return index
 
     def _visibility(self) -> Visibility:
         return collapse.visibility(self.design, self.collapsed())
@@ -245,7 +249,7 @@ class DesignController(QObject):
             layout.perform()
             steps.append(layout)
         # Stored, the arrangement is its own arrange(): no need to compute it again.
-        self._geometry = (self.document, self.document.version, arranged)
+        self._memos["geometry"] = (self.document, self.document.version, arranged)
         if len(steps) == 1:
             self.undo_stack.push(steps[0])
             return

@@ -583,24 +583,7 @@ class ContainerItem(QGraphicsItem):
         painter.setFont(style.font(CARD_COUNT_POINTS))
         painter.drawText(card.count_at, card.count)
         painter.setFont(style.font(CARD_ROW_POINTS))
-        for at, colour, text, text_at in card.functions:
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(style.brush(colour))
-            painter.drawEllipse(at, 4, 4)
-            if text:
-                painter.setPen(style.pen("#37474f"))
-                painter.drawText(text_at, text)
-        painter.setFont(style.font(style.BADGE_POINTS, bold=True))
-        for pill, colour, text in card.environments:
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(style.brush(colour))
-            painter.drawRoundedRect(pill, 6, 6)
-            painter.setPen(style.pen("#ffffff"))
-            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
-        painter.setPen(style.pen("#546e7a"))
-        painter.setFont(style.font(CARD_ROW_POINTS))
-        for at, text in card.more:
-            painter.drawText(at, text)
+        _paint_rows(painter, card, dot=4.0, more_points=CARD_ROW_POINTS)
 
     def compact_summary(self, lod: float) -> CompactSummary | None:
         """The collapsed card's rows at zoom `lod` in screen pixels, below its title label;
@@ -630,24 +613,7 @@ class ContainerItem(QGraphicsItem):
             painter.setPen(style.pen("#37474f"))
             painter.setFont(style.font(style.SCREEN_DETAIL_POINTS))
             painter.drawText(rows.count_at, rows.count)
-        for at, colour, text, text_at in rows.functions:
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(style.brush(colour))
-            painter.drawEllipse(at, 3.5, 3.5)
-            if text:
-                painter.setPen(style.pen("#37474f"))
-                painter.drawText(text_at, text)
-        painter.setFont(style.font(style.BADGE_POINTS, bold=True))
-        for pill, colour, text in rows.environments:
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(style.brush(colour))
-            painter.drawRoundedRect(pill, 6, 6)
-            painter.setPen(style.pen("#ffffff"))
-            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
-        painter.setPen(style.pen("#546e7a"))
-        painter.setFont(style.font(style.SCREEN_DETAIL_POINTS))
-        for at, text in rows.more:
-            painter.drawText(at, text)
+        _paint_rows(painter, rows, dot=3.5, more_points=style.SCREEN_DETAIL_POINTS)
         painter.setWorldTransform(world)
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
@@ -908,6 +874,31 @@ _geometry = [0]  # bumped whenever an OU box moves, appears, goes or changes its
 
 def _moved() -> None:
     _geometry[0] += 1
+
+
+def _paint_rows(
+    painter: QPainter, rows: CollapsedCard | CompactSummary, dot: float, more_points: float
+) -> None:
+    """A collapsed card's function dots (in the font already set), environment pills and the
+    "+n" of what found no room: the same rows on the full card and the compact one."""
+    for at, colour, text, text_at in rows.functions:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(style.brush(colour))
+        painter.drawEllipse(at, dot, dot)
+        if text:
+            painter.setPen(style.pen("#37474f"))
+            painter.drawText(text_at, text)
+    painter.setFont(style.font(style.BADGE_POINTS, bold=True))
+    for pill, colour, text in rows.environments:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(style.brush(colour))
+        painter.drawRoundedRect(pill, 6, 6)
+        painter.setPen(style.pen("#ffffff"))
+        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
+    painter.setPen(style.pen("#546e7a"))
+    painter.setFont(style.font(more_points))
+    for more_at, more in rows.more:
+        painter.drawText(more_at, more)
 
 
 class TitleLabel(QGraphicsItem):

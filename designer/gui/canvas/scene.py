@@ -29,7 +29,6 @@ from designer.gui.canvas.routes import EdgeRouter
 from designer.model import DesignError
 
 if TYPE_CHECKING:
-    from designer.core.document import Document
     from designer.gui.controller import DesignController
     from designer.gui.selection import SelectionModel
     from designer.rules.engine import Severity
@@ -66,7 +65,6 @@ class DesignScene(QGraphicsScene):
         self.shown: Visibility | None = None
         self.grouping = True  # fans folded onto OUs (View > Group Relationships)
         self.filter = Filter()
-        self._scopes: tuple[Document, int, Scopes] | None = None
         self.focus: tuple[frozenset[str], int] | None = None  # ids and hops kept in colour
         self.view_name = "all"
         self.badges: dict[str, Severity] = {}
@@ -235,12 +233,7 @@ class DesignScene(QGraphicsScene):
 
     def scopes(self) -> Scopes:
         """Which accounts each OU covers, worked out once per version of the document."""
-        document = self.controller.document
-        memo = self._scopes
-        if memo is None or memo[0] is not document or memo[1] != document.version:
-            memo = (document, document.version, Scopes(document.design))
-            self._scopes = memo
-        return memo[2]
+        return self.controller.scopes()
 
     def entity_ids(self, item_id: str) -> list[str]:
         """The design's ids an item stands for: itself, or an edge's relationships."""
