@@ -9,9 +9,7 @@ across runs) and their content is deterministic: the same design gives the same 
 from __future__ import annotations
 
 import json
-import re
 import threading
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -20,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from designer.core.redact import redact_design
 from designer.model.errors import DesignError
 from designer.model.fileformat import write_atomic
+from designer.support.names import safe_name
 
 if TYPE_CHECKING:
     from designer.model.design import Design
@@ -50,14 +49,6 @@ class ExportedFile:
     path: str  # relative to the output folder, with forward slashes
     format: str
     purpose: str
-
-
-def safe_name(text: str, fallback: str = "item") -> str:
-    """A file-name part from user text: ASCII letters, digits, '-', '_' and '.', no leading dot."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    cleaned = re.sub(r"[^A-Za-z0-9_.-]+", "-", ascii_text).strip("-._")
-    cleaned = re.sub(r"-{2,}", "-", cleaned)[:64].strip("-._")
-    return cleaned.lower() or fallback
 
 
 @dataclass

@@ -38,6 +38,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from designer.artefacts.identity_center import identity_center_roles, reserved_role_resource
+from designer.artefacts.policy_set import FLOW_LOG_KEY_ACTIONS
+from designer.artefacts.policy_set import LOG_DELIVERY_PRINCIPAL as LOG_DELIVERY
+from designer.artefacts.scoping import ExportScopes, outside_words
 from designer.model.vocabulary import (
     AccessLevel,
     IdentityProviderKind,
@@ -46,10 +50,6 @@ from designer.model.vocabulary import (
     ResourceType,
 )
 from exporters.base import ExportContext, exporter
-from exporters.identity_center import identity_center_roles, reserved_role_resource
-from exporters.policies import FLOW_LOG_KEY_ACTIONS
-from exporters.policies import LOG_DELIVERY_PRINCIPAL as LOG_DELIVERY
-from exporters.scoping import ExportScopes, outside_words
 
 if TYPE_CHECKING:
     from designer.model.design import Design

@@ -12,6 +12,13 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from designer.analysis.inventory import HEADERS, inventory_rows
+from designer.artefacts.policy_set import PolicySet, build_policies
+from designer.artefacts.scoping import (
+    DEPLOYED_AS,
+    OUTSIDE_KIND_LABELS,
+    ExportScopes,
+    outside_identifier,
+)
 from designer.drawing.views import KIND_STYLES, OUTSIDE_STYLES
 from designer.model.catalog import entity_names
 from designer.model.design import Design
@@ -38,13 +45,6 @@ from exporters.doc_model import (
     TreeList,
 )
 from exporters.plan import Step, plan_data
-from exporters.policies import PolicySet, build_policies
-from exporters.scoping import (
-    DEPLOYED_AS,
-    OUTSIDE_KIND_LABELS,
-    ExportScopes,
-    outside_identifier,
-)
 from exporters.summary import is_large
 
 TREE_ACCOUNTS = 25  # accounts listed under one OU in the tree (the inventory lists them all)

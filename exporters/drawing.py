@@ -12,6 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from designer.artefacts.scoping import (
+    OUTSIDE_KIND_LABELS,
+    SCOPED_MEANING,
+    ExportScopes,
+    outside_identifier,
+)
 from designer.drawing.layout import HEADER, Box, Point, arrange, node_box
 from designer.drawing.routing import EdgeRequest, LabelRequest, Obstacles, place_labels, route_edges
 from designer.drawing.views import (
@@ -28,12 +34,6 @@ from designer.drawing.views import (
 )
 from designer.model.design import Design
 from designer.model.vocabulary import OutsideKind
-from exporters.scoping import (
-    OUTSIDE_KIND_LABELS,
-    SCOPED_MEANING,
-    ExportScopes,
-    outside_identifier,
-)
 
 FADED_COLOUR = "#bdbdbd"
 PUBLIC_FILL = OUTSIDE_STYLES[OutsideKind.ANYONE].fill  # the canvas's own card colours

@@ -30,6 +30,10 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from designer.analysis.inventory import markdown_escape
+from designer.artefacts.identity_center import identity_center_roles
+from designer.artefacts.policy_documents import quarantines
+from designer.artefacts.policy_set import build_policies
+from designer.artefacts.scoping import Blocked, ExportScopes, outside_words
 from designer.model.errors import DesignError, one_line
 from designer.model.vocabulary import (
     IdentityProviderKind,
@@ -39,12 +43,8 @@ from designer.model.vocabulary import (
     ResourceType,
 )
 from designer.rules.context import normalise
-from designer.rules.policy_documents import quarantines
 from exporters.base import ExportContext, exporter, safe_name
 from exporters.cloudformation import planned_stack_sets
-from exporters.identity_center import identity_center_roles
-from exporters.policies import build_policies
-from exporters.scoping import Blocked, ExportScopes, outside_words
 
 if TYPE_CHECKING:
     from designer.model.design import Design

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from designer.artefacts.policy_set import GLOBAL_SERVICES, PRIVILEGED_ROLE_ARNS  # one list for both
 from designer.drawing.layout import auto_layout
 from designer.model import (
     Account,
@@ -57,7 +58,6 @@ from designer.model.vocabulary import (
     PrincipalType,
     ResourceType,
 )
-from exporters.policies import GLOBAL_SERVICES, PRIVILEGED_ROLE_ARNS  # one list for both
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "resources" / "templates"
 

@@ -6,9 +6,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from designer.artefacts import policy_documents
+from designer.artefacts.quotas import MAX_ATTACHED_SCPS, MAX_SCP_CHARACTERS
 from designer.model.vocabulary import AccountFunction as F
 from designer.model.vocabulary import Environment, FeatureSet
-from designer.rules import policy_documents
 from designer.rules.context import RuleContext, names_list
 from designer.rules.engine import Category, Hit, Severity, rule
 
@@ -50,8 +51,7 @@ RESOURCE_LABELS = {
     "ram-share": "RAM resources",
 }
 
-MAX_ATTACHED_SCPS = 5
-MAX_SCP_CHARACTERS = 5120
+
 MAX_BREAK_GLASS_USERS = 2
 MAX_EXCEPTIONS = 5
 

@@ -13,20 +13,33 @@ from __future__ import annotations
 import fnmatch
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from designer.artefacts.policy_documents import (
+    as_list,
+    statements,
+)
+from designer.artefacts.protections import (
+    CLOUDTRAIL_ACTIONS,
+    CONFIG_ACTIONS,
+    DETECTIVE_CONTROLS,
+    EXTERNAL_SHARES,
+    LEAVE_ORGANIZATION,
+    ORGANIZATION_ACCESS_ROLE,
+    PRIVILEGED_ROLE_KEY,
+    REGION_RESTRICTION,
+    ROLE_CHANGES,
+    ROOT_RESTRICTION,
+    Protection,
+    denial,
+    has_exception,
+    protecting,
+    region_list,
+    role_guards,
+)
 from designer.model.vocabulary import AccessLevel, AccountFunction
 from designer.rules.context import RuleContext, names_list
 from designer.rules.engine import Category, Hit, Severity, rule
-from designer.rules.policy_documents import (
-    as_list,
-    denies_everything,
-    denying_statements,
-    has_condition_key,
-    resources,
-    statements,
-)
 
 if TYPE_CHECKING:
     from designer.model.governance import ServiceControlPolicy
@@ -39,136 +52,6 @@ T = TypeVar("T", bound=Hashable)
 SCP_EXAMPLES = "aws-samples/service-control-policy-examples"
 CONTROL_TOWER = "AWS Control Tower controls reference"
 SCP_DOCS = "AWS Organizations User Guide, 'Service control policies (SCPs)'"
-
-PRIVILEGED_ROLE_KEY = "aws:PrincipalArn"
-REGION_KEY = "aws:RequestedRegion"
-REGION_OPERATORS = frozenset({"stringnotequals", "stringnotequalsifexists"})
-ROOT_OPERATORS = frozenset({"arnlike", "arnequals", "stringlike"})
-EXCEPTION_OPERATORS = frozenset(
-    {"arnnotlike", "arnnotequals", "stringnotlike", "stringnotequals", "stringnotequalsignorecase"}
-)
-SAMPLE_ROOT_ARN = "arn:aws:iam::123456789012:root"
-# Values an exception must not match: it would spare everyone instead of a privileged few.
-SAMPLE_ROLE_ARN = "arn:aws:iam::123456789012:role/any-role-name"
-SAMPLE_SSO_ROLE_ARN = (
-    "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/"
-    "AWSReservedSSO_AnyPermissionSet_0123456789abcdef"
-)
-SAMPLE_TAG_VALUE = "any-value-at-all"
-ORGANIZATION_ACCESS_ROLE = "OrganizationAccountAccessRole"
-ROLE_CHANGES = ("iam:UpdateAssumeRolePolicy", "iam:DeleteRole")
-
-
-# -- reading statements -------------------------------------------------------------------------
-MALFORMED = ("malformed", {"?": None})  # matches no known shape, so nothing is credited
-
-
-def _condition_blocks(statement: Statement) -> Iterator[tuple[str, dict[str, Any]]]:
-    conditions = statement.get("Condition")
-    if conditions is None:
-        return
-    if not isinstance(conditions, dict):
-        yield MALFORMED
-        return
-    for operator, block in conditions.items():
-        yield (operator.lower(), block) if isinstance(block, dict) else MALFORMED
-
-
-def _values(block: dict[str, Any], key: str) -> list[str] | None:
-    """The values of `key` in one condition block (keys compare case-insensitively)."""
-    for name, value in block.items():
-        if name.lower() == key.lower():
-            return as_list(value)
-    return None
-
-
-def _is_exception(operator: str, block: dict[str, Any]) -> bool:
-    """A condition that only spares named privileged principals (ArnNotLike aws:PrincipalArn).
-
-    Anything else narrows the Deny: to some Regions, to sessions without MFA, to principals
-    outside the organization... A pattern that spares every role is no exception either.
-    """
-    if operator.removesuffix("ifexists") not in EXCEPTION_OPERATORS:
-        return False
-    for key, value in block.items():
-        name, patterns = key.lower(), as_list(value)
-        if not patterns:
-            return False
-        samples: tuple[str, ...]
-        if name == PRIVILEGED_ROLE_KEY.lower():
-            samples = (SAMPLE_ROLE_ARN, SAMPLE_SSO_ROLE_ARN)
-        elif name.startswith("aws:principaltag/"):
-            samples = (SAMPLE_TAG_VALUE,)
-        else:
-            return False
-        if any(fnmatch.fnmatchcase(sample, p) for p in patterns for sample in samples):
-            return False  # spares every role, every Identity Center user or every tag value
-    return True
-
-
-def _scoped(statement: Statement) -> bool:
-    """A Deny that is not a protection for every principal but named privileged exceptions."""
-    if "NotResource" in statement:
-        return True
-    return not all(_is_exception(op, block) for op, block in _condition_blocks(statement))
-
-
-def _has_exception(statement: Statement) -> bool:
-    return any(_is_exception(op, block) for op, block in _condition_blocks(statement))
-
-
-def _protecting(document: Document, *actions: str) -> list[Statement]:
-    """Deny statements that protect any of `actions` for every principal but exceptions."""
-    found: list[Statement] = []
-    for action in actions:
-        for statement in denying_statements(document, action):
-            if not _scoped(statement) and not any(s is statement for s in found):
-                found.append(statement)
-    return found
-
-
-def _covers_all_actions(statement: Statement) -> bool:
-    """Action "*", or a NotAction that leaves out only some actions."""
-    if "NotAction" in statement:
-        return "*" not in as_list(statement["NotAction"])
-    return "*" in as_list(statement.get("Action"))
-
-
-def _region_list(statement: Statement) -> list[str] | None:
-    """The allowed Regions of a region-restriction Deny (StringNotEquals aws:RequestedRegion)."""
-    if statement.get("Effect") != "Deny" or not _covers_all_actions(statement):
-        return None
-    for operator, block in _condition_blocks(statement):
-        if operator in REGION_OPERATORS:
-            regions = _values(block, REGION_KEY)
-            if regions is not None:
-                return regions
-    return None
-
-
-def _restricts_root(statement: Statement) -> bool:
-    """Deny of every action to the root user: ArnLike aws:PrincipalArn arn:aws:iam::*:root."""
-    if statement.get("Effect") != "Deny":
-        return False
-    if denies_everything(statement):
-        return True
-    if not _covers_all_actions(statement) or "NotResource" in statement:
-        return False  # denying the root user a few actions leaves it everything else
-    if "*" not in resources(statement):
-        return False
-    blocks = list(_condition_blocks(statement))
-    root_blocks = [b for b in blocks if _names_root(*b)]
-    others = [b for b in blocks if not _names_root(*b)]
-    return bool(root_blocks) and all(_is_exception(op, block) for op, block in others)
-
-
-def _names_root(operator: str, block: dict[str, Any]) -> bool:
-    if operator.removesuffix("ifexists") not in ROOT_OPERATORS:
-        return False
-    if [k.lower() for k in block] != [PRIVILEGED_ROLE_KEY.lower()]:
-        return False
-    patterns = as_list(next(iter(block.values())))
-    return any(fnmatch.fnmatchcase(SAMPLE_ROOT_ARN, p) for p in patterns)
 
 
 # -- what is in force for each member account ---------------------------------------------------
@@ -226,24 +109,6 @@ def _policies_in_force(ctx: RuleContext) -> list[ServiceControlPolicy]:
     return [p for p in ctx.design.service_control_policies if p.id in ids]
 
 
-# -- protections: "every member account has an SCP that denies X" ------------------------------
-@dataclass(frozen=True)
-class _Protection:
-    label: str
-    provided_by: Callable[[Document], bool]
-
-
-def _denial(*alternatives: str, condition: str | None = None) -> _Protection:
-    """Denying any one of the alternative action names (old and new API names) suffices."""
-
-    def provided_by(document: Document) -> bool:
-        found = [s for s in _protecting(document, *alternatives) if "*" in resources(s)]
-        return any(condition is None or has_condition_key(s, condition) for s in found)
-
-    label = alternatives[0] + (f" with a {condition} condition" if condition else "")
-    return _Protection(label, provided_by)
-
-
 def _member_accounts(ctx: RuleContext, ids: list[str]) -> str:
     noun = "member account" if len(ids) == 1 else "member accounts"
     return f"{noun} {names_list(ctx, ids)}"
@@ -254,7 +119,7 @@ def _named_scps(ctx: RuleContext, policies: list[ServiceControlPolicy]) -> str:
     return f"{noun} {names_list(ctx, [p.id for p in policies])}"
 
 
-def _missing_protections(ctx: RuleContext, protections: Sequence[_Protection]) -> Iterator[Hit]:
+def _missing_protections(ctx: RuleContext, protections: Sequence[Protection]) -> Iterator[Hit]:
     """One finding: the member accounts without every protection, or that none exists at all."""
     members = ctx.members
     if not members:
@@ -291,70 +156,6 @@ def _missing_protections(ctx: RuleContext, protections: Sequence[_Protection]) -
 
 
 # -- the rules ----------------------------------------------------------------------------------
-LEAVE_ORGANIZATION = (_denial("organizations:LeaveOrganization"),)
-CLOUDTRAIL_ACTIONS = (
-    "cloudtrail:DeleteTrail",
-    "cloudtrail:StopLogging",
-    "cloudtrail:UpdateTrail",
-    "cloudtrail:PutEventSelectors",
-)
-CONFIG_ACTIONS = (
-    "config:StopConfigurationRecorder",
-    "config:DeleteConfigurationRecorder",
-    "config:DeleteDeliveryChannel",
-    "config:DeleteConfigurationAggregator",
-)
-DETECTIVE_CONTROLS = (
-    _denial("ec2:DeleteFlowLogs"),
-    _denial("guardduty:DeleteDetector"),
-    _denial(
-        "guardduty:DisassociateFromAdministratorAccount", "guardduty:DisassociateFromMasterAccount"
-    ),
-    _denial("securityhub:DisableSecurityHub"),
-    _denial("access-analyzer:DeleteAnalyzer"),
-)
-REGION_RESTRICTION = _Protection(
-    f"requests outside the allowed Regions ({REGION_KEY})",
-    lambda document: any(
-        denies_everything(s) or _region_list(s) is not None for s in statements(document)
-    ),
-)
-ROOT_RESTRICTION = _Protection(
-    "actions of the root user (aws:PrincipalArn arn:aws:iam::*:root)",
-    lambda document: any(_restricts_root(s) for s in statements(document)),
-)
-EXTERNAL_KEY = "ram:RequestedAllowsExternalPrincipals"
-
-
-def _denies_external_shares(document: Document) -> bool:
-    """A Deny of creating shares that allow outside principals (or of creating any share)."""
-    for statement in denying_statements(document, "ram:CreateResourceShare"):
-        if "NotResource" in statement or "*" not in resources(statement):
-            continue
-        blocks = list(_condition_blocks(statement))
-        external = [b for b in blocks if _values(b[1], EXTERNAL_KEY) is not None]
-        others = [b for b in blocks if _values(b[1], EXTERNAL_KEY) is None]
-        if all(_only_external_true(*b) for b in external) and all(
-            _is_exception(*b) for b in others
-        ):
-            return True
-    return False
-
-
-def _only_external_true(operator: str, block: dict[str, Any]) -> bool:
-    """Bool (or StringEquals) ram:RequestedAllowsExternalPrincipals "true", nothing else."""
-    return (
-        operator in ("bool", "stringequals")
-        and len(block) == 1
-        and [v.lower() for v in (_values(block, EXTERNAL_KEY) or [])] == ["true"]
-    )
-
-
-EXTERNAL_SHARES = (
-    _Protection(
-        f"ram:CreateResourceShare with a {EXTERNAL_KEY} condition", _denies_external_shares
-    ),
-)
 
 
 @rule(
@@ -392,13 +193,13 @@ def leave_organization_denied(ctx: RuleContext) -> Iterator[Hit]:
     ],
 )
 def cloudtrail_protected(ctx: RuleContext) -> Iterator[Hit]:
-    yield from _missing_protections(ctx, [_denial(a) for a in CLOUDTRAIL_ACTIONS])
+    yield from _missing_protections(ctx, [denial(a) for a in CLOUDTRAIL_ACTIONS])
     for policy in _policies_in_force(ctx):
         rigid = [
             s
-            for s in _protecting(policy.document, *CLOUDTRAIL_ACTIONS)
+            for s in protecting(policy.document, *CLOUDTRAIL_ACTIONS)
             if "*" not in as_list(s.get("Action"))  # deny-all quarantine needs no exception
-            and not _has_exception(s)
+            and not has_exception(s)
         ]
         if rigid:
             yield Hit(
@@ -425,7 +226,7 @@ def cloudtrail_protected(ctx: RuleContext) -> Iterator[Hit]:
     ],
 )
 def config_protected(ctx: RuleContext) -> Iterator[Hit]:
-    yield from _missing_protections(ctx, [_denial(a) for a in CONFIG_ACTIONS])
+    yield from _missing_protections(ctx, [denial(a) for a in CONFIG_ACTIONS])
 
 
 @rule(
@@ -475,7 +276,7 @@ def regions_restricted(ctx: RuleContext) -> Iterator[Hit]:
         return
     yield from _missing_protections(ctx, [REGION_RESTRICTION])
     for policy in _policies_in_force(ctx):
-        lists = [r for s in statements(policy.document) if (r := _region_list(s)) is not None]
+        lists = [r for s in statements(policy.document) if (r := region_list(s)) is not None]
         if not lists:
             continue
         listed = {region for regions in lists for region in regions}
@@ -551,16 +352,6 @@ def management_not_relying_on_scps(ctx: RuleContext) -> Iterator[Hit]:
         parent = unit.parent
 
 
-def _role_guards(policy: ServiceControlPolicy) -> list[str]:
-    """Resource patterns of statements that stop roles from being re-trusted or deleted."""
-    return [
-        pattern
-        for s in _protecting(policy.document, *ROLE_CHANGES)
-        if "NotResource" not in s
-        for pattern in resources(s)
-    ]
-
-
 @rule(
     "SCP-08",
     "Cross-account security roles are protected from modification",
@@ -580,7 +371,7 @@ def _role_guards(policy: ServiceControlPolicy) -> list[str]:
 def security_roles_protected(ctx: RuleContext) -> Iterator[Hit]:
     management = ctx.design.organization.management_account
     audit_levels = (AccessLevel.READ_ONLY, AccessLevel.SECURITY_AUDIT)
-    in_force = _InForce(ctx, _role_guards)
+    in_force = _InForce(ctx, lambda policy: role_guards(policy.document))
     unprotected: dict[str, list[Any]] = defaultdict(list)
     matched: dict[tuple[frozenset[str], str], bool] = {}  # guards are shared per OU
     for rel in ctx.relationships("trust"):

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from designer.artefacts.policy_set import build_policies
 from designer.model import Design
 from designer.model.templates import load_template, template_paths
 from designer.rules.runner import validate
 from exporters.base import export_design
 from exporters.doc_model import NOT_RENDERED
 from exporters.plan import build_plan
-from exporters.policies import build_policies
 from tests.helpers.hostile import hostile_design
 
 TEMPLATES = sorted(template_paths())

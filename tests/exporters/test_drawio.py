@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 
+from designer.artefacts.scoping import ExportScopes
 from designer.drawing.views import KIND_STYLES, VIEW_TITLES, VIEWS
 from designer.model import Design
 from designer.model.templates import load_template, template_paths
 from exporters.base import export_design, safe_name
 from exporters.drawing import FADED_COLOUR, Drawing, build_drawing
 from exporters.drawio import drawio_xml
-from exporters.scoping import ExportScopes
 from tests.helpers.factories import small_design
 
 TEMPLATES = sorted(template_paths())

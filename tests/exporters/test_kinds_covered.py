@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from designer.artefacts.scoping import DEPLOYED_AS, SCOPED_MEANING
 from designer.drawing.views import KIND_STYLES, VIEWS
 from designer.model.catalog import EntityKind
 from designer.model.kinds import SCOPES, SPECS
 from exporters.base import export_design
-from exporters.scoping import DEPLOYED_AS, SCOPED_MEANING
 from exporters.summary import _count_label
 from tests.rules.builder import Builder
 

@@ -13,12 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.synthetic import synthetic_design
+from designer.artefacts.scoping import ExportScopes
 from designer.model import Design, DesignError, ServiceControlPolicy
 from designer.model.templates import load_template, template_paths
 from exporters.base import REGISTRY, export_design, safe_name
 from exporters.plan import Planner, Step, build_plan, plan_data
 from exporters.registry import load_all
-from exporters.scoping import ExportScopes
 from tests.helpers.factories import small_design
 from tests.rules.builder import Builder
 

@@ -12,13 +12,13 @@ from typing import Any
 import parliament
 import pytest
 
+from designer.artefacts.policy_set import GLOBAL_SERVICES, build_policies
 from designer.model import DesignError, ServiceControlPolicy, UsagePolicy, stable_id
 from designer.model.templates import load_template, template_paths
 from designer.rules import validate
 from designer.rules.engine import REGISTRY
 from designer.rules.registry import all_rules
 from exporters.base import export_design
-from exporters.policies import GLOBAL_SERVICES, build_policies
 from tests.exporters.scoped import exporter_design
 from tests.rules.builder import Builder
 

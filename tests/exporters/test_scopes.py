@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from benchmarks.synthetic import synthetic_design
+from designer.artefacts.policy_set import build_policies
 from designer.drawing.layout import Box
 from designer.model import Design
 from exporters.base import export_design
@@ -21,7 +22,6 @@ from exporters.document_content import build_document
 from exporters.dot import dot_source
 from exporters.drawing import build_drawing
 from exporters.plan import build_plan, plan_data
-from exporters.policies import build_policies
 from tests.exporters.scoped import exporter_design
 from tests.rules.builder import Builder
 

@@ -1,0 +1,1 @@
+"""AWS artefacts built once from a design: policy documents, their quotas and scopes."""

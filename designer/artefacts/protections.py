@@ -1,0 +1,244 @@
+"""What a service control policy protects: the reading of SCP statements shared by the SCP rules
+(is a protection in force?) and the SCP builder (which guardrails are still missing?).
+
+One table per protection: the rules check for these actions and the generated guardrails deny
+exactly these actions, so the two can never disagree.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from designer.artefacts.policy_documents import (
+    as_list,
+    denies_everything,
+    denying_statements,
+    has_condition_key,
+    resources,
+    statements,
+)
+
+Statement = dict[str, Any]
+Document = dict[str, Any] | None
+
+PRIVILEGED_ROLE_KEY = "aws:PrincipalArn"
+REGION_KEY = "aws:RequestedRegion"
+REGION_OPERATORS = frozenset({"stringnotequals", "stringnotequalsifexists"})
+ROOT_OPERATORS = frozenset({"arnlike", "arnequals", "stringlike"})
+EXCEPTION_OPERATORS = frozenset(
+    {"arnnotlike", "arnnotequals", "stringnotlike", "stringnotequals", "stringnotequalsignorecase"}
+)
+SAMPLE_ROOT_ARN = "arn:aws:iam::123456789012:root"
+# Values an exception must not match: it would spare everyone instead of a privileged few.
+SAMPLE_ROLE_ARN = "arn:aws:iam::123456789012:role/any-role-name"
+SAMPLE_SSO_ROLE_ARN = (
+    "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/"
+    "AWSReservedSSO_AnyPermissionSet_0123456789abcdef"
+)
+SAMPLE_TAG_VALUE = "any-value-at-all"
+ORGANIZATION_ACCESS_ROLE = "OrganizationAccountAccessRole"
+ROLE_CHANGES = ("iam:UpdateAssumeRolePolicy", "iam:DeleteRole")
+
+# -- reading statements -------------------------------------------------------------------------
+MALFORMED = ("malformed", {"?": None})  # matches no known shape, so nothing is credited
+
+
+def condition_blocks(statement: Statement) -> Iterator[tuple[str, dict[str, Any]]]:
+    conditions = statement.get("Condition")
+    if conditions is None:
+        return
+    if not isinstance(conditions, dict):
+        yield MALFORMED
+        return
+    for operator, block in conditions.items():
+        yield (operator.lower(), block) if isinstance(block, dict) else MALFORMED
+
+
+def block_values(block: dict[str, Any], key: str) -> list[str] | None:
+    """The values of `key` in one condition block (keys compare case-insensitively)."""
+    for name, value in block.items():
+        if name.lower() == key.lower():
+            return as_list(value)
+    return None
+
+
+def is_exception(operator: str, block: dict[str, Any]) -> bool:
+    """A condition that only spares named privileged principals (ArnNotLike aws:PrincipalArn).
+
+    Anything else narrows the Deny: to some Regions, to sessions without MFA, to principals
+    outside the organization... A pattern that spares every role is no exception either.
+    """
+    if operator.removesuffix("ifexists") not in EXCEPTION_OPERATORS:
+        return False
+    for key, value in block.items():
+        name, patterns = key.lower(), as_list(value)
+        if not patterns:
+            return False
+        samples: tuple[str, ...]
+        if name == PRIVILEGED_ROLE_KEY.lower():
+            samples = (SAMPLE_ROLE_ARN, SAMPLE_SSO_ROLE_ARN)
+        elif name.startswith("aws:principaltag/"):
+            samples = (SAMPLE_TAG_VALUE,)
+        else:
+            return False
+        if any(fnmatch.fnmatchcase(sample, p) for p in patterns for sample in samples):
+            return False  # spares every role, every Identity Center user or every tag value
+    return True
+
+
+def scoped(statement: Statement) -> bool:
+    """A Deny that is not a protection for every principal but named privileged exceptions."""
+    if "NotResource" in statement:
+        return True
+    return not all(is_exception(op, block) for op, block in condition_blocks(statement))
+
+
+def has_exception(statement: Statement) -> bool:
+    return any(is_exception(op, block) for op, block in condition_blocks(statement))
+
+
+def protecting(document: Document, *actions: str) -> list[Statement]:
+    """Deny statements that protect any of `actions` for every principal but exceptions."""
+    found: list[Statement] = []
+    for action in actions:
+        for statement in denying_statements(document, action):
+            if not scoped(statement) and not any(s is statement for s in found):
+                found.append(statement)
+    return found
+
+
+def covers_all_actions(statement: Statement) -> bool:
+    """Action "*", or a NotAction that leaves out only some actions."""
+    if "NotAction" in statement:
+        return "*" not in as_list(statement["NotAction"])
+    return "*" in as_list(statement.get("Action"))
+
+
+def region_list(statement: Statement) -> list[str] | None:
+    """The allowed Regions of a region-restriction Deny (StringNotEquals aws:RequestedRegion)."""
+    if statement.get("Effect") != "Deny" or not covers_all_actions(statement):
+        return None
+    for operator, block in condition_blocks(statement):
+        if operator in REGION_OPERATORS:
+            regions = block_values(block, REGION_KEY)
+            if regions is not None:
+                return regions
+    return None
+
+
+def restricts_root(statement: Statement) -> bool:
+    """Deny of every action to the root user: ArnLike aws:PrincipalArn arn:aws:iam::*:root."""
+    if statement.get("Effect") != "Deny":
+        return False
+    if denies_everything(statement):
+        return True
+    if not covers_all_actions(statement) or "NotResource" in statement:
+        return False  # denying the root user a few actions leaves it everything else
+    if "*" not in resources(statement):
+        return False
+    blocks = list(condition_blocks(statement))
+    root_blocks = [b for b in blocks if names_root(*b)]
+    others = [b for b in blocks if not names_root(*b)]
+    return bool(root_blocks) and all(is_exception(op, block) for op, block in others)
+
+
+def names_root(operator: str, block: dict[str, Any]) -> bool:
+    if operator.removesuffix("ifexists") not in ROOT_OPERATORS:
+        return False
+    if [k.lower() for k in block] != [PRIVILEGED_ROLE_KEY.lower()]:
+        return False
+    patterns = as_list(next(iter(block.values())))
+    return any(fnmatch.fnmatchcase(SAMPLE_ROOT_ARN, p) for p in patterns)
+
+
+# -- protections: "every member account has an SCP that denies X" ------------------------------
+@dataclass(frozen=True)
+class Protection:
+    label: str
+    provided_by: Callable[[Document], bool]
+
+
+def denial(*alternatives: str, condition: str | None = None) -> Protection:
+    """Denying any one of the alternative action names (old and new API names) suffices."""
+
+    def provided_by(document: Document) -> bool:
+        found = [s for s in protecting(document, *alternatives) if "*" in resources(s)]
+        return any(condition is None or has_condition_key(s, condition) for s in found)
+
+    label = alternatives[0] + (f" with a {condition} condition" if condition else "")
+    return Protection(label, provided_by)
+
+
+LEAVE_ORGANIZATION = (denial("organizations:LeaveOrganization"),)
+CLOUDTRAIL_ACTIONS = (
+    "cloudtrail:DeleteTrail",
+    "cloudtrail:StopLogging",
+    "cloudtrail:UpdateTrail",
+    "cloudtrail:PutEventSelectors",
+)
+CONFIG_ACTIONS = (
+    "config:StopConfigurationRecorder",
+    "config:DeleteConfigurationRecorder",
+    "config:DeleteDeliveryChannel",
+    "config:DeleteConfigurationAggregator",
+)
+DETECTIVE_CONTROLS = (
+    denial("ec2:DeleteFlowLogs"),
+    denial("guardduty:DeleteDetector"),
+    denial(
+        "guardduty:DisassociateFromAdministratorAccount", "guardduty:DisassociateFromMasterAccount"
+    ),
+    denial("securityhub:DisableSecurityHub"),
+    denial("access-analyzer:DeleteAnalyzer"),
+)
+REGION_RESTRICTION = Protection(
+    f"requests outside the allowed Regions ({REGION_KEY})",
+    lambda document: any(
+        denies_everything(s) or region_list(s) is not None for s in statements(document)
+    ),
+)
+ROOT_RESTRICTION = Protection(
+    "actions of the root user (aws:PrincipalArn arn:aws:iam::*:root)",
+    lambda document: any(restricts_root(s) for s in statements(document)),
+)
+EXTERNAL_KEY = "ram:RequestedAllowsExternalPrincipals"
+
+
+def denies_external_shares(document: Document) -> bool:
+    """A Deny of creating shares that allow outside principals (or of creating any share)."""
+    for statement in denying_statements(document, "ram:CreateResourceShare"):
+        if "NotResource" in statement or "*" not in resources(statement):
+            continue
+        blocks = list(condition_blocks(statement))
+        external = [b for b in blocks if block_values(b[1], EXTERNAL_KEY) is not None]
+        others = [b for b in blocks if block_values(b[1], EXTERNAL_KEY) is None]
+        if all(only_external_true(*b) for b in external) and all(is_exception(*b) for b in others):
+            return True
+    return False
+
+
+def only_external_true(operator: str, block: dict[str, Any]) -> bool:
+    """Bool (or StringEquals) ram:RequestedAllowsExternalPrincipals "true", nothing else."""
+    return (
+        operator in ("bool", "stringequals")
+        and len(block) == 1
+        and [v.lower() for v in (block_values(block, EXTERNAL_KEY) or [])] == ["true"]
+    )
+
+
+EXTERNAL_SHARES = (
+    Protection(f"ram:CreateResourceShare with a {EXTERNAL_KEY} condition", denies_external_shares),
+)
+
+
+def role_guards(document: Document) -> list[str]:
+    """Resource patterns of statements that stop roles from being re-trusted or deleted."""
+    return [
+        pattern
+        for s in protecting(document, *ROLE_CHANGES)
+        if "NotResource" not in s
+        for pattern in resources(s)
+    ]
