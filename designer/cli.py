@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from designer.analysis.inventory import FORMATS, format_inventory
+from designer.artefacts.tokens import PARTITIONS
 from designer.drawing.views import VIEWS
 from designer.model import DesignError, load_design, save_design
 from designer.model.fileformat import design_schema
@@ -133,6 +134,26 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if diff.differs else EXIT_OK
 
 
+def _cmd_rehearse(args: argparse.Namespace) -> int:
+    from designer.rehearsal.errors import RehearsalError
+    from designer.rehearsal.export import export_design_file
+    from designer.rehearsal.report import format_report
+    from designer.rehearsal.run import rehearse
+
+    export = Path(args.export)
+    try:
+        found = args.design or export_design_file(export)
+        if found is None:
+            raise UsageError(
+                f"{export} carries no design: give the design it was exported from (--design FILE)"
+            )
+        result = rehearse(export, args.endpoint_url, load_design(found))
+    except RehearsalError as exc:
+        raise UsageError(str(exc)) from None
+    sys.stdout.write(format_report(result, args.format))
+    return EXIT_OK if result.passed else EXIT_FINDINGS
+
+
 def _cmd_rules(args: argparse.Namespace) -> int:
     sys.stdout.write(format_rules(all_rules(), args.format, NOT_DECIDABLE))
     return EXIT_OK
@@ -147,7 +168,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
         print(f"{PROG}: note: {text}", file=sys.stderr)
 
     written = export_design(
-        design, Path(args.output), args.format or None, redact=args.redact, notice=notice
+        design,
+        Path(args.output),
+        args.format or None,
+        redact=args.redact,
+        notice=notice,
+        partition=args.partition,
     )
     for record in written:
         print(f"{args.output.rstrip('/')}/{record.path}")
@@ -253,6 +279,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="mask account ids, e-mail addresses and the organization id in every file "
         "(for sharing outside the company; the masks agree across files)",
     )
+    export.add_argument(
+        "--partition",
+        choices=PARTITIONS,
+        default="aws",
+        help="the AWS partition the plain-JSON policies name in their ARNs (default aws; "
+        "CloudFormation templates use ${AWS::Partition} and work in any)",
+    )
     imported = _add(
         commands,
         "import",
@@ -281,6 +314,25 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("planned", metavar="PLANNED")
     diff.add_argument("live", metavar="LIVE")
     diff.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    rehearsal = _add(
+        commands,
+        "rehearse",
+        "execute an export's deployment plan on an AWS emulator on loopback (moto server), "
+        "import the result and diff it with the design: exit 1 when a step or a check fails or "
+        "the diff is not empty",
+        _cmd_rehearse,
+    )
+    rehearsal.add_argument("export", metavar="EXPORT_DIR", help="a folder written by 'export'")
+    rehearsal.add_argument(
+        "--endpoint-url",
+        required=True,
+        metavar="URL",
+        help="the emulator (127.0.0.1, ::1 or localhost only: the rehearsal writes)",
+    )
+    rehearsal.add_argument(
+        "--design", metavar="FILE", help="the design exported (when the export has no copy)"
+    )
+    rehearsal.add_argument("--format", choices=("text", "json"), default="text")
     rules = _add(commands, "rules", "list every rule with id, severity and title", _cmd_rules)
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     _add(commands, "schema", "print the design file's JSON Schema", _cmd_schema)
@@ -301,7 +353,7 @@ def _add(
 def _parse(argv: list[str]) -> argparse.Namespace:
     parser = build_parser()
     known = {"templates", "new", "inventory", "validate", "rules", "schema", "export", "diff"}
-    known.add("import")
+    known |= {"import", "rehearse"}
     if (argv and argv[0] in known) or argv[:1] in (["-h"], ["--help"]):
         return parser.parse_args(argv)
     first = next((a for a in argv if not a.startswith("-")), None)

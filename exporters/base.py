@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from designer.artefacts.tokens import check_partition
 from designer.core.redact import redact_design
 from designer.model.errors import DesignError
 from designer.model.fileformat import write_atomic
@@ -60,6 +61,7 @@ class ExportContext:
     written: list[ExportedFile] = field(default_factory=list)
     notice: Callable[[str], None] | None = None  # e.g. "dot is missing: install ..."
     memo: dict[Any, Any] = field(default_factory=dict)  # work shared by formats (rendered diagrams)
+    partition: str = "aws"  # what the plain-JSON policies name in ARNs (designer.artefacts.tokens)
     _taken: set[str] = field(default_factory=set)
     _noticed: set[str] = field(default_factory=set)
 
@@ -137,6 +139,7 @@ def export_design(
     cancel: CancelToken | None = None,
     redact: bool = False,
     notice: Callable[[str], None] | None = None,
+    partition: str = "aws",
 ) -> list[ExportedFile]:
     """Run the chosen exporters (all by default) into `out`; write manifest.json last.
 
@@ -156,13 +159,21 @@ def export_design(
     out.mkdir(parents=True, exist_ok=True)
     if redact:
         design = redact_design(design)
-    ctx = ExportContext(design, out, progress, cancel or CancelToken(), notice=notice)
+    ctx = ExportContext(
+        design,
+        out,
+        progress,
+        cancel or CancelToken(),
+        notice=notice,
+        partition=check_partition(partition),
+    )
     ctx._taken.add(MANIFEST)
     for name in chosen:
         REGISTRY[name].run(ctx)
     manifest = {
         "design": design.name,
         "redacted": redact,
+        "partition": ctx.partition,
         "files": [
             {"path": f.path, "format": f.format, "purpose": f.purpose}
             for f in sorted(ctx.written, key=lambda f: f.path)

@@ -2,29 +2,40 @@
 
 Files under cloudformation/ (JSON templates, json.dumps with indent 2, same design -> same bytes):
 - log-archive-<account>.json per account owning log buckets: each bucket (versioning, Object Lock
-  when chosen, Block Public Access, SSE-KMS, access logging), its bucket policy with the documented
-  CloudTrail / Config / flow-log statements and an SSL-only deny, the KMS keys and an access-log
-  bucket; MFA Delete has no CloudFormation property and is listed as a manual step in Metadata;
-- organization-trail.json, in the management account, for each CloudTrail delivery whose source
-  is the whole organization;
-- stacksets/<role>.json, one cross-account role template per role, to deploy as a service-managed
-  StackSet, and stacksets/targets.json naming the OUs (or OU + account filter) each one targets.
+  when chosen, Block Public Access, SSE-KMS, access logging, a lifecycle that moves logs to
+  Glacier and expires them after the Object Lock retention), its bucket policy and its key's
+  policy exactly as designer.artefacts.policy_set builds them (rendered, never rebuilt here), an
+  access-log bucket; MFA Delete has no CloudFormation property and is a manual step in Metadata;
+- organization-trail.json (organization-trail-2.json...), in the management account, for each
+  CloudTrail delivery whose source is the whole organization, named as policy_set names it;
+- flow-logs-<account>.json per network account delivering VPC flow logs: a flow log of one VPC
+  (the VpcId Parameter; one stack per VPC) to each archive bucket;
+- stacksets/<role>.json, one cross-account role template per role: the body of a service-managed
+  StackSet. stacksets.json (stacksets-2.json... past 900 kB or 500 resources) creates every
+  StackSet as an AWS::CloudFormation::StackSet from the management account (PermissionModel
+  SERVICE_MANAGED, CallAs SELF, auto-deployment, the home Region, the member template as
+  TemplateBody or, past 51,200 bytes, a TemplateURL parameter; the member's parameters passed
+  through; a StackSet whose role another trusts as its principal deployed first, DependsOn; one
+  whose trust names a role of management-account-roles.json in a later template, deployed after
+  that stack).
   A trust to an OU or the organization is one StackSet of its own whose target is that OU (or
   the root) with auto-deployment, its excluded accounts filtered out (DIFFERENCE); roles drawn
   account by account are grouped and their OU targets inferred;
-- stacksets/logs-<scope>-to-<bucket>.json: the account trail and AWS Config of every account of
-  an OU (or of the organization less some accounts, or the organization's Config), a StackSet
-  with auto-deployment: never an organization trail;
+- stacksets/logs-<scope>-to-<bucket>.json: the account trail and AWS Config (recorder, delivery
+  channel, and the service-linked role unless CreateConfigServiceLinkedRole is false) of every
+  account of an OU (or of the organization less some accounts, or the organization's Config), a
+  StackSet with auto-deployment: never an organization trail;
 - ram-shares-<account>.json: AWS RAM resource shares, AllowExternalPrincipals only for a share
   with an external account or a partner organization's accounts;
 - management-account-roles.json: roles in the management account (StackSets never deploy there);
-- organization-policies.json: the design's own SCPs as AWS::Organizations::Policy;
+- organization-policies.json: the design's own SCPs as AWS::Organizations::Policy, created without
+  targets (the deployment plan attaches them after the root-user steps and their trial);
 - service-catalog-shares-<account>.json: portfolio shares to accounts (organization and OU shares
   have no CloudFormation resource: their CLI commands are in notes.md);
 - notes.md: parameters to fill in, manual steps, what could not be expressed and why.
 
 Unknown values are never invented: planned account ids, the organization id, OU and root ids and
-portfolio ids are template Parameters; targets.json and notes.md show them as "${AccountId:<name>}",
+portfolio ids are template Parameters; Metadata and notes.md show them as "${AccountId:<name>}",
 "${OrganizationId}", "${OuId:<path>}", "${RootId}" placeholders.
 """
 
@@ -34,22 +45,44 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from designer.artefacts.identity_center import identity_center_roles, reserved_role_resource
-from designer.artefacts.policy_set import FLOW_LOG_KEY_ACTIONS
-from designer.artefacts.policy_set import LOG_DELIVERY_PRINCIPAL as LOG_DELIVERY
+from designer.artefacts.identity_center import identity_center_roles
+from designer.artefacts.managed_policies import permission_set_policy
+from designer.artefacts.policy_set import (
+    ACCESS_LOG_BUCKET,
+    ACCOUNT_TRAIL_NAME,
+    KMS_KEY_ARN,
+    BucketPolicies,
+    Lifecycle,
+    LogKey,
+    PolicySet,
+    Role,
+    access_log_policy,
+    build_policies,
+    lifecycle,
+    organization_trail_names,
+)
 from designer.artefacts.scoping import ExportScopes, outside_words
+from designer.artefacts.tokens import (
+    SAML_AUDIENCE,
+    SAML_AUDIENCE_TOKEN,
+    TOKEN,
+    arn,
+    managed_policy,
+)
 from designer.model.vocabulary import (
-    AccessLevel,
+    AccountFunction,
     IdentityProviderKind,
     LogType,
     OutsideKind,
     ResourceType,
 )
-from exporters.base import ExportContext, exporter
+from exporters import linter_notes
+from exporters.base import ExportContext, exporter, safe_name
 
 if TYPE_CHECKING:
     from designer.model.design import Design
@@ -64,54 +97,11 @@ if TYPE_CHECKING:
 FORMAT = "cloudformation"
 FOLDER = "cloudformation"
 STACKSETS = f"{FOLDER}/stacksets"
-POLICY_VERSION = "2012-10-17"
-MANAGED = "arn:aws:iam::aws:policy/"
-LEVEL_POLICIES: dict[AccessLevel, str] = {
-    AccessLevel.READ_ONLY: "ReadOnlyAccess",
-    AccessLevel.SECURITY_AUDIT: "SecurityAudit",
-    AccessLevel.IAM_ADMIN: "IAMFullAccess",
-    AccessLevel.ADMINISTRATOR: "AdministratorAccess",
-}
-# AWS managed full-access policies of well-known services (IAM service prefix -> policy name).
-SERVICE_FULL_ACCESS: dict[str, str] = {
-    "athena": "AmazonAthenaFullAccess",
-    "backup": "AWSBackupFullAccess",
-    "cloudformation": "AWSCloudFormationFullAccess",
-    "cloudfront": "CloudFrontFullAccess",
-    "cloudtrail": "AWSCloudTrail_FullAccess",
-    "dynamodb": "AmazonDynamoDBFullAccess",
-    "ec2": "AmazonEC2FullAccess",
-    "ecr": "AmazonEC2ContainerRegistryFullAccess",
-    "ecs": "AmazonECS_FullAccess",
-    "elasticache": "AmazonElastiCacheFullAccess",
-    "guardduty": "AmazonGuardDutyFullAccess",
-    "iam": "IAMFullAccess",
-    "kinesis": "AmazonKinesisFullAccess",
-    "lambda": "AWSLambda_FullAccess",
-    "logs": "CloudWatchLogsFullAccess",
-    "rds": "AmazonRDSFullAccess",
-    "redshift": "AmazonRedshiftFullAccess",
-    "route53": "AmazonRoute53FullAccess",
-    "s3": "AmazonS3FullAccess",
-    "sagemaker": "AmazonSageMakerFullAccess",
-    "securityhub": "AWSSecurityHubFullAccess",
-    "sns": "AmazonSNSFullAccess",
-    "sqs": "AmazonSQSFullAccess",
-    "ssm": "AmazonSSMFullAccess",
-}
-CLOUDTRAIL = "cloudtrail.amazonaws.com"
-CONFIG = "config.amazonaws.com"
-S3_LOGGING = "logging.s3.amazonaws.com"
-OWNER_FULL_CONTROL = {"s3:x-amz-acl": "bucket-owner-full-control"}
-SAML_AUDIENCE = "https://signin.aws.amazon.com/saml"
 ACCOUNT_PATTERN = "^[0-9]{12}$"
-KMS_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/[A-Za-z0-9/_-]+$")
 KMS_ARN_PATTERN = "^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/[A-Za-z0-9/_-]+$"
-ALIAS = re.compile(r"^alias/[A-Za-z0-9/_-]{1,250}$")
-OIDC_HOST = re.compile(r"^[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~-]+)*$")
 IAM_DESCRIPTION = re.compile(r"[^\t\n\r\x20-\x7e\xa1-\xff]+")
 # CloudFormation and service quotas worth a note when a generated file goes beyond them.
-MAX_PARAMETERS, MAX_RESOURCES, MAX_BODY, MAX_BUCKET_POLICY = 200, 500, 1_000_000, 20_480
+MAX_PARAMETERS, MAX_RESOURCES, MAX_BODY = 200, 500, 1_000_000
 
 Json = Any  # a JSON value, possibly with CloudFormation intrinsic functions inside
 
@@ -181,30 +171,9 @@ def sub_part(part: Json) -> str:
     return "${" + ".".join(part["Fn::GetAtt"]) + "}"
 
 
-def one_or_list(values: list[Json]) -> Json:
-    return values[0] if len(values) == 1 else values
-
-
 def unique(values: Iterable[Any]) -> list[Any]:
     """Values in first-seen order without repeats (dict keys keep insertion order)."""
     return list(dict.fromkeys(values))
-
-
-def statement(sid: str, principal: Json, action: Json, resource: Json, **extra: Json) -> Json:
-    return {"Sid": sid, "Effect": "Allow", "Principal": principal, "Action": action,
-            "Resource": resource, **extra}  # fmt: skip
-
-
-class Sids:
-    """Statement ids unique within one policy: base, base2, base3..."""
-
-    def __init__(self) -> None:
-        self._seen: dict[str, int] = {}
-
-    def __call__(self, base: str) -> str:
-        n = self._seen.get(base, 0) + 1
-        self._seen[base] = n
-        return base if n == 1 else f"{base}{n}"
 
 
 # -- the design, indexed --------------------------------------------------------------------------
@@ -269,6 +238,31 @@ class Index:
         parent = self.ous[container].parent
         return parent if parent in self.ous else self.ROOT
 
+    @cached_property
+    def policies(self) -> PolicySet:
+        """Every policy document of the design, as policies/ writes them: the templates render
+        these, so the two formats cannot differ."""
+        return build_policies(self.design)
+
+    @cached_property
+    def policy_roles(self) -> dict[tuple[str, ...], Role]:
+        return {role.key: role for role in self.policies.roles}
+
+    @cached_property
+    def ou_by_path(self) -> dict[str, str]:
+        return {self.ou_path(o): o for o in self.ous}
+
+    @cached_property
+    def _by_name(self) -> dict[str, Account]:
+        found: dict[str, Account] = {}
+        for account in self.design.accounts:
+            found.setdefault(account.name, account)
+        return found
+
+    def account_named(self, name: str) -> Account | None:
+        """The account a placeholder names (the first of that name; None if none)."""
+        return self._by_name.get(name)
+
     def placeholder(self, container: str) -> dict[str, str]:
         if container == self.ROOT:
             return {"name": "Root", "ou_id": "${RootId}"}
@@ -289,6 +283,8 @@ class Template:
     home: Account | None = None  # the account the stack is deployed in, when it is one account
     metadata: dict[str, Json] = field(default_factory=dict)
     parameters: dict[str, Json] = field(default_factory=dict)
+    mappings: dict[str, Json] = field(default_factory=dict)
+    conditions: dict[str, Json] = field(default_factory=dict)
     resources: dict[str, Json] = field(default_factory=dict)
     outputs: dict[str, Json] = field(default_factory=dict)
     placeholders: dict[str, str] = field(default_factory=dict)  # parameter -> placeholder
@@ -371,12 +367,60 @@ class Template:
         for key, part in (
             ("Metadata", displayed_all(self.metadata)),
             ("Parameters", displayed_all(self.parameters)),
+            ("Mappings", self.mappings),
+            ("Conditions", self.conditions),
             ("Resources", self.resources),
             ("Outputs", outputs),
         ):
             if part:
                 body[key] = part
         return body
+
+
+PSEUDO_PARAMETERS = {"AWS::Partition", "AWS::Region", "AWS::AccountId", "AWS::URLSuffix"}
+
+
+def rendered(t: Template, ix: Index, node: Json) -> Json:
+    """An artefact document (designer.artefacts) as this template spells it: each string holding
+    a token (designer.artefacts.tokens) becomes an Fn::Sub whose unknown values are Parameters."""
+    if isinstance(node, list):
+        return [rendered(t, ix, v) for v in node]
+    if isinstance(node, dict):
+        return {k: rendered(t, ix, v) for k, v in node.items()}
+    if not isinstance(node, str) or "${" not in node:
+        return node
+    whole = TOKEN.fullmatch(node)
+    if whole is not None:  # a Ref (or a literal id) rather than an Fn::Sub of one value
+        return token_value(t, ix, whole.group(1), node)
+    parts: list[Json] = []
+    end = 0
+    for match in TOKEN.finditer(node):
+        parts += [node[end : match.start()], token_value(t, ix, match.group(1), match.group(0))]
+        end = match.end()
+    return sub(*parts, node[end:])
+
+
+def token_value(t: Template, ix: Index, token: str, text: str) -> Json:
+    """What one token stands for in this template (a token it does not know stays text)."""
+    kind, _, name = token.partition(":")
+    if token in PSEUDO_PARAMETERS:
+        return ref(token)
+    if token == "HomeRegion":  # the log and trail stacks are deployed in the home Region
+        return ref("AWS::Region")
+    if token == "AccountId":  # each account a StackSet reaches
+        return ref("AWS::AccountId")
+    if text == SAML_AUDIENCE_TOKEN:  # the sign-in endpoint of the stack's partition
+        t.mappings["SamlAudience"] = {p: {"Audience": a} for p, a in SAML_AUDIENCE.items()}
+        return {"Fn::FindInMap": ["SamlAudience", ref("AWS::Partition"), "Audience"]}
+    if token == "OrganizationId":
+        return t.organization_id(ix)
+    if token == "RootId":
+        return t.container_id(ix, Index.ROOT)
+    if kind == "OuId" and name in ix.ou_by_path:
+        return t.container_id(ix, ix.ou_by_path[name])
+    if kind == "AccountId":
+        return t.account_id(ix.account_named(name), label=name)
+    return text
 
 
 # -- notes ----------------------------------------------------------------------------------------
@@ -389,6 +433,7 @@ class Notes:
         "Organization and OU portfolio shares",
         "Not exported",
         "Limits and conflicts",
+        linter_notes.SECTION,
     )
 
     def __init__(self) -> None:
@@ -405,8 +450,11 @@ class Notes:
             "",
             "Templates are JSON. Deploy IAM templates with CAPABILITY_NAMED_IAM. Deploy the "
             "log-archive stack and the organization trail in the same (home) Region. The "
-            "StackSets in stacksets/ are service-managed (see stacksets/targets.json); they never "
-            "reach the management account, whose roles are in management-account-roles.json.",
+            "templates in stacksets/ are the bodies of the service-managed StackSets that "
+            "stacksets.json creates (deploy it as a stack in the management account, in the "
+            "home Region); they never reach the management account, whose roles are in "
+            "management-account-roles.json. The SCPs of organization-policies.json are created "
+            "without targets: the deployment plan attaches them.",
         ]
         for section in self.SECTIONS:
             if self.lines[section]:
@@ -426,15 +474,6 @@ def code(text: str) -> str:
 
 # -- log-archive stacks ---------------------------------------------------------------------------
 @dataclass
-class KeyPlan:
-    """A KMS key of a log-archive stack and the buckets it encrypts."""
-
-    alias: str | None  # None: an existing key given by ARN
-    arn: str | None
-    buckets: list[LogBucket]
-
-
-@dataclass
 class LogStack:
     account: Account
     template: Template
@@ -442,216 +481,10 @@ class LogStack:
     key_outputs: dict[str, str] = field(default_factory=dict)  # bucket id -> output name
 
 
-def alias_name(text: str | None) -> str:
-    if text is None:
-        return "alias/log-archive"
-    if ALIAS.match(text) and not text.startswith("alias/aws/"):
-        return text
-    cleaned = re.sub(r"[^A-Za-z0-9/_-]+", "-", text.removeprefix("alias/")).strip("-/")
-    cleaned = cleaned.removeprefix("aws/")
-    return f"alias/{cleaned[:200] or 'log-archive'}"
-
-
-def key_plans(buckets: list[LogBucket]) -> list[KeyPlan]:
-    plans: dict[str, KeyPlan] = {}
-    for bucket in buckets:
-        if bucket.kms_key and KMS_ARN.match(bucket.kms_key):
-            plans.setdefault(bucket.kms_key, KeyPlan(None, bucket.kms_key, [])).buckets.append(
-                bucket
-            )
-        else:
-            alias = alias_name(bucket.kms_key)
-            plans.setdefault(alias, KeyPlan(alias, None, [])).buckets.append(bucket)
-    return list(plans.values())
-
-
 def trail_names(ix: Index) -> dict[str, str]:
-    """Relationship id -> trail name of each organization trail: a CloudTrail delivery whose
-    source is the organization itself, no account excluded (an OU gets account trails)."""
-    names: dict[str, str] = {}
-    for rels in ix.deliveries.values():
-        for rel in rels:
-            if LogType.CLOUDTRAIL in rel.log_types and ix.scopes.organization_wide(rel):
-                n = len(names) + 1
-                names[rel.id] = "organization-trail" + (f"-{n}" if n > 1 else "")
-    return names
-
-
-def delivery_sources(ix: Index, rels: list[LogDeliveryRelationship], kind: LogType) -> list[str]:
-    """Source accounts of `kind` logs: every member account of a scoped delivery."""
-    found: list[str] = []
-    for rel in rels:
-        if kind in rel.log_types:
-            if ix.scopes.is_scope(rel.source):
-                found += ix.scopes.members(rel.source, rel.excluded_accounts)
-            elif rel.source in ix.accounts:
-                found.append(rel.source)
-    return unique(found)
-
-
-def org_trail_arn(t: Template, ix: Index, name: str) -> Json:
-    return sub("arn:aws:cloudtrail:", ref("AWS::Region"), ":", t.management_id(ix), ":trail/", name)
-
-
-def org_trail_statements(t: Template, ix: Index, arn: str, trail: str, sids: Sids) -> list[Json]:
-    """The three statements of the CloudTrail guide's organization-trail bucket policy."""
-    principal = {"Service": CLOUDTRAIL}
-    source = {"aws:SourceArn": org_trail_arn(t, ix, trail)}
-    mgmt, org = t.management_id(ix), t.organization_id(ix)
-    write = {"StringEquals": {**OWNER_FULL_CONTROL, **source}}
-    return [
-        statement(sids("AWSCloudTrailAclCheck20150319"), principal, "s3:GetBucketAcl", arn,
-                  Condition={"StringEquals": source}),
-        statement(sids("AWSCloudTrailWrite20150319"), principal, "s3:PutObject",
-                  sub(arn, "/AWSLogs/", mgmt, "/*"), Condition=write),
-        statement(sids("AWSCloudTrailOrganizationWrite20150319"), principal, "s3:PutObject",
-                  sub(arn, "/AWSLogs/", org, "/*"), Condition=write),
-    ]  # fmt: skip
-
-
-def account_trail_statements(t: Template, node: Account, arn: str, sids: Sids) -> list[Json]:
-    """A trail of one account (name not in the design): any trail of that account may write."""
-    principal = {"Service": CLOUDTRAIL}
-    account = t.account_id(node)
-    source = {"aws:SourceArn": sub("arn:aws:cloudtrail:*:", account, ":trail/*")}
-    return [
-        statement(sids("AWSCloudTrailAclCheck"), principal, "s3:GetBucketAcl", arn,
-                  Condition={"StringLike": source}),
-        statement(sids("AWSCloudTrailWrite"), principal, "s3:PutObject",
-                  sub(arn, "/AWSLogs/", account, "/*"),
-                  Condition={"StringEquals": {**OWNER_FULL_CONTROL}, "StringLike": source}),
-    ]  # fmt: skip
-
-
-def config_statements(t: Template, node: Account, arn: str, sids: Sids) -> list[Json]:
-    """The AWS Config guide's three statements for one source account."""
-    principal = {"Service": CONFIG}
-    account = t.account_id(node)
-    source = {"AWS:SourceAccount": account}
-    return [
-        statement(sids("AWSConfigBucketPermissionsCheck"), principal, "s3:GetBucketAcl", arn,
-                  Condition={"StringEquals": source}),
-        statement(sids("AWSConfigBucketExistenceCheck"), principal, "s3:ListBucket", arn,
-                  Condition={"StringEquals": source}),
-        statement(sids("AWSConfigBucketDelivery"), principal, "s3:PutObject",
-                  sub(arn, "/AWSLogs/", account, "/Config/*"),
-                  Condition={"StringEquals": {**OWNER_FULL_CONTROL, **source}}),
-    ]  # fmt: skip
-
-
-def flow_log_statements(t: Template, node: Account, arn: str, sids: Sids) -> list[Json]:
-    """The VPC user guide's log-delivery statements for one source account."""
-    principal = {"Service": LOG_DELIVERY}
-    account = t.account_id(node)
-    source = {"aws:SourceArn": sub("arn:aws:logs:*:", account, ":*")}
-    return [
-        statement(sids("AWSLogDeliveryWrite"), principal, "s3:PutObject",
-                  sub(arn, "/AWSLogs/", account, "/*"),
-                  Condition={"StringEquals": {"aws:SourceAccount": account, **OWNER_FULL_CONTROL},
-                             "ArnLike": source}),
-        statement(sids("AWSLogDeliveryAclCheck"), principal, "s3:GetBucketAcl", arn,
-                  Condition={"StringEquals": {"aws:SourceAccount": account}, "ArnLike": source}),
-    ]  # fmt: skip
-
-
-def ssl_deny(arn: Json, sids: Sids) -> Json:
-    return {
-        "Sid": sids("DenyInsecureTransport"),
-        "Effect": "Deny",
-        "Principal": "*",
-        "Action": "s3:*",
-        "Resource": [arn, sub(arn, "/*")],
-        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-    }
-
-
-def bucket_policy(t: Template, ix: Index, bucket: LogBucket, trails: dict[str, str]) -> Json:
-    arn = f"arn:aws:s3:::{bucket.name}"
-    rels = ix.deliveries.get(bucket.id, [])
-    sids = Sids()
-    found: list[Json] = []
-    for rel in rels:
-        if rel.id in trails:
-            found += org_trail_statements(t, ix, arn, trails[rel.id], sids)
-    account_trails = [r for r in rels if r.id not in trails]
-    builders = (
-        (account_trails, LogType.CLOUDTRAIL, account_trail_statements),
-        (rels, LogType.CONFIG, config_statements),
-        (rels, LogType.VPC_FLOW_LOGS, flow_log_statements),
-    )
-    for chosen, kind, build in builders:
-        for source in delivery_sources(ix, chosen, kind):
-            found += build(t, ix.accounts[source], arn, sids)
-    if bucket.organization_restricted_writes:
-        restrict_trail_writes(found, t.organization_id(ix))
-    found.append(ssl_deny(arn, sids))
-    return {"Version": POLICY_VERSION, "Statement": found}
-
-
-def restrict_trail_writes(statements: list[Json], organization: Json) -> None:
-    """CloudTrail writes only from the organization (aws:SourceOrgID). The Config service
-    principal takes no organization condition: its statements stay per source account."""
-    for found in statements:
-        if found["Principal"] == {"Service": CLOUDTRAIL} and found["Action"] == "s3:PutObject":
-            condition = found["Condition"]
-            equals = {**condition.get("StringEquals", {}), "aws:SourceOrgID": organization}
-            found["Condition"] = {**condition, "StringEquals": equals}
-
-
-def key_policy(t: Template, ix: Index, plan: KeyPlan, trails: dict[str, str]) -> Json:
-    """The owning account administers the key; log services may use it for their sources."""
-    rels = [r for b in plan.buckets for r in ix.deliveries.get(b.id, [])]
-    own = t.account_id(t.home)
-    found: list[Json] = [
-        statement("AdministerKeyFromOwningAccount", {"AWS": sub("arn:aws:iam::", own, ":root")},
-                  "kms:*", "*"),
-    ]  # fmt: skip
-    found += cloudtrail_key_statements(t, ix, rels, trails)
-    for sid, service, actions, kind in (
-        ("AllowConfigToEncryptDeliveries", CONFIG, ["kms:Decrypt", "kms:GenerateDataKey"],
-         LogType.CONFIG),
-        ("AllowLogDeliveryToEncryptFlowLogs", LOG_DELIVERY, FLOW_LOG_KEY_ACTIONS,
-         LogType.VPC_FLOW_LOGS),
-    ):  # fmt: skip
-        sources = [t.account_id(ix.accounts[s]) for s in delivery_sources(ix, rels, kind)]
-        if sources:
-            condition = {"StringEquals": {"aws:SourceAccount": one_or_list(sources)}}
-            found.append(statement(sid, {"Service": service}, actions, "*", Condition=condition))
-    return {"Version": POLICY_VERSION, "Statement": found}
-
-
-def cloudtrail_key_statements(
-    t: Template, ix: Index, rels: list[LogDeliveryRelationship], trails: dict[str, str]
-) -> list[Json]:
-    arns: list[Json] = []
-    contexts: list[Json] = []
-    for rel in rels:
-        if LogType.CLOUDTRAIL not in rel.log_types:
-            continue
-        if rel.id in trails:
-            arns.append(org_trail_arn(t, ix, trails[rel.id]))
-            owner = t.management_id(ix)
-            contexts.append(sub("arn:aws:cloudtrail:*:", owner, ":trail/*"))
-            continue
-        for account in delivery_sources(ix, [rel], LogType.CLOUDTRAIL):
-            owner = t.account_id(ix.accounts[account])
-            arns.append(sub("arn:aws:cloudtrail:*:", owner, ":trail/*"))
-            contexts.append(sub("arn:aws:cloudtrail:*:", owner, ":trail/*"))
-    if not arns:
-        return []
-    principal = {"Service": CLOUDTRAIL}
-    source = {"aws:SourceArn": one_or_list(unique_json(arns))}
-    context = {"kms:EncryptionContext:aws:cloudtrail:arn": one_or_list(unique_json(contexts))}
-    return [
-        statement("AllowCloudTrailToEncryptLogs", principal, "kms:GenerateDataKey*", "*",
-                  Condition={"StringLike": {**source, **context}}),
-        statement("AllowCloudTrailToDescribeKey", principal, "kms:DescribeKey", "*",
-                  Condition={"StringLike": source}),
-    ]  # fmt: skip
-
-
-def unique_json(values: list[Json]) -> list[Json]:
-    return list({json.dumps(v, sort_keys=True): v for v in values}.values())
+    """Relationship id -> trail name of each organization trail (policy_set names them, so the
+    trail, its bucket policy and its key policy name the same trail)."""
+    return organization_trail_names(ix.design)
 
 
 def encryption(key: Json) -> Json:
@@ -675,8 +508,35 @@ OWNER_ENFORCED = {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
 RETAIN = {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}
 
 
-def bucket_resource(bucket: LogBucket, key: Json, access_logs: tuple[str, str] | None) -> Json:
+def lifecycle_configuration(kept: Lifecycle, rule_id: str) -> Json:
+    """The bucket's LifecycleConfiguration: the same rule as policy_set's lifecycle document
+    (Glacier when the Object Lock retention ends, expiry after it), in CloudFormation's
+    spelling."""
+    (rule,) = kept.document(rule_id)["Rules"]
+    return {
+        "Rules": [
+            {
+                "Id": rule["ID"],
+                "Status": rule["Status"],
+                "Transitions": [
+                    {"StorageClass": t["StorageClass"], "TransitionInDays": t["Days"]}
+                    for t in rule["Transitions"]
+                ],
+                "ExpirationInDays": rule["Expiration"]["Days"],
+                "NoncurrentVersionTransitions": [
+                    {"StorageClass": t["StorageClass"], "TransitionInDays": t["NoncurrentDays"]}
+                    for t in rule["NoncurrentVersionTransitions"]
+                ],
+                "NoncurrentVersionExpiration": rule["NoncurrentVersionExpiration"],
+                "AbortIncompleteMultipartUpload": rule["AbortIncompleteMultipartUpload"],
+            }
+        ]
+    }
+
+
+def bucket_resource(item: BucketPolicies, key: Json, access_logs: tuple[str, str] | None) -> Json:
     """The bucket; access_logs: the access-log bucket and its policy's logical ids."""
+    bucket = item.bucket
     props: dict[str, Json] = {"BucketName": bucket.name}
     if bucket.versioning:
         props["VersioningConfiguration"] = {"Status": "Enabled"}
@@ -693,6 +553,7 @@ def bucket_resource(bucket: LogBucket, key: Json, access_logs: tuple[str, str] |
     props["PublicAccessBlockConfiguration"] = PRIVATE
     props["BucketEncryption"] = encryption(key)
     props["OwnershipControls"] = OWNER_ENFORCED
+    props["LifecycleConfiguration"] = lifecycle_configuration(item.lifecycle, "ArchiveThenExpire")
     resource: dict[str, Json] = {"Type": "AWS::S3::Bucket", **RETAIN}
     if bucket.access_logging and access_logs is not None:
         props["LoggingConfiguration"] = {
@@ -704,14 +565,17 @@ def bucket_resource(bucket: LogBucket, key: Json, access_logs: tuple[str, str] |
     return resource
 
 
-def access_log_bucket(t: Template, buckets: list[LogBucket]) -> tuple[str, str]:
-    """One SSE-S3 bucket (server access logs cannot use SSE-KMS) receiving the stack's logs."""
+def access_log_bucket(t: Template, ix: Index, buckets: list[LogBucket]) -> tuple[str, str]:
+    """One SSE-S3 bucket (server access logs cannot use SSE-KMS) receiving the stack's logs,
+    kept as long as the longest-kept bucket it logs."""
     logical = t.logical_id("AccessLogBucket")
+    locks = [b.object_lock.retention_days for b in buckets if b.object_lock is not None]
+    kept = lifecycle(max(locks) if locks else None)
     t.resources[logical] = {
         "Type": "AWS::S3::Bucket",
         **RETAIN,
         "Properties": {
-            "BucketName": sub("s3-access-logs-", ref("AWS::AccountId"), "-", ref("AWS::Region")),
+            "BucketName": rendered(t, ix, ACCESS_LOG_BUCKET),
             "VersioningConfiguration": {"Status": "Enabled"},
             "PublicAccessBlockConfiguration": PRIVATE,
             "BucketEncryption": {
@@ -720,60 +584,50 @@ def access_log_bucket(t: Template, buckets: list[LogBucket]) -> tuple[str, str]:
                 ]
             },
             "OwnershipControls": OWNER_ENFORCED,
+            "LifecycleConfiguration": lifecycle_configuration(kept, "ArchiveThenExpire"),
         },
     }
-    arn = {"Fn::GetAtt": [logical, "Arn"]}
-    sources = [f"arn:aws:s3:::{b.name}" for b in buckets]
-    sids = Sids()
-    delivery = statement(
-        sids("S3ServerAccessLogsPolicy"),
-        {"Service": S3_LOGGING},
-        "s3:PutObject",
-        sub(arn, "/*"),
-        Condition={
-            "ArnLike": {"aws:SourceArn": one_or_list(sources)},
-            "StringEquals": {"aws:SourceAccount": ref("AWS::AccountId")},
-        },
-    )
-    deny = ssl_deny(arn, sids)
     policy = t.logical_id(f"{logical}Policy")
     t.resources[policy] = {
         "Type": "AWS::S3::BucketPolicy",
         "Properties": {
             "Bucket": ref(logical),
-            "PolicyDocument": {"Version": POLICY_VERSION, "Statement": [delivery, deny]},
+            "PolicyDocument": rendered(t, ix, access_log_policy([b.name for b in buckets])),
         },
     }
     t.output(f"{logical}Name", ref(logical), "Server access log bucket")
     return logical, policy
 
 
-def add_key(t: Template, ix: Index, plan: KeyPlan, trails: dict[str, str]) -> tuple[Json, str]:
-    """The key (and its alias) of `plan`; returns the KMSMasterKeyID value and the output name."""
-    if plan.arn is not None:
-        return plan.arn, ""
-    assert plan.alias is not None
-    logical = t.logical_id("LogKey", plan.alias.removeprefix("alias/"))
-    names = ", ".join(b.name for b in plan.buckets)
+def add_key(t: Template, ix: Index, key: LogKey) -> tuple[Json, str]:
+    """The key (and its alias) with the policy policy_set builds; returns the KMSMasterKeyID
+    value and the output name."""
+    if key.arn is not None:
+        return key.arn, ""
+    assert key.alias is not None
+    logical = t.logical_id("LogKey", key.alias.removeprefix("alias/"))
+    names = ", ".join(b.name for b in key.buckets)
     t.resources[logical] = {
         "Type": "AWS::KMS::Key",
         **RETAIN,
         "Properties": {
             "Description": f"Encrypts the log buckets {names}"[:8000],
             "EnableKeyRotation": True,
-            "KeyPolicy": key_policy(t, ix, plan, trails),
+            "KeyPolicy": rendered(t, ix, key.policy),
         },
     }
     t.resources[t.logical_id(f"{logical}Alias")] = {
         "Type": "AWS::KMS::Alias",
-        "Properties": {"AliasName": plan.alias, "TargetKeyId": ref(logical)},
+        "Properties": {"AliasName": key.alias, "TargetKeyId": ref(logical)},
     }
     arn = {"Fn::GetAtt": [logical, "Arn"]}
-    what = f"ARN of {plan.alias} (the organization trail's KMSKeyId)"
+    what = f"ARN of {key.alias} (the organization trail's KMSKeyId)"
     return arn, t.output(f"{logical}Arn", arn, what)
 
 
-def log_stack(ix: Index, account: Account, trails: dict[str, str], notes: Notes) -> LogStack:
+def log_stack(ix: Index, account: Account, notes: Notes) -> LogStack:
+    items = {b.bucket.id: b for b in ix.policies.buckets}
+    keys = [k for k in ix.policies.keys if k.account == account.id]
     buckets = [b for b in ix.design.log_buckets if b.account == account.id]
     t = Template(
         f"Log archive of account {account.name}: log buckets, their bucket policies and KMS keys",
@@ -781,18 +635,18 @@ def log_stack(ix: Index, account: Account, trails: dict[str, str], notes: Notes)
     )
     stack = LogStack(account, t)
     logged = [b for b in buckets if b.access_logging]
-    access_logs = access_log_bucket(t, logged) if logged else None
-    for plan in key_plans(buckets):
-        key, output = add_key(t, ix, plan, trails)
-        for bucket in plan.buckets:
+    access_logs = access_log_bucket(t, ix, logged) if logged else None
+    for key in keys:
+        key_id, output = add_key(t, ix, key)
+        for bucket in key.buckets:
             stack.key_outputs[bucket.id] = output
             logical = t.logical_id("LogBucket", bucket.name)
-            t.resources[logical] = bucket_resource(bucket, key, access_logs)
+            t.resources[logical] = bucket_resource(items[bucket.id], key_id, access_logs)
             t.resources[t.logical_id(f"{logical}Policy")] = {
                 "Type": "AWS::S3::BucketPolicy",
                 "Properties": {
                     "Bucket": ref(logical),
-                    "PolicyDocument": bucket_policy(t, ix, bucket, trails),
+                    "PolicyDocument": rendered(t, ix, items[bucket.id].bucket_policy),
                 },
             }
             t.output(f"{logical}Arn", {"Fn::GetAtt": [logical, "Arn"]}, f"ARN of {bucket.name}")
@@ -823,7 +677,7 @@ def manual_bucket_steps(
                     "",
                 )
             )
-        if bucket.kms_key and KMS_ARN.match(bucket.kms_key):
+        if bucket.kms_key and KMS_KEY_ARN.match(bucket.kms_key):
             steps.append(
                 (
                     f"{bucket.name} uses the existing key {bucket.kms_key}, which this stack does "
@@ -885,16 +739,49 @@ def trail_key(t: Template, ix: Index, bucket: LogBucket, logs: dict[str, LogStac
         "Description": f"ARN of the KMS key that encrypts {bucket.name} ({where})",
         "AllowedPattern": KMS_ARN_PATTERN,
     }
-    if bucket.kms_key and KMS_ARN.match(bucket.kms_key):
+    if bucket.kms_key and KMS_KEY_ARN.match(bucket.kms_key):
         spec["Default"] = bucket.kms_key
     return t.parameter(("kms", bucket.id), "KMSKeyId", "", spec, f"${{KMSKeyId:{bucket.name}}}")
+
+
+# -- VPC flow logs of a network account ----------------------------------------------------------
+def flow_log_template(ix: Index, account: Account, rels: list[LogDeliveryRelationship]) -> Template:
+    """Flow logs of one VPC (a Parameter) to each archive bucket the account delivers to, as the
+    bucket policy admits them (VPC User Guide, "Publish flow logs to Amazon S3": the log delivery
+    service writes under AWSLogs/<account>/, encrypted by the bucket's default key)."""
+    names = ", ".join(dict.fromkeys(ix.buckets[r.bucket or ""].name for r in rels))
+    t = Template(
+        f"VPC flow logs of {account.name} delivered to {names}; deploy in {account.name}, one "
+        "stack per VPC",
+        home=account,
+    )
+    t.parameters["VpcId"] = {"Type": "AWS::EC2::VPC::Id", "Description": "The VPC to log"}
+    for bucket_id in dict.fromkeys(r.bucket or "" for r in rels):
+        bucket = ix.buckets[bucket_id]
+        logical = t.logical_id("FlowLog", bucket.name)
+        t.resources[logical] = {
+            "Type": "AWS::EC2::FlowLog",
+            "Properties": {
+                "ResourceId": ref("VpcId"),
+                "ResourceType": "VPC",
+                "TrafficType": "ALL",
+                "LogDestinationType": "s3",
+                "LogDestination": rendered(t, ix, arn("s3", bucket.name)),
+                "MaxAggregationInterval": 600,
+            },
+        }
+        t.output(f"{logical}Id", ref(logical), f"Flow log of the VPC to {bucket.name}")
+    t.metadata["Prerequisites"] = [
+        f"The log-archive stack with bucket {names} and its bucket policy exists, admitting "
+        f"the log delivery service for {account.name}"
+    ]
+    return t
 
 
 # -- log sources of every account of an OU (a StackSet) -------------------------------------------
 # What a StackSet sets up in each account of a scoped delivery (the organization trail covers
 # CloudTrail for the whole organization); other log types need per-resource settings.
 STACKSET_LOG_TYPES = (LogType.CLOUDTRAIL, LogType.CONFIG)
-CONFIG_ROLE = "aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"
 
 
 def delivery_parts(ix: Index, rel: LogDeliveryRelationship) -> list[LogType]:
@@ -913,6 +800,102 @@ def delivery_stem(ix: Index, rel: LogDeliveryRelationship) -> str:
     return f"logs-{ix.scopes.label(rel.source)}-to-{ix.buckets[rel.bucket or ''].name}"
 
 
+def config_recorder(t: Template) -> str:
+    """The recorder of every supported resource type, run by AWS Config's service-linked role,
+    which the template creates unless the account has it already (a parameter): AWS Config
+    Developer Guide, "Using service-linked roles for AWS Config"."""
+    t.parameters["CreateConfigServiceLinkedRole"] = {
+        "Type": "String",
+        "AllowedValues": ["true", "false"],
+        "Default": "true",
+        "Description": "false where the account already has AWSServiceRoleForConfig",
+    }
+    t.conditions["CreateConfigRole"] = {
+        "Fn::Equals": [ref("CreateConfigServiceLinkedRole"), "true"]
+    }
+    role = t.logical_id("ConfigServiceLinkedRole")
+    t.resources[role] = {
+        "Type": "AWS::IAM::ServiceLinkedRole",
+        "Condition": "CreateConfigRole",
+        "DeletionPolicy": "Retain",
+        "UpdateReplacePolicy": "Retain",
+        "Properties": {"AWSServiceName": "config.amazonaws.com"},
+    }
+    prefix = (
+        "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/config.amazonaws.com/"
+    )
+    recorder = t.logical_id("ConfigRecorder")
+    t.resources[recorder] = {
+        "Type": "AWS::Config::ConfigurationRecorder",
+        "Properties": {
+            "RoleARN": {
+                "Fn::If": [
+                    "CreateConfigRole",
+                    {"Fn::Sub": prefix + "${" + role + "}"},
+                    {"Fn::Sub": prefix + "AWSServiceRoleForConfig"},
+                ]
+            },
+            "RecordingGroup": {"AllSupported": True, "IncludeGlobalResourceTypes": True},
+        },
+    }
+    return recorder
+
+
+def config_delivery(t: Template, bucket: LogBucket, key: Json) -> None:
+    """The recorder (with its service-linked role) and the delivery channel to the bucket."""
+    recorder = config_recorder(t)
+    t.resources[t.logical_id("ConfigDeliveryChannel")] = {
+        "Type": "AWS::Config::DeliveryChannel",
+        "DependsOn": [recorder],
+        "Properties": {"S3BucketName": bucket.name, "S3KmsKeyArn": key},
+    }
+
+
+def config_stacks(out: Output, ix: Index, logs: dict[str, LogStack]) -> None:
+    """config-<account>.json for each account drawn delivering AWS Config (a scoped delivery is
+    a StackSet): deployed as a stack in that account. AWS Config takes one recorder and one
+    delivery channel per account and Region, so an account gets one, to its first bucket."""
+    by_stack_set = {
+        a
+        for rels in ix.deliveries.values()
+        for r in rels
+        if LogType.CONFIG in delivery_parts(ix, r)
+        for a in ix.scopes.stack_set_accounts(r)
+    }
+    first: dict[str, LogDeliveryRelationship] = {}
+    for rels in ix.deliveries.values():
+        for rel in rels:
+            if LogType.CONFIG in rel.log_types and rel.source in ix.accounts:
+                if rel.source in by_stack_set or rel.source in first:
+                    where = md(ix.accounts[rel.source].name)
+                    out.notes.add(
+                        "Limits and conflicts",
+                        f"AWS Config of {where} is already set up (one recorder and delivery "
+                        f"channel per account and Region): its delivery to "
+                        f"{md(ix.buckets[rel.bucket or ''].name)} is not exported again",
+                    )
+                    continue
+                first[rel.source] = rel
+    for account in ix.design.accounts:
+        chosen = first.get(account.id)
+        if chosen is None:
+            continue
+        bucket = ix.buckets[chosen.bucket or ""]
+        t = Template(
+            f"AWS Config of {account.name} delivering to {bucket.name}; deploy as a stack in "
+            f"{account.name}, in the home Region",
+            home=account,
+        )
+        config_delivery(t, bucket, trail_key(t, ix, bucket, logs))
+        t.metadata["Prerequisites"] = [
+            f"The log-archive stack with bucket {bucket.name} and its bucket policy exists",
+            "Where the AWS Config service-linked role exists already, deploy with "
+            "CreateConfigServiceLinkedRole=false",
+        ]
+        path = out.ctx.unique_path(FOLDER, f"config-{account.name}", ".json")
+        out.add(path, t, f"AWS Config recorder and delivery channel of {account.name}")
+
+
 def delivery_template(
     ix: Index, rel: LogDeliveryRelationship, parts: list[LogType], logs: dict[str, LogStack]
 ) -> Template:
@@ -926,7 +909,7 @@ def delivery_template(
     )
     t = Template(
         f"{labels[:1].upper()}{labels[1:]} delivering to {bucket.name}; one service-managed "
-        f"StackSet deploys it to {words}; see stacksets/targets.json"
+        f"StackSet deploys it to {words}; see cloudformation/stacksets.json"
     )
     key = trail_key(t, ix, bucket, logs)
     if LogType.CLOUDTRAIL in parts:
@@ -934,7 +917,7 @@ def delivery_template(
         t.resources[trail] = {
             "Type": "AWS::CloudTrail::Trail",
             "Properties": {
-                "TrailName": "account-trail",
+                "TrailName": ACCOUNT_TRAIL_NAME,
                 "IsLogging": True,
                 "IsOrganizationTrail": False,
                 "IsMultiRegionTrail": rel.multi_region,
@@ -946,25 +929,13 @@ def delivery_template(
         }
         t.output("TrailArn", {"Fn::GetAtt": [trail, "Arn"]}, "ARN of the account trail")
     if LogType.CONFIG in parts:
-        recorder = t.logical_id("ConfigRecorder")
-        t.resources[recorder] = {
-            "Type": "AWS::Config::ConfigurationRecorder",
-            "Properties": {
-                "RoleARN": sub("arn:aws:iam::", ref("AWS::AccountId"), f":role/{CONFIG_ROLE}"),
-                "RecordingGroup": {"AllSupported": True, "IncludeGlobalResourceTypes": True},
-            },
-        }
-        t.resources[t.logical_id("ConfigDeliveryChannel")] = {
-            "Type": "AWS::Config::DeliveryChannel",
-            "DependsOn": [recorder],
-            "Properties": {"S3BucketName": bucket.name, "S3KmsKeyArn": key},
-        }
+        config_delivery(t, bucket, key)
     t.metadata["Prerequisites"] = [
         f"The log-archive stack with bucket {bucket.name} and its bucket policy exists, "
         "admitting each account of the scope",
         *(
-            ["The AWS Config service-linked role exists in each account (aws iam "
-             "create-service-linked-role --aws-service-name config.amazonaws.com)"]
+            ["Where the AWS Config service-linked role exists already, set the instance's "
+             "CreateConfigServiceLinkedRole parameter to false"]
             if LogType.CONFIG in parts
             else []
         ),
@@ -973,28 +944,33 @@ def delivery_template(
 
 
 def delivery_entry(ix: Index, rel: LogDeliveryRelationship, path: str, t: Template) -> Json:
-    skipped = [
-        a for a in ix.scopes.excluded_in_scope(rel, rel.source) if a != ix.org.management_account
-    ]
     return {
         "template": path,
         "stack_set_name": stack_set_name(path, ""),
         "log_types": [str(p) for p in delivery_parts(ix, rel)],
         "scope": ix.scopes.scope_words(rel.source, rel.excluded_accounts),
         "permission_model": "SERVICE_MANAGED",
-        "capabilities": [],
+        "capabilities": capabilities(t),
         "auto_deployment": {"Enabled": True, "RetainStacksOnAccountRemoval": False},
-        "regions": ["${HomeRegion}"],
         "parameters": dict(t.placeholders),
-        "deployment_targets": scope_targets(ix, rel.source, skipped),
+        "deployment_targets": [d.described(ix) for d in delivery_targets(ix, rel)],
         "accounts": [account_ref(ix.accounts[a]) for a in ix.scopes.stack_set_accounts(rel)],
     }
 
 
-def delivery_stacks(out: Output, ix: Index, logs: dict[str, LogStack]) -> list[Json]:
-    """A StackSet template per delivery from an OU (or the organization less some accounts, or
-    the organization's AWS Config); returns their targets.json entries."""
-    entries = []
+def delivery_targets(ix: Index, rel: LogDeliveryRelationship) -> list[Targets]:
+    skipped = [
+        a for a in ix.scopes.excluded_in_scope(rel, rel.source) if a != ix.org.management_account
+    ]
+    return scope_targets(ix, rel.source, skipped)
+
+
+def delivery_stacks(
+    ix: Index, logs: dict[str, LogStack], notes: Notes, path_of: Callable[[str], str]
+) -> list[StackSetSpec]:
+    """A StackSet per delivery from an OU (or the organization less some accounts, or the
+    organization's AWS Config): its member template and targets."""
+    specs = []
     for rel in ix.design.relationships:
         if rel.kind != "log-delivery":
             continue
@@ -1006,7 +982,7 @@ def delivery_stacks(out: Output, ix: Index, logs: dict[str, LogStack]) -> list[J
         ]
         words = ix.scopes.scope_words(rel.source, rel.excluded_accounts)
         if ix.scopes.is_scope(rel.source) and rest:
-            out.notes.add(
+            notes.add(
                 "Not exported",
                 f"{md(', '.join(rest))} of {md(words)}: set up per resource in each account "
                 "(the bucket policy admits them)",
@@ -1014,18 +990,19 @@ def delivery_stacks(out: Output, ix: Index, logs: dict[str, LogStack]) -> list[J
         if not parts:
             continue
         t = delivery_template(ix, rel, parts, logs)
-        path = out.ctx.unique_path(STACKSETS, delivery_stem(ix, rel), ".json")
-        out.add(path, t, f"Log sources of {ix.scopes.label(rel.source)} for a StackSet")
-        entries.append(delivery_entry(ix, rel, path, t))
+        path = path_of(delivery_stem(ix, rel))
+        entry = delivery_entry(ix, rel, path, t)
+        purpose = f"Log sources of {ix.scopes.label(rel.source)}: the body of a StackSet"
+        specs.append(StackSetSpec(path, t, entry, delivery_targets(ix, rel), [rel.id], purpose))
         if ix.scopes.management_in_scope(rel):
             parts_words = ", ".join(map(str, parts))
-            out.notes.add(
+            notes.add(
                 "Manual steps",
                 f"The management account lies in {md(ix.scopes.short(rel.source))}, but "
                 f"StackSets never deploy there: deploy {code(path)} as a stack in it for its "
                 f"{md(parts_words)}",
             )
-    return entries
+    return specs
 
 
 # -- cross-account roles --------------------------------------------------------------------------
@@ -1050,201 +1027,114 @@ class RoleGroup:
     trusts: list[str] = field(default_factory=list)  # ids of every trust in the group
 
 
-def principal(t: Template, ix: Index, rel: TrustRelationship) -> tuple[Json, str, bool] | str:
-    """(Principal, action, is an AWS principal) for the trusted side, or why there is none."""
-    party = ix.outside_principals.get(rel.source)
-    if party is not None and party.kind != OutsideKind.EXTERNAL_ACCOUNT:
-        return outside_principal(party)
-    trusted = ix.accounts.get(rel.source) or party
-    if trusted is not None:
-        account = t.account_id(trusted)
-        tail = f":role/{rel.principal_role_name}" if rel.principal_role_name else ":root"
-        if (rel.source, rel.principal_role_name or "") in ix.sso_roles:
-            tail = ":root"  # the permission-set role is matched in trust_conditions
-        return {"AWS": sub("arn:aws:iam::", account, tail)}, "sts:AssumeRole", True
-    if ix.scopes.is_scope(rel.source):  # any principal of it: aws:PrincipalOrgPaths / OrgID
-        return {"AWS": "*"}, "sts:AssumeRole", True
-    idp = ix.idps.get(rel.source)
-    if idp is None:
-        return f"its trusted side {ix.name(rel.source)!r} is not an account, party or provider"
-    return idp_principal(t, ix, idp)
-
-
-def outside_principal(party: OutsidePrincipal) -> tuple[Json, str, bool] | str:
-    if party.kind == OutsideKind.SERVICE:
-        return {"Service": party.service_principal}, "sts:AssumeRole", False
-    if party.kind == OutsideKind.PARTNER_ORGANIZATION:
-        return {"AWS": "*"}, "sts:AssumeRole", True  # with the partner's aws:PrincipalOrgID
-    return (
-        f'its trusted side {party.name!r} is anyone: Principal "*" without a condition would '
-        "let everybody assume it"
-    )
-
-
-def saml_provider_name(idp: IdentityProvider) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", idp.name).strip("-")[:128] or "saml-provider"
-
-
 def provider_note(ix: Index, rel: TrustRelationship, notes: Notes) -> None:
     """A federated principal names an IAM identity provider that must exist in the account."""
     idp = ix.idps.get(rel.source)
-    if idp is None or idp.kind not in (IdentityProviderKind.SAML, IdentityProviderKind.OIDC):
+    if idp is None:
         return
-    name = saml_provider_name(idp) if idp.kind == IdentityProviderKind.SAML else idp.metadata_url
-    notes.add(
-        "Manual steps",
-        f"Create the IAM {idp.kind.value.upper()} provider {md(name)} ({md(idp.name)}) in every "
-        f"account that receives role {code(rel.role_name)}, before deploying the role",
-    )
+    provider_steps(ix, idp, rel.role_name, notes)
 
 
-def idp_principal(t: Template, ix: Index, idp: IdentityProvider) -> tuple[Json, str, bool] | str:
-    here = ref("AWS::AccountId")
-    if idp.kind == IdentityProviderKind.SAML:
-        arn = sub("arn:aws:iam::", here, f":saml-provider/{saml_provider_name(idp)}")
-        return {"Federated": arn}, "sts:AssumeRoleWithSAML", False
-    if idp.kind == IdentityProviderKind.OIDC:
-        host = re.sub(r"^https://", "", idp.metadata_url.strip()).rstrip("/")
-        if not OIDC_HOST.match(host):
-            return f"OIDC provider {idp.name!r} has no usable issuer URL"
-        arn = sub("arn:aws:iam::", here, f":oidc-provider/{host}")
-        return {"Federated": arn}, "sts:AssumeRoleWithWebIdentity", False
-    if idp.kind == IdentityProviderKind.DIRECTORY_SERVICE:
-        return {"Service": "ds.amazonaws.com"}, "sts:AssumeRole", False
-    return f"IAM Identity Center grants access through permission sets, not roles ({idp.name!r})"
-
-
-def trust_conditions(
-    t: Template, ix: Index, rel: TrustRelationship, action: str, aws_principal: bool
-) -> dict[str, Json]:
-    equals: dict[str, Json] = {}
-    like: dict[str, Json] = {}
-    idp = ix.idps.get(rel.source)
-    party = ix.outside_principals.get(rel.source)
-    scoped_source = ix.scopes.is_scope(rel.source)
-    partner = party is not None and party.kind == OutsideKind.PARTNER_ORGANIZATION
-    if action == "sts:AssumeRoleWithSAML":
-        equals["SAML:aud"] = SAML_AUDIENCE
-    elif action == "sts:AssumeRoleWithWebIdentity" and idp is not None:
-        host = re.sub(r"^https://", "", idp.metadata_url.strip()).rstrip("/")
-        spec = {"Description": f"Audience (client id) of OIDC provider {idp.name!r}",
-                "MinLength": 1}  # fmt: skip
-        equals[f"{host}:aud"] = t.parameter(
-            ("aud", idp.id), "OidcAudience", idp.name, spec, f"${{OidcAudience:{idp.name}}}"
+def provider_steps(ix: Index, idp: IdentityProvider, role: str, notes: Notes) -> None:
+    """The IAM provider a federated trust names, or the Directory Service console mapping (no
+    API, CLI or CloudFormation resource assigns directory users to a role)."""
+    if idp.kind in (IdentityProviderKind.SAML, IdentityProviderKind.OIDC):
+        saml = idp.kind == IdentityProviderKind.SAML
+        name = safe_name(idp.name, "saml-provider") if saml else idp.metadata_url
+        notes.add(
+            "Manual steps",
+            f"Create the IAM {idp.kind.value.upper()} provider {md(name)} ({md(idp.name)}) in "
+            f"every account that receives role {code(role)}, before deploying the role",
         )
-        if rel.oidc_subjects:
-            like[f"{host}:sub"] = (
-                rel.oidc_subjects[0] if len(rel.oidc_subjects) == 1 else list(rel.oidc_subjects)
-            )
-    elif idp is not None:  # a directory: confused-deputy guard on the service principal
-        home = ix.accounts.get(idp.home_account or "")
-        equals["aws:SourceAccount"] = t.account_id(home) if home else ref("AWS::AccountId")
-    elif party is not None and party.kind == OutsideKind.SERVICE and rel.source_account_condition:
-        equals["aws:SourceAccount"] = ref("AWS::AccountId")  # for this account's resources
-    if rel.external_id:
-        equals["sts:ExternalId"] = rel.external_id
-    if partner and party is not None:
-        equals["aws:PrincipalOrgID"] = party.organization_id
-    elif rel.source == ix.org.id or (
-        rel.organization_scoped and aws_principal and rel.source in ix.accounts
-    ):
-        equals["aws:PrincipalOrgID"] = t.organization_id(ix)
-    conditions: dict[str, Json] = {}
-    if ix.scopes.mfa(rel):
-        conditions["Bool"] = {"aws:MultiFactorAuthPresent": "true"}
-    if equals:
-        conditions["StringEquals"] = equals
-    if like:
-        conditions["StringLike"] = like
-    if scoped_source and rel.source != ix.org.id:
-        conditions["ForAnyValue:StringLike"] = {
-            "aws:PrincipalOrgPaths": [org_path(t, ix, rel.source)]
-        }
-    if scoped_source:
-        skipped = ix.scopes.excluded_in_scope(rel, rel.source)
-        if skipped:
-            ids = [t.account_id(ix.accounts[a]) for a in skipped]
-            conditions["StringNotEquals"] = {"aws:PrincipalAccount": one_or_list(ids)}
-    role = rel.principal_role_name or ""
-    if aws_principal and (rel.source, role) in ix.sso_roles:
-        account = t.account_id(ix.accounts[rel.source])
-        pattern = sub("arn:aws:iam::", account, f":{reserved_role_resource(role)}")
-        conditions["ArnLike"] = {"aws:PrincipalArn": pattern}
-    elif role and (scoped_source or partner):  # Principal "*": the one role by its ARN
-        members = ix.scopes.members(rel.source) if scoped_source else ()
-        sso = any((a, role) in ix.sso_roles for a in members)
-        tail = reserved_role_resource(role) if sso else f"role/{role}"
-        conditions["ArnLike"] = {"aws:PrincipalArn": f"arn:aws:iam::*:{tail}"}
-    return conditions
+    elif idp.kind == IdentityProviderKind.DIRECTORY_SERVICE:
+        notes.add(
+            "Manual steps",
+            f"Directory {md(idp.name)}: in the AWS Directory Service console open the "
+            "directory, Application management, AWS Management Console: Actions, Enable; "
+            f"under Delegate console access choose role {code(role)}, Add, and pick the "
+            "directory users or groups it is for (no API, CLI or CloudFormation resource does "
+            "this; nested groups are not honoured)",
+        )
 
 
-def org_path(t: Template, ix: Index, scope: str) -> Json:
-    """o-.../r-.../ou-.../*: the aws:PrincipalOrgPaths pattern of everything in an OU."""
-    parts: list[Json] = [t.organization_id(ix), "/", t.container_id(ix, Index.ROOT)]
-    for unit in ix.scopes.chain(scope):
-        parts += ["/", t.container_id(ix, unit)]
-    return sub(*parts, "/*")
-
-
-def permissions(rel: TrustRelationship) -> tuple[list[str], list[Json]]:
-    """(ManagedPolicyArns, inline Policies) for the trust's access level."""
-    level = rel.access_level
-    if level in LEVEL_POLICIES:
-        return [MANAGED + LEVEL_POLICIES[level]], []
-    if level == AccessLevel.CUSTOM:
-        return list(rel.managed_policy_arns), []
-    managed = [MANAGED + SERVICE_FULL_ACCESS[s] for s in rel.services if s in SERVICE_FULL_ACCESS]
-    others = [s for s in rel.services if s not in SERVICE_FULL_ACCESS]
-    inline: list[Json] = []
-    if others:
-        document = {
-            "Version": POLICY_VERSION,
-            "Statement": [
-                {
-                    "Sid": "AdministerServices",
-                    "Effect": "Allow",
-                    "Action": [f"{s}:*" for s in others],
-                    "Resource": "*",
-                }
-            ],
-        }
-        inline.append({"PolicyName": "ServiceAdministration", "PolicyDocument": document})
-    return managed, inline
-
-
-def role_resource(t: Template, ix: Index, rel: TrustRelationship) -> Json | str:
-    """The AWS::IAM::Role of a trust, or the reason it cannot be expressed."""
-    found = principal(t, ix, rel)
-    if isinstance(found, str):
+def generalized(node: Json, account: str) -> Json:
+    """A role document of one account as the template of every account of its StackSet group:
+    the account's own id where the role names its own account (its IAM identity providers, the
+    aws:SourceAccount of a service or directory) becomes each account's id."""
+    if isinstance(node, list):
+        return [generalized(v, account) for v in node]
+    if isinstance(node, dict):
+        found = {k: generalized(v, account) for k, v in node.items()}
+        federated = found.get("Federated")
+        if isinstance(federated, str):
+            found["Federated"] = federated.replace(f"::{account}:", "::${AccountId}:")
+        if found.get("aws:SourceAccount") == account:
+            found["aws:SourceAccount"] = "${AccountId}"
         return found
-    who, action, aws_principal = found
-    trust: dict[str, Json] = {"Effect": "Allow", "Principal": who, "Action": action}
-    conditions = trust_conditions(t, ix, rel, action, aws_principal)
-    if conditions:
-        trust["Condition"] = conditions
-    managed, inline = permissions(rel)
-    purpose = iam_text(rel.purpose) or iam_text(
-        f"{rel.access_level} access for {ix.name(rel.source)}"
-    )
+    return node
+
+
+def policy_role(ix: Index, rel: TrustRelationship, account: str | None = None) -> Role | None:
+    """The role policy_set builds for a trust (in `account`, its first target account)."""
+    if ix.scopes.is_scope(rel.target):
+        return ix.policy_roles.get((rel.target, rel.role_name, *sorted(rel.excluded_accounts)))
+    return ix.policy_roles.get((account or rel.target, rel.role_name))
+
+
+def role_properties(t: Template, ix: Index, role: Role, description: str) -> Json:
+    """AWS::IAM::Role properties: the trust and permission policies exactly as policy_set builds
+    them (policies/roles/), spelt for this template."""
+    document = role.document()
+    if role.deployed_to is None:
+        document = generalized(document, role.account)
     props: dict[str, Json] = {
-        "RoleName": rel.role_name,
-        "Description": literal(purpose),
-        "AssumeRolePolicyDocument": {"Version": POLICY_VERSION, "Statement": [trust]},
+        "RoleName": role.name,
+        "Description": literal(iam_text(description)),
+        "AssumeRolePolicyDocument": rendered(t, ix, document["TrustPolicy"]),
     }
-    if managed:
-        props["ManagedPolicyArns"] = managed
-    if inline:
-        props["Policies"] = inline
-    props["MaxSessionDuration"] = rel.max_session_duration
-    return {"Type": "AWS::IAM::Role", "Properties": props}
+    if role.managed:
+        props["ManagedPolicyArns"] = rendered(t, ix, document["ManagedPolicyArns"])
+    if role.inline:
+        props["Policies"] = rendered(t, ix, document["InlinePolicies"])
+    props["MaxSessionDuration"] = role.max_session
+    return props
+
+
+def role_resource(
+    t: Template, ix: Index, rel: TrustRelationship, account: str | None = None
+) -> Json | str:
+    """The AWS::IAM::Role of a trust, or the reason it cannot be expressed."""
+    role = policy_role(ix, rel, account)
+    idp = ix.idps.get(rel.source)
+    if idp is not None and idp.kind == IdentityProviderKind.IDENTITY_CENTER:
+        return (
+            f"IAM Identity Center grants access through permission sets, not roles "
+            f"({idp.name!r}: see identity-center.json)"
+        )
+    if role is None:
+        return "the policies export writes no role for it (see policies/notes.md)"
+    purpose = iam_text(rel.purpose) or f"{rel.access_level} access for {ix.name(rel.source)}"
+    return {"Type": "AWS::IAM::Role", "Properties": role_properties(t, ix, role, purpose)}
+
+
+def role_shape(ix: Index, rel: TrustRelationship) -> str | None:
+    """The role a per-account trust gives its account, as every account of a StackSet would get
+    it (policy_set's document, generalized); None when policy_set writes none."""
+    role = policy_role(ix, rel)
+    if role is None:
+        return None
+    document = generalized(role.document(), role.account)
+    return json.dumps({k: v for k, v in document.items() if k != "Account"}, sort_keys=True)
 
 
 def role_groups(ix: Index, notes: Notes) -> tuple[list[RoleGroup], list[TrustRelationship]]:
     """StackSet role groups (management account left out) and the management account's trusts.
 
     A trust to an OU or the organization is one group of its own: one StackSet whose target is
-    that OU (or the root) with auto-deployment. Trusts drawn account by account are grouped by
-    role_key and their OU targets inferred (deployments)."""
+    that OU (or the root) with auto-deployment (trusts into the same role of the same scope, one
+    role in policies/, share it). Trusts drawn account by account are grouped by the role they
+    give each account (policy_set's document: several trusts into one role of an account are one
+    role there) and their OU targets inferred (deployments)."""
     groups: dict[tuple[Any, ...], RoleGroup] = {}
     management: dict[tuple[Any, ...], TrustRelationship] = {}
     for rel in ix.design.relationships:
@@ -1256,8 +1146,12 @@ def role_groups(ix: Index, notes: Notes) -> tuple[list[RoleGroup], list[TrustRel
             continue
         if ix.scopes.is_scope(rel.target):
             accounts = list(ix.scopes.stack_set_accounts(rel))
+            scope_key = ("scope", rel.target, rel.role_name, *sorted(rel.excluded_accounts))
+            if scope_key in groups:
+                groups[scope_key].trusts.append(rel.id)
+                continue
             group = RoleGroup(rel, accounts, scope=rel.target, trusts=[rel.id])
-            groups[("scope", rel.id)] = group
+            groups[scope_key] = group
             if ix.scopes.management_in_scope(rel):
                 notes.add(
                     "Limits and conflicts",
@@ -1269,7 +1163,8 @@ def role_groups(ix: Index, notes: Notes) -> tuple[list[RoleGroup], list[TrustRel
             continue
         if rel.target not in ix.accounts:
             continue
-        key = role_key(rel)
+        shape = role_shape(ix, rel)
+        key = ("role", rel.role_name, shape) if shape is not None else role_key(rel)
         if ix.management is not None and rel.target == ix.management.id:
             management.setdefault(key, rel)
             continue
@@ -1300,7 +1195,52 @@ def report_role_conflicts(
             )
 
 
-def deployments(ix: Index, accounts: list[str]) -> list[Json]:
+@dataclass
+class Targets:
+    """One StackInstancesGroup of a service-managed StackSet: OUs (or the root) and an account
+    filter (NONE, INTERSECTION or DIFFERENCE) with its accounts."""
+
+    containers: list[str]
+    filter: str
+    accounts: list[str] = field(default_factory=list)
+
+    def described(self, ix: Index) -> Json:
+        """By name and placeholder, for people and the resource's Metadata."""
+        found: dict[str, Json] = {
+            "organizational_units": [ix.placeholder(c) for c in self.containers],
+            "account_filter_type": self.filter,
+        }
+        if self.accounts:
+            found["accounts"] = [account_ref(ix.accounts[a]) for a in self.accounts]
+        return found
+
+    def resource(self, t: Template, ix: Index) -> Json:
+        """DeploymentTargets: OU, root and planned account ids are parameters of `t`."""
+        found: dict[str, Json] = {
+            "OrganizationalUnitIds": [
+                shared_parameter(t, ix.placeholder(c)["ou_id"]) or t.container_id(ix, c)
+                for c in self.containers
+            ],
+        }
+        if self.filter != "NONE":
+            found["AccountFilterType"] = self.filter
+            found["Accounts"] = [
+                shared_parameter(t, account_placeholder(ix.accounts[a]))
+                or t.account_id(ix.accounts[a])
+                for a in self.accounts
+            ]
+        return found
+
+
+def shared_parameter(t: Template, shown: str) -> Json | None:
+    """A Ref to the parameter of `t` already standing for the placeholder `shown`, if any."""
+    for logical, placeholder in t.placeholders.items():
+        if placeholder == shown:
+            return ref(logical)
+    return None
+
+
+def deployments(ix: Index, accounts: list[str]) -> list[Targets]:
     """Service-managed StackSet targets: whole OUs where every account gets the role, else the
     account's OU with an INTERSECTION account filter."""
     counts: dict[str, int] = {}
@@ -1313,24 +1253,13 @@ def deployments(ix: Index, accounts: list[str]) -> list[Json]:
     )
     picked = set(chosen)
     rest = [a for a in accounts if picked.isdisjoint(ix.containers(ix.accounts[a]))]
-    found: list[Json] = []
+    found: list[Targets] = []
     if chosen:
-        found.append(
-            {
-                "organizational_units": [ix.placeholder(c) for c in chosen],
-                "account_filter_type": "NONE",
-            }
-        )
+        found.append(Targets(chosen, "NONE"))
     if rest:
         parents = unique(ix.containers(ix.accounts[a])[0] for a in rest)
         found.append(
-            {
-                "organizational_units": [
-                    ix.placeholder(c) for c in sorted(parents, key=lambda c: ix.order[c])
-                ],
-                "account_filter_type": "INTERSECTION",
-                "accounts": [account_ref(ix.accounts[a]) for a in rest],
-            }
+            Targets(sorted(parents, key=lambda c: ix.order[c]), "INTERSECTION", list(rest))
         )
     return found
 
@@ -1341,18 +1270,19 @@ def account_ref(account: Account) -> dict[str, str]:
 
 def role_template(ix: Index, group: RoleGroup, notes: Notes) -> Template | None:
     rel = group.trust
-    where = "deploy as a service-managed StackSet (stacksets/targets.json)"
+    where = "the body of a service-managed StackSet (cloudformation/stacksets.json)"
     if group.scope is not None:
         where = (
             "one service-managed StackSet with auto-deployment deploys it to "
             f"{ix.scopes.scope_words(group.scope, rel.excluded_accounts)}; see "
-            "stacksets/targets.json"
+            "cloudformation/stacksets.json"
         )
     t = Template(
         f"Cross-account role {rel.role_name} ({rel.access_level}) trusted by "
         f"{ix.name(rel.source)}; {where}"
     )
-    resource = role_resource(t, ix, rel)
+    first = group.accounts[0] if group.scope is None and group.accounts else None
+    resource = role_resource(t, ix, rel, first)
     if isinstance(resource, str):
         notes.add("Not exported", f"role {code(rel.role_name)}: {md(resource)}")
         return None
@@ -1369,16 +1299,25 @@ def stack_set_name(path: str, prefix: str = "role-") -> str:
     return prefix + "-".join(re.findall(r"[A-Za-z0-9]+", stem))[:120]
 
 
-def scope_targets(ix: Index, scope: str, skipped: list[str]) -> list[Json]:
+def scope_targets(ix: Index, scope: str, skipped: list[str]) -> list[Targets]:
     """The one OU (or the root) of a scoped relationship, less the accounts it skips."""
     container = Index.ROOT if scope == ix.org.id else scope
-    target: dict[str, Json] = {
-        "organizational_units": [ix.placeholder(container)],
-        "account_filter_type": "DIFFERENCE" if skipped else "NONE",
-    }
-    if skipped:
-        target["accounts"] = [account_ref(ix.accounts[a]) for a in skipped]
-    return [target]
+    return [Targets([container], "DIFFERENCE" if skipped else "NONE", list(skipped))]
+
+
+@dataclass
+class StackSetSpec:
+    """One service-managed StackSet: its member template (the body) and where it goes."""
+
+    path: str  # the member template's file
+    template: Template
+    entry: dict[str, Json]  # what it deploys where, in words: the resource's Metadata
+    targets: list[Targets]
+    relationships: list[str]
+    purpose: str
+    group: RoleGroup | None = None  # for a role StackSet
+    depends_on: list[int] = field(default_factory=list)  # indexes of StackSets to deploy first
+    phase: int = 0  # 1: after the management account's roles stack
 
 
 def stack_set_entry(ix: Index, group: RoleGroup, path: str, t: Template, notes: Notes) -> Json:
@@ -1388,7 +1327,7 @@ def stack_set_entry(ix: Index, group: RoleGroup, path: str, t: Template, notes: 
         automatic = True
     else:
         targets = deployments(ix, group.accounts)
-        automatic = all(d["account_filter_type"] == "NONE" for d in targets)
+        automatic = all(d.filter == "NONE" for d in targets)
         if not automatic:
             notes.add(
                 "Limits and conflicts",
@@ -1411,9 +1350,8 @@ def stack_set_entry(ix: Index, group: RoleGroup, path: str, t: Template, notes: 
         # Auto-deployment would also reach new accounts of an OU named for an INTERSECTION
         # filter; a scope means every account of it, future ones included.
         "auto_deployment": {"Enabled": automatic, "RetainStacksOnAccountRemoval": False},
-        "regions": ["${HomeRegion}"],
         "parameters": dict(t.placeholders),
-        "deployment_targets": targets,
+        "deployment_targets": [d.described(ix) for d in targets],
         "accounts": [account_ref(ix.accounts[a]) for a in group.accounts],
     }
 
@@ -1439,18 +1377,25 @@ def management_roles(ix: Index, trusts: list[TrustRelationship], notes: Notes) -
 
 
 # -- service control policies ---------------------------------------------------------------------
-def scp_targets(t: Template, ix: Index, scp: ServiceControlPolicy) -> list[Json]:
-    found: list[Json] = []
+def scp_targets(ix: Index, scp: ServiceControlPolicy) -> list[str]:
+    """Where the design attaches an SCP, as placeholders ('${RootId}', '${OuId:<path>}', ids)."""
+    found: list[str] = []
     if scp.id in ix.org.root_scps:
-        found.append(t.container_id(ix, Index.ROOT))
-    found += [t.container_id(ix, o.id) for o in ix.design.organizational_units if scp.id in o.scps]
-    found += [t.account_id(a) for a in ix.design.accounts if scp.id in a.scps]
+        found.append(ix.placeholder(Index.ROOT)["ou_id"])
+    found += [
+        ix.placeholder(o.id)["ou_id"] for o in ix.design.organizational_units if scp.id in o.scps
+    ]
+    found += [account_placeholder(a) for a in ix.design.accounts if scp.id in a.scps]
     return found
 
 
 def scp_template(ix: Index, notes: Notes) -> Template | None:
+    """The design's SCPs, created without targets: attaching one at creation would put it in
+    force before the plan's root-user steps and its Policy Staging trial. The plan attaches each
+    one in its own step (organizations attach-policy), in the order that keeps those safe."""
     t = Template(
-        f"Service control policies of {ix.org.name}; deploy as a stack in the management account"
+        f"Service control policies of {ix.org.name}, created without targets; deploy as a stack "
+        "in the management account, then attach them as the deployment plan orders"
     )
     for scp in ix.design.service_control_policies:
         if scp.aws_managed:
@@ -1465,10 +1410,16 @@ def scp_template(ix: Index, notes: Notes) -> Template | None:
         props: dict[str, Json] = {"Name": literal(scp.name[:128])}
         if scp.description:
             props["Description"] = literal(scp.description[:512])
-        props |= {"Type": "SERVICE_CONTROL_POLICY", "Content": scp.document}
-        targets = scp_targets(t, ix, scp)
+        # The document policy_set exports, its ARNs in ${AWS::Partition} (Fn::Sub).
+        props |= {"Type": "SERVICE_CONTROL_POLICY", "Content": rendered(t, ix, scp.document)}
+        targets = scp_targets(ix, scp)
         if targets:
-            props["TargetIds"] = targets
+            notes.add(
+                "Manual steps",
+                f"SCP {md(scp.name)} is created without targets: attach it to "
+                f"{md(', '.join(targets))} in the deployment plan's scp-attach steps (after the "
+                "root-user steps and its Policy Staging trial)",
+            )
         else:
             notes.add("Not exported", f"SCP {md(scp.name)} is attached nowhere (created only)")
         t.resources[t.logical_id("Scp", scp.name)] = {
@@ -1701,27 +1652,18 @@ class Output:
                     "Limits and conflicts",
                     f"{code(path)} has {count} {what}, more than CloudFormation's {limit}: {fix}",
                 )
-        for logical, resource in t.resources.items():
-            if resource["Type"] == "AWS::S3::BucketPolicy":
-                length = len(json.dumps(resource["Properties"]["PolicyDocument"]))
-                if length > MAX_BUCKET_POLICY:
-                    self.notes.add(
-                        "Limits and conflicts",
-                        f"{code(path)}: {logical} is about {length} bytes, over the 20 KB bucket "
-                        "policy limit (one set of Config statements per source account)",
-                    )
 
     def write(self) -> None:
         for path, data, purpose in self.pending:
             self.ctx.write_json(path, data, FORMAT, purpose)
 
 
-def log_stacks(out: Output, ix: Index, trails: dict[str, str]) -> dict[str, LogStack]:
+def log_stacks(out: Output, ix: Index) -> dict[str, LogStack]:
     stacks: dict[str, LogStack] = {}
     owners = unique(b.account for b in ix.design.log_buckets)
     for account in ix.design.accounts:
         if account.id in owners:
-            stack = log_stack(ix, account, trails, out.notes)
+            stack = log_stack(ix, account, out.notes)
             stack.path = out.ctx.unique_path(FOLDER, f"log-archive-{account.name}", ".json")
             out.add(
                 stack.path,
@@ -1734,12 +1676,34 @@ def log_stacks(out: Output, ix: Index, trails: dict[str, str]) -> dict[str, LogS
 
 def trail_stacks(out: Output, ix: Index, trails: dict[str, str], logs: dict[str, LogStack]) -> None:
     where = ix.management.name if ix.management else "the management account"
-    for rels in ix.deliveries.values():
-        for rel in rels:
-            if rel.id in trails:
-                t = trail_stack(ix, rel, trails[rel.id], logs)
-                path = out.ctx.unique_path(FOLDER, "organization-trail", ".json")
-                out.add(path, t, f"Organization trail, deployed in {where}")
+    delivered = {r.id: r for rels in ix.deliveries.values() for r in rels}
+    for rel_id, name in trails.items():  # one file per trail, named as the trail and the plan
+        t = trail_stack(ix, delivered[rel_id], name, logs)
+        path = out.ctx.unique_path(FOLDER, name, ".json")
+        out.add(path, t, f"Organization trail, deployed in {where}")
+
+
+def flow_log_stacks(out: Output, ix: Index) -> None:
+    """A flow-log template per network account delivering VPC flow logs to an archive bucket."""
+    for account in ix.design.accounts:
+        if AccountFunction.NETWORK not in account.functions:
+            continue
+        rels = [
+            r
+            for r in ix.design.relationships
+            if r.kind == "log-delivery"
+            and r.source == account.id
+            and LogType.VPC_FLOW_LOGS in r.log_types
+            and r.bucket in ix.buckets
+        ]
+        if rels:
+            path = out.ctx.unique_path(FOLDER, f"flow-logs-{account.name}", ".json")
+            out.add(path, flow_log_template(ix, account, rels), f"VPC flow logs of {account.name}")
+            out.notes.add(
+                "Parameters to fill in",
+                f"{code(path)}: {code('VpcId')} = the VPC to log (one stack per VPC of "
+                f"{md(account.name)})",
+            )
 
 
 def role_stack_sets(
@@ -1751,6 +1715,7 @@ def role_stack_sets(
     built = [(g, role_template(ix, g, notes)) for g in groups]
     ready = [(g, t) for g, t in built if t is not None]
     per_name = Counter(group.trust.role_name for group, _ in ready)
+    taken: Counter[str] = Counter()
     found = []
     for group, template in ready:
         rel = group.trust
@@ -1759,24 +1724,79 @@ def role_stack_sets(
             stem = f"{rel.role_name}-from-{ix.name(rel.source)}"
             if group.scope is not None:
                 stem += f"-to-{ix.scopes.label(group.scope)}"
+        taken[safe_name(stem).lower()] += 1
+        if taken[safe_name(stem).lower()] > 1:  # the plan names the file as written
+            stem = f"{stem}-{taken[safe_name(stem).lower()]}"
         found.append((group, template, stem))
     return found, management
 
 
-def role_stacks(out: Output, ix: Index) -> list[Json]:
-    """The role templates; returns their targets.json entries."""
-    stack_sets, management = role_stack_sets(ix, out.notes)
-    t = management_roles(ix, management, out.notes)
-    if t is not None:
-        path = out.ctx.unique_path(FOLDER, "management-account-roles", ".json")
-        out.add(path, t, "Cross-account roles in the management account")
-    entries = []
+def role_stacks(
+    ix: Index, notes: Notes, path_of: Callable[[str], str]
+) -> tuple[Template | None, list[StackSetSpec]]:
+    """The management account's role template and a StackSet per group of like roles."""
+    stack_sets, management = role_stack_sets(ix, notes)
+    specs = []
     for group, template, stem in stack_sets:
-        rel = group.trust
-        path = out.ctx.unique_path(STACKSETS, stem, ".json")
-        out.add(path, template, f"Role {rel.role_name} for a service-managed StackSet")
-        entries.append(stack_set_entry(ix, group, path, template, out.notes))
-    return entries
+        path = path_of(stem)
+        entry = stack_set_entry(ix, group, path, template, notes)
+        targets = (
+            scope_targets(ix, group.scope, ix.scopes.stack_set_skipped(group.trust))
+            if group.scope is not None
+            else deployments(ix, group.accounts)
+        )
+        purpose = f"Role {group.trust.role_name}: the body of a service-managed StackSet"
+        specs.append(StackSetSpec(path, template, entry, targets, group.trusts, purpose, group))
+    stack_set_order(ix, specs, management)
+    return management_roles(ix, management, notes), specs
+
+
+def stack_set_order(
+    ix: Index, specs: list[StackSetSpec], management: list[TrustRelationship]
+) -> None:
+    """A role whose trust names a principal role another StackSet creates in the trusted
+    account deploys after that StackSet (IAM turns the principal into its unique id on save).
+    One whose principal is a role of the management account's stack waits for that stack: it
+    goes to a later StackSets template (phase 1), with every StackSet that waits for it."""
+    made_in_management = {rel.role_name for rel in management}
+    for spec in specs:
+        rel = spec.group.trust if spec.group else None
+        if rel is None or rel.principal_scope != "role" or not rel.principal_role_name:
+            continue
+        trusted = set(
+            ix.scopes.members(rel.source, rel.excluded_accounts)
+            if ix.scopes.is_scope(rel.source)
+            else [rel.source]
+        )
+        management_role = rel.principal_role_name in made_in_management
+        if management_role and ix.management is not None and ix.management.id in trusted:
+            spec.phase = 1
+        for n, other in enumerate(specs):
+            group = other.group
+            if other is spec or group is None or group.trust.role_name != rel.principal_role_name:
+                continue
+            if trusted.intersection(group.accounts) and not waits_for(specs, n, spec):
+                spec.depends_on.append(n)  # never a DependsOn cycle (the plan reports it)
+    changed = True
+    while changed:  # a StackSet waiting for one of phase 1 is of phase 1 too
+        changed = False
+        for spec in specs:
+            if spec.phase == 0 and any(specs[d].phase for d in spec.depends_on):
+                spec.phase, changed = 1, True
+
+
+def waits_for(specs: list[StackSetSpec], start: int, spec: StackSetSpec) -> bool:
+    """Whether the StackSet `start` already waits, directly or not, for `spec`."""
+    seen: set[int] = set()
+    todo = [start]
+    while todo:
+        n = todo.pop()
+        if specs[n] is spec:
+            return True
+        if n not in seen:
+            seen.add(n)
+            todo.extend(specs[n].depends_on)
+    return False
 
 
 def unique_stack_set_names(entries: list[Json]) -> None:
@@ -1790,18 +1810,180 @@ def unique_stack_set_names(entries: list[Json]) -> None:
         entry["stack_set_name"] = name
 
 
+# -- the StackSets as resources of management-account templates ----------------------------------
+MAX_TEMPLATE_BODY = 51_200  # a StackSet's TemplateBody; a larger body goes by TemplateURL
+STACK_SETS_BUDGET = 900_000  # bytes of one StackSets template, under the 1 MB of an S3 template
+REGION_PATTERN = "^[a-z]{2}(-[a-z]+)+-[0-9]+$"
+
+
+def home_region(design: Design) -> str | None:
+    """The home Region: the usage policy's first allowed Region, else the management account's
+    first Region (as the policies export picks the trails' Region); None when neither is set."""
+    management = next(
+        (a for a in design.accounts if a.id == design.organization.management_account), None
+    )
+    regions = design.usage_policy.allowed_regions or (management.regions if management else [])
+    return str(regions[0]) if regions else None
+
+
+def member_body(t: Template) -> str:
+    return json.dumps(t.as_dict(), separators=(",", ":"))
+
+
+def stack_set_size(spec: StackSetSpec) -> int:
+    """Bytes the StackSet takes in its template: its body (escaped, or a URL) and properties."""
+    body = len(json.dumps(member_body(spec.template)))
+    return (body if body <= MAX_TEMPLATE_BODY + 2 else 200) + 600 * len(spec.targets) + 2_000
+
+
+def stack_set_files(sizes: list[int], phases: list[int] | None = None) -> list[int]:
+    """The template number (1, 2, ...) of each StackSet: those of phase 0 first, then those
+    deployed after the management account's roles; a new template when the next one would pass
+    the byte budget or CloudFormation's resource limit."""
+    phases = phases or [0] * len(sizes)
+    numbers: list[int] = [0] * len(sizes)
+    number, used, count = 0, 0, 0
+    for phase in sorted(set(phases)):
+        number, used, count = number + 1, 0, 0
+        for n, size in enumerate(sizes):
+            if phases[n] != phase:
+                continue
+            if count and (used + size > STACK_SETS_BUDGET or count == MAX_RESOURCES):
+                number, used, count = number + 1, 0, 0
+            numbers[n] = number
+            used, count = used + size, count + 1
+    return numbers
+
+
+def stack_sets_path(number: int) -> str:
+    return f"{FOLDER}/stacksets{'' if number == 1 else f'-{number}'}.json"
+
+
+def stack_set_body(outer: Template, path: str, name: str, t: Template) -> dict[str, Json]:
+    """TemplateBody (the member template as a JSON string), or TemplateURL, a parameter, when the
+    body passes the 51,200 bytes CloudFormation takes inline."""
+    text = member_body(t)
+    if len(text.encode()) <= MAX_TEMPLATE_BODY:
+        return {"TemplateBody": text}
+    spec = {
+        "Description": f"S3 URL of {path} (upload it first: it passes the 51,200-byte "
+        "TemplateBody limit)",
+        "AllowedPattern": "^https://.+",
+    }
+    return {
+        "TemplateURL": outer.parameter(
+            ("url", path), "TemplateUrl", name, spec, f"${{TemplateUrl:{path}}}"
+        )
+    }
+
+
+# What a StackSet resource's Metadata says in words (the rest is in its Properties).
+DESCRIBED = ("template", "role_name", "access_level", "trusted", "scope", "log_types",
+             "deployment_targets", "accounts")  # fmt: skip
+
+
+def capabilities(t: Template) -> list[str]:
+    """CAPABILITY_NAMED_IAM when the template creates IAM resources (a named role, say)."""
+    iam = any(str(r.get("Type", "")).startswith("AWS::IAM::") for r in t.resources.values())
+    return ["CAPABILITY_NAMED_IAM"] if iam else []
+
+
+def stack_set_resource(
+    outer: Template, ix: Index, spec: StackSetSpec, region: Json, depends_on: list[str]
+) -> Json:
+    entry = spec.entry
+    name = str(entry["stack_set_name"])
+    props: dict[str, Json] = {
+        "StackSetName": name,
+        "Description": clip(displayed(spec.template.description), 1024),
+        "PermissionModel": "SERVICE_MANAGED",
+        "CallAs": "SELF",
+        "AutoDeployment": entry["auto_deployment"],
+    }
+    if capabilities(spec.template):
+        props["Capabilities"] = capabilities(spec.template)
+    props |= stack_set_body(outer, spec.path, name, spec.template)
+    passed = []
+    for key, parameter in spec.template.parameters.items():
+        if key not in spec.template.placeholders:
+            continue  # a setting with a Default (CreateConfigServiceLinkedRole), not an id
+        shown = spec.template.placeholders[key]
+        settings = {k: v for k, v in parameter.items() if k != "Type"}
+        value = shared_parameter(outer, shown) or outer.parameter(
+            ("pass", shown), key, "", settings, shown
+        )
+        passed.append({"ParameterKey": key, "ParameterValue": value})
+    if passed:
+        props["Parameters"] = passed
+    props["StackInstancesGroup"] = [
+        {"DeploymentTargets": d.resource(outer, ix), "Regions": [region]} for d in spec.targets
+    ]
+    resource: dict[str, Json] = {
+        "Type": "AWS::CloudFormation::StackSet",
+        # In words, for people: "${" split as in all Metadata (cfn-lint E1029).
+        "Metadata": {"StackSet": displayed_all({k: v for k, v in entry.items() if k in DESCRIBED})},
+        "Properties": props,
+    }
+    if depends_on:
+        resource["DependsOn"] = depends_on
+    return resource
+
+
+def stack_set_templates(ix: Index, specs: list[StackSetSpec]) -> list[tuple[str, Template]]:
+    """The management-account templates holding every StackSet (split to stay within
+    CloudFormation's template limits); a StackSet another one needs is deployed first."""
+    unique_stack_set_names([s.entry for s in specs])
+    numbers = stack_set_files([stack_set_size(s) for s in specs], [s.phase for s in specs])
+    region = home_region(ix.design)
+    found: dict[int, Template] = {}
+    for number in numbers:
+        found.setdefault(number, Template(
+            f"Service-managed StackSets of {ix.org.name} (auto-deployment to their OUs); deploy "
+            "as a stack in the management account, in the home Region, after trusted access "
+            "for CloudFormation StackSets is enabled",
+            home=ix.management,
+        ))  # fmt: skip
+    logical = [
+        found[number].logical_id("StackSet", str(spec.entry["stack_set_name"]))
+        for spec, number in zip(specs, numbers, strict=True)
+    ]
+    for n, (spec, number) in enumerate(zip(specs, numbers, strict=True)):
+        t = found[number]
+        where: Json = region or t.parameter(
+            ("region", ""), "HomeRegion", "",
+            {"Description": "The home Region the StackSets deploy to", "AllowedPattern":
+             REGION_PATTERN}, "${HomeRegion}",
+        )  # fmt: skip
+        after = [logical[d] for d in spec.depends_on if numbers[d] == number]
+        t.resources[logical[n]] = stack_set_resource(t, ix, spec, where, after)
+    return [(stack_sets_path(number), t) for number, t in sorted(found.items())]
+
+
 def run_parts(out: Output, ix: Index) -> None:
     trails = trail_names(ix)
-    logs = log_stacks(out, ix, trails)
+    logs = log_stacks(out, ix)
     trail_stacks(out, ix, trails, logs)
-    targets_path = out.ctx.unique_path(STACKSETS, "targets", ".json")
-    entries = role_stacks(out, ix)
-    entries += delivery_stacks(out, ix, logs)
-    if entries:
-        unique_stack_set_names(entries)
-        manifest = {"design": ix.design.name, "stack_sets": entries}
-        purpose = "StackSet deployment targets per template"
-        out.pending.append((targets_path, manifest, purpose))
+    flow_log_stacks(out, ix)
+    config_stacks(out, ix, logs)
+
+    def path_of(stem: str) -> str:
+        return out.ctx.unique_path(STACKSETS, stem, ".json")
+
+    management, specs = role_stacks(ix, out.notes, path_of)
+    if management is not None:
+        path = out.ctx.unique_path(FOLDER, "management-account-roles", ".json")
+        out.add(path, management, "Cross-account roles in the management account")
+    identity_stacks(out, ix)
+    specs += delivery_stacks(ix, logs, out.notes, path_of)
+    for spec in specs:
+        out.add(spec.path, spec.template, spec.purpose)
+    for path, outer in stack_set_templates(ix, specs):
+        stem = path.removeprefix(f"{FOLDER}/").removesuffix(".json")
+        out.add(
+            out.ctx.unique_path(FOLDER, stem, ".json"),
+            outer,
+            "Service-managed StackSets (AWS::CloudFormation::StackSet), in the management account",
+        )
     scps = scp_template(ix, out.notes)
     if scps is not None:
         path = out.ctx.unique_path(FOLDER, "organization-policies", ".json")
@@ -1820,6 +2002,163 @@ def run_parts(out: Output, ix: Index) -> None:
             out.add(path, t, f"AWS RAM resource shares of {name}")
 
 
+# -- federated sign-in: roles of identity providers, Identity Center permission sets ------------
+def federated_roles(ix: Index, account: Account) -> list[Role]:
+    """The account's roles that identity providers sign people in to and no trust creates."""
+    return [
+        r
+        for r in ix.policies.roles
+        if r.federated_only and r.deployed_to is None and r.key[:1] == (account.id,)
+    ]
+
+
+def federation_template(ix: Index, account: Account, notes: Notes) -> Template | None:
+    """The roles identity providers sign people in to in one account (SAML, OIDC, Directory
+    Service console access) that no trust creates, rendered from policy_set."""
+    roles = federated_roles(ix, account)
+    if not roles:
+        return None
+    t = Template(
+        f"Roles identity providers sign people in to in account {account.name}; deploy as a "
+        "stack in that account",
+        home=account,
+    )
+    for role in roles:
+        logical = t.logical_id("Role", role.name)
+        purpose = f"Federated sign-in to {account.name}"
+        t.resources[logical] = {
+            "Type": "AWS::IAM::Role",
+            "Properties": role_properties(t, ix, role, purpose),
+        }
+        t.output(f"{logical}Arn", {"Fn::GetAtt": [logical, "Arn"]}, f"ARN of role {role.name}")
+    for rel in ix.design.relationships:
+        if rel.kind == "federation" and rel.target == account.id and rel.source in ix.idps:
+            for name in rel.mapped_roles:
+                provider_steps(ix, ix.idps[rel.source], name, notes)
+    return t
+
+
+SSO_INSTANCE_PATTERN = "^arn:(aws|aws-us-gov|aws-cn):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$"
+
+
+def permission_set_names(ix: Index) -> dict[str, list[Account]]:
+    """Permission set (or Identity Center role) name -> the accounts it is assigned in."""
+    centers = {
+        i.id for i in ix.design.identity_providers if i.kind == IdentityProviderKind.IDENTITY_CENTER
+    }
+    found: dict[str, list[Account]] = {}
+    for rel in ix.design.relationships:
+        if rel.kind != "federation" or rel.source not in centers or rel.target not in ix.accounts:
+            continue
+        for name in unique([*rel.permission_sets, *rel.mapped_roles]):
+            accounts = found.setdefault(name, [])
+            if ix.accounts[rel.target] not in accounts:
+                accounts.append(ix.accounts[rel.target])
+    return found
+
+
+def identity_center_template(ix: Index, notes: Notes) -> Template | None:
+    """AWS::SSO::PermissionSet and AWS::SSO::Assignment of every permission set the design's
+    Identity Center federation names, deployed in the management account (or the delegated
+    administrator of Identity Center). A set named like an AWS managed policy gets it; a set
+    whose role the trusts name gets, inline, the identity policy policy_set builds for that
+    role (sts:AssumeRole on exactly the roles it may assume)."""
+    sets = permission_set_names(ix)
+    if not sets:
+        return None
+    t = Template(
+        "IAM Identity Center permission sets and their account assignments; deploy as a stack "
+        "in the management account (or Identity Center's delegated administrator)",
+        home=ix.management,
+    )
+    spec = {
+        "Description": "ARN of the IAM Identity Center instance (sso-admin list-instances)",
+        "AllowedPattern": SSO_INSTANCE_PATTERN,
+    }
+    instance = t.parameter(("sso", ""), "InstanceArn", "", spec, "${IdentityCenterInstanceArn}")
+    # The identity policy of a set's role in an account people sign in to through the set.
+    landing = {ix.scopes.label(a.id) for accounts in sets.values() for a in accounts}
+    identity: dict[str, list[Json]] = {}
+    for found in ix.policies.identity_policies:
+        if found.principal and found.account_name in landing:
+            identity.setdefault(found.principal, []).append(found.document)
+    for name, accounts in sets.items():
+        props: dict[str, Json] = {
+            "InstanceArn": instance,
+            "Name": re.sub(r"[^\w+=,.@-]", "-", name)[:32],
+            "Description": clip(iam_text(f"Permission set {name} of the design"), 700),
+            "SessionDuration": "PT1H",
+        }
+        granted = permission_set_policy(name)
+        if granted is not None:
+            props["ManagedPolicies"] = rendered(t, ix, [managed_policy(granted)])
+        documents = identity.get(name, [])
+        if documents:  # one inline policy per set: the statements of every part
+            statements = [s for d in documents for s in d["Statement"]]
+            seen = Counter(s["Sid"] for s in statements)
+            if any(n > 1 for n in seen.values()):  # Sids unique within the one policy
+                statements = [{**s, "Sid": f"{s['Sid']}N{n}"} for n, s in enumerate(statements, 1)]
+            inline = {"Version": documents[0]["Version"], "Statement": statements}
+            props["InlinePolicy"] = rendered(t, ix, inline)
+        if granted is None and not documents:
+            notes.add(
+                "Manual steps",
+                f"Permission set {code(name)} grants nothing in the design: add its policies "
+                "before assigning it",
+            )
+        logical = t.logical_id("PermissionSet", name)
+        t.resources[logical] = {"Type": "AWS::SSO::PermissionSet", "Properties": props}
+        group_spec: dict[str, Json] = {
+            "Description": f"Identity store id of the group assigned permission set {name!r}",
+            "MinLength": 1,
+        }
+        shown = f"${{GroupId:{name}}}"
+        group = t.parameter(("group", name), "GroupId", name, group_spec, shown)
+        for account in accounts:
+            assignment = t.logical_id("Assignment", f"{name} {account.name}")
+            t.resources[assignment] = {
+                "Type": "AWS::SSO::Assignment",
+                "Properties": {
+                    "InstanceArn": instance,
+                    "PermissionSetArn": {"Fn::GetAtt": [logical, "PermissionSetArn"]},
+                    "PrincipalId": group,
+                    "PrincipalType": "GROUP",
+                    "TargetId": t.account_id(account),
+                    "TargetType": "AWS_ACCOUNT",
+                },
+            }
+    return t
+
+
+def planned_identity_stacks(design: Design) -> list[tuple[str, Account | None]]:
+    """(file stem, account it is deployed in) of the federated-sign-in templates run() writes:
+    federated-roles-<account> per account people sign in to through an IAM provider or a
+    directory, identity-center in the management account (or Identity Center's delegated
+    administrator). The plan lists the same files."""
+    ix = Index(design)
+    found: list[tuple[str, Account | None]] = []
+    for account in design.accounts:
+        if federated_roles(ix, account):
+            found.append((f"federated-roles-{account.name}", account))
+    if permission_set_names(ix):
+        found.append(("identity-center", ix.management))
+    return found
+
+
+def identity_stacks(out: Output, ix: Index) -> None:
+    """federated-roles-<account>.json per account people sign in to through an IAM identity
+    provider or a directory, and identity-center.json with the permission sets."""
+    for account in ix.design.accounts:
+        t = federation_template(ix, account, out.notes)
+        if t is not None:
+            path = out.ctx.unique_path(FOLDER, f"federated-roles-{account.name}", ".json")
+            out.add(path, t, f"Federated sign-in roles of {account.name}")
+    t = identity_center_template(ix, out.notes)
+    if t is not None:
+        path = out.ctx.unique_path(FOLDER, "identity-center", ".json")
+        out.add(path, t, "IAM Identity Center permission sets and assignments")
+
+
 def planned_stack_sets(design: Design) -> dict[str, str]:
     """Relationship id -> file stem of the StackSet template deploying it, as run() names them
     (before collision suffixes): the plan lists the same files."""
@@ -1835,11 +2174,49 @@ def planned_stack_sets(design: Design) -> dict[str, str]:
     return found
 
 
+@dataclass
+class PlannedStackSet:
+    """A StackSet as the export writes it: for the plan's deployment step."""
+
+    name: str
+    member: str  # the member template (its body)
+    template: str  # the management-account template holding its resource
+    relationships: list[str]
+    depends_on: list[str]  # names of StackSets of the same template it waits for
+
+
+def planned_stack_set_resources(design: Design) -> list[PlannedStackSet]:
+    """Every StackSet resource the export writes, in its order (paths before collision
+    suffixes, as the plan names files)."""
+    ix = Index(design)
+    notes = Notes()
+
+    def path_of(stem: str) -> str:
+        return f"{STACKSETS}/{safe_name(stem)}.json"
+
+    specs = role_stacks(ix, notes, path_of)[1] + delivery_stacks(ix, {}, notes, path_of)
+    unique_stack_set_names([s.entry for s in specs])
+    numbers = stack_set_files([stack_set_size(s) for s in specs], [s.phase for s in specs])
+    names = [str(s.entry["stack_set_name"]) for s in specs]
+    return [
+        PlannedStackSet(
+            names[n],
+            spec.path,
+            stack_sets_path(numbers[n]),
+            list(spec.relationships),
+            [names[d] for d in spec.depends_on if numbers[d] == numbers[n]],
+        )
+        for n, spec in enumerate(specs)
+    ]
+
+
 @exporter(FORMAT, "CloudFormation templates and StackSet targets")
 def run(ctx: ExportContext) -> None:
     ix = Index(ctx.design)
     out = Output(ctx)
     notes_path = ctx.unique_path(FOLDER, "notes", ".md")
     run_parts(out, ix)
+    for line in linter_notes.explained((path, body) for path, body, _ in out.pending):
+        out.notes.add(linter_notes.SECTION, line)
     out.write()
     ctx.write_text(notes_path, out.notes.markdown(ctx.design), FORMAT, "Notes on the templates")

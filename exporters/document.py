@@ -23,7 +23,7 @@ STEM = "design-document"
 
 @exporter(FORMAT, "Design document (Markdown, HTML, PDF)")
 def run(ctx: ExportContext) -> None:
-    doc = build_document(ctx.design)
+    doc = build_document(ctx.design, ctx.partition)
     summary = is_large(ctx.design)  # pages show the shape, not every box
     figures = _markdown_figures(ctx, doc, summary)
     ctx.write_text(

@@ -19,6 +19,7 @@ from designer.artefacts.scoping import (
     ExportScopes,
     outside_identifier,
 )
+from designer.artefacts.tokens import plain
 from designer.drawing.views import KIND_STYLES, OUTSIDE_STYLES
 from designer.model.catalog import entity_names
 from designer.model.design import Design
@@ -50,9 +51,9 @@ from exporters.summary import is_large
 TREE_ACCOUNTS = 25  # accounts listed under one OU in the tree (the inventory lists them all)
 
 
-def build_document(design: Design) -> DesignDocument:
-    """The whole design document of `design`."""
-    writer = _Writer(design)
+def build_document(design: Design, partition: str = "aws") -> DesignDocument:
+    """The whole design document of `design` (policies with ARNs in `partition`)."""
+    writer = _Writer(design, partition)
     doc = DesignDocument(design.name, f"AWS multi-account design of {design.organization.name}")
     for section in (
         writer.summary,
@@ -80,8 +81,9 @@ def _count(n: int, word: str, words: str | None = None) -> str:
 
 
 class _Writer:
-    def __init__(self, design: Design) -> None:
+    def __init__(self, design: Design, partition: str = "aws") -> None:
         self.design = design
+        self.partition = partition
         self.names = entity_names(design)
         for rel in design.relationships:
             title = KIND_STYLES[rel.kind].title.lower()
@@ -448,7 +450,7 @@ class _Writer:
                 f"{scp.description or 'No description.'} Attached to: {where}. Content: {kind}."
             )
             if scp.document:
-                yield Code(json.dumps(scp.document, indent=2, ensure_ascii=False), scp.name)
+                yield _code(scp.document, scp.name, self.partition)
 
     def _scp_targets(self) -> dict[str, list[str]]:
         d = self.design
@@ -531,7 +533,7 @@ class _Writer:
         except DesignError as exc:
             yield Paragraph(f"The policies could not be generated: {exc}", note=True)
             return
-        yield from _policy_blocks(policies)
+        yield from _policy_blocks(policies, self.partition)
 
     def _conditions(self, r: TrustRelationship) -> str:
         parts = []
@@ -605,9 +607,14 @@ def _plan_rows(steps: list[Step]) -> tuple[tuple[str, ...], ...]:
     )
 
 
-def _policy_blocks(policies: PolicySet) -> Iterator[Block]:
+def _code(document: Any, title: str, partition: str) -> Code:
+    """A policy as the plain-JSON export writes it: the partition filled in."""
+    return Code(json.dumps(plain(document, partition), indent=2, ensure_ascii=False), title)
+
+
+def _policy_blocks(policies: PolicySet, partition: str) -> Iterator[Block]:
     def code(document: Any, title: str) -> Code:
-        return Code(json.dumps(document, indent=2, ensure_ascii=False), title)
+        return _code(document, title, partition)
 
     yield Heading(2, "IAM roles", "appendix-roles")
     for role in policies.roles:
@@ -615,7 +622,8 @@ def _policy_blocks(policies: PolicySet) -> Iterator[Block]:
     if policies.identity_policies:
         yield Heading(2, "Identity policies of the trusted principals", "appendix-identity")
         for p in policies.identity_policies:
-            yield code(p.document, f"{p.account_name}: assume {p.role} in {p.target_name}")
+            who = f"role {p.principal}" if p.principal else "users and roles"
+            yield code(p.document, f"{p.account_name} ({who}): assume {', '.join(p.roles)}")
     if policies.buckets:
         yield Heading(2, "Log bucket and key policies", "appendix-buckets")
         for b in policies.buckets:

@@ -4,14 +4,45 @@ Steps follow the order a landing zone is built in: organization and OUs (parents
 root-user MFA, trusted access and delegated administrators, log keys and buckets, the organization
 trail and Config, identity providers and the roles mapped to them, cross-account roles (StackSets
 for member accounts, a stack of its own for the management account, trusted roles first), the
-trusted side's assume-role policies, SCPs (created, tried on the Policy Staging OU, then attached)
-and publishing shares. Each step says where it runs, what it does, the exported files it deploys
-(the paths the 'policies' and 'cloudformation' exporters write, whose SCP set and StackSet groups
-it reuses), the steps it needs and a read-only AWS CLI command (get / list / describe) that
-verifies it. Manual steps (MFA Delete, Glacier Vault Lock, root-user MFA) carry the reason.
-A role or log source deployed to an OU or the organization is one StackSet step (its OU or the
-root, auto-deployment, the excluded accounts). A share outside the organization is a step with a
-warning (PUBLIC for anyone); what no export may write (a trust of anyone) is listed as blocked.
+trusted side's assume-role policies, SCPs (created without targets, tried on the Policy Staging
+OU, then attached target by target) and publishing shares. Each step says where it runs, what it
+does, the exported files it deploys (the paths the 'policies' and 'cloudformation' exporters
+write, whose SCP set and StackSet groups it reuses), the steps it needs and a read-only AWS CLI
+command (get / list / describe) that verifies it. Manual steps (MFA Delete, Glacier Vault Lock,
+root-user MFA) carry the reason.
+
+Every service-managed StackSet (a role or log source deployed to an OU or the organization, its OU
+or the root with auto-deployment and the excluded accounts; roles drawn account by account, their
+OUs inferred) is a resource of cloudformation/stacksets.json: deploying that template from the
+management account is one step (one per template when it is split; StackSets whose trusts name a
+role of the management account's own stack are in a later template, deployed after that stack).
+A share outside the organization is a step with a warning (PUBLIC for anyone); what no export
+may write (a trust of anyone) is listed as blocked.
+
+SCPs stay out of the root user's way: an SCP is created without targets; it is tried on the Policy
+Staging OU (and detached again unless the design keeps it there) only after the root-user steps of
+the accounts there, and attached to its other targets only after every manual root-user step and
+the StackSets. Verify commands run where the step runs (organizations commands only in steps of
+the management account) and name the home Region (--region: the usage policy's first allowed
+Region, else the management account's first, else the ${HomeRegion} placeholder) for every
+regional service.
+
+deployment-plan.json: {"design", "steps", "blocked", "placeholders"}; each step has "number",
+"id", "title", "account" {"name", "aws_account_id"} (where it runs), "action", "manual", "reason",
+"warning", "prerequisites" (step ids), "must_exist", "artifacts" (exported files it deploys),
+"targets", "verify" (one read-only AWS CLI command), "expect" and "subjects" (design ids). "targets"
+is null or, by kind of step:
+- an SCP attach or detach ("scp-staging:", "scp-staging-detach:", "scp-attach:" steps):
+  {"policy": SCP name, "target": the root, OU or account id or its placeholder ("${RootId}",
+  "${OuId:<path>}", "${AccountId:<name>}"), "target_name": "Root/<OU path>" or the account name,
+  "operation": "attach" | "detach"};
+- the StackSets step ("stacksets", "stacksets-2"...): {"template": the management-account template,
+  "region": the home Region, "stack_sets": [{"name": StackSet name, "template": member template,
+  "depends_on": [StackSet names deployed first], "verify": its list-stack-instances command, and
+  the targets below}]};
+- a StackSet's targets: {"organizational_units": ["Root/<path>"...], "account_filter_type",
+  "excluded_accounts", "auto_deployment", "accounts_now"} for a scope, {"organizational_units",
+  "accounts"} for roles drawn account by account.
 
 The order is networkx's lexicographic topological sort of the steps' DiGraph, ties broken by the
 order in which steps were made (design order), so the same design gives the same bytes. A
@@ -20,6 +51,7 @@ dependency cycle is a one-line DesignError naming the steps on it.
 
 from __future__ import annotations
 
+import itertools
 import re
 import shlex
 from collections import defaultdict
@@ -32,10 +64,15 @@ import networkx as nx
 from designer.analysis.inventory import markdown_escape
 from designer.artefacts.identity_center import identity_center_roles
 from designer.artefacts.policy_documents import quarantines
-from designer.artefacts.policy_set import build_policies
+from designer.artefacts.policy_set import (
+    build_policies,
+    identity_policy_stem,
+    organization_trail_names,
+)
 from designer.artefacts.scoping import Blocked, ExportScopes, outside_words
 from designer.model.errors import DesignError, one_line
 from designer.model.vocabulary import (
+    AccountFunction,
     IdentityProviderKind,
     LogType,
     OutsideKind,
@@ -44,7 +81,13 @@ from designer.model.vocabulary import (
 )
 from designer.rules.context import normalise
 from exporters.base import ExportContext, exporter, safe_name
-from exporters.cloudformation import planned_stack_sets
+from exporters.cloudformation import (
+    PlannedStackSet,
+    home_region,
+    planned_identity_stacks,
+    planned_stack_set_resources,
+    planned_stack_sets,
+)
 
 if TYPE_CHECKING:
     from designer.model.design import Design
@@ -69,9 +112,16 @@ POLICIES = "policies"
 CFN = "cloudformation"
 CFN_MANAGEMENT_ROLES = f"{CFN}/management-account-roles.json"
 CFN_SCPS = f"{CFN}/organization-policies.json"
-CFN_STACKSET_TARGETS = f"{CFN}/stacksets/targets.json"
+IDENTITY_CENTER = "sso.amazonaws.com"
+# AWS CLI services whose calls go to one Region: their verify commands name the home Region.
+REGIONAL = frozenset(
+    ("cloudformation", "cloudtrail", "configservice", "ds", "ec2", "glacier", "kms", "logs",
+     "ram", "s3api", "servicecatalog", "sso-admin")
+)  # fmt: skip
 SCP_ATTACHMENTS = f"{POLICIES}/scps/attachments.json"
-SERVICE_MANAGED = (IdentityProviderKind.IDENTITY_CENTER, IdentityProviderKind.DIRECTORY_SERVICE)
+# Identity Center manages the roles of its permission sets; a directory's console roles are
+# ordinary roles trusting ds.amazonaws.com, written by the policies export.
+SERVICE_MANAGED = (IdentityProviderKind.IDENTITY_CENTER,)
 
 LOG_LABELS: dict[LogType, str] = {
     LogType.CLOUDTRAIL: "CloudTrail",
@@ -115,6 +165,7 @@ class Step:
     warning: str | None = None  # the step takes something outside the organization
     targets: dict[str, Any] | None = None
     prerequisites: list[str] = field(default_factory=list)
+    stack_set: bool = False  # deployed by a StackSet of cloudformation/stacksets.json (merged)
 
     def as_json(self, number: int) -> dict[str, Any]:
         return {
@@ -150,8 +201,9 @@ def role_path(account: str, role: str) -> str:
     return artifact_path((POLICIES, "roles", account), role, ".json")
 
 
-def identity_policy_path(source: str, role: str, target: str) -> str:
-    stem = f"assume-{role}-in-{target}"
+def identity_policy_path(source: str, principal: str) -> str:
+    """The one identity policy of a principal role ("" for the account's users and roles)."""
+    stem = identity_policy_stem(principal)
     return artifact_path((POLICIES, "identity-policies", source), stem, ".json")
 
 
@@ -165,6 +217,18 @@ def key_policy_path(bucket: str) -> str:
 
 def scp_path(name: str) -> str:
     return artifact_path((POLICIES, "scps"), name, ".json")
+
+
+def lifecycle_path(bucket: str) -> str:
+    return artifact_path((POLICIES, "lifecycles"), bucket, ".json")
+
+
+def config_stack_path(account: str) -> str:
+    return artifact_path((CFN,), f"config-{account}", ".json")
+
+
+def flow_log_stack_path(account: str) -> str:
+    return artifact_path((CFN,), f"flow-logs-{account}", ".json")
 
 
 def log_stack_path(owner: str) -> str:
@@ -242,6 +306,12 @@ class Planner:
         self.trails = self.trail_numbers()
         self.root_mfa: str | None = None
         self.sso_roles = identity_center_roles(design)
+        self.identity_center: str | None = None  # the step enabling the organization instance
+        self.region = home_region(design) or self._placeholder(
+            "${HomeRegion}",
+            "the home Region (no allowed Region in the usage policy, none on the management "
+            "account)",
+        )
 
     # -- helpers ---------------------------------------------------------------------------
     def _chain(self, unit_id: str) -> list[str]:
@@ -327,7 +397,16 @@ class Planner:
         self.service_control_policies()
         for rel in self.relationships("resource-share"):
             self.share(rel)
-        return self.ordered()
+        steps = self.ordered()
+        for step in steps:
+            self.regional(step)
+        return steps
+
+    def regional(self, step: Step) -> None:
+        """A command of a regional service names the home Region, where the stacks are."""
+        words = shlex.split(step.verify)
+        if len(words) > 1 and words[1] in REGIONAL and "--region" not in words:
+            step.verify = f"{step.verify} {aws('--region', self.region).removeprefix('aws ')}"
 
     def relationships(self, kind: str) -> list[Any]:
         return [r for r in self.design.relationships if r.kind == kind]
@@ -381,12 +460,14 @@ class Planner:
             else:
                 email = f" with root e-mail {account.email}" if account.email else ""
                 how = f"Create the account{email} (organizations create-account)"
-            step = self.in_account(
-                account.id,
+            if account.aws_account_id:
+                how += " (it accepts the handshake from inside: organizations accept-handshake)"
+            step = self.in_management(
                 f"account:{safe_name(account.name)}",
                 f"Add account {account.name} to {where}",
-                f"{how} and move it into {where} (organizations move-account); consolidated "
-                "billing follows from membership.",
+                f"From the management account, {how[0].lower()}{how[1:]} and move it into "
+                f"{where} (organizations move-account); consolidated billing follows from "
+                "membership.",
                 aws("organizations", "list-parents", "--child-id", self.account_ref(account)),
             )
             step.expect = f"the parent is {where}"
@@ -403,6 +484,15 @@ class Planner:
             if missing
             else " The design records root MFA on every account: confirm it."
         )
+        with_mfa_delete = {b.account for b in self.design.log_buckets if b.mfa_delete}
+        owners = [a.id for a in self.design.accounts if a.id in with_mfa_delete]
+        keep = (
+            f" Keep the root credentials of {_names(self.label(a) for a in owners)} until MFA "
+            "Delete is on: only that root user, signed in with its MFA device (and access keys "
+            "for the CLI call, deleted afterwards), can turn it on."
+            if owners
+            else ""
+        )
         step = Step(
             "root-mfa",
             "Turn on MFA for the root user of every account",
@@ -410,7 +500,7 @@ class Planner:
             None,
             f"Sign in as the root user of each of the {len(self.design.accounts)} accounts and "
             "register an MFA device (a hardware key for the management account), or remove "
-            f"member accounts' root credentials with centralized root access.{recorded}",
+            f"member accounts' root credentials with centralized root access.{keep}{recorded}",
             aws("iam", "get-account-summary"),
             expect="AccountMFAEnabled is 1 (run it in each account)",
             subjects=[a.id for a in self.design.accounts],
@@ -446,6 +536,7 @@ class Planner:
 
     def trusted_access(self) -> None:
         org_step = self.node_step[self.design.organization.id]
+        self.enable_identity_center(org_step)
         for rel in self.relationships("delegated-admin"):
             self.delegated_admin(rel, org_step)
         for principal, why in self.needed_services().items():
@@ -462,6 +553,30 @@ class Planner:
             step.expect = f"{principal} is listed"
             self.add(step, org_step)
             self.service_step[principal] = step.id
+
+    def enable_identity_center(self, org_step: str) -> None:
+        """The organization instance of IAM Identity Center is enabled in the management account,
+        which also enables its trusted access; only then can a member account be registered as
+        its delegated administrator (a management-account call too)."""
+        if not any(i.kind == IdentityProviderKind.IDENTITY_CENTER for i in self.idps.values()):
+            return
+        where = self.mgmt.name if self.mgmt else "the management account"
+        step = self.in_management(
+            "identity-center",
+            "Enable IAM Identity Center (organization instance)",
+            f"Signed in to {where}, enable the organization instance of IAM Identity Center in "
+            f"the home Region {self.region} (the console's Enable, which also enables its "
+            "trusted access in the organization). Its delegated administrator, if any, is "
+            "registered after this, also from the management account.",
+            aws("sso-admin", "list-instances"),
+        )
+        step.expect = "one instance whose OwnerAccountId is the management account"
+        step.subjects = [
+            i.id for i in self.idps.values() if i.kind == IdentityProviderKind.IDENTITY_CENTER
+        ]
+        self.add(step, org_step)
+        self.identity_center = step.id
+        self.service_step[IDENTITY_CENTER] = step.id
 
     def delegated_admin(self, rel: DelegatedAdminRelationship, org_step: str) -> None:
         target = self.accounts[rel.target]
@@ -490,6 +605,9 @@ class Planner:
         step.expect = f"the services {services}"
         step.subjects = [rel.id]
         self.add(step, org_step, self.node_step[target.id])
+        if IDENTITY_CENTER in rel.service_principals:
+            self.need(step.id, self.identity_center)
+            self.service_step[IDENTITY_CENTER] = step.id  # set up from its administrator
         for principal in rel.service_principals:
             self.service_step.setdefault(principal, step.id)
 
@@ -532,7 +650,7 @@ class Planner:
             aws("s3api", verify, "--bucket", bucket.name),
         )
         step.expect = expect
-        step.artifacts = [policy, log_stack_path(owner.name)]
+        step.artifacts = [policy, lifecycle_path(bucket.name), log_stack_path(owner.name)]
         if not bucket.kms_key:  # the log-archive stack creates its key, with this policy
             step.artifacts.insert(1, key_policy_path(bucket.name))
         step.subjects = [bucket.id]
@@ -618,15 +736,9 @@ class Planner:
                 self.log_delivery(rel, log_type)
 
     def trail_numbers(self) -> dict[str, int]:
-        """Organization trails numbered as the CloudFormation export names them (by bucket)."""
-        by_bucket: dict[str, list[str]] = defaultdict(list)
-        for rel in self.relationships("log-delivery"):
-            if rel.bucket in self.buckets:
-                org_trail = self.scopes.organization_wide(rel)
-                wanted = org_trail and LogType.CLOUDTRAIL in rel.log_types
-                by_bucket[rel.bucket].extend([rel.id] if wanted else [])
-        ordered = [rel_id for rels in by_bucket.values() for rel_id in rels]
-        return {rel_id: n for n, rel_id in enumerate(ordered, start=1)}
+        """Organization trails numbered as policy_set names them (the one source of names)."""
+        names = organization_trail_names(self.design)
+        return {rel_id: n for n, rel_id in enumerate(names, start=1)}
 
     def scope_key(self, node_id: str) -> str:
         """A step id part for an account, an OU or the organization."""
@@ -657,9 +769,16 @@ class Planner:
         step.subjects = [rel.id]
         if org_trail and rel.id in self.trails:
             step.artifacts = [trail_stack_path(self.trails[rel.id])]
+        source = self.accounts.get(rel.source)
+        network = source is not None and AccountFunction.NETWORK in source.functions
+        if log_type == LogType.VPC_FLOW_LOGS and bucket and source and network:
+            step.artifacts = [flow_log_stack_path(source.name)]  # cloudformation.flow_log_stacks
+        if log_type == LogType.CONFIG and bucket and source and not by_stack_set:
+            step.artifacts = [config_stack_path(source.name)]  # cloudformation.config_stacks
         if by_stack_set:
-            step.artifacts = [stackset_path(self.stack_sets[rel.id]), CFN_STACKSET_TARGETS]
+            step.artifacts = [stackset_path(self.stack_sets[rel.id])]
             step.targets = self.scope_targets(rel)
+            step.stack_set = True
         target = self.bucket_step.get(rel.bucket or "") or self.node_step[rel.target]
         self.add(step, self.node_step[rel.source], target)
         if org_trail:
@@ -828,8 +947,9 @@ class Planner:
             ),
             IdentityProviderKind.IDENTITY_CENTER: (
                 f"Set up {_kind_named('IAM Identity Center', idp.name)} in {account}",
-                "Enable the organization instance of IAM Identity Center, connect the identity "
-                "source and create the permission sets.",
+                "Once the organization instance is enabled (from the management account) and, "
+                f"when {account} is not the management account, {account} is its delegated "
+                "administrator: connect the identity source and create the permission sets.",
                 aws("sso-admin", "list-instances"),
             ),
         }[idp.kind]
@@ -840,10 +960,14 @@ class Planner:
         else:
             step = self.in_account(where, step_id, title, action + url, verify)
         step.expect = f"the provider {idp.name}"
+        if idp.kind == IdentityProviderKind.IDENTITY_CENTER and any(
+            stem == "identity-center" for stem, _ in planned_identity_stacks(self.design)
+        ):  # the permission sets and assignments (cloudformation.identity_center_template)
+            step.artifacts = [artifact_path((CFN,), "identity-center", ".json")]
         step.subjects = [idp.id, *([rel_id] if rel_id else [])]
         self.add(step, self.node_step[where], self.node_step[account_id])
         if idp.kind == IdentityProviderKind.IDENTITY_CENTER:
-            self.need(step.id, self.service_step.get("sso.amazonaws.com"))
+            self.need(step.id, self.identity_center, self.service_step.get(IDENTITY_CENTER))
         self.provider_step[key] = step.id
 
     def federated_role(self, rel: FederationRelationship, role: str) -> Step:
@@ -866,11 +990,16 @@ class Planner:
             )
             step.expect = f"a role AWSReservedSSO_{role}_..."
         elif idp.kind == IdentityProviderKind.DIRECTORY_SERVICE:
+            path = role_path(account.name, role)
             step.action = (
                 f"Create the role {role} that {idp.name} users are mapped to, trusting "
-                "ds.amazonaws.com, and assign it in the directory (no trust policy file)."
+                f"ds.amazonaws.com ({path}); then, by hand (no API, CLI or CloudFormation "
+                "resource does it), in the AWS Directory Service console open the directory, "
+                "Application management, AWS Management Console: Actions, Enable; under "
+                f"Delegate console access choose {role}, Add, and pick its users or groups."
             )
-            step.expect = f"the role {role}"
+            step.expect = f"the role {role} and its trust policy"
+            step.artifacts = [path]
         else:
             path = role_path(account.name, role)
             step.action = (
@@ -879,6 +1008,11 @@ class Planner:
             )
             step.expect = f"the role {role} and its trust policy"
             step.artifacts = [path]
+        if step.artifacts and not any(
+            t.target == account.id and t.role_name == role for t in self.relationships("trust")
+        ):  # cloudformation.federation_template: the roles no trust creates
+            stem = f"federated-roles-{account.name}"
+            step.artifacts.append(artifact_path((CFN,), stem, ".json"))
         self.add(step, self.node_step[account.id])
         _add_unique(self.creators[(account.id, role)], step.id)
         return step
@@ -932,7 +1066,7 @@ class Planner:
         return (trust.target,)
 
     def _service_managed(self, source: str) -> bool:
-        """Identity Center and directories manage their roles: the policies export skips them."""
+        """Identity Center manages its roles: the policies export skips them."""
         return source in self.idps and self.idps[source].kind in SERVICE_MANAGED
 
     def scoped_role_step(self, trust: TrustRelationship) -> Step:
@@ -965,8 +1099,9 @@ class Planner:
         step.targets = self.scope_targets(trust)
         artifacts = [role_path(label, role)] if not self._service_managed(trust.source) else []
         if trust.id in self.stack_sets:
-            artifacts = [stackset_path(self.stack_sets[trust.id]), CFN_STACKSET_TARGETS, *artifacts]
+            artifacts = [stackset_path(self.stack_sets[trust.id]), *artifacts]
         step.artifacts = artifacts
+        step.stack_set = True
         self.add(step, self.service_step.get(STACKSETS))
         return step
 
@@ -994,11 +1129,12 @@ class Planner:
             step = self.in_management(
                 f"stackset:{safe_name(role)}",
                 f"Deploy role {role} to member accounts with a StackSet",
-                f"Create service-managed StackSets (targets in {CFN_STACKSET_TARGETS}) that "
-                f"deploy the role {role} with its trust policy and permissions",
+                f"Create service-managed StackSets that deploy the role {role} with its trust "
+                "policy and permissions",
                 aws("iam", "get-role", "--role-name", role),
             )
             step.expect = f"the role {role} in each target account"
+            step.stack_set = True
             self.add(step, self.service_step.get(STACKSETS))
         self.role_steps[key] = step
         return step
@@ -1011,7 +1147,7 @@ class Planner:
                 _add_unique(templates[trust.role_name], stackset_path(self.stack_sets[trust.id]))
         for role, paths in templates.items():
             step = self.role_steps[("stackset", role)]
-            step.artifacts = [*paths, CFN_STACKSET_TARGETS, *step.artifacts]
+            step.artifacts = [*paths, *step.artifacts]
 
     def node_name(self, node_id: str) -> str:
         for table in (self.accounts, self.parties, self.idps, self.units):
@@ -1123,8 +1259,8 @@ class Planner:
             scoped_source = self.scopes.is_scope(trust.source)
             if trust.id in blocked or not (trust.source in self.accounts or scoped_source):
                 continue
-            source, target = self.scopes.label(trust.source), self.scopes.label(trust.target)
-            path = identity_policy_path(source, trust.role_name, target)
+            source = self.scopes.label(trust.source)
+            path = identity_policy_path(source, trust.principal_role_name or "")
             _add_unique(files[trust.source], path)
             _add_unique(principals[trust.source], trust.principal_role_name or "")
             subjects[trust.source].append(trust.id)
@@ -1211,7 +1347,8 @@ class Planner:
         return aws("iam", "list-policies", "--scope", "Local", "--only-attached")
 
     def service_control_policies(self) -> None:
-        """The SCPs the policies export writes (the design's and generated guardrails)."""
+        """The SCPs the policies export writes (the design's and generated guardrails): created
+        without targets, tried on the Policy Staging OU, then attached target by target."""
         exported = build_policies(self.design)
         if not exported.scps:
             return
@@ -1232,19 +1369,41 @@ class Planner:
         for attachment in exported.attachments:
             for name in attachment.policies:
                 _add_unique(targets[name], attachment.design_id)
-        # Guardrails can block the root user and role creation: attach them only after the
-        # manual root steps and the StackSet role deployments (all planned by now).
-        before = [s.id for s in self.steps.values() if s.manual or s.id.startswith("stackset:")]
+        # Guardrails can deny the root user (DenyRootUser, a deny-all) and block role creation:
+        # attach them only after the manual root steps and the StackSet deployments.
+        before = [s.id for s in self.steps.values() if s.manual or s.stack_set]
+        before += [s.id for s in self.steps.values() if s.id.startswith("stackset:")]
+        trial_after = self.root_steps_in(staging.id) if staging is not None else []
+        previous: str | None = None  # one trial at a time: the five-per-target quota
         for scp in exported.scps:
             subjects = self.scp_subjects(scp.name, scp.generated)
             create = self.scp(scp.name, scp.generated, subjects, enable.id)
             last = create
+            wanted = targets.get(scp.name, [])
             # A deny-all SCP tried on the staging OU would only lock the test accounts out.
             if staging is not None and not quarantines(scp.document):
-                last = self.scp_staging(scp.name, subjects, create, staging.id)
-            real = [t for t in targets.get(scp.name, []) if staging is None or t != staging.id]
-            if real:
-                self.scp_attach(scp.name, subjects, [last, *before], real)
+                keep = staging.id in wanted
+                after = [create, *trial_after, *([previous] if previous else [])]
+                last = self.scp_staging(scp.name, subjects, after, staging.id, keep)
+                previous = last
+            for target in wanted:
+                if staging is not None and target == staging.id and last != create:
+                    continue  # attached there by its trial, and kept
+                self.scp_attach(scp.name, subjects, [last, *before], target)
+
+    def root_steps_in(self, node_id: str) -> list[str]:
+        """The manual root-user steps of the accounts below an OU (root MFA, MFA Delete)."""
+        below = {
+            a.id
+            for a in self.design.accounts
+            if node_id in self._ancestors(a.id) or a.id == node_id
+        }
+        found = [self.root_mfa] if self.root_mfa and below else []
+        for bucket in self.design.log_buckets:
+            step = f"mfa-delete:{safe_name(bucket.name)}"
+            if bucket.mfa_delete and bucket.account in below and step in self.steps:
+                found.append(step)
+        return [s for s in found if s is not None]
 
     def scp_subjects(self, name: str, generated: bool) -> list[str]:
         """Design SCPs behind an exported one: its namesake, or the ones left for generation."""
@@ -1258,65 +1417,102 @@ class Planner:
     def scp(self, name: str, generated: bool, subjects: list[str], enable: str) -> str:
         path = scp_path(name)
         kind = "generated guardrail SCP" if generated else "service control policy"
+        how = (
+            "organizations create-policy --type SERVICE_CONTROL_POLICY"
+            if generated
+            else f"organizations create-policy --type SERVICE_CONTROL_POLICY, or {CFN_SCPS} "
+            "as a stack in the management account: it creates the SCPs without targets"
+        )
         step = self.in_management(
             f"scp:{safe_name(name)}",
             f"Create SCP {name}",
-            f"Create the {kind} {name} from {path} "
-            "(organizations create-policy --type SERVICE_CONTROL_POLICY).",
+            f"Create the {kind} {name} from {path} ({how}). Do not attach it yet: the next "
+            "steps try it and attach it.",
             aws("organizations", "list-policies", "--filter", "SERVICE_CONTROL_POLICY"),
         )
-        step.expect = f"a policy named {name}"
+        step.expect = f"a policy named {name}, attached nowhere yet"
         step.artifacts = [path] if generated else [path, CFN_SCPS]
         step.subjects = subjects
         self.add(step, enable)
         return step.id
 
-    def scp_staging(self, name: str, subjects: list[str], create: str, staging: str) -> str:
+    def scp_target(self, name: str, node_id: str, operation: str) -> dict[str, Any]:
+        """What an attach or detach step does, for a program to run it."""
+        if node_id == self.design.organization.id:
+            target, shown = self.ou_ref(None), "Root"
+        elif node_id in self.units:
+            target, shown = self.ou_ref(node_id), self.ou_path(node_id)
+        else:
+            target, shown = self.account_ref(self.accounts[node_id]), self.accounts[node_id].name
+        return {"policy": name, "target": target, "target_name": shown, "operation": operation}
+
+    def _policy_verify(self, targets: dict[str, Any]) -> str:
+        return aws(
+            "organizations", "list-policies-for-target", "--target-id", targets["target"],
+            "--filter", "SERVICE_CONTROL_POLICY",
+        )  # fmt: skip
+
+    def scp_staging(
+        self, name: str, subjects: list[str], after: list[str], staging: str, keep: bool
+    ) -> str:
+        """Attach to the Policy Staging OU and check its test accounts; detach again (one step
+        more) unless the design keeps the SCP there. Returns the last step's id."""
         path = self.ou_path(staging)
+        targets = self.scp_target(name, staging, "attach")
+        step_id = f"scp-attach:{safe_name(name)}:{self.scope_key(staging)}" if keep else ""
         step = self.in_management(
-            f"scp-staging:{safe_name(name)}",
+            step_id or f"scp-staging:{safe_name(name)}",
             f"Try SCP {name} on the Policy Staging OU",
-            f"Attach {name} to {path} (organizations attach-policy), check that the test "
-            "accounts there can still do what they must, then detach it again (organizations "
-            "detach-policy) so the next SCP fits within the five-per-target limit.",
-            aws(
-                "organizations",
-                "list-policies-for-target",
-                "--target-id",
-                self.ou_ref(staging),
-                "--filter",
-                "SERVICE_CONTROL_POLICY",
+            f"Attach {name} to {path} (organizations attach-policy) and check that the test "
+            "accounts there can still do what they must"
+            + (
+                f"; the design keeps it attached there ({SCP_ATTACHMENTS})."
+                if keep
+                else "; the next step detaches it again."
             ),
+            self._policy_verify(targets),
         )
-        step.expect = f"{name} is no longer attached once tried"
+        step.expect = f"{name} is listed"
         step.subjects = subjects
+        step.targets = targets
+        step.artifacts = [SCP_ATTACHMENTS] if keep else []
         tests = [self.node_step[a.id] for a in self.design.accounts if a.parent == staging]
-        self.add(step, create, self.node_step[staging], *tests)
-        return step.id
+        self.add(step, *after, self.node_step[staging], *tests)
+        if keep:
+            return step.id
+        targets = self.scp_target(name, staging, "detach")
+        detach = self.in_management(
+            f"scp-staging-detach:{safe_name(name)}",
+            f"Detach SCP {name} from the Policy Staging OU",
+            f"Once tried, detach {name} from {path} (organizations detach-policy), so the next "
+            "SCP tried there fits within the five-per-target quota.",
+            self._policy_verify(targets),
+        )
+        detach.expect = f"{name} is not listed"
+        detach.subjects = subjects
+        detach.targets = targets
+        self.add(detach, step.id)
+        return detach.id
 
     def node_label(self, node_id: str) -> str:
         if node_id == self.design.organization.id:
             return "the root"
         return f"OU {self.ou_path(node_id)}" if node_id in self.units else self.label(node_id)
 
-    def scp_attach(
-        self, name: str, subjects: list[str], after: list[str], targets: list[str]
-    ) -> None:
-        names = [self.node_label(t) for t in targets]
-        policy = self._placeholder(
-            f"${{PolicyId:{one_line(name)}}}", f"the id of SCP {one_line(name)}"
-        )
+    def scp_attach(self, name: str, subjects: list[str], after: list[str], target: str) -> None:
+        targets = self.scp_target(name, target, "attach")
         step = self.in_management(
-            f"scp-attach:{safe_name(name)}",
-            f"Attach SCP {name}",
-            f"Attach {name} to {_names(names)} (organizations attach-policy), as listed in "
-            f"{SCP_ATTACHMENTS}.",
-            aws("organizations", "list-targets-for-policy", "--policy-id", policy),
+            f"scp-attach:{safe_name(name)}:{self.scope_key(target)}",
+            f"Attach SCP {name} to {self.node_label(target)}",
+            f"Attach {name} to {self.node_label(target)} (organizations attach-policy), as "
+            f"listed in {SCP_ATTACHMENTS}.",
+            self._policy_verify(targets),
         )
-        step.expect = f"{len(targets)} {_plural(len(targets), 'target')}"
+        step.expect = f"{name} is listed"
         step.artifacts = [SCP_ATTACHMENTS]
         step.subjects = subjects
-        self.add(step, *after, *(self.node_step[t] for t in targets))
+        step.targets = targets
+        self.add(step, *after, self.node_step[target])
 
     # -- publishing ---------------------------------------------------------------------------
     def share(self, rel: ResourceShareRelationship) -> None:
@@ -1457,13 +1653,126 @@ class Planner:
             return command, "an ACTIVE share whose principals include the target"
         return aws("servicecatalog", "list-portfolios"), "the portfolio holding the templates"
 
+    # -- the StackSets: one deployment of cloudformation/stacksets.json ------------------------
+    def merge_stack_sets(self) -> None:
+        """The StackSet steps become one step per management-account template holding their
+        StackSet resources (in the order and with the DependsOn the export gives them)."""
+        planned = planned_stack_set_resources(self.design)
+        by_rel = {rel_id: ps for ps in planned for rel_id in ps.relationships}
+        files: dict[str, list[PlannedStackSet]] = {}
+        for ps in planned:
+            files.setdefault(ps.template, []).append(ps)
+        members: dict[str, list[str]] = {path: [] for path in files}
+        for step in self.steps.values():
+            if step.stack_set:
+                for path in dict.fromkeys(by_rel[r].template for r in step.subjects if r in by_rel):
+                    members[path].append(step.id)
+        merged: dict[str, list[str]] = defaultdict(list)  # member step -> its merged steps
+        made: list[Step] = []
+        ordered = sorted(files.items(), key=lambda item: (len(item[0]), item[0]))  # -2 after
+        for number, (path, stack_sets) in enumerate(ordered, start=1):
+            if members[path]:
+                step = self.stack_sets_step(path, number, stack_sets, members[path])
+                # A step of several StackSets in two templates: each lists its own trusts.
+                step.subjects = list(
+                    dict.fromkeys(
+                        s
+                        for m in members[path]
+                        for s in self.steps[m].subjects
+                        if (by_rel[s].template == path if s in by_rel else m not in merged)
+                    )
+                )
+                for member in members[path]:
+                    merged[member].append(step.id)
+                made.append(step)
+        if not made:
+            return
+        needs = {s.id: dict[str, None]() for s in made}
+        for step in made:
+            for member in members[step.targets["template"] if step.targets else ""]:
+                for need in self.needs[member]:
+                    needs[step.id].update(dict.fromkeys(merged.get(need, [need])))
+            needs[step.id].pop(step.id, None)
+            self.need_into(needs[step.id], self.service_step.get(STACKSETS))
+        for earlier, later in itertools.pairwise(made):
+            needs[later.id][earlier.id] = None
+        steps: dict[str, Step] = {}
+        for step_id, step in self.steps.items():
+            if step_id not in merged:
+                steps[step_id] = step
+                continue
+            for merged_id in merged[step_id]:
+                if merged_id not in steps:
+                    steps[merged_id] = next(s for s in made if s.id == merged_id)
+        self.steps = steps
+        self.needs = {
+            step_id: needs[step_id]
+            if step_id in needs
+            else dict.fromkeys(m for need in self.needs[step_id] for m in merged.get(need, [need]))
+            for step_id in steps
+        }
+
+    @staticmethod
+    def need_into(needs: dict[str, None], *prerequisites: str | None) -> None:
+        needs.update(dict.fromkeys(p for p in prerequisites if p is not None))
+
+    def stack_sets_step(
+        self, path: str, number: int, stack_sets: list[PlannedStackSet], member_ids: list[str]
+    ) -> Step:
+        members = [self.steps[m] for m in member_ids]
+        listed = []
+        for ps in stack_sets:
+            member = next((m for m in members if set(ps.relationships) & set(m.subjects)), None)
+            verify = aws(
+                "cloudformation", "list-stack-instances", "--stack-set-name", ps.name,
+                "--call-as", "SELF", "--region", self.region,
+            )  # fmt: skip
+            entry = {"name": ps.name, "template": ps.member, "depends_on": ps.depends_on}
+            listed.append(entry | {"verify": verify} | ((member.targets or {}) if member else {}))
+        where = self.mgmt.name if self.mgmt else "the management account"
+        names = _names([ps.name for ps in stack_sets])
+        step = self.in_management(
+            "stacksets" if number == 1 else f"stacksets-{number}",
+            f"Deploy the StackSets of {path.rsplit('/', 1)[-1]} from the management account",
+            f"In {where}, deploy {path} as a stack in the home Region {self.region} (aws "
+            "cloudformation deploy; past 51,200 bytes a template must be uploaded to S3 first, "
+            f"--s3-bucket), filling in its parameters. It creates {len(stack_sets)} "
+            f"service-managed {_plural(len(stack_sets), 'StackSet')} ({names}) with CallAs SELF "
+            "and auto-deployment, each deploying its template from cloudformation/stacksets/ "
+            "to its targets in the home Region; a StackSet whose trust names a role another one "
+            "creates waits for it (DependsOn). " + " ".join(m.action for m in members),
+            aws(
+                "cloudformation", "list-stack-instances", "--stack-set-name", stack_sets[0].name,
+                "--call-as", "SELF",
+            ),
+        )  # fmt: skip
+        step.expect = (
+            "every stack instance CURRENT (each StackSet in targets.stack_sets has its own "
+            "verify command)"
+        )
+        step.artifacts = [path]
+        for member in members:
+            _add_unique(step.artifacts, *member.artifacts)
+            _add_unique(step.subjects, *member.subjects)
+            _add_unique(step.must_exist, *member.must_exist)
+        step.targets = {"template": path, "region": self.region, "stack_sets": listed}
+        return step
+
     # -- ordering ----------------------------------------------------------------------------
-    def ordered(self) -> list[Step]:
+    def graph(self) -> tuple[Any, dict[str, int]]:
         graph = nx.DiGraph()
         position = {step_id: n for n, step_id in enumerate(self.steps)}
         graph.add_nodes_from(self.steps)
         for step_id, needs in self.needs.items():
             graph.add_edges_from((need, step_id) for need in needs)
+        return graph, position
+
+    def ordered(self) -> list[Step]:
+        graph, position = self.graph()
+        if not nx.is_directed_acyclic_graph(graph):  # named by the StackSets, before merging
+            raise self.cycle_error(graph, position)
+        self.merge_stack_sets()
+        graph, position = self.graph()
         try:
             order = list(nx.lexicographical_topological_sort(graph, key=position.__getitem__))
         except nx.NetworkXUnfeasible:

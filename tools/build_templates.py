@@ -17,7 +17,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from designer.artefacts.policy_set import GLOBAL_SERVICES, PRIVILEGED_ROLE_ARNS  # one list for both
+# One list for the bundled templates and the generated guardrails:
+from designer.artefacts.policy_set import (
+    GLOBAL_SERVICES,
+    PRIVILEGED_ROLE_ARNS,
+    log_protection,
+    log_resources,
+)
+from designer.artefacts.protections import (
+    CLOUDTRAIL_ACTIONS,
+    CONFIG_ACTIONS,
+    DETECTIVE_ACTIONS,
+    ROLE_CHANGE_ACTIONS,
+)
+from designer.artefacts.tokens import arn
 from designer.drawing.layout import auto_layout
 from designer.model import (
     Account,
@@ -1036,56 +1049,14 @@ def deny(sid: str, actions: str | list[str], **extra: Any) -> dict[str, Any]:
 
 
 PROTECT_SECURITY_SERVICES = policy(
-    deny(
-        "ProtectCloudTrail",
-        [
-            "cloudtrail:DeleteTrail",
-            "cloudtrail:PutEventSelectors",
-            "cloudtrail:StopLogging",
-            "cloudtrail:UpdateTrail",
-        ],
-        Condition=NOT_PRIVILEGED,
-    ),
-    deny(
-        "ProtectConfig",
-        [
-            "config:DeleteConfigurationAggregator",
-            "config:DeleteConfigurationRecorder",
-            "config:DeleteDeliveryChannel",
-            "config:StopConfigurationRecorder",
-        ],
-        Condition=NOT_PRIVILEGED,
-    ),
-    deny(
-        "ProtectDetectiveControls",
-        [
-            "access-analyzer:DeleteAnalyzer",
-            "ec2:DeleteFlowLogs",
-            "guardduty:DeleteDetector",
-            "guardduty:DisassociateFromAdministratorAccount",
-            "guardduty:UpdateDetector",
-            "securityhub:DisableSecurityHub",
-            "securityhub:DisassociateFromAdministratorAccount",
-        ],
-        Condition=NOT_PRIVILEGED,
-    ),
+    deny("ProtectCloudTrail", sorted(CLOUDTRAIL_ACTIONS), Condition=NOT_PRIVILEGED),
+    deny("ProtectConfig", sorted(CONFIG_ACTIONS), Condition=NOT_PRIVILEGED),
+    deny("ProtectDetectiveControls", list(DETECTIVE_ACTIONS), Condition=NOT_PRIVILEGED),
     {
-        **deny(
-            "ProtectSecurityRoles",
-            [
-                "iam:AttachRolePolicy",
-                "iam:DeleteRole",
-                "iam:DeleteRolePolicy",
-                "iam:DetachRolePolicy",
-                "iam:PutRolePolicy",
-                "iam:UpdateAssumeRolePolicy",
-                "iam:UpdateRole",
-            ],
-            Condition=NOT_PRIVILEGED,
-        ),
+        **deny("ProtectSecurityRoles", list(ROLE_CHANGE_ACTIONS), Condition=NOT_PRIVILEGED),
         "Resource": [
-            "arn:aws:iam::*:role/SecurityAudit",
-            "arn:aws:iam::*:role/SecurityReadOnly",
+            arn("iam", "role/SecurityAudit", account="*"),
+            arn("iam", "role/SecurityReadOnly", account="*"),
         ],
     },
 )
@@ -1137,7 +1108,9 @@ def add_policies(b: Builder) -> dict[str, ServiceControlPolicy]:
                 deny(
                     "DenyRootUser",
                     "*",
-                    Condition={"StringLike": {"aws:PrincipalArn": ["arn:aws:iam::*:root"]}},
+                    Condition={
+                        "StringLike": {"aws:PrincipalArn": [arn("iam", "root", account="*")]}
+                    },
                 )
             ),
         ),
@@ -1475,6 +1448,32 @@ def add_lz_shares(b: Builder, accounts: LandingZoneAccounts, ous: LandingZoneOUs
     )
 
 
+def protect_log_archive(b: Builder, unit: OrganizationalUnit) -> None:
+    """An SCP on the OU that holds Log Archive: its buckets and keys cannot be changed but by
+    the privileged roles (the statements the generated guardrails would carry)."""
+    draft = Design(
+        id=b.sid("design", "log-archive-draft"),
+        name="draft",
+        organization=Organization(id=b.org_id, name=ORG_NAME),
+        organizational_units=list(b.ous),
+        accounts=list(b.accounts),
+        log_buckets=list(b.log_buckets),
+    )
+    found = [r for r in log_resources(draft) if r.account.parent == unit.id]
+    document = policy(*log_protection([r.bucket_arn for r in found], [r.key_arn for r in found]))
+    scp = b.add_scp(
+        "ProtectLogArchive",
+        "Nobody but the privileged automation roles can delete or reconfigure the log buckets "
+        "(policy, lifecycle, encryption, versioning, Object Lock, logging) or disable, re-policy "
+        "or schedule the deletion of their KMS keys.",
+        document,
+        aws_managed=False,
+    )
+    b.ous = [
+        u.model_copy(update={"scps": [*u.scps, scp.id]}) if u.id == unit.id else u for u in b.ous
+    ]
+
+
 def build_reference_landing_zone() -> Design:
     b = Builder("reference-landing-zone")
     scps = add_policies(b)
@@ -1493,6 +1492,7 @@ def build_reference_landing_zone() -> Design:
     add_lz_identity(b, accounts, ous)
     add_lz_trust(b, accounts)
     add_lz_logging(b, accounts)
+    protect_log_archive(b, ous.security)
     add_lz_delegations(b, accounts)
     add_lz_shares(b, accounts, ous)
     return b.build(

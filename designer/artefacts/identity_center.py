@@ -25,5 +25,6 @@ def identity_center_roles(design: Design) -> set[tuple[str, str]]:
 
 
 def reserved_role_resource(permission_set: str) -> str:
-    """What follows 'arn:aws:iam::<account>:' in an ArnLike pattern for a permission set's role."""
+    """What follows 'arn:<partition>:iam::<account>:' in an ArnLike pattern for a permission
+    set's role (tokens.arn("iam", reserved_role_resource(name), account=...))."""
     return f"role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_{permission_set}_*"

@@ -8,7 +8,8 @@ exactly these actions, so the two can never disagree.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from designer.artefacts.policy_documents import (
     resources,
     statements,
 )
+from designer.artefacts.tokens import PARTITION, PARTITIONS
 
 Statement = dict[str, Any]
 Document = dict[str, Any] | None
@@ -39,10 +41,83 @@ SAMPLE_SSO_ROLE_ARN = (
     "AWSReservedSSO_AnyPermissionSet_0123456789abcdef"
 )
 SAMPLE_TAG_VALUE = "any-value-at-all"
+SAMPLE_KEY_REGION = "us-east-1"
+SAMPLE_KEY_ID = "0123abcd-4567-89ef-0123-456789abcdef"
+KEY_ARN = re.compile(r"^arn:aws:kms:([^:]*):(.*):key/([^/]*)$")
 ORGANIZATION_ACCESS_ROLE = "OrganizationAccountAccessRole"
-ROLE_CHANGES = ("iam:UpdateAssumeRolePolicy", "iam:DeleteRole")
+# What changes a role: its trust, its permissions, its permissions boundary, its session length,
+# its tags (an aws:PrincipalTag exception would follow them) or its existence. The actions of
+# Control Tower's AWS-GR_IAM_ROLE_CHANGE_PROHIBITED and of the Organizations example "Prevent
+# modification of specific IAM roles" (permissions-boundary actions included), plus the tags.
+ROLE_CHANGE_ACTIONS = (
+    "iam:AttachRolePolicy",
+    "iam:DeleteRole",
+    "iam:DeleteRolePermissionsBoundary",
+    "iam:DeleteRolePolicy",
+    "iam:DetachRolePolicy",
+    "iam:PutRolePermissionsBoundary",
+    "iam:PutRolePolicy",
+    "iam:TagRole",
+    "iam:UntagRole",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:UpdateRole",
+    "iam:UpdateRoleDescription",
+)
+# The log archive's buckets and keys: Control Tower's audit-bucket controls
+# (AWS-GR_AUDIT_BUCKET_DELETION_PROHIBITED, AWS-GR_CT_AUDIT_BUCKET_POLICY_CHANGES_PROHIBITED,
+# ..._ENCRYPTION_CHANGES_PROHIBITED, ..._LIFECYCLE_CONFIGURATION_CHANGES_PROHIBITED,
+# ..._LOGGING_CONFIGURATION_CHANGES_PROHIBITED), plus what would undo versioning, Object Lock
+# or Block Public Access; and what would make the key unusable or hand it to someone else.
+LOG_BUCKET_ACTIONS = (
+    "s3:DeleteBucket",
+    "s3:DeleteBucketPolicy",
+    "s3:PutBucketAcl",
+    "s3:PutBucketLogging",
+    "s3:PutBucketObjectLockConfiguration",
+    "s3:PutBucketPolicy",
+    "s3:PutBucketPublicAccessBlock",
+    "s3:PutBucketVersioning",
+    "s3:PutEncryptionConfiguration",
+    "s3:PutLifecycleConfiguration",
+)
+LOG_KEY_ACTIONS = (
+    "kms:DisableKey",
+    "kms:DisableKeyRotation",
+    "kms:PutKeyPolicy",
+    "kms:ScheduleKeyDeletion",
+)
+
 
 # -- reading statements -------------------------------------------------------------------------
+def any_partition(pattern: str) -> str:
+    """An ARN pattern with its partition spelt "aws", so that the sample ARNs (all "aws") match
+    documents written for any partition: "arn:aws-us-gov:...", "arn:${AWS::Partition}:..."."""
+    head, colon, rest = pattern.partition(":")
+    if head.lower() != "arn" or not colon:
+        return pattern
+    for partition in (PARTITION, *PARTITIONS):  # the token first: it holds a colon itself
+        if rest.startswith(f"{partition}:"):
+            return f"{head}:aws:{rest.removeprefix(partition + ':')}"
+    return pattern
+
+
+def partitionless(node: Any) -> Any:
+    """A document with every ARN in the "aws" partition: two SCPs that differ only in the
+    partition they are written for (or its token) compare equal."""
+    if isinstance(node, str):
+        return any_partition(node)
+    if isinstance(node, list):
+        return [partitionless(v) for v in node]
+    if isinstance(node, dict):
+        return {k: partitionless(v) for k, v in node.items()}
+    return node
+
+
+def arn_matches(arn: str, pattern: str) -> bool:
+    """`arn` (a sample, "aws" partition) matches the ARN pattern of a document."""
+    return fnmatch.fnmatchcase(arn, any_partition(pattern))
+
+
 MALFORMED = ("malformed", {"?": None})  # matches no known shape, so nothing is credited
 
 
@@ -84,7 +159,7 @@ def is_exception(operator: str, block: dict[str, Any]) -> bool:
             samples = (SAMPLE_TAG_VALUE,)
         else:
             return False
-        if any(fnmatch.fnmatchcase(sample, p) for p in patterns for sample in samples):
+        if any(arn_matches(sample, p) for p in patterns for sample in samples):
             return False  # spares every role, every Identity Center user or every tag value
     return True
 
@@ -151,7 +226,7 @@ def names_root(operator: str, block: dict[str, Any]) -> bool:
     if [k.lower() for k in block] != [PRIVILEGED_ROLE_KEY.lower()]:
         return False
     patterns = as_list(next(iter(block.values())))
-    return any(fnmatch.fnmatchcase(SAMPLE_ROOT_ARN, p) for p in patterns)
+    return any(arn_matches(SAMPLE_ROOT_ARN, p) for p in patterns)
 
 
 # -- protections: "every member account has an SCP that denies X" ------------------------------
@@ -179,21 +254,38 @@ CLOUDTRAIL_ACTIONS = (
     "cloudtrail:UpdateTrail",
     "cloudtrail:PutEventSelectors",
 )
+# Stopping, deleting or re-pointing the recorder, the delivery channel, the retention, the rules
+# or the aggregator (Control Tower's AWS-GR_CONFIG_CHANGE_PROHIBITED and
+# AWS-GR_CONFIG_RULE_CHANGE_PROHIBITED): a Put can aim the recorder at nothing or the channel at
+# another bucket as surely as a Delete removes them.
 CONFIG_ACTIONS = (
     "config:StopConfigurationRecorder",
     "config:DeleteConfigurationRecorder",
     "config:DeleteDeliveryChannel",
     "config:DeleteConfigurationAggregator",
+    "config:PutConfigurationRecorder",
+    "config:PutDeliveryChannel",
+    "config:PutRetentionConfiguration",
+    "config:DeleteRetentionConfiguration",
+    "config:DeleteConfigRule",
 )
-DETECTIVE_CONTROLS = (
-    denial("ec2:DeleteFlowLogs"),
-    denial("guardduty:DeleteDetector"),
-    denial(
-        "guardduty:DisassociateFromAdministratorAccount", "guardduty:DisassociateFromMasterAccount"
+DETECTIVE_ACTIONS = (
+    "access-analyzer:DeleteAnalyzer",
+    "ec2:DeleteFlowLogs",
+    "guardduty:DeleteDetector",
+    "guardduty:DisassociateFromAdministratorAccount",
+    "guardduty:UpdateDetector",
+    "securityhub:DisableSecurityHub",
+    "securityhub:DisassociateFromAdministratorAccount",
+)
+# Older names of the same API actions: denying either counts.
+FORMER_NAMES = {
+    "guardduty:DisassociateFromAdministratorAccount": ("guardduty:DisassociateFromMasterAccount",),
+    "securityhub:DisassociateFromAdministratorAccount": (
+        "securityhub:DisassociateFromMasterAccount",
     ),
-    denial("securityhub:DisableSecurityHub"),
-    denial("access-analyzer:DeleteAnalyzer"),
-)
+}
+DETECTIVE_CONTROLS = tuple(denial(a, *FORMER_NAMES.get(a, ())) for a in DETECTIVE_ACTIONS)
 REGION_RESTRICTION = Protection(
     f"requests outside the allowed Regions ({REGION_KEY})",
     lambda document: any(
@@ -234,11 +326,41 @@ EXTERNAL_SHARES = (
 )
 
 
-def role_guards(document: Document) -> list[str]:
-    """Resource patterns of statements that stop roles from being re-trusted or deleted."""
+def guards(document: Document, actions: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(action, resource pattern) for each of `actions` a statement of the document protects."""
     return [
-        pattern
-        for s in protecting(document, *ROLE_CHANGES)
+        (action, pattern)
+        for action in actions
+        for s in protecting(document, action)
         if "NotResource" not in s
         for pattern in resources(s)
     ]
+
+
+def role_guards(document: Document) -> list[tuple[str, str]]:
+    """What stops roles from being changed: (role-changing action, role ARN pattern)."""
+    return guards(document, ROLE_CHANGE_ACTIONS)
+
+
+def log_guards(document: Document) -> list[tuple[str, str]]:
+    """What stops log buckets and keys from being changed: (action, resource pattern)."""
+    return guards(document, LOG_BUCKET_ACTIONS + LOG_KEY_ACTIONS)
+
+
+def unguarded(arn: str, actions: tuple[str, ...], found: Iterable[tuple[str, str]]) -> list[str]:
+    """The `actions` on `arn` (a sample ARN, "aws" partition) that no guard denies."""
+    patterns: dict[str, list[str]] = {}
+    for action, pattern in found:
+        patterns.setdefault(action, []).append(pattern)
+    return [a for a in actions if not any(arn_matches(arn, p) for p in patterns.get(a, ()))]
+
+
+def sample_arn(arn: str) -> str:
+    """A resource ARN as the rules match it: "aws" partition, a sample key id for "key/*"."""
+    arn = any_partition(arn)
+    key = KEY_ARN.match(arn)  # the account may be a placeholder with a colon in it
+    if key is None:
+        return arn
+    region, account, key_id = key.groups()
+    region = SAMPLE_KEY_REGION if "*" in region else region
+    return f"arn:aws:kms:{region}:{account}:key/{SAMPLE_KEY_ID if '*' in key_id else key_id}"

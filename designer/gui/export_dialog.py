@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Qt, QThread, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer.artefacts.tokens import PARTITIONS
 from designer.gui import background
 from exporters.base import REGISTRY, CancelToken, ExportCancelled, export_design
 from exporters.registry import load_all
@@ -43,11 +45,17 @@ class ExportWorker(QObject):
     finished = Signal(str)
 
     def __init__(
-        self, design: Design, folder: Path, formats: list[str], redact: bool = False
+        self,
+        design: Design,
+        folder: Path,
+        formats: list[str],
+        redact: bool = False,
+        partition: str = "aws",
     ) -> None:
         super().__init__()
         self.design = design.model_copy(deep=True)  # the window may go on editing meanwhile
         self.folder, self.formats, self.redact = folder, formats, redact
+        self.partition = partition
         self.cancel = CancelToken()
 
     def run(self) -> None:
@@ -60,6 +68,7 @@ class ExportWorker(QObject):
                 self.cancel,
                 redact=self.redact,
                 notice=self.noticed.emit,
+                partition=self.partition,
             )
 
         self.finished.emit(background.failure(work, (ExportCancelled,)))
@@ -87,6 +96,18 @@ class ExportDialog(QDialog):
         self.redact_box = QCheckBox("Mask account ids and e-mail addresses (for sharing outside)")
         self.redact_box.setObjectName("redact_box")
         layout.addWidget(self.redact_box)
+        partition_row = QHBoxLayout()
+        partition_row.addWidget(QLabel("Partition of the ARNs in policies/:"))
+        self.partition_box = QComboBox()
+        self.partition_box.setObjectName("partition_box")
+        self.partition_box.addItems(PARTITIONS)
+        self.partition_box.setToolTip(
+            "aws: commercial Regions; aws-us-gov: AWS GovCloud (US); aws-cn: China Regions. "
+            "CloudFormation templates use ${AWS::Partition} and work in any."
+        )
+        partition_row.addWidget(self.partition_box)
+        partition_row.addStretch()
+        layout.addLayout(partition_row)
         layout.addWidget(QLabel("<b>Folder</b>"))
         row = QHBoxLayout()
         self.folder_edit = QLineEdit(str(folder))
@@ -146,7 +167,13 @@ class ExportDialog(QDialog):
         self.open_button.setEnabled(False)
         self.cancel_button.setText("Cancel")
         folder = Path(self.folder_edit.text())
-        self.worker = ExportWorker(self.design, folder, formats, self.redact_box.isChecked())
+        self.worker = ExportWorker(
+            self.design,
+            folder,
+            formats,
+            self.redact_box.isChecked(),
+            self.partition_box.currentText(),
+        )
         self.worker.file_written.connect(self.files.addItem)
         self.worker.noticed.connect(self._noticed)
         self.worker.finished.connect(self._finished)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from designer.analysis.inventory import ou_paths
+from designer.artefacts.protections import partitionless
 from designer.core.scope import Scopes
 from designer.model.catalog import EntityKind, entity_names
 from designer.model.design import Design
@@ -44,6 +45,9 @@ class Change:
     field: str
     planned: Any
     live: Any
+
+    def __hash__(self) -> int:  # values may be lists (managed policies, services)
+        return hash((self.field, repr(self.planned), repr(self.live)))
 
 
 @dataclass(frozen=True)
@@ -336,7 +340,8 @@ def _scp_fields(a: Any, b: Any) -> Iterator[tuple[str, Any, Any]]:
 
 
 def _canonical(document: Any) -> str:
-    return json.dumps(document, sort_keys=True)
+    # A design's SCP names "arn:${AWS::Partition}:..."; what is read from AWS names the partition.
+    return json.dumps(partitionless(document), sort_keys=True)
 
 
 # -- relationships -------------------------------------------------------------------------------

@@ -12,6 +12,16 @@ from collections.abc import Iterator
 from typing import Any
 
 from designer.analysis import ACCESS_RANK, ADMIN_RANK, access_level
+from designer.artefacts.policy_documents import size
+from designer.artefacts.policy_set import Role, build_policies
+from designer.artefacts.quotas import (
+    MAX_ROLE_MANAGED_POLICIES,
+    MAX_ROLE_MANAGED_POLICIES_RAISED,
+    MAX_TRUST_POLICY_CHARACTERS,
+    MAX_TRUST_POLICY_CHARACTERS_RAISED,
+)
+from designer.artefacts.tokens import plain
+from designer.model.errors import DesignError
 from designer.model.vocabulary import AccessLevel, OutsideKind, PrincipalScope, PrincipalType
 from designer.model.vocabulary import AccountFunction as F
 from designer.rules.context import RuleContext, names_list, plural, route_text
@@ -539,4 +549,104 @@ def oidc_subjects(ctx: RuleContext) -> Iterator[Hit]:
                 f"({level} access): no token subject is named",
                 (rel.id, rel.source, rel.target),
                 Severity.CRITICAL if admin else None,
+            )
+
+
+QUOTAS_PAGE = (
+    f"{IAM_GUIDE}, 'IAM and AWS STS quotas' ({IAM_DOCS}/reference_iam-quotas.html): "
+    "role trust policy length, managed policies attached to an IAM role"
+)
+
+
+def _built_roles(ctx: RuleContext) -> list[Role]:
+    """The roles the exports write (designer.artefacts.policy_set), measured as deployed; none
+    when the design cannot be exported (other rules say why). Built once per validation."""
+    memo: dict[str, Any] = ctx.__dict__
+    if "_built_roles" not in memo:
+        try:
+            memo["_built_roles"] = build_policies(ctx.design).roles
+        except DesignError:
+            memo["_built_roles"] = []
+    roles: list[Role] = memo["_built_roles"]
+    return roles
+
+
+def _role_subjects(ctx: RuleContext, role: Role) -> tuple[str, ...]:
+    """The relationships that create the role, and its account (or scope)."""
+    place, name = role.key[0], role.key[1]
+    found = [
+        rel.id
+        for rel in ctx.relationships("trust")
+        if rel.target == place and rel.role_name == name
+    ]
+    found += [
+        rel.id
+        for rel in ctx.relationships("federation")
+        if rel.target == place and name in rel.mapped_roles
+    ]
+    return (*found, place)
+
+
+@rule(
+    "IAM-19",
+    "A role's trust policy fits IAM's length quota",
+    Severity.HIGH,
+    Category.IDENTITY,
+    rationale="IAM refuses a role whose trust policy is longer than 2,048 characters (white "
+    "space not counted) by default; the quota can be raised through Service Quotas (to 4,096 "
+    "characters). A role gathering many trusted principals, token subjects or excluded "
+    "accounts passes it, and the role or StackSet then fails to deploy. Measured on the trust "
+    "policy the exports write.",
+    remediation="Trust fewer principals per role (a scope with aws:PrincipalOrgPaths instead of "
+    "many accounts, one role per trusted side), or request the raised quota before deploying.",
+    references=[QUOTAS_PAGE],
+)
+def trust_policy_length(ctx: RuleContext) -> Iterator[Hit]:
+    for role in _built_roles(ctx):
+        length = size(plain({"Version": "2012-10-17", "Statement": role.trust}))
+        if length > MAX_TRUST_POLICY_CHARACTERS:
+            raised = length <= MAX_TRUST_POLICY_CHARACTERS_RAISED
+            fix = (
+                f"raise the quota to {MAX_TRUST_POLICY_CHARACTERS_RAISED:,} through Service "
+                "Quotas, or split the role"
+                if raised
+                else f"even the raised quota ({MAX_TRUST_POLICY_CHARACTERS_RAISED:,}) is too "
+                "small: split the role"
+            )
+            yield Hit(
+                f"role {role.name!r} in {role.account_name!r} has a {length:,}-character trust "
+                f"policy, over IAM's default quota of {MAX_TRUST_POLICY_CHARACTERS:,}: {fix}",
+                _role_subjects(ctx, role),
+            )
+
+
+@rule(
+    "IAM-20",
+    "A role has no more managed policies than IAM attaches",
+    Severity.HIGH,
+    Category.IDENTITY,
+    rationale="IAM attaches at most 10 managed policies to a role by default; the quota can be "
+    "raised through Service Quotas (to 20). The exports fold service full-access policies "
+    "into an inline policy when a role would need more, but custom managed policies (and "
+    "several custom trusts into one role) are attached as designed, and the deployment fails "
+    "at the eleventh.",
+    remediation="Merge custom policies into fewer customer managed policies (or an inline "
+    "policy), split the role, or request the raised quota before deploying.",
+    references=[QUOTAS_PAGE],
+)
+def managed_policies_per_role(ctx: RuleContext) -> Iterator[Hit]:
+    for role in _built_roles(ctx):
+        count = len(role.managed)
+        if count > MAX_ROLE_MANAGED_POLICIES:
+            fix = (
+                f"raise the quota to {MAX_ROLE_MANAGED_POLICIES_RAISED} through Service Quotas, "
+                "or merge policies"
+                if count <= MAX_ROLE_MANAGED_POLICIES_RAISED
+                else f"even the raised quota ({MAX_ROLE_MANAGED_POLICIES_RAISED}) is too small: "
+                "merge policies or split the role"
+            )
+            yield Hit(
+                f"role {role.name!r} in {role.account_name!r} gets {count} managed policies, "
+                f"over IAM's default quota of {MAX_ROLE_MANAGED_POLICIES} per role: {fix}",
+                _role_subjects(ctx, role),
             )

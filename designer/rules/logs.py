@@ -6,6 +6,14 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from designer import analysis
+from designer.artefacts.policy_documents import size
+from designer.artefacts.policy_set import (
+    MAX_BUCKET_POLICY,
+    MAX_KEY_POLICY,
+    BucketPolicies,
+    LogKey,
+    log_policies,
+)
 from designer.model.vocabulary import AccessLevel, LogType, ObjectLockMode
 from designer.model.vocabulary import AccountFunction as F
 from designer.rules.context import RuleContext, names_list
@@ -502,3 +510,71 @@ def _way_into_archive(ctx: RuleContext, rel: Any, management: str | None) -> Ite
         message += f", also reachable from {who} through {ctx.name(rel.source)}"
     severity = Severity.MEDIUM if rel.kind == "federation" else None
     yield Hit(message, (rel.id, rel.target, *starts), severity)
+
+
+S3_POLICY_SIZE = (
+    "Amazon S3 User Guide, 'Bucket policies for Amazon S3' (a bucket policy is at most 20 KB) "
+    f"({S3_GUIDE}/bucket-policies.html)"
+)
+KMS_QUOTAS = (
+    "AWS KMS Developer Guide, 'Resource quotas': key policy document size 32 KB "
+    "(https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html)"
+)
+
+
+@rule(
+    "LOG-13",
+    "Every log bucket policy fits S3's 20 KB limit",
+    Severity.HIGH,
+    Category.LOGGING,
+    rationale="S3 refuses a bucket policy over 20 KB (20,480 bytes), so the log-archive stack "
+    "fails and no log arrives. The export writes one statement set per source account for "
+    "account trails and VPC flow logs (their service principals name each account's trail or "
+    "log source), so many accounts delivering them into one bucket outgrow the limit; AWS "
+    "Config is admitted once for the organization and does not. The size is measured on the "
+    "bucket policy the exports write.",
+    remediation="Deliver CloudTrail through the organization trail instead of account trails, "
+    "or split the sources over several buckets.",
+    references=[S3_POLICY_SIZE, ORG_TRAIL],
+)
+def bucket_policy_size(ctx: RuleContext) -> Iterator[Hit]:
+    for found in _log_policies(ctx)[0]:
+        over = size(found.bucket_policy)
+        if over > MAX_BUCKET_POLICY:
+            yield Hit(
+                f"the bucket policy of log bucket {found.bucket.name!r} is {over:,} bytes, "
+                f"over S3's limit of {MAX_BUCKET_POLICY:,}",
+                (found.bucket.id, found.bucket.account),
+            )
+
+
+@rule(
+    "LOG-14",
+    "Every log key policy fits KMS's 32 KB limit",
+    Severity.HIGH,
+    Category.LOGGING,
+    rationale="AWS KMS refuses a key policy over 32 KB (32,768 bytes), so the key is not "
+    "created and the buckets it encrypts cannot be. The key policy names every account trail "
+    "and every account delivering VPC flow logs into the buckets of that key, so it grows with "
+    "them. The size is measured on the key policy the exports write. The quota cannot be "
+    "raised.",
+    remediation="Deliver CloudTrail through the organization trail instead of account trails, "
+    "or give the buckets of many sources keys of their own.",
+    references=[KMS_QUOTAS],
+)
+def key_policy_size(ctx: RuleContext) -> Iterator[Hit]:
+    for key in _log_policies(ctx)[1]:
+        over = size(key.policy)
+        if over > MAX_KEY_POLICY:
+            name = key.alias or key.arn or "the log key"
+            buckets = ", ".join(repr(b.name) for b in key.buckets)
+            yield Hit(
+                f"the key policy of {name} (log buckets {buckets}) is {over:,} bytes, over "
+                f"KMS's limit of {MAX_KEY_POLICY:,}",
+                (*(b.id for b in key.buckets), key.account),
+            )
+
+
+def _log_policies(ctx: RuleContext) -> tuple[list[BucketPolicies], list[LogKey]]:
+    """The documents the exports write (one source of truth)."""
+    return log_policies(ctx.design)

@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from designer.artefacts import policy_documents
-from designer.artefacts.quotas import MAX_ATTACHED_SCPS, MAX_SCP_CHARACTERS
+from designer.artefacts.policy_set import over_quota, planned_scps, scp_size
+from designer.artefacts.quotas import MAX_SCP_CHARACTERS
+from designer.model.errors import DesignError
 from designer.model.vocabulary import AccountFunction as F
 from designer.model.vocabulary import Environment, FeatureSet
 from designer.rules.context import RuleContext, names_list
@@ -300,30 +302,39 @@ def procedural_ous(ctx: RuleContext) -> Iterator[Hit]:
     Severity.HIGH,
     Category.ORGANIZATION,
     rationale="AWS rejects an SCP document longer than 5,120 characters and more than 5 SCPs "
-    "attached directly to the root, an OU or an account: such a design cannot be deployed "
-    "as drawn. (The OU nesting depth of 5 is enforced when the design is loaded.)",
+    "attached directly to the root, an OU or an account, FullAWSAccess included (a deny-list "
+    "design keeps it attached everywhere) and the generated guardrails the export adds at the "
+    "root: such a design cannot be deployed as drawn. These quotas cannot be raised. (The OU "
+    "nesting depth of 5 is enforced when the design is loaded.)",
     remediation="Merge or shorten statements (the size counts characters without whitespace), "
-    "or move some SCPs to a parent or child OU so that no target has more than 5 attached.",
+    "or move some SCPs to a parent or child OU so that no target has more than 5 attached, "
+    "FullAWSAccess and the generated guardrails counted.",
     references=[QUOTAS],
 )
 def scp_quotas(ctx: RuleContext) -> Iterator[Hit]:
     for policy in ctx.design.service_control_policies:
-        length = policy_documents.size(policy.document)
+        length = scp_size(policy.document)
         if length > MAX_SCP_CHARACTERS:
             yield Hit(
                 f"SCP {policy.name!r} is {length:,} characters long (quota {MAX_SCP_CHARACTERS:,})",
                 (policy.id,),
             )
-    org = ctx.design.organization
-    targets: list[tuple[str, str, list[str]]] = [("the root", org.id, org.root_scps)]
-    targets += [(f"OU {u.name!r}", u.id, u.scps) for u in ctx.design.organizational_units]
-    targets += [(f"account {a.name!r}", a.id, a.scps) for a in ctx.design.accounts]
-    for label, target, attached in targets:
-        if len(attached) > MAX_ATTACHED_SCPS:
-            yield Hit(
-                f"{label} has {len(attached)} SCPs attached directly (quota {MAX_ATTACHED_SCPS})",
-                (target, *attached),
-            )
+    # What the export would attach, measured on its documents: FullAWSAccess where the design
+    # leaves it out, and the generated guardrails at the root or in place of an SCP without a
+    # document.
+    try:
+        scps, attachments = planned_scps(ctx.design)
+    except DesignError as error:  # a generated statement that cannot fit one SCP at all
+        yield Hit(str(error), (ctx.design.organization.id,))
+        return
+    generated = any(s.generated for s in scps)
+    attached_ids = {ctx.design.organization.id: ctx.design.organization.root_scps}
+    attached_ids |= {u.id: u.scps for u in ctx.design.organizational_units}
+    attached_ids |= {a.id: a.scps for a in ctx.design.accounts}
+    for target in attachments:
+        problem = over_quota(target, generated)
+        if problem:
+            yield Hit(problem, (target.design_id, *attached_ids.get(target.design_id, [])))
 
 
 @rule(

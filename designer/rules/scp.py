@@ -10,7 +10,6 @@ management account, so only member accounts are checked; an SCP whose document i
 
 from __future__ import annotations
 
-import fnmatch
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -19,23 +18,29 @@ from designer.artefacts.policy_documents import (
     as_list,
     statements,
 )
+from designer.artefacts.policy_set import log_resources
 from designer.artefacts.protections import (
     CLOUDTRAIL_ACTIONS,
     CONFIG_ACTIONS,
     DETECTIVE_CONTROLS,
     EXTERNAL_SHARES,
     LEAVE_ORGANIZATION,
+    LOG_BUCKET_ACTIONS,
+    LOG_KEY_ACTIONS,
     ORGANIZATION_ACCESS_ROLE,
     PRIVILEGED_ROLE_KEY,
     REGION_RESTRICTION,
-    ROLE_CHANGES,
+    ROLE_CHANGE_ACTIONS,
     ROOT_RESTRICTION,
     Protection,
     denial,
     has_exception,
+    log_guards,
     protecting,
     region_list,
     role_guards,
+    sample_arn,
+    unguarded,
 )
 from designer.model.vocabulary import AccessLevel, AccountFunction
 from designer.rules.context import RuleContext, names_list
@@ -215,12 +220,15 @@ def cloudtrail_protected(ctx: RuleContext) -> Iterator[Hit]:
     "AWS Config cannot be stopped or deleted from member accounts",
     Severity.HIGH,
     Category.SCP,
-    rationale="Stopping the configuration recorder or deleting the delivery channel or "
-    "aggregator erases the configuration history auditors and security tooling rely on.",
+    rationale="Stopping or re-pointing the configuration recorder, deleting or re-pointing the "
+    "delivery channel, shortening the retention or deleting rules or the aggregator erases "
+    "the configuration history auditors and security tooling rely on.",
     remediation="Attach to the root an SCP that denies config:StopConfigurationRecorder, "
-    "DeleteConfigurationRecorder, DeleteDeliveryChannel and DeleteConfigurationAggregator.",
+    "DeleteConfigurationRecorder, PutConfigurationRecorder, DeleteDeliveryChannel, "
+    "PutDeliveryChannel, PutRetentionConfiguration, DeleteRetentionConfiguration, "
+    "DeleteConfigRule and DeleteConfigurationAggregator, with an exception for a privileged role.",
     references=[
-        f"{CONTROL_TOWER}: AWS-GR_CONFIG_CHANGE_PROHIBITED",
+        f"{CONTROL_TOWER}: AWS-GR_CONFIG_CHANGE_PROHIBITED, AWS-GR_CONFIG_RULE_CHANGE_PROHIBITED",
         f"{SCP_EXAMPLES}: Deny-changes-to-security-services/"
         "Deny-enabling-and-disabling-AWS-Config.json",
     ],
@@ -238,8 +246,9 @@ def config_protected(ctx: RuleContext) -> Iterator[Hit]:
     "coverage: an account administrator who can delete flow logs, the GuardDuty detector, "
     "Security Hub or the analyzer blinds the security team.",
     remediation="Attach to the root an SCP that denies ec2:DeleteFlowLogs, "
-    "guardduty:DeleteDetector, guardduty:DisassociateFromAdministratorAccount, "
-    "securityhub:DisableSecurityHub and access-analyzer:DeleteAnalyzer.",
+    "guardduty:DeleteDetector, guardduty:UpdateDetector, "
+    "guardduty:DisassociateFromAdministratorAccount, securityhub:DisableSecurityHub, "
+    "securityhub:DisassociateFromAdministratorAccount and access-analyzer:DeleteAnalyzer.",
     references=[
         f"{SCP_EXAMPLES}: Deny-changes-to-security-services/"
         "Deny-deletion-or-disassociation-or-updation-to-AWS-SecurityHub.json",
@@ -360,9 +369,9 @@ def management_not_relying_on_scps(ctx: RuleContext) -> Iterator[Hit]:
     rationale="The audit roles of the security-tooling account and OrganizationAccountAccessRole "
     "are how the security team reaches member accounts; an account administrator who can change "
     "their trust policy or delete them cuts that access.",
-    remediation="Attach an SCP that denies iam:UpdateAssumeRolePolicy, iam:DeleteRole and the "
-    "other role-changing actions on arn:aws:iam::*:role/<role name>, with an exception for a "
-    "privileged role.",
+    remediation="Attach an SCP that denies every role-changing action ("
+    + ", ".join(ROLE_CHANGE_ACTIONS)
+    + ") on arn:aws:iam::*:role/<role name>, with an exception for a privileged role.",
     references=[
         f"{CONTROL_TOWER}: AWS-GR_IAM_ROLE_CHANGE_PROHIBITED",
         f"{SCP_EXAMPLES}: Privileged-access-controls/Deny-modifications-to-specific-IAM-roles.json",
@@ -372,8 +381,9 @@ def security_roles_protected(ctx: RuleContext) -> Iterator[Hit]:
     management = ctx.design.organization.management_account
     audit_levels = (AccessLevel.READ_ONLY, AccessLevel.SECURITY_AUDIT)
     in_force = _InForce(ctx, lambda policy: role_guards(policy.document))
-    unprotected: dict[str, list[Any]] = defaultdict(list)
-    matched: dict[tuple[frozenset[str], str], bool] = {}  # guards are shared per OU
+    # role name -> actions left open -> relationships
+    unprotected: dict[str, dict[tuple[str, ...], list[Any]]] = defaultdict(dict)
+    missing: dict[tuple[frozenset[tuple[str, str]], str], tuple[str, ...]] = {}  # shared per OU
     for rel in ctx.relationships("trust"):
         target = ctx.accounts.get(rel.target)
         if target is None or target.id == management:  # SCPs cannot protect management roles
@@ -385,17 +395,23 @@ def security_roles_protected(ctx: RuleContext) -> Iterator[Hit]:
             continue
         arn = f"arn:aws:iam::{target.aws_account_id or '*'}:role/{rel.role_name}"
         key = (in_force.account(target), arn)
-        if key not in matched:
-            matched[key] = any(fnmatch.fnmatchcase(arn, p) for p in key[0])
-        if not matched[key]:
-            unprotected[rel.role_name].append(rel)
-    for role_name, rels in unprotected.items():
-        targets = list(dict.fromkeys(r.target for r in rels))
-        yield Hit(
-            f"no SCP in force denies {' or '.join(ROLE_CHANGES)} on role {role_name!r} "
-            f"in {_member_accounts(ctx, targets)}",
-            tuple(dict.fromkeys(r.id for r in rels)),  # a role deployed to an OU: its id once
-        )
+        if key not in missing:
+            missing[key] = tuple(unguarded(arn, ROLE_CHANGE_ACTIONS, key[0]))
+        if missing[key]:
+            unprotected[rel.role_name].setdefault(missing[key], []).append(rel)
+    for role_name, by_gap in unprotected.items():
+        for actions, rels in by_gap.items():
+            targets = list(dict.fromkeys(r.target for r in rels))
+            what = (
+                "any role-changing action (" + ", ".join(actions) + ")"
+                if len(actions) == len(ROLE_CHANGE_ACTIONS)
+                else ", ".join(actions)
+            )
+            yield Hit(
+                f"no SCP in force denies {what} on role {role_name!r} "
+                f"in {_member_accounts(ctx, targets)}",
+                tuple(dict.fromkeys(r.id for r in rels)),  # a role deployed to an OU: its id once
+            )
 
 
 @rule(
@@ -411,3 +427,56 @@ def security_roles_protected(ctx: RuleContext) -> Iterator[Hit]:
 )
 def external_shares_denied(ctx: RuleContext) -> Iterator[Hit]:
     yield from _missing_protections(ctx, EXTERNAL_SHARES)
+
+
+@rule(
+    "SCP-10",
+    "Log buckets and their keys cannot be changed from the accounts that hold them",
+    Severity.HIGH,
+    Category.SCP,
+    rationale="Whoever administers the log-archive account can otherwise delete the log bucket, "
+    "rewrite its policy, shorten its lifecycle, suspend versioning or Object Lock, change its "
+    "encryption, or disable or schedule the deletion of the KMS key that the logs are encrypted "
+    "with, which makes every log unreadable. Control Tower protects its audit buckets with SCPs "
+    "for this reason.",
+    remediation="Attach an SCP that denies "
+    + ", ".join(LOG_BUCKET_ACTIONS)
+    + " on the log buckets and "
+    + ", ".join(LOG_KEY_ACTIONS)
+    + " on their KMS keys, with an exception for a privileged role (the generated guardrails "
+    "ProtectLogBuckets and ProtectLogKeys do).",
+    references=[
+        f"{CONTROL_TOWER}: AWS-GR_AUDIT_BUCKET_DELETION_PROHIBITED, "
+        "AWS-GR_CT_AUDIT_BUCKET_POLICY_CHANGES_PROHIBITED, "
+        "AWS-GR_CT_AUDIT_BUCKET_ENCRYPTION_CHANGES_PROHIBITED, "
+        "AWS-GR_CT_AUDIT_BUCKET_LIFECYCLE_CONFIGURATION_CHANGES_PROHIBITED, "
+        "AWS-GR_CT_AUDIT_BUCKET_LOGGING_CONFIGURATION_CHANGES_PROHIBITED",
+        "AWS Security Reference Architecture: the Log Archive account "
+        "(https://docs.aws.amazon.com/prescriptive-guidance/latest/security-reference-architecture/"
+        "log-archive.html)",
+    ],
+)
+def log_archive_protected(ctx: RuleContext) -> Iterator[Hit]:
+    in_force = _InForce(ctx, lambda policy: log_guards(policy.document))
+    management = ctx.design.organization.management_account
+    for found in log_resources(ctx.design):
+        if found.account.id == management:  # SCPs cannot protect it; ORG-02 moves the bucket
+            continue
+        given = in_force.account(found.account)
+        gaps = [
+            (what, actions)
+            for what, actions in (
+                (
+                    f"log bucket {found.bucket.name!r}",
+                    unguarded(sample_arn(found.bucket_arn), LOG_BUCKET_ACTIONS, given),
+                ),
+                ("its KMS key", unguarded(sample_arn(found.key_arn), LOG_KEY_ACTIONS, given)),
+            )
+            if actions
+        ]
+        if gaps:
+            denied = " and ".join(f"{', '.join(actions)} on {what}" for what, actions in gaps)
+            yield Hit(
+                f"no SCP in force denies {denied} in account {found.account.name!r}",
+                (found.bucket.id, found.account.id),
+            )

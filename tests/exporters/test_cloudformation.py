@@ -18,6 +18,7 @@ from designer.model import Design
 from designer.model.templates import load_template, template_paths
 from exporters import cloudformation  # registers the format
 from exporters.base import export_design
+from tests.exporters.cfn_values import evaluate
 from tests.exporters.scoped import exporter_design
 from tests.exporters.test_policies import assert_no_one_else
 from tests.rules.builder import Builder
@@ -37,11 +38,7 @@ def export(design: Design, out: Path) -> dict[str, str]:
 
 
 def templates_text(files: dict[str, str]) -> dict[str, str]:
-    return {
-        path: text
-        for path, text in files.items()
-        if path.endswith(".json") and not path.endswith("stacksets/targets.json")
-    }
+    return {path: text for path, text in files.items() if path.endswith(".json")}
 
 
 def templates(files: dict[str, str]) -> dict[str, dict[str, Any]]:
@@ -183,8 +180,8 @@ def role_design() -> Design:
 
 EXPECTED_ROLE = {
     "AWSTemplateFormatVersion": "2010-09-09",
-    "Description": "Cross-account role Audit (security-audit) trusted by Tooling; deploy as a "
-    "service-managed StackSet (stacksets/targets.json)",
+    "Description": "Cross-account role Audit (security-audit) trusted by Tooling; the body of a "
+    "service-managed StackSet (cloudformation/stacksets.json)",
     "Resources": {
         "Role": {
             "Type": "AWS::IAM::Role",
@@ -196,16 +193,24 @@ EXPECTED_ROLE = {
                     "Statement": [
                         {
                             "Effect": "Allow",
-                            "Principal": {"AWS": "arn:aws:iam::111111111111:role/Analyst"},
+                            "Principal": {
+                                "AWS": {
+                                    "Fn::Sub": (
+                                        "arn:${AWS::Partition}:iam::111111111111:role/Analyst"
+                                    )
+                                }
+                            },
                             "Action": "sts:AssumeRole",
+                            # No MFA condition: the principal is a role, whose session has none.
                             "Condition": {
-                                "Bool": {"aws:MultiFactorAuthPresent": "true"},
                                 "StringEquals": {"aws:PrincipalOrgID": "o-exampleorg1"},
                             },
                         }
                     ],
                 },
-                "ManagedPolicyArns": ["arn:aws:iam::aws:policy/SecurityAudit"],
+                "ManagedPolicyArns": [
+                    {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/SecurityAudit"}
+                ],
                 "MaxSessionDuration": 7200,
             },
         }
@@ -215,23 +220,17 @@ EXPECTED_ROLE = {
     },
 }
 
-EXPECTED_TARGETS = {
-    "design": "Test",
-    "stack_sets": [
-        {
+EXPECTED_STACK_SET = {
+    "Type": "AWS::CloudFormation::StackSet",
+    "Metadata": {
+        "StackSet": {
             "template": "cloudformation/stacksets/audit.json",
-            "stack_set_name": "role-audit",
             "role_name": "Audit",
             "access_level": "security-audit",
             "trusted": "Tooling",
-            "permission_model": "SERVICE_MANAGED",
-            "capabilities": ["CAPABILITY_NAMED_IAM"],
-            "auto_deployment": {"Enabled": True, "RetainStacksOnAccountRemoval": False},
-            "regions": ["${HomeRegion}"],
-            "parameters": {},
             "deployment_targets": [
                 {
-                    "organizational_units": [{"name": "Workloads", "ou_id": "${OuId:Workloads}"}],
+                    "organizational_units": [{"name": "Workloads", "ou_id": "$ {OuId:Workloads}"}],
                     "account_filter_type": "NONE",
                 }
             ],
@@ -240,7 +239,22 @@ EXPECTED_TARGETS = {
                 {"name": "Dev", "account_id": "333333333333"},
             ],
         }
-    ],
+    },
+    "Properties": {
+        "StackSetName": "role-audit",
+        "Description": EXPECTED_ROLE["Description"],
+        "PermissionModel": "SERVICE_MANAGED",
+        "CallAs": "SELF",
+        "AutoDeployment": {"Enabled": True, "RetainStacksOnAccountRemoval": False},
+        "Capabilities": ["CAPABILITY_NAMED_IAM"],
+        "TemplateBody": json.dumps(EXPECTED_ROLE, separators=(",", ":")),
+        "StackInstancesGroup": [
+            {
+                "DeploymentTargets": {"OrganizationalUnitIds": [{"Ref": "OuIdWorkloads"}]},
+                "Regions": [{"Ref": "HomeRegion"}],
+            }
+        ],
+    },
 }
 
 
@@ -248,13 +262,15 @@ def test_role_template_and_its_stack_set_targets_are_exactly_as_expected(tmp_pat
     files = export(role_design(), tmp_path)
     assert sorted(files) == [
         "cloudformation/notes.md",
+        "cloudformation/stacksets.json",
         "cloudformation/stacksets/audit.json",
-        "cloudformation/stacksets/targets.json",
     ]
     assert (
         files["cloudformation/stacksets/audit.json"] == json.dumps(EXPECTED_ROLE, indent=2) + "\n"
     )
-    assert json.loads(files["cloudformation/stacksets/targets.json"]) == EXPECTED_TARGETS
+    outer = json.loads(files["cloudformation/stacksets.json"])
+    assert outer["Resources"] == {"StackSetRoleAudit": EXPECTED_STACK_SET}
+    assert list(outer["Parameters"]) == ["HomeRegion", "OuIdWorkloads"]
 
 
 def test_same_design_gives_the_same_bytes(tmp_path: Path) -> None:
@@ -307,15 +323,22 @@ def test_hostile_names_are_sanitised(
     files = exports["hostile"]
     assert all(SAFE_PATH.match(path) for path in files), sorted(files)
     assert sorted(p for p in files if "/stacksets/" in p) == [
-        "cloudformation/stacksets/admin-from-..-..-etc-passwd.json",  # one file name each
-        "cloudformation/stacksets/admin-from-aws-region.json",
+        "cloudformation/stacksets/admin-from-..-..-etc-passwd-2.json",  # one file name each
+        "cloudformation/stacksets/admin-from-..-..-etc-passwd.json",
         "cloudformation/stacksets/admin.json",  # the lower-case role has a file of its own
-        "cloudformation/stacksets/targets.json",
     ]
     notes = files["cloudformation/notes.md"]
-    assert notes.count("IAM role names are unique per account") == 2
-    targets = json.loads(files["cloudformation/stacksets/targets.json"])["stack_sets"]
-    names = [e["stack_set_name"] for e in targets]
+    # Two trusted sides into role Admin of one account are one role with two statements, as in
+    # policies/roles/: no conflict to report, and no StackSet overwriting the other's role.
+    assert "IAM role names are unique per account" not in notes
+    statements = [
+        len(r["Properties"]["AssumeRolePolicyDocument"]["Statement"])
+        for t in templates(files).values()
+        for r in t.get("Resources", {}).values()
+        if r["Type"] == "AWS::IAM::Role" and r["Properties"]["RoleName"] == "Admin"
+    ]
+    assert sorted(statements) == [1, 2]
+    names = [r["Properties"]["StackSetName"] for r in stack_set_resources(files).values()]
     assert all(re.fullmatch(r"[A-Za-z][-A-Za-z0-9]{0,127}", n) for n in names), names
     assert len(set(names)) == len(names)
     logs = templates(files)["cloudformation/log-archive-..-..-etc-passwd.json"]["Resources"]
@@ -376,14 +399,15 @@ def test_log_archive_stack_protects_each_bucket(exports: dict[str, dict[str, str
         "DenyInsecureTransport",
     ]
     trail_arn = {
-        "Fn::Sub": "arn:aws:cloudtrail:${AWS::Region}:766791984639:trail/organization-trail"
+        "Fn::Sub": "arn:${AWS::Partition}:cloudtrail:eu-west-1:766791984639:trail/"
+        "organization-trail"
     }
     assert statements[2] == {
         "Sid": "AWSCloudTrailOrganizationWrite20150319",
         "Effect": "Allow",
         "Principal": {"Service": "cloudtrail.amazonaws.com"},
         "Action": "s3:PutObject",
-        "Resource": f"arn:aws:s3:::{BUCKET}/AWSLogs/o-examplecorp1/*",
+        "Resource": {"Fn::Sub": f"arn:${{AWS::Partition}}:s3:::{BUCKET}/AWSLogs/o-examplecorp1/*"},
         "Condition": {
             "StringEquals": {
                 "s3:x-amz-acl": "bucket-owner-full-control",
@@ -399,7 +423,8 @@ def test_log_archive_stack_protects_each_bucket(exports: dict[str, dict[str, str
         "AWSConfigBucketExistenceCheck",
         "AWSConfigBucketDelivery",
     ]
-    assert len([s for s in sids if s.startswith("AWSConfigBucketDelivery")]) == 5  # per account
+    # once for the organization (aws:SourceOrgID), not per account: the size stays put
+    assert len([s for s in sids if s.startswith("AWSConfigBucketDelivery")]) == 1
     manual = " ".join(template["Metadata"]["ManualSteps"])
     assert manual.count("MFA Delete") == 2
     assert "MFADelete=Enabled" in manual
@@ -413,8 +438,12 @@ def test_key_policy_lets_only_the_owner_and_log_services_in(
     ]
     for key in resources_of(template, "AWS::KMS::Key").values():
         statements = key["Properties"]["KeyPolicy"]["Statement"]
-        assert statements[0]["Principal"] == {"AWS": "arn:aws:iam::153715744375:root"}
+        owner = {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::153715744375:root"}}
+        assert statements[0]["Principal"] == owner
         for found in statements[1:]:
+            if found["Principal"] == {"AWS": "*"}:  # the guard, decrypt bound to one account
+                assert found["Effect"] == "Deny" or "kms:CallerAccount" in json.dumps(found)
+                continue
             service = found["Principal"]["Service"]
             assert service in {"cloudtrail.amazonaws.com", "config.amazonaws.com",
                                "delivery.logs.amazonaws.com"}  # fmt: skip
@@ -454,40 +483,40 @@ def test_management_account_roles_stay_out_of_stack_sets(
     files = exports["information-security"]
     roles = templates(files)["cloudformation/management-account-roles.json"]
     assert list(roles["Resources"]) == ["RoleSecurityAudit"]
-    targets = json.loads(files["cloudformation/stacksets/targets.json"])
-    for name, files in exports.items():
-        if "cloudformation/stacksets/targets.json" not in files:
-            continue
-        for entry in json.loads(files["cloudformation/stacksets/targets.json"])["stack_sets"]:
+    targets = stack_set_resources(files)
+    for name, found in exports.items():
+        for resource in stack_set_resources(found).values():
+            entry = resource["Metadata"]["StackSet"]
             assert "Management" not in [a["name"] for a in entry["accounts"]], name
-            assert entry["template"] in files
-    audit = next(e for e in targets["stack_sets"] if e["role_name"] == "SecurityAudit")
-    assert audit["deployment_targets"] == [
-        {"organizational_units": [{"name": "Workloads", "ou_id": "${OuId:Workloads}"}],
-         "account_filter_type": "NONE"}
-    ]  # fmt: skip
+            assert entry["template"] in found
+    audit = next(
+        r for r in targets.values() if r["Metadata"]["StackSet"].get("role_name") == "SecurityAudit"
+    )
+    (group,) = audit["Properties"]["StackInstancesGroup"]
+    assert group["DeploymentTargets"] == {"OrganizationalUnitIds": [{"Ref": "OuIdWorkloads"}]}
 
 
 def test_stack_set_targets_whole_ous_or_filtered_accounts(
     exports: dict[str, dict[str, str]],
 ) -> None:
-    targets = json.loads(exports["edge"]["cloudformation/stacksets/targets.json"])
-    by_role = {e["role_name"]: e for e in targets["stack_sets"]}
-    assert by_role["Reader"]["deployment_targets"] == [
-        {"organizational_units": [{"name": "Workloads/Prod", "ou_id": "${OuId:Workloads/Prod}"}],
-         "account_filter_type": "NONE"}
-    ]  # fmt: skip
-    assert by_role["Reader"]["auto_deployment"]["Enabled"] is True
-    assert by_role["Vendor"]["deployment_targets"] == [
-        {"organizational_units": [{"name": "Workloads/Prod", "ou_id": "${OuId:Workloads/Prod}"}],
-         "account_filter_type": "INTERSECTION",
-         "accounts": [{"name": "App1", "account_id": "${AccountId:App1}"}]}
-    ]  # fmt: skip
-    assert by_role["Vendor"]["auto_deployment"]["Enabled"] is False
-    assert by_role["Vendor"]["parameters"] == {"AccountIdVendor": "${AccountId:Vendor}"}
+    found = stack_set_resources(exports["edge"])
+    by_role = {r["Metadata"]["StackSet"].get("role_name"): r["Properties"] for r in found.values()}
+    assert by_role["Reader"]["StackInstancesGroup"][0]["DeploymentTargets"] == {
+        "OrganizationalUnitIds": [{"Ref": "OuIdWorkloadsProd"}]
+    }
+    assert by_role["Reader"]["AutoDeployment"]["Enabled"] is True
+    assert by_role["Vendor"]["StackInstancesGroup"][0]["DeploymentTargets"] == {
+        "OrganizationalUnitIds": [{"Ref": "OuIdWorkloadsProd"}],
+        "AccountFilterType": "INTERSECTION",
+        "Accounts": [{"Ref": "AccountIdApp1"}],
+    }
+    assert by_role["Vendor"]["AutoDeployment"]["Enabled"] is False
     assert "Nope" not in by_role  # Identity Center: permission sets, said in the notes
     notes = exports["edge"]["cloudformation/notes.md"]
     assert "IAM Identity Center grants access through permission sets" in notes
+
+
+PARTITION = {"AWS::Partition": "aws"}
 
 
 def test_trusted_sides_of_every_kind(exports: dict[str, dict[str, str]]) -> None:
@@ -499,12 +528,12 @@ def test_trusted_sides_of_every_kind(exports: dict[str, dict[str, str]]) -> None
 
     trust = role("samladmin")["AssumeRolePolicyDocument"]["Statement"][0]
     assert trust["Action"] == "sts:AssumeRoleWithSAML"
-    assert trust["Condition"] == {
-        "StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}
-    }
+    audience = trust["Condition"]["StringEquals"]["SAML:aud"]  # per partition, from Mappings
+    assert audience == {"Fn::FindInMap": ["SamlAudience", {"Ref": "AWS::Partition"}, "Audience"]}
     trust = role("deployer")["AssumeRolePolicyDocument"]["Statement"][0]
     assert trust["Action"] == "sts:AssumeRoleWithWebIdentity"
-    assert role("deployer")["ManagedPolicyArns"] == ["arn:aws:iam::aws:policy/AmazonEC2FullAccess"]
+    deployer = evaluate(role("deployer")["ManagedPolicyArns"], PARTITION)
+    assert deployer == ["arn:aws:iam::aws:policy/AmazonEC2FullAccess"]
     inline = role("deployer")["Policies"][0]["PolicyDocument"]["Statement"][0]
     assert inline["Action"] == ["kms:*"]  # no AWS managed full-access policy for KMS
     trust = role("directoryreader")["AssumeRolePolicyDocument"]["Statement"][0]
@@ -514,7 +543,8 @@ def test_trusted_sides_of_every_kind(exports: dict[str, dict[str, str]]) -> None
     assert vendor["AssumeRolePolicyDocument"]["Statement"][0]["Condition"] == {
         "StringEquals": {"sts:ExternalId": "ext-123"}
     }
-    assert vendor["ManagedPolicyArns"] == ["arn:aws:iam::aws:policy/job-function/ViewOnlyAccess"]
+    view_only = ["arn:aws:iam::aws:policy/job-function/ViewOnlyAccess"]
+    assert evaluate(vendor["ManagedPolicyArns"], PARTITION) == view_only
     assert vendor["MaxSessionDuration"] == 7200
     mfa = found["cloudformation/management-account-roles.json"]["Resources"]["RoleAuditor"]
     statement = mfa["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]
@@ -550,12 +580,12 @@ def test_scps_become_organization_policies(exports: dict[str, dict[str, str]]) -
         "RegionRestriction",
         "DenyAllSuspended",
         "DenyIamUsers",
+        "ProtectLogArchive",
     ]
     for policy in policies.values():
         assert policy["Properties"]["Type"] == "SERVICE_CONTROL_POLICY"
         assert policy["Properties"]["Content"]["Statement"]
-    assert policies["ScpDenyAllSuspended"]["Properties"]["TargetIds"] == [{"Ref": "OuIdSuspended"}]
-    assert policies["ScpDenyRootUser"]["Properties"]["TargetIds"] == [{"Ref": "RootId"}]
+    assert "Parameters" not in found  # no target ids: the plan attaches each SCP
     edge = exports["edge"]["cloudformation/notes.md"]
     assert "SCP Generated has no document" in edge
 
@@ -598,9 +628,15 @@ def _resolve(node: Any) -> Any:
             text = node["Fn::Sub"] if isinstance(node["Fn::Sub"], str) else node["Fn::Sub"][0]
             return re.sub(
                 r"\$\{([^}]+)\}",
-                lambda m: SAMPLE_ACCOUNT if "Account" in m.group(1) else "example",
+                lambda m: (
+                    SAMPLE_ACCOUNT
+                    if "Account" in m.group(1)
+                    else ("aws" if m.group(1) == "AWS::Partition" else "example")
+                ),
                 text,
             )
+        if set(node) == {"Fn::FindInMap"}:  # the SAML audience of the partition
+            return "https://signin.aws.amazon.com/saml"
         if set(node) == {"Fn::GetAtt"}:
             return "arn:aws:s3:::example-bucket"
         if set(node) == {"Fn::Join"}:
@@ -649,3 +685,144 @@ def test_every_policy_inside_the_templates_passes_parliament(
                 ]
     assert checked > 20
     assert problems == []
+
+
+# -- deployable as written: SCPs without targets, StackSets as resources -------------------------
+def test_scps_are_created_without_targets_the_plan_attaches_them(
+    exports: dict[str, dict[str, str]],
+) -> None:
+    """An SCP attached at creation is in force before the root-user steps and its trial."""
+    for name, files in exports.items():
+        found = templates(files).get("cloudformation/organization-policies.json")
+        for policy in resources_of(
+            found or {"Resources": {}}, "AWS::Organizations::Policy"
+        ).values():
+            assert "TargetIds" not in policy["Properties"], name
+    notes = exports["reference-landing-zone"]["cloudformation/notes.md"]
+    assert "SCP DenyRootUser is created without targets: attach it to $\\{RootId\\}" in notes
+
+
+def stack_set_resources(files: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """Every AWS::CloudFormation::StackSet of the management-account StackSet templates."""
+    found: dict[str, dict[str, Any]] = {}
+    for path, template in templates(files).items():
+        if re.fullmatch(r"cloudformation/stacksets(-[0-9]+)?\.json", path):
+            found |= resources_of(template, "AWS::CloudFormation::StackSet")
+    return found
+
+
+@pytest.mark.parametrize(
+    ("name", "region"),
+    [
+        ("reference-landing-zone", "eu-west-1"),  # the usage policy's first allowed Region
+        ("edge", {"Ref": "HomeRegion"}),  # no Region in the design: a parameter
+        ("scoped", {"Ref": "HomeRegion"}),
+    ],
+)
+def test_stack_sets_are_resources_deploying_the_member_templates(
+    exports: dict[str, dict[str, str]], name: str, region: Any
+) -> None:
+    files = exports[name]
+    assert "cloudformation/stacksets/targets.json" not in files  # nothing to turn into CLI calls
+    outer = templates(files)["cloudformation/stacksets.json"]
+    stack_sets = stack_set_resources(files)
+    members = sorted(p for p in templates(files) if p.startswith("cloudformation/stacksets/"))
+    assert len(stack_sets) == len(members) > 0
+    bodies = []
+    for resource in stack_sets.values():
+        props = resource["Properties"]
+        assert props["PermissionModel"] == "SERVICE_MANAGED"
+        assert props["CallAs"] == "SELF"
+        assert props["AutoDeployment"]["RetainStacksOnAccountRemoval"] is False
+        body = json.loads(props["TemplateBody"])
+        member = resource["Metadata"]["StackSet"]["template"]
+        assert body == json.loads(files[member])  # the member file is the body, as written
+        bodies.append(member)
+        iam = any(r["Type"].startswith("AWS::IAM::") for r in body["Resources"].values())
+        assert ("CAPABILITY_NAMED_IAM" in props.get("Capabilities", [])) == iam
+        # Every parameter of the member template without a default (an id) is passed through
+        # from the outer one; a setting with a default may keep it.
+        passed = {p["ParameterKey"]: p["ParameterValue"] for p in props.get("Parameters", [])}
+        declared = body.get("Parameters", {})
+        ids = {k for k, v in declared.items() if "Default" not in v}
+        assert ids <= set(passed) <= set(declared)
+        for value in passed.values():
+            assert value["Ref"] in outer["Parameters"]
+        for group in props["StackInstancesGroup"]:
+            assert group["Regions"] == [region]
+            targets = group["DeploymentTargets"]
+            for unit in targets["OrganizationalUnitIds"]:
+                assert outer["Parameters"][unit["Ref"]]["AllowedPattern"].startswith(
+                    ("^ou-", "^r-")
+                )
+    assert sorted(bodies) == members
+
+
+def test_a_scoped_stack_set_targets_its_ou_less_the_excluded_accounts(
+    exports: dict[str, dict[str, str]],
+) -> None:
+    found = stack_set_resources(exports["scoped"])
+    (audit,) = [r for r in found.values() if r["Metadata"]["StackSet"].get("role_name") == "Audit"]
+    props = audit["Properties"]
+    assert props["AutoDeployment"] == {"Enabled": True, "RetainStacksOnAccountRemoval": False}
+    assert props["Capabilities"] == ["CAPABILITY_NAMED_IAM"]
+    (group,) = props["StackInstancesGroup"]
+    assert group["DeploymentTargets"] == {
+        "OrganizationalUnitIds": [{"Ref": "OuIdWorkloads"}],
+        "AccountFilterType": "DIFFERENCE",
+        "Accounts": ["600000000000"],
+    }
+    edge = stack_set_resources(exports["edge"])
+    (vendor,) = [r for r in edge.values() if r["Metadata"]["StackSet"].get("role_name") == "Vendor"]
+    (group,) = vendor["Properties"]["StackInstancesGroup"]
+    assert group["DeploymentTargets"] == {
+        "OrganizationalUnitIds": [{"Ref": "OuIdWorkloadsProd"}],
+        "AccountFilterType": "INTERSECTION",
+        "Accounts": [{"Ref": "AccountIdApp1"}],
+    }
+    assert vendor["Properties"]["AutoDeployment"]["Enabled"] is False
+    assert vendor["Properties"]["Parameters"] == [
+        {"ParameterKey": "AccountIdVendor", "ParameterValue": {"Ref": "AccountIdVendor"}}
+    ]
+
+
+def test_a_body_over_the_template_body_limit_goes_by_url() -> None:
+    big = cloudformation.Template("big")
+    big.resources["Topic"] = {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "x" * 60_000}}
+    outer = cloudformation.Template("outer")
+    body = cloudformation.stack_set_body(outer, "cloudformation/stacksets/big.json", "Big", big)
+    assert "TemplateBody" not in body
+    assert body["TemplateURL"] == {"Ref": "TemplateUrlBig"}
+    assert (
+        outer.placeholders["TemplateUrlBig"] == "${TemplateUrl:cloudformation/stacksets/big.json}"
+    )
+    small = cloudformation.Template("small")
+    small.resources["Topic"] = {"Type": "AWS::SNS::Topic"}
+    assert "TemplateBody" in cloudformation.stack_set_body(outer, "s.json", "Small", small)
+
+
+def test_stack_sets_split_across_templates_within_cloudformation_limits() -> None:
+    sizes = [300_000] * 7 + [10] * 900
+    files = cloudformation.stack_set_files(sizes)
+    assert len(files) == len(sizes)
+    per_file: dict[int, list[int]] = {}
+    for size, number in zip(sizes, files, strict=True):
+        per_file.setdefault(number, []).append(size)
+    assert sorted(per_file) == list(range(1, len(per_file) + 1))
+    for group in per_file.values():
+        assert len(group) <= cloudformation.MAX_RESOURCES
+        assert sum(group) <= cloudformation.STACK_SETS_BUDGET
+
+
+def test_a_stack_set_whose_trust_names_a_role_of_another_waits_for_it(tmp_path: Path) -> None:
+    """IAM saves a trusted role ARN as the role's unique id: that role must exist first."""
+    b = Builder(organization_id="o-exampleorg1")
+    b.ou("Apps")
+    b.account("Alpha", parent="Apps", aws_account_id="111111111111")
+    b.account("Beta", parent="Apps", aws_account_id="222222222222")
+    b.account("Gamma", aws_account_id="333333333333")
+    b.trust("Alpha", "Beta", role_name="Y", principal_scope="role", principal_role_name="X")
+    b.trust("Gamma", "Alpha", role_name="X")
+    found = stack_set_resources(export(b.build(), tmp_path))
+    assert found["StackSetRoleY"]["DependsOn"] == ["StackSetRoleX"]
+    assert "DependsOn" not in found["StackSetRoleX"]

@@ -243,3 +243,14 @@ def test_markdown_structure_is_the_documents_whatever_the_names_say(tmp_path: Pa
     html_text = MarkdownIt("commonmark").render(markdown)
     for unit in design.organizational_units:
         assert html.escape(unit.name, quote=False) in html_text
+
+
+@pytest.mark.parametrize("partition", ["aws", "aws-us-gov"])
+def test_the_appendix_shows_policies_in_the_exported_partition(
+    tmp_path: Path, partition: str
+) -> None:
+    export_design(load_template("reference-landing-zone"), tmp_path, ["document"],
+                  partition=partition)  # fmt: skip
+    text = (tmp_path / "document" / "design-document.md").read_text(encoding="utf-8")
+    assert "${AWS::Partition}" not in text
+    assert f'"arn:{partition}:iam::' in text

@@ -13,6 +13,7 @@ from typing import Any
 from designer.model import Design
 from exporters.base import export_design
 from exporters.plan import build_plan
+from tests.exporters.cfn_values import evaluate
 from tests.rules.builder import Builder
 
 PATTERN = "role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_{}_*"
@@ -32,13 +33,17 @@ def design() -> Design:
     return b.build()
 
 
+PARTITION = {"AWS::Partition": "aws"}
+
+
 def trust_statement(path: Path) -> dict[str, Any]:
     data = json.loads(path.read_text(encoding="utf-8"))
     if "TrustPolicy" in data:
         (statement,) = data["TrustPolicy"]["Statement"]
     else:
         (role,) = [r for r in data["Resources"].values() if r["Type"] == "AWS::IAM::Role"]
-        (statement,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+        document = evaluate(role["Properties"]["AssumeRolePolicyDocument"], PARTITION)
+        (statement,) = document["Statement"]
     return dict(statement)
 
 

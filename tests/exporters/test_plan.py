@@ -71,13 +71,16 @@ def assert_design_order(design: Design, steps: list[Step]) -> None:
                 assert created[rel.target] < at.first(rel.id)
 
 
+ROLE_STEPS = ("stackset", "management-role:")  # "stacksets" deploys every StackSet
+
+
 def _assert_roles(design: Design, at: Positions, created: dict[str, int]) -> None:
     scopes = ExportScopes(design)
     blocked = {b.relationship for b in scopes.blocked}
     makers: dict[tuple[str, str], list[int]] = {}
     for rel in design.relationships:
         if rel.kind == "trust" and rel.id not in blocked:
-            roles = at.kind(rel.id, ("stackset:", "management-role:"))
+            roles = at.kind(rel.id, ROLE_STEPS)
             lands = scopes.stack_set_accounts(rel) if scopes.is_scope(rel.target) else [rel.target]
             for account in lands:
                 makers.setdefault((account, rel.role_name), []).extend(roles)
@@ -85,14 +88,15 @@ def _assert_roles(design: Design, at: Positions, created: dict[str, int]) -> Non
             provider, *roles = at.of[rel.id]
             assert rel.source in at.steps[provider].subjects, "the provider comes first"
             for role in rel.mapped_roles:
-                makers.setdefault((rel.target, role), []).extend(roles)
+                made = [n for n in roles if at.steps[n].id.endswith(f"/{safe_name(role)}")]
+                makers.setdefault((rel.target, role), []).extend(made)
     for rel in design.relationships:
         if rel.kind != "trust":
             continue
         if rel.id in blocked:  # a trust of anyone: no role, no step
-            assert not at.kind(rel.id, ("stackset:", "management-role:"))
+            assert not at.kind(rel.id, ROLE_STEPS)
             continue
-        (step,) = at.kind(rel.id, ("stackset:", "management-role:"))
+        (step,) = at.kind(rel.id, ROLE_STEPS)
         assert created[rel.target] < step
         if rel.source in created:
             assert created[rel.source] < step
@@ -134,17 +138,27 @@ def _assert_scps(design: Design, at: Positions, created: dict[str, int]) -> None
     ids = [s.id for s in at.steps]
     staging = any(u.name == "Policy Staging" for u in design.organizational_units)
     quarantine = {safe_name(p.name) for p in design.service_control_policies if _denies_all(p)}
-    manual = [n for n, s in enumerate(at.steps) if s.manual or s.id.startswith("stackset:")]
+    manual = [n for n, s in enumerate(at.steps) if s.manual or s.id.startswith("stackset")]
     for n, step_id in enumerate(ids):
         if not step_id.startswith("scp:"):
             continue
         name = step_id.removeprefix("scp:")
-        tried = [i for i, s in enumerate(ids) if s == f"scp-staging:{name}"]
-        attached = [i for i, s in enumerate(ids) if s == f"scp-attach:{name}"]
-        assert len(tried) == (1 if staging and name not in quarantine else 0)
-        assert all("detach-policy" in at.steps[t].action for t in tried), "five per target"
-        assert all(n < i for i in tried + attached)
-        assert all(t < a for t in tried for a in attached), "tried on Policy Staging first"
+        on_staging = [
+            i
+            for i, s in enumerate(at.steps)
+            if s.id.startswith((f"scp-staging:{name}", f"scp-attach:{name}:ou-policy-staging"))
+        ]
+        detached = [i for i, s in enumerate(ids) if s == f"scp-staging-detach:{name}"]
+        attached = [
+            i
+            for i, s in enumerate(ids)
+            if s.startswith(f"scp-attach:{name}:") and i not in on_staging
+        ]
+        assert len(on_staging) == (1 if staging and name not in quarantine else 0)
+        assert len(detached) == (1 if on_staging and ids[on_staging[0]].startswith("scp-st") else 0)
+        assert all(t < d for t in on_staging for d in detached), "five per target"
+        assert all(n < i for i in on_staging + attached)
+        assert all(t < a for t in on_staging + detached for a in attached), "tried first"
         for a in attached:
             assert all(m < a for m in manual), "the root user and StackSets finish first"
     targets: dict[str, list[str]] = {}
@@ -207,7 +221,9 @@ def test_reference_landing_zone_calls_out_the_manual_steps(
         assert "root user" in (step.reason or "")
         assert f"put-bucket-versioning --bucket {bucket.name}" in step.action
         assert "--mfa" in step.action
-        assert step.verify == f"aws s3api get-bucket-versioning --bucket {bucket.name}"
+        assert step.verify == (
+            f"aws s3api get-bucket-versioning --bucket {bucket.name} --region eu-west-1"
+        )
         assert "root-mfa" in step.prerequisites
     root = manual["root-mfa"]
     assert root.verify == "aws iam get-account-summary"
@@ -223,11 +239,17 @@ def test_reference_landing_zone_order_and_placement(
     _, steps = plans["reference-landing-zone"]
     ids = [s.id for s in steps]
     by_id = {s.id: s for s in steps}
-    # Identity Center and its role come before the StackSet whose trust names that role.
-    admin = "stackset:workloadadmin:ou-workloads"  # one trust to the Workloads OU
-    assert ids.index("role:identity/workloadadministrator") < ids.index(admin)
-    assert "role:identity/workloadadministrator" in by_id[admin].prerequisites
-    assert by_id[admin].targets == {
+    # Identity Center and its role come before the StackSets, one of whose trusts names it.
+    stack_sets = by_id["stacksets"]
+    assert ids.index("role:identity/workloadadministrator") < ids.index("stacksets")
+    assert "role:identity/workloadadministrator" in stack_sets.prerequisites
+    assert stack_sets.targets is not None
+    listed = {e["name"]: e for e in stack_sets.targets["stack_sets"]}
+    assert listed["role-workloadadmin"] | {"verify": ""} == {
+        "name": "role-workloadadmin",
+        "template": "cloudformation/stacksets/workloadadmin.json",
+        "depends_on": [],
+        "verify": "",
         "organizational_units": ["Root/Workloads"],
         "account_filter_type": "NONE",
         "excluded_accounts": [],
@@ -236,24 +258,26 @@ def test_reference_landing_zone_order_and_placement(
     }
     # The audit role goes to the whole organization: one StackSet at the root, the trusted
     # account filtered out, the management account named as out of the StackSet's reach.
-    audit = by_id["stackset:securityaudit:organization"]
-    assert audit.targets is not None
-    assert audit.targets["organizational_units"] == ["Root"]
-    assert audit.targets["account_filter_type"] == "DIFFERENCE"
-    assert [a["name"] for a in audit.targets["excluded_accounts"]] == ["Security Tooling"]
-    assert audit.targets["auto_deployment"] is True
-    assert "StackSets never deploy there" in audit.action
-    assert any("SecurityAnalyst" in m and "not created" in m for m in audit.must_exist)
+    audit = listed["role-securityaudit"]
+    assert audit["organizational_units"] == ["Root"]
+    assert audit["account_filter_type"] == "DIFFERENCE"
+    assert [a["name"] for a in audit["excluded_accounts"]] == ["Security Tooling"]
+    assert audit["auto_deployment"] is True
+    assert "StackSets never deploy there" in stack_sets.action
+    assert any("SecurityAnalyst" in m and "not created" in m for m in stack_sets.must_exist)
     # SCPs: created, tried on Policy Staging, then attached; shares last.
     guard = [i for i in ids if i.endswith(":organizationguardrails")]
     assert guard == [
         "scp:organizationguardrails",
         "scp-staging:organizationguardrails",
-        "scp-attach:organizationguardrails",
+        "scp-staging-detach:organizationguardrails",
     ]
+    assert ids.index(guard[-1]) < ids.index("scp-attach:organizationguardrails:organization")
     assert ids[-1].startswith("share:")
     trail = by_id["logs:cloudtrail:organization"]
-    assert trail.verify == "aws cloudtrail get-trail-status --name organization-trail"
+    assert trail.verify == (
+        "aws cloudtrail get-trail-status --name organization-trail --region eu-west-1"
+    )
     assert "delegated-admin:security-tooling" in trail.prerequisites
 
 
@@ -272,7 +296,7 @@ def test_small_design_plan_is_exactly_this() -> None:
         ("logs:cloudtrail:prod", ["account:prod", "bucket:org-logs-bucket"]),
         ("logs:config:prod", ["account:prod", "bucket:org-logs-bucket"]),
         (
-            "stackset:audit",
+            "stacksets",
             [
                 "ou:workloads",
                 "account:log-archive",
@@ -284,18 +308,27 @@ def test_small_design_plan_is_exactly_this() -> None:
         ("scp-policy-type", ["organization"]),
         ("scp:generatedguardrails", ["scp-policy-type"]),
         (
-            "scp-attach:generatedguardrails",
-            ["organization", "root-mfa", "stackset:audit", "scp:generatedguardrails"],
+            "scp-attach:generatedguardrails:organization",
+            ["organization", "root-mfa", "stacksets", "scp:generatedguardrails"],
         ),
     ]
+    verify = (
+        "aws cloudformation list-stack-instances --stack-set-name role-audit --call-as SELF "
+        "--region '${HomeRegion}'"
+    )
     assert data["steps"][10] == {
         "number": 11,
-        "id": "stackset:audit",
-        "title": "Deploy role Audit to member accounts with a StackSet",
+        "id": "stacksets",
+        "title": "Deploy the StackSets of stacksets.json from the management account",
         "account": {"name": "Management", "aws_account_id": "111111111111"},
-        "action": "Create service-managed StackSets (targets in "
-        "cloudformation/stacksets/targets.json) that deploy the role Audit with its trust policy "
-        "and permissions, targeting the OU Root/Workloads (1 account).",
+        "action": "In Management, deploy cloudformation/stacksets.json as a stack in the home "
+        "Region ${HomeRegion} (aws cloudformation deploy; past 51,200 bytes a template must be "
+        "uploaded to S3 first, --s3-bucket), filling in its parameters. It creates 1 "
+        "service-managed StackSet (role-audit) with CallAs SELF and auto-deployment, each "
+        "deploying its template from cloudformation/stacksets/ to its targets in the home "
+        "Region; a StackSet whose trust names a role another one creates waits for it "
+        "(DependsOn). Create service-managed StackSets that deploy the role Audit with its trust "
+        "policy and permissions, targeting the OU Root/Workloads (1 account).",
         "manual": False,
         "reason": None,
         "warning": None,
@@ -307,25 +340,42 @@ def test_small_design_plan_is_exactly_this() -> None:
         ],
         "must_exist": [],
         "artifacts": [
+            "cloudformation/stacksets.json",
             "cloudformation/stacksets/audit.json",
-            "cloudformation/stacksets/targets.json",
             "policies/roles/prod/audit.json",
         ],
-        "targets": {"organizational_units": ["Root/Workloads"], "accounts": []},
-        "verify": "aws iam get-role --role-name Audit",
-        "expect": "the role Audit in each target account",
+        "targets": {
+            "template": "cloudformation/stacksets.json",
+            "region": "${HomeRegion}",
+            "stack_sets": [
+                {
+                    "name": "role-audit",
+                    "template": "cloudformation/stacksets/audit.json",
+                    "depends_on": [],
+                    "verify": verify,
+                    "organizational_units": ["Root/Workloads"],
+                    "accounts": [],
+                }
+            ],
+        },
+        "verify": verify,
+        "expect": "every stack instance CURRENT (each StackSet in targets.stack_sets has its own "
+        "verify command)",
         "subjects": [small_design().relationships[2].id],
     }
-    assert steps[11].artifacts == [
-        "policies/identity-policies/log-archive/assume-audit-in-prod.json"
-    ]
+    assert steps[11].artifacts == ["policies/identity-policies/log-archive/assume-roles.json"]
     assert steps[11].verify == "aws iam list-policies --scope Local --only-attached"
-    assert data["steps"][7]["verify"] == "aws s3api get-bucket-versioning --bucket org-logs-bucket"
+    assert data["steps"][7]["verify"] == (
+        "aws s3api get-bucket-versioning --bucket org-logs-bucket --region '${HomeRegion}'"
+    )
+    assert data["steps"][14]["targets"] == {
+        "policy": "GeneratedGuardrails",
+        "target": "${RootId}",
+        "target_name": "Root",
+        "operation": "attach",
+    }
     assert data["placeholders"] == [
-        {
-            "placeholder": "${PolicyId:GeneratedGuardrails}",
-            "meaning": "the id of SCP GeneratedGuardrails",
-        },
+        {"placeholder": "${HomeRegion}", "meaning": ANY_TEXT},
         {"placeholder": "${RootId}", "meaning": "the organization root's id (list-roots)"},
     ]
 
@@ -360,7 +410,7 @@ def test_a_stackset_deploying_its_own_trusted_role_is_noted_not_a_cycle() -> Non
     b.trust("Gamma", "Alpha", role_name="X")
     b.trust("Alpha", "Beta", role_name="X", principal_scope="role", principal_role_name="X")
     steps = build_plan(b.build())
-    (stackset,) = [s for s in steps if s.id == "stackset:x"]
+    (stackset,) = [s for s in steps if s.id == "stacksets"]
     assert stackset.must_exist == [
         "role X in Alpha, deployed by this same StackSet: deploy to that account first"
     ]
@@ -377,7 +427,8 @@ def test_vault_lock_is_manual_and_planned_accounts_use_placeholders() -> None:
     assert "24 hours" in lock.action
     assert "24 hours" in (lock.reason or "")
     assert lock.verify == (
-        "aws glacier get-vault-lock --account-id - --vault-name '${VaultName:vault-logs}'"
+        "aws glacier get-vault-lock --account-id - --vault-name '${VaultName:vault-logs}' "
+        "--region '${HomeRegion}'"
     )
     assert by_id["key:log-archive/alias-logs"].artifacts == [
         "policies/keys/vault-logs-key-policy.json",
@@ -412,9 +463,9 @@ def test_export_writes_json_and_markdown_deterministically(tmp_path: Path) -> No
     assert [s["number"] for s in data["steps"]] == list(range(1, len(data["steps"]) + 1))
     for step in data["steps"]:
         assert f"## {step['number']}. " in markdown
-    assert "## 30. Turn on MFA Delete for example-org-logs-cloudtrail-153715744375 (manual)" in (
-        markdown
-    )
+    (mfa,) = [s for s in data["steps"] if s["id"].startswith("mfa-delete:example-org-logs-cl")]
+    heading = "Turn on MFA Delete for example-org-logs-cloudtrail-153715744375 (manual)"
+    assert f"## {mfa['number']}. {heading}" in markdown
 
 
 @pytest.mark.parametrize("name", TEMPLATES)
@@ -550,12 +601,15 @@ def test_generated_plans_put_every_step_after_what_it_needs(design: Design) -> N
         message = str(error)
         assert "\n" not in message
         assert message.startswith("the deployment plan has a dependency cycle: ")
-        titles = {repr(s.title): s.id for s in planner.steps.values()}
+        titles: dict[str, list[str]] = {}  # two StackSets of one role may share a title
+        for step in planner.steps.values():
+            titles.setdefault(repr(step.title), []).append(step.id)
         chain = message.split(": ", 1)[1].split(" (a role ARN")[0].split(" -> ")
-        ids = [titles[t] for t in chain]
-        assert ids[0] == ids[-1]
-        for before, after in itertools.pairwise(ids):
-            assert before in planner.needs[after], "each link of the cycle is a real dependency"
+        assert chain[0] == chain[-1]
+        for before, after in itertools.pairwise(chain):
+            assert any(b in planner.needs[a] for b in titles[before] for a in titles[after]), (
+                "each link of the cycle is a real dependency"
+            )
         return
     assert_prerequisites_first(steps)
     assert_design_order(design, steps)
@@ -569,8 +623,277 @@ def test_two_thousand_accounts_plan_quickly_with_ou_targets() -> None:
     design = synthetic_design(2000, scoped=False)
     steps = build_plan(design)
     assert_prerequisites_first(steps)
-    (audit,) = [s for s in steps if s.id == "stackset:securityaudit"]
-    assert audit.targets == {
+    (stack_sets,) = [s for s in steps if s.id == "stacksets"]
+    assert stack_sets.targets is not None
+    (audit,) = [e for e in stack_sets.targets["stack_sets"] if e["name"] == "role-securityaudit"]
+    assert {k: audit[k] for k in ("organizational_units", "accounts")} == {
         "organizational_units": ["Root/Infrastructure", "Root/Workloads"],
         "accounts": [{"name": "Log Archive", "aws_account_id": None}],
     }
+
+
+# -- walking the plan as the deployer does ---------------------------------------------------------
+def _denies_root(document: dict[str, Any]) -> bool:
+    """A statement that denies the root user: everything, or a match on the root's ARN."""
+    found = document.get("Statement", [])
+    for s in found if isinstance(found, list) else [found]:
+        if s.get("Effect") != "Deny":
+            continue
+        if s.get("Action") in ("*", ["*"]) and "Condition" not in s:
+            return True
+        if ":root" in json.dumps(s.get("Condition", {})):
+            return True
+    return False
+
+
+class Organization:
+    """The SCP attachments in force, changed as the steps say (the deployer's view)."""
+
+    def __init__(self, design: Design, cfn: dict[str, Any]) -> None:
+        self.design = design
+        self.cfn = cfn
+        org = design.organization.id
+        self.node: dict[str, str] = {"${RootId}": org, "Ref:RootId": org}
+        scopes = ExportScopes(design)
+        for unit in design.organizational_units:
+            path = scopes.ou_path(unit.id)
+            self.node[f"${{OuId:{path}}}"] = unit.id
+            template = cfn.get("cloudformation/organization-policies.json", {})
+            for name, parameter in template.get("Parameters", {}).items():
+                if f"'{path}'" in parameter.get("Description", ""):
+                    self.node[f"Ref:{name}"] = unit.id
+        for account in design.accounts:
+            self.node[account.aws_account_id or f"${{AccountId:{account.name}}}"] = account.id
+        self.attached: dict[str, set[str]] = {}
+        self.parent = {a.id: a.parent for a in design.accounts}
+        self.parent |= {u.id: u.parent for u in design.organizational_units}
+
+    def apply(self, step: Step) -> None:
+        if "cloudformation/organization-policies.json" in step.artifacts:
+            # Deploying the template does what it says: TargetIds attach at creation.
+            template = self.cfn["cloudformation/organization-policies.json"]
+            for resource in template["Resources"].values():
+                props = resource["Properties"]
+                if props["Name"] != step.title.removeprefix("Create SCP "):
+                    continue
+                for target in props.get("TargetIds", []):
+                    node = self.node[f"Ref:{target['Ref']}" if isinstance(target, dict) else target]
+                    self.attached.setdefault(node, set()).add(props["Name"])
+        targets = step.targets or {}
+        if "policy" in targets:
+            node = self.node[targets["target"]]
+            if targets["operation"] == "attach":
+                self.attached.setdefault(node, set()).add(targets["policy"])
+            else:
+                assert targets["operation"] == "detach", step.id
+                self.attached[node].discard(targets["policy"])
+
+    def in_force(self, account_id: str) -> set[str]:
+        found = set(self.attached.get(self.design.organization.id, set()))
+        node: str | None = account_id
+        while node is not None:
+            found |= self.attached.get(node, set())
+            node = self.parent.get(node)
+        return found
+
+
+def _root_steps(design: Design, steps: list[Step]) -> list[tuple[int, list[str]]]:
+    """Where the root user must act, and in which accounts (SCPs never bind management)."""
+    members = [a.id for a in design.accounts if a.id != design.organization.management_account]
+    owner = {b.name: b.account for b in design.log_buckets}
+    found = []
+    for n, step in enumerate(steps):
+        if step.id == "root-mfa":
+            found.append((n, members))
+        elif step.id.startswith("mfa-delete:"):
+            bucket = next(b for b in owner if safe_name(b) == step.id.removeprefix("mfa-delete:"))
+            found.append((n, [owner[bucket]]))
+    return found
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_walking_the_plan_keeps_scps_out_of_the_root_steps_and_trials_them_first(
+    tmp_path: Path, name: str
+) -> None:
+    design = load_template(name)
+    steps = build_plan(design)
+    export_design(design, tmp_path, ["cloudformation", "policies"])
+    cfn = {
+        p.relative_to(tmp_path).as_posix(): json.loads(p.read_text())
+        for p in (tmp_path / "cloudformation").glob("*.json")
+    }
+    documents = {
+        p.stem: json.loads(p.read_text()) for p in (tmp_path / "policies" / "scps").glob("*.json")
+    }
+    root_steps = dict(_root_steps(design, steps))
+    staging = next((u.id for u in design.organizational_units if u.name == "Policy Staging"), None)
+    org = Organization(design, cfn)
+    tried: set[str] = set()
+    for n, step in enumerate(steps):
+        org.apply(step)
+        for account in root_steps.get(n, []):
+            denying = {p for p in org.in_force(account) if _denies_root(documents[safe_name(p)])}
+            assert not denying, f"{step.id}: {denying} deny the root user in {account}"
+        for node, policies in org.attached.items():
+            if node == staging:
+                tried |= policies
+            elif staging is not None:
+                untried = {p for p in policies if not _denies_root_all(documents[safe_name(p)])}
+                assert untried <= tried, f"{step.id}: {untried - tried} not tried on staging"
+    # Not by luck of the order: every attachment waits for the root steps it would get in the
+    # way of, whichever order a runner picks among the steps that are ready.
+    by_id = {s.id: s for s in steps}
+
+    def before(step_id: str) -> set[str]:
+        found: set[str] = set()
+        todo = list(by_id[step_id].prerequisites)
+        while todo:
+            need = todo.pop()
+            if need not in found:
+                found.add(need)
+                todo.extend(by_id[need].prerequisites)
+        return found
+
+    for step in steps:
+        targets = step.targets or {}
+        if targets.get("operation") != "attach":
+            continue
+        node = org.node[targets["target"]]
+        below = {a.id for a in design.accounts if node == design.organization.id}
+        below |= {a for a in org.parent if _under(org, a, node)}
+        for n, accounts in root_steps.items():
+            if below & set(accounts) and _denies_root(documents[safe_name(targets["policy"])]):
+                assert steps[n].id in before(step.id), f"{step.id} may run before {steps[n].id}"
+    # In the end, exactly the design's attachments (FullAWSAccess is attached already).
+    attachments = json.loads((tmp_path / "policies/scps/attachments.json").read_text())
+    expected = {
+        a["DesignId"]: {p for p in a["Policies"] if p != "FullAWSAccess"}
+        for a in attachments["Targets"]
+    }
+    assert {k: v for k, v in org.attached.items() if v} == {k: v for k, v in expected.items() if v}
+
+
+def _under(org: Organization, node: str, ancestor: str) -> bool:
+    current: str | None = node
+    while current is not None:
+        if current == ancestor:
+            return True
+        current = org.parent.get(current)
+    return False
+
+
+def _denies_root_all(document: dict[str, Any]) -> bool:
+    found = document.get("Statement", [])
+    return any(
+        s.get("Effect") == "Deny" and s.get("Action") in ("*", ["*"]) and "Condition" not in s
+        for s in (found if isinstance(found, list) else [found])
+    )
+
+
+def test_an_scp_the_design_keeps_on_policy_staging_stays_attached(
+    plans: dict[str, tuple[Design, list[Step]]],
+) -> None:
+    _, steps = plans["reference-landing-zone"]
+    iam = [s for s in steps if (s.targets or {}).get("policy") == "DenyIamUsers"]
+    assert [(s.targets or {})["operation"] for s in iam] == ["attach"]
+    assert iam[0].targets == {
+        "policy": "DenyIamUsers",
+        "target": "${OuId:Policy Staging}",
+        "target_name": "Root/Policy Staging",
+        "operation": "attach",
+    }
+
+
+def test_identity_center_is_enabled_from_the_management_account_before_its_delegation(
+    plans: dict[str, tuple[Design, list[Step]]],
+) -> None:
+    _, steps = plans["reference-landing-zone"]
+    ids = [s.id for s in steps]
+    by_id = {s.id: s for s in steps}
+    enable = by_id["identity-center"]
+    assert enable.account == "Management"
+    assert enable.verify == "aws sso-admin list-instances --region eu-west-1"
+    delegate = by_id["delegated-admin:identity"]
+    assert "sso.amazonaws.com" in delegate.title
+    assert "identity-center" in delegate.prerequisites
+    assert ids.index("identity-center") < ids.index("delegated-admin:identity")
+    configure = next(s for s in steps if s.id.startswith("provider:iam-identity-center"))
+    assert configure.account == "Identity"
+    assert "Enable the organization instance" not in configure.action
+    assert ids.index("delegated-admin:identity") < ids.index(configure.id)
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_organizations_commands_verify_from_the_management_account(
+    plans: dict[str, tuple[Design, list[Step]]], name: str
+) -> None:
+    design, steps = plans[name]
+    management = next(a for a in design.accounts if a.id == design.organization.management_account)
+    for step in steps:
+        if shlex.split(step.verify)[1] == "organizations":
+            assert step.account == management.name, step.id
+
+
+REGIONAL = {"cloudtrail", "configservice", "kms", "ec2", "sso-admin", "ds", "ram", "s3api",
+            "servicecatalog", "glacier", "cloudformation", "logs"}  # fmt: skip
+
+
+def test_regional_verify_commands_name_the_home_region(
+    plans: dict[str, tuple[Design, list[Step]]],
+) -> None:
+    design, steps = plans["reference-landing-zone"]
+    assert design.usage_policy.allowed_regions[0] == "eu-west-1"
+    regional = [s for s in steps if shlex.split(s.verify)[1] in REGIONAL]
+    assert len(regional) > 10
+    for step in regional:
+        assert shlex.split(step.verify)[-2:] == ["--region", "eu-west-1"], step.verify
+    for step in steps:
+        if shlex.split(step.verify)[1] in ("iam", "organizations"):
+            assert "--region" not in step.verify  # global services
+    _, data = plan_data(small_design())  # no Region in the design: a placeholder
+    regional_small = [s for s in data["steps"] if shlex.split(s["verify"])[1] in REGIONAL]
+    assert regional_small
+    assert all(s["verify"].endswith("--region '${HomeRegion}'") for s in regional_small)
+    assert {"placeholder": "${HomeRegion}", "meaning": ANY_TEXT} in data["placeholders"]
+
+
+def test_stack_sets_deploy_as_one_management_account_step(tmp_path: Path) -> None:
+    design = load_template("reference-landing-zone")
+    steps = build_plan(design)
+    export_design(design, tmp_path, ["cloudformation"])
+    outer = json.loads((tmp_path / "cloudformation/stacksets.json").read_text())
+    names = [r["Properties"]["StackSetName"] for r in outer["Resources"].values()]
+    (step,) = [s for s in steps if "cloudformation/stacksets.json" in s.artifacts]
+    assert step.id == "stacksets"
+    assert step.account == "Management"
+    assert step.artifacts[0] == "cloudformation/stacksets.json"
+    assert "trusted-access:member.org.stacksets.cloudformation.amazonaws.com" in step.prerequisites
+    assert step.verify == (
+        f"aws cloudformation list-stack-instances --stack-set-name {names[0]} --call-as SELF "
+        "--region eu-west-1"
+    )
+    assert step.targets is not None
+    assert [s["name"] for s in step.targets["stack_sets"]] == names
+    assert not [s for s in steps if s.id.startswith("stackset:")], "no StackSet outside it"
+    assert not [a for s in steps for a in s.artifacts if a.endswith("targets.json")]
+
+
+def test_stack_sets_waiting_for_a_management_role_deploy_after_its_stack(tmp_path: Path) -> None:
+    """The management account's roles need one StackSet's role and another StackSet needs
+    theirs: two StackSets templates, with the management stack between them, not a cycle."""
+    b = Builder(organization_id="o-exampleorg1")
+    b.ou("Apps")
+    b.account("Tooling", "security-tooling", aws_account_id="222222222222")
+    b.account("App", parent="Apps", aws_account_id="333333333333")
+    b.trust("App", "Tooling", role_name="Reader")  # a StackSet creates Reader in Tooling
+    b.trust("Tooling", "Management", role_name="Ops", principal_scope="role",
+            principal_role_name="Reader")  # fmt: skip
+    b.trust("Management", "App", role_name="Deploy", principal_scope="role",
+            principal_role_name="Ops")  # fmt: skip
+    design = b.build()
+    ids = [s.id for s in build_plan(design)]
+    assert ids.index("stacksets") < ids.index("management-role:ops") < ids.index("stacksets-2")
+    written = {f.path for f in export_design(design, tmp_path, ["cloudformation"])}
+    assert {"cloudformation/stacksets.json", "cloudformation/stacksets-2.json"} <= written
+    later = json.loads((tmp_path / "cloudformation/stacksets-2.json").read_text())
+    assert [r["Properties"]["StackSetName"] for r in later["Resources"].values()] == ["role-deploy"]

@@ -16,12 +16,13 @@ from benchmarks.synthetic import synthetic_design
 from designer.artefacts.policy_set import build_policies
 from designer.drawing.layout import Box
 from designer.model import Design
-from exporters.base import export_design
+from exporters.base import export_design, safe_name
 from exporters.cloudformation import planned_stack_sets
 from exporters.document_content import build_document
 from exporters.dot import dot_source
 from exporters.drawing import build_drawing
-from exporters.plan import build_plan, plan_data
+from exporters.plan import Step, build_plan, plan_data
+from tests.exporters.cfn_values import evaluate
 from tests.exporters.scoped import exporter_design
 from tests.rules.builder import Builder
 
@@ -61,8 +62,24 @@ def role_templates(files: dict[str, Any], role: str) -> dict[str, Any]:
 
 
 def stack_sets(files: dict[str, Any]) -> list[dict[str, Any]]:
-    entries: list[dict[str, Any]] = files["cloudformation/stacksets/targets.json"]["stack_sets"]
+    """Each StackSet resource of cloudformation/stacksets.json: what its Metadata says (with the
+    placeholders' "$ {" joined again) and its permission model and auto-deployment."""
+    entries = []
+    for resource in files["cloudformation/stacksets.json"]["Resources"].values():
+        entry = json.loads(json.dumps(resource["Metadata"]["StackSet"]).replace("$ {", "${"))
+        props = resource["Properties"]
+        entry["permission_model"] = props["PermissionModel"]
+        entry["auto_deployment"] = props["AutoDeployment"]
+        entries.append(entry)
     return entries
+
+
+def planned(steps: list[Step], name: str) -> tuple[Step, dict[str, Any]]:
+    """The plan's StackSets step and its listing of the StackSet called `name`."""
+    (step,) = [s for s in steps if s.id == "stacksets"]
+    assert step.targets is not None
+    (entry,) = [e for e in step.targets["stack_sets"] if e["name"] == name]
+    return step, entry
 
 
 def trust_of(files: dict[str, Any], path: str) -> dict[str, Any]:
@@ -121,20 +138,20 @@ def test_a_trust_to_an_ou_is_one_stack_set_targeting_the_ou_with_auto_deployment
 def test_a_trust_to_an_ou_is_one_plan_step(design: Design) -> None:
     steps = build_plan(design)
     audit = rel_id(design, "Audit")
-    (step,) = [s for s in steps if audit in s.subjects and s.id.startswith("stackset:")]
-    assert step.id == "stackset:audit:ou-workloads"
+    step, entry = planned(steps, "role-audit")
+    assert audit in step.subjects
     assert step.account == "Management"
-    assert step.targets == {
+    assert {k: v for k, v in entry.items() if k not in ("verify", "depends_on")} == {
+        "name": "role-audit",
+        "template": "cloudformation/stacksets/audit.json",
         "organizational_units": ["Root/Workloads"],
         "account_filter_type": "DIFFERENCE",
         "excluded_accounts": [{"name": "Sandbox", "aws_account_id": "600000000000"}],
         "auto_deployment": True,
         "accounts_now": 5,
     }
-    assert step.artifacts[:2] == [
-        "cloudformation/stacksets/audit.json",
-        "cloudformation/stacksets/targets.json",
-    ]
+    assert step.artifacts[0] == "cloudformation/stacksets.json"
+    assert "cloudformation/stacksets/audit.json" in step.artifacts
     assert "auto-deployment" in step.action
 
 
@@ -152,11 +169,15 @@ def test_a_scoped_role_is_not_merged_with_look_alike_roles_drawn_per_account() -
     design = b.build()
     stems = planned_stack_sets(design)
     assert stems[scoped] != stems[single]
-    steps = {s.id: s for s in build_plan(design)}
-    assert steps["stackset:audit:ou-workloads"].subjects == [scoped]
-    assert steps["stackset:audit"].subjects == [single]
+    (step,) = [s for s in build_plan(design) if s.id == "stacksets"]
+    assert step.targets is not None
+    by_template = {e["template"]: e for e in step.targets["stack_sets"]}
+    ou = by_template[f"cloudformation/stacksets/{safe_name(stems[scoped])}.json"]
+    one = by_template[f"cloudformation/stacksets/{safe_name(stems[single])}.json"]
+    assert ou["organizational_units"] == ["Root/Workloads"]
+    assert {scoped, single} <= set(step.subjects)
     # The per-account role keeps its inferred target: B only, through an account filter.
-    assert steps["stackset:audit"].targets == {
+    assert {k: one[k] for k in ("organizational_units", "accounts")} == {
         "organizational_units": [],
         "accounts": [{"name": "B", "aws_account_id": "333333333333"}],
     }
@@ -218,9 +239,10 @@ def test_a_workload_never_gets_the_mfa_condition(files: dict[str, Any]) -> None:
         assert "Bool" not in statement["Condition"]
     notes = files["policies/notes.md"]
     assert "principal type is workload, which cannot present an MFA code" in notes
-    # A human with require_mfa keeps it.
+    # A human behind a role (Analyst) signs in with MFA there: a role session carries none.
     audit = template_trust(files["cloudformation/stacksets/audit.json"])
-    assert audit["Condition"]["Bool"] == {"aws:MultiFactorAuthPresent": "true"}
+    assert "Bool" not in audit["Condition"]
+    assert "enforce MFA where they sign in" in notes
 
 
 def test_the_organization_as_trusted_side_is_its_principal_org_id(files: dict[str, Any]) -> None:
@@ -275,10 +297,9 @@ def test_logs_of_an_ou_are_account_trails_by_a_stack_set_never_an_organization_t
     written = {s["Resource"] for s in policy["Statement"] if s["Action"] == "s3:PutObject"}
     assert "arn:aws:s3:::workload-logs-bucket/AWSLogs/500000000003/*" in written
     assert not [w for w in written if "600000000000" in w]  # Sandbox is excluded
-    steps = {s.id: s for s in build_plan(design)}
-    step = steps["logs:cloudtrail:ou-workloads"]
+    step, _ = planned(build_plan(design), "logs-ou-workloads-to-workload-logs-bucket")
     assert "not an organization trail" in step.action
-    assert step.artifacts[0] == path
+    assert path in step.artifacts
 
 
 # -- outside principals as trusted sides ----------------------------------------------------------
@@ -293,7 +314,8 @@ def test_an_external_account_is_trusted_by_its_root_and_the_external_id(
     }
     assert trust_of(files, "policies/roles/app1/vendorread.json") == expected
     # organization_scoped is set, but the vendor is not in the organization: no PrincipalOrgID.
-    assert template_trust(files["cloudformation/stacksets/vendorread.json"]) == expected
+    template = template_trust(files["cloudformation/stacksets/vendorread.json"])
+    assert evaluate(template, {"AWS::Partition": "aws"}) == expected
 
 
 def test_a_partner_organization_is_any_principal_of_its_organization(
@@ -309,7 +331,8 @@ def test_a_partner_organization_is_any_principal_of_its_organization(
         },
     }
     assert trust_of(files, "policies/roles/app1/partnerread.json") == expected
-    assert template_trust(files["cloudformation/stacksets/partnerread.json"]) == expected
+    template = template_trust(files["cloudformation/stacksets/partnerread.json"])
+    assert evaluate(template, {"AWS::Partition": "aws"}) == expected
 
 
 def test_a_service_is_trusted_for_its_own_accounts_resources(files: dict[str, Any]) -> None:
@@ -550,14 +573,12 @@ def test_user_text_in_scopes_and_outside_principals_stays_text(tmp_path: Path) -
 def test_two_thousand_accounts_scoped_is_two_stack_sets() -> None:
     design = synthetic_design(2000)  # the audit role to the organization, admin to Workloads
     steps = build_plan(design)
-    role_steps = [s for s in steps if s.id.startswith("stackset:")]
-    assert [s.id for s in role_steps] == [
-        "stackset:securityaudit:organization",
-        "stackset:workloadadmin:ou-workloads",
-    ]
-    assert all(s.targets and s.targets["auto_deployment"] for s in role_steps)
-    assert role_steps[0].targets is not None
-    assert role_steps[0].targets["accounts_now"] > 1990
+    (step,) = [s for s in steps if s.id.startswith("stackset")]
+    assert step.targets is not None
+    role_sets = [e for e in step.targets["stack_sets"] if e["name"].startswith("role-")]
+    assert [e["name"] for e in role_sets] == ["role-securityaudit", "role-workloadadmin"]
+    assert all(e["auto_deployment"] for e in role_sets)
+    assert role_sets[0]["accounts_now"] > 1990
     policies = build_policies(design)
     audit = sorted((r.account, r.account_name) for r in policies.roles if r.name == "SecurityAudit")
     # One template deployed everywhere, and the management account's own (StackSets skip it).
@@ -621,15 +642,17 @@ def test_the_organization_less_one_account_gets_account_trails_not_the_organizat
     )
     trails = [r for r in template["Resources"].values() if r["Type"] == "AWS::CloudTrail::Trail"]
     assert [t["Properties"]["IsOrganizationTrail"] for t in trails] == [False]
-    steps = {s.id: s for s in build_plan(design)}
-    assert "not an organization trail" in steps["logs:cloudtrail:organization"].action
-    assert steps["provider:okta:ou-workloads"].account.startswith("every account of OU Workloads")
+    steps = build_plan(design)
+    stack_sets, _ = planned(steps, "logs-organization-to-org-logs-less-one")
+    assert "not an organization trail" in stack_sets.action
+    (okta,) = [s for s in steps if s.id == "provider:okta:ou-workloads"]
+    assert okta.account.startswith("every account of OU Workloads")
 
 
 def test_the_plan_lists_the_ids_a_trusted_ou_path_needs(design: Design) -> None:
     steps, data = plan_data(design)
     findings = rel_id(design, "FindingsReader")
-    (step,) = [s for s in steps if findings in s.subjects and s.id.startswith("stackset:")]
+    (step,) = [s for s in steps if findings in s.subjects and s.id.startswith("stackset")]
     assert "${RootId}, ${OuId:Workloads}, ${OuId:Workloads/Prod}" in step.action
     listed = {p["placeholder"] for p in data["placeholders"]}
     assert {"${RootId}", "${OuId:Workloads}", "${OuId:Workloads/Prod}"} <= listed
@@ -677,9 +700,9 @@ def test_one_role_name_twice_in_an_account_is_reported_not_widened(tmp_path: Pat
     assert notes.count("already gets another role of that name") == 2
 
 
-def test_each_scope_gets_its_own_identity_policy(tmp_path: Path) -> None:
-    """Roles of one name in two OUs: the trusted side needs a policy for each (the plan names
-    both files)."""
+def test_each_scope_gets_its_own_identity_policy_statement(tmp_path: Path) -> None:
+    """Roles of one name in two OUs: the trusted side's one identity policy names each by its
+    OU (the plan names the file)."""
     b = Builder(organization_id=ORG)
     b.ou("Workloads")
     b.ou("Sandbox")
@@ -691,7 +714,13 @@ def test_each_scope_gets_its_own_identity_policy(tmp_path: Path) -> None:
     out = tmp_path / "out"
     written = {r.path for r in export_design(b.build(), out, ["policies", "plan"])}
     identity = sorted(p for p in written if "/identity-policies/" in p)
-    assert len(identity) == 2, identity
+    assert len(identity) == 1, identity
+    statements = json.loads((out / identity[0]).read_text(encoding="utf-8"))["Statement"]
+    paths = [s["Condition"]["ForAnyValue:StringLike"]["aws:ResourceOrgPaths"] for s in statements]
+    assert paths == [
+        [f"{ORG}/${{RootId}}/${{OuId:Workloads}}/*"],
+        [f"{ORG}/${{RootId}}/${{OuId:Sandbox}}/*"],
+    ]
     plan = (out / "plan" / "deployment-plan.md").read_text(encoding="utf-8")
     for path in identity:
         assert path.rsplit("/", 1)[-1] in plan
@@ -707,7 +736,7 @@ def test_the_plan_says_whether_management_gets_a_scoped_role(own_trust: bool) ->
     b.trust("Tooling", "org", "security-audit", role_name="Audit")  # the organization
     if own_trust:
         b.trust("Tooling", "Management", "security-audit", role_name="Audit")
-    (step,) = [s for s in build_plan(b.build()) if s.id.startswith("stackset:audit")]
+    (step,) = [s for s in build_plan(b.build()) if s.id == "stacksets"]
     assert ("creates the role there as a stack of its own" in step.action) == own_trust
     assert ("it does not get the role" in step.action) != own_trust
 

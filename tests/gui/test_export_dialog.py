@@ -89,3 +89,18 @@ def test_dialog_shows_what_to_install_without_graphviz(
     qtbot.waitUntil(lambda: not dialog.running and dialog.export_button.isEnabled(), timeout=30000)
     assert "apt-get install graphviz" in dialog.notices.text()
     assert "files written to" in dialog.status.text()
+
+
+def test_dialog_exports_policies_for_the_chosen_partition(qtbot: QtBot, tmp_path: Path) -> None:
+    dialog = ExportDialog(small_design(), tmp_path / "out")
+    qtbot.addWidget(dialog)
+    for name, box in dialog.boxes.items():
+        box.setChecked(name == "policies")
+    dialog.partition_box.setCurrentText("aws-cn")
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: not dialog.running and dialog.export_button.isEnabled(), timeout=30000)
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["partition"] == "aws-cn"
+    texts = [p.read_text("utf-8") for p in (tmp_path / "out" / "policies").rglob("*.json")]
+    assert any("arn:aws-cn:" in text for text in texts)
+    assert not any("arn:aws:" in text for text in texts)

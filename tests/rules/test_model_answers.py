@@ -14,6 +14,7 @@ NO_LANDING_ZONE_OUS = {"ORG-05"}  # no Sandbox / Suspended OU, prod and non-prod
 NO_LOGGING = {"LOG-01", "LOG-05"}
 NO_SECURITY_ACCOUNT = {"SEED-SECSTRUCT", "ORG-09"}
 ADVISORY = {"DEP-01", "GRAPH-01", "LOG-08"}  # info / low notes true of any such design
+NO_LOG_ARCHIVE_SCP = {"SCP-10"}  # log buckets in a member account, no SCP guarding them
 
 EXPECTED = {
     # A low note: the monitoring vendor reads production (external access to review).
@@ -21,9 +22,9 @@ EXPECTED = {
     "identity": NO_SCPS | NO_LANDING_ZONE_OUS | NO_LOGGING | NO_SECURITY_ACCOUNT,
     "publishing": NO_SCPS | NO_LANDING_ZONE_OUS | NO_LOGGING | NO_SECURITY_ACCOUNT,
     "central-it": NO_SCPS | NO_LANDING_ZONE_OUS | NO_LOGGING | NO_SECURITY_ACCOUNT,
-    "logging": NO_SCPS | NO_LANDING_ZONE_OUS | NO_SECURITY_ACCOUNT,
+    "logging": NO_SCPS | NO_LANDING_ZONE_OUS | NO_SECURITY_ACCOUNT | NO_LOG_ARCHIVE_SCP,
     # Its audit role exists but no SCP protects it, as no SCP exists at all.
-    "information-security": NO_SCPS | NO_LANDING_ZONE_OUS | {"SCP-08"},
+    "information-security": NO_SCPS | NO_LANDING_ZONE_OUS | {"SCP-08"} | NO_LOG_ARCHIVE_SCP,
 }
 
 

@@ -187,11 +187,13 @@ def test_scp_quotas() -> None:
     b.ou("Busy", scps=tuple(names))
     b.account("Prod", parent="Busy", scps=names)
     found = run_rule(b.build(), "ORG-08")
+    six = "FullAWSAccess, P0, P1, P2, P3, P4, P5"  # FullAWSAccess stays attached: it counts
     assert [f.message for f in found] == [
-        "OU 'Busy' has 6 SCPs attached directly (quota 5)",
+        f"OU 'Busy' would have 7 SCPs attached ({six}), over the quota of 5 per target",
         "SCP 'Huge' is 5,265 characters long (quota 5,120)",
-        "account 'Prod' has 6 SCPs attached directly (quota 5)",
-        "the root has 6 SCPs attached directly (quota 5)",
+        f"account 'Prod' would have 7 SCPs attached ({six}), over the quota of 5 per target",
+        "the root would have 8 SCPs attached with the generated guardrails "
+        f"({six}, GeneratedGuardrails), over the quota of 5 per target",
     ]
     assert found[3].subjects == (b.id("org"), *(b.id(n) for n in names))
     good = Builder()

@@ -147,19 +147,47 @@ def test_cloudtrail_protection_needs_privileged_role_exception() -> None:
     assert messages(good.build(), "SCP-02") == []
 
 
+OLD_CONFIG_SUBSET = [
+    "config:StopConfigurationRecorder",
+    "config:DeleteConfigurationRecorder",
+    "config:DeleteDeliveryChannel",
+    "config:DeleteConfigurationAggregator",
+]
+
+
 def test_config_protection() -> None:
     b = org_with_workloads()
     b.scp("Partial", doc(deny(["config:StopConfigurationRecorder"])))
     b.attach_root("Partial")
     assert messages(b.build(), "SCP-03") == [
         "no SCP in force denies config:DeleteConfigurationRecorder, "
-        "config:DeleteDeliveryChannel, config:DeleteConfigurationAggregator in member accounts "
-        "'Prod', 'Dev', 'Logs'"
+        "config:DeleteDeliveryChannel, config:DeleteConfigurationAggregator, "
+        "config:PutConfigurationRecorder, config:PutDeliveryChannel, "
+        "config:PutRetentionConfiguration, config:DeleteRetentionConfiguration, "
+        "config:DeleteConfigRule in member accounts 'Prod', 'Dev', 'Logs'"
     ]
     good = org_with_workloads()
-    good.scp("Config", doc(deny(["config:Stop*", "config:Delete*"], Condition=EXCEPTION)))
+    wildcards = ["config:Stop*", "config:Delete*", "config:Put*"]
+    good.scp("Config", doc(deny(wildcards, Condition=EXCEPTION)))
     good.attach_root("Config")
     assert messages(good.build(), "SCP-03") == []
+    everything = org_with_workloads()
+    everything.scp("Config", doc(deny("config:*", Condition=EXCEPTION)))
+    everything.attach_root("Config")
+    assert messages(everything.build(), "SCP-03") == []
+
+
+def test_config_protection_of_the_old_subset_misses_the_recorder_and_channel_changes() -> None:
+    """Stop and Delete alone leave PutConfigurationRecorder (record nothing), PutDeliveryChannel
+    (deliver elsewhere), the retention and the rules open."""
+    b = org_with_workloads()
+    b.scp("ProtectConfig", doc(deny(OLD_CONFIG_SUBSET, Condition=EXCEPTION)))
+    b.attach_root("ProtectConfig")
+    assert messages(b.build(), "SCP-03") == [
+        "no SCP in force denies config:PutConfigurationRecorder, config:PutDeliveryChannel, "
+        "config:PutRetentionConfiguration, config:DeleteRetentionConfiguration, "
+        "config:DeleteConfigRule in member accounts 'Prod', 'Dev', 'Logs'"
+    ]
 
 
 def test_detective_controls_protection() -> None:
@@ -167,16 +195,19 @@ def test_detective_controls_protection() -> None:
     b.scp("Detect", doc(deny(["ec2:DeleteFlowLogs", "guardduty:DeleteDetector"])))
     b.attach_root("Detect")
     assert messages(b.build(), "SCP-04") == [
-        "no SCP in force denies guardduty:DisassociateFromAdministratorAccount, "
-        "securityhub:DisableSecurityHub, access-analyzer:DeleteAnalyzer in member accounts "
-        "'Prod', 'Dev', 'Logs'"
+        "no SCP in force denies access-analyzer:DeleteAnalyzer, "
+        "guardduty:DisassociateFromAdministratorAccount, guardduty:UpdateDetector, "
+        "securityhub:DisableSecurityHub, securityhub:DisassociateFromAdministratorAccount "
+        "in member accounts 'Prod', 'Dev', 'Logs'"
     ]
     good = org_with_workloads()
     old_names = [
         "ec2:DeleteFlowLogs",
         "guardduty:DeleteDetector",
+        "guardduty:UpdateDetector",
         "guardduty:DisassociateFromMasterAccount",  # the older name counts as well
         "securityhub:DisableSecurityHub",
+        "securityhub:DisassociateFromMasterAccount",
         "access-analyzer:DeleteAnalyzer",
     ]
     good.scp("Detect", doc(deny(old_names)))
@@ -271,9 +302,28 @@ def test_management_account_not_restricted_by_scps() -> None:
     assert messages(good.build(), "SCP-07") == []
 
 
-def protect_roles(*names: str) -> dict[str, Any]:
+OLD_ROLE_CHANGES = [
+    "iam:AttachRolePolicy",
+    "iam:DeleteRole",
+    "iam:DeleteRolePolicy",
+    "iam:DetachRolePolicy",
+    "iam:PutRolePolicy",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:UpdateRole",
+]
+ROLE_CHANGES = [
+    *OLD_ROLE_CHANGES,
+    "iam:PutRolePermissionsBoundary",
+    "iam:DeleteRolePermissionsBoundary",
+    "iam:UpdateRoleDescription",
+    "iam:TagRole",
+    "iam:UntagRole",
+]
+
+
+def protect_roles(*names: str, actions: list[str] = ROLE_CHANGES) -> dict[str, Any]:
     return deny(
-        ["iam:UpdateAssumeRolePolicy", "iam:DeleteRole"],
+        actions,
         Resource=[f"arn:aws:iam::*:role/{n}" for n in names],
         Condition=EXCEPTION,
     )
@@ -295,10 +345,11 @@ def test_security_roles_unprotected() -> None:
     b.scp("ProtectRoles", doc(protect_roles("ReadOnly")))
     b.attach_root("ProtectRoles")
     found = run_rule(b.build(), "SCP-08")
+    every = ", ".join(sorted(ROLE_CHANGES))
     assert [f.message for f in found] == [
-        "no SCP in force denies iam:UpdateAssumeRolePolicy or iam:DeleteRole on role "
+        f"no SCP in force denies any role-changing action ({every}) on role "
         "'OrganizationAccountAccessRole' in member account 'Dev'",
-        "no SCP in force denies iam:UpdateAssumeRolePolicy or iam:DeleteRole on role "
+        f"no SCP in force denies any role-changing action ({every}) on role "
         "'SecurityAudit' in member accounts 'Prod', 'Dev'",
     ]
     assert found[0].subjects == (org_access,)
@@ -315,6 +366,54 @@ def test_security_roles_protected() -> None:
     b.scp("ProtectAccess", doc(deny("iam:*", Resource="arn:aws:iam::*:role/Organization*")))
     b.attach_root("ProtectRoles")
     assert messages(b.build(), "SCP-08") == []
+
+
+def test_security_roles_protected_without_the_boundary_actions_are_reported() -> None:
+    """The role-changing set of before (trust, policies, UpdateRole) left the permissions
+    boundary, the description and the tags open."""
+    b = org_with_workloads()
+    b.account("Audit", "security-tooling", parent="Security")
+    rel = b.trust("Audit", "Prod", "security-audit", role_name="SecurityAudit")
+    b.scp("ProtectRoles", doc(protect_roles("SecurityAudit", actions=OLD_ROLE_CHANGES)))
+    b.attach_root("ProtectRoles")
+    found = run_rule(b.build(), "SCP-08")
+    assert [f.message for f in found] == [
+        "no SCP in force denies iam:DeleteRolePermissionsBoundary, "
+        "iam:PutRolePermissionsBoundary, iam:TagRole, iam:UntagRole, iam:UpdateRoleDescription "
+        "on role 'SecurityAudit' in member account 'Prod'"
+    ]
+    assert found[0].subjects == (rel,)
+
+
+def test_scps_written_for_another_partition_still_protect() -> None:
+    """ARN patterns name the partition the design is deployed to: aws-us-gov, aws-cn or the
+    CloudFormation token; the rules read them all."""
+    for partition in ("aws-us-gov", "aws-cn", "${AWS::Partition}"):
+        b = org_with_workloads()
+        b.account("Audit", "security-tooling", parent="Security")
+        b.trust("Audit", "Prod", "security-audit", role_name="SecurityAudit")
+        spare = {"ArnNotLike": {"aws:PrincipalARN": f"arn:{partition}:iam::*:role/Admin"}}
+        roles = deny(ROLE_CHANGES, Resource=f"arn:{partition}:iam::*:role/SecurityAudit")
+        root = {"ArnLike": {"aws:PrincipalARN": f"arn:{partition}:iam::*:root"}}
+        b.scp(
+            "Guardrails",
+            doc(
+                {**roles, "Condition": spare},
+                deny(CLOUDTRAIL, Condition=spare),
+                deny("*", Condition=root),
+            ),
+        )
+        b.attach_root("Guardrails")
+        design = b.build()
+        assert messages(design, "SCP-08") == [], partition
+        assert messages(design, "SCP-06") == [], partition
+        assert messages(design, "SCP-02") == [], partition  # the exception is an exception
+        # A pattern sparing every role is no exception, whatever the partition.
+        everyone = {"ArnNotLike": {"aws:PrincipalARN": f"arn:{partition}:iam::*:role/*"}}
+        b.design.service_control_policies[0] = b.design.service_control_policies[0].model_copy(
+            update={"document": doc(deny(CLOUDTRAIL, Condition=everyone))}
+        )
+        assert messages(b.build(), "SCP-02") != [], partition
 
 
 def test_external_ram_shares() -> None:
@@ -428,3 +527,85 @@ def test_statements_that_look_like_protections_but_are_not() -> None:
             b.scp("Fake", doc(statement))
             b.attach_root("Fake")
             assert messages(b.build(), rule_id), (rule_id, n)
+
+
+LOG_BUCKET_CHANGES = [
+    "s3:DeleteBucket",
+    "s3:DeleteBucketPolicy",
+    "s3:PutBucketAcl",
+    "s3:PutBucketLogging",
+    "s3:PutBucketObjectLockConfiguration",
+    "s3:PutBucketPolicy",
+    "s3:PutBucketPublicAccessBlock",
+    "s3:PutBucketVersioning",
+    "s3:PutEncryptionConfiguration",
+    "s3:PutLifecycleConfiguration",
+]
+LOG_KEY_CHANGES = [
+    "kms:DisableKey",
+    "kms:DisableKeyRotation",
+    "kms:PutKeyPolicy",
+    "kms:ScheduleKeyDeletion",
+]
+
+
+def with_log_bucket(b: Builder, **fields: Any) -> str:
+    b.design.accounts = [
+        a.model_copy(update={"aws_account_id": "111122223333"}) if a.name == "Logs" else a
+        for a in b.design.accounts
+    ]
+    return b.bucket("org-logs", "Logs", kms_key="alias/logs", **fields)
+
+
+def test_log_archive_without_protection() -> None:
+    """Nothing stops an administrator of Log Archive from deleting the key or the bucket."""
+    b = org_with_workloads()
+    bucket = with_log_bucket(b)
+    found = run_rule(b.build(), "SCP-10")
+    assert [f.message for f in found] == [
+        f"no SCP in force denies {', '.join(LOG_BUCKET_CHANGES)} on log bucket 'org-logs' and "
+        f"{', '.join(LOG_KEY_CHANGES)} on its KMS key in account 'Logs'"
+    ]
+    assert found[0].subjects == (bucket, b.id("Logs"))
+    assert found[0].severity == Severity.HIGH
+
+
+def test_log_archive_partly_protected() -> None:
+    b = org_with_workloads()
+    with_log_bucket(b)
+    bucket_only = deny(["s3:DeleteBucket", "s3:PutBucketPolicy"], Resource="arn:aws:s3:::org-logs")
+    keys = deny(LOG_KEY_CHANGES, Resource="arn:aws:kms:*:111122223333:key/*", Condition=EXCEPTION)
+    other_bucket = deny(LOG_BUCKET_CHANGES, Resource="arn:aws:s3:::someone-elses-logs")
+    b.scp("Partial", doc(bucket_only, keys, other_bucket))
+    b.design.organizational_units = [  # on the Security OU, where Log Archive sits
+        u.model_copy(update={"scps": [b.id("Partial")]}) if u.name == "Security" else u
+        for u in b.design.organizational_units
+    ]
+    others = [c for c in LOG_BUCKET_CHANGES if c not in ("s3:DeleteBucket", "s3:PutBucketPolicy")]
+    assert messages(b.build(), "SCP-10") == [
+        f"no SCP in force denies {', '.join(others)} on log bucket 'org-logs' in account 'Logs'"
+    ]
+
+
+def test_log_archive_protected() -> None:
+    for partition in ("aws", "aws-us-gov", "${AWS::Partition}"):
+        b = org_with_workloads()
+        with_log_bucket(b)
+        buckets = deny(
+            LOG_BUCKET_CHANGES, Resource=f"arn:{partition}:s3:::org-*", Condition=EXCEPTION
+        )
+        keys = deny(LOG_KEY_CHANGES, Resource=f"arn:{partition}:kms:*:*:key/*", Condition=EXCEPTION)
+        b.scp("ProtectLogs", doc(buckets, keys))
+        b.attach_root("ProtectLogs")
+        assert messages(b.build(), "SCP-10") == [], partition
+    broad = org_with_workloads()
+    with_log_bucket(broad)
+    broad.scp("NoS3NoKms", doc(deny(["s3:*", "kms:*"], Condition=EXCEPTION)))
+    broad.attach_root("NoS3NoKms")
+    assert messages(broad.build(), "SCP-10") == []
+
+
+def test_log_buckets_scps_cannot_reach_are_not_reported() -> None:
+    b = org_with_workloads()
+    b.bucket("mgmt-logs", "Management")  # ORG-02 asks to move it; an SCP could not guard it
+    assert messages(b.build(), "SCP-10") == []
