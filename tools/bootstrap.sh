@@ -57,6 +57,21 @@ if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]; then
   touch "$STAMP"
 fi
 
+# checkov (CloudFormation security checks, run offline by the tests) pins older boto3 and networkx
+# than the app uses, so it lives in a virtual environment of its own.
+CHECKOV_VENV=.venv-checkov
+CHECKOV_VERSION=3.3.30
+if [ ! -x "$CHECKOV_VENV/bin/checkov" ] || [ ! -f "$CHECKOV_VENV/.installed-$CHECKOV_VERSION" ]; then
+  say "installing checkov $CHECKOV_VERSION into $CHECKOV_VENV"
+  rm -rf "$CHECKOV_VENV"
+  "$PYTHON" -m venv "$CHECKOV_VENV"
+  "$CHECKOV_VENV/bin/python" -m pip install -q --disable-pip-version-check \
+    "checkov==$CHECKOV_VERSION" 2>&1 | grep -v "is ignored: it is neither" || true
+  "$CHECKOV_VENV/bin/checkov" --version >/dev/null \
+    || die "installing checkov into $CHECKOV_VENV failed (see the messages above)"
+  touch "$CHECKOV_VENV/.installed-$CHECKOV_VERSION"
+fi
+
 if ! command -v dot >/dev/null 2>&1; then
   apt_install graphviz || say "graphviz's 'dot' is missing and cannot be installed here; install it \
 with 'sudo apt-get install graphviz' (Debian/Ubuntu), 'sudo dnf install graphviz' (Fedora) or \
