@@ -14,7 +14,7 @@ from designer.gui.panels import forms
 from designer.model import Relationship, check_design
 from designer.model.kinds import RELATIONSHIP_KINDS, SPECS, spec_of
 from designer.model.templates import load_template
-from exporters import scoping
+from designer.artefacts import scoping
 
 
 def union_kinds() -> set[str]:
