@@ -8,13 +8,13 @@ import typing
 
 import pytest
 
+from designer.artefacts import scoping
 from designer.core import edits
 from designer.drawing import views
 from designer.gui.panels import forms
 from designer.model import Relationship, check_design
 from designer.model.kinds import RELATIONSHIP_KINDS, SPECS, spec_of
 from designer.model.templates import load_template
-from designer.artefacts import scoping
 
 
 def union_kinds() -> set[str]:
