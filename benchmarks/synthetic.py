@@ -142,8 +142,16 @@ def _relationships(workloads: list[Account], core: list[Account], org: str) -> l
             source=sid("idp"),
             target=identity,
             protocol="saml",
-            mapped_roles=["Admin"],
+            mapped_roles=["WorkloadAdministrator"],
             purpose="Workforce",
+        ),
+        FederationRelationship(  # analysts sign in to the role the audit trusts name
+            id=sid("rel", "federation", "audit"),
+            source=sid("idp"),
+            target=audit,
+            protocol="saml",
+            mapped_roles=["SecurityAnalyst"],
+            purpose="Security analysts",
         ),
     ]
     rels += [
@@ -172,7 +180,7 @@ def _relationships(workloads: list[Account], core: list[Account], org: str) -> l
 AUDIT = {
     "role_name": "SecurityAudit",
     "access_level": "security-audit",
-    "require_mfa": True,
+    "require_mfa": False,  # a role session carries no MFA: the IdP asks for it (IAM-13)
     "organization_scoped": True,
     "principal_scope": "role",
     "principal_role_name": "SecurityAnalyst",
@@ -181,7 +189,7 @@ AUDIT = {
 ADMIN = {
     "role_name": "WorkloadAdmin",
     "access_level": "administrator",
-    "require_mfa": True,
+    "require_mfa": False,  # a role session carries no MFA: the IdP asks for it (IAM-13)
     "organization_scoped": True,
     "principal_scope": "role",
     "principal_role_name": "WorkloadAdministrator",

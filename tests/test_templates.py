@@ -113,12 +113,19 @@ def test_identity_center_reaches_workloads_through_identity(lz: Document) -> Non
     prod = _acct(LZ, "Retail Production")
     assert reach[prod].path == (idp, identity, prod)
     assert [lz.get(r).kind for r in reach[prod].relationships] == ["federation", "trust"]
-    assert _names(lz, reach) == {
+    through_identity = {a for a, hop in reach.items() if identity in hop.path}
+    assert _names(lz, through_identity) == {
         "Identity",
         "Retail Production",
         "Payments Production",
         "Retail Development",
         "Payments Staging",
+    }
+    # Security analysts land in Security Tooling and audit every account from there.
+    tooling = _acct(LZ, "Security Tooling")
+    assert reach[tooling].path == (idp, tooling)
+    assert {a for a in reach if a not in through_identity} == {
+        a.id for a in lz.design.accounts if a.id != identity and a.id not in through_identity
     }
 
 
@@ -206,3 +213,24 @@ def test_read_only_access_does_not_let_an_attacker_pivot() -> None:
     via_identity = blast_radius(design, idp).reached[_acct(LZ, "Payments Production")]
     assert via_identity.level == "administrator"
     assert via_identity.path == (idp, _acct(LZ, "Identity"), _acct(LZ, "Payments Production"))
+
+
+@pytest.mark.parametrize("name", sorted(template_paths()))
+def test_trusts_name_roles_the_template_creates_and_ask_no_mfa_of_a_role(name: str) -> None:
+    """IAM refuses a trust naming a role that does not exist, and a role session presents no
+    MFA: each principal role is created in its account by a federation or another trust."""
+    design = load_template(name)
+    accounts = {a.id for a in design.accounts}
+    created = {
+        (r.target, role)
+        for r in design.relationships
+        if r.kind == "federation"
+        for role in [*r.mapped_roles, *r.permission_sets]
+    }
+    created |= {(r.target, r.role_name) for r in design.relationships if r.kind == "trust"}
+    for rel in design.relationships:
+        if rel.kind != "trust" or not rel.principal_role_name:
+            continue
+        assert not rel.require_mfa, rel.purpose
+        if rel.source in accounts:
+            assert (rel.source, rel.principal_role_name) in created, rel.purpose

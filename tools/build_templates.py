@@ -903,6 +903,7 @@ INFOSEC_ROLES = (
         "SecurityAnalyst",
         "Information Security analysts and compliance scripts inspect the security "
         "configuration of {target}.",
+        require_mfa=False,  # a role session carries no MFA key: MFA at sign-in
     ),
     Role(
         "LoggingConfigurator",
@@ -911,6 +912,7 @@ INFOSEC_ROLES = (
         "Information Security configures CloudTrail and AWS Config in {target} to send its "
         "logs to the Information Security bucket.",
         services=("cloudtrail", "config"),
+        require_mfa=False,  # a role session carries no MFA key: MFA at sign-in
     ),
 )
 SECURITY_SERVICES = (
@@ -935,6 +937,23 @@ def build_information_security() -> Design:
         "account logs and configures CloudTrail and AWS Config in the BU accounts.",
         parent=security,
         sensitivity=Sens.RESTRICTED,
+    )
+    center = b.add_idp(
+        IdentityProvider(
+            id=b.sid("idp", "IAM Identity Center"),
+            name="IAM Identity Center",
+            kind=IdentityProviderKind.IDENTITY_CENTER,
+            home_account=management.id,
+            description="Organization instance in the management account; Information Security "
+            "staff sign in with MFA and receive the roles their trusts name.",
+        )
+    )
+    b.federate(
+        center,
+        infosec,
+        "Information Security staff sign in once (MFA at IAM Identity Center) and land in the "
+        "analyst or engineer role of the Information Security account.",
+        mapped_roles=[r.principal_role for r in INFOSEC_ROLES if r.principal_role],
     )
     buckets = add_log_buckets(b, infosec)
     b.delegate(
@@ -1302,12 +1321,14 @@ SECURITY_TOOLING_ROLES = (
         AccessLevel.SECURITY_AUDIT,
         "SecurityAnalyst",
         "Security Tooling assesses the security configuration of {target} (SecurityAudit).",
+        require_mfa=False,  # a role session carries no MFA key: MFA at sign-in
     ),
     Role(
         "SecurityReadOnly",
         AccessLevel.READ_ONLY,
         "SecurityAnalyst",
         "Security analysts investigate findings in {target} with read-only access.",
+        require_mfa=False,  # a role session carries no MFA key: MFA at sign-in
     ),
 )
 WORKLOAD_ADMIN = Role(
@@ -1349,6 +1370,13 @@ def add_lz_identity(b: Builder, accounts: LandingZoneAccounts, ous: LandingZoneO
         "workload administrators land in the Identity account hub role.",
         mapped_roles=["WorkloadAdministrator"],
         permission_sets=["AdministratorAccess", "ReadOnlyAccess", "SecurityAudit", "Developer"],
+    )
+    b.federate(
+        center,
+        accounts.security_tooling,
+        "Security analysts sign in with IAM Identity Center (which enforces MFA) and land in "
+        "the Security Tooling role from which they assume the audit roles of every account.",
+        mapped_roles=sorted({r.principal_role for r in SECURITY_TOOLING_ROLES if r.principal_role}),
     )
     b.trust(accounts.identity, ous.workloads, WORKLOAD_ADMIN)
 

@@ -103,14 +103,16 @@ def trust_names_a_role(ctx: RuleContext) -> Iterator[Hit]:
     "People assuming roles across accounts use MFA",
     Severity.HIGH,
     Category.IDENTITY,
-    rationale="A cross-account role that people assume from another account of the organization "
-    "should require Bool aws:MultiFactorAuthPresent 'true' in its trust policy (not "
-    "BoolIfExists, which lets long-term access keys through). Checked for human trusts only: "
-    "a workload trust (a pipeline, a service) cannot present MFA and is held to IAM-04 and "
-    "IAM-14 instead. Not checked either for identity-provider trusts (MFA is enforced at the "
-    "provider and the key is absent in federated sessions), for principals outside the "
-    "organization (IAM-02) nor for trusts whose principals are federated sign-ins (the role a "
-    "provider maps users to, or an account without IAM users that people reach by federation).",
+    rationale="A cross-account role that the IAM users of another account of the organization "
+    "assume should require Bool aws:MultiFactorAuthPresent 'true' in its trust policy (not "
+    "BoolIfExists, which lets long-term access keys through). Checked for human trusts whose "
+    "principal is the trusted account (its IAM users) only. A trust whose principal is a role is "
+    "not asked for it: a role session carries no MFA key, so the export writes no MFA condition "
+    "there (IAM-13), and the check belongs to the way people reach that role, the trust into it "
+    "(checked here) or the identity provider that lands them in it. Not checked either for "
+    "workload trusts (a pipeline, a service cannot present MFA: IAM-04 and IAM-14), "
+    "identity-provider trusts (MFA is enforced at the provider), principals outside the "
+    "organization (IAM-02) nor accounts without IAM users that people reach by federation.",
     remediation="Set 'require MFA' on the trust; the exported trust policy then carries "
     "Bool aws:MultiFactorAuthPresent 'true'. If a pipeline, not a person, assumes the role, "
     "set the trust's principal type to workload and name the pipeline's role.",
@@ -125,6 +127,8 @@ def cross_account_mfa(ctx: RuleContext) -> Iterator[Hit]:
     for rel in ctx.relationships("trust"):
         if rel.require_mfa or rel.principal_type != HUMAN:
             continue
+        if rel.principal_scope == PrincipalScope.ROLE:
+            continue  # a role session has no MFA key: asked of the trust into that role
         source = ctx.accounts.get(rel.source)
         if source is None or _federated_principal(ctx, rel):
             continue  # MFA happens at the identity provider; IAM-13 covers the opposite case
@@ -148,26 +152,52 @@ def _federated_principal(ctx: RuleContext, rel: Any) -> bool:
     return source.iam_user_count == 0
 
 
+def _sign_in_to(ctx: RuleContext, account: str, role: str) -> str:
+    """Where people get the role session a trust names: the trusts that create the role."""
+    sources = sorted(
+        {
+            ctx.name(rel.source)
+            for rel in ctx.relationships("trust")
+            if rel.target == account and rel.role_name == role
+        }
+    )
+    if not sources:
+        return "the identity provider, IAM Identity Center or the trust that lands them in it"
+    return f"the trust from {', '.join(sources)}"
+
+
 @rule(
     "IAM-13",
-    "MFA is not required where federated sessions cannot present it",
+    "MFA is not required of role sessions, which cannot present it",
     Severity.HIGH,
     Category.IDENTITY,
-    rationale="Sessions from SAML, OIDC or IAM Identity Center sign-in do not carry "
-    "aws:MultiFactorAuthPresent (MFA happens at the identity provider, and STS takes no MFA "
-    "code for AssumeRoleWithSAML / AssumeRoleWithWebIdentity), and a role assumed from such a "
-    "session has none either. A trust that requires it of federated principals locks them out. "
+    rationale="STS sets aws:MultiFactorAuthPresent only for sessions obtained with an MFA "
+    "device: GetSessionToken (an IAM user or the root user) or AssumeRole called by an IAM user "
+    "with its MFA code. A role session carries no "
+    "MFA key: sessions from SAML, OIDC or IAM Identity Center sign-in (MFA happens at the "
+    "identity provider) and a role assumed from another role alike. A trust whose principal is "
+    "a role therefore gets no MFA condition in the export, whatever the design asks, and a trust "
+    "that requires MFA of federated users locks them out. Require MFA where people sign in: "
+    "at the identity provider or on the trust from IAM users into the principal role. "
     "(Workload trusts that require MFA are IAM-14's.)",
-    remediation="Require MFA in the identity provider and clear 'require MFA' on this trust, or "
-    "name a principal that signs in with IAM credentials and an MFA device.",
+    remediation="Clear 'require MFA' on this trust and require MFA where people sign in to the "
+    "principal role: the identity provider or IAM Identity Center that lands them in it, or the "
+    "trust from the identity account's IAM users that creates it (principal: that account, "
+    "'require MFA' set). Or name, instead of a role, an account whose IAM users sign in with "
+    "an MFA device.",
     references=[
         f"{IAM_GUIDE}, 'Compare AWS STS credentials' (MFA support per API)",
-        f"{IAM_GUIDE}, 'AWS global condition context keys': aws:MultiFactorAuthPresent",
+        f"{CONDITION_KEYS}: aws:MultiFactorAuthPresent",
+        f"{IAM_GUIDE}, 'Configuring MFA-protected API access' "
+        f"({IAM_DOCS}/id_credentials_mfa_configure-api-require.html)",
     ],
 )
-def mfa_federated_lockout(ctx: RuleContext) -> Iterator[Hit]:
+def mfa_role_session(ctx: RuleContext) -> Iterator[Hit]:
     for rel in ctx.relationships("trust"):
-        if rel.require_mfa and rel.principal_type == HUMAN and _federated_principal(ctx, rel):
+        if not rel.require_mfa or rel.principal_type != HUMAN:
+            continue
+        subjects = (rel.id, rel.source, rel.target)
+        if _federated_principal(ctx, rel):
             who = (
                 f"role {rel.principal_role_name!r}"
                 if rel.principal_role_name
@@ -176,7 +206,20 @@ def mfa_federated_lockout(ctx: RuleContext) -> Iterator[Hit]:
             yield Hit(
                 f"{_role(ctx, rel)} requires MFA of {who}, whose federated sessions carry no "
                 "MFA key: they cannot assume it",
-                (rel.id, rel.source, rel.target),
+                subjects,
+            )
+        elif rel.principal_scope == PrincipalScope.ROLE and rel.principal_role_name:
+            name = rel.principal_role_name
+            where = (
+                _sign_in_to(ctx, rel.source, name)
+                if rel.source in ctx.accounts
+                else "the identity provider or the trust that lands them in it"
+            )
+            yield Hit(
+                f"{_role(ctx, rel)} requires MFA of role {name!r} of {ctx.name(rel.source)}, a "
+                "role session that carries no MFA key (the export writes no MFA condition): "
+                f"clear 'require MFA' and require MFA where people sign in to {name!r} ({where})",
+                subjects,
             )
 
 

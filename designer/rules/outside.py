@@ -11,7 +11,13 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from designer.analysis import ACCESS_RANK, ADMIN_RANK, access_level
-from designer.model.vocabulary import AccessLevel, Environment, OutsideKind, PrincipalType
+from designer.model.vocabulary import (
+    AccessLevel,
+    Environment,
+    OutsideKind,
+    PrincipalScope,
+    PrincipalType,
+)
 from designer.rules.context import RuleContext
 from designer.rules.engine import Category, Hit, Severity, rule
 
@@ -102,7 +108,8 @@ def public_trust(ctx: RuleContext) -> Iterator[Hit]:
     "customers. Without an sts:ExternalId condition, anyone who can make the vendor act for "
     "them can make it assume your role (the confused deputy problem). The vendor's systems (a "
     "workload trust) need the external id; people of the outside party may present MFA instead "
-    "(a human trust that requires MFA). AWS services and the public are IAM-03 and IAM-01.",
+    "(a human trust that requires MFA of the outside account, not of one of its roles: a role "
+    "session carries no MFA key). AWS services and the public are IAM-03 and IAM-01.",
     remediation="Agree a unique external id with the third party and set it on the trust; the "
     "exported trust policy then requires sts:ExternalId. For people of the third party, "
     "requiring MFA also does.",
@@ -117,9 +124,13 @@ def third_party_external_id(ctx: RuleContext) -> Iterator[Hit]:
         if rel.external_id:
             continue
         if rel.principal_type == PrincipalType.HUMAN:
-            if rel.require_mfa:
+            if rel.principal_scope == PrincipalScope.ROLE:
+                # No MFA key in a role session: the export writes no MFA condition (IAM-13).
+                missing = "without an external id (a role session presents no MFA)"
+            elif rel.require_mfa:
                 continue
-            missing = "without an external id or MFA"
+            else:
+                missing = "without an external id or MFA"
         else:
             missing = "without an external id"
         yield Hit(

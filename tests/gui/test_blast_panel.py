@@ -55,7 +55,14 @@ def cell(panel: BlastRadiusPanel, row: int, column: int, role: int = 0) -> Any:
 
 @pytest.fixture
 def landing_zone() -> Design:
-    return load_template("reference-landing-zone")
+    """The reference landing zone without the security analysts' sign-in to Security Tooling
+    (from which they audit every account), so that IAM Identity Center reaches only Identity
+    and, through it, the workload accounts."""
+    design = load_template("reference-landing-zone")
+    tooling = node_id(design, "Security Tooling")
+    kept = [r for r in design.relationships if not (r.kind == "federation" and r.target == tooling)]
+    assert len(kept) == len(design.relationships) - 1
+    return design.model_copy(update={"relationships": kept})
 
 
 def trust(source: str, target: str, role: str, level: str) -> TrustRelationship:

@@ -9,9 +9,10 @@ from tests.rules.builder import Builder, messages, run_rule
 
 IAM_RULES = tuple(f"IAM-{n:02d}" for n in range(1, 18))
 
-# A trust that passes every per-trust check (IAM-04, IAM-05, IAM-06).
+# A trust that passes every per-trust check (IAM-04, IAM-05, IAM-06, IAM-13): it names one
+# role, whose sessions carry no MFA key, so MFA is required where people sign in to that role.
 GOOD: dict[str, Any] = {
-    "require_mfa": True,
+    "require_mfa": False,
     "organization_scoped": True,
     "principal_scope": "role",
     "principal_role_name": "Operator",
@@ -347,10 +348,25 @@ def test_mfa_required_of_federated_principals_locks_them_out() -> None:
         "carry no MFA key: they cannot assume it"
     ]
     assert messages(b.build(), "IAM-05") == []
+    # Fixed: the IAM users of the identity account, who present their MFA device, are trusted.
     good = Builder()
     good.account("Identity", "identity", iam_user_count=3)
     good.account("Prod")
-    good.trust(
+    good.trust("Identity", "Prod", "administrator", role_name="Admin", require_mfa=True)
+    assert messages(good.build(), "IAM-13") == []
+    assert messages(good.build(), "IAM-05") == []
+
+
+def test_mfa_required_of_any_role_principal_is_reported() -> None:
+    # Flawed: the identity account has IAM users, but the trust names a role: whoever assumed
+    # Operator holds a role session, which never carries aws:MultiFactorAuthPresent, so the
+    # export leaves the condition out and the design's 'require MFA' is not what deploys.
+    b = Builder()
+    b.account("Users", "identity", iam_user_count=3)
+    b.account("Identity", "identity", iam_user_count=3)
+    b.account("Prod")
+    b.trust("Users", "Identity", "read-only", role_name="Operator", require_mfa=True)
+    rel = b.trust(
         "Identity",
         "Prod",
         "administrator",
@@ -359,7 +375,46 @@ def test_mfa_required_of_federated_principals_locks_them_out() -> None:
         principal_scope="role",
         principal_role_name="Operator",
     )
+    found = run_rule(b.build(), "IAM-13")
+    assert [f.message for f in found] == [
+        "role 'Admin' in 'Prod' requires MFA of role 'Operator' of 'Identity', a role session "
+        "that carries no MFA key (the export writes no MFA condition): clear 'require MFA' and "
+        "require MFA where people sign in to 'Operator' (the trust from 'Users')"
+    ]
+    assert found[0].subjects == (rel, b.id("Identity"), b.id("Prod"))
+    assert found[0].severity == Severity.HIGH
+    # Fixed: no MFA flag on the role-principal trust; the trust into Operator keeps it.
+    good = Builder()
+    good.account("Users", "identity", iam_user_count=3)
+    good.account("Identity", "identity", iam_user_count=3)
+    good.account("Prod")
+    good.trust("Users", "Identity", "read-only", role_name="Operator", require_mfa=True)
+    good.trust("Identity", "Prod", "administrator", role_name="Admin", **GOOD)
     assert messages(good.build(), "IAM-13") == []
+    assert messages(good.build(), "IAM-05") == []
+
+
+def test_mfa_for_a_role_principal_is_asked_on_the_trust_into_that_role() -> None:
+    # Flawed today: IAM-05 asked for 'require MFA' on a trust whose principal is a role, which
+    # the export cannot deploy; the trust people use to reach Operator is where MFA belongs.
+    b = Builder()
+    b.account("Users", "identity", iam_user_count=3)
+    b.account("Identity", "identity", iam_user_count=3)
+    b.account("Prod")
+    into = b.trust("Users", "Identity", "read-only", role_name="Operator")
+    b.trust(
+        "Identity",
+        "Prod",
+        "administrator",
+        role_name="Admin",
+        principal_scope="role",
+        principal_role_name="Operator",
+    )
+    found = run_rule(b.build(), "IAM-05")
+    assert [f.message for f in found] == [
+        "role 'Operator' in 'Identity' can be assumed from account 'Users' without MFA"
+    ]
+    assert found[0].subjects == (into, b.id("Users"), b.id("Identity"))
 
 
 def test_federated_only_account_needs_no_mfa_condition() -> None:

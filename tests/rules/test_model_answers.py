@@ -23,8 +23,13 @@ EXPECTED = {
     "publishing": NO_SCPS | NO_LANDING_ZONE_OUS | NO_LOGGING | NO_SECURITY_ACCOUNT,
     "central-it": NO_SCPS | NO_LANDING_ZONE_OUS | NO_LOGGING | NO_SECURITY_ACCOUNT,
     "logging": NO_SCPS | NO_LANDING_ZONE_OUS | NO_SECURITY_ACCOUNT | NO_LOG_ARCHIVE_SCP,
-    # Its audit role exists but no SCP protects it, as no SCP exists at all.
-    "information-security": NO_SCPS | NO_LANDING_ZONE_OUS | {"SCP-08"} | NO_LOG_ARCHIVE_SCP,
+    # Its audit role exists but no SCP protects it, as no SCP exists at all. Its analysts and
+    # engineers sign in (IAM Identity Center) to the account that also holds the log buckets:
+    # the hybrid's trade-off, which LOG-12 names (medium for a federation).
+    "information-security": NO_SCPS
+    | NO_LANDING_ZONE_OUS
+    | {"SCP-08", "LOG-12"}
+    | NO_LOG_ARCHIVE_SCP,
 }
 
 

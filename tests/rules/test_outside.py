@@ -79,6 +79,25 @@ def test_third_party_needs_external_id() -> None:
     mfa_only.outside_principal("Vendor", aws_account_id=VENDOR_ACCOUNT)
     mfa_only.trust("Vendor", "Prod", principal_type="workload", require_mfa=True)
     assert len(messages(mfa_only.build(), "IAM-02")) == 1
+    # A role of the partner carries no MFA key, so the export writes no MFA condition there:
+    # 'require MFA' on a role-principal trust does not replace the external id.
+    role_mfa = Builder()
+    role_mfa.account("Prod")
+    role_mfa.outside_principal(
+        "Partner", kind="partner-organization", organization_id="o-abcdef1234"
+    )
+    role_mfa.trust(
+        "Partner",
+        "Prod",
+        role_name="PartnerAudit",
+        require_mfa=True,
+        principal_scope="role",
+        principal_role_name="Auditor",
+    )
+    assert messages(role_mfa.build(), "IAM-02") == [
+        "partner organization 'Partner' can assume role 'PartnerAudit' in 'Prod' without an "
+        "external id (a role session presents no MFA)"
+    ]
 
 
 def test_a_service_principal_trust_needs_a_confused_deputy_guard() -> None:
