@@ -327,7 +327,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--endpoint-url",
         required=True,
         metavar="URL",
-        help="the emulator (127.0.0.1, ::1 or localhost only: the rehearsal writes)",
+        help="the emulator, at a loopback IP address (127.0.0.0/8 or ::1; the rehearsal writes)",
     )
     rehearsal.add_argument(
         "--design", metavar="FILE", help="the design exported (when the export has no copy)"

@@ -2,7 +2,9 @@
 
 Who a statement admits becomes the trust's source:
 
-- an AWS principal of a member account: that account (a role ARN narrows it to that role);
+- an AWS principal of a member account: that account (a role ARN narrows it to that role, and
+  so does ArnLike aws:PrincipalArn on the Identity Center roles of one permission set,
+  *AWSReservedSSO_<set>_*: the role named as the permission set);
 - an AWS principal of any other account: an external-account outside principal (one per account
   id), its external id kept;
 - Principal "*" narrowed by a condition: aws:PrincipalAccount / aws:PrincipalArn -> that account;
@@ -21,9 +23,11 @@ Who a statement admits becomes the trust's source:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
+from designer.artefacts.identity_center import reserved_role_resource
 from designer.live.policy import (
     access,
     account_of_arn,
@@ -41,6 +45,10 @@ from designer.model import FederationRelationship, IdentityProvider, TrustRelati
 from designer.model.vocabulary import IdentityProviderKind, OutsideKind, PrincipalType
 
 Source = tuple[str, dict[str, Any]]  # design id of the trusted end, fields it implies
+# An Identity Center role in an ArnLike aws:PrincipalArn, after "arn:<partition>:iam::<account>:",
+# spelt as the exports spell it: the permission set's name is the group.
+_BEFORE, _, _AFTER = reserved_role_resource("\0").partition("\0")
+RESERVED_ROLE = re.compile(re.escape(_BEFORE) + r"([\w+=,.@-]+)" + re.escape(_AFTER))
 
 
 class TrustReader:
@@ -115,6 +123,8 @@ class TrustReader:
         source_account, role_name = principal(entry)
         if source_account is None or source_account == account_id:
             return []
+        if role_name is None:
+            role_name = permission_set_role(source_account, conditions)
         implied: dict[str, Any] = {
             "principal_scope": "role" if role_name else "account-root",
             "principal_role_name": role_name,
@@ -303,3 +313,17 @@ class TrustReader:
             if provider is not None:
                 found.append(provider)
         return found
+
+
+def permission_set_role(account: str, conditions: dict[str, Any]) -> str | None:
+    """The permission set whose Identity Center roles an account-root trust is narrowed to by
+    ArnLike aws:PrincipalArn on arn:...:<account>:role/aws-reserved/sso.amazonaws.com/
+    *AWSReservedSSO_<set>_* (the role's real name has a random suffix); None for any other
+    narrowing, or for several permission sets."""
+    sets = set()
+    for arn in condition_values(conditions, "aws:PrincipalArn", narrowing=True):
+        found = RESERVED_ROLE.fullmatch(arn.split(":", 5)[-1])
+        if found is None or account_of_arn(arn) != account:
+            return None
+        sets.add(found.group(1))
+    return sets.pop() if len(sets) == 1 else None

@@ -12,6 +12,7 @@ and an account of the OU that lacks it is named. Each pair is then compared fiel
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -367,7 +368,8 @@ def _relationship_fields(a: Any, b: Any, pairs: _Pairs) -> Iterator[tuple[str, A
         yield "log-file validation", a.log_file_validation, b.log_file_validation
         yield "bucket", pairs.planned_ref(a.bucket), pairs.live_ref(b.bucket)
     elif a.kind == "resource-share":
-        yield "resources", sorted(a.resource_names), sorted(b.resource_names)
+        if a.resource_names:  # a design that names no resource leaves them open
+            yield "resources", sorted(a.resource_names), sorted(b.resource_names)
     elif a.kind == "delegated-admin":
         yield "services", sorted(a.service_principals), sorted(b.service_principals)
 
@@ -461,7 +463,42 @@ def _relationships(planned: Design, live: Design, pairs: _Pairs) -> list[DiffEnt
     """Scope-expanded relationships matched by kind, their matched ends and what tells two of
     them apart (designer.model.kinds: identity), so a trust scoped to an OU equals one trust per
     account of it. A scoped relationship that is wholly missing, unexpected or changed the
-    same way in every account is one entry; otherwise each account it differs in is one."""
+    same way in every account is one entry; otherwise each account it differs in is one.
+    A log delivery of several log types is compared one log type at a time (what each account
+    sends where), so an OU's config and flow logs equal an organization's config plus flow logs
+    of that OU."""
+    planned, back_a = _per_log_type(planned)
+    live, back_b = _per_log_type(live)
+    entries = _scoped_relationships(planned, live, pairs)
+    return [
+        dataclasses.replace(
+            e,
+            planned_id=back_a.get(e.planned_id or "", e.planned_id),
+            live_id=back_b.get(e.live_id or "", e.live_id),
+        )
+        for e in entries
+    ]
+
+
+def _per_log_type(design: Design) -> tuple[Design, dict[str, str]]:
+    """`design` with each log delivery of several log types split into one per type, and the
+    split ones' ids -> the original's."""
+    back: dict[str, str] = {}
+    relationships = []
+    for rel in design.relationships:
+        if rel.kind != "log-delivery" or len(rel.log_types) < 2:
+            relationships.append(rel)
+            continue
+        for log_type in rel.log_types:
+            split = f"{rel.id}#{log_type}"
+            back[split] = rel.id
+            relationships.append(rel.model_copy(update={"id": split, "log_types": [log_type]}))
+    if not back:
+        return design, back
+    return design.model_copy(update={"relationships": relationships}), back
+
+
+def _scoped_relationships(planned: Design, live: Design, pairs: _Pairs) -> list[DiffEntry]:
     side_a, side_b = _Side(planned, pairs.names_a), _Side(live, pairs.names_b)
     # per side: two versions of one design share ids
     identity_a = {r.id: (r.kind, *SPECS[r.kind].identity(r)) for r in planned.relationships}

@@ -10,18 +10,16 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from designer.artefacts.managed_policies import (
+    LEVEL_POLICIES,
+    OUTSIDE_LEVEL_POLICIES,
+    SERVICE_FULL_ACCESS,
+)
 from designer.live.read_account import Role
 from designer.model.vocabulary import AccessLevel
 
-ADMIN, IAM_FULL = (
-    "arn:aws:iam::aws:policy/AdministratorAccess",
-    "arn:aws:iam::aws:policy/IAMFullAccess",
-)
-AUDIT = "arn:aws:iam::aws:policy/SecurityAudit"
-READ_ONLY = (
-    "arn:aws:iam::aws:policy/ReadOnlyAccess",
-    "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess",
-)
+# AWS managed full-access policy name -> the service it administers (the exports' one table)
+SERVICE_OF_POLICY = {name: service for service, name in SERVICE_FULL_ACCESS.items()}
 READ_ACTIONS = ("Get", "List", "Describe")
 # Condition keys a trust relationship of the design states: the others narrow a trust in ways the
 # design cannot show (aws:SourceIp, aws:PrincipalTag...).
@@ -137,24 +135,46 @@ def unshown_conditions(conditions: dict[str, Any]) -> list[str]:
 
 
 def access(role: Role) -> tuple[AccessLevel, list[str], list[str]]:
-    """Access level, services (service-admin) and policy ARNs (custom) from what is attached."""
-    managed = set(role.managed)
-    if ADMIN in managed or _inline_actions(role) & {"*"}:
+    """Access level, services (service-admin) and policy ARNs (custom) from what is attached,
+    read with the exports' own table (designer.artefacts.managed_policies): a level's policy
+    (AdministratorAccess, IAMFullAccess, SecurityAudit, ReadOnlyAccess or ViewOnlyAccess), a
+    service's full-access policy (AmazonEC2FullAccess -> ec2), "<service>:*" in an inline policy
+    (the exporter folds service policies past IAM's quota into ServiceAdministration)."""
+    names = {arn: _aws_managed_name(arn) for arn in role.managed}
+    held = {n for n in names.values() if n is not None}
+    if LEVEL_POLICIES[AccessLevel.ADMINISTRATOR] in held or _inline_actions(role) & {"*"}:
         return AccessLevel.ADMINISTRATOR, [], []
-    if IAM_FULL in managed:
-        return AccessLevel.IAM_ADMIN, [], []
-    others = sorted(managed - {AUDIT, *READ_ONLY})
+    iam_full = LEVEL_POLICIES[AccessLevel.IAM_ADMIN]
+    services = {SERVICE_OF_POLICY[n] for n in held - {iam_full} if n in SERVICE_OF_POLICY}
+    level_names = {*LEVEL_POLICIES.values(), *OUTSIDE_LEVEL_POLICIES.values()}
+    others = sorted(
+        arn
+        for arn, name in names.items()
+        if name is None or (name not in level_names and name not in SERVICE_OF_POLICY)
+    )
     if others:
         return AccessLevel.CUSTOM, [], others
-    actions = _inline_actions(role)
-    writes = {a for a in actions if not a.split(":")[-1].startswith(READ_ACTIONS)}
-    if writes:
-        services = sorted({a.split(":")[0].lower() for a in writes if ":" in a})
-        services = [x for x in services if re.fullmatch(r"[a-z0-9-]{2,64}", x)]
-        return AccessLevel.SERVICE_ADMIN, services or ["iam"], []
-    if AUDIT in managed:
+    writes = {a for a in _inline_actions(role) if not a.split(":")[-1].startswith(READ_ACTIONS)}
+    inline = {a.split(":")[0].lower() for a in writes if ":" in a}
+    services |= {x for x in inline if re.fullmatch(r"[a-z0-9-]{2,64}", x)}
+    if iam_full in held and not services:
+        return AccessLevel.IAM_ADMIN, [], []
+    if iam_full in held:
+        services.add(SERVICE_OF_POLICY[iam_full])
+    if services or writes:
+        return AccessLevel.SERVICE_ADMIN, sorted(services) or ["iam"], []
+    if LEVEL_POLICIES[AccessLevel.SECURITY_AUDIT] in held:
         return AccessLevel.SECURITY_AUDIT, [], []
     return AccessLevel.READ_ONLY, [], []
+
+
+def _aws_managed_name(arn: str) -> str | None:
+    """ "AmazonEC2FullAccess" of arn:<partition>:iam::aws:policy/AmazonEC2FullAccess (and
+    "job-function/ViewOnlyAccess"), None for a customer managed policy."""
+    parts = arn.split(":", 5)
+    if len(parts) < 6 or parts[4] != "aws" or not parts[5].startswith("policy/"):
+        return None
+    return parts[5][len("policy/") :]
 
 
 def _inline_actions(role: Role) -> set[str]:

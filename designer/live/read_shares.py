@@ -70,18 +70,27 @@ def _snapshots(ec2: Any, account_id: str) -> list[Share]:
 
 
 def _ram(ram: Any) -> list[Share]:
+    """One share per (principal, shared resource): the resource by its id in its ARN (a RAM
+    share's own name says nothing of what it shares); the share's name only when it holds no
+    resource yet."""
     shares = []
     for share in pages(ram, "get_resource_shares", "resourceShares", resourceOwner="SELF"):
         if share.get("status") not in (None, "ACTIVE"):
             continue
         principals = _associated(ram, share["resourceShareArn"], "PRINCIPAL")
-        types = sorted(
-            {_ram_type(arn) for arn in _associated(ram, share["resourceShareArn"], "RESOURCE")}
-        )
+        resources = _associated(ram, share["resourceShareArn"], "RESOURCE")
         for principal in principals:
-            for ram_type in types or ["unknown"]:
-                shares.append(Share("ram-share", share["name"], principal, ram_type))
+            for arn in resources:
+                shares.append(Share("ram-share", resource_id(arn), principal, _ram_type(arn)))
+            if not resources:
+                shares.append(Share("ram-share", share["name"], principal, "unknown"))
     return shares
+
+
+def resource_id(arn: str) -> str:
+    """The resource's id in its ARN: subnet-1 of arn:aws:ec2:r:1:subnet/subnet-1."""
+    resource = arn.split(":", 5)[-1]
+    return resource.rsplit("/", 1)[-1] if "/" in resource else resource.rsplit(":", 1)[-1]
 
 
 def _associated(ram: Any, share: str, kind: str) -> list[str]:

@@ -1,23 +1,39 @@
 """The rehearsal's own checks, independent of the emulator (moto stores SCPs, never applies them).
 
 Before a step: every artefact it names exists; every prerequisite has been walked; a step that
-needs the root user does not run in an account where an SCP denying the root user is in force.
+needs the root user (the plan's "needs_root_user") does not run in an account where an SCP that
+stops the root user is in force: a Deny naming the root user (aws:PrincipalArn of a root, the
+key in any case as IAM reads it, or aws:PrincipalType Root) or a Deny of every action that spares
+no root user (a quarantine SCP).
 After a step: no SCP that the plan tries on a staging OU is attached anywhere else before that
 trial.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
+from designer.artefacts.policy_documents import as_list, resources, statements
+from designer.artefacts.protections import (
+    EXCEPTION_OPERATORS,
+    PRIVILEGED_ROLE_KEY,
+    SAMPLE_ROOT_ARN,
+    arn_matches,
+    block_values,
+    condition_blocks,
+    covers_all_actions,
+    names_root,
+    restricts_root,
+)
 from designer.rehearsal.plan import EVERY_ACCOUNT, Plan, Step
 from designer.rehearsal.world import World
 
 STAGING_OU = re.compile(r"[Aa]ttach \S+ to (Root(?:/[^/(]+?)*)\s*\(")
-ROOT_KINDS = frozenset({"root-mfa", "mfa-delete"})
+ROOT_KINDS = frozenset({"root-mfa", "mfa-delete"})  # older plans, without "needs_root_user"
+PRINCIPAL_TYPE = "aws:PrincipalType"
+TYPE_OPERATORS = frozenset({"stringequals", "stringequalsignorecase", "stringlike"})
 
 
 @dataclass(frozen=True)
@@ -31,20 +47,55 @@ class Failure:
 
 
 def needs_root(step: Step) -> bool:
+    """The plan's "needs_root_user"; for an older plan without it, the step's kind or words."""
+    if step.needs_root_user is not None:
+        return step.needs_root_user
     text = f"{step.title} {step.action}".lower()
     return step.kind in ROOT_KINDS or (step.manual and "root user" in text)
 
 
-def denies_root(document: dict[str, Any]) -> bool:
-    """Whether an SCP has a Deny statement aimed at the root user."""
-    statements = document.get("Statement") or []
-    for statement in statements if isinstance(statements, list) else [statements]:
-        if not isinstance(statement, dict) or statement.get("Effect") != "Deny":
-            continue
-        condition = json.dumps(statement.get("Condition") or {})
-        if ":root" in condition and "aws:PrincipalArn" in condition:
-            return True
-    return False
+def denies_root(document: dict[str, Any] | None) -> bool:
+    """Whether an SCP stops the root user of an account where it is in force."""
+    return any(_stops_root(s) for s in statements(document))
+
+
+def _stops_root(statement: dict[str, Any]) -> bool:
+    if statement.get("Effect") != "Deny":
+        return False
+    if restricts_root(statement):  # the shared reading: DenyRootUser, a quarantine
+        return True
+    blocks = list(condition_blocks(statement))
+    naming = [b for b in blocks if names_root(*b) or _root_type(*b)]
+    others = [b for b in blocks if not (names_root(*b) or _root_type(*b))]
+    if not all(_spares_no_root(*b) for b in others):
+        return False  # narrowed: to some Regions, to some principals the root may not be
+    if naming:
+        return True  # denies the root user some actions, whichever
+    everything = "NotResource" not in statement and "*" in resources(statement)
+    return covers_all_actions(statement) and everything
+
+
+def _root_type(operator: str, block: dict[str, Any]) -> bool:
+    """aws:PrincipalType Root (the key in any case)."""
+    if operator.removesuffix("ifexists") not in TYPE_OPERATORS:
+        return False
+    values = block_values(block, PRINCIPAL_TYPE)
+    return values is not None and any(v.lower() == "root" for v in values)
+
+
+def _spares_no_root(operator: str, block: dict[str, Any]) -> bool:
+    """An exception for some principals (ArnNotLike aws:PrincipalArn, a principal tag) that does
+    not spare the root user: the Deny still reaches it. Any other condition narrows the Deny (to
+    some Regions, to sessions without MFA...), which a root step may well stay out of."""
+    if operator.removesuffix("ifexists") not in EXCEPTION_OPERATORS:
+        return False
+    for key, values in block.items():
+        name = key.lower()
+        if name != PRIVILEGED_ROLE_KEY.lower() and not name.startswith("aws:principaltag/"):
+            return False
+        if any(arn_matches(SAMPLE_ROOT_ARN, p) for p in as_list(values)):
+            return False
+    return True
 
 
 class Checks:

@@ -10,28 +10,31 @@ others are what the plan, deployed as written, does not give.
 from __future__ import annotations
 
 import dataclasses
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import boto3
-
 from designer.live.aws import Connection
 from designer.live.diff import CHANGED, MISSING, UNEXPECTED, DesignDiff, DiffEntry, diff_designs
 from designer.live.diff_text import format_diff
 from designer.live.importer import import_organization
+from designer.live.read_shares import resource_id
 from designer.model.design import Design
 from designer.model.fileformat import dumps_design, parse_design
 from designer.rehearsal.context import FAILED, MANUAL, NOT_SIMULATED, Outcome
-from designer.rehearsal.emulator import DUMMY_KEYS, Emulator
+from designer.rehearsal.emulator import Emulator, loopback_session
+from designer.rehearsal.expected import Additions, with_additions
+from designer.rehearsal.fill import fill_placeholders
 from designer.rehearsal.steps.organization import DELEGABLE
 from designer.rehearsal.substitutes import MANAGED_POLICIES_MISSING
 from designer.rehearsal.world import World
 
 DEFAULT_SCP = "FullAWSAccess"
 UNREAD = " vpc-flow-logs"  # log deliveries the import does not read
-# what the import infers from a role's AWS managed policies
+# what the import infers from a role's AWS managed policies (on trust entries only: a delegated
+# administrator's "services" are no policy's)
 MANAGED_POLICY_FIELDS = frozenset({"managed policies", "access level", "services"})
 MANUAL_FIELDS = frozenset({"MFA Delete", "root MFA"})  # what only a root user can turn on
 ACCESS_ROLE_TRUST = "role OrganizationAccountAccessRole"
@@ -43,6 +46,7 @@ class Comparison:
     unexplained: list[DiffEntry] = field(default_factory=list)
     explained: list[tuple[DiffEntry, str]] = field(default_factory=list)  # entry, why
     gaps: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)  # what the export adds to the design
     accounts_read: int = 0
     seconds: float = 0.0
 
@@ -51,6 +55,7 @@ class Comparison:
             "differences": [describe(e) for e in self.unexplained],
             "explained": [{"difference": describe(e), "why": why} for e, why in self.explained],
             "import_gaps": self.gaps,
+            "added_by_the_export": self.added,
             "accounts_read": self.accounts_read,
             "seconds": round(self.seconds, 2),
         }
@@ -68,19 +73,60 @@ def translated(design: Design, world: World, management: dict[str, str]) -> Desi
     result.accounts = [
         a.model_copy(update=management) if a.id == manager else a for a in result.accounts
     ]
+    owners = {a.id: a.aws_account_id for a in result.accounts}
+    result.relationships = [
+        rel.model_copy(
+            update={
+                "resource_names": [
+                    _stand_in(world, str(rel.ram_resource_type), name, owners.get(rel.source))
+                    for name in rel.resource_names
+                ]
+            }
+        )
+        if rel.kind == "resource-share" and rel.ram_resource_type and rel.resource_names
+        else rel
+        for rel in result.relationships
+    ]
     return result
 
 
+def _stand_in(world: World, kind: str, name: str, owner: str | None) -> str:
+    """The id the import reads for the stand-in the rehearsal made for a shared resource the
+    design names (a subnet gets an id of the emulator's; other stand-ins keep the name)."""
+    arn = world.resources.get(f"{kind}:{name}:{owner}")
+    return resource_id(arn) if arn else name
+
+
+def expected(
+    design: Design, world: World, management: dict[str, str], additions: Additions
+) -> Design:
+    """The design in the emulator's ids, plus what the export adds by design (its documents'
+    placeholders filled as the steps filled them)."""
+    documents: dict[str, Any] = {}
+    for name, text in additions.scps.items():
+        filled, _ = fill_placeholders(world, world.translate(text))
+        documents[name] = json.loads(filled)
+    return with_additions(translated(design, world, management), additions, documents)
+
+
 def compare(
-    design: Design, world: World, emulator: Emulator, outcomes: list[Outcome], workers: int = 8
+    design: Design,
+    world: World,
+    emulator: Emulator,
+    outcomes: list[Outcome],
+    additions: Additions | None = None,
+    workers: int = 8,
 ) -> Comparison:
     started = time.perf_counter()
     described = emulator.client("organizations").describe_account(AccountId=world.management_id)
     management = {"name": described["Account"]["Name"], "email": described["Account"]["Email"]}
     connection = Connection(None, emulator.region, emulator.url, workers)
-    session = boto3.Session(region_name=emulator.region, **DUMMY_KEYS)
-    live, report = import_organization(connection, session=session)
-    result = Comparison(diff_designs(translated(design, world, management), live))
+    # the import's clients merge their config over this session's: no proxy for them either
+    live, report = import_organization(connection, session=loopback_session(emulator.region))
+    additions = additions or Additions()
+    planned = expected(design, world, management, additions)
+    result = Comparison(diff_designs(planned, live))
+    result.added = additions.describe()
     result.gaps = [f"{g.account or 'organization'}: {g.what}: {g.reason}" for g in report.gaps]
     result.accounts_read = report.scanned
     explain = _explainer(outcomes)
@@ -106,10 +152,11 @@ def _explainer(outcomes: list[Outcome]) -> Callable[[DiffEntry], tuple[DiffEntry
 
     def explain(entry: DiffEntry) -> tuple[DiffEntry, str | None]:
         if entry.status == CHANGED:
+            managed = no_managed and entry.kind == "trust"  # what a role's policies give
             rest = tuple(
                 c
                 for c in entry.changes
-                if not _default_scp(c) and not (no_managed and c.field in MANAGED_POLICY_FIELDS)
+                if not _default_scp(c) and not (managed and c.field in MANAGED_POLICY_FIELDS)
             )
             if not rest:
                 return entry, (

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import boto3
+import botocore.session
 from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
@@ -22,6 +23,9 @@ from designer.rehearsal.errors import RehearsalError
 REGION = "us-east-1"
 ACCESS_ROLE = "OrganizationAccountAccessRole"
 DUMMY_KEYS = {"aws_access_key_id": "rehearsal", "aws_secret_access_key": "rehearsal"}
+# No proxy, whatever HTTP(S)_PROXY says: botocore reads them from the environment whenever a
+# client's proxies are None, and the rehearsal's writes must reach the loopback emulator only.
+NO_PROXIES: dict[str, str] = {}
 FATAL_CODES = frozenset(
     {
         "AccessDenied",
@@ -42,9 +46,12 @@ class Emulator:
     def __init__(self, url: str, region: str = REGION) -> None:
         self.url = url
         self.region = region
-        self.session = boto3.Session(region_name=region, **DUMMY_KEYS)
+        self.session = loopback_session(region)
         self.config = Config(
-            retries={"mode": "standard", "max_attempts": 2}, connect_timeout=5, read_timeout=60
+            retries={"mode": "standard", "max_attempts": 2},
+            connect_timeout=5,
+            read_timeout=60,
+            proxies=NO_PROXIES,
         )
         self.management_id = ""
         self._credentials: dict[str, dict[str, str]] = {}
@@ -84,6 +91,14 @@ class Emulator:
             raise RehearsalError(f"cannot use the emulator at {self.url}: {reason(exc)}") from None
         self._clients.clear()
         return self.management_id
+
+
+def loopback_session(region: str = REGION) -> boto3.Session:
+    """A session with the dummy keys whose every client bypasses proxies: its default client
+    config (merged under any config a client is given, the import's included) has proxies={}."""
+    core = botocore.session.get_session()
+    core.set_default_client_config(Config(proxies=NO_PROXIES))
+    return boto3.Session(region_name=region, botocore_session=core, **DUMMY_KEYS)
 
 
 def reason(exc: Exception) -> str:

@@ -31,6 +31,7 @@ class Step:
     artifacts: tuple[str, ...] = ()
     targets: dict[str, Any] | None = None
     subjects: tuple[str, ...] = ()
+    needs_root_user: bool | None = None  # None: an older plan without the field
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -103,7 +104,14 @@ def _step(path: Path, index: int, data: Any) -> Step:
             artifacts=tuple(str(a) for a in data.get("artifacts") or ()),
             targets=data.get("targets") if isinstance(data.get("targets"), dict) else None,
             subjects=tuple(str(s) for s in data.get("subjects") or ()),
+            needs_root_user=_flag(data.get("needs_root_user")),
             raw=data,
         )
     except (TypeError, ValueError) as exc:
         raise RehearsalError(f"{path}: step {index} ({data['id']}) is malformed: {exc}") from None
+
+
+def _flag(value: Any) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise TypeError(f"needs_root_user is {value!r}, not true or false")

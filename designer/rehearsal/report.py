@@ -98,6 +98,9 @@ def _text(r: Rehearsal) -> str:
         lines += ["", f"Import and diff ({c.accounts_read} accounts read, {c.seconds:.1f} s): "
                   f"{len(c.unexplained)} differences, {len(c.explained)} explained"]  # fmt: skip
         lines += [f"  {describe(e)}" for e in c.unexplained]
+        if c.added:
+            lines += ["", "Expected besides the design (the export adds them by design):"]
+            lines += [f"  {_line(a)}" for a in c.added]
         if c.explained:
             lines += ["", "Explained differences:"]
             lines += [f"  {describe(e)}  [{_line(why)}]" for e, why in c.explained]

@@ -16,6 +16,7 @@ from designer.rehearsal.compare import compare
 from designer.rehearsal.emulator import fatal, reason
 from designer.rehearsal.endpoint import loopback_endpoint
 from designer.rehearsal.errors import RehearsalError
+from designer.rehearsal.expected import export_additions
 from designer.rehearsal.report import Rehearsal
 from designer.rehearsal.runner import prepare, walk
 
@@ -39,7 +40,13 @@ def rehearse(
         steps.seconds,
     )
     try:
-        result.comparison = compare(design, context.world, context.emulator, steps.outcomes)
+        result.comparison = compare(
+            design,
+            context.world,
+            context.emulator,
+            steps.outcomes,
+            export_additions(design, export_dir),
+        )
     except ResponseParserError:
         raise RehearsalError(
             f"the import failed: the emulator at {url} answered HTTP 500"

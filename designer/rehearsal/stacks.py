@@ -117,6 +117,12 @@ class Deployer:
         self.world.broken[key] = target.step_number  # until it deploys
         if template is None:
             template = read_template(self.export_dir, path, self.world)
+        kinds = sorted({str(r.get("Type")) for r in template["Resources"].values()})
+        if not set(kinds) & (set(NATIVE) | set(HANDLERS)):
+            del self.world.broken[key]  # nothing was tried: a later step may still deploy it
+            raise NotSimulated(
+                f"{path}: the emulator has none of its resources ({', '.join(kinds)})"
+            )
         values = {**parameters(self.world, template, account_id, self.make), **(given or {})}
         typed: dict[str, Any] = dict(values)
         for pname, spec in (template.get("Parameters") or {}).items():

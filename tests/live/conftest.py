@@ -28,6 +28,8 @@ class LiveOrg:
     policies: dict[str, str] = field(default_factory=dict)  # name -> id
     trail_bucket: str = "example-org-trail-logs"
     config_bucket: str = "example-org-config-logs"
+    # a shared resource's name -> the id the import reads from its ARN (moto picks subnet ids)
+    resources: dict[str, str] = field(default_factory=dict)
 
     def session(self) -> boto3.Session:
         return boto3.Session(region_name="us-east-1", **KEYS)
@@ -260,6 +262,7 @@ def _publishing(org: LiveOrg) -> None:
     network = org.client("ec2", "Network")
     vpc = network.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     subnet = network.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    org.resources["prod-subnets"] = subnet
     org.client("ram", "Network").create_resource_share(
         name="prod-subnets",
         resourceArns=[f"arn:aws:ec2:us-east-1:{a['Network']}:subnet/{subnet}"],
@@ -383,6 +386,7 @@ def _outside(org: LiveOrg) -> None:
     ec2 = org.client("ec2", shared)
     vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.1.1.0/24")["Subnet"]["SubnetId"]
+    org.resources["partner-subnets"] = subnet
     org.client("ram", shared).create_resource_share(
         name="partner-subnets",
         resourceArns=[f"arn:aws:ec2:us-east-1:{a[shared]}:subnet/{subnet}"],

@@ -24,7 +24,13 @@ def email(name: str) -> str:
     return f"aws+{name.lower().replace(' ', '-')}@example.com"
 
 
-def expected_design(accounts: dict[str, str], trail_bucket: str, config_bucket: str) -> Design:
+def expected_design(
+    accounts: dict[str, str],
+    trail_bucket: str,
+    config_bucket: str,
+    resources: dict[str, str] | None = None,
+) -> Design:
+    """`resources`: a shared resource's name -> the id AWS gave it (RAM lists ARNs)."""
     from tests.live.conftest import EXTERNAL
 
     units = [
@@ -141,7 +147,7 @@ def expected_design(accounts: dict[str, str], trail_bucket: str, config_bucket: 
                 "account": _id("account", "Log Archive"),
             },
         ],
-        "relationships": _relationships(placed, mgmt),
+        "relationships": _relationships(placed, mgmt, resources or {}),
     }
     return Design.model_validate(data)
 
@@ -151,7 +157,9 @@ def _deny(action: str) -> dict[str, Any]:
     return json.loads(json.dumps({"Version": "2012-10-17", "Statement": [statement]}))
 
 
-def _relationships(placed: dict[str, Any], mgmt: str) -> list[dict[str, Any]]:
+def _relationships(
+    placed: dict[str, Any], mgmt: str, resources: dict[str, str]
+) -> list[dict[str, Any]]:
     a = {name: _id("account", name) for name in placed}
     rels: list[dict[str, Any]] = []
 
@@ -271,12 +279,12 @@ def _relationships(placed: dict[str, Any], mgmt: str) -> list[dict[str, Any]]:
         a["Retail Production"],
         resource_type="ram-share",
         ram_resource_type="ec2:Subnet",
-        resource_names=["prod-subnets"],
+        resource_names=[resources.get("prod-subnets", "prod-subnets")],
     )
     return rels
 
 
-def expected_scope_design() -> Design:
+def expected_scope_design(resources: dict[str, str] | None = None) -> Design:
     """conftest.scope_org as an architect plans it: the Audit role deployed to Workloads as one
     scoped trust, the organization's access role to every account, and who outside the
     organization is trusted or shared with, named as the architect likes (matched by id)."""
@@ -346,7 +354,7 @@ def expected_scope_design() -> Design:
             "target": i("vendor"),
             "resource_type": "ram-share",
             "ram_resource_type": "ec2:Subnet",
-            "resource_names": ["partner-subnets"],
+            "resource_names": [(resources or {}).get("partner-subnets", "partner-subnets")],
         },
         {
             "id": i("share", "snapshot"),

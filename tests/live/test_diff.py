@@ -318,3 +318,58 @@ def test_two_versions_of_one_design_sharing_ids_differ_by_the_renamed_role() -> 
         (MISSING, "trust", "trust Security Tooling -> OU Workloads role Audit"),
         (UNEXPECTED, "trust", "trust Security Tooling -> OU Workloads role Audit2"),
     }
+
+
+def _deliveries(design: Design, *ends: tuple[str, list[str], list[str]]) -> Design:
+    """`design` with only these log deliveries into Security Tooling: (source, log types,
+    excluded accounts), the source named as the design names its node."""
+    from designer.model import LogDeliveryRelationship
+
+    ids = {a.name: a.id for a in design.accounts}
+    ids |= {f"OU {u.name}": u.id for u in design.organizational_units}
+    ids["organization"] = design.organization.id
+    rels = [
+        LogDeliveryRelationship(
+            id=str(uuid.uuid4()),
+            source=ids[source],
+            target=ids["Security Tooling"],
+            log_types=types,
+            excluded_accounts=[ids[x] for x in excluded],
+        )
+        for source, types, excluded in ends
+    ]
+    return design.model_copy(update={"relationships": rels})
+
+
+def test_config_from_an_ou_and_its_other_accounts_equals_config_from_the_organization() -> None:
+    from tests.helpers.factories import scoped_audit_design
+
+    base = scoped_audit_design(3)
+    planned = _deliveries(  # as the logging template draws it: config and flow logs of the OU
+        base,
+        ("OU Workloads", ["config", "vpc-flow-logs"], []),
+        ("Management", ["config"], []),
+        ("Security Tooling", ["config"], []),
+    )
+    # as the import folds it: Config in every account is one organization-wide delivery
+    live = _deliveries(
+        base, ("organization", ["config"], []), ("OU Workloads", ["vpc-flow-logs"], [])
+    )
+    assert diff_designs(planned, live).entries == []
+    assert diff_designs(live, planned).entries == []
+    gap = _deliveries(
+        base, ("organization", ["config"], ["Prod-2"]), ("OU Workloads", ["vpc-flow-logs"], [])
+    )
+    diff = diff_designs(planned, gap)
+    assert summary(diff) == {
+        (
+            MISSING,
+            "log-delivery",
+            "log-delivery Prod-2 -> Security Tooling config (of scope OU Workloads)",
+        )
+    }
+    assert [e.planned_id for e in diff.entries] == [planned.relationships[0].id]  # the edge drawn
+    no_flow_logs = _deliveries(base, ("organization", ["config"], []))
+    assert summary(diff_designs(planned, no_flow_logs)) == {
+        (MISSING, "log-delivery", "log-delivery OU Workloads -> Security Tooling vpc-flow-logs")
+    }

@@ -222,7 +222,7 @@ def test_published_images_snapshots_portfolios_and_ram_shares(
     assert catalog.resource_names == ["Approved Infrastructure"]
     ram = shares[(a["Network"], a["Retail Production"], "ram-share")]
     assert ram.ram_resource_type == "ec2:Subnet"
-    assert ram.resource_names == ["prod-subnets"]
+    assert ram.resource_names == [live_org.resources["prod-subnets"]]  # the subnet, not the share
     assert not [g for g in report.gaps if g.what == "ebs-snapshot restore-point"]
     vendor = {p.id: p for p in design.outside_principals if p.aws_account_id == EXTERNAL}
     [outside] = [
@@ -244,7 +244,9 @@ def test_the_planned_design_and_the_import_do_not_differ(
     from designer.live.diff_text import format_diff
     from tests.live.expected import expected_design
 
-    planned = expected_design(live_org.accounts, live_org.trail_bucket, live_org.config_bucket)
+    planned = expected_design(
+        live_org.accounts, live_org.trail_bucket, live_org.config_bucket, live_org.resources
+    )
     diff = diff_designs(planned, imported[0])
     assert diff.entries == [], format_diff(diff)
 
@@ -255,7 +257,9 @@ def test_a_modified_plan_differs_by_exactly_its_modifications(
     from designer.live.diff import CHANGED, UNEXPECTED, diff_designs
     from tests.live.expected import expected_design
 
-    planned = expected_design(live_org.accounts, live_org.trail_bucket, live_org.config_bucket)
+    planned = expected_design(
+        live_org.accounts, live_org.trail_bucket, live_org.config_bucket, live_org.resources
+    )
     audit = next(
         r for r in planned.relationships if r.kind == "trust" and r.role_name == "SecurityAudit"
     )

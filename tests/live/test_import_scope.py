@@ -75,9 +75,9 @@ def test_a_role_in_every_account_of_an_ou_is_one_trust_to_it(
 
 
 def test_the_scoped_plan_and_the_organization_do_not_differ(
-    imported: tuple[Design, Any],
+    scope_org: LiveOrg, imported: tuple[Design, Any]
 ) -> None:
-    diff = diff_designs(expected_scope_design(), imported[0])
+    diff = diff_designs(expected_scope_design(scope_org.resources), imported[0])
     assert diff.entries == [], format_diff(diff)
 
 
@@ -90,7 +90,7 @@ def test_the_diff_names_the_account_of_the_scope_that_lacks_the_role(
     finally:
         audit_role(scope_org, "Prod-2")
     assert sum(1 for r in live.relationships if getattr(r, "role_name", "") == "Audit") == 2
-    diff = diff_designs(expected_scope_design(), live)
+    diff = diff_designs(expected_scope_design(scope_org.resources), live)
     assert [(e.status, e.kind) for e in diff.entries] == [(MISSING, "trust")], format_diff(diff)
     assert format_diff(diff).splitlines()[1] == (
         "missing     trust Security Tooling -> Prod-2 role Audit (of scope OU Workloads)"
@@ -98,7 +98,7 @@ def test_the_diff_names_the_account_of_the_scope_that_lacks_the_role(
 
 
 def test_an_outside_account_is_one_principal_for_its_trust_and_its_share(
-    imported: tuple[Design, Any],
+    scope_org: LiveOrg, imported: tuple[Design, Any]
 ) -> None:
     design, report = imported
     outside = outside_of(design)
@@ -109,7 +109,8 @@ def test_an_outside_account_is_one_principal_for_its_trust_and_its_share(
     assert (str(trust.access_level), str(trust.principal_type)) == ("read-only", "workload")
     [share] = [r for r in design.relationships if r.kind == "resource-share"
                and r.target == vendor.id]  # fmt: skip
-    assert (share.ram_resource_type, share.resource_names) == ("ec2:Subnet", ["partner-subnets"])
+    subnet = scope_org.resources["partner-subnets"]
+    assert (share.ram_resource_type, share.resource_names) == ("ec2:Subnet", [subnet])
     assert not [g for g in report.gaps if EXTERNAL in g.reason]
 
 

@@ -25,6 +25,35 @@ DENY_ROOT = {
         }
     ],
 }
+# the DenyRootUser statement the export generates (designer/artefacts/policy_set.py): the key
+# spelt "aws:PrincipalARN", as IAM allows (condition keys are case-insensitive)
+GENERATED_DENY_ROOT = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Sid": "DenyRootUser",
+            "Effect": "Deny",
+            "Action": "*",
+            "Resource": "*",
+            "Condition": {"ArnLike": {"aws:PrincipalARN": "arn:aws:iam::*:root"}},
+        }
+    ],
+}
+ROOT_TYPE = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Deny",
+            "Action": ["iam:*", "s3:*"],
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:principaltype": "Root"}},
+        }
+    ],
+}
+QUARANTINE = {
+    "Version": "2012-10-17",
+    "Statement": [{"Sid": "DenyAll", "Effect": "Deny", "Action": "*", "Resource": "*"}],
+}
 MANAGEMENT = {"name": "Management", "aws_account_id": None}
 
 
@@ -36,8 +65,9 @@ def operation(target: str, name: str, verb: str = "attach") -> dict[str, str]:
     return {"policy": "DenyRootUser", "target": target, "target_name": name, "operation": verb}
 
 
-def small_export(folder: Path, order: list[str]) -> Path:
-    """An export of one OU, one account and one SCP whose steps come in `order`."""
+def small_export(folder: Path, order: list[str], document: dict[str, Any] | None = None) -> Path:
+    """An export of one OU, one account and one SCP (`document`, DENY_ROOT by default) whose
+    steps come in `order`."""
     steps = {
         "organization": step(0, "organization", "Create the organization"),
         "ou": step(0, "ou:policy-staging", "Create OU Root/Policy Staging"),
@@ -60,6 +90,7 @@ def small_export(folder: Path, order: list[str]) -> Path:
             "root-mfa",
             "Turn on MFA for the root user of every account",
             manual=True,
+            needs_root_user=True,
             account={"name": "every account", "aws_account_id": None},
             action="Sign in as the root user of each account and register an MFA device.",
         ),
@@ -89,7 +120,7 @@ def small_export(folder: Path, order: list[str]) -> Path:
     (folder / "plan").mkdir(parents=True)
     (folder / "plan/deployment-plan.json").write_text(json.dumps({"steps": plan}))
     (folder / "policies/scps").mkdir(parents=True)
-    (folder / "policies/scps/denyrootuser.json").write_text(json.dumps(DENY_ROOT))
+    (folder / "policies/scps/denyrootuser.json").write_text(json.dumps(document or DENY_ROOT))
     return folder
 
 
@@ -104,12 +135,17 @@ def test_a_plan_in_order_passes_the_checks(emulator: str, tmp_path: Path) -> Non
     assert [o.status for o in result.outcomes].count("manual") == 1
 
 
+@pytest.mark.parametrize(
+    "document",
+    [DENY_ROOT, GENERATED_DENY_ROOT, ROOT_TYPE, QUARANTINE],
+    ids=["PrincipalArn", "generated-PrincipalARN", "PrincipalType-Root", "quarantine"],
+)
 def test_an_scp_denying_the_root_user_before_the_root_steps_is_caught(
-    emulator: str, tmp_path: Path
+    emulator: str, tmp_path: Path, document: dict[str, Any]
 ) -> None:
     flawed = ["organization", "ou", "account", "scp-type", "scp", "attach", "root-mfa"]
     flawed += ["trial", "detach"]
-    result = walk(prepare(small_export(tmp_path, flawed), emulator, None))
+    result = walk(prepare(small_export(tmp_path, flawed, document), emulator, None))
     messages = {f.check: f.message for f in result.failures}
     assert messages["root-user"] == (
         "step 7 (Turn on MFA for the root user of every account) needs the root user of "
@@ -208,3 +244,56 @@ def test_a_trust_naming_a_role_nobody_creates_is_reported(emulator: str, tmp_pat
             "not exist)",
         )
     ]
+
+
+def _stack_sets_export(folder: Path, also: list[dict[str, Any]], action: str) -> Path:
+    """A StackSet of one role to Root/Policy Staging; its plan entry's also_as_stack_in `also`."""
+    small_export(folder, ["organization", "ou", "account"])
+    member = {"Resources": {"Audit": {"Type": "AWS::IAM::Role", "Properties": {
+        "RoleName": "Audit", "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+             "Action": "sts:AssumeRole"}]}}}}}  # fmt: skip
+    holder = {"Resources": {"RoleAudit": {"Type": "AWS::CloudFormation::StackSet", "Properties": {
+        "StackSetName": "role-audit", "PermissionModel": "SERVICE_MANAGED",
+        "TemplateBody": member, "StackInstancesGroup": [{
+            "DeploymentTargets": {"OrganizationalUnitIds": ["${OuId:Policy Staging}"]},
+            "Regions": ["us-east-1"]}]}}}}  # fmt: skip
+    (folder / "cloudformation/stacksets").mkdir(parents=True)
+    (folder / "cloudformation/stacksets.json").write_text(json.dumps(holder))
+    (folder / "cloudformation/stacksets/audit.json").write_text(json.dumps(member))
+    entry = {"name": "role-audit", "template": "cloudformation/stacksets/audit.json",
+             "also_as_stack_in": also, "organizational_units": ["Root/Policy Staging"]}  # fmt: skip
+    path = folder / "plan/deployment-plan.json"
+    plan = json.loads(path.read_text())
+    plan["steps"].append(
+        step(4, "stacksets", "Deploy the StackSets", action=action,
+             artifacts=["cloudformation/stacksets.json", "cloudformation/stacksets/audit.json"],
+             targets={"template": "cloudformation/stacksets.json", "stack_sets": [entry]})
+    )  # fmt: skip
+    path.write_text(json.dumps(plan))
+    return folder
+
+
+def _roles(result: Any, account: str) -> list[str]:
+    iam = result.emulator.client("iam", account)
+    return [r["RoleName"] for r in iam.list_roles()["Roles"] if r["RoleName"] == "Audit"]
+
+
+@pytest.mark.parametrize(
+    ("also", "action", "in_management"),
+    [
+        ([MANAGEMENT], "It creates 1 StackSet.", True),
+        ([], "deploy the same template there as a stack", False),  # the field, not the words
+    ],
+    ids=["also-as-stack", "words-only"],
+)
+def test_a_stack_set_s_template_is_also_a_stack_where_the_plan_says(
+    emulator: str, tmp_path: Path, also: list[dict[str, Any]], action: str, in_management: bool
+) -> None:
+    ctx = prepare(_stack_sets_export(tmp_path, also, action), emulator, None)
+    result = walk(ctx)
+    assert [o.status for o in result.outcomes] == ["run"] * 3 + ["substituted"], [
+        o.detail for o in result.outcomes
+    ]
+    assert _roles(ctx, ctx.world.accounts["Test"]) == ["Audit"]  # the StackSet's instance
+    assert _roles(ctx, ctx.world.management_id) == (["Audit"] if in_management else [])

@@ -12,6 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from designer.cli import main
+from designer.live.aws import Connection, Sessions
 from designer.model import save_design
 from designer.model.templates import new_design_from_template
 from designer.rehearsal import emulator as emulator_module
@@ -42,6 +43,9 @@ def one_line(err: str) -> str:
         "http://127.0.0.1.nip.io:5000",
         "ftp://127.0.0.1:5000",
         "127.0.0.1:5000",
+        "http://localhost:5000",  # the resolver, not the URL, decides where a name goes
+        "http://LOCALHOST",
+        "http://[::ffff:10.0.0.5]:5000",
     ],
 )
 def test_anything_but_loopback_is_refused(url: str) -> None:
@@ -51,7 +55,7 @@ def test_anything_but_loopback_is_refused(url: str) -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["http://127.0.0.1:5000", "http://127.8.9.10:80", "http://[::1]:5000", "http://localhost"],
+    ["http://127.0.0.1:5000", "http://127.8.9.10:80", "http://[::1]:5000", "https://127.0.0.1"],
 )
 def test_loopback_is_accepted(url: str) -> None:
     assert loopback_endpoint(url) == url
@@ -185,3 +189,56 @@ def test_json_report_of_a_small_plan(
     }
     assert report["check_failures"] == []
     assert report["comparison"]["differences"]
+
+
+def _free_port() -> int:
+    with socket.socket() as taken:  # a port nobody listens on: a proxy that refuses at once
+        taken.bind(("127.0.0.1", 0))
+        return int(taken.getsockname()[1])
+
+
+@pytest.fixture
+def proxied(monkeypatch: pytest.MonkeyPatch) -> str:
+    """HTTP(S)_PROXY set to a proxy nobody runs, and nothing exempt from it."""
+    proxy = f"http://127.0.0.1:{_free_port()}"
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY"):
+        monkeypatch.setenv(name, proxy)
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    return proxy
+
+
+def test_no_client_of_the_rehearsal_uses_a_proxy(proxied: str) -> None:
+    """Neither the rehearsal's clients nor the import's (made on the rehearsal's session)."""
+    url = "http://127.0.0.1:9"
+    made = emulator_module.Emulator(url)
+    clients = [made.client("organizations"), made.client("cloudformation")]
+    sessions = Sessions(Connection(None, made.region, url), emulator_module.loopback_session())
+    clients.append(sessions.client(None, "iam"))
+    for client in clients:
+        assert client.meta.config.proxies == {}
+        http = client._endpoint.http_session  # what the requests go through
+        assert http._proxy_config.proxy_url_for(url) is None
+
+
+@pytest.mark.live
+def test_a_rehearsal_with_proxies_in_the_environment_stays_on_loopback(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, emulator: str, proxied: str
+) -> None:
+    """Every write and the import's reads reach the emulator, none the proxy (which would
+    refuse them: the rehearsal would stop at its first call)."""
+    small_export(tmp_path / "export", IN_ORDER)
+    code, out, err = run(
+        capsys,
+        str(tmp_path / "export"),
+        "--endpoint-url",
+        emulator,
+        "--design",
+        _design(tmp_path),
+        "--format",
+        "json",
+    )
+    assert code == 1, err
+    report = json.loads(out)
+    assert report["counts"]["run"] == 8
+    assert report["comparison"]["accounts_read"] == 2

@@ -13,7 +13,7 @@ from designer.rehearsal.plan import Step
 from designer.rehearsal.stacks import Deployed, read_template, stack_name
 from designer.rehearsal.substitutes import MANAGED_POLICIES_MISSING
 
-TARGETS_FILE = "cloudformation/stacksets/targets.json"
+OLD_WORDS = "same template there as a stack"  # what plans before "also_as_stack_in" said
 INSTANCES = (
     "StackSet instances: one stack per target account, the targets computed as AWS does (every "
     "OU below the target, the account filter applied, never the management account); moto's "
@@ -58,13 +58,13 @@ def _target(ctx: Context, step: Step, account: str, outcome: Outcome) -> Any:
 
 def stack_sets(ctx: Context, step: Step, outcome: Outcome) -> None:
     """A step whose targets say where a service-managed StackSet deploys its template."""
-    paths = [p for p in step.templates() if p != TARGETS_FILE and "/stacksets/" in p]
+    paths = [p for p in step.templates() if "/stacksets/" in p]
     if not paths:
         templates(ctx, step, outcome)
         return
     targets = step.targets or {}
     for path in paths:
-        name = _set_name(ctx, path)
+        name = _set_name(step, path)
         template = read_template(ctx.export_dir, path, ctx.world)
         values = parameters(ctx.world, template, ctx.world.management_id, ctx.deployer.make)
         ctx.emulator.client("cloudformation").create_stack_set(
@@ -79,9 +79,11 @@ def stack_sets(ctx: Context, step: Step, outcome: Outcome) -> None:
             },
         )
         accounts = _accounts(ctx, targets)
-        there = "same template there as a stack" in step.action
-        if there and ctx.world.management_id in _covered(ctx, targets):
-            accounts.append(ctx.world.management_id)  # the step says: deploy it there too
+        also = _also_as_stack(ctx, _entry(step, template=path) or targets)
+        if also is None:  # an older plan: its words say so
+            there = OLD_WORDS in step.action and ctx.world.management_id in _covered(ctx, targets)
+            also = [ctx.world.management_id] if there else []
+        accounts += [a for a in also if a not in accounts]  # the plan: deploy it there too
         for account in accounts:
             deployed = ctx.deployer.deploy(
                 path, account, ctx.target(step, account), f"StackSet-{name}", values
@@ -126,21 +128,50 @@ def stack_set_resource(ctx: Context, step: Step, props: dict[str, Any], outcome:
             )
             record(outcome, deployed)
         outcome.notes.append(f"StackSet {name}: {len(accounts)} stacks")
+    entry = _entry(step, name=name)
+    for account in _also_as_stack(ctx, entry or {}) or ():
+        member = str((entry or {}).get("template") or path)
+        deployed = ctx.deployer.deploy(member, account, ctx.target(step, account), None, values,
+                                       template)  # fmt: skip
+        record(outcome, deployed)
+        outcome.notes.append(f"{member}: also a stack in {account}")
     if INSTANCES not in outcome.substituted:
         outcome.substituted.append(INSTANCES)
     return name
 
 
-def _set_name(ctx: Context, path: str) -> str:
-    file = ctx.artifact(TARGETS_FILE)
-    if file.is_file():
-        try:
-            for item in json.loads(file.read_text(encoding="utf-8")).get("stack_sets", []):
-                if item.get("template") == path and item.get("stack_set_name"):
-                    return str(item["stack_set_name"])
-        except (json.JSONDecodeError, AttributeError):
-            pass
+def _set_name(step: Step, path: str) -> str:
+    entry = _entry(step, template=path)
+    if entry is not None and entry.get("name"):
+        return str(entry["name"])
     return stack_name(path).removeprefix("rehearsal-")
+
+
+def _entry(step: Step, name: str | None = None, template: str | None = None) -> Any:
+    """The step's targets.stack_sets[] entry of a StackSet (by name or member template)."""
+    listed = (step.targets or {}).get("stack_sets")
+    for entry in listed if isinstance(listed, list) else ():
+        if not isinstance(entry, dict):
+            continue
+        if (name and entry.get("name") == name) or (template and entry.get("template") == template):
+            return entry
+    return None
+
+
+def _also_as_stack(ctx: Context, targets: dict[str, Any]) -> list[str] | None:
+    """The accounts of "also_as_stack_in", where the plan also deploys the member template as a
+    plain stack (StackSets never reach the management account); None when the plan has no
+    such field (an older plan)."""
+    listed = targets.get("also_as_stack_in")
+    if not isinstance(listed, list):
+        return None
+    found: list[str] = []
+    for item in listed:
+        account = _account_id(ctx, item)
+        if account is None:
+            raise StepFailed(f"the plan deploys a StackSet's template in {item}, which is unknown")
+        found.append(account)
+    return list(dict.fromkeys(found))
 
 
 def _covered(ctx: Context, targets: dict[str, Any]) -> list[str]:

@@ -178,32 +178,47 @@ def filled(ctx: Context, path: str) -> str:
 
 
 def identity_policies(ctx: Context, step: Step, outcome: Outcome) -> None:
-    """Identity policies created in the step's account and attached to the role it names."""
-    if "permission set" in step.action.lower():
-        outcome.status = NOT_SIMULATED
-        outcome.detail = "IAM Identity Center permission sets are not emulated"
-        return
+    """Identity policies created in the step's account and attached where the step's targets
+    say ({"policies": [{"file", "attach_to_role" | "permission_set"}]}); a plan without
+    targets: the role its action names."""
+    entries = (step.targets or {}).get("policies")
+    if not isinstance(entries, list):
+        entries = _entries_from_text(step)
     account = ctx.account_of(step)
     iam = ctx.emulator.client("iam", account)
-    found = ROLE.search(step.action + " ")
-    arns = []
-    for path in step.artifacts:
-        if not path.endswith(".json"):
+    sets = [str(e["permission_set"]) for e in entries if e.get("permission_set")]
+    for entry in entries:
+        path = str(entry.get("file") or "")
+        if entry.get("permission_set") or not path.endswith(".json"):
             continue
         document = filled(ctx, path)
         name = Path(path).stem[:128]
-        arns.append(iam.create_policy(PolicyName=name, PolicyDocument=document)["Policy"]["Arn"])
-    if found is None:
-        return
-    role = found.group(1)
-    try:
-        iam.get_role(RoleName=role)
-    except ClientError:
-        raise StepFailed(
-            f"role {role} does not exist in {step.account_name}: no earlier step creates it"
-        ) from None
-    for arn in arns:
+        arn = iam.create_policy(PolicyName=name, PolicyDocument=document)["Policy"]["Arn"]
+        role = entry.get("attach_to_role")
+        if not role:
+            continue  # the users or roles the account chooses
+        try:
+            iam.get_role(RoleName=role)
+        except ClientError:
+            raise StepFailed(
+                f"role {role} does not exist in {step.account_name}: no earlier step creates it"
+            ) from None
         iam.attach_role_policy(RoleName=role, PolicyArn=arn)
+    if sets:
+        outcome.status = NOT_SIMULATED
+        outcome.detail = (
+            "IAM Identity Center permission sets are not emulated (the policies of "
+            f"{', '.join(sets)} go into their inline policies)"
+        )
+
+
+def _entries_from_text(step: Step) -> list[dict[str, Any]]:
+    """What an older plan's step says in words: a permission set, or the role it names."""
+    files = [a for a in step.artifacts if a.endswith(".json")]
+    if "permission set" in step.action.lower():
+        return [{"file": f, "permission_set": "(named in the step)"} for f in files]
+    found = ROLE.search(step.action + " ")
+    return [{"file": f, "attach_to_role": found.group(1) if found else None} for f in files]
 
 
 def not_emulated(reason: str) -> Any:
