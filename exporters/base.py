@@ -18,13 +18,15 @@ from typing import TYPE_CHECKING, Any
 from designer.artefacts.tokens import check_partition
 from designer.core.redact import redact_design
 from designer.model.errors import DesignError
-from designer.model.fileformat import write_atomic
+from designer.model.fileformat import dumps_design, write_atomic
 from designer.support.names import safe_name
 
 if TYPE_CHECKING:
     from designer.model.design import Design
 
 MANIFEST = "manifest.json"
+DESIGN_FILE = "design.json"  # the design the export was made from (redacted with it)
+CARRIES_DESIGN = "plan"  # an export with the plan carries the design its rehearsal diffs against
 
 
 class ExportCancelled(Exception):
@@ -146,6 +148,10 @@ def export_design(
     With `redact`, every exporter works on a copy of the design whose account ids, e-mail
     addresses and organization id are masked (designer.core.redact), so the masks agree across
     files.
+
+    An export that holds the plan also holds the design it was made from (the redacted copy
+    with `redact`), as DESIGN_FILE in the design file format, named by the manifest's
+    "design_file": `account-designer rehearse` diffs the rehearsed organization against it.
     """
     from exporters.registry import load_all
 
@@ -168,12 +174,18 @@ def export_design(
         partition=check_partition(partition),
     )
     ctx._taken.add(MANIFEST)
+    carried = None
+    if CARRIES_DESIGN in chosen:
+        ctx._taken.add(DESIGN_FILE)
+        purpose = "The design this export was made from" + (" (redacted)" if redact else "")
+        carried = ctx.write_text(DESIGN_FILE, dumps_design(design), "design", purpose).path
     for name in chosen:
         REGISTRY[name].run(ctx)
     manifest = {
         "design": design.name,
         "redacted": redact,
         "partition": ctx.partition,
+        "design_file": carried,
         "files": [
             {"path": f.path, "format": f.format, "purpose": f.purpose}
             for f in sorted(ctx.written, key=lambda f: f.path)

@@ -25,6 +25,8 @@ Files under cloudformation/ (JSON templates, json.dumps with indent 2, same desi
   channel, and the service-linked role unless CreateConfigServiceLinkedRole is false) of every
   account of an OU (or of the organization less some accounts, or the organization's Config), a
   StackSet with auto-deployment: never an organization trail;
+- config-<account>.json: AWS Config of an account drawn delivering it, and of the management
+  account when it lies in a scoped Config delivery (StackSets never reach it): a stack there;
 - ram-shares-<account>.json: AWS RAM resource shares, AllowExternalPrincipals only for a share
   with an external account or a partner organization's accounts;
 - management-account-roles.json: roles in the management account (StackSets never deploy there);
@@ -48,6 +50,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from designer.artefacts.identity_center import identity_center_roles
@@ -377,6 +380,7 @@ class Template:
         return body
 
 
+PARTITION_REF = {"Ref": "AWS::Partition"}
 PSEUDO_PARAMETERS = {"AWS::Partition", "AWS::Region", "AWS::AccountId", "AWS::URLSuffix"}
 
 
@@ -553,7 +557,10 @@ def bucket_resource(item: BucketPolicies, key: Json, access_logs: tuple[str, str
     props["PublicAccessBlockConfiguration"] = PRIVATE
     props["BucketEncryption"] = encryption(key)
     props["OwnershipControls"] = OWNER_ENFORCED
-    props["LifecycleConfiguration"] = lifecycle_configuration(item.lifecycle, "ArchiveThenExpire")
+    if item.lifecycle is not None:
+        props["LifecycleConfiguration"] = lifecycle_configuration(
+            item.lifecycle, "ArchiveThenExpire"
+        )
     resource: dict[str, Json] = {"Type": "AWS::S3::Bucket", **RETAIN}
     if bucket.access_logging and access_logs is not None:
         props["LoggingConfiguration"] = {
@@ -853,7 +860,8 @@ def config_delivery(t: Template, bucket: LogBucket, key: Json) -> None:
 
 def config_stacks(out: Output, ix: Index, logs: dict[str, LogStack]) -> None:
     """config-<account>.json for each account drawn delivering AWS Config (a scoped delivery is
-    a StackSet): deployed as a stack in that account. AWS Config takes one recorder and one
+    a StackSet), and for the management account when a scoped delivery's StackSet would cover it
+    but cannot reach it: deployed as a stack in that account. AWS Config takes one recorder and one
     delivery channel per account and Region, so an account gets one, to its first bucket."""
     by_stack_set = {
         a
@@ -876,6 +884,11 @@ def config_stacks(out: Output, ix: Index, logs: dict[str, LogStack]) -> None:
                     )
                     continue
                 first[rel.source] = rel
+    if ix.management is not None and ix.management.id not in first:
+        for rels in ix.deliveries.values():
+            for rel in rels:  # StackSets never reach the management account: a stack of its own
+                if LogType.CONFIG in delivery_parts(ix, rel) and ix.scopes.management_in_scope(rel):
+                    first.setdefault(ix.management.id, rel)
     for account in ix.design.accounts:
         chosen = first.get(account.id)
         if chosen is None:
@@ -995,13 +1008,14 @@ def delivery_stacks(
         purpose = f"Log sources of {ix.scopes.label(rel.source)}: the body of a StackSet"
         specs.append(StackSetSpec(path, t, entry, delivery_targets(ix, rel), [rel.id], purpose))
         if ix.scopes.management_in_scope(rel):
-            parts_words = ", ".join(map(str, parts))
-            notes.add(
-                "Manual steps",
-                f"The management account lies in {md(ix.scopes.short(rel.source))}, but "
-                f"StackSets never deploy there: deploy {code(path)} as a stack in it for its "
-                f"{md(parts_words)}",
-            )
+            stacked = [t for t in parts if t != LogType.CONFIG]  # Config: config-<management>
+            if stacked:
+                notes.add(
+                    "Manual steps",
+                    f"The management account lies in {md(ix.scopes.short(rel.source))}, but "
+                    f"StackSets never deploy there: deploy {code(path)} as a stack in it for its "
+                    f"{md(', '.join(map(str, stacked)))}",
+                )
     return specs
 
 
@@ -1577,9 +1591,9 @@ def ram_principals(
     org = t.organization_id(ix)
     mgmt = t.management_id(ix)
     if rel.target == ix.org.id:
-        return [sub("arn:aws:organizations::", mgmt, ":organization/", org)], False
+        return [sub("arn:", PARTITION_REF, ":organizations::", mgmt, ":organization/", org)], False
     ou = t.container_id(ix, rel.target)
-    return [sub("arn:aws:organizations::", mgmt, ":ou/", org, "/", ou)], False
+    return [sub("arn:", PARTITION_REF, ":organizations::", mgmt, ":ou/", org, "/", ou)], False
 
 
 def ram_template(
@@ -1632,10 +1646,13 @@ class Output:
     ctx: ExportContext
     notes: Notes = field(default_factory=Notes)
     pending: list[tuple[str, Json, str]] = field(default_factory=list)
+    # path -> {Parameter: its placeholder ("${AccountId:Log Archive}"), None where none}
+    parameters: dict[str, dict[str, str | None]] = field(default_factory=dict)
 
     def add(self, path: str, t: Template, purpose: str) -> None:
         body = t.as_dict()
         self.pending.append((path, body, purpose))
+        self.parameters[path] = {name: t.placeholders.get(name) for name in t.parameters}
         for name, placeholder in t.placeholders.items():
             line = f"{code(path)}: {code(name)} = {code(placeholder)}"
             self.notes.add("Parameters to fill in", line)
@@ -2210,7 +2227,17 @@ def planned_stack_set_resources(design: Design) -> list[PlannedStackSet]:
     ]
 
 
-@exporter(FORMAT, "CloudFormation templates and StackSet targets")
+def planned_parameters(design: Design) -> dict[str, dict[str, str | None]]:
+    """Template path -> {Parameter: the placeholder it stands for, or None (a value the design
+    does not hold, such as a VPC id: the Parameter's Description says what)}, for every template
+    run() writes, under the same paths: the plan's steps carry them for a deployer's tool."""
+    out = Output(ExportContext(design, Path("cloudformation-plan-only")))
+    out.ctx.unique_path(FOLDER, "notes", ".md")  # taken first, as run() takes it
+    run_parts(out, Index(design))
+    return out.parameters
+
+
+@exporter(FORMAT, "CloudFormation templates and StackSets")
 def run(ctx: ExportContext) -> None:
     ix = Index(ctx.design)
     out = Output(ctx)

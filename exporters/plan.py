@@ -30,19 +30,59 @@ regional service.
 deployment-plan.json: {"design", "steps", "blocked", "placeholders"}; each step has "number",
 "id", "title", "account" {"name", "aws_account_id"} (where it runs), "action", "manual", "reason",
 "warning", "prerequisites" (step ids), "must_exist", "artifacts" (exported files it deploys),
-"targets", "verify" (one read-only AWS CLI command), "expect" and "subjects" (design ids). "targets"
-is null or, by kind of step:
+"targets", "needs_root_user", "parameters", "verify" (one read-only AWS CLI command), "expect" and
+"subjects" (design ids).
+- "needs_root_user": true on the steps only the account's root user can do (root MFA, MFA
+  Delete); a program must not run them, nor under an SCP denying the root user.
+- "parameters": {template path: {Parameter: placeholder or null}} for every CloudFormation
+  template the step deploys as a stack (the StackSets' member templates get theirs from the
+  management-account template that holds them); a placeholder is one of "placeholders"
+  ("${AccountId:Log Archive}", "${OuId:Workloads/Prod}", "${HomeRegion}"...), null where the
+  design holds no value (a VPC id: the Parameter's Description says what). Templates without
+  Parameters are left out.
+- "id" starts with the kind of step: "organization", "ou:", "account:", "root-mfa",
+  "identity-center", "delegated-admin:", "trusted-access:", "key:", "bucket:", "mfa-delete:",
+  "vault-lock:", "logs:<type>:", "provider:", "role:", "create-role:", "management-role:",
+  "stacksets", "assume:", "scp-policy-type", "scp:", "scp-staging:", "scp-check:",
+  "scp-staging-detach:", "scp-attach:", "share:".
+"targets" is null or, by kind of step:
+- an OU ("ou:"): {"ou_path": "Root/<path>"};
+- an account ("account:"): {"account": its name, "email": its root e-mail or null,
+  "destination": "Root/<OU path>" it is moved into, "aws_account_id": its id or null (planned)};
+- trusted access and delegated administration ("trusted-access:", "identity-center",
+  "delegated-admin:"): {"service_principals": [...], "delegated_account": null or {"name",
+  "aws_account_id" (the id or "${AccountId:<name>}")}};
+- a principal role nothing in the design creates ("create-role:", manual and blocking: the steps
+  whose trust or identity policy names it wait for it): {"role", "in": the account or scope};
+- an SCP's creation ("scp:"): {"policy": SCP name};
 - an SCP attach or detach ("scp-staging:", "scp-staging-detach:", "scp-attach:" steps):
   {"policy": SCP name, "target": the root, OU or account id or its placeholder ("${RootId}",
   "${OuId:<path>}", "${AccountId:<name>}"), "target_name": "Root/<OU path>" or the account name,
-  "operation": "attach" | "detach"};
+  "operation": "attach" | "detach"} (only these carry "operation");
+- a person's check of the test accounts under a tried SCP ("scp-check:", manual, between the
+  trial and the detach or the other attachments): {"policy", "test_accounts": [names]};
+- identity policies ("assume:"): {"policies": [{"file": the policy file, and "attach_to_role":
+  the role (null: the users or roles the account chooses) or "permission_set": the IAM Identity
+  Center permission set whose inline policy takes it}]};
+- a share ("share:"): {"resource_type": "ami" | "ebs-snapshot" | "service-catalog-portfolio" |
+  "cloudformation-template" | "ram-share", "ram_resource_type" (RAM only, else null),
+  "resources": [names], "principal": {"kind": "account" | "ou" | "organization" |
+  "external-account" | "partner-organization" | "anyone", "name", "id": the id or its
+  placeholder (null for anyone)}};
 - the StackSets step ("stacksets", "stacksets-2"...): {"template": the management-account template,
   "region": the home Region, "stack_sets": [{"name": StackSet name, "template": member template,
-  "depends_on": [StackSet names deployed first], "verify": its list-stack-instances command, and
-  the targets below}]};
+  "depends_on": [StackSet names deployed first], "also_as_stack_in": [{"name",
+  "aws_account_id"}] where the plan also deploys the member template as a plain stack (the
+  management account in the scope of an account trail; StackSets never reach it), "verify": its
+  list-stack-instances command, and the targets below}]}; the step's own "verify" lists the
+  StackSets (list-stack-sets), each entry's verifies that StackSet's instances;
 - a StackSet's targets: {"organizational_units": ["Root/<path>"...], "account_filter_type",
   "excluded_accounts", "auto_deployment", "accounts_now"} for a scope, {"organizational_units",
   "accounts"} for roles drawn account by account.
+
+The organization's AWS Config StackSet deploys to the home Region only (so do the steps' words);
+the management account, which it never reaches, gets AWS Config from a step of its own
+(cloudformation/config-<management>.json as a stack there).
 
 The order is networkx's lexicographic topological sort of the steps' DiGraph, ties broken by the
 order in which steps were made (design order), so the same design gives the same bytes. A
@@ -65,6 +105,7 @@ from designer.analysis.inventory import markdown_escape
 from designer.artefacts.identity_center import identity_center_roles
 from designer.artefacts.policy_documents import quarantines
 from designer.artefacts.policy_set import (
+    KEY_ADMIN_ROLES,
     build_policies,
     identity_policy_stem,
     organization_trail_names,
@@ -85,6 +126,7 @@ from exporters.cloudformation import (
     PlannedStackSet,
     home_region,
     planned_identity_stacks,
+    planned_parameters,
     planned_stack_set_resources,
     planned_stack_sets,
 )
@@ -113,6 +155,7 @@ CFN = "cloudformation"
 CFN_MANAGEMENT_ROLES = f"{CFN}/management-account-roles.json"
 CFN_SCPS = f"{CFN}/organization-policies.json"
 IDENTITY_CENTER = "sso.amazonaws.com"
+CREATE_ROLE = "create-role:"  # a principal role nothing in the design creates: a manual step
 # AWS CLI services whose calls go to one Region: their verify commands name the home Region.
 REGIONAL = frozenset(
     ("cloudformation", "cloudtrail", "configservice", "ds", "ec2", "glacier", "kms", "logs",
@@ -166,6 +209,8 @@ class Step:
     targets: dict[str, Any] | None = None
     prerequisites: list[str] = field(default_factory=list)
     stack_set: bool = False  # deployed by a StackSet of cloudformation/stacksets.json (merged)
+    needs_root_user: bool = False  # only the account's root user can do it
+    parameters: dict[str, dict[str, str | None]] = field(default_factory=dict)  # per template
 
     def as_json(self, number: int) -> dict[str, Any]:
         return {
@@ -181,6 +226,8 @@ class Step:
             "must_exist": self.must_exist,
             "artifacts": self.artifacts,
             "targets": self.targets,
+            "needs_root_user": self.needs_root_user,
+            "parameters": self.parameters,
             "verify": self.verify,
             "expect": self.expect,
             "subjects": self.subjects,
@@ -277,8 +324,9 @@ def _add_unique(items: list[str], *values: str) -> None:
 class Planner:
     """Builds the steps of one design, then orders them."""
 
-    def __init__(self, design: Design) -> None:
+    def __init__(self, design: Design, partition: str = "aws") -> None:
         self.design = design
+        self.partition = partition  # of the ARNs the CLI commands name
         self.steps: dict[str, Step] = {}
         self._suffix: dict[str, int] = {}  # last collision suffix per base id
         self.needs: dict[str, dict[str, None]] = {}
@@ -398,8 +446,14 @@ class Planner:
         for rel in self.relationships("resource-share"):
             self.share(rel)
         steps = self.ordered()
+        templates = planned_parameters(self.design)
         for step in steps:
             self.regional(step)
+            step.parameters = {
+                path: templates[path]
+                for path in step.artifacts
+                if templates.get(path) and not path.startswith(f"{CFN}/stacksets/")
+            }
         return steps
 
     def regional(self, step: Step) -> None:
@@ -447,6 +501,7 @@ class Planner:
             )
             step.expect = f"an OU named {unit.name}"
             step.subjects = [unit.id]
+            step.targets = {"ou_path": self.ou_path(unit.id)}
             self.add(step, self.node_step[unit.parent or self.design.organization.id])
             self.node_step[unit.id] = step.id
 
@@ -472,6 +527,12 @@ class Planner:
             )
             step.expect = f"the parent is {where}"
             step.subjects = [account.id]
+            step.targets = {
+                "account": account.name,
+                "email": account.email or None,
+                "destination": where,
+                "aws_account_id": account.aws_account_id,
+            }
             self.add(step, self.node_step[account.parent or self.design.organization.id])
             self.node_step[account.id] = step.id
 
@@ -507,6 +568,7 @@ class Planner:
             manual=True,
             reason="Only the root user itself can register its MFA device; no role, API call "
             "or template can do it for the account.",
+            needs_root_user=True,
         )
         self.add(step, *(self.node_step[a.id] for a in self.design.accounts))
         self.root_mfa = step.id
@@ -551,6 +613,7 @@ class Planner:
                 aws("organizations", "list-aws-service-access-for-organization"),
             )
             step.expect = f"{principal} is listed"
+            step.targets = {"service_principals": [principal], "delegated_account": None}
             self.add(step, org_step)
             self.service_step[principal] = step.id
 
@@ -571,6 +634,7 @@ class Planner:
             aws("sso-admin", "list-instances"),
         )
         step.expect = "one instance whose OwnerAccountId is the management account"
+        step.targets = {"service_principals": [IDENTITY_CENTER], "delegated_account": None}
         step.subjects = [
             i.id for i in self.idps.values() if i.kind == IdentityProviderKind.IDENTITY_CENTER
         ]
@@ -581,13 +645,29 @@ class Planner:
     def delegated_admin(self, rel: DelegatedAdminRelationship, org_step: str) -> None:
         target = self.accounts[rel.target]
         services = ", ".join(rel.service_principals)
+        # Enabling IAM Identity Center (its own step, first) enables its trusted access.
+        enabled_by_sso = self.identity_center is not None
+        enable = [
+            p for p in rel.service_principals if not (enabled_by_sso and p == IDENTITY_CENTER)
+        ]
+        trusted = (
+            f"Enable trusted access for {', '.join(enable)} (organizations "
+            "enable-aws-service-access) and register "
+            if enable
+            else "Register "
+        )
         step = self.in_management(
             f"delegated-admin:{safe_name(target.name)}",
             f"Delegate administration of {services} to {target.name}",
-            f"Enable trusted access for {services} (organizations enable-aws-service-access) "
-            f"and register {self.label(target.id)} as their delegated administrator "
+            f"{trusted}{self.label(target.id)} as "
+            f"{'their' if len(rel.service_principals) > 1 else 'its'} delegated administrator "
             "(organizations register-delegated-administrator, or the service's own "
             "enable-organization-admin-account call, which does both)"
+            + (
+                "; enabling IAM Identity Center has enabled its trusted access already"
+                if len(enable) < len(rel.service_principals)
+                else ""
+            )
             + (
                 f"; it administers {self.scopes.scope_words(rel.administers)} only (the "
                 "service's own scope setting, such as a Firewall Manager administrator scope "
@@ -604,6 +684,10 @@ class Planner:
         )
         step.expect = f"the services {services}"
         step.subjects = [rel.id]
+        step.targets = {
+            "service_principals": list(rel.service_principals),
+            "delegated_account": {"name": target.name, "aws_account_id": self.account_ref(target)},
+        }
         self.add(step, org_step, self.node_step[target.id])
         if IDENTITY_CENTER in rel.service_principals:
             self.need(step.id, self.identity_center)
@@ -650,7 +734,9 @@ class Planner:
             aws("s3api", verify, "--bucket", bucket.name),
         )
         step.expect = expect
-        step.artifacts = [policy, lifecycle_path(bucket.name), log_stack_path(owner.name)]
+        step.artifacts = [policy, log_stack_path(owner.name)]
+        if not bucket.mfa_delete:  # S3 refuses a lifecycle on a bucket with MFA Delete
+            step.artifacts.insert(1, lifecycle_path(bucket.name))
         if not bucket.kms_key:  # the log-archive stack creates its key, with this policy
             step.artifacts.insert(1, key_policy_path(bucket.name))
         step.subjects = [bucket.id]
@@ -672,7 +758,10 @@ class Planner:
                 f"key:{safe_name(owner.name)}/{safe_name(key, 'key')}",
                 f"Create KMS key {key} in {owner.name}",
                 f"Create the customer-managed KMS key {key} with rotation on, and apply its key "
-                "policy (the log services may encrypt, the organization's readers decrypt).",
+                "policy (the log services may encrypt, the organization's readers decrypt). "
+                f"Sign in to {owner.name} as {' or '.join(KEY_ADMIN_ROLES)} (or its root "
+                "user): the key policy lets only those administer the key, so KMS refuses it "
+                "(its lockout safety check) when anyone else creates it.",
                 aws("kms", "describe-key", "--key-id", key),
             )
             step.expect = "KeyState is Enabled"
@@ -686,7 +775,7 @@ class Planner:
 
     def mfa_delete(self, bucket: LogBucket, bucket_step: str) -> None:
         owner = self.accounts[bucket.account]
-        serial = f"arn:aws:iam::{self.account_ref(owner)}:mfa/root-account-mfa-device"
+        serial = f"arn:{self.partition}:iam::{self.account_ref(owner)}:mfa/root-account-mfa-device"
         step = self.in_account(
             owner.id,
             f"mfa-delete:{safe_name(bucket.name)}",
@@ -698,6 +787,7 @@ class Planner:
         )
         step.expect = "MFADelete is Enabled"
         step.manual = True
+        step.needs_root_user = True
         step.reason = (
             "Only the bucket owner's root user, with its MFA device, can turn on MFA Delete, and "
             "only through the API or CLI: CloudFormation has no property for it."
@@ -734,6 +824,56 @@ class Planner:
         for rel in self.relationships("log-delivery"):
             for log_type in rel.log_types:
                 self.log_delivery(rel, log_type)
+        self.management_config()
+
+    def management_config_delivery(self) -> LogDeliveryRelationship | None:
+        """The scoped AWS Config delivery whose StackSet would cover the management account but
+        cannot reach it (cloudformation.config_stacks gives it config-<management>.json), unless
+        a delivery drawn from the management account sets up its Config already."""
+        if self.mgmt is None:
+            return None
+        by_bucket: dict[str, list[LogDeliveryRelationship]] = {}
+        for rel in self.relationships("log-delivery"):
+            if rel.bucket in self.buckets:
+                by_bucket.setdefault(rel.bucket, []).append(rel)
+        rels = [r for group in by_bucket.values() for r in group]
+        if any(r.source == self.mgmt.id and LogType.CONFIG in r.log_types for r in rels):
+            return None
+        return next(
+            (
+                r
+                for r in rels
+                if LogType.CONFIG in r.log_types
+                and r.id in self.stack_sets
+                and self.scopes.management_in_scope(r)
+            ),
+            None,
+        )
+
+    def management_config(self) -> None:
+        """AWS Config of the management account, which the organization's Config StackSet never
+        reaches: its own stack there, after the bucket it delivers to."""
+        rel = self.management_config_delivery()
+        if rel is None or self.mgmt is None:
+            return
+        bucket = self.buckets[rel.bucket or ""]
+        path = config_stack_path(self.mgmt.name)
+        step = self.in_management(
+            f"logs:config:{safe_name(self.mgmt.name)}",
+            f"Turn on AWS Config in the management account {self.mgmt.name}",
+            f"StackSets never deploy to the management account, though it lies in "
+            f"{self.scopes.short(rel.source)}: in {self.mgmt.name}, deploy {path} as a stack in "
+            f"the home Region {self.region} (aws cloudformation deploy "
+            "--capabilities CAPABILITY_IAM; CreateConfigServiceLinkedRole=false where "
+            "AWSServiceRoleForConfig exists already): the AWS Config recorder and a delivery "
+            f"channel to bucket {bucket.name}, like every other account.",
+            aws("configservice", "describe-configuration-recorder-status"),
+        )
+        step.expect = "one recorder with recording true and lastStatus SUCCESS"
+        step.artifacts = [path]
+        step.subjects = [rel.id]
+        self.add(step, self.node_step[self.mgmt.id], self.bucket_step.get(bucket.id))
+        self.need(step.id, self.service_step.get("config.amazonaws.com"))
 
     def trail_numbers(self) -> dict[str, int]:
         """Organization trails numbered as policy_set names them (the one source of names)."""
@@ -814,11 +954,15 @@ class Planner:
         source = self.node_name(rel.source)
         words = self.scopes.scope_words(rel.source, rel.excluded_accounts) if scoped else source
         org_trail = self.scopes.organization_wide(rel)
+        config_there = log_type == LogType.CONFIG and self.management_config_delivery() is rel
         stack_set = (
             " with a service-managed StackSet (auto-deployment: accounts that join later get it "
             "too"
             + (
-                "; StackSets never reach the management account: deploy the same template "
+                "; StackSets never reach the management account: a step of its own deploys its "
+                "AWS Config there)"
+                if config_there
+                else "; StackSets never reach the management account: deploy the same template "
                 "there as a stack)"
                 if self.scopes.management_in_scope(rel)
                 else ")"
@@ -854,7 +998,9 @@ class Planner:
             )
         if log_type == LogType.CONFIG:
             how = stack_set if scoped else ""
-            where = f"{words}, in every Region" if scoped else f"{source}, in every Region"
+            # The StackSet and the stack deploy to the home Region only (one recorder per
+            # account and Region; global resource types recorded there).
+            where = f"{words if scoped else source}, in the home Region {self.region}"
             return (
                 f"Turn on AWS Config in {self.scopes.short(rel.source) if scoped else source}",
                 f"Turn on the AWS Config recorder and a delivery channel to {to} in {where}{how}.",
@@ -924,7 +1070,7 @@ class Planner:
             if scoped
             else self.account_ref(self.accounts[where])
         )
-        saml_arn = f"arn:aws:iam::{number}:saml-provider/{saml}"
+        saml_arn = f"arn:{self.partition}:iam::{number}:saml-provider/{saml}"
         title, action, verify = {
             IdentityProviderKind.SAML: (
                 f"Create SAML provider {idp.name} in {account}",
@@ -1173,18 +1319,20 @@ class Planner:
         if self.scopes.is_scope(trust.source):
             members = self.scopes.members(trust.source, trust.excluded_accounts)
             creators = [c for a in members for c in self.creators.get((a, principal), [])]
-            if not creators:
+            if all(c.startswith(CREATE_ROLE) for c in creators):
                 where = self.scopes.short(trust.source)
                 note = f"role {principal} in the accounts of {where} (not created by this design)"
                 _add_unique(step.must_exist, note)
+                creators = [self.missing_role(trust.source, principal, trust.role_name, trust.id)]
             self.need(step.id, *dict.fromkeys(c for c in creators if c != step.id))
             return
         if trust.source not in self.accounts:
             return
         creators = self.creators.get((trust.source, principal), [])
-        if not creators:
+        if all(c.startswith(CREATE_ROLE) for c in creators):
             note = f"role {principal} in {self.label(trust.source)} (not created by this design)"
             _add_unique(step.must_exist, note)
+            creators = [self.missing_role(trust.source, principal, trust.role_name, trust.id)]
         elif creators == [step.id]:
             note = (
                 f"role {principal} in {self.label(trust.source)}, deployed by this same "
@@ -1192,6 +1340,45 @@ class Planner:
             )
             _add_unique(step.must_exist, note)
         self.need(step.id, *creators)
+
+    def missing_role(self, where: str, role: str, trusted_by: str | None, subject: str) -> str:
+        """A blocking manual step creating a principal role nothing in the design creates (IAM
+        refuses a trust policy naming a role ARN that does not exist); its id."""
+        scoped = where not in self.accounts
+        words = f"every account of {self.scopes.short(where)}" if scoped else self.label(where)
+        step_id = f"{CREATE_ROLE}{self.scope_key(where)}/{safe_name(role)}"
+        if step_id in self.steps:
+            _add_unique(self.steps[step_id].subjects, subject)
+            return step_id
+        why = (
+            f"the trust policy of {trusted_by} names it as its principal, and IAM refuses a "
+            "trust policy naming a role that does not exist"
+            if trusted_by
+            else "its identity policy is attached to it"
+        )
+        action = (
+            f"Create the role {role} in {words}, for the people or workloads who use it "
+            f"(its own trust and permissions, outside this design): {why}. Nothing in this "
+            "design creates it: draw it (a federation's mapped role, or a trust that creates "
+            "it) to have the plan create it."
+        )
+        verify = aws("iam", "get-role", "--role-name", role)
+        if scoped:
+            step = Step(step_id, f"Create role {role} in {words}", words, None, action, verify)
+        else:
+            step = self.in_account(where, step_id, f"Create role {role} in {words}", action, verify)
+        step.expect = f"the role {role}" + (" (run it in each account)" if scoped else "")
+        step.manual = True
+        step.reason = (
+            f"The design does not say who assumes {role} or with which permissions, so no "
+            "export can create it; the steps that name it wait for it."
+        )
+        step.targets = {"role": role, "in": words}
+        step.subjects = [subject]
+        self.add(step, self.node_step.get(where))
+        for account in self.scopes.members(where, []) if scoped else [where]:
+            _add_unique(self.creators[(account, role)], step.id)
+        return step.id
 
     def stackset_targets(self, step: Step, accounts: list[str]) -> None:
         """The fewest OUs (the root counts as one) plus accounts that cover exactly `accounts`."""
@@ -1291,11 +1478,15 @@ class Planner:
         )
         step.expect = "the assume-role policies, attached (run it in each account)"
         step.artifacts = paths
+        step.targets = self.identity_targets(self.scopes.label(scope), principals, [])
         step.subjects = subjects[scope]
         self.add(step, self.node_step[scope])
         members = self.scopes.members(scope)
         for role in roles:
-            self.need(step.id, *(c for a in members for c in self.creators.get((a, role), [])))
+            creators = [c for a in members for c in self.creators.get((a, role), [])]
+            if not creators:
+                creators = [self.missing_role(scope, role, None, subjects[scope][0])]
+            self.need(step.id, *creators)
 
     def identity_policy(
         self, source_id: str, paths: list[str], principals: list[str], subjects: list[str]
@@ -1328,14 +1519,30 @@ class Planner:
         if sets and sets == roles and "" not in principals:
             step.expect = "each AWSReservedSSO_ role has the AwsSSOInlinePolicy allowing them"
         step.artifacts = paths
+        step.targets = self.identity_targets(source.name, principals, sets)
         step.subjects = subjects
         self.add(step, self.node_step[source_id])
         for role in roles:
             creators = self.creators.get((source_id, role), [])
-            self.need(step.id, *creators)
-            if not creators:
+            if all(c.startswith(CREATE_ROLE) for c in creators):
                 note = f"role {role} in {self.label(source_id)} (not created by this design)"
                 _add_unique(step.must_exist, note)
+                creators = [self.missing_role(source_id, role, None, subjects[0])]
+            self.need(step.id, *creators)
+
+    @staticmethod
+    def identity_targets(source: str, principals: list[str], sets: list[str]) -> dict[str, Any]:
+        """Which file goes to which principal: a role, a permission set, or (None) the users or
+        roles the account chooses."""
+        policies: list[dict[str, Any]] = []
+        for principal in principals:
+            entry: dict[str, Any] = {"file": identity_policy_path(source, principal)}
+            if principal in sets:
+                entry["permission_set"] = principal
+            else:
+                entry["attach_to_role"] = principal or None
+            policies.append(entry)
+        return {"policies": policies}
 
     # -- service control policies -----------------------------------------------------------
     @staticmethod
@@ -1431,6 +1638,7 @@ class Planner:
             aws("organizations", "list-policies", "--filter", "SERVICE_CONTROL_POLICY"),
         )
         step.expect = f"a policy named {name}, attached nowhere yet"
+        step.targets = {"policy": name}
         step.artifacts = [path] if generated else [path, CFN_SCPS]
         step.subjects = subjects
         self.add(step, enable)
@@ -1463,12 +1671,12 @@ class Planner:
         step = self.in_management(
             step_id or f"scp-staging:{safe_name(name)}",
             f"Try SCP {name} on the Policy Staging OU",
-            f"Attach {name} to {path} (organizations attach-policy) and check that the test "
-            "accounts there can still do what they must"
+            f"Attach {name} to {path} (organizations attach-policy); the next step checks the "
+            "test accounts there"
             + (
-                f"; the design keeps it attached there ({SCP_ATTACHMENTS})."
+                f" (the design keeps it attached there, {SCP_ATTACHMENTS})."
                 if keep
-                else "; the next step detaches it again."
+                else ", the one after detaches it again."
             ),
             self._policy_verify(targets),
         )
@@ -1478,8 +1686,9 @@ class Planner:
         step.artifacts = [SCP_ATTACHMENTS] if keep else []
         tests = [self.node_step[a.id] for a in self.design.accounts if a.parent == staging]
         self.add(step, *after, self.node_step[staging], *tests)
+        check = self.scp_check(name, subjects, staging, step.id)
         if keep:
-            return step.id
+            return check
         targets = self.scp_target(name, staging, "detach")
         detach = self.in_management(
             f"scp-staging-detach:{safe_name(name)}",
@@ -1491,8 +1700,36 @@ class Planner:
         detach.expect = f"{name} is not listed"
         detach.subjects = subjects
         detach.targets = targets
-        self.add(detach, step.id)
+        self.add(detach, check)
         return detach.id
+
+    def scp_check(self, name: str, subjects: list[str], staging: str, trial: str) -> str:
+        """A person judges whether the test accounts still work under the SCP: a manual step."""
+        path = self.ou_path(staging)
+        tests = [a for a in self.design.accounts if a.parent == staging]
+        who = f"the accounts of {path}" if tests else f"an account moved into {path} for the trial"
+        policy_id = self._placeholder(
+            f"${{PolicyId:{one_line(name)}}}", f"the id of SCP {one_line(name)} (list-policies)"
+        )
+        step = self.in_management(
+            f"scp-check:{safe_name(name)}",
+            f"Check the test accounts under SCP {name}",
+            f"In {who}, with {name} attached to {path}, run the everyday tasks those accounts "
+            "must still do (deployments, the pipelines' roles, the security tooling) and look "
+            f"for AccessDenied errors caused by {name} (CloudTrail errorCode AccessDenied). Go "
+            "on only when nothing needed is denied; otherwise fix the SCP and try it again.",
+            aws("organizations", "describe-policy", "--policy-id", policy_id),
+        )
+        step.expect = f"the SCP {name} the test accounts were checked under"
+        step.manual = True
+        step.reason = (
+            "Whether the test accounts can still do their work under the SCP is a person's "
+            "judgement: no read-only command can tell it."
+        )
+        step.subjects = subjects
+        step.targets = {"policy": name, "test_accounts": [a.name for a in tests]}
+        self.add(step, trial)
+        return step.id
 
     def node_label(self, node_id: str) -> str:
         if node_id == self.design.organization.id:
@@ -1544,6 +1781,12 @@ class Planner:
         )
         step.expect = expect
         step.subjects = [rel.id]
+        step.targets = {
+            "resource_type": rel.resource_type.value,
+            "ram_resource_type": rel.ram_resource_type or None,
+            "resources": list(rel.resource_names),
+            "principal": self.share_principal(rel, target_ref, party),
+        }
         if party is not None:
             step.warning = self._share_warning(rel, party, what)
         if rel.resource_type == ResourceType.SERVICE_CATALOG_PORTFOLIO and target_ref in (
@@ -1562,6 +1805,37 @@ class Planner:
                 ResourceType.SERVICE_CATALOG_PORTFOLIO: "servicecatalog.amazonaws.com",
             }.get(rel.resource_type)
             self.need(step.id, self.service_step.get(service or ""))
+
+    def share_principal(
+        self, rel: ResourceShareRelationship, kind: str, party: OutsidePrincipal | None
+    ) -> dict[str, Any]:
+        """Whom a share is with: {"kind", "name", "id"} (an id or its placeholder)."""
+        if kind == "organization":
+            org = self.design.organization
+            found = org.organization_id or self._placeholder(
+                "${OrganizationId}", "the organization's id (organizations describe-organization)"
+            )
+            return {"kind": "organization", "name": org.name, "id": found}
+        if kind == "ou":
+            return {"kind": "ou", "name": self.ou_path(rel.target), "id": self.ou_ref(rel.target)}
+        if party is not None:
+            if party.kind == OutsideKind.ANYONE:
+                return {"kind": "anyone", "name": party.name, "id": None}
+            if party.kind == OutsideKind.PARTNER_ORGANIZATION:
+                return {
+                    "kind": "partner-organization",
+                    "name": party.name,
+                    "id": party.organization_id,
+                }
+            if party.kind != OutsideKind.EXTERNAL_ACCOUNT:
+                return {"kind": party.kind.value, "name": party.name, "id": None}
+            account = party.aws_account_id or self._placeholder(
+                f"${{AccountId:{one_line(party.name)}}}",
+                f"the 12-digit id of external account {one_line(party.name)}",
+            )
+            return {"kind": "external-account", "name": party.name, "id": account}
+        target = self.accounts[rel.target]
+        return {"kind": "account", "name": target.name, "id": self.account_ref(target)}
 
     def _share_how(self, rel: ResourceShareRelationship, party: OutsidePrincipal | None) -> str:
         """How the share is made where that differs: outside the organization, or public."""
@@ -1600,7 +1874,7 @@ class Planner:
         if party.kind == OutsideKind.PARTNER_ORGANIZATION:
             org = party.organization_id or "o-..."
             owner = "<its management account>"
-            return f"OrganizationArn=arn:aws:organizations::{owner}:organization/{org}"
+            return f"OrganizationArn=arn:{self.partition}:organizations::{owner}:organization/{org}"
         account = party.aws_account_id or self._placeholder(
             f"${{AccountId:{one_line(party.name)}}}",
             f"the 12-digit id of external account {one_line(party.name)}",
@@ -1712,6 +1986,24 @@ class Planner:
             for step_id in steps
         }
 
+    def also_as_stack_in(self, ps: PlannedStackSet) -> list[dict[str, Any]]:
+        """The accounts where the plan also deploys a StackSet's member template as a plain
+        stack: the management account in the scope of a log delivery whose account trail
+        StackSets cannot take there (its AWS Config has a template and step of its own)."""
+        if self.mgmt is None:
+            return []
+        rels = {r.id: r for r in self.relationships("log-delivery")}
+        config_there = self.management_config_delivery()
+        for rel_id in ps.relationships:
+            rel = rels.get(rel_id)
+            if rel is None or not self.scopes.management_in_scope(rel):
+                continue
+            trail = LogType.CLOUDTRAIL in rel.log_types and not self.scopes.organization_wide(rel)
+            config = LogType.CONFIG in rel.log_types and config_there is not rel
+            if trail or config:
+                return [{"name": self.mgmt.name, "aws_account_id": self.account_ref(self.mgmt)}]
+        return []
+
     @staticmethod
     def need_into(needs: dict[str, None], *prerequisites: str | None) -> None:
         needs.update(dict.fromkeys(p for p in prerequisites if p is not None))
@@ -1727,7 +2019,12 @@ class Planner:
                 "cloudformation", "list-stack-instances", "--stack-set-name", ps.name,
                 "--call-as", "SELF", "--region", self.region,
             )  # fmt: skip
-            entry = {"name": ps.name, "template": ps.member, "depends_on": ps.depends_on}
+            entry: dict[str, Any] = {
+                "name": ps.name,
+                "template": ps.member,
+                "depends_on": ps.depends_on,
+            }
+            entry["also_as_stack_in"] = self.also_as_stack_in(ps)
             listed.append(entry | {"verify": verify} | ((member.targets or {}) if member else {}))
         where = self.mgmt.name if self.mgmt else "the management account"
         names = _names([ps.name for ps in stack_sets])
@@ -1741,14 +2038,12 @@ class Planner:
             "and auto-deployment, each deploying its template from cloudformation/stacksets/ "
             "to its targets in the home Region; a StackSet whose trust names a role another one "
             "creates waits for it (DependsOn). " + " ".join(m.action for m in members),
-            aws(
-                "cloudformation", "list-stack-instances", "--stack-set-name", stack_sets[0].name,
-                "--call-as", "SELF",
-            ),
-        )  # fmt: skip
+            aws("cloudformation", "list-stack-sets", "--call-as", "SELF", "--status", "ACTIVE"),
+        )
         step.expect = (
-            "every stack instance CURRENT (each StackSet in targets.stack_sets has its own "
-            "verify command)"
+            f"the {len(stack_sets)} {_plural(len(stack_sets), 'StackSet')} {names} ACTIVE; "
+            "then each one's stack instances CURRENT, with its own command in "
+            "targets.stack_sets[].verify (listed below)"
         )
         step.artifacts = [path]
         for member in members:
@@ -1799,8 +2094,8 @@ def build_plan(design: Design) -> list[Step]:
     return Planner(design).build()
 
 
-def plan_data(design: Design) -> tuple[list[Step], dict[str, Any]]:
-    planner = Planner(design)
+def plan_data(design: Design, partition: str = "aws") -> tuple[list[Step], dict[str, Any]]:
+    planner = Planner(design, partition)
     steps = planner.build()
     data = {
         "design": design.name,
@@ -1856,6 +2151,17 @@ def _step_markdown(number: int, step: Step, numbers: dict[str, int]) -> list[str
     lines += ["- **Verify** (read-only):", "", f"  {fence}sh", f"  {step.verify}", f"  {fence}"]
     if step.expect:
         lines += ["", f"  Expect: {markdown_escape(step.expect)}."]
+    each = [s["verify"] for s in (step.targets or {}).get("stack_sets", [])]
+    if each:
+        shown = each[:LIST_LIMIT]
+        fence = _fence("\n".join(shown))
+        more = (
+            [f"  (and {len(each) - LIST_LIMIT} more: see deployment-plan.json)"]
+            if len(each) > LIST_LIMIT
+            else []
+        )
+        lines += ["", "  Then each StackSet's instances:", "", f"  {fence}sh"]
+        lines += [f"  {command}" for command in shown] + [f"  {fence}", *more]
     return [*lines, ""]
 
 
@@ -1922,7 +2228,7 @@ def plan_markdown(
 
 @exporter(FORMAT, "Ordered deployment plan (Markdown and JSON)")
 def run(ctx: ExportContext) -> None:
-    steps, data = plan_data(ctx.design)
+    steps, data = plan_data(ctx.design, ctx.partition)
     ctx.write_json(
         ctx.unique_path("plan", "deployment-plan", ".json"),
         data,

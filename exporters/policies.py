@@ -37,9 +37,10 @@ def run(ctx: ExportContext) -> None:
         write(path, item.bucket_policy, FORMAT, f"Bucket policy of log bucket {name}")
         path = ctx.unique_path(_folder("keys"), f"{name}-key-policy", ".json")
         write(path, item.key_policy, FORMAT, f"KMS key policy of log bucket {name}")
-        path = ctx.unique_path(_folder("lifecycles"), name, ".json")
-        rules = item.lifecycle.document("ArchiveThenExpire")
-        write(path, rules, FORMAT, f"Lifecycle configuration of log bucket {name}")
+        if item.lifecycle is not None:
+            path = ctx.unique_path(_folder("lifecycles"), name, ".json")
+            rules = item.lifecycle.document("ArchiveThenExpire")
+            write(path, rules, FORMAT, f"Lifecycle configuration of log bucket {name}")
     attachments = ctx.unique_path(_folder("scps"), "attachments", ".json")
     for scp in policies.scps:
         path = ctx.unique_path(_folder("scps"), scp.name, ".json")

@@ -269,7 +269,7 @@ class BucketPolicies:
     bucket: LogBucket
     bucket_policy: Document
     key_policy: Document  # the policy of the bucket's key (shared by the buckets of one key)
-    lifecycle: Lifecycle
+    lifecycle: Lifecycle | None  # None with MFA Delete: S3 refuses the two together
 
 
 @dataclass(frozen=True)
@@ -1019,10 +1019,10 @@ S3_LOGGING_PRINCIPAL = "logging.s3.amazonaws.com"
 # The server access log bucket each log-archive stack creates (SSE-S3: access logs cannot be
 # written with SSE-KMS), named after its account and Region.
 ACCESS_LOG_BUCKET = "s3-access-logs-${AWS::AccountId}-${AWS::Region}"
-# Roles of the key owner's account that may administer a log key: the role Organizations
-# creates, the StackSets execution roles (both spared by the guardrail SCPs) and the account
-# root (the recovery path the KMS Developer Guide keeps, "Default key policy").
-KEY_ADMIN_ROLES = ("OrganizationAccountAccessRole", "stacksets-exec-*")
+# Roles of the key owner's account that may administer a log key: the ones the guardrail SCPs
+# spare (one list, so the two exemptions never drift apart), and the account root (the recovery
+# path the KMS Developer Guide keeps, "Default key policy").
+KEY_ADMIN_ROLES = tuple(PRIVILEGED_ROLES)
 # Key administration that would destroy or open the archive (AWS KMS Developer Guide, "Deleting
 # AWS KMS keys", "Key policies": a Deny in the key policy applies to every principal).
 KEY_GUARDED_ACTIONS = [
@@ -1075,7 +1075,11 @@ def lifecycle(retention_days: int | None) -> Lifecycle:
     return Lifecycle(kept, kept + KEPT_AFTER_RETENTION_DAYS)
 
 
-def bucket_lifecycle(bucket: LogBucket) -> Lifecycle:
+def bucket_lifecycle(bucket: LogBucket) -> Lifecycle | None:
+    """None for a bucket with MFA Delete: S3 cannot enable MFA Delete on a bucket that has a
+    lifecycle configuration (S3 User Guide, 'Configuring MFA delete')."""
+    if bucket.mfa_delete:
+        return None
     return lifecycle(bucket.object_lock.retention_days if bucket.object_lock else None)
 
 
@@ -1658,7 +1662,15 @@ def _bucket_policies(
                 f"{md(DEFAULT_KEY_ALIAS)} with the key policy under keys/."
             )
         key = key_of[bucket.id]
-        results.append(BucketPolicies(bucket, bucket_policy, key.policy, bucket_lifecycle(bucket)))
+        kept = bucket_lifecycle(bucket)
+        if kept is None:
+            notes.point(
+                f"Bucket {name} has no lifecycle configuration: S3 does not allow one on a "
+                "bucket with MFA Delete, so its logs stay in S3 Standard until removed by hand "
+                "(with the root user's MFA). Object Lock alone keeps them immutable and allows "
+                "a lifecycle."
+            )
+        results.append(BucketPolicies(bucket, bucket_policy, key.policy, kept))
     if keys:
         roles = ", ".join(md(r) for r in KEY_ADMIN_ROLES)
         notes.point(

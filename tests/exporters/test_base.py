@@ -135,3 +135,34 @@ def test_cli_without_graphviz_still_exports_and_says_what_to_install(
     assert "note: Graphviz is not installed" in err
     assert "apt-get install graphviz" in err
     assert sorted(p.suffix for p in (tmp_path / "out" / "diagrams").iterdir()) == [".dot"] * 6
+
+
+def test_an_export_with_the_plan_carries_the_design_it_was_made_from(tmp_path: Path) -> None:
+    from designer.model.fileformat import load_design
+    from designer.rehearsal.export import export_design_file
+
+    design = small_design()
+    export_design(design, tmp_path, ["plan"])
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["design_file"] == "design.json"
+    assert "design.json" in {f["path"] for f in manifest["files"]}
+    assert load_design(tmp_path / manifest["design_file"]) == design
+    assert export_design_file(tmp_path) == tmp_path / "design.json"  # what rehearse reads
+
+
+def test_a_redacted_export_carries_the_redacted_design(tmp_path: Path) -> None:
+    from designer.core.redact import redact_design
+    from designer.model.fileformat import load_design
+
+    design = small_design()
+    export_design(design, tmp_path, ["plan"], redact=True)
+    carried = load_design(tmp_path / "design.json")
+    assert carried == redact_design(design)
+    assert carried != design  # the ids and e-mail addresses are masked there too
+
+
+def test_an_export_without_the_plan_names_no_design_file(tmp_path: Path) -> None:
+    export_design(small_design(), tmp_path, ["policies"])
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["design_file"] is None
+    assert not (tmp_path / "design.json").exists()

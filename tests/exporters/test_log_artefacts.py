@@ -94,12 +94,16 @@ def rules_of(config: Json) -> list[Json]:
     return config["Rules"]
 
 
+@pytest.mark.parametrize("mfa_delete", [False, True])
 @pytest.mark.parametrize("name", ["reference-landing-zone", "logging"])
 def test_lifecycle_never_expires_before_the_object_lock_retention(
-    tmp_path: Path, name: str
+    tmp_path: Path, name: str, mfa_delete: bool
 ) -> None:
-    out = exported(tmp_path, name, ["policies", "cloudformation"])
     design = load_template(name)
+    buckets_in = [b.model_copy(update={"mfa_delete": mfa_delete}) for b in design.log_buckets]
+    design = design.model_copy(update={"log_buckets": buckets_in})
+    export_design(design, tmp_path, ["policies", "cloudformation", "plan"])
+    out = tmp_path
     retention = {
         b.name: b.object_lock.retention_days if b.object_lock else 0 for b in design.log_buckets
     }
@@ -111,7 +115,16 @@ def test_lifecycle_never_expires_before_the_object_lock_retention(
     ]
     assert len(buckets) == len(design.log_buckets) + 1  # and the access-log bucket
     longest = max(retention.values())
+    steps = read(out / "plan" / "deployment-plan.json")["steps"]
+    plan_files = {a for s in steps for a in s["artifacts"]}
     for bucket, props in buckets:
+        lifecycle_file = out / "policies" / "lifecycles" / f"{bucket}.json"
+        if isinstance(bucket, str) and mfa_delete:
+            # S3 refuses MFA Delete on a bucket with a lifecycle: the plan's root step would fail.
+            assert "LifecycleConfiguration" not in props
+            assert not lifecycle_file.exists()
+            assert f"policies/lifecycles/{bucket}.json" not in plan_files
+            continue
         kept = retention[bucket] if isinstance(bucket, str) else longest
         (rule,) = props["LifecycleConfiguration"]["Rules"]
         assert rule["Status"] == "Enabled"
@@ -119,10 +132,11 @@ def test_lifecycle_never_expires_before_the_object_lock_retention(
         assert rule["NoncurrentVersionExpiration"]["NoncurrentDays"] > kept
         assert all(t["TransitionInDays"] >= kept for t in rule["Transitions"])
         if isinstance(bucket, str):  # the plain-JSON form: the same rule, the S3 API's spelling
-            (plain,) = read(out / "policies" / "lifecycles" / f"{bucket}.json")["Rules"]
+            (plain,) = read(lifecycle_file)["Rules"]
             assert plain["Expiration"]["Days"] == rule["ExpirationInDays"]
             assert plain["Transitions"][0]["Days"] == rule["Transitions"][0]["TransitionInDays"]
             assert plain["NoncurrentVersionExpiration"] == rule["NoncurrentVersionExpiration"]
+            assert f"policies/lifecycles/{bucket}.json" in plan_files
 
 
 def test_a_second_organization_trail_has_one_name_everywhere(tmp_path: Path) -> None:
@@ -242,3 +256,15 @@ def test_an_account_drawn_delivering_config_gets_its_recorder_stack(tmp_path: Pa
         "cloudformation/config-log-archive.json",
         "cloudformation/config-management.json",
     } <= named
+
+
+def test_the_key_step_names_who_may_create_the_key(tmp_path: Path) -> None:
+    """The key policy lets only privileged roles administer the key; KMS refuses a key policy
+    its creator could not change later, so the plan must say who creates it."""
+    export_design(load_template("reference-landing-zone"), tmp_path, ["plan"])
+    steps = read(tmp_path / "plan" / "deployment-plan.json")["steps"]
+    keys = [s for s in steps if s["id"].startswith("key:")]
+    assert keys
+    for step in keys:
+        assert "OrganizationAccountAccessRole" in step["action"]
+        assert "lockout safety check" in step["action"]

@@ -17,7 +17,7 @@ from designer.artefacts.scoping import ExportScopes
 from designer.model import Design, DesignError, ServiceControlPolicy
 from designer.model.templates import load_template, template_paths
 from exporters.base import REGISTRY, export_design, safe_name
-from exporters.plan import Planner, Step, build_plan, plan_data
+from exporters.plan import Planner, Step, build_plan, plan_data, plan_markdown
 from exporters.registry import load_all
 from tests.helpers.factories import small_design
 from tests.rules.builder import Builder
@@ -138,7 +138,14 @@ def _assert_scps(design: Design, at: Positions, created: dict[str, int]) -> None
     ids = [s.id for s in at.steps]
     staging = any(u.name == "Policy Staging" for u in design.organizational_units)
     quarantine = {safe_name(p.name) for p in design.service_control_policies if _denies_all(p)}
-    manual = [n for n, s in enumerate(at.steps) if s.manual or s.id.startswith("stackset")]
+    # The SCP checks are manual too, but they belong to the trials (each before its own SCP's
+    # attachments, below); the root user's steps and the StackSets come before every attachment.
+    trials = ("scp-check:",)
+    manual = [
+        n
+        for n, s in enumerate(at.steps)
+        if (s.manual and not s.id.startswith(trials)) or s.id.startswith("stackset")
+    ]
     for n, step_id in enumerate(ids):
         if not step_id.startswith("scp:"):
             continue
@@ -159,6 +166,10 @@ def _assert_scps(design: Design, at: Positions, created: dict[str, int]) -> None
         assert all(t < d for t in on_staging for d in detached), "five per target"
         assert all(n < i for i in on_staging + attached)
         assert all(t < a for t in on_staging + detached for a in attached), "tried first"
+        checked = [i for i, s in enumerate(ids) if s == f"scp-check:{name}"]
+        assert len(checked) == len(on_staging), "every trial is checked by a person"
+        assert all(t < c for t in on_staging for c in checked)
+        assert all(c < a for c in checked for a in attached + detached), "checked first"
         for a in attached:
             assert all(m < a for m in manual), "the root user and StackSets finish first"
     targets: dict[str, list[str]] = {}
@@ -230,7 +241,15 @@ def test_reference_landing_zone_calls_out_the_manual_steps(
     assert {f"account:{a}" for a in ("log-archive", "identity", "network")} <= set(
         root.prerequisites
     )
-    assert set(manual) == {"root-mfa", *(f"mfa-delete:{b.name}" for b in mfa_buckets)}
+    checks = {s for s in manual if s.startswith("scp-check:")}
+    roles = {s for s in manual if s.startswith("create-role:")}
+    assert set(manual) - checks - roles == {
+        "root-mfa",
+        *(f"mfa-delete:{b.name}" for b in mfa_buckets),
+    }
+    assert {s for s in manual if manual[s].needs_root_user} == set(manual) - checks - roles
+    assert len(checks) == 6  # one per SCP tried on Policy Staging
+    assert roles == set()  # every principal role is created by the design
 
 
 def test_reference_landing_zone_order_and_placement(
@@ -249,6 +268,7 @@ def test_reference_landing_zone_order_and_placement(
         "name": "role-workloadadmin",
         "template": "cloudformation/stacksets/workloadadmin.json",
         "depends_on": [],
+        "also_as_stack_in": [],
         "verify": "",
         "organizational_units": ["Root/Workloads"],
         "account_filter_type": "NONE",
@@ -264,14 +284,22 @@ def test_reference_landing_zone_order_and_placement(
     assert [a["name"] for a in audit["excluded_accounts"]] == ["Security Tooling"]
     assert audit["auto_deployment"] is True
     assert "StackSets never deploy there" in stack_sets.action
-    assert any("SecurityAnalyst" in m and "not created" in m for m in stack_sets.must_exist)
+    # The principal role of the audit trusts is the analysts' Identity Center landing role.
+    assert "role:security-tooling/securityanalyst" in stack_sets.prerequisites
     # SCPs: created, tried on Policy Staging, then attached; shares last.
     guard = [i for i in ids if i.endswith(":organizationguardrails")]
     assert guard == [
         "scp:organizationguardrails",
         "scp-staging:organizationguardrails",
+        "scp-check:organizationguardrails",
         "scp-staging-detach:organizationguardrails",
     ]
+    check = by_id["scp-check:organizationguardrails"]
+    assert check.manual
+    assert not check.needs_root_user
+    assert check.prerequisites == ["scp-staging:organizationguardrails"]
+    assert by_id["scp-staging-detach:organizationguardrails"].prerequisites == [check.id]
+    assert "check" not in by_id["scp-staging:organizationguardrails"].action.split(";")[0]
     assert ids.index(guard[-1]) < ids.index("scp-attach:organizationguardrails:organization")
     assert ids[-1].startswith("share:")
     trail = by_id["logs:cloudtrail:organization"]
@@ -316,6 +344,9 @@ def test_small_design_plan_is_exactly_this() -> None:
         "aws cloudformation list-stack-instances --stack-set-name role-audit --call-as SELF "
         "--region '${HomeRegion}'"
     )
+    every = (
+        "aws cloudformation list-stack-sets --call-as SELF --status ACTIVE --region '${HomeRegion}'"
+    )
     assert data["steps"][10] == {
         "number": 11,
         "id": "stacksets",
@@ -352,15 +383,23 @@ def test_small_design_plan_is_exactly_this() -> None:
                     "name": "role-audit",
                     "template": "cloudformation/stacksets/audit.json",
                     "depends_on": [],
+                    "also_as_stack_in": [],
                     "verify": verify,
                     "organizational_units": ["Root/Workloads"],
                     "accounts": [],
                 }
             ],
         },
-        "verify": verify,
-        "expect": "every stack instance CURRENT (each StackSet in targets.stack_sets has its own "
-        "verify command)",
+        "needs_root_user": False,
+        "parameters": {
+            "cloudformation/stacksets.json": {
+                "HomeRegion": "${HomeRegion}",
+                "OuIdWorkloads": "${OuId:Workloads}",
+            }
+        },
+        "verify": every,
+        "expect": "the 1 StackSet role-audit ACTIVE; then each one's stack instances CURRENT, "
+        "with its own command in targets.stack_sets[].verify (listed below)",
         "subjects": [small_design().relationships[2].id],
     }
     assert steps[11].artifacts == ["policies/identity-policies/log-archive/assume-roles.json"]
@@ -680,7 +719,7 @@ class Organization:
                     node = self.node[f"Ref:{target['Ref']}" if isinstance(target, dict) else target]
                     self.attached.setdefault(node, set()).add(props["Name"])
         targets = step.targets or {}
-        if "policy" in targets:
+        if "operation" in targets:
             node = self.node[targets["target"]]
             if targets["operation"] == "attach":
                 self.attached.setdefault(node, set()).add(targets["policy"])
@@ -794,7 +833,11 @@ def test_an_scp_the_design_keeps_on_policy_staging_stays_attached(
     plans: dict[str, tuple[Design, list[Step]]],
 ) -> None:
     _, steps = plans["reference-landing-zone"]
-    iam = [s for s in steps if (s.targets or {}).get("policy") == "DenyIamUsers"]
+    iam = [
+        s
+        for s in steps
+        if (s.targets or {}).get("policy") == "DenyIamUsers" and "operation" in (s.targets or {})
+    ]
     assert [(s.targets or {})["operation"] for s in iam] == ["attach"]
     assert iam[0].targets == {
         "policy": "DenyIamUsers",
@@ -869,11 +912,19 @@ def test_stack_sets_deploy_as_one_management_account_step(tmp_path: Path) -> Non
     assert step.artifacts[0] == "cloudformation/stacksets.json"
     assert "trusted-access:member.org.stacksets.cloudformation.amazonaws.com" in step.prerequisites
     assert step.verify == (
-        f"aws cloudformation list-stack-instances --stack-set-name {names[0]} --call-as SELF "
-        "--region eu-west-1"
+        "aws cloudformation list-stack-sets --call-as SELF --status ACTIVE --region eu-west-1"
     )
     assert step.targets is not None
     assert [s["name"] for s in step.targets["stack_sets"]] == names
+    assert len(names) > 1
+    for entry in step.targets["stack_sets"]:  # each StackSet verified, not only the first
+        assert entry["verify"] == (
+            f"aws cloudformation list-stack-instances --stack-set-name {entry['name']} "
+            "--call-as SELF --region eu-west-1"
+        )
+    markdown = plan_markdown(design, steps, [], [])
+    section = markdown.split("Deploy the StackSets of stacksets.json")[2].split("\n## ")[0]
+    assert all(e["verify"] in section for e in step.targets["stack_sets"])
     assert not [s for s in steps if s.id.startswith("stackset:")], "no StackSet outside it"
     assert not [a for s in steps for a in s.artifacts if a.endswith("targets.json")]
 
@@ -897,3 +948,151 @@ def test_stack_sets_waiting_for_a_management_role_deploy_after_its_stack(tmp_pat
     assert {"cloudformation/stacksets.json", "cloudformation/stacksets-2.json"} <= written
     later = json.loads((tmp_path / "cloudformation/stacksets-2.json").read_text())
     assert [r["Properties"]["StackSetName"] for r in later["Resources"].values()] == ["role-deploy"]
+
+
+# -- the management account's AWS Config, step texts -------------------------------------------
+def test_the_management_account_gets_the_organizations_config_as_a_step_of_its_own(
+    tmp_path: Path,
+) -> None:
+    design = load_template("reference-landing-zone")
+    steps = build_plan(design)
+    by_id = {s.id: s for s in steps}
+    ids = [s.id for s in steps]
+    mgmt = next(a for a in design.accounts if a.id == design.organization.management_account)
+    stem = safe_name(mgmt.name)
+    (step,) = [s for s in steps if s.id == f"logs:config:{stem}"]
+    assert step.account == mgmt.name
+    assert step.artifacts == [f"cloudformation/config-{stem}.json"]
+    assert step.verify == (
+        "aws configservice describe-configuration-recorder-status --region eu-west-1"
+    )
+    bucket = next(b for b in design.log_buckets if "config" in b.name)
+    assert f"bucket:{safe_name(bucket.name)}" in step.prerequisites
+    assert ids.index(f"bucket:{safe_name(bucket.name)}") < ids.index(step.id)
+    # The StackSet no longer says "deploy the same template there": the step does it.
+    stack_sets = by_id["stacksets"]
+    assert "same template there as a stack" not in stack_sets.action
+    assert stack_sets.targets is not None
+    assert all(e["also_as_stack_in"] == [] for e in stack_sets.targets["stack_sets"])
+    written = {f.path for f in export_design(design, tmp_path, ["cloudformation"])}
+    assert f"cloudformation/config-{stem}.json" in written
+    template = json.loads((tmp_path / f"cloudformation/config-{stem}.json").read_text())
+    kinds = {r["Type"] for r in template["Resources"].values()}
+    assert {"AWS::Config::ConfigurationRecorder", "AWS::Config::DeliveryChannel"} <= kinds
+
+
+def test_config_steps_say_the_region_they_deploy_to() -> None:
+    steps = build_plan(load_template("reference-landing-zone"))
+    (config,) = [s for s in steps if s.id.startswith("logs:config:")]  # the management account's
+    stack_sets = next(s for s in steps if s.id == "stacksets")
+    assert "Turn on the AWS Config recorder" in stack_sets.action  # the organization's, merged
+    assert ", in the home Region eu-west-1 with a service-managed StackSet" in stack_sets.action
+    for step in (config, stack_sets):
+        assert "every Region" not in step.action
+        assert "home Region eu-west-1" in step.action
+
+
+def test_delegating_identity_center_does_not_enable_its_trusted_access_again() -> None:
+    design = load_template("reference-landing-zone")
+    steps = build_plan(design)
+    identity = next(a for a in design.accounts if a.name == "Identity")
+    (sso,) = [s for s in steps if s.id == "delegated-admin:identity"]
+    assert "identity-center" in sso.prerequisites
+    assert "Enable trusted access for sso.amazonaws.com" not in sso.action
+    assert "enabling IAM Identity Center has enabled its trusted access" in sso.action
+    assert sso.targets == {
+        "service_principals": ["sso.amazonaws.com"],
+        "delegated_account": {"name": "Identity", "aws_account_id": identity.aws_account_id},
+    }
+
+
+def test_steps_carry_what_a_program_needs_to_run_them() -> None:
+    design = load_template("reference-landing-zone")
+    _, data = plan_data(design)
+    by_id = {s["id"]: s for s in data["steps"]}
+    assert by_id["ou:workloads/prod"]["targets"] == {"ou_path": "Root/Workloads/Prod"}
+    log = next(a for a in design.accounts if a.name == "Log Archive")
+    assert by_id["account:log-archive"]["targets"] == {
+        "account": "Log Archive",
+        "email": log.email,
+        "destination": "Root/Security",
+        "aws_account_id": log.aws_account_id,
+    }
+    assert by_id["scp:denyrootuser"]["targets"] == {"policy": "DenyRootUser"}
+    assert by_id["trusted-access:member.org.stacksets.cloudformation.amazonaws.com"]["targets"] == {
+        "service_principals": ["member.org.stacksets.cloudformation.amazonaws.com"],
+        "delegated_account": None,
+    }
+    assume = by_id["assume:identity"]["targets"]["policies"]
+    assert {"file", "permission_set"} <= set(assume[0])
+    shares = [s for s in data["steps"] if s["id"].startswith("share:")]
+    for share in shares:
+        assert set(share["targets"]) == {"resource_type", "ram_resource_type", "resources",
+                                         "principal"}  # fmt: skip
+        assert share["targets"]["principal"]["kind"] in ("account", "ou", "organization",
+                                                         "external-account")  # fmt: skip
+    assert {s["needs_root_user"] for s in data["steps"] if s["id"] == "root-mfa"} == {True}
+    assert all(
+        s["needs_root_user"] == s["id"].startswith(("root-mfa", "mfa-delete:"))
+        for s in data["steps"]
+    )
+
+
+def test_each_template_a_step_deploys_comes_with_its_parameters(tmp_path: Path) -> None:
+    design = load_template("reference-landing-zone")
+    _, data = plan_data(design)
+    export_design(design, tmp_path, ["cloudformation"])
+    seen = 0
+    for step in data["steps"]:
+        for path in step["artifacts"]:
+            if not path.startswith("cloudformation/") or "/stacksets/" in path:
+                continue
+            declared = json.loads((tmp_path / path).read_text()).get("Parameters", {})
+            assert step["parameters"].get(path, {}).keys() == declared.keys(), path
+            seen += bool(declared)
+    assert seen >= 4
+    trail = next(s for s in data["steps"] if s["id"] == "stacksets")["parameters"]
+    assert trail["cloudformation/stacksets.json"]["OuIdWorkloads"] == "${OuId:Workloads}"
+    ram = next(
+        s for s in data["steps"] if "cloudformation/ram-shares-network.json" in s["artifacts"]
+    )
+    assert ram["parameters"]["cloudformation/ram-shares-network.json"]["OuIdWorkloadsProd"] == (
+        "${OuId:Workloads/Prod}"
+    )
+
+
+# -- principal roles: created before the trust that names them ---------------------------------
+def _analyst_design(created_by_federation: bool) -> Design:
+    b = Builder()
+    b.ou("Apps")
+    b.account("Tooling", "security-tooling", aws_account_id="222222222222")
+    b.account("App", parent="Apps", aws_account_id="333333333333")
+    if created_by_federation:
+        b.idp("Corp", "saml", home_account="Tooling")
+        b.federation("Corp", "Tooling", mapped_roles=["Analyst"])
+    b.trust("Tooling", "App", role_name="Audit", principal_scope="role",
+            principal_role_name="Analyst")  # fmt: skip
+    return b.build()
+
+
+def test_a_principal_role_nothing_creates_is_a_blocking_manual_step_first() -> None:
+    steps = build_plan(_analyst_design(created_by_federation=False))
+    ids = [s.id for s in steps]
+    by_id = {s.id: s for s in steps}
+    create = by_id["create-role:tooling/analyst"]
+    assert create.manual
+    assert create.account == "Tooling"
+    assert create.title == "Create role Analyst in Tooling (222222222222)"
+    assert create.verify == "aws iam get-role --role-name Analyst"
+    assert "create-role:tooling/analyst" in by_id["stacksets"].prerequisites
+    assert ids.index(create.id) < ids.index("stacksets")
+    assert "create-role:tooling/analyst" in by_id["assume:tooling"].prerequisites
+
+
+def test_a_principal_role_the_design_creates_is_created_first() -> None:
+    steps = build_plan(_analyst_design(created_by_federation=True))
+    ids = [s.id for s in steps]
+    assert not [i for i in ids if i.startswith("create-role:")]
+    stack_sets = next(s for s in steps if s.id == "stacksets")
+    assert "role:tooling/analyst" in stack_sets.prerequisites
+    assert ids.index("role:tooling/analyst") < ids.index("stacksets")

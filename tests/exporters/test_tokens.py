@@ -76,3 +76,19 @@ def test_export_refuses_an_unknown_partition(
     assert main(["export", str(design), "-o", str(tmp_path), "--partition", "aws-moon"]) == 2
     assert not (tmp_path / "manifest.json").exists()
     assert "aws-moon" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["reference-landing-zone", "publishing", "identity"])
+def test_no_export_hard_codes_the_commercial_partition(tmp_path: Path, name: str) -> None:
+    """GovCloud: the policies and the plan's commands name aws-us-gov; the templates name no
+    partition but ${AWS::Partition} (they deploy in any)."""
+    design = load_template(name)
+    from exporters.base import export_design
+
+    export_design(design, tmp_path, ["policies", "cloudformation", "plan"], partition="aws-us-gov")
+    for path in tmp_path.rglob("*"):
+        if path.suffix in (".json", ".md") and path.name != "design.json":
+            text = path.read_text(encoding="utf-8")
+            assert "arn:aws:" not in text, path.relative_to(tmp_path)
+    plan = (tmp_path / "plan" / "deployment-plan.json").read_text(encoding="utf-8")
+    assert "arn:aws-us-gov:" in plan or "arn:" not in plan  # publishing's plan names no ARN
