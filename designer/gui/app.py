@@ -49,6 +49,7 @@ def run(
     from PySide6.QtWidgets import QApplication
 
     from designer.gui import background
+    from designer.gui.controller import dispose_all
 
     if screenshot is not None:  # the picture of the loaded design: everything waits
         design, problem = _initial_design(path)
@@ -65,6 +66,7 @@ def run(
         return int(app.exec())
     finally:
         background.shutdown()  # a validation or an open still running: cancelled, waited for
+        dispose_all()  # undo histories emptied before the interpreter tears the windows down
 
 
 def open_window(

@@ -9,6 +9,7 @@ exactly what the canvas shows, after every edit, undo and redo.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,15 @@ from designer.support.perf import settle_heap
 Places = dict[str, NodeLayout | None]
 
 
+# Every controller alive, so the application can dispose of them all when it quits.
+LIVE_CONTROLLERS: weakref.WeakSet[DesignController] = weakref.WeakSet()
+
+
+def dispose_all() -> None:
+    for controller in list(LIVE_CONTROLLERS):
+        controller.dispose()
+
+
 class DesignController(QObject):
     """Every edit the GUI makes goes through here, as an undoable command.
 
@@ -64,6 +74,7 @@ class DesignController(QObject):
 
     def __init__(self, design: Design, path: Path | None = None) -> None:
         super().__init__()
+        LIVE_CONTROLLERS.add(self)
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
         self.undo_stack.indexChanged.connect(self._index_changed)
@@ -74,6 +85,16 @@ class DesignController(QObject):
         # Facts derived from the design, each worked out once per version of the document.
         self._memos: dict[str, tuple[Document, int, Any]] = {}
         self._auto_collapsed: tuple[Document, set[str]] | None = None
+
+    def dispose(self) -> None:
+        """Empty the undo history while everything it refers to is alive.
+
+        A controller left to the garbage collector with commands on its stack is destroyed in
+        the middle of a collection: Qt then deletes commands whose Python halves may already be
+        gone, and the process crashes (seen when a later design was opened). So whoever ends a
+        controller's life (its window, the application on quit) disposes of it first.
+        """
+        self.undo_stack.clear()
 
     # -- loading and saving -------------------------------------------------------------------
     def load(

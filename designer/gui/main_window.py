@@ -620,6 +620,7 @@ class MainWindow(QMainWindow):
             dialog = self.import_dialog
             if dialog is not None and dialog.running:
                 dialog.done(0)  # cancels, and waits for its thread before the window goes
+            self.controller.dispose()
             event.accept()
         else:
             event.ignore()

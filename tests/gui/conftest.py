@@ -97,3 +97,13 @@ def _no_prompt(window: Any) -> None:
 @pytest.fixture
 def window(make_window: Callable[..., MainWindow]) -> MainWindow:
     return make_window()
+
+
+@pytest.fixture(autouse=True)
+def _disposed_controllers() -> Iterator[None]:
+    """Each test's controllers end as a window's do (DesignController.dispose), so none is left
+    to a later test's garbage collection with commands on its undo stack."""
+    yield
+    from designer.gui.controller import dispose_all
+
+    dispose_all()
