@@ -6,7 +6,7 @@ SAMPLE := resources/templates/reference-landing-zone.json
 # The GUI tests' second pass: Qt's X11 platform on a virtual screen, typing with xdotool.
 XVFB_SCREEN := -screen 0 1920x1200x24
 
-.PHONY: run test setup lint typecheck imports pytest pytest-offscreen pytest-xcb bench templates \
+.PHONY: run test setup lint typecheck imports pytest pytest-offscreen pytest-xcb bench rehearse-large templates \
 	screenshots clean
 
 # check_display: on a desktop whose Qt X11 plugin cannot load, one line on what to install
@@ -36,13 +36,18 @@ imports:
 pytest: pytest-offscreen pytest-xcb
 
 pytest-offscreen:
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow"
 
 pytest-xcb:
 	@command -v xvfb-run >/dev/null && command -v xdotool >/dev/null || { echo "pytest-xcb: \
 	xvfb-run and xdotool are missing: sudo apt-get install xvfb xauth xdotool"; exit 1; }
 	xvfb-run -a -s "$(XVFB_SCREEN)" env QT_QPA_PLATFORM=xcb CANVAS_EXAMPLES=100 \
 	  $(BIN)/python -m pytest -q -p no:cacheprovider -m "gui or xcb"
+
+# Long runs kept out of `make test`: the deployment rehearsal of a 200-account organization
+# (export, every plan step against moto on loopback, import, diff; about 3.5 minutes).
+rehearse-large: setup
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider -m slow tests/rehearsal
 
 bench: setup
 	$(BIN)/python benchmarks/bench_core.py
