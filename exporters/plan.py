@@ -105,7 +105,9 @@ from designer.analysis.inventory import markdown_escape
 from designer.artefacts.identity_center import identity_center_roles
 from designer.artefacts.policy_documents import quarantines
 from designer.artefacts.policy_set import (
+    ACCOUNT_TRAIL_NAME,
     KEY_ADMIN_ROLES,
+    ORGANIZATION_TRAIL_NAME,
     build_policies,
     identity_policy_stem,
     organization_trail_names,
@@ -144,8 +146,6 @@ if TYPE_CHECKING:
     )
 
 FORMAT = "plan"
-ORGANIZATION_TRAIL = "organization-trail"  # trail names as the other exporters give them
-ACCOUNT_TRAIL = "account-trail"
 STACKSETS = "member.org.stacksets.cloudformation.amazonaws.com"
 LIST_LIMIT = 20  # Markdown lists longer than this are cut short (the JSON has them all)
 
@@ -282,10 +282,9 @@ def log_stack_path(owner: str) -> str:
     return artifact_path((CFN,), f"log-archive-{owner}", ".json")
 
 
-def trail_stack_path(number: int) -> str:
-    return artifact_path(
-        (CFN,), "organization-trail" + (f"-{number}" if number > 1 else ""), ".json"
-    )
+def trail_stack_path(name: str) -> str:
+    """The organization trail's template, named after the trail."""
+    return artifact_path((CFN,), name, ".json")
 
 
 def stackset_path(stem: str) -> str:
@@ -351,7 +350,7 @@ class Planner:
         self.scopes = ExportScopes(design)
         self.blocked: list[Blocked] = self.scopes.blocked
         self.stack_sets = planned_stack_sets(design)  # relationship id -> template stem
-        self.trails = self.trail_numbers()
+        self.trails = organization_trail_names(design)  # the one source of trail names
         self.root_mfa: str | None = None
         self.sso_roles = identity_center_roles(design)
         self.identity_center: str | None = None  # the step enabling the organization instance
@@ -875,11 +874,6 @@ class Planner:
         self.add(step, self.node_step[self.mgmt.id], self.bucket_step.get(bucket.id))
         self.need(step.id, self.service_step.get("config.amazonaws.com"))
 
-    def trail_numbers(self) -> dict[str, int]:
-        """Organization trails numbered as policy_set names them (the one source of names)."""
-        names = organization_trail_names(self.design)
-        return {rel_id: n for n, rel_id in enumerate(names, start=1)}
-
     def scope_key(self, node_id: str) -> str:
         """A step id part for an account, an OU or the organization."""
         if node_id == self.design.organization.id:
@@ -970,8 +964,7 @@ class Planner:
         )
         if log_type == LogType.CLOUDTRAIL:
             if org_trail:
-                number = self.trails.get(rel.id, 1)
-                name = ORGANIZATION_TRAIL + (f"-{number}" if number > 1 else "")
+                name = self.trails.get(rel.id, ORGANIZATION_TRAIL_NAME)
                 where = self.mgmt.name if self.mgmt else "the management account"
                 return (
                     f"Create the organization trail {name}",
@@ -983,17 +976,17 @@ class Planner:
                 )
             if scoped:
                 return (
-                    f"Deploy the trail {ACCOUNT_TRAIL} to {self.scopes.short(rel.source)}",
-                    f"Deploy a trail {ACCOUNT_TRAIL} ({self._trail_options(rel)}), not an "
+                    f"Deploy the trail {ACCOUNT_TRAIL_NAME} to {self.scopes.short(rel.source)}",
+                    f"Deploy a trail {ACCOUNT_TRAIL_NAME} ({self._trail_options(rel)}), not an "
                     f"organization trail, to {words}{stack_set}, delivering to {to}.",
-                    aws("cloudtrail", "get-trail-status", "--name", ACCOUNT_TRAIL),
+                    aws("cloudtrail", "get-trail-status", "--name", ACCOUNT_TRAIL_NAME),
                     "IsLogging is true (run it in each account)",
                 )
             return (
-                f"Create the trail {ACCOUNT_TRAIL}",
-                f"In {source}, create the trail {ACCOUNT_TRAIL} ({self._trail_options(rel)}) "
+                f"Create the trail {ACCOUNT_TRAIL_NAME}",
+                f"In {source}, create the trail {ACCOUNT_TRAIL_NAME} ({self._trail_options(rel)}) "
                 f"delivering to {to}, and start logging.",
-                aws("cloudtrail", "get-trail-status", "--name", ACCOUNT_TRAIL),
+                aws("cloudtrail", "get-trail-status", "--name", ACCOUNT_TRAIL_NAME),
                 "IsLogging is true",
             )
         if log_type == LogType.CONFIG:
