@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
+from shiboken6 import Shiboken
 
 from designer.analysis.radius import AccessIndex, access_index
 from designer.core.document import Document
@@ -94,7 +95,9 @@ class DesignController(QObject):
         gone, and the process crashes (seen when a later design was opened). So whoever ends a
         controller's life (its window, the application on quit) disposes of it first.
         """
-        self.undo_stack.clear()
+        # A controller parented to a deleted window went with it, its stack included.
+        if Shiboken.isValid(self) and Shiboken.isValid(self.undo_stack):
+            self.undo_stack.clear()
 
     # -- loading and saving -------------------------------------------------------------------
     def load(
