@@ -32,13 +32,3 @@ def evaluate(node: Any, values: dict[str, str], mappings: dict[str, Any] | None 
         glue, parts = node["Fn::Join"]
         return glue.join(str(evaluate(p, values, mappings)) for p in parts)
     return {k: evaluate(v, values, mappings) for k, v in node.items()}
-
-
-def parameter_values(template: dict[str, Any], placeholders: dict[str, str]) -> dict[str, str]:
-    """Values for a template's Parameters, as the plain-JSON form spells them: a parameter whose
-    description names a placeholder is given that placeholder (see exporters.cloudformation)."""
-    found: dict[str, str] = {}
-    for name in template.get("Parameters", {}):
-        if name in placeholders:
-            found[name] = placeholders[name]
-    return found
