@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
@@ -81,6 +81,7 @@ class Removal:
     replaced: list[tuple[Any, Any]] = field(default_factory=list)  # (old, new) reference rewrites
     position: NodeLayout | None = None
     waivers: list[tuple[int, Waiver]] = field(default_factory=list)  # (position, waiver)
+    usage_policy: UsagePolicy | None = None  # before an OU's or SCP's requirements were dropped
 
     def removed_relationships(self) -> list[Any]:
         """All relationships this removal took away, its own cascade included."""
@@ -204,6 +205,7 @@ class Document:
             if dependent in self._kinds:  # an earlier dependent may have taken it along
                 record.cascaded.append(self.remove(dependent))
         record.waivers = self._drop_waivers(entity_id)
+        record.usage_policy = self._drop_requirements(kind, entity_id)
         record.replaced = self._drop_references(kind, entity_id)
         record.index = self._position(kind, entity_id)
         self._delete_at(kind, record.index)
@@ -223,6 +225,8 @@ class Document:
             self._replace(kind_of_entity(old), new, old, notify=True)
         for position, waiver in record.waivers:
             self.add_waiver(waiver, position)
+        if record.usage_policy is not None:
+            self._put_usage_policy(record.usage_policy)
         for child in reversed(record.cascaded):
             self.restore(child)
 
@@ -282,13 +286,24 @@ class Document:
             self._pending.append(event)
 
     # -- parts of the design that are not entities ------------------------------------------
-    def set_design_info(self, name: str | None = None, description: str | None = None) -> None:
-        changes = {k: v for k, v in (("name", name), ("description", description)) if v is not None}
+    def set_design_info(
+        self,
+        name: str | None = None,
+        description: str | None = None,
+        covers: list[str] | Literal["unchanged"] | None = "unchanged",
+    ) -> None:
+        """Change the design's name, description or the structures it covers (None: all)."""
+        changes: dict[str, Any] = {
+            k: v for k, v in (("name", name), ("description", description)) if v is not None
+        }
+        if covers != "unchanged":
+            changes["covers"] = covers
         try:
             checked = Design.model_validate({**self._design.model_dump(), **changes})
         except ValidationError as exc:
             raise DesignError.from_problems(problems_from_validation(exc)) from None
         self._design.name, self._design.description = checked.name, checked.description
+        self._design.covers = checked.covers
         self._send(DesignEvent(Subject.DESIGN, Verb.UPDATED, self._design))
 
     def set_usage_policy(self, **changes: Any) -> UsagePolicy:
@@ -298,8 +313,37 @@ class Document:
         except ValidationError as exc:
             problems = problems_from_validation(exc, ("usage_policy",))
             raise DesignError.from_problems(problems) from None
+        if "ou_requirements" in changes:  # the only part that names other entities
+            self._design.usage_policy = new
+            problems = [p for p in check_design(self._design) if "ou_requirements" in p.path]
+            if problems:
+                self._design.usage_policy = old
+                raise DesignError.from_problems(problems)
+        self._put_usage_policy(new)
+        return old
+
+    def _put_usage_policy(self, new: UsagePolicy) -> None:
+        old = self._design.usage_policy
         self._design.usage_policy = new
         self._send(DesignEvent(Subject.USAGE_POLICY, Verb.UPDATED, new, old=old))
+
+    def _drop_requirements(self, kind: EntityKind, entity_id: str) -> UsagePolicy | None:
+        """A removed OU takes its usage-policy requirement along; a removed SCP leaves the
+        requirements that named it. Returns the policy before, for restore()."""
+        old = self._design.usage_policy
+        if kind not in (EntityKind.OU, EntityKind.SCP) or not old.ou_requirements:
+            return None
+        kept = []
+        for need in old.ou_requirements:
+            if need.ou == entity_id:
+                continue
+            if entity_id in need.required_scps:
+                scps = [s for s in need.required_scps if s != entity_id]
+                need = need.model_copy(update={"required_scps": scps})
+            kept.append(need)
+        if kept == old.ou_requirements:
+            return None
+        self._put_usage_policy(old.model_copy(update={"ou_requirements": kept}))
         return old
 
     def add_waiver(self, waiver: Waiver, index: int | None = None) -> None:

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+)
 
 from designer.model.base import Name, Text
 from designer.model.governance import (
@@ -21,8 +28,10 @@ from designer.model.nodes import (
     Organization,
     OrganizationalUnit,
     OutsidePrincipal,
+    _unique,
 )
 from designer.model.relationships import Relationship
+from designer.model.vocabulary import Structure
 
 FORMAT_VERSION: Final = 2
 
@@ -37,6 +46,11 @@ class Design(BaseModel):
     id: Id = Field(default_factory=new_id)
     name: Name
     description: Text = ""
+    covers: list[Structure] | None = Field(
+        default=None,
+        description="The structures this design covers (a template of one structure); "
+        "null: a whole organization. Findings about the others are outside its scope.",
+    )
     organization: Organization
     organizational_units: list[OrganizationalUnit] = Field(default_factory=list)
     accounts: list[Account] = Field(default_factory=list)
@@ -48,3 +62,13 @@ class Design(BaseModel):
     usage_policy: UsagePolicy = Field(default_factory=UsagePolicy)
     waivers: list[Waiver] = Field(default_factory=list)
     layout: Layout = Field(default_factory=Layout)
+
+    _unique_structures = field_validator("covers")(lambda v: v if v is None else _unique(v))
+
+    @model_serializer(mode="wrap")
+    def _without_unset_scope(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """A design of a whole organization is written as before `covers` existed."""
+        data: dict[str, Any] = handler(self)
+        if data.get("covers") is None:
+            data.pop("covers", None)
+        return data

@@ -19,7 +19,12 @@ from pydantic import (
 from designer.model.base import BucketName, Entity, Name, Region, ServiceName, Text
 from designer.model.ids import Id, new_id
 from designer.model.nodes import _unique
-from designer.model.vocabulary import ObjectLockMode
+from designer.model.vocabulary import (
+    DataSensitivity,
+    Environment,
+    LogRequirement,
+    ObjectLockMode,
+)
 
 
 class ObjectLock(Entity):
@@ -62,6 +67,48 @@ class ServiceControlPolicy(Entity):
     aws_managed: StrictBool = Field(default=False, description="AWS-managed, e.g. FullAWSAccess.")
 
 
+class OuRequirement(Entity):
+    """What the usage policy asks of the accounts in one OU (at any depth below it)."""
+
+    ou: Id
+    required_scps: list[Id] = Field(
+        default_factory=list, description="SCPs that must be in force for every account in it."
+    )
+    log_delivery: LogRequirement | None = Field(
+        default=None, description="required / exempt; null: as for the rest of the organization."
+    )
+    allowed_environments: list[Environment] = Field(
+        default_factory=list, description="Environments its accounts may have; empty: any."
+    )
+    max_data_sensitivity: DataSensitivity | None = Field(
+        default=None, description="The most sensitive data its accounts may hold; null: any."
+    )
+    note: Text = ""
+
+    _unique_scps = field_validator("required_scps")(_unique)
+    _unique_environments = field_validator("allowed_environments")(_unique)
+
+    @property
+    def empty(self) -> bool:
+        """Asks nothing: the editor drops such a requirement rather than keep it."""
+        return not (
+            self.required_scps
+            or self.log_delivery
+            or self.allowed_environments
+            or self.max_data_sensitivity
+            or self.note
+        )
+
+
+# Fields added after format 2 was first released: left out of the file while unset, so a design
+# that never uses them is written byte for byte as before.
+_LATER_POLICY_FIELDS: dict[str, Any] = {
+    "ou_requirements": [],
+    "min_log_retention_days": None,
+    "logs_encrypted_with_kms": False,
+}
+
+
 class UsagePolicy(Entity):
     """The company-wide AWS usage policy the whitepaper asks for."""
 
@@ -69,9 +116,33 @@ class UsagePolicy(Entity):
     allowed_regions: list[Region] = Field(default_factory=list)
     required_encryption: list[Text] = Field(default_factory=list)
     baseline: list[Text] = Field(default_factory=list)
+    ou_requirements: list[OuRequirement] = Field(default_factory=list)
+    min_log_retention_days: StrictInt | None = Field(
+        default=None, ge=1, le=36500, description="Least Object Lock retention of CloudTrail logs."
+    )
+    logs_encrypted_with_kms: StrictBool = Field(
+        default=False, description="Log buckets must use SSE-KMS with a customer-managed key."
+    )
 
     _unique_services = field_validator("approved_services")(_unique)
     _unique_regions = field_validator("allowed_regions")(_unique)
+
+    @field_validator("ou_requirements")
+    @classmethod
+    def _one_per_ou(cls, requirements: list[OuRequirement]) -> list[OuRequirement]:
+        _unique([r.ou for r in requirements])
+        return requirements
+
+    def requirement(self, ou_id: str) -> OuRequirement | None:
+        return next((r for r in self.ou_requirements if r.ou == ou_id), None)
+
+    @model_serializer(mode="wrap")
+    def _without_unset(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        for name, unset in _LATER_POLICY_FIELDS.items():
+            if data.get(name) == unset:
+                data.pop(name, None)
+        return data
 
 
 class Waiver(Entity):

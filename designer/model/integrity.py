@@ -30,6 +30,10 @@ MAX_OU_DEPTH = 5  # AWS Organizations quota: OUs nest at most five levels below 
 K = EntityKind
 
 
+def _article(noun: str) -> str:
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+
+
 def _kind_names(kinds: frozenset[EntityKind]) -> str:
     return " or ".join(sorted(k.value.replace("_", " ") for k in kinds))
 
@@ -116,7 +120,7 @@ def _expect(
     elif target.kind not in kinds:
         yield Problem(
             json_path(path),
-            f"{what} must be an {_kind_names(kinds)}, but {ref_id} is the {target.label}",
+            f"{what} must be {_article(_kind_names(kinds))}, but {ref_id} is the {target.label}",
         )
 
 
@@ -146,6 +150,11 @@ def _references(design: Design, index: dict[str, EntityRef]) -> Iterator[Problem
         yield from _expect(index, idp.home_account, account, home, "home account")
     for i, bucket in enumerate(design.log_buckets):
         yield from _expect(index, bucket.account, account, ("log_buckets", i, "account"), "owner")
+    for i, need in enumerate(design.usage_policy.ou_requirements):
+        base = ("usage_policy", "ou_requirements", i)
+        yield from _expect(index, need.ou, ou, (*base, "ou"), "requirement's OU")
+        for j, scp_id in enumerate(need.required_scps):
+            yield from _expect(index, scp_id, scp, (*base, "required_scps", j), "required SCP")
 
 
 def _end_problem(spec: KindSpec, end: str, ref: EntityRef | None, ref_id: str) -> str | None:

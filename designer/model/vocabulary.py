@@ -55,6 +55,9 @@ class DataSensitivity(StrEnum):
     RESTRICTED = "restricted"
 
 
+SENSITIVITY_ORDER: tuple[DataSensitivity, ...] = tuple(DataSensitivity)  # least sensitive first
+
+
 class AccountState(StrEnum):
     PLANNED = "planned"
     ACTIVE = "active"
@@ -160,3 +163,33 @@ class ResourceType(StrEnum):
 class ObjectLockMode(StrEnum):
     GOVERNANCE = "GOVERNANCE"
     COMPLIANCE = "COMPLIANCE"
+
+
+class LogRequirement(StrEnum):
+    """What the usage policy asks of one OU's logs."""
+
+    REQUIRED = "required"  # every account in it delivers CloudTrail and Config centrally
+    EXEMPT = "exempt"  # accepted: e.g. a Suspended OU whose closed accounts log nothing
+
+
+class Structure(StrEnum):
+    """The parts of a multi-account design the whitepaper and AWS guidance describe; a design
+    may say it covers only some (a template of one structure), and findings about the others
+    are then outside its scope."""
+
+    ORGANIZATION = "organization"  # OUs, the management account, inventory and isolation
+    GUARDRAILS = "guardrails"  # service control policies
+    IDENTITY = "identity"  # identity account, federation, cross-account roles
+    LOGGING = "logging"  # log archive, trails, Config, log buckets
+    SECURITY = "security"  # Information Security: audit access, delegated security services
+    PUBLISHING = "publishing"  # shared AMIs, snapshots, portfolios, RAM
+
+
+STRUCTURE_LABELS: dict[Structure, str] = {
+    Structure.ORGANIZATION: "Organization (OUs, management account, inventory)",
+    Structure.GUARDRAILS: "Guardrails (service control policies)",
+    Structure.IDENTITY: "Identity account structure",
+    Structure.LOGGING: "Logging account structure",
+    Structure.SECURITY: "Information Security (audit, security services)",
+    Structure.PUBLISHING: "Publishing account structure",
+}
