@@ -70,6 +70,7 @@ from designer.model.vocabulary import (
     PrincipalScope,
     PrincipalType,
     ResourceType,
+    Structure,
 )
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "resources" / "templates"
@@ -379,7 +380,8 @@ class Builder:
         self.accounts.append(account)
         return account
 
-    def add_management(self, iam_users: int = 0) -> Account:
+    def add_management(self, iam_users: int = 1) -> Account:
+        """One break-glass IAM user by default: people otherwise sign in through federation."""
         purpose = (
             "Consolidated billing and AWS Organizations administration only: no workloads, "
             "no IAM users for other teams, no log storage and no security tooling."
@@ -556,7 +558,10 @@ class Builder:
 
     # the design
 
-    def build(self, title: str, description: str) -> Design:
+    def build(
+        self, title: str, description: str, covers: Sequence[Structure] | None = None
+    ) -> Design:
+        """`covers`: the structures a partial template shows (None: a whole landing zone)."""
         self.bill_members()
         organization = Organization(
             id=self.org_id,
@@ -570,6 +575,7 @@ class Builder:
             id=self.sid("design", self.template),
             name=title,
             description=description,
+            covers=None if covers is None else list(covers),
             organization=organization,
             organizational_units=list(self.ous),
             accounts=list(self.accounts),
@@ -782,6 +788,7 @@ def build_identity() -> Design:
             Q_IDENTITY_FEDERATION,
             Q_IDENTITY_ROLES,
         ),
+        covers=(Structure.ORGANIZATION, Structure.IDENTITY),
     )
 
 
@@ -820,6 +827,7 @@ def build_logging() -> Design:
             Q_LOGGING,
             Q_LOGGING_PROTECT,
         ),
+        covers=(Structure.ORGANIZATION, Structure.LOGGING),
     )
 
 
@@ -891,6 +899,7 @@ def build_publishing() -> Design:
             Q_PUBLISHING_SHARE,
             Q_PUBLISHING_EBS,
         ),
+        covers=(Structure.ORGANIZATION, Structure.PUBLISHING),
     )
 
 
@@ -979,6 +988,7 @@ def build_information_security() -> Design:
             Q_INFOSEC,
             Q_INFOSEC_BUCKET,
         ),
+        covers=(Structure.ORGANIZATION, Structure.IDENTITY, Structure.SECURITY),
     )
 
 
@@ -1051,6 +1061,7 @@ def build_central_it() -> Design:
             Q_CENTRAL_IT,
             Q_CENTRAL_IT_USERS,
         ),
+        covers=(Structure.ORGANIZATION, Structure.IDENTITY, Structure.PUBLISHING),
     )
 
 
@@ -1301,7 +1312,7 @@ def add_lz_workloads(b: Builder, ous: LandingZoneOUs) -> list[Account]:
 
 
 def add_landing_zone_accounts(b: Builder, ous: LandingZoneOUs) -> LandingZoneAccounts:
-    management = b.add_management(iam_users=1)
+    management = b.add_management()
     log_archive, tooling, identity, network, shared, publishing = add_core_accounts(b, ous)
     return LandingZoneAccounts(
         management=management,

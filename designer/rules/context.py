@@ -22,10 +22,11 @@ from designer.analysis.radius import (
     long_chains,
     radius_summaries,
 )
+from designer.artefacts import policy_documents
 from designer.core.graph import DesignGraph, LogCoverage
 from designer.core.scope import Scopes
 from designer.model.catalog import EntityKind, EntityRef, index_entities
-from designer.model.vocabulary import AccountFunction, OutsideKind
+from designer.model.vocabulary import AccountFunction, AccountState, OutsideKind
 
 if TYPE_CHECKING:
     from designer.model.design import Design
@@ -284,6 +285,22 @@ class RuleContext:
             if rel.bucket is not None:
                 found[rel.bucket].append(rel)
         return found
+
+    @cached_property
+    def quarantined_ous(self) -> frozenset[str]:
+        """OUs with a deny-all SCP attached (the Suspended OU of AWS's recommended OUs)."""
+        return frozenset(
+            u.id
+            for u in self.design.organizational_units
+            if any(policy_documents.quarantines(p.document) for p in self.attached_scps(u.id))
+        )
+
+    def parked(self, account: Account) -> bool:
+        """A closed (suspended) account under a deny-all OU: it can do nothing and logs nothing,
+        so rules about what an active account needs (audit roles, log delivery) skip it."""
+        if account.state != AccountState.SUSPENDED or not self.quarantined_ous:
+            return False
+        return any(u.id in self.quarantined_ous for u in self.ou_chain(account.parent))
 
     # -- analyses --------------------------------------------------------------------------
     @cached_property

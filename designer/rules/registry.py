@@ -16,6 +16,9 @@ RULE_MODULES = (
     "publishing",
     "deployment",
     "graph_checks",
+    "paths",
+    "data",
+    "usage",
 )
 
 

@@ -17,6 +17,7 @@ from designer.rules.engine import (
     Severity,
     WaivedFinding,
 )
+from designer.rules.out_of_scope import SCOPE_RULE_ID, fold
 from designer.rules.registry import all_rules
 from designer.support.perf import paused_gc
 
@@ -63,14 +64,19 @@ class Step:
         if self.last:
             return self.report
         ran = self.ran
-        findings = [*self.report.findings, *(f for f in previous.findings if f.rule_id not in ran)]
+        # The scope note is recomputed at each step from the rules run so far.
+        findings = [
+            *self.report.findings,
+            *(f for f in previous.findings if f.rule_id not in ran and f.rule_id != SCOPE_RULE_ID),
+        ]
         findings.sort(key=_finding_order)
         waived = [*self.report.waived]
         waived += [w for w in previous.waived if w.finding.rule_id not in ran]
         waived.sort(key=lambda w: _finding_order(w.finding))
         stale = [*self.report.stale_waivers]
         stale += [w for w in previous.stale_waivers if w.rule_id not in ran]
-        return Report(findings, waived, stale)
+        folded = [*self.report.folded, *(f for f in previous.folded if f.rule_id not in ran)]
+        return Report(findings, waived, stale, folded)
 
 
 def rule_groups(rules: Iterable[Rule] | None = None) -> list[list[Rule]]:
@@ -114,7 +120,8 @@ def apply_waivers(design: Design, report: Report) -> Report:
     Rules never read waivers, so after adding or removing a waiver this is what validate()
     would answer, provided `report` was validate()'s answer for the design before.
     """
-    findings = [*report.findings, *(w.finding for w in report.waived)]
+    findings = [f for f in report.findings if f.rule_id != SCOPE_RULE_ID]
+    findings += [*report.folded, *(w.finding for w in report.waived)]
     findings.sort(key=_finding_order)
     return _apply_waivers(design, findings)
 
@@ -130,7 +137,14 @@ def _run(checked: Rule, ctx: RuleContext) -> list[Finding]:
         message = f"rule {checked.id} could not run: {exc.__class__.__name__}: {exc}"
         return [Finding(ENGINE_RULE_ID, Severity.HIGH, "A rule could not run", message, ())]
     return [
-        Finding(checked.id, hit.severity or checked.severity, checked.title, hit.message, subjects)
+        Finding(
+            checked.id,
+            hit.severity or checked.severity,
+            checked.title,
+            hit.message,
+            subjects,
+            hit.evidence,
+        )
         for hit, subjects in hits
     ]
 
@@ -163,7 +177,7 @@ def _merged(hits: list[Hit], ctx: RuleContext) -> list[tuple[Hit, tuple[str, ...
         common = set(first.subjects).intersection(*(h.subjects for h in group[1:]))
         message = f"{first.message} (and {len(group) - 1} more like it in its scope)"
         subjects = tuple(s for s in first.subjects if s in common)
-        merged.append((Hit(message, subjects, first.severity), subjects))
+        merged.append((Hit(message, subjects, first.severity, evidence=first.evidence), subjects))
     return merged
 
 
@@ -213,4 +227,6 @@ def _apply_waivers(design: Design, findings: list[Finding], ran: set[str] | None
         for w in design.waivers
         if (w.rule_id, w.subject) not in used and (ran is None or w.rule_id in ran)
     ]
-    return Report(active, waived, stale)
+    active, folded = fold(design, active)
+    active.sort(key=_finding_order)
+    return Report(active, waived, stale, folded)

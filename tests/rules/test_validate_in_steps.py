@@ -77,3 +77,18 @@ def test_apply_waivers_again_is_what_validate_says() -> None:
     assert apply_waivers(design, before) == validate(design)
     design.waivers.clear()
     assert apply_waivers(design, validate(_waived_design())) == before
+
+
+def test_a_partial_design_ends_where_validate_does_and_folds_each_step() -> None:
+    design = load_template("identity")
+    assert design.covers is not None
+    steps = list(validate_in_steps(design))
+    assert steps[-1].report == validate(design)
+    assert steps[-1].report.folded  # the left-out structures' findings are kept for waivers
+    previous = validate(design)
+    for step in steps:
+        shown = step.over(previous)
+        notes = [f for f in shown.findings if f.rule_id == "SCOPE"]
+        assert len(notes) == len({f.message.split(" is outside")[0] for f in notes})
+    again = apply_waivers(design, previous)
+    assert again == previous
