@@ -1,5 +1,6 @@
 """Analyses shared by the rules, the GUI and the exporters (no Qt): blast radius (radius.py),
-trust loops and log / audit coverage (coverage.py), the account inventory (inventory.py)."""
+role-level attack paths (paths.py), trust loops and log / audit coverage (coverage.py), the
+account inventory (inventory.py)."""
 
 from designer.analysis.coverage import (
     ADMIN_RANK,
@@ -9,6 +10,7 @@ from designer.analysis.coverage import (
     trust_cycles,
     trust_loops,
 )
+from designer.analysis.paths import AttackPath, Hop, RoleGraph
 from designer.analysis.radius import (
     ACCESS_RANK,
     PIVOT_LEVELS,
@@ -25,8 +27,11 @@ __all__ = [
     "ADMIN_RANK",
     "PIVOT_LEVELS",
     "AccessIndex",
+    "AttackPath",
     "BlastRadius",
+    "Hop",
     "ReachedAccount",
+    "RoleGraph",
     "TrustLoop",
     "access_index",
     "access_level",

@@ -9,7 +9,7 @@ from itertools import pairwise
 
 from designer import analysis
 from designer.analysis import ACCESS_RANK, ADMIN_RANK
-from designer.model.vocabulary import AccessLevel
+from designer.model.vocabulary import AccessLevel, OutsideKind, Structure
 from designer.model.vocabulary import AccountFunction as F
 from designer.rules.context import RuleContext, names_list, plural, route_text
 from designer.rules.engine import Category, Hit, Severity, rule
@@ -53,7 +53,8 @@ def _runs_workloads(ctx: RuleContext, account_id: str) -> bool:
     "For each account, identity provider and third party that holds trust or federation into "
     "other accounts, this reports how many accounts its compromise reaches and the strongest "
     "access gained (PMapper / CloudMapper-style path analysis on the design). Medium when a "
-    "workload account or a third party reaches service-admin or stronger access elsewhere: "
+    "workload account or a third party (not an AWS service) reaches service-admin or stronger "
+    "access elsewhere: "
     "workloads are the most exposed accounts and third parties are outside your control.",
     remediation="Review the path shown; where the reach is not intended, lower the access level "
     "of the trust or remove the intermediate trust.",
@@ -63,7 +64,11 @@ def _runs_workloads(ctx: RuleContext, account_id: str) -> bool:
     ],
 )
 def blast_radius(ctx: RuleContext) -> Iterator[Hit]:
-    outside_principals = {t.id for t in ctx.design.outside_principals}
+    # AWS services act only for the account that invites them (IAM-03 checks the guard): not
+    # third parties outside your control.
+    outside_principals = {
+        t.id for t in ctx.design.outside_principals if t.kind != OutsideKind.SERVICE
+    }
     for start, summary in ctx.radius_summaries.items():
         worst = summary.example
         exposed = _runs_workloads(ctx, start) or start in outside_principals
@@ -178,20 +183,22 @@ def orphan_accounts(ctx: RuleContext) -> Iterator[Hit]:
     rationale="The Information Security account assesses security and provides audit across all "
     "accounts; an account it holds no read-only or security-audit role in is a blind spot. "
     "Reported only when a security-tooling account exists and audits some account "
-    "(otherwise SEED-SECSTRUCT reports it).",
+    "(otherwise SEED-SECSTRUCT reports it). A closed account parked in a deny-all OU is "
+    "exempt: nothing can happen in it, so there is nothing to audit.",
     remediation="Trust the security-tooling account with a read-only or security-audit role in "
     "each account listed.",
     references=[
         f"{WHITEPAPER}, General Best Practices: 'Create a security account structure'",
         f"{WHITEPAPER}, Information Security Account",
     ],
+    structure=Structure.SECURITY,
 )
 def audit_coverage(ctx: RuleContext) -> Iterator[Hit]:
     tooling = ctx.with_function(F.SECURITY_TOOLING)
     covered, uncovered = ctx.audit_coverage
     if not tooling or not covered - {a.id for a in tooling}:
         return
-    missing = [a.id for a in ctx.design.accounts if a.id in uncovered]
+    missing = [a.id for a in ctx.design.accounts if a.id in uncovered and not ctx.parked(a)]
     if missing:
         verb = "has" if len(missing) == 1 else "have"
         yield Hit(
@@ -209,7 +216,8 @@ def audit_coverage(ctx: RuleContext) -> Iterator[Hit]:
     rationale="A hybrid Information Security account may configure security services in other "
     "accounts, but administering workloads as well (IAM admin, administrator, custom policies, "
     "or services outside the security set) merges the auditor with the audited. Likewise an "
-    "account that stores the audit logs must not run workloads whose actions they record.",
+    "account that stores the audit logs must not run workloads whose actions they record. "
+    "(Workloads run in the security-tooling or identity account are GRAPH-08's.)",
     remediation="Give workload administration to the identity or central IT account and limit "
     "the security-tooling roles to security services; move workloads out of the log archive.",
     references=[
@@ -217,6 +225,7 @@ def audit_coverage(ctx: RuleContext) -> Iterator[Hit]:
         f"{WHITEPAPER}, Information Security Account",
         "AWS Security Reference Architecture: Security OU",
     ],
+    structure=Structure.SECURITY,
 )
 def separation_of_duties(ctx: RuleContext) -> Iterator[Hit]:
     for rel in ctx.relationships("trust"):

@@ -26,6 +26,7 @@ from designer.model.vocabulary import AccessLevel, OutsideKind, PrincipalScope, 
 from designer.model.vocabulary import AccountFunction as F
 from designer.rules.context import RuleContext, names_list, plural, route_text
 from designer.rules.engine import Category, Hit, Severity, rule
+from designer.rules.paths import guarded_kind, less_trusted
 
 WHITEPAPER = "AWS whitepaper 'AWS Multiple Account Security Strategy'"
 IAM_GUIDE = "AWS IAM User Guide"
@@ -249,40 +250,105 @@ def organization_scoped_trust(ctx: RuleContext) -> Iterator[Hit]:
         )
 
 
+ONE_HOUR = 3600  # seconds: the AWS default, and the cap on a chained role session
+SESSION_DURATION_PAGE = (
+    f"{IAM_GUIDE}, 'Update the maximum session duration for a role' "
+    f"({IAM_DOCS}/roles-managingrole-editing-console.html#roles-modify_max-session-duration)"
+)
+ROLE_CHAINING_PAGE = (
+    f"{IAM_GUIDE}, 'Roles terms and concepts': role chaining ({IAM_DOCS}/id_roles.html)"
+)
+
+
 @rule(
     "IAM-07",
-    "Session durations fit how the role is reached",
+    "Session durations fit how the role is reached and what it can do",
     Severity.MEDIUM,
     Category.IDENTITY,
-    rationale="A role assumed from another role's session (role chaining) gets at most one hour, "
-    "whatever its MaxSessionDuration says. The design treats an account as reached only by "
-    "chaining when trust edges lead into it and it has neither IAM users nor federation: its "
-    "people hold role sessions there, so a longer duration on the roles it assumes elsewhere "
-    "is never granted and misleads whoever relies on it.",
-    remediation="Keep the maximum session duration at 3600 seconds, or give the people who need "
-    "longer sessions a direct way in (federation into the trusted account).",
+    rationale="A role session's credentials cannot be revoked one by one before they expire "
+    "(only by revoking every session of the role), so a stolen admin session is usable for as "
+    "long as the role's MaxSessionDuration allows, up to 12 hours. Admin-level roles (IAM "
+    "admin, administrator, an admin custom policy) should keep the one-hour default: medium "
+    "when one allows more, even when it is reached only by chaining today (a direct way in "
+    "added later would get the long session). Otherwise, a role assumed from another role's "
+    "session (role chaining) gets at most one hour whatever its MaxSessionDuration says, "
+    "and a session from SAML, OIDC or IAM Identity Center sign-in is a role session too, so "
+    "the next role assumed from it is chained. A longer duration on such a role is never "
+    "granted and misleads "
+    "whoever relies on it (low). A trust is chained when its principal is a role that people "
+    "land in by federation or that another trust creates, or when its principal is an "
+    "account whose only principals are role sessions (no IAM users).",
+    remediation="Keep admin roles at 3600 seconds and let people sign in again (or re-assume "
+    "the role) when they need more; for a chained role set 3600, or give the people who need "
+    "longer sessions a direct way in (a permission set or federation into the account itself, "
+    "whose session length the identity provider sets).",
     references=[
-        f"{IAM_GUIDE}, 'Roles terms and concepts': role chaining",
-        f"{IAM_GUIDE}, 'Update the maximum session duration for a role'",
+        ROLE_CHAINING_PAGE,
+        SESSION_DURATION_PAGE,
+        f"{IAM_GUIDE}, 'Revoke IAM role temporary security credentials' "
+        f"({IAM_DOCS}/id_roles_use_revoke-sessions.html)",
+        "AWS Security Token Service API Reference, 'AssumeRole': DurationSeconds (role "
+        "chaining limits the session to one hour)",
         "cfn-lint E3034",
     ],
 )
 def chained_session_duration(ctx: RuleContext) -> Iterator[Hit]:
-    trusted = {r.target for r in ctx.relationships("trust")}
-    federated = {r.target for r in ctx.relationships("federation")}
     for rel in ctx.relationships("trust"):
-        if rel.max_session_duration <= 3600:
+        seconds = rel.max_session_duration
+        if seconds <= ONE_HOUR:
             continue
-        source = ctx.accounts.get(rel.source)
-        if source is None or source.has_iam_users or source.id not in trusted:
-            continue
-        if source.id in federated:
-            continue
-        yield Hit(
-            f"{_role(ctx, rel)} allows {rel.max_session_duration}-second sessions, but account "
-            f"{source.name!r} is reached only through roles, so chained sessions last 1 hour",
-            (rel.id, rel.source, rel.target),
-        )
+        subjects = (rel.id, rel.source, rel.target)
+        chained_by = _chained_by(ctx, rel, _roles_created(ctx))
+        if ACCESS_RANK[access_level(rel)] >= ADMIN_RANK:
+            capped = (
+                f" (today it is chained from {chained_by}, capped at 1 hour)" if chained_by else ""
+            )
+            yield Hit(
+                f"{_role(ctx, rel)} grants {access_level(rel)} in sessions of up to "
+                f"{seconds / 3600:g} hours ({seconds} seconds): keep admin sessions to 1 hour"
+                + capped,
+                subjects,
+                evidence=(f"MaxSessionDuration {seconds} on a {access_level(rel)} role",),
+            )
+        elif chained_by is not None:
+            yield Hit(
+                f"{_role(ctx, rel)} allows {seconds}-second sessions, but it is assumed from "
+                f"{chained_by}, so the chained session lasts at most 1 hour",
+                subjects,
+                Severity.LOW,
+                evidence=(f"principal: {chained_by}; MaxSessionDuration {seconds}",),
+            )
+
+
+def _roles_created(ctx: RuleContext) -> dict[str, set[str]]:
+    """Per account, the roles people or roles reach it as: trusts' roles and federated roles."""
+    memo: dict[str, Any] = ctx.__dict__
+    if "_iam07_roles" not in memo:
+        found: dict[str, set[str]] = {}
+        for rel in ctx.relationships("trust"):
+            found.setdefault(rel.target, set()).add(rel.role_name)
+        memo["_iam07_roles"] = found
+    roles: dict[str, set[str]] = memo["_iam07_roles"]
+    return roles
+
+
+def _chained_by(ctx: RuleContext, rel: Any, created: dict[str, set[str]]) -> str | None:
+    """What session the trust's principal holds when it is a role session (else None)."""
+    source = ctx.accounts.get(rel.source)
+    if source is None:
+        return None  # a provider's sign-in or an outsider: the first hop we can see
+    name = rel.principal_role_name
+    if rel.principal_scope == PrincipalScope.ROLE and name:
+        if name in ctx.landing_roles.get(source.id, ()):
+            return f"role {name!r}, a federated session in {source.name!r}"
+        if name in created.get(source.id, ()):
+            return f"role {name!r}, itself assumed through a trust into {source.name!r}"
+        return None
+    if source.has_iam_users:
+        return None
+    if source.id in ctx.landing_roles or source.id in created:
+        return f"account {source.name!r}, whose people hold only role sessions (no IAM users)"
+    return None
 
 
 @rule(
@@ -324,13 +390,17 @@ def audit_roles_trust_security(ctx: RuleContext) -> Iterator[Hit]:
     "elsewhere scatter the ways in. This is about people: a workload federation (an OIDC "
     "provider for CI jobs, such as GitHub Actions into a deployment account) belongs in the "
     "account whose roles the jobs use, and a provider that only workloads use is not checked "
-    "(IAM-17 checks where CI jobs get in). IAM Identity Center is exempt from the home check: "
-    "it lives in the management or a delegated administrator account.",
+    "(IAM-17 checks where CI jobs get in), and neither is an OIDC provider kept in a "
+    "deployment account that no person signs in with (a CI provider drawn before its roles). "
+    "IAM Identity Center is exempt from the home check: it lives in the management or a "
+    "delegated administrator account.",
     remediation="Configure the SAML / OIDC provider people sign in with in the identity account "
     "and federate into it; reach the other accounts through cross-account roles. If the "
     "federation is for CI jobs, set its principal type to workload.",
     references=[
         f"{WHITEPAPER}, Identity Account Structure",
+        f"{IAM_GUIDE}, 'Create a role for OpenID Connect federation' "
+        f"({IAM_DOCS}/id_roles_create_for-idp_oidc.html)",
         "Prowler iam_check_saml_providers_sts",
     ],
 )
@@ -343,7 +413,7 @@ def federation_in_identity(ctx: RuleContext) -> Iterator[Hit]:
     for idp in ctx.design.identity_providers:
         if idp.kind not in FEDERATED_PROTOCOLS or idp.home_account is None:
             continue
-        if not people.get(idp.id, True):
+        if not people.get(idp.id, _maybe_people(ctx, idp)):
             continue  # only workloads use it: it lives where their roles are
         if not ctx.has_function(idp.home_account, F.IDENTITY):
             yield Hit(
@@ -361,6 +431,13 @@ def federation_in_identity(ctx: RuleContext) -> Iterator[Hit]:
             "which is not an identity account",
             (rel.id, rel.source, rel.target),
         )
+
+
+def _maybe_people(ctx: RuleContext, idp: Any) -> bool:
+    """Whether a provider nothing uses yet is taken to be for people: an OIDC provider kept in a
+    deployment account is a CI provider (GitHub Actions, GitLab), not a workforce sign-in."""
+    ci = idp.kind == "oidc" and ctx.has_function(idp.home_account, F.DEPLOYMENT)
+    return not ci
 
 
 @rule(
@@ -473,8 +550,10 @@ def workload_mfa(ctx: RuleContext) -> Iterator[Hit]:
     "aws:PrincipalOrgPaths / aws:PrincipalOrgID condition: every user and role of every "
     "account in it, including accounts added later and any sandbox, may assume the role. With "
     "IAM-admin, administrator or an admin custom policy, the least-trusted account of the scope "
-    "becomes administrator of the target. Medium when the trust names one role: then whoever "
-    "can create that role in any account of the scope (its administrators) gets in.",
+    "becomes administrator of the target. When the trust names one role, whoever can create "
+    "that role in any account of the scope (its administrators) gets in: still high when the "
+    "scope holds a sandbox or non-production account (whose owners administer it) or the role "
+    "is in a production or privileged account, medium otherwise.",
     remediation="Trust the admin role from the one account (and role) that administers the "
     "target, usually the identity account; keep OU- and organization-wide trusts to read-only "
     "or security-audit roles.",
@@ -499,13 +578,40 @@ def scoped_admin_trust(ctx: RuleContext) -> Iterator[Hit]:
                 f"{_role(ctx, rel)} grants {level} to role {rel.principal_role_name!r} of any "
                 f"account in {scope}: the administrators of each can create that role",
                 (rel.id, rel.source, rel.target),
-                Severity.MEDIUM,
+                None if _exposed(ctx, rel) else Severity.MEDIUM,
+                evidence=_scope_evidence(ctx, rel),
             )
         else:
             yield Hit(
                 f"{_role(ctx, rel)} grants {level} to every principal of {scope}",
                 (rel.id, rel.source, rel.target),
+                evidence=_scope_evidence(ctx, rel),
             )
+
+
+def _less_trusted_in_scope(ctx: RuleContext, rel: Any) -> list[str]:
+    """Sandbox and non-production accounts of a trust's source scope (their owners are admins
+    there, so they can create any role name the trust admits)."""
+    members = ctx.scopes.members(rel.source, rel.excluded_accounts)
+    return [a for a in members if less_trusted(ctx, a)]
+
+
+def _exposed(ctx: RuleContext, rel: Any) -> bool:
+    """A named-role scoped trust is as bad as an open one when a sandbox or non-production
+    account of the scope can create that role, or the role guards production or a
+    privileged account."""
+    return bool(_less_trusted_in_scope(ctx, rel)) or guarded_kind(ctx, rel.target) is not None
+
+
+def _scope_evidence(ctx: RuleContext, rel: Any) -> tuple[str, ...]:
+    weaker = _less_trusted_in_scope(ctx, rel)
+    lines = [f"trust {ctx.label(rel.id)}: principal {ctx.describe(rel.source)}"]
+    if weaker:
+        lines.append(f"less-trusted accounts in it: {names_list(ctx, weaker)}")
+    kind = guarded_kind(ctx, rel.target)
+    if kind is not None:
+        lines.append(f"the role is in a {kind}")
+    return tuple(lines)
 
 
 @rule(
@@ -617,10 +723,10 @@ def _built_roles(ctx: RuleContext) -> list[Role]:
 def _role_subjects(ctx: RuleContext, role: Role) -> tuple[str, ...]:
     """The relationships that create the role, and its account (or scope)."""
     place, name = role.key[0], role.key[1]
-    found = [
+    found = [  # the trusts as drawn: a role deployed to an OU is keyed by the OU
         rel.id
-        for rel in ctx.relationships("trust")
-        if rel.target == place and rel.role_name == name
+        for rel in ctx.design.relationships
+        if rel.kind == "trust" and rel.target == place and rel.role_name == name
     ]
     found += [
         rel.id

@@ -173,22 +173,30 @@ def service_confused_deputy(ctx: RuleContext) -> Iterator[Hit]:
 
 @rule(
     "IAM-15",
-    "Parties outside the organization get no admin access and no write access to production",
+    "Outsiders' access is weighed by level (admin/IAM-admin worst)",
     Severity.HIGH,
     Category.IDENTITY,
     rationale="An external account or a partner organization is administered by someone else: "
-    "a compromise or a malicious insider there is outside your detection and response. "
-    "Admin-level access anywhere (IAM admin, administrator, an admin custom policy) lets it "
-    "build its own way back in; write access (service admin, custom policies) into a "
-    "production account lets it change what customers use. Read-only or security-audit access "
-    "into production is a low note: production data leaves the organization, so the access "
-    "needs a contract and periodic review (IAM Access Analyzer reports it as external access).",
+    "a compromise or a malicious insider there is outside your detection and response, and "
+    "AWS's guidance for third-party access is to grant only the permissions the third party "
+    "needs. The access is weighed by what it can do. Admin-level access anywhere (IAM admin, "
+    "administrator, an admin custom policy) is critical: the party can create its own users and "
+    "roles, so removing the trust no longer removes it, and can reach whatever the account "
+    "reaches. Write access (service admin, custom policies) into a production account is high: "
+    "it can change what customers use; elsewhere it is medium. Read-only or security-audit "
+    "access into production is a low note: production data leaves the organization, so the "
+    "access needs a contract and periodic review (IAM Access Analyzer reports it as external "
+    "access).",
     remediation="Give the outside party the least access its job needs: a read-only or narrowly "
     "scoped custom role, with an external id, in the accounts it serves, outside production "
-    "where possible; admin work is done by your own staff or pipelines.",
+    "where possible; admin work is done by your own staff or pipelines. Where a vendor must "
+    "write, scope its role to the services and resources it manages and add a permissions "
+    "boundary so it cannot create principals.",
     references=[
         THIRD_PARTY_ACCESS,
         ACCESS_ANALYZER,
+        "AWS IAM User Guide, 'Security best practices in IAM': apply least-privilege "
+        f"permissions ({IAM_DOCS}/best-practices.html)",
         f"{WHITEPAPER}, When to Create Multiple Accounts: 'isolation to minimize blast radius'",
     ],
 )
@@ -198,16 +206,30 @@ def outside_admin_or_production(ctx: RuleContext) -> Iterator[Hit]:
         rank = ACCESS_RANK[level]
         target = ctx.accounts.get(rel.target)
         production = target is not None and target.environment == Environment.PRODUCTION
-        where = f"production account {ctx.name(rel.target)}" if production else None
+        kind = "production account" if production else "account"
+        where = f"{kind} {ctx.name(rel.target)}"
         subjects = (rel.id, rel.source, rel.target)
+        evidence = (f"trust {ctx.label(rel.id)}: {level} (rank {rank} of 4)",)
         if rank >= ADMIN_RANK:
-            yield Hit(f"{_who(party)} holds {level} access ({_role(ctx, rel)})", subjects)
-        elif where and rank >= WRITE_RANK:
-            yield Hit(f"{_who(party)} can change {where} ({_role(ctx, rel)}, {level})", subjects)
-        elif where:
             yield Hit(
-                f"{_who(party)} reads {where} ({_role(ctx, rel)}, {level}): production data "
+                f"{_who(party)} holds {level} access in {where} (role {rel.role_name!r}): it "
+                "can create its own principals there",
+                subjects,
+                Severity.CRITICAL,
+                evidence=evidence,
+            )
+        elif rank >= WRITE_RANK:
+            yield Hit(
+                f"{_who(party)} can change {where} (role {rel.role_name!r}, {level})",
+                subjects,
+                None if production else Severity.MEDIUM,
+                evidence=evidence,
+            )
+        elif production:
+            yield Hit(
+                f"{_who(party)} reads {where} (role {rel.role_name!r}, {level}): production data "
                 "leaves the organization",
                 subjects,
                 Severity.LOW,
+                evidence=evidence,
             )

@@ -137,24 +137,35 @@ def test_a_service_principal_trust_needs_a_confused_deputy_guard() -> None:
     assert messages(good.build(), "IAM-03") == []
 
 
-def test_outside_parties_get_no_admin_and_no_write_access_to_production() -> None:
-    # Flawed: the consultancy was given administrator "for the migration", the partner
-    # organization can change production, and the monitoring vendor reads production.
+def test_outside_parties_are_weighed_by_access_level() -> None:
+    # Flawed: the consultancy was given administrator "for the migration", the auditor IAM admin
+    # "to check policies", the partner organization can change production and development, and
+    # the monitoring vendor reads production.
     b = Builder()
     b.account("Prod", environment="production")
     b.account("Dev", environment="development")
     b.outside_principal("Consultancy", aws_account_id="111122223333")
+    b.outside_principal("Auditor", aws_account_id="222233334444")
     b.outside_principal("Partner", kind="partner-organization", organization_id="o-abcdef1234")
     b.outside_principal("Monitoring", aws_account_id=VENDOR_ACCOUNT)
     admin = b.trust(
         "Consultancy", "Dev", "administrator", role_name="Migration", external_id="consult-0001"
     )
+    iam = b.trust("Auditor", "Dev", "iam-admin", role_name="PolicyCheck", external_id="audit-01")
     write = b.trust(
         "Partner",
         "Prod",
         "service-admin",
         role_name="PartnerOps",
         services=["s3"],
+        external_id="partner-0001",
+    )
+    dev_write = b.trust(
+        "Partner",
+        "Dev",
+        "custom",
+        role_name="PartnerDev",
+        managed_policy_arns=["arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess"],
         external_id="partner-0001",
     )
     read = b.trust(
@@ -164,33 +175,34 @@ def test_outside_parties_get_no_admin_and_no_write_access_to_production() -> Non
         external_id="monitor-0001",
         principal_type="workload",
     )
-    found = run_rule(b.build(), "IAM-15")
-    assert [(f.severity, f.message, f.subjects[0]) for f in found] == [
-        (
-            Severity.HIGH,
-            "external account 'Consultancy' holds administrator access (role 'Migration' in 'Dev')",
-            admin,
-        ),
-        (
-            Severity.HIGH,
-            "partner organization 'Partner' can change production account 'Prod' "
-            "(role 'PartnerOps' in 'Prod', service-admin)",
-            write,
-        ),
-        (
-            Severity.LOW,
-            "external account 'Monitoring' reads production account 'Prod' (role "
-            "'MonitoringRead' in 'Prod', read-only): production data leaves the organization",
-            read,
-        ),
-    ]
-    # Fixed: the consultancy reads development, the partner reads what it needs outside
-    # production; the vendor's production read stays a low note to review.
+    found = {f.subjects[0]: f for f in run_rule(b.build(), "IAM-15")}
+    assert {rel: f.severity for rel, f in found.items()} == {
+        admin: Severity.CRITICAL,
+        iam: Severity.CRITICAL,
+        write: Severity.HIGH,
+        dev_write: Severity.MEDIUM,
+        read: Severity.LOW,
+    }
+    assert found[admin].message == (
+        "external account 'Consultancy' holds administrator access in account 'Dev' (role "
+        "'Migration'): it can create its own principals there"
+    )
+    assert found[write].message == (
+        "partner organization 'Partner' can change production account 'Prod' "
+        "(role 'PartnerOps', service-admin)"
+    )
+    assert found[read].message == (
+        "external account 'Monitoring' reads production account 'Prod' (role "
+        "'MonitoringRead', read-only): production data leaves the organization"
+    )
+    assert "iam-admin" in found[iam].evidence[0]
+    # Fixed: the consultancy and the partner read development; the vendor's production read
+    # stays a low note to review.
     good = Builder()
     good.account("Prod", environment="production")
     good.account("Dev", environment="development")
     good.outside_principal("Consultancy", aws_account_id="111122223333")
     good.outside_principal("Partner", kind="partner-organization", organization_id="o-abcdef1234")
     good.trust("Consultancy", "Dev", "read-only", external_id="consult-0001")
-    good.trust("Partner", "Dev", "service-admin", services=["s3"], external_id="partner-0001")
+    good.trust("Partner", "Dev", "security-audit", external_id="partner-0001")
     assert messages(good.build(), "IAM-15") == []

@@ -71,3 +71,17 @@ def test_bundled_templates_stay_within_the_role_quotas(name: str) -> None:
     design = load_template(name)
     assert messages(design, "IAM-19") == []
     assert messages(design, "IAM-20") == []
+
+
+def test_a_role_deployed_to_an_ou_is_named_by_the_trust_that_deploys_it() -> None:
+    b = Builder(organization_id="o-abc1234567")
+    b.ou("Workloads")
+    b.account("Identity", "identity", aws_account_id="333333333333")
+    b.account("Prod", "workload", parent="Workloads", aws_account_id="555555555555")
+    arns = [f"arn:aws:iam::555555555555:policy/Team{n}" for n in range(12)]
+    rel = b.trust("Identity", "Workloads", "custom", role_name="PlatformOperator",
+                  managed_policy_arns=arns)  # fmt: skip
+    from tests.rules.builder import run_rule
+
+    [found] = run_rule(b.build(), "IAM-20")
+    assert found.subjects == (rel, b.id("Workloads"))  # the GUI highlights the trust too
