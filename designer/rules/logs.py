@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from designer import analysis
+from designer.artefacts import policy_documents
 from designer.artefacts.policy_documents import size
 from designer.artefacts.policy_set import (
     MAX_BUCKET_POLICY,
@@ -14,13 +16,20 @@ from designer.artefacts.policy_set import (
     LogKey,
     log_policies,
 )
-from designer.model.vocabulary import AccessLevel, LogType, ObjectLockMode
+from designer.model.vocabulary import (
+    AccessLevel,
+    AccountState,
+    LogRequirement,
+    LogType,
+    ObjectLockMode,
+)
 from designer.model.vocabulary import AccountFunction as F
-from designer.rules.context import RuleContext, names_list
+from designer.rules.context import RuleContext, names_list, normalise
 from designer.rules.engine import Category, Hit, Severity, rule
 
 if TYPE_CHECKING:
     from designer.model.governance import LogBucket
+    from designer.model.nodes import Account
 
 WHITEPAPER = "AWS whitepaper 'AWS Multiple Account Security Strategy'"
 CLOUDTRAIL_GUIDE = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide"
@@ -72,6 +81,57 @@ def _sources(rels: list[Any]) -> list[str]:
     return list(dict.fromkeys(r.source for r in rels))
 
 
+def _memo(ctx: RuleContext, key: str) -> dict[Any, Any]:
+    """A per-validation cache kept on the context (one dict per key), so lookups stay linear."""
+    store: dict[str, dict[Any, Any]] = ctx.__dict__.setdefault("_log_rule_memo", {})
+    return store.setdefault(key, {})
+
+
+def log_setting(ctx: RuleContext, parent: str | None) -> LogRequirement | None:
+    """The usage policy's log delivery for accounts under `parent`: the nearest OU that sets
+    one decides (an exempt OU inside a required one is the exception it was made for)."""
+    found = _memo(ctx, "log_setting")
+    if parent not in found:
+        settings = _memo(ctx, "log_setting_by_ou")
+        if not settings:  # OU id -> its own setting, read once from the policy
+            needs = ctx.design.usage_policy.ou_requirements
+            settings.update((n.ou, n.log_delivery) for n in needs if n.log_delivery)
+            settings[""] = None  # marks the map built, even when no OU sets log delivery
+        setting = None
+        for unit in ctx.ou_chain(parent):
+            setting = settings.get(unit.id, setting)
+        found[parent] = setting
+    result: LogRequirement | None = found[parent]
+    return result
+
+
+def _parked(ctx: RuleContext, parent: str | None) -> bool:
+    """Whether accounts under `parent` sit in a Suspended OU or under a deny-all SCP."""
+    found = _memo(ctx, "parked")
+    if parent not in found:
+        chain = ctx.ou_chain(parent)
+        found[parent] = any(
+            normalise(u.name) == "suspended"
+            or any(policy_documents.quarantines(p.document) for p in ctx.attached_scps(u.id))
+            for u in chain
+        )
+    parked: bool = found[parent]
+    return parked
+
+
+def closed(ctx: RuleContext, account: Account) -> bool:
+    """A suspended account parked where it can do nothing: it has no activity to log."""
+    if account.state != AccountState.SUSPENDED:
+        return False
+    own = any(policy_documents.quarantines(p.document) for p in ctx.attached_scps(account.id))
+    return own or _parked(ctx, account.parent)
+
+
+def log_exempt(ctx: RuleContext, account: Account) -> bool:
+    """Per-account log-coverage rules leave the account out: closed, or in an exempt OU."""
+    return log_setting(ctx, account.parent) == LogRequirement.EXEMPT or closed(ctx, account)
+
+
 @rule(
     "LOG-01",
     "A multi-Region organization trail with log-file validation lands in the log archive",
@@ -85,7 +145,9 @@ def _sources(rels: list[Any]) -> list[str]:
     "administrator) creates it. It always covers every account: CloudTrail offers no way to "
     "leave accounts out, so a delivery from the organization with excluded accounts is not an "
     "organization trail (it is exported as account trails): the organization then still has "
-    "none (critical), and the exclusions are reported too (medium).",
+    "none (critical), and the exclusions are reported too (medium). This rule weighs the "
+    "trail itself; whether its bucket is in the log archive is LOG-02's finding, as for every "
+    "CloudTrail delivery.",
     remediation="Add a CloudTrail log delivery from the organization to a bucket of the "
     "log-archive account, multi-Region and with log-file validation, excluding no account.",
     references=[
@@ -119,7 +181,6 @@ def organization_trail(ctx: RuleContext) -> Iterator[Hit]:
     if not trails:
         yield Hit(f"organization {org.name!r} has no organization trail", (org.id,))
         return
-    archives = _archives(ctx)
     for rel in trails:
         what = f"organization trail {_delivery(ctx, rel)}"
         gaps = [
@@ -132,11 +193,7 @@ def organization_trail(ctx: RuleContext) -> Iterator[Hit]:
         ]
         if gaps:  # one finding per trail: one waiver, one decision
             yield Hit(f"{what} {' and '.join(gaps)}", (rel.id,))
-        if rel.target not in archives:
-            yield Hit(
-                f"{what} lands in {ctx.name(rel.target)}, which is not a log-archive account",
-                (rel.id, rel.target),
-            )
+    # Where the trail lands is LOG-02's finding, made for every CloudTrail delivery alike.
 
 
 @rule(
@@ -147,30 +204,57 @@ def organization_trail(ctx: RuleContext) -> Iterator[Hit]:
     rationale="The exporter generates the documented CloudTrail bucket policy (GetBucketAcl, "
     "PutObject under AWSLogs/<account or organization id>/ with bucket-owner-full-control, "
     "scoped by aws:SourceArn to the trail) only for a named bucket. Without it CloudTrail "
-    "cannot write, or the bucket ends up outside the protected log archive.",
+    "cannot write. A bucket outside the log-archive account (the organization trail's above "
+    "all) is administered by that account's people, who can change its policy, lifecycle and "
+    "retention and so erase the record of what they and everyone else did: the whitepaper "
+    "keeps logs in a dedicated account that the accounts it records cannot alter. LOG-01 weighs "
+    "the organization trail itself (Regions, validation, exclusions); this rule weighs where "
+    "each delivery lands.",
     remediation="Set the destination bucket of the CloudTrail delivery to a bucket owned by the "
     "log-archive account.",
     references=[
         ORG_TRAIL,
         "AWS CloudTrail User Guide, 'Amazon S3 bucket policy for CloudTrail' "
         f"({CLOUDTRAIL_GUIDE}/create-s3-bucket-policy-for-cloudtrail.html)",
+        f"{WHITEPAPER}, Logging Account Structure",
+        SRA,
     ],
 )
 def cloudtrail_bucket(ctx: RuleContext) -> Iterator[Hit]:
     archives = _archives(ctx)
     for rel in _deliveries_of(ctx, LogType.CLOUDTRAIL):
         bucket = ctx.buckets.get(rel.bucket or "")
-        if bucket is None:
-            yield Hit(
-                f"CloudTrail delivery {_delivery(ctx, rel)} names no destination bucket", (rel.id,)
-            )
-        elif bucket.account not in archives and rel.source != ctx.design.organization.id:
-            # An organization trail outside the archive is already LOG-01's finding.
-            yield Hit(
-                f"CloudTrail bucket {bucket.name!r} of {_delivery(ctx, rel)} belongs to "
-                f"{ctx.name(bucket.account)}, which is not a log-archive account",
-                (rel.id, bucket.id),
-            )
+        owner = bucket.account if bucket is not None else rel.target
+        outside = owner not in archives
+        if bucket is None or outside:
+            yield _misplaced_trail(ctx, rel, bucket, owner, outside)
+
+
+def _misplaced_trail(
+    ctx: RuleContext, rel: Any, bucket: LogBucket | None, owner: str, outside: bool
+) -> Hit:
+    """One finding per delivery: a missing bucket and a wrong account are one fix."""
+    org_trail = rel.source == ctx.design.organization.id
+    kind = "organization trail" if org_trail else "CloudTrail delivery"
+    what = f"{kind} {_delivery(ctx, rel)}"
+    account = ctx.accounts.get(owner)
+    functions = ", ".join(map(str, account.functions)) if account else ""
+    evidence = [f"{ctx.label(rel.id)}: log types {', '.join(map(str, rel.log_types))}"]
+    if bucket is None:
+        message = f"{what} names no destination bucket"
+        evidence.append("destination bucket: none")
+        if outside:
+            message += f", and {ctx.name(owner)} is not a log-archive account either"
+    else:
+        message = (
+            f"{what} stores its logs in bucket {bucket.name!r} of {ctx.name(owner)}, which is "
+            "not a log-archive account: that account's administrators can alter or delete them"
+        )
+        evidence.append(f"bucket {bucket.name!r}: owned by {ctx.name(owner)}")
+    if outside:
+        evidence.append(f"{ctx.name(owner)}: functions {functions or 'none'}, not log-archive")
+    subjects = (rel.id, *((bucket.id,) if bucket else ()), *((owner,) if outside else ()))
+    return Hit(message, subjects, evidence=tuple(evidence))
 
 
 @rule(
@@ -235,7 +319,10 @@ def config_not_object_lock(ctx: RuleContext) -> Iterator[Hit]:
     Category.LOGGING,
     rationale="An account whose API activity or configuration history is not in the log "
     "archive is invisible to investigation and audit; the whitepaper's logging structure "
-    "sends every account's CloudTrail and Config data to the parent logging account.",
+    "sends every account's CloudTrail and Config data to the parent logging account. Not "
+    "reported: accounts under an OU the usage policy exempts from log delivery, and closed "
+    "accounts (suspended and parked under a deny-all SCP or in the Suspended OU), which can "
+    "do nothing and so log nothing.",
     remediation="Deliver CloudTrail and Config of the listed accounts to the log-archive "
     "account, preferably with organization-wide deliveries (organization trail, Config "
     "through a StackSet) so that new accounts are covered too.",
@@ -259,7 +346,7 @@ def log_coverage(ctx: RuleContext) -> Iterator[Hit]:
     missing = ctx.log_coverage.missing
     groups: dict[tuple[LogType, ...], list[str]] = {}
     for account in ctx.design.accounts:
-        if account.id in missing:
+        if account.id in missing and not log_exempt(ctx, account):
             key = tuple(t for t in AUDIT_TYPES if t in missing[account.id])
             groups.setdefault(key, []).append(account.id)
     if not groups:
@@ -298,6 +385,8 @@ def network_flow_logs(ctx: RuleContext) -> Iterator[Hit]:
     if any(ctx.organization_wide(r) for r in into_archive):
         return
     for account in ctx.with_function(F.NETWORK):
+        if log_exempt(ctx, account):
+            continue
         if not any(ctx.covers(r, "source", account.id) for r in into_archive):
             yield Hit(
                 f"network account {account.name!r} sends no VPC flow logs to a log-archive account",
@@ -369,31 +458,53 @@ def mfa_delete_manual(ctx: RuleContext) -> Iterator[Hit]:
             )
 
 
+S3_RETENTION_MODES = (
+    "Amazon S3 User Guide, 'How S3 Object Lock works', Retention modes "
+    f"({S3_GUIDE}/object-lock-overview.html#object-lock-retention-modes)"
+)
+
+
 @rule(
     "LOG-09",
     "CloudTrail buckets use Object Lock in COMPLIANCE mode",
     Severity.MEDIUM,
     Category.LOGGING,
     rationale="S3 Object Lock with a default retention keeps every log object write-once for "
-    "the retention period. In COMPLIANCE mode nobody, not even the root user, can shorten it; "
-    "GOVERNANCE mode can be bypassed by anyone granted s3:BypassGovernanceRetention.",
+    "the retention period. In COMPLIANCE mode nobody, not even the root user, can delete a "
+    "locked version or shorten its retention. GOVERNANCE mode is meant for testing retention "
+    "settings: any principal granted s3:BypassGovernanceRetention (which an administrator of "
+    "the log-archive account can grant itself) deletes locked versions or lifts their "
+    "retention. Against the threat the whitepaper names, an attacker with administrative "
+    "access erasing their tracks, it protects little more than no lock, so both are reported "
+    "at the rule's severity.",
     remediation="Create the CloudTrail bucket with ObjectLockEnabled and a default retention in "
-    "COMPLIANCE mode (Object Lock must be enabled when the bucket is created).",
+    "COMPLIANCE mode (Object Lock must be enabled when the bucket is created; a bucket's "
+    "default retention mode can be changed later, and applies to objects written after it).",
     references=[
+        S3_RETENTION_MODES,
         f"Amazon S3 User Guide, 'Locking objects with Object Lock' ({S3_GUIDE}/object-lock.html)",
+        f"{WHITEPAPER}, Logging Account Structure",
         "Prowler s3_bucket_object_lock",
     ],
 )
 def cloudtrail_object_lock(ctx: RuleContext) -> Iterator[Hit]:
     for bucket in _buckets_receiving(ctx, LogType.CLOUDTRAIL):
-        if bucket.object_lock is None:
-            yield Hit(f"CloudTrail bucket {bucket.name!r} has no Object Lock", (bucket.id,))
-        elif bucket.object_lock.mode == ObjectLockMode.GOVERNANCE:
+        lock = bucket.object_lock
+        if lock is None:
             yield Hit(
-                f"CloudTrail bucket {bucket.name!r} uses Object Lock in GOVERNANCE mode, which can "
-                "be bypassed with s3:BypassGovernanceRetention",
+                f"CloudTrail bucket {bucket.name!r} has no Object Lock",
                 (bucket.id,),
-                Severity.LOW,
+                evidence=(f"bucket {bucket.name!r}: object_lock none",),
+            )
+        elif lock.mode == ObjectLockMode.GOVERNANCE:
+            yield Hit(
+                f"CloudTrail bucket {bucket.name!r} uses Object Lock in GOVERNANCE mode: anyone "
+                "granted s3:BypassGovernanceRetention, such as an administrator of "
+                f"{ctx.name(bucket.account)}, can delete the locked logs",
+                (bucket.id,),
+                evidence=(
+                    f"bucket {bucket.name!r}: object_lock GOVERNANCE {lock.retention_days} days",
+                ),
             )
 
 
@@ -578,3 +689,178 @@ def key_policy_size(ctx: RuleContext) -> Iterator[Hit]:
 def _log_policies(ctx: RuleContext) -> tuple[list[BucketPolicies], list[LogKey]]:
     """The documents the exports write (one source of truth)."""
     return log_policies(ctx.design)
+
+
+S3_OBJECT_LOCK = (
+    f"Amazon S3 User Guide, 'Locking objects with Object Lock' ({S3_GUIDE}/object-lock.html)"
+)
+CLOUDTRAIL_KMS = (
+    "AWS CloudTrail User Guide, 'Encrypting CloudTrail log files, digest files, and event data "
+    f"stores with AWS KMS keys (SSE-KMS)' ({CLOUDTRAIL_GUIDE}/encrypting-cloudtrail-log-files-"
+    "with-aws-kms.html)"
+)
+CLOUDTRAIL_KEY_POLICY = (
+    "AWS CloudTrail User Guide, 'Configure AWS KMS key policies for CloudTrail' "
+    f"({CLOUDTRAIL_GUIDE}/create-kms-key-policy-for-cloudtrail.html)"
+)
+KMS_KEY_POLICIES = (
+    "AWS KMS Developer Guide, 'Key policies in AWS KMS' "
+    "(https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html)"
+)
+S3_KMS = (
+    "Amazon S3 User Guide, 'Using server-side encryption with AWS KMS keys (SSE-KMS)' "
+    f"({S3_GUIDE}/UsingKMSEncryption.html)"
+)
+USAGE_POLICY = f"{WHITEPAPER}, 'Define a company-wide AWS usage policy'"
+# arn:aws:kms:eu-west-1:111122223333:key/... or :alias/... (any partition).
+KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]*:(\d{12}):(key|alias)/.+$")
+KEY_KEEPERS = (F.LOG_ARCHIVE, F.SECURITY_TOOLING)
+
+
+@rule(
+    "LOG-15",
+    "Log buckets use SSE-KMS when the usage policy requires it",
+    Severity.HIGH,
+    Category.LOGGING,
+    rationale="When the usage policy asks for logs encrypted with AWS KMS, a log bucket without "
+    "a customer-managed key keeps them under S3-managed keys (SSE-S3): anyone who can read the "
+    "bucket reads the logs, and there is no key policy to separate who may decrypt them from "
+    "who may administer the bucket, nor a key-usage record in CloudTrail.",
+    remediation="Give the log bucket a customer-managed KMS key (kms_key) in the log-archive "
+    "account, with a key policy that lets the log services encrypt and only the readers of the "
+    "logs decrypt.",
+    references=[USAGE_POLICY, CLOUDTRAIL_KMS, S3_KMS, f"{WHITEPAPER}, Logging Account Structure"],
+)
+def log_buckets_kms(ctx: RuleContext) -> Iterator[Hit]:
+    if not ctx.design.usage_policy.logs_encrypted_with_kms:
+        return
+    for bucket in ctx.design.log_buckets:
+        if not bucket.kms_key:
+            yield Hit(
+                f"log bucket {bucket.name!r} has no KMS key, but the usage policy requires logs "
+                "encrypted with AWS KMS",
+                (bucket.id,),
+                evidence=(
+                    "usage policy: logs_encrypted_with_kms = true",
+                    f"bucket {bucket.name!r}: no kms_key (S3-managed encryption)",
+                ),
+            )
+
+
+@rule(
+    "LOG-16",
+    "Log encryption keys are owned by the log archive or security account",
+    Severity.HIGH,
+    Category.LOGGING,
+    rationale="Whoever owns the KMS key of a log bucket controls whether the logs can be read: "
+    "the key owner can disable the key, schedule its deletion or change its key policy, and "
+    "every log object encrypted with it becomes unreadable, which erases the evidence as surely "
+    "as deleting it. The key must therefore belong to the bucket's own account or to the "
+    "log-archive or security-tooling account, never to a workload account or an account "
+    "outside the organization (high). A key of the management account, where AWS Control "
+    "Tower creates its log key, is noted (low). A key given as an alias (alias/name) or key id "
+    "is the bucket's own account's; a key or alias ARN names its owner.",
+    remediation="Create the log key in the log-archive (or security-tooling) account and name "
+    "it by alias or by an ARN of that account.",
+    references=[
+        KMS_KEY_POLICIES,
+        CLOUDTRAIL_KEY_POLICY,
+        "AWS Control Tower User Guide, 'KMS key guidance' "
+        "(https://docs.aws.amazon.com/controltower/latest/userguide/kms-guidance.html)",
+        SRA,
+        f"{WHITEPAPER}, Logging Account Structure",
+    ],
+)
+def log_key_owner(ctx: RuleContext) -> Iterator[Hit]:
+    by_number = {a.aws_account_id: a for a in ctx.design.accounts if a.aws_account_id}
+    keepers = [a for f in KEY_KEEPERS for a in ctx.with_function(f)]
+    for bucket in ctx.design.log_buckets:
+        matched = KEY_ARN.match(bucket.kms_key or "")
+        if matched is None:
+            continue
+        yield from _foreign_key(ctx, bucket, matched.group(1), by_number, keepers)
+
+
+def _foreign_key(
+    ctx: RuleContext,
+    bucket: LogBucket,
+    number: str,
+    by_number: dict[str, Account],
+    keepers: list[Account],
+) -> Iterator[Hit]:
+    holder = ctx.accounts.get(bucket.account)
+    allowed = [a for a in (holder, *keepers) if a is not None]
+    if any(a.aws_account_id == number for a in allowed):
+        return
+    owner = by_number.get(number)
+    evidence = (
+        f"bucket {bucket.name!r} (account {ctx.name(bucket.account)}): kms_key {bucket.kms_key}",
+        f"key owner: account {number}"
+        + (f" = {owner.name!r} ({', '.join(map(str, owner.functions))})" if owner else ""),
+    )
+    if owner is not None and owner.id == ctx.design.organization.management_account:
+        yield Hit(  # AWS Control Tower keeps its log key there: a choice to note, not a flaw
+            f"the KMS key of log bucket {bucket.name!r} belongs to the management account "
+            f"{owner.name!r} (as AWS Control Tower sets it up): its key administrators can make "
+            "the logs unreadable",
+            (bucket.id, owner.id),
+            Severity.LOW,
+            evidence=evidence,
+        )
+    elif owner is not None:
+        yield Hit(
+            f"the KMS key of log bucket {bucket.name!r} belongs to {owner.name!r}, which can "
+            "disable it and make the logs unreadable",
+            (bucket.id, owner.id),
+            evidence=evidence,
+        )
+    elif all(a.aws_account_id for a in allowed):
+        yield Hit(
+            f"the KMS key of log bucket {bucket.name!r} belongs to account {number}, outside the "
+            "design, which can disable it and make the logs unreadable",
+            (bucket.id,),
+            evidence=evidence,
+        )
+    else:  # an account id not recorded may be this one: ask for it rather than guess
+        yield Hit(
+            f"the KMS key of log bucket {bucket.name!r} belongs to account {number}, which no "
+            "account of the design records: record the AWS account ids to confirm it is the "
+            "log archive's",
+            (bucket.id,),
+            Severity.LOW,
+            evidence=evidence,
+        )
+
+
+@rule(
+    "LOG-17",
+    "CloudTrail log retention meets the usage policy's minimum",
+    Severity.HIGH,
+    Category.LOGGING,
+    rationale="A usage policy that sets a minimum log retention expects the CloudTrail record "
+    "to survive that long whatever happens to the accounts it records. Only S3 Object Lock "
+    "with a default retention of at least that many days guarantees it: without Object Lock, "
+    "or with a shorter retention, logs can be deleted before the minimum.",
+    remediation="Enable Object Lock on the CloudTrail bucket (at creation) with a default "
+    "retention (COMPLIANCE mode) of at least the usage policy's minimum days.",
+    references=[USAGE_POLICY, S3_OBJECT_LOCK, f"{WHITEPAPER}, Logging Account Structure"],
+)
+def cloudtrail_retention(ctx: RuleContext) -> Iterator[Hit]:
+    minimum = ctx.design.usage_policy.min_log_retention_days
+    if minimum is None:
+        return
+    for bucket in _buckets_receiving(ctx, LogType.CLOUDTRAIL):
+        lock = bucket.object_lock
+        if lock is not None and lock.retention_days >= minimum:
+            continue
+        held = "no Object Lock" if lock is None else f"{lock.mode} {lock.retention_days} days"
+        yield Hit(
+            f"CloudTrail bucket {bucket.name!r} keeps logs locked for "
+            f"{'no set time' if lock is None else f'{lock.retention_days} days'}, less than the "
+            f"usage policy's minimum of {minimum} days",
+            (bucket.id,),
+            evidence=(
+                f"bucket {bucket.name!r}: {held}",
+                f"usage policy: min_log_retention_days = {minimum}",
+            ),
+        )

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from designer.model import ObjectLock
+from designer.model import Design, ObjectLock
+from designer.model.governance import OuRequirement
 from designer.rules import validate
 from designer.rules.engine import REGISTRY, Severity
 from designer.rules.registry import all_rules
 from tests.rules.builder import ORG, Builder, messages, run_rule
 
-LOG_RULES = [f"LOG-{n:02d}" for n in range(1, 13)]
+LOG_RULES = [f"LOG-{n:02d}" for n in (*range(1, 13), 15, 16, 17)]
 COMPLIANCE = ObjectLock(mode="COMPLIANCE", retention_days=365)
 
 
@@ -79,11 +80,6 @@ def test_organization_trail_flaws() -> None:
             "log-file validation",
         ),
         (
-            "critical",
-            "organization trail ('Org' -> 'Prod') lands in 'Prod', which is not a "
-            "log-archive account",
-        ),
-        (
             "medium",
             "CloudTrail delivery ('Org' -> 'Logs') excludes 'Tools', but an organization trail "
             "records every account: it is deployed as account trails, which do not reach the "
@@ -92,6 +88,10 @@ def test_organization_trail_flaws() -> None:
     ]
     assert all(rel in f.subjects for f in found if "'Org' -> 'Prod'" in f.message)
     assert [f.subjects for f in found if f.severity == Severity.MEDIUM] == [(skip, b.id("Tools"))]
+    # Where the trail lands is LOG-02's finding, not said twice.
+    assert [f.subjects for f in run_rule(b.build(), "LOG-02")] == [
+        (rel, b.id("trail"), b.id("Prod"))
+    ]
 
 
 def test_a_trail_that_leaves_accounts_out_is_no_organization_trail() -> None:
@@ -133,12 +133,54 @@ def test_cloudtrail_bucket_named_in_log_archive() -> None:
     b.logs("Prod", "Prod", "cloudtrail", bucket="local-trail")
     found = run_rule(b.build(), "LOG-02")
     assert [f.message for f in found] == [
-        "CloudTrail bucket 'local-trail' of ('Prod' -> 'Prod') belongs to 'Prod', which is not "
-        "a log-archive account",
         "CloudTrail delivery ('Prod' -> 'Logs') names no destination bucket",
+        "CloudTrail delivery ('Prod' -> 'Prod') stores its logs in bucket 'local-trail' of "
+        "'Prod', which is not a log-archive account: that account's administrators can alter "
+        "or delete them",
     ]
-    assert b.id("local-trail") in found[0].subjects
+    assert b.id("local-trail") in found[1].subjects
     assert messages(landing_zone().build(), "LOG-02") == []
+
+
+def test_organization_trail_outside_the_log_archive_is_critical() -> None:
+    b = landing_zone()
+    b.account("Shared", "central-it")
+    b.bucket("shared-trail", "Shared", object_lock=COMPLIANCE)
+    rel = b.logs(ORG, "Shared", "cloudtrail", bucket="shared-trail")
+    [found] = run_rule(b.build(), "LOG-02")
+    assert found.severity == Severity.CRITICAL
+    assert found.message == (
+        "organization trail ('Org' -> 'Shared') stores its logs in bucket 'shared-trail' of "
+        "'Shared', which is not a log-archive account: that account's administrators can alter "
+        "or delete them"
+    )
+    assert found.subjects == (rel, b.id("shared-trail"), b.id("Shared"))
+    assert found.evidence == (
+        "log-delivery ('Org' -> 'Shared'): log types cloudtrail",
+        "bucket 'shared-trail': owned by 'Shared'",
+        "'Shared': functions central-it, not log-archive",
+    )
+    assert run_rule(b.build(), "LOG-01") == []  # the trail itself is sound
+
+
+def test_organization_trail_in_any_log_archive_account_is_not_reported() -> None:
+    """Near miss: a second log-archive account (e.g. for data residency) is still the archive."""
+    b = landing_zone()
+    b.account("Logs EU", "log-archive")
+    b.bucket("eu-trail", "Logs EU", object_lock=COMPLIANCE)
+    b.logs(ORG, "Logs EU", "cloudtrail", bucket="eu-trail")
+    assert run_rule(b.build(), "LOG-02") == []
+
+
+def test_a_delivery_without_bucket_outside_the_archive_is_one_finding() -> None:
+    b = landing_zone()
+    rel = b.logs(ORG, "Prod", "cloudtrail")
+    [found] = run_rule(b.build(), "LOG-02")
+    assert found.message == (
+        "organization trail ('Org' -> 'Prod') names no destination bucket, and 'Prod' is not a "
+        "log-archive account either"
+    )
+    assert found.subjects == (rel, b.id("Prod"))
 
 
 def test_config_bucket_named() -> None:
@@ -267,14 +309,25 @@ def test_cloudtrail_object_lock_compliance() -> None:
     b.logs("Management", "Logs", "config", bucket="config")
     found = run_rule(b.build(), "LOG-09")
     assert [(f.severity.value, f.message) for f in found] == [
-        ("medium", "CloudTrail bucket 'plain' has no Object Lock"),
-        (
-            "low",
-            "CloudTrail bucket 'governed' uses Object Lock in GOVERNANCE mode, which can be "
-            "bypassed with s3:BypassGovernanceRetention",
+        (  # an administrator of the archive lifts GOVERNANCE retention: little better than none
+            "medium",
+            "CloudTrail bucket 'governed' uses Object Lock in GOVERNANCE mode: anyone granted "
+            "s3:BypassGovernanceRetention, such as an administrator of 'Logs', can delete the "
+            "locked logs",
         ),
+        ("medium", "CloudTrail bucket 'plain' has no Object Lock"),
     ]
+    assert found[0].evidence == ("bucket 'governed': object_lock GOVERNANCE 30 days",)
     assert messages(landing_zone().build(), "LOG-09") == []
+
+
+def test_governance_mode_outside_cloudtrail_buckets_is_not_reported() -> None:
+    """Near miss: GOVERNANCE mode on a bucket that takes only VPC flow logs."""
+    b = landing_zone()
+    governed = ObjectLock(mode="GOVERNANCE", retention_days=90)
+    b.bucket("flows", "Logs", object_lock=governed)
+    b.logs("Prod", "Logs", "vpc-flow-logs", bucket="flows")
+    assert run_rule(b.build(), "LOG-09") == []
 
 
 def test_glacier_vault_lock() -> None:
@@ -405,3 +458,110 @@ def test_templates_with_a_log_archive(template: str, expected: list[tuple[str, s
     report = validate(load_template(template), rules=[REGISTRY[r] for r in LOG_RULES])
     serious = [(f.rule_id, f.message) for f in report.at_or_above(Severity.HIGH)]
     assert serious == expected
+
+
+def _with_policy(b: Builder, **changes: object) -> Design:
+    design = b.build()
+    design.usage_policy = design.usage_policy.model_copy(update=changes)
+    return design
+
+
+def test_log_buckets_use_kms_when_the_policy_requires_it() -> None:
+    b = landing_zone()
+    assert run_rule(_with_policy(b), "LOG-15") == []  # the policy does not ask for it
+    found = run_rule(_with_policy(b, logs_encrypted_with_kms=True), "LOG-15")
+    assert {f.subjects for f in found} == {(b.id("trail"),), (b.id("config"),)}
+    assert {f.severity for f in found} == {Severity.HIGH}
+    trail = next(f for f in found if f.subjects == (b.id("trail"),))
+    assert trail.evidence == (
+        "usage policy: logs_encrypted_with_kms = true",
+        "bucket 'trail': no kms_key (S3-managed encryption)",
+    )
+
+
+def test_log_buckets_with_keys_pass_the_kms_policy() -> None:
+    b = Builder()
+    b.account("Logs", "log-archive")
+    b.bucket("trail", "Logs", kms_key="alias/trail-logs")
+    assert run_rule(_with_policy(b, logs_encrypted_with_kms=True), "LOG-15") == []
+
+
+def test_log_key_owned_by_a_workload_account() -> None:
+    b = Builder()
+    b.account("Logs", "log-archive", aws_account_id="111111111111")
+    b.account("Tools", "security-tooling", aws_account_id="222222222222")
+    b.account("Prod", aws_account_id="333333333333")
+    b.bucket("mine", "Logs", kms_key="alias/trail-logs")
+    b.bucket("own", "Logs", kms_key="arn:aws:kms:eu-west-1:111111111111:key/abc")
+    b.bucket("tools", "Logs", kms_key="arn:aws:kms:eu-west-1:222222222222:alias/logs")
+    b.bucket("prod", "Logs", kms_key="arn:aws:kms:eu-west-1:333333333333:key/abc")
+    b.bucket("vendor", "Logs", kms_key="arn:aws-us-gov:kms:us-gov-west-1:444444444444:key/abc")
+    found = {f.subjects[0]: f for f in run_rule(b.build(), "LOG-16")}
+    assert set(found) == {b.id("prod"), b.id("vendor")}
+    prod = found[b.id("prod")]
+    assert prod.severity == Severity.HIGH
+    assert prod.subjects == (b.id("prod"), b.id("Prod"))
+    assert prod.evidence[1] == "key owner: account 333333333333 = 'Prod' (workload)"
+    assert found[b.id("vendor")].severity == Severity.HIGH
+    assert "outside the design" in found[b.id("vendor")].message
+
+
+def test_log_key_of_an_unrecorded_account_asks_for_the_id() -> None:
+    b = Builder()
+    b.account("Logs", "log-archive")  # no AWS account id recorded
+    b.bucket("trail", "Logs", kms_key="arn:aws:kms:eu-west-1:111111111111:key/abc")
+    [found] = run_rule(b.build(), "LOG-16")
+    assert found.severity == Severity.LOW
+
+
+def test_cloudtrail_retention_meets_the_policy_minimum() -> None:
+    b = landing_zone()  # the trail bucket locks 365 days in COMPLIANCE mode
+    assert run_rule(_with_policy(b, min_log_retention_days=365), "LOG-17") == []
+    [found] = run_rule(_with_policy(b, min_log_retention_days=400), "LOG-17")
+    assert found.severity == Severity.HIGH
+    assert found.subjects == (b.id("trail"),)
+    assert found.evidence == (
+        "bucket 'trail': COMPLIANCE 365 days",
+        "usage policy: min_log_retention_days = 400",
+    )
+
+
+def test_cloudtrail_bucket_without_object_lock_fails_the_minimum() -> None:
+    b = Builder()
+    b.account("Logs", "log-archive")
+    b.bucket("trail", "Logs")
+    b.bucket("config", "Logs")  # no CloudTrail delivery: not asked
+    b.logs(ORG, "Logs", "cloudtrail", bucket="trail")
+    b.logs(ORG, "Logs", "config", bucket="config")
+    [found] = run_rule(_with_policy(b, min_log_retention_days=90), "LOG-17")
+    assert found.subjects == (b.id("trail"),)
+    assert found.evidence[0] == "bucket 'trail': no Object Lock"
+
+
+def test_log_coverage_leaves_out_closed_and_exempt_accounts() -> None:
+    b = Builder()
+    b.account("Logs", "log-archive")
+    b.ou("Suspended")
+    b.ou("Lab")
+    b.account("Closed", parent="Suspended", state="suspended")
+    b.account("Experiment", parent="Lab")
+    b.account("Active", parent="Suspended")  # not closed: still reported
+    b.logs("Logs", "Logs", "cloudtrail", "config")
+    design = b.build()
+    design.usage_policy = design.usage_policy.model_copy(
+        update={"ou_requirements": [OuRequirement(ou=b.id("Lab"), log_delivery="exempt")]}
+    )
+    [found] = run_rule(design, "LOG-05")
+    assert set(found.subjects) == {b.id("Management"), b.id("Active")}
+
+
+def test_log_key_of_the_management_account_is_noted_only() -> None:
+    b = Builder()
+    b.design.accounts[0] = b.design.accounts[0].model_copy(
+        update={"aws_account_id": "999999999999"}
+    )
+    b.account("Logs", "log-archive", aws_account_id="111111111111")
+    b.bucket("trail", "Logs", kms_key="arn:aws:kms:eu-west-1:999999999999:key/abc")
+    [found] = run_rule(b.build(), "LOG-16")
+    assert found.severity == Severity.LOW
+    assert found.subjects == (b.id("trail"), b.id("Management"))
