@@ -753,7 +753,7 @@ class _Assumer:
 
     side: str  # the trusted side's id (an account or a scope)
     principal: str
-    arns: list[str] = field(default_factory=list)  # roles of single accounts
+    arns: set[str] = field(default_factory=set)  # roles of single accounts (written sorted)
     scoped: list[Statement] = field(default_factory=list)  # roles deployed to a scope
     roles: list[str] = field(default_factory=list)  # "Role in Target", for people
 
@@ -895,8 +895,7 @@ def _trust_roles(
             assumer = assumers.setdefault((rel.source, principal), _Assumer(rel.source, principal))
             assumer.roles.append(f"{role.name} in {scopes.label(rel.target)}")
             if role.deployed_to is None:
-                if role.arn not in assumer.arns:
-                    assumer.arns.append(role.arn)
+                assumer.arns.add(role.arn)
             else:
                 found = _scoped_statement(lookup, rel, role)
                 if found not in assumer.scoped:
@@ -1169,6 +1168,9 @@ def log_resources(
         if owner is None:
             continue
         every_key = arn("kms", "key/*", account=id_of(owner), region="*")
+        if key.arn is not None and ":alias/" in key.arn:  # every key of the alias's account
+            region, account = key.arn.split(":")[3:5]
+            every_key = arn("kms", "key/*", account=account, region=region or "*")
         key_arn = key.arn if key.arn is not None and ":key/" in key.arn else every_key
         found += [LogResource(b, owner, arn("s3", b.name), key_arn, key.alias) for b in key.buckets]
     order = {b.id: n for n, b in enumerate(design.log_buckets)}

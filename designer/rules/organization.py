@@ -11,8 +11,14 @@ from designer.artefacts.policy_set import over_quota, planned_scps, scp_size
 from designer.artefacts.quotas import MAX_SCP_CHARACTERS
 from designer.model.errors import DesignError
 from designer.model.vocabulary import AccountFunction as F
-from designer.model.vocabulary import Environment, FeatureSet
-from designer.rules.context import RuleContext, names_list
+from designer.model.vocabulary import (
+    AccountState,
+    Environment,
+    FeatureSet,
+    PrincipalType,
+    Structure,
+)
+from designer.rules.context import RuleContext, names_list, plural
 from designer.rules.engine import Category, Hit, Severity, rule
 
 if TYPE_CHECKING:
@@ -206,9 +212,11 @@ def foundational_ous(ctx: RuleContext) -> Iterator[Hit]:
     rationale="Policies are applied to OUs, not the root: an account at the root gets only the "
     "organization-wide guardrails. Production and non-production workloads need different "
     "controls, so they belong in separate OUs; a Sandbox OU gives experiments looser, "
-    "isolated controls and a Suspended OU holds accounts being closed.",
+    "isolated controls and a Suspended OU holds accounts being closed. A sandbox account left "
+    "among the workload OUs gets their trusts and shares while its owners experiment freely.",
     remediation="Place every member account in an OU, split workload OUs into production and "
-    "non-production children, and create Sandbox and Suspended OUs.",
+    "non-production children, create Sandbox and Suspended OUs, and move sandbox accounts out of "
+    "workload OUs into the Sandbox OU.",
     references=[
         f"{ORGANIZING}: 'Workloads OU', 'Sandbox OU', 'Suspended OU'",
     ],
@@ -236,9 +244,58 @@ def ou_structure(ctx: RuleContext) -> Iterator[Hit]:
             )
     if not ctx.design.accounts:
         return
+    has_sandbox_ou = bool(ctx.ous_named("Sandbox"))
+    if has_sandbox_ou:
+        for account in ctx.members:
+            if _misplaced_sandbox(ctx, account):
+                yield _sandbox_in_workloads(ctx, account)
     missing = [f"no {name} OU" for name in ("Sandbox", "Suspended") if not ctx.ous_named(name)]
     if missing:  # one finding, so that one waiver cannot silence two different gaps
-        yield Hit(f"the organization has {' and '.join(missing)}", (ctx.design.organization.id,))
+        homeless = [] if has_sandbox_ou else [a.id for a in ctx.members if _homeless(ctx, a)]
+        where = ""
+        if homeless:
+            noun = "account" if len(homeless) == 1 else "accounts"
+            verb = "has" if len(homeless) == 1 else "have"
+            where = f": sandbox {noun} {names_list(ctx, homeless, 3)} {verb} nowhere to go"
+        yield Hit(
+            f"the organization has {' and '.join(missing)}{where}",
+            (ctx.design.organization.id, *homeless),
+        )
+
+
+def _is_sandbox(account: Account) -> bool:
+    """An active account for experiments only (one that also runs workloads is ORG-13's)."""
+    return (
+        (F.SANDBOX in account.functions or account.environment == Environment.SANDBOX)
+        and not _is_workload(account)
+        and account.state != AccountState.SUSPENDED
+    )
+
+
+def _misplaced_sandbox(ctx: RuleContext, account: Account) -> bool:
+    """A sandbox under a production or non-production workload OU, not under a Sandbox OU: it
+    gets the workloads' guardrails and network instead of a sandbox's isolation."""
+    return (
+        _is_sandbox(account)
+        and not ctx.in_ou_named(account, "Sandbox")
+        and ctx.in_ou_named(account, *WORKLOAD_OU_NAMES, *NON_PRODUCTION_OU_NAMES)
+    )
+
+
+def _homeless(ctx: RuleContext, account: Account) -> bool:
+    """A sandbox with no Sandbox OU to sit in (a Policy Staging test account has its place)."""
+    return _is_sandbox(account) and not ctx.in_ou_named(account, *PARKING_OU_NAMES)
+
+
+def _sandbox_in_workloads(ctx: RuleContext, account: Account) -> Hit:
+    unit = ctx.ous.get(account.parent or "")
+    where = f"OU {unit.name!r}" if unit else "a workload OU"
+    return Hit(
+        f"sandbox account {account.name!r} sits in {where}, among production or non-production "
+        "workloads, instead of the Sandbox OU",
+        (account.id,),
+        evidence=(_facts(ctx, account),),
+    )
 
 
 @rule(
@@ -354,6 +411,7 @@ def scp_quotas(ctx: RuleContext) -> Iterator[Hit]:
         "Prowler checks config_delegated_admin_and_org_aggregator_all_regions, "
         "securityhub_delegated_admin_enabled_all_regions, guardduty_centrally_managed",
     ],
+    structure=Structure.SECURITY,
 )
 def security_delegation(ctx: RuleContext) -> Iterator[Hit]:
     known = SECURITY_SERVICES | OPTIONAL_SECURITY_SERVICES
@@ -392,3 +450,270 @@ def has_management(ctx: RuleContext) -> Iterator[Hit]:
     if ctx.management is None:
         org = ctx.design.organization
         yield Hit(f"organization {org.name!r} designates no management account", (org.id,))
+
+
+# -- inventory and isolation (ORG-11..14) -------------------------------------------------------
+# Shared infrastructure: its environment is the whole organization's, so "none" is right.
+SHARED_INFRASTRUCTURE = frozenset(
+    {
+        F.MANAGEMENT,
+        F.LOG_ARCHIVE,
+        F.SECURITY_TOOLING,
+        F.IDENTITY,
+        F.NETWORK,
+        F.PUBLISHING,
+        F.CENTRAL_IT,
+    }
+)
+WORKLOAD_OU_NAMES = ("Workloads", "Workload", "Prod", "Production", "Non-prod", "Nonproduction")
+NON_PRODUCTION_OU_NAMES = ("Dev", "Development", "Test", "Staging")
+# OUs where a sandbox-function account has its own place: policy tests, closed accounts.
+PARKING_OU_NAMES = ("Policy Staging", "Suspended", "Quarantine", "Exceptions")
+SUSPENDED_OU_NAMES = ("Suspended", "Quarantine")
+# What an OU name suggests an account's environment is, for the ORG-11 hint.
+OU_ENVIRONMENTS = (
+    (("Sandbox",), Environment.SANDBOX),
+    (
+        ("Non-prod", "Nonproduction", "Dev", "Development", "Test", "Staging"),
+        Environment.NON_PRODUCTION,
+    ),
+    (("Prod", "Production"), Environment.PRODUCTION),
+)
+
+
+def _duties(account: Account) -> list[str]:
+    duties = [f.value for f in account.functions if f in (F.WORKLOAD, F.SANDBOX)]
+    if account.runs_workloads and F.WORKLOAD not in account.functions:
+        duties.append("runs workloads")
+    return duties
+
+
+def _facts(ctx: RuleContext, account: Account) -> str:
+    """One evidence line: what the design says the account is and where it sits."""
+    functions = ", ".join(f.value for f in account.functions)
+    runs = "yes" if account.runs_workloads else "no"
+    return (
+        f"account {account.name!r}: functions {functions}, runs workloads: {runs}, "
+        f"environment {account.environment.value}, state {account.state.value}; "
+        f"{_ou_path(ctx, account)}"
+    )
+
+
+def _suggested_environment(ctx: RuleContext, account: Account) -> str:
+    for names, environment in OU_ENVIRONMENTS:
+        if ctx.in_ou_named(account, *names):
+            return f"; its OU suggests {environment.value}"
+    return ""
+
+
+@rule(
+    "ORG-11",
+    "Workload and sandbox accounts state their environment",
+    Severity.MEDIUM,
+    Category.ORGANIZATION,
+    rationale="Environment (production, non-production, development, test, sandbox) is what "
+    "decides which OU, guardrails and data an account may have; a workload or sandbox account "
+    "without one cannot be checked for them, and an inventory that does not say which accounts "
+    "are production cannot be reviewed. Shared infrastructure accounts (management, log "
+    "archive, security tooling, identity, network, publishing, central IT) serve every "
+    "environment and are exempt.",
+    remediation="Set the account's environment (and tag it so in AWS), then check that its OU "
+    "matches.",
+    references=[
+        f"{ORGANIZING}: 'Workloads OU' (production and non-production separated)",
+        "AWS whitepaper 'AWS Multiple Account Security Strategy', General Best Practices: "
+        "'Clearly define an AWS account-creation process' (account inventory)",
+    ],
+)
+def environment_stated(ctx: RuleContext) -> Iterator[Hit]:
+    for account in ctx.members:
+        if account.environment != Environment.NONE or account.state == AccountState.SUSPENDED:
+            continue
+        duties = _duties(account)
+        if not duties or SHARED_INFRASTRUCTURE.intersection(account.functions):
+            continue
+        yield Hit(
+            f"{_joined(duties)} account {account.name!r} states no environment",
+            (account.id,),
+            evidence=(f"{_facts(ctx, account)}{_suggested_environment(ctx, account)}",),
+        )
+
+
+def _quarantined_ous(ctx: RuleContext) -> frozenset[str]:
+    """OUs carrying a deny-all SCP (cached on the context: one pass over the OUs)."""
+    cache: dict[str, frozenset[str]] = ctx.__dict__.setdefault("_org_quarantined", {})
+    if "ids" not in cache:
+        cache["ids"] = frozenset(
+            u.id
+            for u in ctx.design.organizational_units
+            if any(policy_documents.quarantines(p.document) for p in ctx.attached_scps(u.id))
+        )
+    return cache["ids"]
+
+
+def _parked(ctx: RuleContext, account: Account) -> bool:
+    """Below the Suspended OU, or below (or itself under) a deny-all SCP."""
+    if ctx.in_ou_named(account, *SUSPENDED_OU_NAMES):
+        return True
+    if any(policy_documents.quarantines(p.document) for p in ctx.attached_scps(account.id)):
+        return True
+    quarantined = _quarantined_ous(ctx)
+    return any(u.id in quarantined for u in ctx.ou_chain(account.parent))
+
+
+def _landing(ctx: RuleContext) -> dict[str, list[int]]:
+    """Per account, the trusts and resource shares that land in it (one pass, cached on the
+    context); a share to an OU lands in every account below it."""
+    cache: dict[str, dict[str, list[int]]] = ctx.__dict__.setdefault("_org_landing", {})
+    if "counts" not in cache:
+        counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for rel in ctx.relationships("trust"):
+            counts[rel.target][0] += 1
+        shares: dict[str, int] = defaultdict(int)
+        for rel in ctx.relationships("resource-share"):
+            shares[rel.target] += 1
+        for account in ctx.members:
+            reached = shares.get(account.id, 0)
+            reached += sum(shares.get(s, 0) for s in ctx.holding_scopes(account.id))
+            if reached:
+                counts[account.id][1] += reached
+        cache["counts"] = counts
+    return cache["counts"]
+
+
+def _still_reached(ctx: RuleContext, account_id: str) -> tuple[int, int]:
+    """Trusts and shares that still land in the account."""
+    trusts, shares = _landing(ctx).get(account_id, [0, 0])
+    return trusts, shares
+
+
+@rule(
+    "ORG-12",
+    "Closed (suspended) accounts are moved to the Suspended OU",
+    Severity.MEDIUM,
+    Category.ORGANIZATION,
+    rationale="A closed account stays in the organization, suspended, for 90 days and can be "
+    "reopened; until then it keeps the policies, roles and shares of its OU. The Suspended OU "
+    "with a deny-all SCP makes sure nothing in it can act if it is reopened, and keeps it out "
+    "of the role and share deployments that target workload OUs. Left in a production or "
+    "workload OU it still receives them.",
+    remediation="Move the account to the Suspended OU (with its deny-all SCP) before or when "
+    "closing it, and remove the trusts and shares that still name it.",
+    references=[
+        f"{ORGANIZING}: 'Suspended OU'",
+        "AWS Organizations User Guide, 'Closing a member account in your organization' "
+        f"({ORGS_GUIDE}/orgs_manage_accounts_close.html)",
+    ],
+)
+def suspended_parked(ctx: RuleContext) -> Iterator[Hit]:
+    for account in ctx.members:
+        if account.state != AccountState.SUSPENDED or _parked(ctx, account):
+            continue
+        in_workloads = ctx.in_ou_named(account, *WORKLOAD_OU_NAMES)
+        trusts, shares = _still_reached(ctx, account.id)
+        where = "a workload OU" if in_workloads else "an OU without a deny-all SCP"
+        yield Hit(
+            f"suspended account {account.name!r} is not in the Suspended OU: it sits "
+            f"{_ou_path(ctx, account)}, {where}",
+            (account.id,),
+            Severity.HIGH if in_workloads else None,
+            evidence=(
+                f"{_facts(ctx, account)}; no deny-all SCP on its path",
+                f"still the target of {plural(trusts, 'trust')} and "
+                f"{plural(shares, 'resource share')}",
+            ),
+        )
+
+
+@rule(
+    "ORG-13",
+    "No account mixes workload and sandbox duties",
+    Severity.HIGH,
+    Category.ORGANIZATION,
+    rationale="Sandbox accounts are for experiments, with loose controls and wide developer "
+    "access, and are disconnected from internal networks; workload accounts run business "
+    "services and data. One account with both gives the experiments the workload's data, "
+    "network reach and roles, and forces either the workload's guardrails on the sandbox or "
+    "the sandbox's looseness on the workload.",
+    remediation="Split the account: keep the workload in an account in its environment's OU and "
+    "give the experiments a separate account in the Sandbox OU.",
+    references=[
+        f"{ORGANIZING}: 'Sandbox OU'",
+        "AWS whitepaper 'AWS Multiple Account Security Strategy', When to Create Multiple Accounts",
+    ],
+)
+def workload_sandbox_apart(ctx: RuleContext) -> Iterator[Hit]:
+    for account in ctx.members:
+        if F.SANDBOX not in account.functions or account.state == AccountState.SUSPENDED:
+            continue
+        workload = [
+            why
+            for why, present in (
+                ("workload function", F.WORKLOAD in account.functions),
+                ("runs workloads", account.runs_workloads),
+                ("production environment", account.environment == Environment.PRODUCTION),
+            )
+            if present
+        ]
+        if workload:
+            yield Hit(
+                f"account {account.name!r} is a sandbox and also has workload duties "
+                f"({_joined(workload)})",
+                (account.id,),
+                evidence=(_facts(ctx, account),),
+            )
+
+
+def _human_federation(ctx: RuleContext) -> list[str]:
+    """Identity providers people sign in through (not CI or other workload federation)."""
+    # Federation is never expanded per account: the design's own list is enough, and cheaper
+    # than the expanded lookup the trust rules share.
+    human = {
+        r.source
+        for r in ctx.design.relationships
+        if r.kind == "federation" and r.principal_type == PrincipalType.HUMAN
+    }
+    return [p.id for p in ctx.design.identity_providers if p.id in human]
+
+
+@rule(
+    "ORG-14",
+    "Break-glass access to the management account exists",
+    Severity.MEDIUM,
+    Category.ORGANIZATION,
+    rationale="When every person reaches AWS through an identity provider, an outage or "
+    "misconfiguration of that provider (or of IAM Identity Center) locks everyone out of the "
+    "management account, which is where federation, SCPs and the organization itself are "
+    "repaired. AWS recommends a documented emergency-access process: one or two IAM users "
+    "in the management account with strong passwords and MFA, kept sealed, monitored and "
+    "tested (ORG-03 accepts up to two), besides the root user whose credentials are "
+    "held apart.",
+    remediation="Create one or two break-glass IAM users in the management account with MFA "
+    "(hardware keys kept apart), alarm on their sign-in, and test the procedure regularly.",
+    references=[
+        MGMT_BEST_PRACTICES,
+        "AWS Well-Architected Framework, Security Pillar, SEC03-BP03 'Establish emergency access "
+        "process' (https://docs.aws.amazon.com/wellarchitected/latest/security-pillar/"
+        "sec_permissions_emergency_process.html)",
+        "aws-samples/aws-cross-account-break-glass-example (break-glass IAM user in the "
+        "management account)",
+    ],
+    structure=Structure.IDENTITY,
+)
+def break_glass(ctx: RuleContext) -> Iterator[Hit]:
+    mgmt = ctx.management
+    if mgmt is None or mgmt.iam_user_count > 0:
+        return
+    providers = _human_federation(ctx)
+    if not providers:
+        return  # nothing to fall back from: how people sign in is not drawn
+    yield Hit(
+        f"management account {mgmt.name!r} has no IAM user for emergency (break-glass) access, "
+        f"while people sign in only through {names_list(ctx, providers, 3)}",
+        (mgmt.id,),
+        evidence=(
+            f"management account {mgmt.name!r}: {mgmt.iam_user_count} IAM users",
+            f"human federation through {names_list(ctx, providers, 3)}: if it fails, only the "
+            "root user is left",
+        ),
+    )

@@ -10,15 +10,22 @@ management account, so only member accounts are checked; an SCP whose document i
 
 from __future__ import annotations
 
+import fnmatch
+import json
+import re
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from designer.artefacts.policy_documents import (
     as_list,
+    denying_statements,
+    quarantines,
+    resources,
     statements,
 )
-from designer.artefacts.policy_set import log_resources
+from designer.artefacts.policy_set import FULL_AWS_ACCESS, LogResource, log_resources
 from designer.artefacts.protections import (
     CLOUDTRAIL_ACTIONS,
     CONFIG_ACTIONS,
@@ -33,8 +40,13 @@ from designer.artefacts.protections import (
     ROLE_CHANGE_ACTIONS,
     ROOT_RESTRICTION,
     Protection,
+    any_partition,
+    arn_matches,
+    block_values,
+    condition_blocks,
     denial,
     has_exception,
+    is_exception,
     log_guards,
     protecting,
     region_list,
@@ -42,8 +54,8 @@ from designer.artefacts.protections import (
     sample_arn,
     unguarded,
 )
-from designer.model.vocabulary import AccessLevel, AccountFunction
-from designer.rules.context import RuleContext, names_list
+from designer.model.vocabulary import AccessLevel, AccountFunction, AccountState
+from designer.rules.context import RuleContext, names_list, normalise, plural
 from designer.rules.engine import Category, Hit, Severity, rule
 
 if TYPE_CHECKING:
@@ -383,6 +395,7 @@ def security_roles_protected(ctx: RuleContext) -> Iterator[Hit]:
     in_force = _InForce(ctx, lambda policy: role_guards(policy.document))
     # role name -> actions left open -> relationships
     unprotected: dict[str, dict[tuple[str, ...], list[Any]]] = defaultdict(dict)
+    guarded: set[str] = set()  # roles some SCP protects (at least in part) somewhere
     missing: dict[tuple[frozenset[tuple[str, str]], str], tuple[str, ...]] = {}  # shared per OU
     for rel in ctx.relationships("trust"):
         target = ctx.accounts.get(rel.target)
@@ -397,9 +410,14 @@ def security_roles_protected(ctx: RuleContext) -> Iterator[Hit]:
         key = (in_force.account(target), arn)
         if key not in missing:
             missing[key] = tuple(unguarded(arn, ROLE_CHANGE_ACTIONS, key[0]))
+        if len(missing[key]) < len(ROLE_CHANGE_ACTIONS):
+            guarded.add(rel.role_name)
         if missing[key]:
             unprotected[rel.role_name].setdefault(missing[key], []).append(rel)
+    organization = ctx.design.organization.id
     for role_name, by_gap in unprotected.items():
+        # Protected nowhere: the guardrail itself is missing, and it belongs at the root.
+        wholly = () if role_name in guarded else (organization,)
         for actions, rels in by_gap.items():
             targets = list(dict.fromkeys(r.target for r in rels))
             what = (
@@ -410,7 +428,8 @@ def security_roles_protected(ctx: RuleContext) -> Iterator[Hit]:
             yield Hit(
                 f"no SCP in force denies {what} on role {role_name!r} "
                 f"in {_member_accounts(ctx, targets)}",
-                tuple(dict.fromkeys(r.id for r in rels)),  # a role deployed to an OU: its id once
+                # a role deployed to an OU: its id once
+                (*dict.fromkeys(r.id for r in rels), *wholly),
             )
 
 
@@ -458,25 +477,511 @@ def external_shares_denied(ctx: RuleContext) -> Iterator[Hit]:
 )
 def log_archive_protected(ctx: RuleContext) -> Iterator[Hit]:
     in_force = _InForce(ctx, lambda policy: log_guards(policy.document))
+    by_alias = _InForce(ctx, lambda policy: _alias_guards(policy.document))
     management = ctx.design.organization.management_account
+    owners = _accounts_by_number(ctx)
     for found in log_resources(ctx.design):
         if found.account.id == management:  # SCPs cannot protect it; ORG-02 moves the bucket
             continue
-        given = in_force.account(found.account)
-        gaps = [
-            (what, actions)
-            for what, actions in (
-                (
-                    f"log bucket {found.bucket.name!r}",
-                    unguarded(sample_arn(found.bucket_arn), LOG_BUCKET_ACTIONS, given),
-                ),
-                ("its KMS key", unguarded(sample_arn(found.key_arn), LOG_KEY_ACTIONS, given)),
+        key = _log_key(found, owners)
+        gaps: list[tuple[str, Account, tuple[str, ...]]] = []
+        bucket_open = unguarded(
+            sample_arn(found.bucket_arn), LOG_BUCKET_ACTIONS, in_force.account(found.account)
+        )
+        if bucket_open:
+            gaps.append((f"log bucket {found.bucket.name!r}", found.account, tuple(bucket_open)))
+        if key.owner.id != management:  # a key there is LOG-16's concern: no SCP reaches it
+            key_open = _key_unguarded(key, in_force.account(key.owner), by_alias.account(key.owner))
+            if key_open:
+                gaps.append(("its KMS key", key.owner, key_open))
+        if not gaps:
+            continue
+        owners_named = dict.fromkeys(owner.id for _, owner, _ in gaps)
+        if len(owners_named) == 1:  # one account: name it once
+            denied = " and ".join(f"{', '.join(actions)} on {what}" for what, _, actions in gaps)
+            denied += f" in account {gaps[0][1].name!r}"
+        else:
+            denied = " and ".join(
+                f"{', '.join(actions)} on {what} in account {owner.name!r}"
+                for what, owner, actions in gaps
             )
-            if actions
+        yield Hit(
+            f"no SCP in force denies {denied}",
+            tuple(dict.fromkeys((found.bucket.id, found.account.id, *owners_named))),
+            evidence=(
+                f"log bucket {found.bucket.name!r} ({found.bucket_arn}) in account "
+                f"{found.account.name!r}",
+                f"its KMS key {key.label} in account {key.owner.name!r}",
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class _LogKey:
+    """A log bucket's KMS key as an SCP would name it: a sample ARN in its owner's account
+    and the alias it goes by, if any (a kms:ResourceAliases condition may name that)."""
+
+    owner: Account
+    arn: str  # sample ARN ("aws" partition, a sample key id for an alias or "key/*")
+    alias: str | None
+    label: str
+
+
+KMS_ARN = re.compile(r"^arn:[a-z-]+:kms:([a-z0-9-]+):([0-9]{12}):(key|alias)/(.+)$")
+
+
+def _accounts_by_number(ctx: RuleContext) -> dict[str, Account]:
+    return {a.aws_account_id: a for a in ctx.design.accounts if a.aws_account_id}
+
+
+def _log_key(found: LogResource, owners: dict[str, Account]) -> _LogKey:
+    """Where the key of a log bucket lives: the account its ARN names (the Security Reference
+    Architecture keeps the trail's key in Security Tooling), else the bucket's account."""
+    given = found.bucket.kms_key or ""
+    match = KMS_ARN.match(given)
+    if match is None or match.group(2) not in owners:
+        label = repr(found.key_alias) if found.key_alias else found.key_arn
+        return _LogKey(found.account, sample_arn(found.key_arn), found.key_alias, label)
+    region, number, kind, name = match.groups()
+    owner = owners[number]
+    if kind == "key":
+        return _LogKey(owner, sample_arn(given), None, given)
+    # An alias ARN: the key behind it has an id the design does not know.
+    arn = sample_arn(f"arn:aws:kms:{region}:{number}:key/*")
+    return _LogKey(owner, arn, f"alias/{name}", given)
+
+
+ALIAS_KEY = "kms:ResourceAliases"
+ALIAS_OPERATORS = frozenset({"stringequals", "stringlike", "stringequalsignorecase"})
+
+
+def _alias_guards(document: Document) -> list[tuple[str, str, str]]:
+    """(key action, resource pattern, alias pattern) for each Deny of the log-key actions
+    narrowed to keys by kms:ResourceAliases, with no other condition than exceptions."""
+    found: list[tuple[str, str, str]] = []
+    for action in LOG_KEY_ACTIONS:
+        for statement in denying_statements(document, action):
+            if "NotResource" in statement:
+                continue
+            aliases: list[str] = []
+            narrowed_otherwise = False
+            for operator, block in condition_blocks(statement):
+                base = operator.split(":")[-1].removesuffix("ifexists")
+                values = block_values(block, ALIAS_KEY)
+                if values is not None and base in ALIAS_OPERATORS and len(block) == 1:
+                    # fnmatch patterns: only StringLike's wildcards stay wildcards
+                    aliases += values if base == "stringlike" else [_literal(v) for v in values]
+                elif not is_exception(operator, block):
+                    narrowed_otherwise = True
+            if aliases and not narrowed_otherwise:
+                found += [(action, r, a) for r in resources(statement) for a in aliases]
+    return found
+
+
+def _literal(text: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", text)
+
+
+def _key_unguarded(
+    key: _LogKey,
+    guards: Iterable[tuple[str, str]],
+    alias_guards: Iterable[tuple[str, str, str]],
+) -> tuple[str, ...]:
+    """The key actions no Deny in force covers: by the key's ARN, or by its alias."""
+    open_actions = unguarded(key.arn, LOG_KEY_ACTIONS, guards)
+    if not key.alias or not open_actions:
+        return tuple(open_actions)
+    covered = {
+        action
+        for action, pattern, alias in alias_guards
+        if arn_matches(key.arn, pattern) and fnmatch.fnmatchcase(key.alias.lower(), alias.lower())
+    }
+    return tuple(a for a in open_actions if a not in covered)
+
+
+# -- SCP-11: an Allow at every level ------------------------------------------------------------
+SCP_EVALUATION = (
+    "AWS Organizations User Guide, 'SCP evaluation': 'How SCPs work with Allow' "
+    "(https://docs.aws.amazon.com/organizations/latest/userguide/"
+    "orgs_manage_policies_scps_evaluation.html)"
+)
+QUARANTINE_OU_NAMES = ("Suspended", "Quarantine")
+
+
+def _is_full_access(policy: ServiceControlPolicy) -> bool:
+    return policy.aws_managed and policy.name == FULL_AWS_ACCESS
+
+
+def _can_allow(policy: ServiceControlPolicy) -> bool:
+    """Whether the SCP has an Allow statement. A custom SCP without a document stands for the
+    generated guardrails, which only deny; an AWS-managed one the design does not spell out is
+    given the benefit of the doubt (FullAWSAccess is the only AWS-managed SCP)."""
+    if policy.document is None:
+        return policy.aws_managed
+    return any(s.get("Effect") == "Allow" for s in statements(policy.document))
+
+
+class _Level:
+    """The root, an OU or an account: where SCPs are attached and evaluated."""
+
+    def __init__(
+        self,
+        target: str | None,
+        label: str,
+        node_id: str,
+        attached: list[str],
+        bare_is_default: bool = True,
+    ):
+        self.target = target  # None: the root
+        self.label = label
+        self.node_id = node_id
+        self.attached = attached
+        # Whether nothing drawn here stands for FullAWSAccess (AWS keeps an SCP on every
+        # target): not once the design has replaced FullAWSAccess with its own Allow.
+        self.bare_is_default = bare_is_default
+
+
+def _levels(ctx: RuleContext) -> Iterator[_Level]:
+    """Levels whose layer (root, OUs, accounts) the design draws its Allow in, so that a level
+    without one means it was taken away. The design records FullAWSAccess at the root only (AWS
+    and the export attach it to every OU and account): OUs or accounts lack an Allow only when
+    the design draws it on them, as an imported organization does (FullAWSAccess on some OU or
+    account), or when it replaced FullAWSAccess at the root with its own Allow SCP and draws
+    that on some OU or account (an allow list beside FullAWSAccess at the root proves nothing:
+    the other OUs keep the default)."""
+    design = ctx.design
+    full = {p.id for p in design.service_control_policies if _is_full_access(p)}
+    if not full:
+        return  # the design does not model the default Allow at all
+    org = design.organization
+    yield _Level(None, "the root", org.id, org.root_scps)
+    default = bool(full.intersection(org.root_scps))
+    drawn = full if default else {p.id for p in design.service_control_policies if _can_allow(p)}
+    if any(drawn.intersection(u.scps) for u in design.organizational_units):
+        for unit in design.organizational_units:
+            yield _Level(unit.id, f"OU {unit.name!r}", unit.id, unit.scps, default)
+    members = ctx.members
+    if any(drawn.intersection(a.scps) for a in members):
+        for account in members:
+            label = f"account {account.name!r}"
+            yield _Level(account.id, label, account.id, account.scps, default)
+
+
+def _members_below(ctx: RuleContext) -> dict[str, list[Account]]:
+    """Per OU, the member accounts at any depth below it: one pass over the accounts."""
+    found: dict[str, list[Account]] = defaultdict(list)
+    for account in ctx.members:
+        for unit in ctx.ou_chain(account.parent):
+            found[unit.id].append(account)
+    return found
+
+
+def _locked_below(
+    ctx: RuleContext, level: _Level, below: Callable[[], dict[str, list[Account]]]
+) -> list[Account]:
+    """Member accounts the level's SCPs apply to."""
+    if level.target is None:
+        return ctx.members
+    if level.target in ctx.accounts:
+        return [ctx.accounts[level.target]]
+    return below().get(level.target, [])
+
+
+def _quarantine(ctx: RuleContext, level: _Level, accounts: list[Account]) -> bool:
+    """A level meant to deny everything: a Suspended or quarantine OU, one whose accounts are
+    all closed, or one with a deny-all SCP (a missing Allow takes nothing more away)."""
+    if level.target in ctx.ous and normalise(ctx.ous[level.target].name) in {
+        normalise(n) for n in QUARANTINE_OU_NAMES
+    }:
+        return True
+    if any(quarantines(p.document) for p in ctx.attached_scps(level.target)):
+        return True
+    return bool(accounts) and all(a.state == AccountState.SUSPENDED for a in accounts)
+
+
+@rule(
+    "SCP-11",
+    "Every account keeps an Allow at every level of the OU tree",
+    Severity.CRITICAL,
+    Category.SCP,
+    rationale="SCPs filter, they never grant: AWS allows an action in a member account only when "
+    "an SCP attached at every level on its path (the root, each OU and the account itself) "
+    "allows it. FullAWSAccess provides that Allow; detaching it from one level without attaching "
+    "another Allow SCP there denies every action to every account below, whatever the other "
+    "levels allow. A Suspended or quarantine OU is the one place where that is the intent.",
+    remediation="Attach FullAWSAccess (or an allow-list SCP with the approved services) again to "
+    "the level, and keep deny-list guardrails beside it; leave the root, OUs and accounts "
+    "without FullAWSAccess only in a Suspended OU meant to deny everything.",
+    references=[
+        SCP_EVALUATION,
+        f"{SCP_DOCS}: SCPs do not grant permissions; 'Strategies for using SCPs' (deny list "
+        "with FullAWSAccess, allow list) "
+        "(https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html)",
+        "AWS whitepaper 'Organizing Your AWS Environment Using Multiple Accounts', 'Suspended OU'",
+    ],
+)
+def allow_at_every_level(ctx: RuleContext) -> Iterator[Hit]:
+    management = ctx.design.organization.management_account
+    below: dict[str, list[Account]] = {}
+
+    def members_below() -> dict[str, list[Account]]:
+        if not below:  # computed once, and only when an OU lacks an Allow
+            below.update(_members_below(ctx))
+        return below
+
+    for level in _levels(ctx):
+        if level.target is not None and level.target == management:
+            continue  # SCPs do not apply to the management account
+        attached = [ctx.scps[i] for i in level.attached if i in ctx.scps]
+        if not attached and level.bare_is_default:
+            continue  # AWS keeps an SCP on every target: none drawn means the default one
+        if any(_can_allow(p) for p in attached):
+            continue
+        yield _lockout(ctx, level, attached, _locked_below(ctx, level, members_below))
+
+
+def _lockout(
+    ctx: RuleContext,
+    level: _Level,
+    attached: list[ServiceControlPolicy],
+    accounts: list[Account],
+) -> Hit:
+    held = ", ".join(repr(p.name) for p in attached) or "none"
+    evidence = (
+        f"{level.label}: SCPs attached: {held}; none has an Allow statement and "
+        f"{FULL_AWS_ACCESS} is not among them",
+        "an action is allowed only when an SCP at the root, at every OU on the path and on "
+        "the account allows it: an Allow elsewhere does not make up for this level",
+    )
+    count = plural(len(accounts), "member account")
+    if _quarantine(ctx, level, accounts):
+        return Hit(
+            f"{level.label} has no SCP that allows anything, which locks out its {count}; "
+            "it is a deny-all quarantine, where that is the intent",
+            (level.node_id,),
+            Severity.INFO,
+            evidence=evidence,
+        )
+    if not accounts:
+        return Hit(
+            f"{level.label} has no SCP that allows anything: any account moved there will be "
+            "unable to do anything",
+            (level.node_id,),
+            Severity.MEDIUM,
+            evidence=evidence,
+        )
+    return Hit(
+        f"{level.label} has no SCP that allows anything ({FULL_AWS_ACCESS} detached, no other "
+        f"Allow): it locks {count} out of every action "
+        f"({names_list(ctx, [a.id for a in accounts], 3)})",
+        (level.node_id,),
+        evidence=evidence,
+    )
+
+
+# -- SCP-12: exceptions that name specific roles ------------------------------------------------
+# Role paths customers cannot create roles in: IAM Identity Center and service-linked roles.
+RESERVED_SSO_PATH = "role/aws-reserved/sso.amazonaws.com/"
+SERVICE_ROLE_PATH = "role/aws-service-role/"
+SSO_ROLE_PREFIX = "AWSReservedSSO_"
+# Role names with a suffix no one can predict, created by AWS services: service-managed
+# StackSets name their execution role stacksets-exec-<random> in every target account.
+SERVICE_ROLE_PREFIXES = ("role/stacksets-exec-",)
+WILDCARD_OPERATORS = frozenset({"arnnotlike", "arnnotequals", "stringnotlike"})
+TAG_OPERATORS = WILDCARD_OPERATORS | {"stringnotequals", "stringnotequalsignorecase"}
+TAG_KEY_PREFIX = "aws:principaltag/"
+SPECIFIC_ACCOUNT = re.compile(r"^\d{12}$")
+EVERY_PERMISSION_SET = "matches every IAM Identity Center permission set: every person who signs in"
+ANY_ADMIN_ROLE = "matches roles any account administrator can create with a matching name"
+DROPPED_PLACEHOLDER = "no document: the generated guardrails are exported in another SCP's place"
+
+
+def _wild(text: str) -> bool:
+    return "*" in text or "?" in text
+
+
+def _broad_arn(pattern: str) -> tuple[str, Severity] | None:
+    """Why an aws:PrincipalArn exception pattern is broad, and how bad, or None when it names
+    specific principals (an exact role name, one permission set, a service's own role)."""
+    parts = any_partition(pattern).split(":", 5)
+    if len(parts) < 6:
+        return ("matches every principal", Severity.HIGH) if _wild(pattern) else None
+    account, resource = parts[4], parts[5]
+    if not _wild(resource):
+        return None
+    if resource.startswith(SERVICE_ROLE_PATH) or resource.startswith(SERVICE_ROLE_PREFIXES):
+        return None
+    if resource.startswith(RESERVED_SSO_PATH):
+        name = resource.rsplit("/", 1)[-1]
+        permission_set = name.removeprefix(SSO_ROLE_PREFIX).rsplit("_", 1)[0]
+        if name.startswith(SSO_ROLE_PREFIX) and permission_set and not _wild(permission_set):
+            return None  # one permission set: only Identity Center administrators assign it
+        return EVERY_PERMISSION_SET, Severity.HIGH
+    if SPECIFIC_ACCOUNT.match(account):
+        return f"matches any role an administrator of account {account} can create", Severity.MEDIUM
+    return ANY_ADMIN_ROLE, Severity.HIGH
+
+
+def _tag_guarded(ctx: RuleContext, tag: str) -> bool:
+    """Some SCP denies tagging roles with this key (so only the privileged can set it)."""
+    for policy in ctx.design.service_control_policies:
+        for statement in denying_statements(policy.document, "iam:TagRole"):
+            if tag.lower() in json.dumps(statement.get("Condition", {})).lower():
+                return True
+    return False
+
+
+@dataclass(frozen=True)
+class _Loophole:
+    """One broad exception of a Deny statement."""
+
+    operator: str
+    key: str
+    pattern: str
+    why: str
+    severity: Severity
+
+
+def _tag_loophole(
+    ctx: RuleContext, base: str, key: str, pattern: str
+) -> tuple[str, Severity] | None:
+    tag = key[len(TAG_KEY_PREFIX) :]
+    if base in WILDCARD_OPERATORS and _wild(pattern):
+        return "matches any value of the tag", Severity.HIGH
+    if _tag_guarded(ctx, tag):
+        return None
+    why = (
+        f"any administrator who can tag a role with {tag!r} satisfies it (no SCP denies setting it)"
+    )
+    return why, Severity.MEDIUM
+
+
+def _loopholes(ctx: RuleContext, statement: Statement) -> Iterator[_Loophole]:
+    """The broad exceptions (aws:PrincipalArn, aws:PrincipalTag) of a Deny statement."""
+    conditions = statement.get("Condition")
+    for operator, block in conditions.items() if isinstance(conditions, dict) else ():
+        base = operator.lower().removesuffix("ifexists")
+        for key, value in block.items() if isinstance(block, dict) else ():
+            name = key.lower()
+            for pattern in as_list(value):
+                found: tuple[str, Severity] | None = None
+                if name == PRIVILEGED_ROLE_KEY.lower() and base in WILDCARD_OPERATORS:
+                    found = _broad_arn(pattern)
+                elif name.startswith(TAG_KEY_PREFIX) and base in TAG_OPERATORS:
+                    found = _tag_loophole(ctx, base, key, pattern)
+                if found:
+                    yield _Loophole(operator, key, pattern, *found)
+
+
+@rule(
+    "SCP-12",
+    "SCP exceptions name specific roles, not broad patterns",
+    Severity.HIGH,
+    Category.SCP,
+    rationale="A guardrail's exception (ArnNotLike aws:PrincipalArn, a principal tag) is only as "
+    "narrow as its pattern. 'arn:aws:iam::*:role/*Admin*' or 'role/*' is satisfied by any role "
+    "an account administrator creates with a matching name, and a principal-tag exception by "
+    "anyone who may tag a role: the people the guardrail restrains can step around it. Exact "
+    "role names (OrganizationAccountAccessRole, AWSControlTowerExecution), one IAM Identity "
+    "Center permission set (role/aws-reserved/sso.amazonaws.com/.../AWSReservedSSO_<name>_*: "
+    "customers cannot create roles under that path) and service-linked roles are specific. "
+    "stacksets-exec-* is accepted: service-managed StackSets create their execution role with "
+    "that prefix and a random suffix, so it cannot be named exactly; an SCP denying "
+    "iam:CreateRole on role/stacksets-exec-* to everyone but the StackSets service-linked role "
+    "closes the remaining gap.",
+    remediation="Name the privileged roles exactly (or one permission set's "
+    "AWSReservedSSO_<name>_* role), and protect those roles from modification (SCP-08); for a "
+    "principal-tag exception, also deny iam:TagRole and iam:CreateRole with that tag key to "
+    "everyone but the privileged.",
+    references=[
+        f"{SCP_EXAMPLES}: Privileged-access-controls/ (exceptions by aws:PrincipalArn)",
+        f"{SCP_DOCS}, examples: 'Prevent tagging modifications except by authorized principals'",
+        "AWS CloudFormation User Guide, 'Configure a custom execution role template for StackSets' "
+        "(stacksets-exec-*) (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
+        "stacksets-custom-execution-role.html)",
+        "IAM User Guide, 'IAM JSON policy elements: Condition operators' (ARN and string "
+        "operators: which support wildcards) (https://docs.aws.amazon.com/IAM/latest/UserGuide/"
+        "reference_policies_elements_condition_operators.html)",
+    ],
+)
+def specific_exceptions(ctx: RuleContext) -> Iterator[Hit]:
+    for policy in ctx.design.service_control_policies:
+        if policy.aws_managed:
+            continue
+        found = [
+            (statement, hole)
+            for statement in statements(policy.document)
+            if statement.get("Effect") == "Deny"
+            for hole in _loopholes(ctx, statement)
         ]
-        if gaps:
-            denied = " and ".join(f"{', '.join(actions)} on {what}" for what, actions in gaps)
-            yield Hit(
-                f"no SCP in force denies {denied} in account {found.account.name!r}",
-                (found.bucket.id, found.account.id),
-            )
+        if not found:
+            continue
+        worst = max((h.severity for _, h in found), key=lambda s: s.rank)
+        patterns = ", ".join(dict.fromkeys(repr(h.pattern) for _, h in found))
+        yield Hit(
+            f"SCP {policy.name!r} exempts broad patterns from its Deny ({patterns}): whoever "
+            "matches them escapes the guardrail",
+            (policy.id,),
+            worst,
+            evidence=tuple(
+                f"SCP {policy.name!r}, statement {s.get('Sid', '(no Sid)')!r}: {h.operator} "
+                f"{h.key} {h.pattern!r} {h.why}"
+                for s, h in found
+            ),
+        )
+
+
+# -- SCP-13: every custom SCP attached somewhere ------------------------------------------------
+def _attached_ids(ctx: RuleContext) -> set[str]:
+    design = ctx.design
+    found = set(design.organization.root_scps)
+    for unit in design.organizational_units:
+        found.update(unit.scps)
+    for account in design.accounts:
+        found.update(account.scps)
+    return found
+
+
+def _denies(policy: ServiceControlPolicy) -> tuple[str, ...]:
+    return tuple(
+        f"statement {s.get('Sid', '(no Sid)')!r}: {s.get('Effect')} "
+        + ", ".join(
+            as_list(s.get("Action")) or ["NotAction " + ", ".join(as_list(s.get("NotAction")))]
+        )
+        for s in statements(policy.document)
+    )
+
+
+@rule(
+    "SCP-13",
+    "Every custom SCP is attached somewhere",
+    Severity.MEDIUM,
+    Category.SCP,
+    rationale="An SCP attached to nothing (not the root, an OU or an account) protects nothing: "
+    "it is a guardrail the design seems to have but AWS never evaluates. An attachment to the "
+    "Policy Staging OU counts: that is where new SCPs are tried.",
+    remediation="Attach the SCP where its guardrail is meant to apply (the root or the OUs "
+    "concerned, after trying it in the Policy Staging OU), or delete it from the design.",
+    references=[
+        "AWS Organizations User Guide, 'Attaching and detaching SCPs' "
+        "(https://docs.aws.amazon.com/organizations/latest/userguide/"
+        "orgs_manage_policies_scps_attach.html)",
+        "AWS whitepaper 'Organizing Your AWS Environment Using Multiple Accounts', "
+        "'Policy Staging OU'",
+    ],
+)
+def custom_scps_attached(ctx: RuleContext) -> Iterator[Hit]:
+    attached = _attached_ids(ctx)
+    custom = [p for p in ctx.design.service_control_policies if not p.aws_managed]
+    # A custom SCP without a document is a placeholder for the generated guardrails: when none
+    # is attached the export attaches them at the root; when one is, the others are dropped.
+    placeholder_attached = any(p.document is None and p.id in attached for p in custom)
+    for policy in custom:
+        if policy.id in attached or (policy.document is None and not placeholder_attached):
+            continue
+        yield Hit(
+            f"custom SCP {policy.name!r} is attached to nothing (not the root, an OU or an "
+            "account): its guardrail is in force nowhere",
+            (policy.id,),
+            evidence=_denies(policy) or (DROPPED_PLACEHOLDER,),
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from designer.model.vocabulary import AccountFunction as F
-from designer.model.vocabulary import LogType, PrincipalType
+from designer.model.vocabulary import LogType, PrincipalType, Structure
 from designer.rules.context import RuleContext, names_list
 from designer.rules.engine import Category, Hit, Severity, rule
 
@@ -25,6 +25,7 @@ SHARED_FUNCTIONS = frozenset(F) - {F.WORKLOAD, F.SANDBOX, F.DEPLOYMENT}
     references=[
         f"{WHITEPAPER}, General Best Practices: 'Clearly define an AWS account-creation process'"
     ],
+    structure=Structure.ORGANIZATION,
 )
 def account_inventory(ctx: RuleContext) -> Iterator[Hit]:
     by_name: dict[str, list[str]] = {}
@@ -58,6 +59,7 @@ def account_inventory(ctx: RuleContext) -> Iterator[Hit]:
     remediation="Fill in the design's usage policy: approved services, allowed Regions and "
     "required encryption settings.",
     references=[f"{WHITEPAPER}, General Best Practices: 'Define a company-wide AWS usage policy'"],
+    structure=Structure.ORGANIZATION,
 )
 def usage_policy(ctx: RuleContext) -> Iterator[Hit]:
     policy = ctx.design.usage_policy
@@ -86,6 +88,7 @@ def usage_policy(ctx: RuleContext) -> Iterator[Hit]:
     remediation="Add a security-tooling (Information Security) account and trust it with "
     "read-only or security-audit roles in the other accounts.",
     references=[f"{WHITEPAPER}, General Best Practices: 'Create a security account structure'"],
+    structure=Structure.SECURITY,
 )
 def security_structure(ctx: RuleContext) -> Iterator[Hit]:
     org = ctx.design.organization.id
@@ -114,6 +117,7 @@ def security_structure(ctx: RuleContext) -> Iterator[Hit]:
     remediation="Move identity, log storage and security tooling out of the management account "
     "into dedicated accounts.",
     references=[f"{WHITEPAPER}, Hybrid AWS Security Account Structures"],
+    structure=Structure.ORGANIZATION,
 )
 def billing_not_security(ctx: RuleContext) -> Iterator[Hit]:
     mgmt = ctx.management
@@ -162,6 +166,7 @@ def billing_not_security(ctx: RuleContext) -> Iterator[Hit]:
     remediation="Give each workload environment its own account, separate from shared and "
     "security accounts, and place it in the OU of its environment.",
     references=[f"{WHITEPAPER}, When to Create Multiple Accounts"],
+    structure=Structure.ORGANIZATION,
 )
 def workload_isolation(ctx: RuleContext) -> Iterator[Hit]:
     for account in ctx.design.accounts:
@@ -204,6 +209,7 @@ def workload_isolation(ctx: RuleContext) -> Iterator[Hit]:
         f"{WHITEPAPER}, When to Create Multiple Accounts: 'strong isolation of recovery "
         "and/or auditing data'"
     ],
+    structure=Structure.LOGGING,
 )
 def audit_data_apart(ctx: RuleContext) -> Iterator[Hit]:
     for rel in ctx.relationships("log-delivery"):
@@ -226,6 +232,7 @@ def audit_data_apart(ctx: RuleContext) -> Iterator[Hit]:
     "a WORM lock, so that nobody in a member account can erase their tracks.",
     remediation="Enable S3 Object Lock (COMPLIANCE mode) or MFA Delete on the bucket.",
     references=[f"{WHITEPAPER}, Logging Account Structure"],
+    structure=Structure.LOGGING,
 )
 def log_buckets_protected(ctx: RuleContext) -> Iterator[Hit]:
     for bucket in ctx.design.log_buckets:

@@ -179,3 +179,17 @@ def test_an_scp_read_from_aws_matches_the_designed_one_in_any_partition(partitio
         for p in changed.service_control_policies
     ]
     assert [e.changes[0].field for e in diff_designs(planned, changed).entries] == ["document"]
+
+
+def test_a_log_key_named_by_an_alias_arn_is_guarded_in_the_account_the_arn_names() -> None:
+    from designer.artefacts.policy_set import log_resources
+
+    design = load_template("reference-landing-zone")
+    tooling = next(a for a in design.accounts if a.name == "Security Tooling")
+    alias = f"arn:aws:kms:eu-west-1:{tooling.aws_account_id}:alias/cloudtrail-logs"
+    design.log_buckets = [
+        b.model_copy(update={"kms_key": alias}) if "cloudtrail" in b.name else b
+        for b in design.log_buckets
+    ]
+    trail = next(r for r in log_resources(design) if "cloudtrail" in r.bucket.name)
+    assert plain(trail.key_arn) == f"arn:aws:kms:eu-west-1:{tooling.aws_account_id}:key/*"

@@ -9,8 +9,10 @@ import pytest
 from designer.model.templates import load_template, template_paths
 from designer.rules import Severity, validate
 from tests.rules.builder import Builder, messages, run_rule
+from tests.rules.corpus import rules_scp_org as cases
+from tests.rules.corpus.kit import ORG, Kit
 
-ORG_RULES = [f"ORG-{n:02d}" for n in range(1, 11)]
+ORG_RULES = [f"ORG-{n:02d}" for n in range(1, 15)]
 DENY_ALL = {
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}],
@@ -135,6 +137,35 @@ def test_ou_structure() -> None:
     assert messages(_well_placed().build(), "ORG-05") == []
 
 
+def test_sandbox_account_among_workloads() -> None:
+    design = cases.sandbox_in_prod()
+    found = run_rule(design, "ORG-05")
+    assert [f.message for f in found] == [
+        "sandbox account 'ML Experiments' sits in OU 'Prod', among production or non-production "
+        "workloads, instead of the Sandbox OU"
+    ]
+    assert found[0].subjects == (Kit(design).id("ML Experiments"),)
+    assert found[0].severity == Severity.MEDIUM
+    assert run_rule(cases.sandbox_in_sandbox_ou(), "ORG-05") == []
+    # One that also runs a workload is ORG-13's; a closed one ORG-12's.
+    mixed = Kit().update("Developer Sandbox", parent="Non-prod", runs_workloads=True).build()
+    closed = Kit().update("Developer Sandbox", parent="Non-prod", state="suspended").build()
+    assert run_rule(mixed, "ORG-05") == run_rule(closed, "ORG-05") == []
+
+
+def test_no_sandbox_ou_names_the_sandboxes_without_a_home() -> None:
+    design = cases.no_sandbox_ou_sandbox_in_infrastructure()
+    kit = Kit(design)
+    found = run_rule(design, "ORG-05")
+    assert [f.message for f in found] == [
+        "the organization has no Sandbox OU: sandbox account 'Developer Sandbox' has nowhere to go"
+    ]
+    assert found[0].subjects == (kit.id(ORG), kit.id("Developer Sandbox"))
+    # The Policy Staging test account (function sandbox) has its place: only the organization.
+    bare = cases.no_sandbox_ou_nor_sandbox()
+    assert [f.subjects for f in run_rule(bare, "ORG-05")] == [(bare.organization.id,)]
+
+
 def test_policy_staging_ou_for_custom_scps() -> None:
     b = Builder()
     b.scp("FullAWSAccess", aws_managed=True)
@@ -256,6 +287,92 @@ def test_reference_landing_zone_has_no_organization_findings() -> None:
 @pytest.mark.parametrize("name", sorted(set(template_paths()) - {"reference-landing-zone"}))
 def test_partial_templates_only_lack_what_they_leave_out(name: str) -> None:
     found = _org_findings(name)
-    assert {f.rule_id for f in found} <= {"ORG-05", "ORG-09"}
+    # ORG-14 (medium): the identity-bearing templates federate people but draw no break-glass
+    # user in their management account.
+    assert {f.rule_id for f in found} <= {"ORG-05", "ORG-09", "ORG-14"}
     high = [f.message for f in found if f.severity.rank >= Severity.HIGH.rank]
     assert all(m.startswith("security services not delegated to any account") for m in high)
+
+
+# -- ORG-11..14 ---------------------------------------------------------------------------------
+def test_workload_account_without_environment() -> None:
+    found = run_rule(cases.workload_without_environment(), "ORG-11")
+    assert [(f.severity, f.message) for f in found] == [
+        (Severity.MEDIUM, "workload account 'Loyalty Service' states no environment")
+    ]
+    assert found[0].evidence[0].endswith("in OU 'Workloads/Prod'; its OU suggests production")
+    assert run_rule(cases.workload_with_environment(), "ORG-11") == []
+
+
+def test_environment_none_is_right_for_shared_and_closed_accounts() -> None:
+    k = Kit()
+    k.account("Sandbox Lab", "sandbox", parent="Sandbox")
+    k.account("Old Shop", parent="Suspended", state="suspended")
+    k.account("Network Hub", "network", "workload", parent="Infrastructure", runs_workloads=True)
+    assert [f.message for f in run_rule(k.build(), "ORG-11")] == [
+        "sandbox account 'Sandbox Lab' states no environment"
+    ]
+
+
+def test_suspended_account_outside_the_suspended_ou() -> None:
+    found = run_rule(cases.suspended_in_workloads(), "ORG-12")
+    assert [(f.severity, f.message) for f in found] == [
+        (
+            Severity.HIGH,
+            "suspended account 'Payments Staging' is not in the Suspended OU: it sits in OU "
+            "'Workloads/Non-prod', a workload OU",
+        )
+    ]
+    assert found[0].evidence[1].startswith("still the target of ")
+    assert [f.severity for f in run_rule(cases.suspended_in_sandbox(), "ORG-12")] == [
+        Severity.MEDIUM
+    ]
+    assert run_rule(cases.suspended_parked(), "ORG-12") == []
+
+
+def test_a_quarantine_ou_by_its_deny_all_scp_counts_as_parked() -> None:
+    k = Kit()
+    k.ou("Closing")
+    k.attach("DenyAllSuspended", "Closing")
+    k.update("Retail Development", state="suspended", parent="Closing")
+    assert run_rule(k.build(), "ORG-12") == []
+
+
+def test_workload_and_sandbox_duties_in_one_account() -> None:
+    found = run_rule(cases.workload_and_sandbox(), "ORG-13")
+    assert [(f.severity, f.message) for f in found] == [
+        (
+            Severity.HIGH,
+            "account 'Analytics Lab' is a sandbox and also has workload duties (workload "
+            "function and runs workloads)",
+        )
+    ]
+    k = Kit()
+    k.account("Prod Sandbox", "sandbox", parent="Sandbox", environment="production")
+    assert [f.message for f in run_rule(k.build(), "ORG-13")] == [
+        "account 'Prod Sandbox' is a sandbox and also has workload duties (production environment)"
+    ]
+    assert run_rule(cases.sandbox_ou_accounts(), "ORG-13") == []
+
+
+def test_sandbox_ou_accounts_raise_nothing_above_low() -> None:
+    report = validate(cases.sandbox_ou_accounts())
+    mine = [f for f in report.findings if f.rule_id in ORG_RULES or f.rule_id.startswith("SEED")]
+    assert [f.message for f in mine if f.severity.rank > Severity.LOW.rank] == []
+
+
+def test_break_glass_needs_a_user_when_people_are_federated() -> None:
+    found = run_rule(cases.no_break_glass(), "ORG-14")
+    assert [(f.severity, f.message) for f in found] == [
+        (
+            Severity.MEDIUM,
+            "management account 'Management' has no IAM user for emergency (break-glass) "
+            "access, while people sign in only through 'IAM Identity Center'",
+        )
+    ]
+    assert found[0].evidence[0] == "management account 'Management': 0 IAM users"
+    assert run_rule(cases.one_break_glass_user(), "ORG-14") == []
+    # Without human federation drawn there is nothing to fall back from.
+    b = Builder()
+    b.account("Prod")
+    assert run_rule(b.build(), "ORG-14") == []

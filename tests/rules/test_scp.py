@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from designer.model import OrganizationalUnit
-from designer.rules import Severity
+from designer.rules import Severity, validate
 from designer.rules.registry import all_rules
 from tests.rules.builder import Builder, messages, run_rule
+from tests.rules.corpus import rules_scp_org as cases
+from tests.rules.corpus.kit import Kit
 
 SCP_RULES = [r.id for r in all_rules() if r.id.startswith("SCP-")]
 EXCEPTION = {"ArnNotLike": {"aws:PrincipalARN": "arn:aws:iam::*:role/Admin"}}
@@ -352,8 +354,24 @@ def test_security_roles_unprotected() -> None:
         f"no SCP in force denies any role-changing action ({every}) on role "
         "'SecurityAudit' in member accounts 'Prod', 'Dev'",
     ]
-    assert found[0].subjects == (org_access,)
-    assert found[1].subjects == (audit_prod, audit_dev)
+    # Protected nowhere: the guardrail is missing and belongs at the root, so the organization
+    # is named beside the trusts.
+    org = b.design.organization.id
+    assert found[0].subjects == (org_access, org)
+    assert found[1].subjects == (audit_prod, audit_dev, org)
+
+
+def test_security_role_protected_in_some_accounts_names_only_the_gaps() -> None:
+    """Near miss of the missing guardrail: protected in OU Workloads but not in OU Security;
+    the finding names the trust, not the organization."""
+    b = org_with_workloads(("ProtectRoles",))
+    b.account("Audit", "security-tooling", parent="Security")
+    b.trust("Audit", "Prod", "security-audit", role_name="SecurityAudit")
+    logs = b.trust("Audit", "Logs", "security-audit", role_name="SecurityAudit")
+    b.scp("ProtectRoles", doc(protect_roles("SecurityAudit")))
+    found = run_rule(b.build(), "SCP-08")
+    assert [f.message.rsplit(" in ", 1)[-1] for f in found] == ["member account 'Logs'"]
+    assert found[0].subjects == (logs,)
 
 
 def test_security_roles_protected() -> None:
@@ -609,3 +627,228 @@ def test_log_buckets_scps_cannot_reach_are_not_reported() -> None:
     b = org_with_workloads()
     b.bucket("mgmt-logs", "Management")  # ORG-02 asks to move it; an SCP could not guard it
     assert messages(b.build(), "SCP-10") == []
+
+
+def test_a_log_key_named_by_arn_is_judged_in_the_account_that_owns_it() -> None:
+    """The trail's key held in Security Tooling (Security Reference Architecture): unprotected,
+    the finding names that account; once ProtectLogArchive names the key's ARN, nothing."""
+    design = cases.trail_key_elsewhere_unprotected()
+    kit = Kit(design)
+    found = run_rule(design, "SCP-10")
+    assert [f.message for f in found] == [
+        f"no SCP in force denies {', '.join(LOG_KEY_CHANGES)} on its KMS key in account "
+        "'Security Tooling'"
+    ]
+    assert found[0].severity == Severity.HIGH
+    assert kit.id("Security Tooling") in found[0].subjects
+    assert found[0].evidence[1] == (
+        f"its KMS key {cases.SECURITY_TOOLING_KEY} in account 'Security Tooling'"
+    )
+    protected = cases.trail_key_elsewhere_protected()
+    assert run_rule(protected, "SCP-10") == []
+    high = [f for f in validate(protected).at_or_above(Severity.HIGH)]
+    assert [(f.rule_id, f.message) for f in high] == []  # nor ORG-08: nothing to generate
+
+
+def test_a_log_key_named_by_alias_arn_needs_its_owners_keys_or_alias_guarded() -> None:
+    assert run_rule(cases.trail_alias_elsewhere_protected(), "SCP-10") == []
+    # ProtectLogArchive guards Log Archive's keys only: not the alias's, in Security Tooling.
+    bare = Kit().update(cases.TRAIL_BUCKET, kms_key=cases.SECURITY_TOOLING_ALIAS).build()
+    assert [f.message.rsplit(" in ", 1)[-1] for f in run_rule(bare, "SCP-10")] == [
+        "account 'Security Tooling'"
+    ]
+
+
+def test_a_kms_resource_aliases_condition_protects_the_key_it_names() -> None:
+    def guarded(alias: str, operator: str = "ForAnyValue:StringEquals") -> list[str]:
+        k = Kit().update(cases.TRAIL_BUCKET, kms_key=cases.SECURITY_TOOLING_ALIAS)
+        spare = {"ArnNotLike": {"aws:PrincipalARN": "arn:aws:iam::*:role/LogAdmin"}}
+        statement = deny(
+            LOG_KEY_CHANGES, Condition={**spare, operator: {"kms:ResourceAliases": alias}}
+        )
+        k.scp("ProtectTrailKey", doc(statement))
+        k.attach("ProtectTrailKey", "Security")
+        return messages(k.build(), "SCP-10")
+
+    assert guarded("alias/organization-trail") == []
+    assert guarded("alias/organization-*", "ForAnyValue:StringLike") == []
+    assert guarded("alias/organization-*") != []  # StringEquals takes the * literally
+    assert guarded("alias/another-key") != []
+
+
+# -- SCP-11..13 ---------------------------------------------------------------------------------
+def _kit() -> Kit:
+    return Kit()
+
+
+def test_a_custom_allow_drawn_per_ou_makes_a_bare_ou_a_lockout() -> None:
+    """FullAWSAccess replaced at the root and on every OU by a custom AllowAll, except one:
+    that OU has no Allow, even with no SCP drawn on it at all."""
+    design = cases.non_prod_without_custom_allow()
+    found = run_rule(design, "SCP-11")
+    assert [(f.severity, f.subjects) for f in found] == [
+        (Severity.CRITICAL, (Kit(design).id("Non-prod"),))
+    ]
+    assert "'Retail Development'" in found[0].message
+    assert found[0].evidence[0].startswith("OU 'Non-prod': SCPs attached: none")
+    assert run_rule(cases.custom_allow_on_every_ou(), "SCP-11") == []
+    # An allow-list on one OU beside FullAWSAccess at the root: the others keep the default.
+    assert run_rule(cases.allow_list_beside_default(), "SCP-11") == []
+
+
+def test_allow_missing_at_the_root_locks_every_member_out() -> None:
+    design = cases.root_without_allow()
+    found = run_rule(design, "SCP-11")
+    assert len(found) == 1
+    assert found[0].severity == Severity.CRITICAL
+    assert found[0].subjects == (design.organization.id,)
+    assert "locks 12 member accounts out of every action" in found[0].message
+    assert found[0].evidence[0].startswith("the root: SCPs attached: 'OrganizationGuardrails'")
+
+
+def test_allow_missing_on_one_ou_is_reported_once_with_its_accounts() -> None:
+    design = cases.prod_without_allow()
+    found = run_rule(design, "SCP-11")
+    assert [(f.severity, f.message) for f in found] == [
+        (
+            Severity.CRITICAL,
+            "OU 'Prod' has no SCP that allows anything (FullAWSAccess detached, no other Allow): "
+            "it locks 2 member accounts out of every action ('Retail Production', "
+            "'Payments Production')",
+        )
+    ]
+    assert "'DenyProdDeletes'" in found[0].evidence[0]
+
+
+def test_an_allow_list_or_the_default_at_every_level_keeps_access() -> None:
+    assert run_rule(cases.prod_allow_list(), "SCP-11") == []
+    assert run_rule(cases.explicit_full_access(), "SCP-11") == []
+    # FullAWSAccess drawn at the root only stands for every OU and account (AWS's default).
+    assert run_rule(_kit().build(), "SCP-11") == []
+
+
+def test_a_deny_all_suspended_ou_without_allow_is_only_info() -> None:
+    found = run_rule(cases.suspended_without_allow(), "SCP-11")
+    assert [f.severity for f in found] == [Severity.INFO]
+    assert "deny-all quarantine" in found[0].message
+
+
+def test_allow_missing_on_an_account_or_an_empty_ou() -> None:
+    k = _kit()
+    k.attach("FullAWSAccess", "Retail Production")  # the design draws it per account
+    k.attach("DenyAllSuspended", "Payments Production")  # quarantined: info
+    k.scp("DenyDeletes", doc(deny("s3:DeleteBucket")))
+    k.attach("DenyDeletes", "Retail Development")
+    found = {f.message.split(" has")[0]: f.severity for f in run_rule(k.build(), "SCP-11")}
+    assert found == {
+        "account 'Retail Development'": Severity.CRITICAL,
+        "account 'Payments Production'": Severity.INFO,
+    }
+    empty = _kit()
+    for unit in ("Workloads", "Security", "Infrastructure", "Prod", "Non-prod", "Sandbox"):
+        empty.attach("FullAWSAccess", unit)
+    empty.ou("Archive")
+    empty.attach("DenyIamUsers", "Archive")  # deny-only, nothing below it yet
+    found = {f.message.split(" has")[0]: f.severity for f in run_rule(empty.build(), "SCP-11")}
+    assert found["OU 'Archive'"] == Severity.MEDIUM
+    assert found["OU 'Policy Staging'"] == Severity.CRITICAL
+
+
+def test_broad_exception_patterns_are_reported_with_the_statement() -> None:
+    found = run_rule(cases.broad_admin_exception(), "SCP-12")
+    assert [f.severity for f in found] == [Severity.HIGH]
+    assert found[0].evidence == (
+        "SCP 'ProtectNetwork', statement 'ProtectCoreNetwork': ArnNotLike aws:PrincipalArn "
+        "'arn:aws:iam::*:role/*Admin*' matches roles any account administrator can create with "
+        "a matching name",
+    )
+
+
+def _exception_severity(
+    *patterns: str, key: str = "aws:PrincipalArn", op: str = "ArnNotLike"
+) -> Any:
+    k = _kit()
+    k.scp("Guard", doc(deny("ec2:DeleteVpc", Sid="G", Condition={op: {key: list(patterns)}})))
+    found = run_rule(k.attach("Guard", "@organization").build(), "SCP-12")
+    return found[0].severity if found else None
+
+
+def test_which_exception_patterns_are_specific() -> None:
+    specific = (
+        "arn:aws:iam::*:role/OrganizationAccountAccessRole",
+        "arn:${AWS::Partition}:iam::*:role/stacksets-exec-*",  # service-managed StackSets
+        "arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_NetworkAdmin_*",
+        "arn:aws:iam::*:role/aws-service-role/*",
+    )
+    for pattern in specific:
+        assert _exception_severity(pattern) is None, pattern
+    assert _exception_severity("arn:aws:iam::*:role/*") == Severity.HIGH
+    assert _exception_severity("arn:aws:iam::*:role/aws-reserved/*") == Severity.HIGH
+    assert _exception_severity("*") == Severity.HIGH
+    assert _exception_severity("arn:aws:iam::111122223333:role/*") == Severity.MEDIUM
+    # StringNotEquals takes no wildcards: '*Admin*' spares nobody, so it is no loophole.
+    assert _exception_severity("*Admin*", op="StringNotEquals") is None
+    assert _exception_severity("yes", key="aws:PrincipalTag/Privileged", op="StringNotEquals") == (
+        Severity.MEDIUM
+    )
+    assert (
+        _exception_severity("*", key="aws:PrincipalTag/Team", op="StringNotLike") == Severity.HIGH
+    )
+
+
+def test_a_guarded_principal_tag_is_a_specific_exception() -> None:
+    k = _kit()
+    tag_key = {"ForAnyValue:StringEquals": {"aws:TagKeys": ["Privileged"]}}
+    k.scp("ProtectTag", doc(deny(["iam:TagRole", "iam:CreateRole"], Condition=tag_key)))
+    k.scp(
+        "Guard",
+        doc(
+            deny(
+                "ec2:DeleteVpc",
+                Condition={"StringNotEquals": {"aws:PrincipalTag/Privileged": "yes"}},
+            )
+        ),
+    )
+    k.attach("ProtectTag", "@organization").attach("Guard", "@organization")
+    assert run_rule(k.build(), "SCP-12") == []
+
+
+def test_reference_landing_zone_exceptions_are_specific() -> None:
+    assert run_rule(_kit().build(), "SCP-12") == []
+    assert run_rule(_kit().build(), "SCP-13") == []
+
+
+def test_unattached_custom_scp_is_reported_and_staging_counts() -> None:
+    found = run_rule(cases.unattached_guardrail(), "SCP-13")
+    assert [(f.severity, f.message) for f in found] == [
+        (
+            Severity.MEDIUM,
+            "custom SCP 'DenyS3PublicAccessChanges' is attached to nothing (not the root, an OU "
+            "or an account): its guardrail is in force nowhere",
+        )
+    ]
+    assert found[0].evidence == (
+        "statement 'KeepBlockPublicAccess': Deny s3:PutAccountPublicAccessBlock",
+    )
+    assert run_rule(cases.guardrail_in_staging(), "SCP-13") == []
+
+
+def test_unattached_placeholders_and_aws_managed_scps() -> None:
+    k = _kit()
+    k.scp("Generated")  # no document: the export attaches the generated guardrails at the root
+    k.scp("AWSManagedExtra", aws_managed=True)
+    assert run_rule(k.build(), "SCP-13") == []
+    k.scp("Generated2")
+    k.attach("Generated", "@organization")  # now the second placeholder is dropped
+    assert [f.message.split(" is")[0] for f in run_rule(k.build(), "SCP-13")] == [
+        "custom SCP 'Generated2'"
+    ]
+
+
+def test_a_level_with_no_scp_drawn_keeps_the_default() -> None:
+    # AWS keeps at least one SCP on every target: none drawn is not a detached FullAWSAccess.
+    k = _kit()
+    for name in ("FullAWSAccess", "OrganizationGuardrails", "ProtectSecurityServices",
+                 "DenyRootUser", "RegionRestriction"):  # fmt: skip
+        k.detach(name, "@organization")
+    assert run_rule(k.build(), "SCP-11") == []

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
+
 from designer.model import ObjectLock
+from designer.model.templates import load_template, template_paths
+from designer.model.vocabulary import Structure
+from designer.rules import Severity, validate
+from designer.rules.engine import REGISTRY
+from designer.rules.registry import all_rules
 from tests.rules.builder import Builder, messages, run_rule
+from tests.rules.corpus.kit import Kit
+
+R3_RULES = {"SCP-11", "SCP-12", "SCP-13", "ORG-11", "ORG-12", "ORG-13", "ORG-14"}
 
 
 def test_inventory_needs_owner_purpose_email() -> None:
@@ -122,3 +132,52 @@ def test_inventory_names_are_unique() -> None:
     b.account("Prod")
     b.account("prod ", email="other@example.com")
     assert messages(b.build(), "SEED-INV") == ["2 accounts are called 'Prod'"]
+
+
+# -- what SEED rules are about, and what they must leave alone ---------------------------------
+SEED_STRUCTURES = {
+    "SEED-INV": Structure.ORGANIZATION,
+    "SEED-USAGE": Structure.ORGANIZATION,
+    "SEED-SECSTRUCT": Structure.SECURITY,
+    "SEED-BILLING": Structure.ORGANIZATION,
+    "SEED-ISOLATION": Structure.ORGANIZATION,
+    "SEED-AUDITDATA": Structure.LOGGING,
+    "SEED-LOGPROTECT": Structure.LOGGING,
+    "SEED-DOC": None,  # every relationship of any structure
+}
+
+
+def test_seed_rules_name_the_structure_they_are_about() -> None:
+    all_rules()
+    seeds = {r.id: r.structure for r in REGISTRY.values() if r.id.startswith("SEED-")}
+    assert seeds == SEED_STRUCTURES
+
+
+@pytest.mark.parametrize("name", sorted(set(template_paths()) - {"reference-landing-zone"}))
+def test_partial_templates_raise_no_seed_finding_about_what_they_leave_out(name: str) -> None:
+    design = load_template(name)
+    report = validate(design)
+    covered = set(design.covers or [])
+    for finding in report.findings:
+        if finding.rule_id.startswith("SEED-"):
+            structure = REGISTRY[finding.rule_id].structure
+            assert structure is None or structure in covered, finding
+            assert finding.severity.rank < Severity.HIGH.rank, finding
+
+
+def test_closed_account_parked_in_the_suspended_ou_raises_nothing_high() -> None:
+    k = Kit()
+    k.account(
+        "Retired Marketing Site",
+        parent="Suspended",
+        state="suspended",
+        environment="production",
+        runs_workloads=True,
+    )
+    report = validate(k.build())
+    ours = [
+        f
+        for f in report.at_or_above(Severity.MEDIUM)
+        if f.rule_id.startswith("SEED-") or f.rule_id in R3_RULES
+    ]
+    assert ours == []
