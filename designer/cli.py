@@ -23,8 +23,16 @@ from designer.model.templates import list_templates, new_design_from_template
 from designer.rules import Severity, all_rules, validate
 from designer.rules.catalogue_text import format_rules
 from designer.rules.context import RuleContext
+from designer.rules.engine import Rule
+from designer.rules.out_of_scope import SCOPE_RULE_ID
 from designer.rules.registry import NOT_DECIDABLE
-from designer.rules.report import format_json, format_sarif, format_text
+from designer.rules.report import (
+    format_explain,
+    format_explain_json,
+    format_json,
+    format_sarif,
+    format_text,
+)
 from exporters.registry import EXPORTER_MODULES
 
 VIEW_NAMES = tuple(VIEWS)
@@ -70,13 +78,33 @@ def _cmd_inventory(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _explained_rule(rule_id: str, fmt: str) -> tuple[str, Rule | None]:
+    """The rule --explain asks for (any case); SCOPE, the out-of-scope notes, has no Rule."""
+    wanted = rule_id.strip().upper()
+    if fmt == "sarif":
+        raise UsageError("--explain prints text or json, not sarif")
+    if wanted == SCOPE_RULE_ID:
+        return wanted, None
+    rules = {r.id: r for r in all_rules()}  # loads the rule modules
+    if wanted not in rules:
+        raise UsageError(f"--explain: no rule {rule_id!r} (see '{PROG} rules')")
+    return wanted, rules[wanted]
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     path = Path(args.file)
+    explain = _explained_rule(args.explain, args.format) if args.explain else None
     design = load_design(path)
     text = path.read_text(encoding="utf-8-sig")
     ctx = RuleContext(design)
     report = validate(design, ctx.graph)
-    if args.format == "json":
+    if explain is not None:
+        rule_id, rule = explain
+        if args.format == "json":
+            sys.stdout.write(format_explain_json(rule, rule_id, report))
+        else:
+            sys.stdout.write(format_explain(rule, rule_id, report, ctx))
+    elif args.format == "json":
         sys.stdout.write(format_json(report, str(path)))
     elif args.format == "sarif":
         sys.stdout.write(format_sarif(report, all_rules(), ctx, path.as_posix(), text, _version()))
@@ -258,6 +286,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="LEVEL",
         help="exit 1 when a finding at or above LEVEL remains (critical, high, medium, low, "
         "info; default high)",
+    )
+    validate.add_argument(
+        "--explain",
+        metavar="RULE",
+        help="print what RULE checks and why, then each of its findings in this design with "
+        "the accounts and relationships involved and the evidence (text or json)",
     )
     export = _add(
         commands,

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from designer.analysis.inventory import HEADERS, inventory_rows
+from designer.analysis.inventory import HEADERS, inventory_rows, ou_paths
 from designer.artefacts.policy_set import PolicySet, build_policies
 from designer.artefacts.scoping import (
     DEPLOYED_AS,
@@ -24,6 +24,7 @@ from designer.drawing.views import KIND_STYLES, OUTSIDE_STYLES
 from designer.model.catalog import entity_names
 from designer.model.design import Design
 from designer.model.errors import DesignError
+from designer.model.governance import OuRequirement
 from designer.model.relationships import (
     DelegatedAdminRelationship,
     FederationRelationship,
@@ -31,7 +32,7 @@ from designer.model.relationships import (
     ResourceShareRelationship,
     TrustRelationship,
 )
-from designer.model.vocabulary import FUNCTION_LABELS
+from designer.model.vocabulary import FUNCTION_LABELS, STRUCTURE_LABELS, Structure
 from designer.rules.engine import REGISTRY, SEVERITY_ORDER, Report
 from designer.rules.runner import validate
 from exporters.doc_model import (
@@ -114,6 +115,8 @@ class _Writer:
         yield Heading(1, "Summary", "summary")
         if d.description:
             yield Paragraph(d.description)
+        if d.covers is not None:
+            yield Paragraph(_scope_text(d.covers), note=True)
         kinds: Counter[str] = Counter(r.kind for r in d.relationships)
         counts = self.report.counts()
         yield Bullets(
@@ -428,8 +431,17 @@ class _Writer:
                 "Allowed Regions: " + (", ".join(u.allowed_regions) or "not restricted"),
                 "Required encryption: " + ("; ".join(u.required_encryption) or "none stated"),
                 "Baseline: " + ("; ".join(u.baseline) or "none stated"),
+                "Minimum CloudTrail log retention (Object Lock): "
+                + (_count(u.min_log_retention_days, "day") if u.min_log_retention_days else "none"),
+                "Log buckets: "
+                + (
+                    "SSE-KMS with a customer-managed key required"
+                    if u.logs_encrypted_with_kms
+                    else "SSE-KMS not required"
+                ),
             )
         )
+        yield from self._ou_requirements()
         yield Heading(2, "Service control policies", "scps")
         targets = self._scp_targets()
         if not d.service_control_policies:
@@ -451,6 +463,48 @@ class _Writer:
             )
             if scp.document:
                 yield _code(scp.document, scp.name, self.partition)
+
+    def _ou_requirements(self) -> Iterator[Block]:
+        """What the policy asks of each OU (and of every account below it, at any depth)."""
+        needs = self.design.usage_policy.ou_requirements
+        if not needs:
+            yield Paragraph("The usage policy asks nothing of particular OUs.", note=True)
+            return
+        yield Paragraph(
+            "Per-OU requirements apply to every account in the OU and in the OUs below it; "
+            "validation checks them (rules POL-01 to POL-04)."
+        )
+        paths = ou_paths(self.design)
+        rows = [self._requirement_row(need, paths) for need in needs]
+        yield Table(
+            (
+                "OU",
+                "Required SCPs",
+                "Log delivery",
+                "Allowed environments",
+                "Data ceiling",
+                "Note",
+            ),
+            tuple(sorted(rows)),
+        )
+
+    def _requirement_row(
+        self, need: OuRequirement, paths: dict[str | None, str]
+    ) -> tuple[str, ...]:
+        path = paths.get(need.ou, self.name(need.ou)).removeprefix("Root/")
+        delivery = {
+            None: "as the organization",
+            "required": "required: CloudTrail and Config to the log archive",
+            "exempt": "exempt",
+        }
+        return (
+            path,
+            ", ".join(self.name(scp) for scp in need.required_scps) or "-",
+            delivery[need.log_delivery],
+            ", ".join(str(env) for env in need.allowed_environments) or "any",
+            str(need.max_data_sensitivity or "any"),
+            need.note or "-",
+        )
 
     def _scp_targets(self) -> dict[str, list[str]]:
         d = self.design
@@ -574,6 +628,19 @@ class _Writer:
 
     def _table_or(self, headers: tuple[str, ...], rows: list[tuple[str, ...]], empty: str) -> Block:
         return Table(headers, tuple(rows)) if rows else Paragraph(empty, note=True)
+
+
+def _scope_text(covers: list[Structure]) -> str:
+    """Which structures a partial design covers and which it leaves out."""
+    inside = "; ".join(STRUCTURE_LABELS[s] for s in covers) or "nothing"
+    left = [STRUCTURE_LABELS[s] for s in Structure if s not in covers]
+    text = f"Scope: this design covers {inside}."
+    if left:
+        text += (
+            f" It leaves out {'; '.join(left)}: findings about those are counted once per "
+            "structure, as outside its scope."
+        )
+    return text
 
 
 def _outside_summary(design: Design) -> str:

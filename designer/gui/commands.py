@@ -133,8 +133,10 @@ class SetCollapsedCommand(DocumentCommand):
 
 
 class SetUsagePolicyCommand(DocumentCommand):
-    def __init__(self, document: Document, changes: dict[str, Any]) -> None:
-        super().__init__(document, "Edit usage policy")
+    def __init__(
+        self, document: Document, changes: dict[str, Any], text: str = "Edit usage policy"
+    ) -> None:
+        super().__init__(document, text)
         policy = document.design.usage_policy
         self.new, self.old = changes, {name: getattr(policy, name) for name in changes}
 
@@ -146,7 +148,9 @@ class SetUsagePolicyCommand(DocumentCommand):
 
 
 class SetDesignInfoCommand(DocumentCommand):
-    def __init__(self, document: Document, changes: dict[str, str]) -> None:
+    """Name, description or covered structures (covers None: a whole organization)."""
+
+    def __init__(self, document: Document, changes: dict[str, Any]) -> None:
         super().__init__(document, "Edit design")
         design = document.design
         self.new, self.old = changes, {name: getattr(design, name) for name in changes}

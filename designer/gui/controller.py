@@ -390,14 +390,17 @@ class DesignController(QObject):
         if places:
             self._perform(text, [MoveNodesCommand(self.document, places, text)])
 
-    def set_usage_policy(self, **changes: Any) -> None:
+    def set_usage_policy(self, text: str = "", **changes: Any) -> None:
+        """Change parts of the usage policy (an OU's requirements among them) as one undo step;
+        raises DesignError (nothing changed) when refused."""
         policy = self.design.usage_policy
         if all(getattr(policy, name) == value for name, value in changes.items()):
             return
-        command = SetUsagePolicyCommand(self.document, changes)
+        command = SetUsagePolicyCommand(self.document, changes, text or "Edit usage policy")
         self._perform(command.text(), [command])
 
-    def set_design_info(self, **changes: str) -> None:
+    def set_design_info(self, **changes: Any) -> None:
+        """Change the design's name, description or the structures it covers (None: all)."""
         if all(getattr(self.design, name) == value for name, value in changes.items()):
             return
         command = SetDesignInfoCommand(self.document, changes)

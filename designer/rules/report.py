@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import textwrap
 from typing import TYPE_CHECKING, Any
 
+from designer.analysis.inventory import markdown_escape
 from designer.rules.engine import SEVERITY_ORDER, Finding, Report, Rule, Severity
+from designer.rules.out_of_scope import SCOPE_TITLE
 
 if TYPE_CHECKING:
     from designer.rules.context import RuleContext
@@ -61,13 +64,16 @@ def format_text(report: Report, ctx: RuleContext, source: str) -> str:
 
 
 def _finding_json(finding: Finding) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "rule_id": finding.rule_id,
         "severity": finding.severity.value,
         "title": finding.title,
         "message": finding.message,
         "subjects": list(finding.subjects),
     }
+    if finding.evidence:  # how the rule concluded: a path's hops, the setting read
+        data["evidence"] = list(finding.evidence)
+    return data
 
 
 def _waiver_json(waiver: Any) -> dict[str, Any]:
@@ -130,7 +136,7 @@ def _sarif_result(
     result: dict[str, Any] = {
         "ruleId": finding.rule_id,
         "level": SARIF_LEVEL[finding.severity],
-        "message": {"text": finding.message},
+        "message": _sarif_message(finding),
         "locations": [
             {
                 "physicalLocation": {
@@ -145,11 +151,22 @@ def _sarif_result(
         ],
         "partialFingerprints": {"designFinding/v1": _fingerprint(finding)},
     }
+    if finding.evidence:
+        result["properties"] = {"evidence": list(finding.evidence)}
     if finding.rule_id in rule_index:
         result["ruleIndex"] = rule_index[finding.rule_id]
     if suppression:
         result["suppressions"] = [suppression]
     return result
+
+
+def _sarif_message(finding: Finding) -> dict[str, str]:
+    """The message, and with evidence a Markdown version listing it (viewers show that one)."""
+    message = {"text": finding.message}
+    if finding.evidence:
+        items = "\n".join(f"- {markdown_escape(line)}" for line in finding.evidence)
+        message["markdown"] = f"{markdown_escape(finding.message)}\n\nEvidence:\n\n{items}"
+    return message
 
 
 def id_lines(text: str) -> dict[str, int]:
@@ -194,3 +211,103 @@ def format_sarif(
         ],
     }
     return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+
+
+# -- one rule explained (`validate FILE --explain RULE`) ------------------------------------------
+WRAP = 100
+SCOPE_EXPLAINED = (
+    "The design says which structures it covers; each finding of a rule about another "
+    "structure is counted once per structure, as info, listed in its evidence."
+)
+
+
+def _wrapped(label: str, text: str) -> list[str]:
+    return textwrap.wrap(f"{label}{text}", WRAP, subsequent_indent=" " * len(label)) or [label]
+
+
+def _rule_head(rule: Rule | None, rule_id: str) -> list[str]:
+    if rule is None:  # the out-of-scope notes: not a registered rule
+        return [f"{rule_id}  {SCOPE_TITLE}", "Severity: info", "", *_wrapped("", SCOPE_EXPLAINED)]
+    about = rule.structure.value if rule.structure else "any design"
+    return [
+        f"{rule.id}  {rule.title}",
+        f"Severity: {rule.severity.value}; category: {rule.category.value}; structure: {about}",
+        "",
+        *_wrapped("Why: ", rule.rationale),
+        *_wrapped("Fix: ", rule.remediation),
+        "References:",
+        *(f"  - {ref}" for ref in rule.references),
+    ]
+
+
+def _finding_lines(finding: Finding, ctx: RuleContext, note: str = "") -> list[str]:
+    # One line each, as `validate` prints them, so they can be searched for.
+    lines = [f"  {finding.severity.value.upper():<9}{finding.message}{note}"]
+    if finding.subjects:
+        lines.append("    Involves: " + ", ".join(ctx.label(s) for s in finding.subjects))
+    if finding.evidence:
+        lines.append("    Evidence:")
+        lines += [f"      {line}" for line in finding.evidence]
+    return lines
+
+
+def explained(report: Report, rule_id: str) -> dict[str, list[Any]]:
+    """The rule's findings in the report: active, waived, and folded as outside the scope."""
+    return {
+        "findings": [f for f in report.findings if f.rule_id == rule_id],
+        "waived": [w for w in report.waived if w.finding.rule_id == rule_id],
+        "outside_scope": [f for f in report.folded if f.rule_id == rule_id],
+    }
+
+
+def format_explain(rule: Rule | None, rule_id: str, report: Report, ctx: RuleContext) -> str:
+    """What the rule checks and why, then each of its findings in this design with the
+    subjects named and the evidence (a path's hops, the policy read) indented below."""
+    lines = _rule_head(rule, rule_id)
+    found = explained(report, rule_id)
+    lines.append("")
+    if not any(found.values()):
+        lines.append(f"no findings of {rule_id} in this design")
+        return "\n".join(lines) + "\n"
+    groups = (
+        ("findings", f"of {rule_id} in this design"),
+        ("waived", "waived"),
+        ("outside_scope", "outside this design's scope, not counted"),
+    )
+    for key, what in groups:
+        if found[key]:
+            count = len(found[key])
+            lines.append(f"{count} finding{'' if count == 1 else 's'} {what}:")
+        for item in found[key]:
+            if key == "waived":
+                w = item.waiver
+                note = f" [waived by {w.author} on {w.date}: {w.justification}]"
+                lines += _finding_lines(item.finding, ctx, note)
+            else:
+                lines += _finding_lines(item, ctx)
+    return "\n".join(lines) + "\n"
+
+
+def format_explain_json(rule: Rule | None, rule_id: str, report: Report) -> str:
+    found = explained(report, rule_id)
+    head: dict[str, Any] = {"id": rule_id, "title": SCOPE_TITLE, "severity": "info"}
+    if rule is not None:
+        head = {
+            "id": rule.id,
+            "title": rule.title,
+            "severity": rule.severity.value,
+            "category": rule.category.value,
+            "structure": rule.structure.value if rule.structure else None,
+            "rationale": rule.rationale,
+            "remediation": rule.remediation,
+            "references": list(rule.references),
+        }
+    data = {
+        "rule": head,
+        "findings": [_finding_json(f) for f in found["findings"]],
+        "waived": [
+            {**_finding_json(w.finding), "waiver": _waiver_json(w.waiver)} for w in found["waived"]
+        ],
+        "outside_scope": [_finding_json(f) for f in found["outside_scope"]],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -58,6 +58,7 @@ from designer.rules import (
     validate_in_steps,
 )
 from designer.rules.engine import SEVERITY_ORDER, WaivedFinding
+from designer.rules.out_of_scope import SCOPE_RULE_ID
 
 DEBOUNCE_MS = 400
 STEP_MS = 100  # partial results redraw the tree at most this often
@@ -141,6 +142,22 @@ def _linkify(text: str) -> str:
         last = end
     parts.append(html.escape(text[last:]))
     return "".join(parts)
+
+
+def _evidence_html(finding: Finding) -> str:
+    """How the rule concluded (the hops of a path, the setting read), one line per item; for
+    an out-of-scope note, the findings it stands for. Nothing when the finding has none."""
+    if not finding.evidence:
+        return ""
+    e = html.escape
+    items = "".join(f"<li>{e(line)}</li>" for line in finding.evidence)
+    if finding.rule_id == SCOPE_RULE_ID:
+        return (
+            f"<h4>Not counted ({len(finding.evidence)})</h4><ul>{items}</ul>"
+            "<p>Tick the structure under <b>Covers</b> in the design's properties to count "
+            "these findings.</p>"
+        )
+    return f"<h4>Evidence</h4><ul>{items}</ul>"
 
 
 def design_snapshot(design: Design) -> Design:
@@ -699,6 +716,7 @@ class FindingsPanel(QWidget):
         if f.subjects:
             names = ", ".join(e(self._name(s)) for s in f.subjects)
             parts.append(f"<p><b>Involves:</b> {names}</p>")
+        parts.append(_evidence_html(f))
         if entry.waiver is not None:
             parts.append(self._waiver_html(entry.waiver))
         if rule is not None:

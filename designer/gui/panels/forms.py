@@ -18,6 +18,7 @@ from designer.gui.panels.fields import (
     TagsField,
     TextField,
 )
+from designer.gui.panels.policy_fields import covers_field, log_policy_form, requirement_form
 from designer.gui.panels.specs import (
     Condition,
     FieldSpec,
@@ -185,6 +186,7 @@ def ou_form() -> list[FormItem]:
         chooser("parent", "Parent OU", parent_options),
         block("description", "Description"),
         scps(),
+        *requirement_form(),
     ]
 
 
@@ -382,6 +384,7 @@ def design_form() -> list[FormItem]:
     return [
         FieldSpec("name", "Name", TextField, target="design"),
         block("description", "Description", target="design"),
+        covers_field(),
         Section("Usage policy"),
         strings(
             "approved_services", "Approved services", "one service per line, e.g. s3", "policy", 6
@@ -393,6 +396,7 @@ def design_form() -> list[FormItem]:
             "required_encryption", "Required encryption", "one requirement per line", "policy", 6
         ),
         strings("baseline", "Baseline", "one baseline control per line", "policy", 6),
+        *log_policy_form(),
     ]
 
 

@@ -28,6 +28,7 @@ from designer.core.events import DesignEvent, Subject
 from designer.gui.controller import DesignController
 from designer.gui.panels.fields import FieldEditor
 from designer.gui.panels.forms import form_items, form_key
+from designer.gui.panels.policy_fields import requirement_of, with_requirement
 from designer.gui.panels.specs import FieldSpec, FormItem, Section, Target
 from designer.gui.selection import SelectionModel
 from designer.model import DesignError, EntityKind
@@ -117,8 +118,11 @@ class BuiltForm(QWidget):
         column.setSpacing(2)
         column.addWidget(editor.widget)
         column.addWidget(error)
-        if editor.action is None:
+        if editor.action is None and not spec.wide:
             self.layout_.addRow(spec.label, cell)
+        elif editor.action is None:  # long option labels: the label above, the list full width
+            self.layout_.addRow(QLabel(spec.label))
+            self.layout_.addRow(cell)
         else:  # a text block: label and button above it, the text as wide as the form
             self.layout_.addRow(label_row(spec.label, editor.action))
             self.layout_.addRow(cell)
@@ -257,6 +261,8 @@ class PropertyEditor(QWidget):
         design = self._controller.design
         if target == "policy":
             return design.usage_policy
+        if target == "requirement" and self._subject_id is not None:
+            return requirement_of(design.usage_policy, self._subject_id)
         if target == "design" or self._subject_id is None:
             return design
         return self._controller.document.get(self._subject_id)
@@ -317,8 +323,8 @@ class PropertyEditor(QWidget):
             elif event.subject in (Subject.DESIGN, Subject.USAGE_POLICY):
                 self._load(force=False)
             return
-        if entity_id == self._subject_id:
-            self._refresh()
+        if entity_id == self._subject_id or event.subject == Subject.USAGE_POLICY:
+            self._refresh()  # the usage policy holds the shown OU's requirement
         elif entity_id in self._selection.ids:
             self.show_selection()
         elif not self._refresh_queued:  # names and choices may have changed: once per burst
@@ -357,5 +363,12 @@ class PropertyEditor(QWidget):
             self._controller.set_usage_policy(**changes)
         elif target == "design":
             self._controller.set_design_info(**changes)
+        elif target == "requirement" and self._subject_id is not None:
+            policy = self._controller.design.usage_policy
+            needs = with_requirement(policy, self._subject_id, changes)
+            name = self._controller.document.get(self._subject_id).name
+            self._controller.set_usage_policy(
+                text=f"Edit usage policy of OU {name}", ou_requirements=needs
+            )
         elif self._subject_id is not None:
             self._controller.update(self._subject_id, **changes)

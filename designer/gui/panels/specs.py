@@ -41,7 +41,7 @@ from designer.model.vocabulary import (
     ResourceType,
 )
 
-Target = Literal["entity", "design", "policy"]
+Target = Literal["entity", "design", "policy", "requirement"]  # requirement: the OU's
 Pending = Callable[[str], Any]  # the value another editor of the form holds right now
 Reader = Callable[[Any, Document], Any]
 Writer = Callable[[Any, Any, Pending], dict[str, Any]]
@@ -60,6 +60,7 @@ class FieldSpec:
     target: Target = "entity"
     tip: str = ""
     note: Callable[[Any], str] | None = None  # a caution under the field (not an error)
+    wide: bool = False  # label above, the editor as wide as the form (long option labels)
 
 
 @dataclass(frozen=True)
