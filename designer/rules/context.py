@@ -50,6 +50,10 @@ OUTSIDE_NOUNS = {
 }
 
 
+# OU names AWS's recommended OUs give to the place of closed and quarantined accounts.
+SUSPENDED_OU_NAMES = ("Suspended", "Quarantine")
+
+
 @lru_cache(maxsize=4096)
 def normalise(name: str) -> str:
     """OU names compared loosely: 'Non-prod', 'nonprod' and 'Non prod' are one name."""
@@ -295,12 +299,22 @@ class RuleContext:
             if any(policy_documents.quarantines(p.document) for p in self.attached_scps(u.id))
         )
 
+    def quarantined(self, account: Account) -> bool:
+        """The account sits where it can do nothing: below an OU named Suspended or
+        Quarantine, or below (or itself under) a deny-all SCP."""
+        if self.in_ou_named(account, *SUSPENDED_OU_NAMES):
+            return True
+        if account.scps and any(
+            policy_documents.quarantines(p.document) for p in self.attached_scps(account.id)
+        ):
+            return True
+        quarantined = self.quarantined_ous
+        return bool(quarantined) and any(u.id in quarantined for u in self.ou_chain(account.parent))
+
     def parked(self, account: Account) -> bool:
-        """A closed (suspended) account under a deny-all OU: it can do nothing and logs nothing,
-        so rules about what an active account needs (audit roles, log delivery) skip it."""
-        if account.state != AccountState.SUSPENDED or not self.quarantined_ous:
-            return False
-        return any(u.id in self.quarantined_ous for u in self.ou_chain(account.parent))
+        """A closed (suspended) account parked where it can do nothing: it has no activity to
+        log or audit, so rules about what an active account needs skip it (one definition)."""
+        return account.state == AccountState.SUSPENDED and self.quarantined(account)
 
     # -- analyses --------------------------------------------------------------------------
     @cached_property

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from designer import analysis
-from designer.artefacts import policy_documents
 from designer.artefacts.policy_documents import size
 from designer.artefacts.policy_set import (
     MAX_BUCKET_POLICY,
@@ -18,13 +17,12 @@ from designer.artefacts.policy_set import (
 )
 from designer.model.vocabulary import (
     AccessLevel,
-    AccountState,
     LogRequirement,
     LogType,
     ObjectLockMode,
 )
 from designer.model.vocabulary import AccountFunction as F
-from designer.rules.context import RuleContext, names_list, normalise
+from designer.rules.context import RuleContext, names_list
 from designer.rules.engine import Category, Hit, Severity, rule
 
 if TYPE_CHECKING:
@@ -105,31 +103,9 @@ def log_setting(ctx: RuleContext, parent: str | None) -> LogRequirement | None:
     return result
 
 
-def _parked(ctx: RuleContext, parent: str | None) -> bool:
-    """Whether accounts under `parent` sit in a Suspended OU or under a deny-all SCP."""
-    found = _memo(ctx, "parked")
-    if parent not in found:
-        chain = ctx.ou_chain(parent)
-        found[parent] = any(
-            normalise(u.name) == "suspended"
-            or any(policy_documents.quarantines(p.document) for p in ctx.attached_scps(u.id))
-            for u in chain
-        )
-    parked: bool = found[parent]
-    return parked
-
-
-def closed(ctx: RuleContext, account: Account) -> bool:
-    """A suspended account parked where it can do nothing: it has no activity to log."""
-    if account.state != AccountState.SUSPENDED:
-        return False
-    own = any(policy_documents.quarantines(p.document) for p in ctx.attached_scps(account.id))
-    return own or _parked(ctx, account.parent)
-
-
 def log_exempt(ctx: RuleContext, account: Account) -> bool:
     """Per-account log-coverage rules leave the account out: closed, or in an exempt OU."""
-    return log_setting(ctx, account.parent) == LogRequirement.EXEMPT or closed(ctx, account)
+    return log_setting(ctx, account.parent) == LogRequirement.EXEMPT or ctx.parked(account)
 
 
 @rule(

@@ -469,7 +469,6 @@ WORKLOAD_OU_NAMES = ("Workloads", "Workload", "Prod", "Production", "Non-prod", 
 NON_PRODUCTION_OU_NAMES = ("Dev", "Development", "Test", "Staging")
 # OUs where a sandbox-function account has its own place: policy tests, closed accounts.
 PARKING_OU_NAMES = ("Policy Staging", "Suspended", "Quarantine", "Exceptions")
-SUSPENDED_OU_NAMES = ("Suspended", "Quarantine")
 # What an OU name suggests an account's environment is, for the ORG-11 hint.
 OU_ENVIRONMENTS = (
     (("Sandbox",), Environment.SANDBOX),
@@ -539,28 +538,6 @@ def environment_stated(ctx: RuleContext) -> Iterator[Hit]:
         )
 
 
-def _quarantined_ous(ctx: RuleContext) -> frozenset[str]:
-    """OUs carrying a deny-all SCP (cached on the context: one pass over the OUs)."""
-    cache: dict[str, frozenset[str]] = ctx.__dict__.setdefault("_org_quarantined", {})
-    if "ids" not in cache:
-        cache["ids"] = frozenset(
-            u.id
-            for u in ctx.design.organizational_units
-            if any(policy_documents.quarantines(p.document) for p in ctx.attached_scps(u.id))
-        )
-    return cache["ids"]
-
-
-def _parked(ctx: RuleContext, account: Account) -> bool:
-    """Below the Suspended OU, or below (or itself under) a deny-all SCP."""
-    if ctx.in_ou_named(account, *SUSPENDED_OU_NAMES):
-        return True
-    if any(policy_documents.quarantines(p.document) for p in ctx.attached_scps(account.id)):
-        return True
-    quarantined = _quarantined_ous(ctx)
-    return any(u.id in quarantined for u in ctx.ou_chain(account.parent))
-
-
 def _landing(ctx: RuleContext) -> dict[str, list[int]]:
     """Per account, the trusts and resource shares that land in it (one pass, cached on the
     context); a share to an OU lands in every account below it."""
@@ -607,7 +584,7 @@ def _still_reached(ctx: RuleContext, account_id: str) -> tuple[int, int]:
 )
 def suspended_parked(ctx: RuleContext) -> Iterator[Hit]:
     for account in ctx.members:
-        if account.state != AccountState.SUSPENDED or _parked(ctx, account):
+        if account.state != AccountState.SUSPENDED or ctx.quarantined(account):
             continue
         in_workloads = ctx.in_ou_named(account, *WORKLOAD_OU_NAMES)
         trusts, shares = _still_reached(ctx, account.id)

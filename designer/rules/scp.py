@@ -55,7 +55,7 @@ from designer.artefacts.protections import (
     unguarded,
 )
 from designer.model.vocabulary import AccessLevel, AccountFunction, AccountState
-from designer.rules.context import RuleContext, names_list, normalise, plural
+from designer.rules.context import SUSPENDED_OU_NAMES, RuleContext, names_list, normalise, plural
 from designer.rules.engine import Category, Hit, Severity, rule
 
 if TYPE_CHECKING:
@@ -605,7 +605,6 @@ SCP_EVALUATION = (
     "(https://docs.aws.amazon.com/organizations/latest/userguide/"
     "orgs_manage_policies_scps_evaluation.html)"
 )
-QUARANTINE_OU_NAMES = ("Suspended", "Quarantine")
 
 
 def _is_full_access(policy: ServiceControlPolicy) -> bool:
@@ -691,7 +690,7 @@ def _quarantine(ctx: RuleContext, level: _Level, accounts: list[Account]) -> boo
     """A level meant to deny everything: a Suspended or quarantine OU, one whose accounts are
     all closed, or one with a deny-all SCP (a missing Allow takes nothing more away)."""
     if level.target in ctx.ous and normalise(ctx.ous[level.target].name) in {
-        normalise(n) for n in QUARANTINE_OU_NAMES
+        normalise(n) for n in SUSPENDED_OU_NAMES
     }:
         return True
     if any(quarantines(p.document) for p in ctx.attached_scps(level.target)):

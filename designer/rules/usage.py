@@ -15,7 +15,7 @@ from designer.model.vocabulary import SENSITIVITY_ORDER, LogRequirement, LogType
 from designer.model.vocabulary import Environment as E
 from designer.rules.context import RuleContext
 from designer.rules.engine import Category, Hit, Severity, rule
-from designer.rules.logs import closed, log_setting
+from designer.rules.logs import log_setting
 
 if TYPE_CHECKING:
     from designer.model.governance import OuRequirement
@@ -160,7 +160,7 @@ def required_log_delivery(ctx: RuleContext) -> Iterator[Hit]:
         gaps = missing.get(account.id)
         if not gaps or log_setting(ctx, account.parent) != LogRequirement.REQUIRED:
             continue
-        if closed(ctx, account):
+        if ctx.parked(account):
             continue
         need = _deciding(ctx, account)
         what = " and ".join(LABEL.get(t, str(t)) for t in sorted(gaps))
