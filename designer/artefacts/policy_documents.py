@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 
 def statements(document: dict[str, Any] | None) -> Iterator[dict[str, Any]]:
@@ -86,3 +87,22 @@ def size(document: dict[str, Any] | None) -> int:
     if not document:
         return 0
     return len(json.dumps(document, separators=(",", ":"), ensure_ascii=False))
+
+
+class KmsArn(NamedTuple):
+    """A KMS key or alias ARN taken apart: who owns the key is its account."""
+
+    partition: str
+    region: str
+    account: str
+    kind: str  # "key" or "alias"
+    name: str  # the key id or the alias name (without "alias/")
+
+
+_KMS_ARN = re.compile(r"^arn:(aws[a-z-]*):kms:([a-z0-9-]*):([0-9]{12}):(key|alias)/(.+)$")
+
+
+def kms_arn(text: str | None) -> KmsArn | None:
+    """The parts of a KMS key or alias ARN; None for an alias name or key id without ARN."""
+    matched = _KMS_ARN.match(text or "")
+    return None if matched is None else KmsArn(*matched.groups())

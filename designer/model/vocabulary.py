@@ -48,6 +48,13 @@ class Environment(StrEnum):
     NONE = "none"
 
 
+# Environments less protected than production: their owners experiment, so an attacker (or a
+# mistake) starts there. One definition for the rules and analyses.
+LOWER_ENVIRONMENTS: frozenset[Environment] = frozenset(
+    {Environment.SANDBOX, Environment.DEVELOPMENT, Environment.TEST, Environment.NON_PRODUCTION}
+)
+
+
 class DataSensitivity(StrEnum):
     PUBLIC = "public"
     INTERNAL = "internal"

@@ -26,7 +26,15 @@ from designer.artefacts import policy_documents
 from designer.core.graph import DesignGraph, LogCoverage
 from designer.core.scope import Scopes
 from designer.model.catalog import EntityKind, EntityRef, index_entities
-from designer.model.vocabulary import AccountFunction, AccountState, OutsideKind
+from designer.model.vocabulary import (
+    LOWER_ENVIRONMENTS,
+    AccountFunction,
+    AccountState,
+    Environment,
+    OutsideKind,
+)
+
+F = AccountFunction
 
 if TYPE_CHECKING:
     from designer.model.design import Design
@@ -50,6 +58,13 @@ OUTSIDE_NOUNS = {
 }
 
 
+# Accounts whose admin hands over the organization, its records or its guards.
+PRIVILEGED_FUNCTIONS = {
+    F.MANAGEMENT: "management account",
+    F.LOG_ARCHIVE: "log-archive account",
+    F.SECURITY_TOOLING: "security-tooling account",
+    F.IDENTITY: "identity account",
+}
 # OU names AWS's recommended OUs give to the place of closed and quarantined accounts.
 SUSPENDED_OU_NAMES = ("Suspended", "Quarantine")
 
@@ -310,6 +325,38 @@ class RuleContext:
             return True
         quarantined = self.quarantined_ous
         return bool(quarantined) and any(u.id in quarantined for u in self.ou_chain(account.parent))
+
+    @cached_property
+    def by_account_number(self) -> dict[str, Account]:
+        """Accounts by their 12-digit AWS account id (those that have one)."""
+        return {a.aws_account_id: a for a in self.design.accounts if a.aws_account_id}
+
+    def less_trusted(self, node: str) -> bool:
+        """Where an attacker starts: sandbox and lower-environment accounts (not parked: a
+        closed account under a deny-all SCP can assume nothing), and outsiders other than AWS
+        services (which act only for the account that invites them)."""
+        party = self.outside.get(node)
+        if party is not None:
+            return party.kind != OutsideKind.SERVICE
+        account = self.accounts.get(node)
+        return (
+            account is not None
+            and (F.SANDBOX in account.functions or account.environment in LOWER_ENVIRONMENTS)
+            and not self.parked(account)
+        )
+
+    def guarded_kind(self, account_id: str) -> str | None:
+        """What makes an account worth guarding from less trusted ones: its privileged
+        function, else production; None for other accounts."""
+        account = self.accounts.get(account_id)
+        if account is None:
+            return None
+        if account_id == self.design.organization.management_account:
+            return PRIVILEGED_FUNCTIONS[F.MANAGEMENT]
+        for function, text in PRIVILEGED_FUNCTIONS.items():
+            if function in account.functions:
+                return text
+        return "production account" if account.environment == Environment.PRODUCTION else None
 
     def parked(self, account: Account) -> bool:
         """A closed (suspended) account parked where it can do nothing: it has no activity to

@@ -26,7 +26,6 @@ from designer.model.vocabulary import AccessLevel, OutsideKind, PrincipalScope, 
 from designer.model.vocabulary import AccountFunction as F
 from designer.rules.context import RuleContext, names_list, plural, route_text
 from designer.rules.engine import Category, Hit, Severity, rule
-from designer.rules.paths import guarded_kind, less_trusted
 
 WHITEPAPER = "AWS whitepaper 'AWS Multiple Account Security Strategy'"
 IAM_GUIDE = "AWS IAM User Guide"
@@ -593,14 +592,14 @@ def _less_trusted_in_scope(ctx: RuleContext, rel: Any) -> list[str]:
     """Sandbox and non-production accounts of a trust's source scope (their owners are admins
     there, so they can create any role name the trust admits)."""
     members = ctx.scopes.members(rel.source, rel.excluded_accounts)
-    return [a for a in members if less_trusted(ctx, a)]
+    return [a for a in members if ctx.less_trusted(a)]
 
 
 def _exposed(ctx: RuleContext, rel: Any) -> bool:
     """A named-role scoped trust is as bad as an open one when a sandbox or non-production
     account of the scope can create that role, or the role guards production or a
     privileged account."""
-    return bool(_less_trusted_in_scope(ctx, rel)) or guarded_kind(ctx, rel.target) is not None
+    return bool(_less_trusted_in_scope(ctx, rel)) or ctx.guarded_kind(rel.target) is not None
 
 
 def _scope_evidence(ctx: RuleContext, rel: Any) -> tuple[str, ...]:
@@ -608,7 +607,7 @@ def _scope_evidence(ctx: RuleContext, rel: Any) -> tuple[str, ...]:
     lines = [f"trust {ctx.label(rel.id)}: principal {ctx.describe(rel.source)}"]
     if weaker:
         lines.append(f"less-trusted accounts in it: {names_list(ctx, weaker)}")
-    kind = guarded_kind(ctx, rel.target)
+    kind = ctx.guarded_kind(rel.target)
     if kind is not None:
         lines.append(f"the role is in a {kind}")
     return tuple(lines)

@@ -16,13 +16,11 @@ from designer.analysis.paths import CONTROL_RANK, AttackPath, Hop, RoleGraph
 from designer.artefacts.managed_policies import LEVEL_POLICIES, permission_set_policy
 from designer.model.vocabulary import (
     AccessLevel,
-    Environment,
     IdentityProviderKind,
-    OutsideKind,
     PrincipalType,
 )
 from designer.model.vocabulary import AccountFunction as F
-from designer.rules.context import RuleContext
+from designer.rules.context import PRIVILEGED_FUNCTIONS, RuleContext
 from designer.rules.engine import Category, Hit, Severity, rule
 
 WHITEPAPER = "AWS whitepaper 'AWS Multiple Account Security Strategy'"
@@ -48,16 +46,6 @@ PERMISSION_SETS = (
     "(https://docs.aws.amazon.com/singlesignon/latest/userguide/permissionsetsconcept.html)"
 )
 
-# Environments whose accounts are less protected than production: an attacker starts there.
-LOWER_ENVIRONMENTS = frozenset(
-    {Environment.SANDBOX, Environment.DEVELOPMENT, Environment.TEST, Environment.NON_PRODUCTION}
-)
-PRIVILEGED_FUNCTIONS = {
-    F.MANAGEMENT: "management account",
-    F.LOG_ARCHIVE: "log-archive account",
-    F.SECURITY_TOOLING: "security-tooling account",
-    F.IDENTITY: "identity account",
-}
 HELD_FUNCTIONS = (F.SECURITY_TOOLING, F.IDENTITY)  # GRAPH-08's accounts
 # Duties that do not belong in a security-tooling or identity account.
 FOREIGN_DUTIES = (F.WORKLOAD, F.SANDBOX, F.DEPLOYMENT)
@@ -69,30 +57,6 @@ ADMIN_POLICIES = {
 
 
 # -- GRAPH-07 ---------------------------------------------------------------------------------
-def less_trusted(ctx: RuleContext, node: str) -> bool:
-    """Sandbox and non-production accounts, and outsiders other than AWS services."""
-    party = ctx.outside.get(node)
-    if party is not None:
-        return party.kind != OutsideKind.SERVICE
-    account = ctx.accounts.get(node)
-    return account is not None and (
-        F.SANDBOX in account.functions or account.environment in LOWER_ENVIRONMENTS
-    )
-
-
-def guarded_kind(ctx: RuleContext, account_id: str) -> str | None:
-    """What makes the account a target: a privileged function, else production."""
-    account = ctx.accounts.get(account_id)
-    if account is None:
-        return None
-    if account_id == ctx.design.organization.management_account:
-        return PRIVILEGED_FUNCTIONS[F.MANAGEMENT]
-    for function, text in PRIVILEGED_FUNCTIONS.items():
-        if function in account.functions:
-            return text
-    return "production account" if account.environment == Environment.PRODUCTION else None
-
-
 def _hop_text(ctx: RuleContext, hop: Hop) -> str:
     how = "any principal there" if hop.held is None else f"role {hop.held!r}"
     return (
@@ -160,14 +124,14 @@ def _path_hit(ctx: RuleContext, path: AttackPath, kind: str) -> Hit:
 )
 def role_paths(ctx: RuleContext) -> Iterator[Hit]:
     index = ctx.trust_graph.index
-    starts = [node for node in index.out if less_trusted(ctx, node)]  # only where trust leaves
+    starts = [node for node in index.out if ctx.less_trusted(node)]  # only where trust leaves
     if not starts:
         return
     kinds: dict[str, str | None] = {}
 
     def is_target(node: str) -> bool:  # asked only of accounts the starts take control of
         if node not in kinds:
-            kinds[node] = guarded_kind(ctx, node)
+            kinds[node] = ctx.guarded_kind(node)
         return kinds[node] is not None
 
     graph = RoleGraph(index, lambda rel_id: ctx.index[rel_id].entity)
