@@ -27,6 +27,7 @@ from designer.rules.engine import Rule
 from designer.rules.out_of_scope import SCOPE_RULE_ID
 from designer.rules.registry import NOT_DECIDABLE
 from designer.rules.report import (
+    explained,
     format_explain,
     format_explain_json,
     format_json,
@@ -111,6 +112,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(format_text(report, ctx, str(path)))
     failing = report.at_or_above(Severity(args.fail_on))
+    if explain is not None:  # the exit code answers for the rule explained
+        failing = [f for f in failing if f in explained(report, explain[0])["findings"]]
     return EXIT_FINDINGS if failing else EXIT_OK
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from designer.analysis.inventory import markdown_escape
 from designer.rules.engine import SEVERITY_ORDER, Finding, Report, Rule, Severity
 from designer.rules.out_of_scope import SCOPE_TITLE
+from designer.rules.runner import ENGINE_RULE_ID
 
 if TYPE_CHECKING:
     from designer.rules.context import RuleContext
@@ -252,9 +253,16 @@ def _finding_lines(finding: Finding, ctx: RuleContext, note: str = "") -> list[s
 
 
 def explained(report: Report, rule_id: str) -> dict[str, list[Any]]:
-    """The rule's findings in the report: active, waived, and folded as outside the scope."""
+    """The rule's findings in the report: active (with the engine's finding when the rule could
+    not run), waived, and folded as outside the scope."""
+    broken = f"rule {rule_id} could not run:"
     return {
-        "findings": [f for f in report.findings if f.rule_id == rule_id],
+        "findings": [
+            f
+            for f in report.findings
+            if f.rule_id == rule_id
+            or (f.rule_id == ENGINE_RULE_ID and f.message.startswith(broken))
+        ],
         "waived": [w for w in report.waived if w.finding.rule_id == rule_id],
         "outside_scope": [f for f in report.folded if f.rule_id == rule_id],
     }

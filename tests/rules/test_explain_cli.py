@@ -3,6 +3,7 @@ reports: how a rule concluded (a path's hops, the policy read), not only the con
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,32 @@ def test_explain_shows_the_evidence_indented_and_the_subjects_named(
 def test_explain_a_rule_without_findings(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(capsys, "validate", str(LANDING_ZONE), "--explain", "IAM-01")
     assert out.splitlines()[-1] == "no findings of IAM-01 in this design"
+
+
+def test_the_exit_code_answers_for_the_rule_explained(
+    capsys: pytest.CaptureFixture[str], with_path: Finding
+) -> None:
+    # The design has a high IAM-15 finding; explaining another rule with none exits 0.
+    assert run(capsys, "validate", str(LANDING_ZONE), "--explain", "IAM-01")[0] == 0
+    assert run(capsys, "validate", str(LANDING_ZONE), "--explain", "IAM-15")[0] == 1
+    low = ["--fail-on", "low"]
+    assert run(capsys, "validate", str(LANDING_ZONE), "--explain", "LOG-08", *low)[0] == 1
+
+
+def test_explain_shows_that_the_rule_could_not_run(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rule = next(r for r in all_rules() if r.id == "IAM-01")
+
+    def broken(_ctx: Any) -> Any:
+        raise KeyError("no such account")
+
+    from designer.rules.engine import REGISTRY
+
+    monkeypatch.setitem(REGISTRY, "IAM-01", dataclasses.replace(rule, check=broken))
+    code, out, _ = run(capsys, "validate", str(LANDING_ZONE), "--explain", "IAM-01")
+    assert "rule IAM-01 could not run: KeyError: 'no such account'" in out
+    assert code == 1  # a rule that could not run is a high finding
 
 
 def test_explain_an_unknown_rule_is_one_line_and_exit_2(
