@@ -55,6 +55,7 @@ from designer.model import (
     dumps_design,
     stable_id,
 )
+from designer.model.governance import OuRequirement
 from designer.model.vocabulary import (
     PROTOCOL_FOR_IDP,
     AccessLevel,
@@ -65,6 +66,7 @@ from designer.model.vocabulary import (
     Environment,
     FeatureSet,
     IdentityProviderKind,
+    LogRequirement,
     LogType,
     ObjectLockMode,
     PrincipalScope,
@@ -558,6 +560,8 @@ class Builder:
 
     # the design
 
+    usage_policy: UsagePolicy = USAGE_POLICY
+
     def build(
         self, title: str, description: str, covers: Sequence[Structure] | None = None
     ) -> Design:
@@ -584,7 +588,7 @@ class Builder:
             relationships=list(self.relationships),
             log_buckets=list(self.log_buckets),
             service_control_policies=list(self.scps),
-            usage_policy=USAGE_POLICY,
+            usage_policy=self.usage_policy,
         )
         design.layout = tree_layout(design)
         return design
@@ -1513,6 +1517,52 @@ def protect_log_archive(b: Builder, unit: OrganizationalUnit) -> None:
     ]
 
 
+def landing_zone_usage_policy(
+    scps: dict[str, ServiceControlPolicy], ous: LandingZoneOUs
+) -> UsagePolicy:
+    """The company-wide policy, with what it asks of each OU (checked by the POL rules)."""
+    E, D = Environment, DataSensitivity
+    return USAGE_POLICY.model_copy(
+        update={
+            "min_log_retention_days": 365,
+            "logs_encrypted_with_kms": True,
+            "ou_requirements": [
+                OuRequirement(
+                    ou=ous.prod.id,
+                    required_scps=[scps["DenyRootUser"].id, scps["RegionRestriction"].id],
+                    log_delivery=LogRequirement.REQUIRED,
+                    allowed_environments=[E.PRODUCTION],
+                    note="Customer and payment data: production guardrails only.",
+                ),
+                OuRequirement(
+                    ou=ous.nonprod.id,
+                    log_delivery=LogRequirement.REQUIRED,
+                    allowed_environments=[E.DEVELOPMENT, E.TEST, E.NON_PRODUCTION],
+                    max_data_sensitivity=D.INTERNAL,
+                    note="Synthetic or masked data only.",
+                ),
+                OuRequirement(
+                    ou=ous.sandbox.id,
+                    allowed_environments=[E.SANDBOX],
+                    max_data_sensitivity=D.INTERNAL,
+                    note="Experiments: nothing confidential.",
+                ),
+                OuRequirement(
+                    ou=ous.security.id,
+                    required_scps=[scps["ProtectLogArchive"].id],
+                    log_delivery=LogRequirement.REQUIRED,
+                ),
+                OuRequirement(
+                    ou=ous.suspended.id,
+                    required_scps=[scps["DenyAllSuspended"].id],
+                    log_delivery=LogRequirement.EXEMPT,
+                    note="Closed accounts: they can do nothing and log nothing.",
+                ),
+            ],
+        }
+    )
+
+
 def build_reference_landing_zone() -> Design:
     b = Builder("reference-landing-zone")
     scps = add_policies(b)
@@ -1534,6 +1584,7 @@ def build_reference_landing_zone() -> Design:
     protect_log_archive(b, ous.security)
     add_lz_delegations(b, accounts)
     add_lz_shares(b, accounts, ous)
+    b.usage_policy = landing_zone_usage_policy({p.name: p for p in b.scps}, ous)
     return b.build(
         "Reference landing zone",
         describe(
