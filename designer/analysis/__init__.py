@@ -10,7 +10,7 @@ from designer.analysis.coverage import (
     trust_cycles,
     trust_loops,
 )
-from designer.analysis.paths import AttackPath, Hop, RoleGraph
+from designer.analysis.paths import Attack, AttackPath, Hop, RoleGraph
 from designer.analysis.radius import (
     ACCESS_RANK,
     PIVOT_LEVELS,
@@ -27,6 +27,7 @@ __all__ = [
     "ADMIN_RANK",
     "PIVOT_LEVELS",
     "AccessIndex",
+    "Attack",
     "AttackPath",
     "BlastRadius",
     "Hop",

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from designer.analysis import ACCESS_RANK, ADMIN_RANK, access_level
 from designer.model.vocabulary import (
     AccessLevel,
-    Environment,
     OutsideKind,
     PrincipalScope,
     PrincipalType,
@@ -179,14 +178,16 @@ def service_confused_deputy(ctx: RuleContext) -> Iterator[Hit]:
     rationale="An external account or a partner organization is administered by someone else: "
     "a compromise or a malicious insider there is outside your detection and response, and "
     "AWS's guidance for third-party access is to grant only the permissions the third party "
-    "needs. The access is weighed by what it can do. Admin-level access anywhere (IAM admin, "
-    "administrator, an admin custom policy) is critical: the party can create its own users and "
-    "roles, so removing the trust no longer removes it, and can reach whatever the account "
-    "reaches. Write access (service admin, custom policies) into a production account is high: "
-    "it can change what customers use; elsewhere it is medium. Read-only or security-audit "
-    "access into production is a low note: production data leaves the organization, so the "
-    "access needs a contract and periodic review (IAM Access Analyzer reports it as external "
-    "access).",
+    "needs. The access is weighed by what it can do and where. Production and privileged "
+    "accounts (management, log archive, security tooling, identity) are guarded alike. "
+    "Admin-level access (IAM admin, administrator, an admin custom policy) lets the party "
+    "create its own users and roles, so removing the trust no longer removes it, and reach "
+    "whatever the account reaches: critical in a production or privileged account, high "
+    "elsewhere. Write access (service admin, custom policies) into a production or privileged "
+    "account is high: it can change what customers use or what guards the organization; "
+    "elsewhere it is medium. Read-only or security-audit access there is a low note: the data "
+    "leaves the organization, so the access needs a contract and periodic review (IAM Access "
+    "Analyzer reports it as external access).",
     remediation="Give the outside party the least access its job needs: a read-only or narrowly "
     "scoped custom role, with an external id, in the accounts it serves, outside production "
     "where possible; admin work is done by your own staff or pipelines. Where a vendor must "
@@ -204,30 +205,31 @@ def outside_admin_or_production(ctx: RuleContext) -> Iterator[Hit]:
     for rel, party in _trusts_from(ctx, OTHER_ACCOUNTS):
         level = access_level(rel)
         rank = ACCESS_RANK[level]
-        target = ctx.accounts.get(rel.target)
-        production = target is not None and target.environment == Environment.PRODUCTION
-        kind = "production account" if production else "account"
-        where = f"{kind} {ctx.name(rel.target)}"
+        guarded = ctx.guarded_kind(rel.target)  # production or privileged: the one test
+        where = f"{guarded or 'account'} {ctx.name(rel.target)}"
         subjects = (rel.id, rel.source, rel.target)
-        evidence = (f"trust {ctx.label(rel.id)}: {level} (rank {rank} of 4)",)
+        evidence = (
+            f"trust {ctx.label(rel.id)}: {level} (rank {rank} of 4) into "
+            f"{guarded or 'an account that is neither production nor privileged'}",
+        )
         if rank >= ADMIN_RANK:
             yield Hit(
                 f"{_who(party)} holds {level} access in {where} (role {rel.role_name!r}): it "
                 "can create its own principals there",
                 subjects,
-                Severity.CRITICAL,
+                Severity.CRITICAL if guarded else Severity.HIGH,
                 evidence=evidence,
             )
         elif rank >= WRITE_RANK:
             yield Hit(
                 f"{_who(party)} can change {where} (role {rel.role_name!r}, {level})",
                 subjects,
-                None if production else Severity.MEDIUM,
+                None if guarded else Severity.MEDIUM,
                 evidence=evidence,
             )
-        elif production:
+        elif guarded:
             yield Hit(
-                f"{_who(party)} reads {where} (role {rel.role_name!r}, {level}): production data "
+                f"{_who(party)} reads {where} (role {rel.role_name!r}, {level}): its data "
                 "leaves the organization",
                 subjects,
                 Severity.LOW,

@@ -8,11 +8,11 @@ there (designer/analysis/paths.py). GRAPH-08 weighs trusts and federated permiss
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from designer.analysis import ACCESS_RANK
-from designer.analysis.paths import CONTROL_RANK, AttackPath, Hop, RoleGraph
+from designer.analysis import ACCESS_RANK, ADMIN_RANK
+from designer.analysis.paths import Attack, Hop, RoleGraph
 from designer.artefacts.managed_policies import LEVEL_POLICIES, permission_set_policy
 from designer.model.vocabulary import (
     AccessLevel,
@@ -65,20 +65,24 @@ def _hop_text(ctx: RuleContext, hop: Hop) -> str:
     )
 
 
-def _route(ctx: RuleContext, path: AttackPath) -> str:
+def _route(ctx: RuleContext, attack: Attack) -> str:
+    path = attack.path
     parts = [ctx.name(path.start)]
     parts += [f"{ctx.name(h.target)} (role {h.role_name!r}, {h.level})" for h in path.hops]
     return " -> ".join(parts)
 
 
-def _path_hit(ctx: RuleContext, path: AttackPath, kind: str) -> Hit:
-    outsider = path.start in ctx.outside
-    critical = outsider or kind != "production account"
+def _path_hit(ctx: RuleContext, attack: Attack, kind: str) -> Hit:
+    """One finding per start: its worst target, the path there, and how many more it takes."""
+    path = attack.path
+    critical = path.start in ctx.outside or kind != "production account"
     level = path.hops[-1].level
     message = (
         f"{ctx.describe(path.start)} can take {level} control of {kind} "
-        f"{ctx.name(path.target)} in {len(path.hops)} role hop(s): {_route(ctx, path)}"
+        f"{ctx.name(path.target)} in {len(path.hops)} role hop(s): {_route(ctx, attack)}"
     )
+    if attack.others:
+        message += f"; and {attack.others} other production or privileged account(s)"
     # A hop through a scoped trust also names its OU (or organization): what the GUI shows.
     scoped = [h.relationship for h in path.hops if h.relationship in ctx.scoped_ids]
     drawn = [ctx.index[rel_id].entity for rel_id in scoped]
@@ -86,6 +90,21 @@ def _path_hit(ctx: RuleContext, path: AttackPath, kind: str) -> Hit:
     subjects = tuple(dict.fromkeys((*path.nodes, *path.relationships, *scopes)))
     evidence = tuple(_hop_text(ctx, h) for h in path.hops)
     return Hit(message, subjects, Severity.CRITICAL if critical else None, evidence=evidence)
+
+
+def _dead(ctx: RuleContext) -> Callable[[str], bool]:
+    """Accounts that can assume nothing: under a deny-all SCP (ctx.quarantined; parked ones
+    too). The management account is not: SCPs do not apply to it."""
+    management = ctx.design.organization.management_account
+    known: dict[str, bool] = {}
+
+    def dead(node: str) -> bool:
+        if node not in known:
+            account = ctx.accounts.get(node)
+            known[node] = account is not None and node != management and ctx.quarantined(account)
+        return known[node]
+
+    return dead
 
 
 @rule(
@@ -124,19 +143,25 @@ def _path_hit(ctx: RuleContext, path: AttackPath, kind: str) -> Hit:
 )
 def role_paths(ctx: RuleContext) -> Iterator[Hit]:
     index = ctx.trust_graph.index
-    starts = [node for node in index.out if ctx.less_trusted(node)]  # only where trust leaves
+    dead = _dead(ctx)
+    # Only where trust leaves; a quarantined account assumes nothing.
+    starts = [node for node in index.out if ctx.less_trusted(node) and not dead(node)]
     if not starts:
         return
     kinds: dict[str, str | None] = {}
 
-    def is_target(node: str) -> bool:  # asked only of accounts the starts take control of
-        if node not in kinds:
-            kinds[node] = ctx.guarded_kind(node)
-        return kinds[node] is not None
+    def kind(node: str) -> str | None:  # asked only of accounts the starts take admin in
+        if node not in kinds:  # admin under a deny-all SCP can do nothing: no target
+            kinds[node] = None if dead(node) else ctx.guarded_kind(node)
+        return kinds[node]
 
-    graph = RoleGraph(index, lambda rel_id: ctx.index[rel_id].entity)
-    for path in graph.paths(starts, is_target):
-        yield _path_hit(ctx, path, kinds[path.target] or "")
+    def worst_first(node: str) -> tuple[bool, str]:  # privileged before production, by name
+        return (kind(node) == "production account", ctx.name(node))
+
+    graph = RoleGraph(index, lambda rel_id: ctx.index[rel_id].entity, dead)
+    for attack in graph.attacks(starts, lambda node: kind(node) is not None, worst_first):
+        if attack.path.target != attack.path.start:
+            yield _path_hit(ctx, attack, kinds[attack.path.target] or "")
 
 
 # -- GRAPH-08 ---------------------------------------------------------------------------------
@@ -193,7 +218,7 @@ def _admin_holders(ctx: RuleContext, held: dict[str, str]) -> Iterator[Hit]:
 def _trust_holder(
     ctx: RuleContext, rel: Any, source: str, target: str, level: str, what: str
 ) -> Hit | None:
-    if ACCESS_RANK[level] < CONTROL_RANK:
+    if ACCESS_RANK[level] < ADMIN_RANK:
         return None
     scope = ctx.scoped_source(rel)
     if scope is None and _intended(ctx, source, rel.principal_type):

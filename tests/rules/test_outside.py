@@ -176,9 +176,10 @@ def test_outside_parties_are_weighed_by_access_level() -> None:
         principal_type="workload",
     )
     found = {f.subjects[0]: f for f in run_rule(b.build(), "IAM-15")}
+    # Admin in development is serious but not critical; in production or privileged it is.
     assert {rel: f.severity for rel, f in found.items()} == {
-        admin: Severity.CRITICAL,
-        iam: Severity.CRITICAL,
+        admin: Severity.HIGH,
+        iam: Severity.HIGH,
         write: Severity.HIGH,
         dev_write: Severity.MEDIUM,
         read: Severity.LOW,
@@ -193,7 +194,7 @@ def test_outside_parties_are_weighed_by_access_level() -> None:
     )
     assert found[read].message == (
         "external account 'Monitoring' reads production account 'Prod' (role "
-        "'MonitoringRead', read-only): production data leaves the organization"
+        "'MonitoringRead', read-only): its data leaves the organization"
     )
     assert "iam-admin" in found[iam].evidence[0]
     # Fixed: the consultancy and the partner read development; the vendor's production read
@@ -206,3 +207,33 @@ def test_outside_parties_are_weighed_by_access_level() -> None:
     good.trust("Consultancy", "Dev", "read-only", external_id="consult-0001")
     good.trust("Partner", "Dev", "security-audit", external_id="partner-0001")
     assert messages(good.build(), "IAM-15") == []
+
+
+def test_outsiders_write_into_privileged_accounts_weighs_like_production() -> None:
+    # Flawed: a managed-security vendor may change Security Tooling and Identity, and holds
+    # IAM admin in the identity account.
+    b = Builder()
+    b.account("Security", "security-tooling")
+    b.account("Identity", "identity")
+    b.account("Dev", environment="development")
+    b.outside_principal("MSSP", aws_account_id=VENDOR_ACCOUNT)
+    tooling = b.trust("MSSP", "Security", "service-admin", role_name="MsspOps",
+                      services=["guardduty"], external_id="mssp-0001")  # fmt: skip
+    identity = b.trust("MSSP", "Identity", "custom", role_name="MsspIdentity",
+                       managed_policy_arns=["arn:aws:iam::aws:policy/AWSSSOReadOnly"],
+                       external_id="mssp-0001")  # fmt: skip
+    iam = b.trust("MSSP", "Identity", "iam-admin", role_name="MsspIam", external_id="mssp-0001")
+    near = b.trust("MSSP", "Dev", "service-admin", role_name="MsspDev", services=["guardduty"],
+                   external_id="mssp-0001")  # fmt: skip
+    found = {f.subjects[0]: f for f in run_rule(b.build(), "IAM-15")}
+    assert {rel: f.severity for rel, f in found.items()} == {
+        tooling: Severity.HIGH,
+        identity: Severity.HIGH,
+        iam: Severity.CRITICAL,
+        near: Severity.MEDIUM,  # near miss: write into development stays medium
+    }
+    assert found[tooling].message == (
+        "external account 'MSSP' can change security-tooling account 'Security' "
+        "(role 'MsspOps', service-admin)"
+    )
+    assert found[tooling].evidence[0].endswith("into security-tooling account")

@@ -3,8 +3,11 @@ each with a design that triggers it, its severity and evidence, and a near miss.
 
 from __future__ import annotations
 
+from typing import Any
+
 from designer.rules import Severity
 from tests.rules.builder import Builder, messages, run_rule
+from tests.rules.corpus.kit import Kit
 
 WORKLOAD_ROLE = {"principal_scope": "role", "principal_type": "workload"}
 
@@ -124,9 +127,9 @@ def test_scoped_trusts_are_followed_into_every_account() -> None:
     b.trust("Sandbox", "Prod", "administrator", role_name="Oops", principal_role_name="Dev",
             principal_scope="role")  # fmt: skip
     found = run_rule(b.build(), "GRAPH-07")
-    # One finding for the scoped trust, naming the start, the OU and the trust.
+    # One finding for the start: its worst target, with a count of the others.
     assert [f.severity for f in found] == [Severity.HIGH]
-    assert found[0].message.endswith("(and 1 more like it in its scope)")
+    assert found[0].message.endswith("; and 1 other production or privileged account(s)")
     assert "production account 'P1'" in found[0].message
     assert {b.id("Sandbox"), b.id("Prod")} <= set(found[0].subjects)
 
@@ -215,3 +218,74 @@ def test_graph_08_reports_workloads_run_in_security_tooling() -> None:
     hybrid = Builder()
     hybrid.account("SecurityIdentity", "security-tooling", "identity")  # whitepaper hybrid
     assert messages(hybrid.build(), "GRAPH-08") == []
+
+
+def _parked_hop(park: bool) -> Any:
+    k = Kit()
+    k.trust("Developer Sandbox", "Payments Staging", "administrator", role_name="Borrow")
+    k.trust("Payments Staging", "Payments Production", "administrator", role_name="Release")
+    if park:
+        k.update("Payments Staging", state="suspended", parent="Suspended")
+    return k.build()
+
+
+def test_a_parked_account_is_no_hop() -> None:
+    # Near miss first: the staging account active, the sandbox goes through it.
+    design = _parked_hop(park=False)
+    found = run_rule(design, "GRAPH-07")
+    [finding] = [f for f in found if f.subjects[0] == design_id(design, "Developer Sandbox")]
+    assert finding.severity == Severity.HIGH
+    assert "'Payments Staging' (role 'Borrow', administrator)" in finding.message
+    # Closed and parked under the deny-all Suspended OU it can assume nothing.
+    assert messages(_parked_hop(park=True), "GRAPH-07") == []
+
+
+def test_a_parked_account_is_no_start() -> None:
+    k = Kit()
+    k.trust("Payments Staging", "Payments Production", "administrator", role_name="Release")
+    assert [f.severity for f in run_rule(k.build(), "GRAPH-07")] == [Severity.HIGH]
+    k.update("Payments Staging", state="suspended", parent="Suspended")
+    assert messages(k.build(), "GRAPH-07") == []
+
+
+def _custom_hop(policy: str, prod_level: str) -> Any:
+    k = Kit()
+    k.trust("Developer Sandbox", "Retail Development", "custom", role_name="DevOps",
+            managed_policy_arns=[f"arn:aws:iam::aws:policy/{policy}"])  # fmt: skip
+    k.trust("Retail Development", "Retail Production", prod_level, role_name="Deploy")
+    return k.build()
+
+
+def test_a_custom_role_hands_over_the_account_as_in_graph_01() -> None:
+    design = _custom_hop("PowerUserAccess", "administrator")
+    found = {f.subjects[0]: f for f in run_rule(design, "GRAPH-07")}
+    sandbox = found[design_id(design, "Developer Sandbox")]
+    assert sandbox.severity == Severity.HIGH
+    assert sandbox.message == (
+        "account 'Developer Sandbox' can take administrator control of production account "
+        "'Retail Production' in 2 role hop(s): 'Developer Sandbox' -> 'Retail Development' "
+        "(role 'DevOps', custom) -> 'Retail Production' (role 'Deploy', administrator)"
+    )
+    assert len(sandbox.evidence) == 2
+    # Near miss: production grants the development account read-only access only.
+    near = _custom_hop("PowerUserAccess", "read-only")
+    assert messages(near, "GRAPH-07") == []
+
+
+def design_id(design: Any, name: str) -> str:
+    return next(a.id for a in design.accounts if a.name == name)
+
+
+def test_one_finding_per_start_names_the_worst_target_and_counts_the_rest() -> None:
+    k = Kit()
+    k.trust("Developer Sandbox", "Shared Services", "service-admin", role_name="Pipeline",
+            services=["codepipeline"])  # fmt: skip
+    for target in ("Retail Production", "Payments Production", "Security Tooling"):
+        k.trust("Shared Services", target, "administrator", role_name="Deploy",
+                principal_scope="role", principal_role_name="Pipeline")  # fmt: skip
+    [finding] = run_rule(k.build(), "GRAPH-07")
+    assert finding.severity == Severity.CRITICAL  # the worst: security tooling
+    assert "security-tooling account 'Security Tooling'" in finding.message
+    assert finding.message.endswith("; and 2 other production or privileged account(s)")
+    assert len(finding.evidence) == 2
+    assert "assumed as role 'Pipeline'" in finding.evidence[1]

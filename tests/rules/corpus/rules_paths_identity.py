@@ -249,6 +249,71 @@ def vendor_read_in_development() -> Design:
     return k.build()
 
 
+def vendor_writes_security_tooling() -> Design:
+    # A managed-security vendor may change GuardDuty in the security-tooling account.
+    k = Kit()
+    k.outside("Managed Security Vendor", aws_account_id="777788880000")
+    k.trust(
+        "Managed Security Vendor",
+        "Security Tooling",
+        "service-admin",
+        role_name="MsspOperations",
+        services=["guardduty"],
+        external_id="mssp-3f9e",
+        principal_type="workload",
+        principal_scope="role",
+        principal_role_name="MsspRunner",
+    )
+    return k.build()
+
+
+# -- GRAPH-07: custom roles pivot, parked accounts do not --------------------------------------
+def _power_user_hop(prod_level: str) -> Kit:
+    """The sandbox holds a PowerUserAccess custom role in development (it can act as the
+    account's principals, as GRAPH-01 counts it); production trusts development's root."""
+    k = Kit()
+    k.trust(
+        "Developer Sandbox",
+        "Retail Development",
+        "custom",
+        role_name="DevOps",
+        managed_policy_arns=["arn:aws:iam::aws:policy/PowerUserAccess"],
+    )
+    k.trust("Retail Development", "Retail Production", prod_level, role_name="Deploy")
+    return k
+
+
+def sandbox_power_user_to_production_admin() -> Design:
+    return _power_user_hop("administrator").build()
+
+
+def sandbox_power_user_production_read() -> Design:
+    return _power_user_hop("read-only").build()
+
+
+def parked_account_on_the_way() -> Design:
+    # A closed staging account, parked under the deny-all Suspended OU, kept its old trusts.
+    k = Kit()
+    k.trust("Developer Sandbox", "Payments Staging", "administrator", role_name="Borrow")
+    k.trust("Payments Staging", "Payments Production", "administrator", role_name="Release")
+    return k.update("Payments Staging", state="suspended", parent="Suspended").build()
+
+
+def parked_account_kept_its_release_trust() -> Design:
+    # Closed and parked, the staging account's release pipeline trust into production remains.
+    k = Kit()
+    k.trust(
+        "Payments Staging",
+        "Payments Production",
+        "administrator",
+        role_name="Release",
+        principal_type="workload",
+        principal_scope="role",
+        principal_role_name="StagingPipeline",
+    )
+    return k.update("Payments Staging", state="suspended", parent="Suspended").build()
+
+
 # -- false alarms on workload federation and workload trusts ---------------------------------
 def ci_oidc_into_deployment_account() -> Design:
     k = Kit()
@@ -379,7 +444,7 @@ FLAWS = [
         vendor_admin_in_development,
         "IAM-15",
         "MigrationAdmin",
-        Severity.CRITICAL,
+        Severity.HIGH,
     ),
     Flaw(
         "migration-partner-writes-development",
@@ -388,6 +453,22 @@ FLAWS = [
         "IAM-15",
         "MigrationWrite",
         Severity.MEDIUM,
+    ),
+    Flaw(
+        "managed-security-vendor-writes-security-tooling",
+        "AWS Prescriptive Guidance, 'AWS Security Reference Architecture': Security Tooling",
+        vendor_writes_security_tooling,
+        "IAM-15",
+        "MsspOperations",
+        Severity.HIGH,
+    ),
+    Flaw(
+        "sandbox-power-user-role-to-production-admin",
+        f"{WHITEPAPER}, When to Create Multiple Accounts: 'isolation to minimize blast radius'",
+        sandbox_power_user_to_production_admin,
+        "GRAPH-07",
+        "Developer Sandbox",
+        Severity.HIGH,
     ),
 ]
 
@@ -410,11 +491,22 @@ LEGITIMATE = [
         "the whitepaper's intended administrators of the account.",
         identity_admin_in_security_tooling,
     ),
+    Legitimate(
+        "closed-account-parked-with-old-trusts",
+        "A closed staging account parked under the deny-all Suspended OU still has its "
+        "release pipeline trust into production drawn: it can assume nothing.",
+        parked_account_kept_its_release_trust,
+    ),
 ]
 
 NEAR_MISSES = [
     NearMiss("GRAPH-07", "production-trusts-a-role-the-sandbox-cannot-assume",
              sandbox_pipeline_other_role),
+    NearMiss("GRAPH-07", "closed-account-parked-on-the-way", parked_account_on_the_way),
+    NearMiss("GRAPH-07", "closed-account-kept-its-release-trust",
+             parked_account_kept_its_release_trust),
+    NearMiss("GRAPH-07", "sandbox-power-user-production-read", sandbox_power_user_production_read,
+             "Developer Sandbox"),
     NearMiss("GRAPH-08", "identity-admins-in-security-tooling", identity_admin_in_security_tooling),
     NearMiss("GRAPH-08", "admin-permission-set-in-security-tooling",
              admin_permission_set_in_security_tooling),
