@@ -6,10 +6,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from designer.model.nodes import Account
-from designer.model.vocabulary import SENSITIVITY_ORDER, AccountState, ResourceType
+from designer.model.vocabulary import LOWER_ENVIRONMENTS, SENSITIVITY_ORDER, ResourceType
 from designer.model.vocabulary import AccountFunction as F
 from designer.model.vocabulary import DataSensitivity as D
-from designer.model.vocabulary import Environment as E
 from designer.rules.context import RuleContext
 from designer.rules.engine import Category, Hit, Severity, rule
 
@@ -25,13 +24,6 @@ CAF_DATA = (
 )
 RANK = {level: i for i, level in enumerate(SENSITIVITY_ORDER)}  # public 0 .. restricted 3
 SENSITIVE = frozenset({D.CONFIDENTIAL, D.RESTRICTED})
-# Environments that are not production; an account with the sandbox function counts as one.
-STAGES = {
-    E.NON_PRODUCTION: "non-production",
-    E.DEVELOPMENT: "development",
-    E.TEST: "test",
-    E.SANDBOX: "sandbox",
-}
 # Accounts whose shares carry images and network, not business data.
 INFRASTRUCTURE = frozenset({F.PUBLISHING, F.NETWORK, F.CENTRAL_IT})
 # Accounts whose disks and databases hold business data.
@@ -57,8 +49,8 @@ PLUMBING_PREFIXES = (
 def _stage(account: Account) -> str | None:
     """The non-production stage an account is in ('sandbox', 'test'...), None for production
     or an account that states no environment and is no sandbox."""
-    if account.environment in STAGES:
-        return STAGES[account.environment]
+    if account.environment in LOWER_ENVIRONMENTS:
+        return str(account.environment)  # the environment's value reads as its label
     if F.SANDBOX in account.functions:
         return "sandbox"
     return None
@@ -75,8 +67,11 @@ def _stage(account: Account) -> str | None:
     "data there (production copies, card or health data) sits behind the weakest controls of "
     "the organization (high). Confidential data in a sandbox, where anyone experiments with "
     "little review, is a lesser but real exposure (medium); confidential data in development "
-    "or test is worth a look (low): masked or synthetic data serves there. Closed (suspended) "
-    "accounts are left out.",
+    "or test is worth a look (low): masked or synthetic data serves there. A closed account "
+    "parked under a deny-all SCP is left out: AWS keeps its data for 90 days after closure, "
+    "but nobody can use the account, and reopened it is still behind deny-all. A closed "
+    "account left in its old OU is reported: reopened, its data is back under that OU's "
+    "controls.",
     remediation="Keep restricted data in production accounts; give development, test and "
     "sandbox accounts masked, tokenised or synthetic data, and correct the account's data "
     "sensitivity if it was overstated.",
@@ -89,7 +84,9 @@ def _stage(account: Account) -> str | None:
 )
 def restricted_data_in_non_production(ctx: RuleContext) -> Iterator[Hit]:
     for account in ctx.design.accounts:
-        if account.state == AccountState.SUSPENDED or account.data_sensitivity not in SENSITIVE:
+        # Parked, not merely suspended: a closed account keeps its data for 90 days and, if
+        # reopened outside a deny-all OU, is back under the weak controls this rule is about.
+        if account.data_sensitivity not in SENSITIVE or ctx.parked(account):
             continue
         stage = _stage(account)
         if stage is None:
@@ -126,7 +123,8 @@ def _data_in_stage_severity(level: D, stage: str) -> Severity | None:
     "data stores (Aurora clusters, Glue catalogs, backup vaults). Shares from publishing, "
     "network and central-IT accounts carry golden images, templates and network plumbing, not "
     "business data, and are not reported. A share to an OU or the organization reaches its "
-    "least-cleared account. A share to an outside principal (an external account, a partner "
+    "least-cleared account (closed accounts parked under a deny-all SCP aside). A share to "
+    "an outside principal (an external account, a partner "
     "organization, anyone) takes the data out of the organization, beyond every control it "
     "was classified for: the outsider counts as cleared for public data only. High when "
     "confidential or restricted data reaches an account or outsider cleared for less; medium "
@@ -187,8 +185,8 @@ def _least_cleared(ctx: RuleContext, rel: Any, source: Account) -> Account | Non
     found: Account | None = None
     for account_id in ctx.scopes.members(rel.target, rel.excluded_accounts):
         account = ctx.accounts[account_id]
-        if account_id == source.id or account.state == AccountState.SUSPENDED:
-            continue
+        if account_id == source.id or ctx.parked(account):
+            continue  # a parked closed account can use no share (see DATA-01 on closed data)
         if found is None or RANK[account.data_sensitivity] < RANK[found.data_sensitivity]:
             found = account
     return found

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from designer import analysis
-from designer.artefacts.policy_documents import size
+from designer.artefacts.policy_documents import kms_arn, size
 from designer.artefacts.policy_set import (
     MAX_BUCKET_POLICY,
     MAX_KEY_POLICY,
@@ -106,6 +105,12 @@ def log_setting(ctx: RuleContext, parent: str | None) -> LogRequirement | None:
 def log_exempt(ctx: RuleContext, account: Account) -> bool:
     """Per-account log-coverage rules leave the account out: closed, or in an exempt OU."""
     return log_setting(ctx, account.parent) == LogRequirement.EXEMPT or ctx.parked(account)
+
+
+def _left_to_usage_policy(ctx: RuleContext, account: Account) -> bool:
+    """LOG-05 leaves the account out: exempt or closed, or under an OU whose log delivery the
+    usage policy requires (POL-02 reports that gap, naming the policy: one gap, one finding)."""
+    return log_exempt(ctx, account) or log_setting(ctx, account.parent) == LogRequirement.REQUIRED
 
 
 @rule(
@@ -296,7 +301,8 @@ def config_not_object_lock(ctx: RuleContext) -> Iterator[Hit]:
     rationale="An account whose API activity or configuration history is not in the log "
     "archive is invisible to investigation and audit; the whitepaper's logging structure "
     "sends every account's CloudTrail and Config data to the parent logging account. Not "
-    "reported: accounts under an OU the usage policy exempts from log delivery, and closed "
+    "reported: accounts under an OU the usage policy exempts from log delivery, accounts under "
+    "an OU whose log delivery it requires (POL-02 reports them, naming the policy), and closed "
     "accounts (suspended and parked under a deny-all SCP or in the Suspended OU), which can "
     "do nothing and so log nothing.",
     remediation="Deliver CloudTrail and Config of the listed accounts to the log-archive "
@@ -322,7 +328,7 @@ def log_coverage(ctx: RuleContext) -> Iterator[Hit]:
     missing = ctx.log_coverage.missing
     groups: dict[tuple[LogType, ...], list[str]] = {}
     for account in ctx.design.accounts:
-        if account.id in missing and not log_exempt(ctx, account):
+        if account.id in missing and not _left_to_usage_policy(ctx, account):
             key = tuple(t for t in AUDIT_TYPES if t in missing[account.id])
             groups.setdefault(key, []).append(account.id)
     if not groups:
@@ -688,8 +694,6 @@ S3_KMS = (
     f"({S3_GUIDE}/UsingKMSEncryption.html)"
 )
 USAGE_POLICY = f"{WHITEPAPER}, 'Define a company-wide AWS usage policy'"
-# arn:aws:kms:eu-west-1:111122223333:key/... or :alias/... (any partition).
-KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]*:(\d{12}):(key|alias)/.+$")
 KEY_KEEPERS = (F.LOG_ARCHIVE, F.SECURITY_TOOLING)
 
 
@@ -735,7 +739,11 @@ def log_buckets_kms(ctx: RuleContext) -> Iterator[Hit]:
     "log-archive or security-tooling account, never to a workload account or an account "
     "outside the organization (high). A key of the management account, where AWS Control "
     "Tower creates its log key, is noted (low). A key given as an alias (alias/name) or key id "
-    "is the bucket's own account's; a key or alias ARN names its owner.",
+    "is the bucket's own account's; a key or alias ARN names its owner. A number that no "
+    "account of the design records is called outside the organization only when every account "
+    "records its id; otherwise it may be a member whose id is missing, and the finding says the "
+    "design does not know it (still high: it is not the log archive's or security tooling's "
+    "when those record theirs).",
     remediation="Create the log key in the log-archive (or security-tooling) account and name "
     "it by alias or by an ARN of that account.",
     references=[
@@ -748,27 +756,31 @@ def log_buckets_kms(ctx: RuleContext) -> Iterator[Hit]:
     ],
 )
 def log_key_owner(ctx: RuleContext) -> Iterator[Hit]:
-    by_number = {a.aws_account_id: a for a in ctx.design.accounts if a.aws_account_id}
     keepers = [a for f in KEY_KEEPERS for a in ctx.with_function(f)]
     for bucket in ctx.design.log_buckets:
-        matched = KEY_ARN.match(bucket.kms_key or "")
-        if matched is None:
-            continue
-        yield from _foreign_key(ctx, bucket, matched.group(1), by_number, keepers)
+        arn = kms_arn(bucket.kms_key)
+        if arn is not None:
+            yield from _foreign_key(ctx, bucket, arn.account, keepers)
+
+
+def _all_numbers_known(ctx: RuleContext) -> bool:
+    """Every account of the design records its AWS account id: a number none of them has is
+    then outside the organization (once per run)."""
+    memo = _memo(ctx, "all_numbers_known")
+    if "known" not in memo:
+        memo["known"] = all(a.aws_account_id for a in ctx.design.accounts)
+    known: bool = memo["known"]
+    return known
 
 
 def _foreign_key(
-    ctx: RuleContext,
-    bucket: LogBucket,
-    number: str,
-    by_number: dict[str, Account],
-    keepers: list[Account],
+    ctx: RuleContext, bucket: LogBucket, number: str, keepers: list[Account]
 ) -> Iterator[Hit]:
     holder = ctx.accounts.get(bucket.account)
     allowed = [a for a in (holder, *keepers) if a is not None]
     if any(a.aws_account_id == number for a in allowed):
         return
-    owner = by_number.get(number)
+    owner = ctx.by_account_number.get(number)
     evidence = (
         f"bucket {bucket.name!r} (account {ctx.name(bucket.account)}): kms_key {bucket.kms_key}",
         f"key owner: account {number}"
@@ -790,10 +802,15 @@ def _foreign_key(
             (bucket.id, owner.id),
             evidence=evidence,
         )
-    elif all(a.aws_account_id for a in allowed):
+    elif all(a.aws_account_id for a in allowed):  # not a keeper's: foreign either way
+        whose = (
+            f"account {number}, outside the organization,"
+            if _all_numbers_known(ctx)
+            else f"an account the design does not know ({number}),"
+        )
         yield Hit(
-            f"the KMS key of log bucket {bucket.name!r} belongs to account {number}, outside the "
-            "design, which can disable it and make the logs unreadable",
+            f"the KMS key of log bucket {bucket.name!r} belongs to {whose} which can disable it "
+            "and make the logs unreadable",
             (bucket.id,),
             evidence=evidence,
         )

@@ -133,3 +133,41 @@ def test_outsider_shares_without_data_are_not_reported() -> None:
     k.share("Publishing", "Example Monitoring", "ami")  # golden image, no business data
     k.share("Developer Sandbox", "Example Monitoring", "ebs-snapshot")  # public data only
     assert run_rule(k.build(), "DATA-02") == []
+
+
+def test_a_closed_account_left_in_its_old_ou_keeps_its_data_reported() -> None:
+    """Closed but not parked: AWS keeps the data 90 days, and reopened the account is back under
+    the non-production OU's controls. Parked under deny-all (the near miss above) it is not."""
+    k = Kit()
+    k.account(
+        "Old Staging",
+        parent="Non-prod",
+        environment="non-production",
+        data_sensitivity="restricted",
+        state="suspended",
+    )
+    [found] = run_rule(k.build(), "DATA-01")
+    assert found.subjects == (k.id("Old Staging"),)
+    assert found.severity == Severity.HIGH
+    k.update("Old Staging", parent="Suspended")  # parked under the deny-all SCP
+    assert run_rule(k.build(), "DATA-01") == []
+
+
+def test_a_share_to_an_ou_skips_parked_accounts_only() -> None:
+    """A closed sandbox in the Sandbox OU counts as the share's least-cleared account; parked
+    under a deny-all SCP (the near miss) it can use no share."""
+    k = Kit().update("Developer Sandbox", data_sensitivity="internal")
+    k.account(
+        "Old Sandbox",
+        "sandbox",
+        parent="Sandbox",
+        environment="sandbox",
+        data_sensitivity="public",
+        state="suspended",
+    )
+    k.share("Retail Development", "Sandbox", "ami")  # internal data
+    [found] = run_rule(k.build(), "DATA-02")
+    assert found.severity == Severity.MEDIUM
+    assert k.id("Old Sandbox") in found.subjects
+    k.attach("DenyAllSuspended", "Old Sandbox")  # still in the Sandbox OU, now parked
+    assert run_rule(k.build(), "DATA-02") == []

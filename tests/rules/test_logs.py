@@ -503,7 +503,32 @@ def test_log_key_owned_by_a_workload_account() -> None:
     assert prod.subjects == (b.id("prod"), b.id("Prod"))
     assert prod.evidence[1] == "key owner: account 333333333333 = 'Prod' (workload)"
     assert found[b.id("vendor")].severity == Severity.HIGH
-    assert "outside the design" in found[b.id("vendor")].message
+    # Management records no id: 444444444444 may be it, so the key's owner is not called outside
+    assert found[b.id("vendor")].message == (
+        "the KMS key of log bucket 'vendor' belongs to an account the design does not know "
+        "(444444444444), which can disable it and make the logs unreadable"
+    )
+
+
+def test_log_key_outside_the_organization_only_when_every_id_is_recorded() -> None:
+    b = Builder()
+    b.design.accounts[0] = b.design.accounts[0].model_copy(
+        update={"aws_account_id": "999999999999"}
+    )
+    b.account("Logs", "log-archive", aws_account_id="111111111111")
+    b.account("Prod", aws_account_id="333333333333")
+    b.bucket("vendor", "Logs", kms_key="arn:aws:kms:eu-west-1:444444444444:key/abc")
+    [found] = run_rule(b.build(), "LOG-16")
+    assert found.severity == Severity.HIGH
+    assert found.message == (
+        "the KMS key of log bucket 'vendor' belongs to account 444444444444, outside the "
+        "organization, which can disable it and make the logs unreadable"
+    )
+    # Near miss: one member without its id; the key may be that member's.
+    b.account("Dev")
+    [found] = run_rule(b.build(), "LOG-16")
+    assert "an account the design does not know (444444444444)" in found.message
+    assert "outside the organization" not in found.message
 
 
 def test_log_key_of_an_unrecorded_account_asks_for_the_id() -> None:

@@ -271,10 +271,13 @@ FLAWS: list[Flaw] = [
        "log-delivery:Payments Production->Log Archive", H),
     _f("Config delivers into the Object Lock trail bucket", CONFIG_LOCK,
        _config_into_object_lock_bucket, "LOG-04", TRAIL_BUCKET, H),
+    # Changed after the blind run: LOG-05 -> POL-02. Since then the reference landing zone's
+    # usage policy requires log delivery for Prod and Non-prod, and POL-02 reports these gaps
+    # naming that requirement (LOG-05 leaves them to it rather than say the same twice).
     _f("Payments Production excluded from trail and Config", WP_LOGGING,
-       _payments_excluded_from_logging, "LOG-05", "Payments Production", H),
+       _payments_excluded_from_logging, "POL-02", "Payments Production", H),
     _f("no Config delivery to the log archive", WP_LOGGING,
-       _no_config_delivery, "LOG-05", "Retail Production", H),
+       _no_config_delivery, "POL-02", "Retail Production", H),
     _f("network account keeps its flow logs", FLOW, _no_flow_logs, "LOG-06", "Network", M),
     _f("Config bucket without versioning", S3_SEC,
        _config_bucket_unversioned, "LOG-07", CONFIG_BUCKET, H),

@@ -44,6 +44,20 @@ def closed_staging_with_restricted_data() -> Design:
     return k.build()
 
 
+def closed_staging_left_in_non_prod() -> Design:
+    """A staging account closed but left in Non-prod: its data stays 90 days and, reopened, it
+    is back under non-production controls."""
+    k = Kit()
+    k.account(
+        "Old Payments Staging",
+        parent="Non-prod",
+        environment="non-production",
+        data_sensitivity="restricted",
+        state="suspended",
+    )
+    return k.build()
+
+
 # -- DATA-02 -----------------------------------------------------------------------------------
 def production_snapshot_to_development() -> Design:
     """Payments Production shares a database volume snapshot with Retail Development."""
@@ -149,6 +163,13 @@ def trail_key_of_a_vendor() -> Design:
     return Kit().update(TRAIL_BUCKET, kms_key=VENDOR_KEY).build()
 
 
+def trail_key_of_an_unknown_account() -> Design:
+    """A new member's id is not recorded yet; the trail key names an account nobody knows."""
+    k = Kit().update(TRAIL_BUCKET, kms_key=VENDOR_KEY)
+    k.account("Retail Analytics", parent="Prod", environment="production")
+    return k.build()
+
+
 def trail_key_in_security_tooling() -> Design:
     return Kit().update(TRAIL_BUCKET, kms_key=TOOLING_KEY).build()
 
@@ -198,6 +219,24 @@ def workloads_require_logs_one_missing() -> Design:
     return k.build()
 
 
+def workloads_require_logs_without_organization_trail() -> Design:
+    """Workloads require log delivery, but the organization trail was removed: POL-02 names the
+    Workloads accounts once; LOG-05 reports only the accounts outside Workloads."""
+    k = Kit()
+    rels = k.relationships("log-delivery", ORG, "Log Archive")
+    k.doc.remove(next(r for r in rels if "cloudtrail" in r.log_types).id)
+    k.policy(ou_requirements=[{"ou": "Workloads", "log_delivery": "required"}])
+    return k.build()
+
+
+def sandbox_left_out_of_config() -> Design:
+    """The Config StackSet skips Developer Sandbox, whose OU the usage policy sets no log
+    delivery for: LOG-05's finding (POL-02 has no requirement to name)."""
+    k = Kit()
+    _config_leaves_out(k, "Developer Sandbox")
+    return k.build()
+
+
 def closed_account_left_out_of_config() -> Design:
     """A closed account in the Suspended OU is left out of Config: it can do nothing."""
     k = Kit()
@@ -227,6 +266,14 @@ def production_account_in_non_prod() -> Design:
     return k.build()
 
 
+def account_without_environment_in_prod() -> Design:
+    """Retail Analytics states no environment: ORG-11's finding, not a POL-03 'is none'."""
+    k = Kit()
+    k.account("Retail Analytics", parent="Prod", environment="none")
+    k.policy(ou_requirements=[{"ou": "Prod", "allowed_environments": ["production"]}])
+    return k.build()
+
+
 def sandbox_ou_allows_sandboxes() -> Design:
     return (
         Kit()
@@ -253,6 +300,8 @@ def non_prod_ceiling_respected() -> Design:
 FLAWS = [
     Flaw("restricted data in staging", DATA_PROTECTION, staging_holds_production_data, "DATA-01",
          "Payments Staging", Severity.HIGH),
+    Flaw("closed staging account left in Non-prod with restricted data", DATA_PROTECTION,
+         closed_staging_left_in_non_prod, "DATA-01", "Old Payments Staging", Severity.HIGH),
     Flaw("production snapshot shared to development", DATA_PROTECTION,
          production_snapshot_to_development, "DATA-02", "Retail Development", Severity.HIGH),
     Flaw("production database shared to the non-prod OU", DATA_PROTECTION,
@@ -270,12 +319,19 @@ FLAWS = [
          "LOG-16", "Retail Production", Severity.HIGH),
     Flaw("CloudTrail key owned outside the organization", LOGGING, trail_key_of_a_vendor,
          "LOG-16", TRAIL_BUCKET, Severity.HIGH),
+    Flaw("CloudTrail key of an account the design does not know", LOGGING,
+         trail_key_of_an_unknown_account, "LOG-16", TRAIL_BUCKET, Severity.HIGH),
     Flaw("CloudTrail retention below the policy", USAGE_POLICY, retention_below_policy, "LOG-17",
          TRAIL_BUCKET, Severity.HIGH),
     Flaw("required SCP not in force for workloads", USAGE_POLICY,
          workloads_require_deny_iam_users, "POL-01", "Retail Production", Severity.HIGH),
     Flaw("required log delivery missing for one account", USAGE_POLICY,
          workloads_require_logs_one_missing, "POL-02", "Retail Development", Severity.HIGH),
+    Flaw("required log delivery without the organization trail", USAGE_POLICY,
+         workloads_require_logs_without_organization_trail, "POL-02", "Payments Staging",
+         Severity.HIGH),
+    Flaw("sandbox left out of Config", LOGGING, sandbox_left_out_of_config, "LOG-05",
+         "Developer Sandbox", Severity.HIGH),
     Flaw("production account in the non-prod OU", USAGE_POLICY, production_account_in_non_prod,
          "POL-03", "Retail Production EU", Severity.HIGH),
     Flaw("confidential data above the OU ceiling", USAGE_POLICY,
@@ -298,10 +354,16 @@ NEAR_MISSES = [
     NearMiss("LOG-17", "retention meets the policy", retention_meets_policy),
     NearMiss("POL-01", "required SCP attached at the root", workloads_require_a_root_scp),
     NearMiss("POL-02", "closed account left out of Config", closed_account_left_out_of_config),
+    NearMiss("POL-02", "sandbox OU without a log requirement left out of Config",
+             sandbox_left_out_of_config),
     NearMiss("LOG-05", "closed account left out of Config", closed_account_left_out_of_config,
              "Old Retail"),
     NearMiss("LOG-05", "exempt OU left out of Config", exempt_ou_left_out_of_config,
              "Policy Staging Test"),
+    NearMiss("LOG-05", "required OU's accounts left to POL-02",
+             workloads_require_logs_without_organization_trail, "Payments Staging"),
     NearMiss("POL-03", "sandbox OU allows sandboxes", sandbox_ou_allows_sandboxes),
+    NearMiss("POL-03", "account without environment left to ORG-11",
+             account_without_environment_in_prod, "Retail Analytics"),
     NearMiss("POL-04", "non-prod ceiling respected", non_prod_ceiling_respected),
 ]  # fmt: skip
