@@ -29,6 +29,7 @@ from designer.artefacts.protections import (
     CONFIG_ACTIONS,
     DETECTIVE_ACTIONS,
     ROLE_CHANGE_ACTIONS,
+    stacksets_role_guard,
 )
 from designer.artefacts.tokens import arn
 from designer.drawing.layout import auto_layout
@@ -1118,8 +1119,9 @@ def add_policies(b: Builder) -> dict[str, ServiceControlPolicy]:
         ),
         (
             "OrganizationGuardrails",
-            "Member accounts cannot leave the organization and its guardrails, and no RAM share "
-            "may include principals outside the organization.",
+            "Member accounts cannot leave the organization and its guardrails, no RAM share "
+            "may include principals outside the organization, and only the StackSets service "
+            "creates a role named like its execution role (which the guardrails spare).",
             policy(
                 deny("DenyLeaveOrganization", "organizations:LeaveOrganization"),
                 deny(
@@ -1127,6 +1129,7 @@ def add_policies(b: Builder) -> dict[str, ServiceControlPolicy]:
                     ["ram:CreateResourceShare", "ram:UpdateResourceShare"],
                     Condition={"Bool": {"ram:RequestedAllowsExternalPrincipals": "true"}},
                 ),
+                stacksets_role_guard(),
             ),
         ),
         (

@@ -65,9 +65,11 @@ from designer.artefacts.protections import (
     ROLE_CHANGE_ACTIONS,
     ROOT_RESTRICTION,
     denial,
+    guards_stacksets_role,
     log_guards,
     role_guards,
     sample_arn,
+    stacksets_role_guard,
     unguarded,
 )
 from designer.artefacts.quotas import (
@@ -1806,6 +1808,8 @@ def _guardrails(lookup: _Lookup, root_policies: list[ServiceControlPolicy]) -> l
         statement["Resource"] = [arn("iam", f"role/{n}", account="*") for n in roles]
         statements.append(statement)
     statements += _log_guardrails(lookup, root_policies)
+    if not any(guards_stacksets_role(d) for d in documents):  # else the exceptions' pattern
+        statements.append(stacksets_role_guard())  # would spare a role any admin can create
     regions = lookup.design.usage_policy.allowed_regions
     if regions and not given(REGION_RESTRICTION):
         statements.append(_region_restriction(regions))

@@ -364,3 +364,54 @@ def sample_arn(arn: str) -> str:
     region, account, key_id = key.groups()
     region = SAMPLE_KEY_REGION if "*" in region else region
     return f"arn:aws:kms:{region}:{account}:key/{SAMPLE_KEY_ID if '*' in key_id else key_id}"
+
+
+# -- the StackSets execution role ---------------------------------------------------------------
+# Service-managed StackSets name their execution role stacksets-exec-<random> in every target
+# account, so guardrail exceptions spare it by pattern; an account administrator could create a
+# role of that name too (and be spared), unless an SCP denies that to all but the StackSets
+# service-linked role, which alone creates it (customers cannot create service-linked roles).
+STACKSETS_ROLE = "stacksets-exec-*"
+STACKSETS_ROLE_ACTIONS = ("iam:CreateRole", "iam:UpdateAssumeRolePolicy")
+STACKSETS_CREATOR = "role/aws-service-role/"
+STACKSETS_SERVICE_ROLE = f"{STACKSETS_CREATOR}member.org.stacksets.cloudformation.amazonaws.com/*"
+SAMPLE_STACKSETS_ROLE = "arn:aws:iam::123456789012:role/stacksets-exec-0123abcd"
+_SPARING = frozenset({"arnnotlike", "arnnotequals", "stringnotlike", "stringnotequals"})
+
+
+def stacksets_role_guard() -> Statement:
+    """The Deny that keeps everyone but the StackSets service from creating a role named like
+    its execution role or re-pointing that role's trust."""
+    return {
+        "Sid": "OnlyStackSetsCreatesItsRole",
+        "Effect": "Deny",
+        "Action": list(STACKSETS_ROLE_ACTIONS),
+        "Resource": f"arn:{PARTITION}:iam::*:role/{STACKSETS_ROLE}",
+        "Condition": {
+            "ArnNotLike": {PRIVILEGED_ROLE_KEY: f"arn:{PARTITION}:iam::*:{STACKSETS_SERVICE_ROLE}"}
+        },
+    }
+
+
+def guards_stacksets_role(document: Document) -> bool:
+    """A Deny of iam:CreateRole on the StackSets execution role's name to everyone but
+    service-linked roles."""
+    return any(_guards_stacksets_role(s) for s in denying_statements(document, "iam:CreateRole"))
+
+
+def _guards_stacksets_role(statement: Statement) -> bool:
+    if "NotResource" in statement:
+        return False
+    if not any(arn_matches(SAMPLE_STACKSETS_ROLE, r) for r in resources(statement)):
+        return False
+    for operator, block in condition_blocks(statement):
+        base = operator.lower().rsplit(":", 1)[-1].removesuffix("ifexists")
+        if base not in _SPARING:
+            return False  # the Deny is narrowed by something else than sparing the service
+        for key, value in block.items():
+            patterns = as_list(value)
+            if key.lower() != PRIVILEGED_ROLE_KEY.lower() or not patterns:
+                return False
+            if not all(STACKSETS_CREATOR in any_partition(p) for p in patterns):
+                return False  # spares a role a customer could create
+    return True

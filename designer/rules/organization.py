@@ -10,14 +10,15 @@ from designer.artefacts import policy_documents
 from designer.artefacts.policy_set import over_quota, planned_scps, scp_size
 from designer.artefacts.quotas import MAX_SCP_CHARACTERS
 from designer.model.errors import DesignError
-from designer.model.vocabulary import AccountFunction as F
 from designer.model.vocabulary import (
+    LOWER_ENVIRONMENTS,
     AccountState,
     Environment,
     FeatureSet,
     PrincipalType,
     Structure,
 )
+from designer.model.vocabulary import AccountFunction as F
 from designer.rules.context import RuleContext, names_list, plural
 from designer.rules.engine import Category, Hit, Severity, rule
 
@@ -46,10 +47,6 @@ SRA = (
 # ORG-04: where each foundational function belongs; security placement wins for hybrids.
 SECURITY_FUNCTIONS = (F.LOG_ARCHIVE, F.SECURITY_TOOLING)
 INFRASTRUCTURE_FUNCTIONS = (F.CENTRAL_IT, F.PUBLISHING, F.NETWORK)
-
-NON_PRODUCTION = frozenset(
-    {Environment.NON_PRODUCTION, Environment.DEVELOPMENT, Environment.TEST, Environment.SANDBOX}
-)
 
 RESOURCE_LABELS = {
     "ami": "AMIs",
@@ -234,7 +231,7 @@ def ou_structure(ctx: RuleContext) -> Iterator[Hit]:
             continue
         workloads = [a for a in accounts if _is_workload(a)]
         prod = [a.id for a in workloads if a.environment == Environment.PRODUCTION]
-        non_prod = [a.id for a in workloads if a.environment in NON_PRODUCTION]
+        non_prod = [a.id for a in workloads if a.environment in LOWER_ENVIRONMENTS]
         if prod and non_prod:
             yield Hit(
                 f"OU {ctx.ous[ou_id].name!r} mixes production workload accounts "
@@ -526,7 +523,10 @@ def _suggested_environment(ctx: RuleContext, account: Account) -> str:
 )
 def environment_stated(ctx: RuleContext) -> Iterator[Hit]:
     for account in ctx.members:
-        if account.environment != Environment.NONE or account.state == AccountState.SUSPENDED:
+        # Parked, not merely suspended: a closed account left outside a quarantine can be
+        # reopened within 90 days and still gets its OU's roles and shares (ORG-12), so its
+        # environment still decides what it may hold; a parked one has no inventory to review.
+        if account.environment != Environment.NONE or ctx.parked(account):
             continue
         duties = _duties(account)
         if not duties or SHARED_INFRASTRUCTURE.intersection(account.functions):
@@ -621,7 +621,9 @@ def suspended_parked(ctx: RuleContext) -> Iterator[Hit]:
 )
 def workload_sandbox_apart(ctx: RuleContext) -> Iterator[Hit]:
     for account in ctx.members:
-        if F.SANDBOX not in account.functions or account.state == AccountState.SUSPENDED:
+        # Parked, not merely suspended: a closed account outside a quarantine can be reopened
+        # with its workload and sandbox duties and access intact; a parked one can do nothing.
+        if F.SANDBOX not in account.functions or ctx.parked(account):
             continue
         workload = [
             why

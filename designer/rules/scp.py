@@ -11,7 +11,6 @@ management account, so only member accounts are checked; an SCP whose document i
 from __future__ import annotations
 
 import fnmatch
-import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from designer.artefacts.policy_documents import (
     as_list,
     denying_statements,
+    kms_arn,
     quarantines,
     resources,
     statements,
@@ -45,6 +45,7 @@ from designer.artefacts.protections import (
     block_values,
     condition_blocks,
     denial,
+    guards_stacksets_role,
     has_exception,
     is_exception,
     log_guards,
@@ -55,7 +56,7 @@ from designer.artefacts.protections import (
     unguarded,
 )
 from designer.model.vocabulary import AccessLevel, AccountFunction, AccountState
-from designer.rules.context import SUSPENDED_OU_NAMES, RuleContext, names_list, normalise, plural
+from designer.rules.context import SUSPENDED_OU_NAMES, RuleContext, names_list, plural
 from designer.rules.engine import Category, Hit, Severity, rule
 
 if TYPE_CHECKING:
@@ -116,13 +117,23 @@ class _InForce(Generic[T]):
         own = self._attached(account.scps) if account.scps else frozenset()
         return inherited | own if own else inherited
 
+    def members(self) -> Iterator[tuple[Account, frozenset[T]]]:
+        """(account, what is in force for it) for every member account, in design order: one
+        lookup per OU rather than per account (ten thousand accounts sit in a few OUs)."""
+        by_parent: dict[str | None, frozenset[T]] = {}
+        for account in self._ctx.members:
+            inherited = by_parent.get(account.parent)
+            if inherited is None:
+                inherited = by_parent[account.parent] = self.below(account.parent)
+            yield account, (inherited | self._attached(account.scps) if account.scps else inherited)
+
 
 def _policies_in_force(ctx: RuleContext) -> list[ServiceControlPolicy]:
     """SCPs in force for at least one member account, in design order."""
     in_force = _InForce(ctx, lambda policy: (policy.id,))
     ids: set[str] = set()
-    for account in ctx.members:
-        ids |= in_force.account(account)
+    for _account, given in in_force.members():
+        ids |= given
     return [p for p in ctx.design.service_control_policies if p.id in ids]
 
 
@@ -148,8 +159,7 @@ def _missing_protections(ctx: RuleContext, protections: Sequence[Protection]) ->
     everything = frozenset(range(len(protections)))
     missing: dict[str, frozenset[int]] = {}
     anywhere = False
-    for account in members:
-        given = in_force.account(account)
+    for account, given in in_force.members():
         anywhere = anywhere or bool(given)
         if given != everything:
             missing[account.id] = everything - given
@@ -479,7 +489,7 @@ def log_archive_protected(ctx: RuleContext) -> Iterator[Hit]:
     in_force = _InForce(ctx, lambda policy: log_guards(policy.document))
     by_alias = _InForce(ctx, lambda policy: _alias_guards(policy.document))
     management = ctx.design.organization.management_account
-    owners = _accounts_by_number(ctx)
+    owners = ctx.by_account_number
     for found in log_resources(ctx.design):
         if found.account.id == management:  # SCPs cannot protect it; ORG-02 moves the bucket
             continue
@@ -527,28 +537,20 @@ class _LogKey:
     label: str
 
 
-KMS_ARN = re.compile(r"^arn:[a-z-]+:kms:([a-z0-9-]+):([0-9]{12}):(key|alias)/(.+)$")
-
-
-def _accounts_by_number(ctx: RuleContext) -> dict[str, Account]:
-    return {a.aws_account_id: a for a in ctx.design.accounts if a.aws_account_id}
-
-
 def _log_key(found: LogResource, owners: dict[str, Account]) -> _LogKey:
     """Where the key of a log bucket lives: the account its ARN names (the Security Reference
     Architecture keeps the trail's key in Security Tooling), else the bucket's account."""
     given = found.bucket.kms_key or ""
-    match = KMS_ARN.match(given)
-    if match is None or match.group(2) not in owners:
+    parts = kms_arn(given)
+    if parts is None or parts.account not in owners:
         label = repr(found.key_alias) if found.key_alias else found.key_arn
         return _LogKey(found.account, sample_arn(found.key_arn), found.key_alias, label)
-    region, number, kind, name = match.groups()
-    owner = owners[number]
-    if kind == "key":
+    owner = owners[parts.account]
+    if parts.kind == "key":
         return _LogKey(owner, sample_arn(given), None, given)
     # An alias ARN: the key behind it has an id the design does not know.
-    arn = sample_arn(f"arn:aws:kms:{region}:{number}:key/*")
-    return _LogKey(owner, arn, f"alias/{name}", given)
+    arn = sample_arn(f"arn:aws:kms:{parts.region}:{parts.account}:key/*")
+    return _LogKey(owner, arn, f"alias/{parts.name}", given)
 
 
 ALIAS_KEY = "kms:ResourceAliases"
@@ -630,6 +632,7 @@ class _Level:
         node_id: str,
         attached: list[str],
         bare_is_default: bool = True,
+        certain: bool = True,
     ):
         self.target = target  # None: the root
         self.label = label
@@ -638,6 +641,9 @@ class _Level:
         # Whether nothing drawn here stands for FullAWSAccess (AWS keeps an SCP on every
         # target): not once the design has replaced FullAWSAccess with its own Allow.
         self.bare_is_default = bare_is_default
+        # Whether a missing Allow here was taken away rather than left out of the drawing:
+        # see _drawn_in_full.
+        self.certain = certain
 
 
 def _levels(ctx: RuleContext) -> Iterator[_Level]:
@@ -656,14 +662,28 @@ def _levels(ctx: RuleContext) -> Iterator[_Level]:
     yield _Level(None, "the root", org.id, org.root_scps)
     default = bool(full.intersection(org.root_scps))
     drawn = full if default else {p.id for p in design.service_control_policies if _can_allow(p)}
-    if any(drawn.intersection(u.scps) for u in design.organizational_units):
-        for unit in design.organizational_units:
-            yield _Level(unit.id, f"OU {unit.name!r}", unit.id, unit.scps, default)
+    units = design.organizational_units
+    if any(drawn.intersection(u.scps) for u in units):
+        certain = _drawn_in_full(default, [u.scps for u in units])
+        for unit in units:
+            yield _Level(unit.id, f"OU {unit.name!r}", unit.id, unit.scps, default, certain)
     members = ctx.members
     if any(drawn.intersection(a.scps) for a in members):
+        certain = _drawn_in_full(default, [a.scps for a in members])
         for account in members:
             label = f"account {account.name!r}"
-            yield _Level(account.id, label, account.id, account.scps, default)
+            yield _Level(account.id, label, account.id, account.scps, default, certain)
+
+
+def _drawn_in_full(default: bool, layer: list[list[str]]) -> bool:
+    """Whether a layer (the OUs, or the member accounts) shows its attachments as AWS holds
+    them, so that a level there without an Allow had FullAWSAccess taken away. With
+    FullAWSAccess at the root, the design may draw it on a few OUs and leave it out elsewhere
+    (the export attaches it where the design leaves it out, see policy_set._ScpPlan): only a
+    layer with an SCP drawn on every level, as an import shows it (AWS never leaves a target
+    without one), says that a deny-only level lost it. A design that replaced FullAWSAccess
+    at the root with its own Allow draws that Allow wherever it applies."""
+    return not default or all(layer)
 
 
 def _members_below(ctx: RuleContext) -> dict[str, list[Account]]:
@@ -687,15 +707,21 @@ def _locked_below(
 
 
 def _quarantine(ctx: RuleContext, level: _Level, accounts: list[Account]) -> bool:
-    """A level meant to deny everything: a Suspended or quarantine OU, one whose accounts are
-    all closed, or one with a deny-all SCP (a missing Allow takes nothing more away)."""
-    if level.target in ctx.ous and normalise(ctx.ous[level.target].name) in {
-        normalise(n) for n in SUSPENDED_OU_NAMES
+    """A level meant to deny everything (a missing Allow takes nothing more away): a
+    quarantined OU or account as the context defines it (deny-all SCP, Suspended or
+    Quarantine OU), or one whose accounts are all closed or quarantined already."""
+    target = level.target
+    if target is None:  # the root: a deny-all there quarantines every member
+        return any(quarantines(p.document) for p in ctx.attached_scps(None))
+    if target in ctx.accounts:
+        return ctx.quarantined(ctx.accounts[target])
+    if target in ctx.quarantined_ous or target in {
+        u.id for u in ctx.ous_named(*SUSPENDED_OU_NAMES)
     }:
         return True
-    if any(quarantines(p.document) for p in ctx.attached_scps(level.target)):
-        return True
-    return bool(accounts) and all(a.state == AccountState.SUSPENDED for a in accounts)
+    return bool(accounts) and all(
+        a.state == AccountState.SUSPENDED or ctx.quarantined(a) for a in accounts
+    )
 
 
 @rule(
@@ -761,6 +787,8 @@ def _lockout(
             Severity.INFO,
             evidence=evidence,
         )
+    if not level.certain:
+        return _maybe_lockout(level, held, count, evidence)
     if not accounts:
         return Hit(
             f"{level.label} has no SCP that allows anything: any account moved there will be "
@@ -778,20 +806,47 @@ def _lockout(
     )
 
 
+def _maybe_lockout(level: _Level, held: str, count: str, evidence: tuple[str, ...]) -> Hit:
+    """A deny-only level in a layer the design draws FullAWSAccess on only in places: it may
+    have been detached here (a lockout) or merely left out of the drawing (the default)."""
+    return Hit(
+        f"{level.label} has only deny SCPs drawn ({held}) while {FULL_AWS_ACCESS} is drawn "
+        f"on some of its layer: if {FULL_AWS_ACCESS} was detached here, it locks its {count} "
+        f"out of every action; if the design leaves it out, the export attaches "
+        f"{FULL_AWS_ACCESS} here as AWS does. Draw {FULL_AWS_ACCESS} on every level of the "
+        "layer (as an import shows it) or on none",
+        (level.node_id,),
+        Severity.LOW,
+        evidence=(
+            *evidence,
+            f"not every level of the layer has an SCP drawn: the design does not show "
+            f"{FULL_AWS_ACCESS} everywhere AWS holds it, so its absence here proves nothing",
+        ),
+    )
+
+
 # -- SCP-12: exceptions that name specific roles ------------------------------------------------
 # Role paths customers cannot create roles in: IAM Identity Center and service-linked roles.
 RESERVED_SSO_PATH = "role/aws-reserved/sso.amazonaws.com/"
 SERVICE_ROLE_PATH = "role/aws-service-role/"
 SSO_ROLE_PREFIX = "AWSReservedSSO_"
-# Role names with a suffix no one can predict, created by AWS services: service-managed
-# StackSets name their execution role stacksets-exec-<random> in every target account.
-SERVICE_ROLE_PREFIXES = ("role/stacksets-exec-",)
+# Service-managed StackSets name their execution role stacksets-exec-<random> in every target
+# account, so an exception cannot name it exactly; but an account administrator can create a
+# role of that name too, unless an SCP denies it to all but the StackSets service-linked role.
+STACKSETS_ROLE_PREFIX = "role/stacksets-exec-"
 WILDCARD_OPERATORS = frozenset({"arnnotlike", "arnnotequals", "stringnotlike"})
 TAG_OPERATORS = WILDCARD_OPERATORS | {"stringnotequals", "stringnotequalsignorecase"}
 TAG_KEY_PREFIX = "aws:principaltag/"
+REQUEST_TAG_PREFIX = "aws:requesttag/"
+TAG_KEYS = "aws:tagkeys"
 SPECIFIC_ACCOUNT = re.compile(r"^\d{12}$")
 EVERY_PERMISSION_SET = "matches every IAM Identity Center permission set: every person who signs in"
 ANY_ADMIN_ROLE = "matches roles any account administrator can create with a matching name"
+STACKSETS_UNGUARDED = (
+    "matches the StackSets execution role, but no SCP in force denies iam:CreateRole on "
+    "role/stacksets-exec-* to all but the StackSets service: an account administrator can "
+    "create a role of that name"
+)
 DROPPED_PLACEHOLDER = "no document: the generated guardrails are exported in another SCP's place"
 
 
@@ -799,7 +854,13 @@ def _wild(text: str) -> bool:
     return "*" in text or "?" in text
 
 
-def _broad_arn(pattern: str) -> tuple[str, Severity] | None:
+def _base_operator(operator: str) -> str:
+    """The condition operator without its set prefix (ForAnyValue:, ForAllValues:) and its
+    IfExists suffix: 'ForAnyValue:ArnNotLikeIfExists' is read as ArnNotLike."""
+    return operator.lower().rsplit(":", 1)[-1].removesuffix("ifexists")
+
+
+def _broad_arn(ctx: RuleContext, pattern: str) -> tuple[str, Severity] | None:
     """Why an aws:PrincipalArn exception pattern is broad, and how bad, or None when it names
     specific principals (an exact role name, one permission set, a service's own role)."""
     parts = any_partition(pattern).split(":", 5)
@@ -808,8 +869,12 @@ def _broad_arn(pattern: str) -> tuple[str, Severity] | None:
     account, resource = parts[4], parts[5]
     if not _wild(resource):
         return None
-    if resource.startswith(SERVICE_ROLE_PATH) or resource.startswith(SERVICE_ROLE_PREFIXES):
+    if resource.startswith(SERVICE_ROLE_PATH):
         return None
+    if resource.startswith(STACKSETS_ROLE_PREFIX):
+        # The reference landing zone and the generated guardrails carry the guard
+        # (protections.stacksets_role_guard): without it any admin can create the role.
+        return None if _stacksets_guarded(ctx) else (STACKSETS_UNGUARDED, Severity.MEDIUM)
     if resource.startswith(RESERVED_SSO_PATH):
         name = resource.rsplit("/", 1)[-1]
         permission_set = name.removeprefix(SSO_ROLE_PREFIX).rsplit("_", 1)[0]
@@ -821,11 +886,47 @@ def _broad_arn(pattern: str) -> tuple[str, Severity] | None:
     return ANY_ADMIN_ROLE, Severity.HIGH
 
 
+def _scp12_cache(ctx: RuleContext) -> dict[str, Any]:
+    """What SCP-12 computes once per validation run."""
+    cache: dict[str, Any] = ctx.__dict__.setdefault("_scp12", {})
+    if "in_force" not in cache:
+        cache["in_force"] = _policies_in_force(ctx)
+    return cache
+
+
+def _stacksets_guarded(ctx: RuleContext) -> bool:
+    """Some SCP in force denies iam:CreateRole on role/stacksets-exec-* to everyone but
+    service-linked roles (the StackSets service creates the role through its own)."""
+    cache = _scp12_cache(ctx)
+    if "stacksets" not in cache:
+        cache["stacksets"] = any(guards_stacksets_role(p.document) for p in cache["in_force"])
+    return bool(cache["stacksets"])
+
+
 def _tag_guarded(ctx: RuleContext, tag: str) -> bool:
-    """Some SCP denies tagging roles with this key (so only the privileged can set it)."""
-    for policy in ctx.design.service_control_policies:
-        for statement in denying_statements(policy.document, "iam:TagRole"):
-            if tag.lower() in json.dumps(statement.get("Condition", {})).lower():
+    """Some SCP in force denies tagging roles with this key (so only the privileged can set
+    it): the statement names aws:RequestTag/<key> or lists the key in aws:TagKeys."""
+    cache = _scp12_cache(ctx)
+    guarded: dict[str, bool] = cache.setdefault("tags", {})
+    if tag not in guarded:
+        guarded[tag] = any(
+            _names_tag(s, tag.lower())
+            for p in cache["in_force"]
+            for s in denying_statements(p.document, "iam:TagRole")
+        )
+    return guarded[tag]
+
+
+def _names_tag(statement: Statement, tag: str) -> bool:
+    """Tag keys compare case-insensitively: IAM does not allow two keys differing in case."""
+    for _, block in condition_blocks(statement):
+        for key, value in block.items() if isinstance(block, dict) else ():
+            name = key.lower()
+            if name == REQUEST_TAG_PREFIX + tag:
+                return True
+            if name == TAG_KEYS and any(
+                fnmatch.fnmatchcase(tag, v.lower()) for v in as_list(value)
+            ):
                 return True
     return False
 
@@ -859,13 +960,13 @@ def _loopholes(ctx: RuleContext, statement: Statement) -> Iterator[_Loophole]:
     """The broad exceptions (aws:PrincipalArn, aws:PrincipalTag) of a Deny statement."""
     conditions = statement.get("Condition")
     for operator, block in conditions.items() if isinstance(conditions, dict) else ():
-        base = operator.lower().removesuffix("ifexists")
+        base = _base_operator(operator)
         for key, value in block.items() if isinstance(block, dict) else ():
             name = key.lower()
             for pattern in as_list(value):
                 found: tuple[str, Severity] | None = None
                 if name == PRIVILEGED_ROLE_KEY.lower() and base in WILDCARD_OPERATORS:
-                    found = _broad_arn(pattern)
+                    found = _broad_arn(ctx, pattern)
                 elif name.startswith(TAG_KEY_PREFIX) and base in TAG_OPERATORS:
                     found = _tag_loophole(ctx, base, key, pattern)
                 if found:
@@ -884,14 +985,17 @@ def _loopholes(ctx: RuleContext, statement: Statement) -> Iterator[_Loophole]:
     "role names (OrganizationAccountAccessRole, AWSControlTowerExecution), one IAM Identity "
     "Center permission set (role/aws-reserved/sso.amazonaws.com/.../AWSReservedSSO_<name>_*: "
     "customers cannot create roles under that path) and service-linked roles are specific. "
-    "stacksets-exec-* is accepted: service-managed StackSets create their execution role with "
-    "that prefix and a random suffix, so it cannot be named exactly; an SCP denying "
-    "iam:CreateRole on role/stacksets-exec-* to everyone but the StackSets service-linked role "
-    "closes the remaining gap.",
+    "stacksets-exec-* cannot be named exactly (service-managed StackSets add a random suffix) "
+    "but an account administrator can create a role of that name: it is accepted only when an "
+    "SCP in force denies iam:CreateRole on role/stacksets-exec-* to everyone but the StackSets "
+    "service-linked role (the generated guardrails and the reference landing zone carry that "
+    "guard), and is medium otherwise.",
     remediation="Name the privileged roles exactly (or one permission set's "
     "AWSReservedSSO_<name>_* role), and protect those roles from modification (SCP-08); for a "
     "principal-tag exception, also deny iam:TagRole and iam:CreateRole with that tag key to "
-    "everyone but the privileged.",
+    "everyone but the privileged; beside a stacksets-exec-* exception, deny iam:CreateRole and "
+    "iam:UpdateAssumeRolePolicy on role/stacksets-exec-* to all but the StackSets "
+    "service-linked role.",
     references=[
         f"{SCP_EXAMPLES}: Privileged-access-controls/ (exceptions by aws:PrincipalArn)",
         f"{SCP_DOCS}, examples: 'Prevent tagging modifications except by authorized principals'",
@@ -904,6 +1008,7 @@ def _loopholes(ctx: RuleContext, statement: Statement) -> Iterator[_Loophole]:
     ],
 )
 def specific_exceptions(ctx: RuleContext) -> Iterator[Hit]:
+    sparing_stacksets: list[tuple[ServiceControlPolicy, Statement, _Loophole]] = []
     for policy in ctx.design.service_control_policies:
         if policy.aws_managed:
             continue
@@ -913,6 +1018,9 @@ def specific_exceptions(ctx: RuleContext) -> Iterator[Hit]:
             if statement.get("Effect") == "Deny"
             for hole in _loopholes(ctx, statement)
         ]
+        # One note for every SCP that spares an unguarded stacksets-exec-*: one fix for all.
+        sparing_stacksets += [(policy, s, h) for s, h in found if h.why == STACKSETS_UNGUARDED]
+        found = [(s, h) for s, h in found if h.why != STACKSETS_UNGUARDED]
         if not found:
             continue
         worst = max((h.severity for _, h in found), key=lambda s: s.rank)
@@ -922,12 +1030,34 @@ def specific_exceptions(ctx: RuleContext) -> Iterator[Hit]:
             "matches them escapes the guardrail",
             (policy.id,),
             worst,
-            evidence=tuple(
-                f"SCP {policy.name!r}, statement {s.get('Sid', '(no Sid)')!r}: {h.operator} "
-                f"{h.key} {h.pattern!r} {h.why}"
-                for s, h in found
-            ),
+            evidence=tuple(_loophole_line(policy, s, h) for s, h in found),
         )
+    if sparing_stacksets:
+        yield _stacksets_note(ctx, sparing_stacksets)
+
+
+def _loophole_line(policy: ServiceControlPolicy, statement: Statement, hole: _Loophole) -> str:
+    return (
+        f"SCP {policy.name!r}, statement {statement.get('Sid', '(no Sid)')!r}: {hole.operator} "
+        f"{hole.key} {hole.pattern!r} {hole.why}"
+    )
+
+
+def _stacksets_note(
+    ctx: RuleContext, found: list[tuple[ServiceControlPolicy, Statement, _Loophole]]
+) -> Hit:
+    policies = list(dict.fromkeys(p.id for p, _, _ in found))
+    verb = "spares" if len(policies) == 1 else "spare"
+    return Hit(
+        f"{_named_scps(ctx, [ctx.scps[i] for i in policies])} {verb} role/stacksets-exec-*, "
+        "which any account administrator can create under that name: add to the root an SCP "
+        "that denies iam:CreateRole and iam:UpdateAssumeRolePolicy on "
+        "arn:aws:iam::*:role/stacksets-exec-* to every principal but the StackSets "
+        "service-linked role (the generated guardrails' OnlyStackSetsCreatesItsRole)",
+        tuple(policies),
+        Severity.MEDIUM,
+        evidence=tuple(_loophole_line(p, s, h) for p, s, h in found),
+    )
 
 
 # -- SCP-13: every custom SCP attached somewhere ------------------------------------------------

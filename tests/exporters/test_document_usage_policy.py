@@ -73,7 +73,10 @@ def test_retention_and_kms_requirement_are_stated() -> None:
 
 
 def test_a_policy_without_requirements_says_so() -> None:
-    blocks = section(build_document(Kit().build()), "usage-policy")
+    kit = Kit().policy(
+        ou_requirements=[], min_log_retention_days=None, logs_encrypted_with_kms=False
+    )
+    blocks = section(build_document(kit.build()), "usage-policy")
     items = next(b for b in blocks if isinstance(b, Bullets)).items
     assert "Minimum CloudTrail log retention (Object Lock): none" in items
     assert "Log buckets: SSE-KMS not required" in items

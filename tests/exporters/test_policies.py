@@ -423,6 +423,19 @@ EXPECTED: dict[str, Any] = {
                 "Condition": PRIVILEGED,
             },
             {
+                # The exceptions above spare stacksets-exec-*: nobody else may create it.
+                "Sid": "OnlyStackSetsCreatesItsRole",
+                "Effect": "Deny",
+                "Action": ["iam:CreateRole", "iam:UpdateAssumeRolePolicy"],
+                "Resource": "arn:aws:iam::*:role/stacksets-exec-*",
+                "Condition": {
+                    "ArnNotLike": {
+                        "aws:PrincipalArn": "arn:aws:iam::*:role/aws-service-role/"
+                        "member.org.stacksets.cloudformation.amazonaws.com/*"
+                    }
+                },
+            },
+            {
                 "Sid": "DenyRootUser",
                 "Effect": "Deny",
                 "Action": "*",

@@ -314,6 +314,14 @@ def test_environment_none_is_right_for_shared_and_closed_accounts() -> None:
     ]
 
 
+def test_only_a_parked_account_is_spared_its_environment() -> None:
+    """Closed but left in Prod, the account can be reopened with Prod's roles and shares:
+    its environment still matters. Parked in the deny-all Suspended OU, it does not."""
+    found = run_rule(cases.closed_workload_in_prod(), "ORG-11")
+    assert [f.message for f in found] == ["workload account 'Old Loyalty' states no environment"]
+    assert run_rule(cases.closed_workload_parked(), "ORG-11") == []
+
+
 def test_suspended_account_outside_the_suspended_ou() -> None:
     found = run_rule(cases.suspended_in_workloads(), "ORG-12")
     assert [(f.severity, f.message) for f in found] == [
@@ -353,6 +361,19 @@ def test_workload_and_sandbox_duties_in_one_account() -> None:
         "account 'Prod Sandbox' is a sandbox and also has workload duties (production environment)"
     ]
     assert run_rule(cases.sandbox_ou_accounts(), "ORG-13") == []
+
+
+def test_mixed_duties_matter_until_the_account_is_parked() -> None:
+    def mixed(parent: str) -> list[str]:
+        k = Kit()
+        k.account("Lab", "workload", "sandbox", parent=parent, state="suspended")
+        return [f.message for f in run_rule(k.build(), "ORG-13")]
+
+    # Closed in Non-prod: reopened, it is a sandbox with a workload's place and access.
+    assert mixed("Non-prod") == [
+        "account 'Lab' is a sandbox and also has workload duties (workload function)"
+    ]
+    assert mixed("Suspended") == []  # parked under the deny-all SCP: it can do nothing
 
 
 def test_sandbox_ou_accounts_raise_nothing_above_low() -> None:

@@ -740,6 +740,20 @@ def test_allow_missing_on_an_account_or_an_empty_ou() -> None:
     k.scp("DenyDeletes", doc(deny("s3:DeleteBucket")))
     k.attach("DenyDeletes", "Retail Development")
     found = {f.message.split(" has")[0]: f.severity for f in run_rule(k.build(), "SCP-11")}
+    # Most accounts have no SCP drawn: FullAWSAccess is left out, not proved detached.
+    assert found == {
+        "account 'Retail Development'": Severity.LOW,
+        "account 'Payments Production'": Severity.INFO,
+    }
+    for account in k.build().accounts:  # drawn on every account, as an import shows it
+        if account.name not in (
+            "Retail Development",
+            "Payments Production",
+            "Retail Production",
+            "Management",
+        ):
+            k.attach("FullAWSAccess", account.name)
+    found = {f.message.split(" has")[0]: f.severity for f in run_rule(k.build(), "SCP-11")}
     assert found == {
         "account 'Retail Development'": Severity.CRITICAL,
         "account 'Payments Production'": Severity.INFO,
@@ -754,8 +768,44 @@ def test_allow_missing_on_an_account_or_an_empty_ou() -> None:
     assert found["OU 'Policy Staging'"] == Severity.CRITICAL
 
 
+def test_full_access_drawn_on_one_ou_leaves_deny_only_ous_ambiguous() -> None:
+    """Drawing FullAWSAccess on one OU while FullAWSAccess stays at the root detaches it from
+    nothing: the export attaches it to every OU the design leaves it out of."""
+    design = cases.full_access_drawn_on_sandbox()
+    found = {f.message.split(" has")[0]: f for f in run_rule(design, "SCP-11")}
+    assert {k: f.severity for k, f in found.items()} == {
+        "OU 'Security'": Severity.LOW,
+        "OU 'Policy Staging'": Severity.LOW,
+        "OU 'Suspended'": Severity.INFO,
+    }
+    assert "the export attaches FullAWSAccess here" in found["OU 'Security'"].message
+    assert found["OU 'Security'"].subjects == (Kit(design).id("Security"),)
+    # One step further, FullAWSAccess on every other OU: Prod's deny-only SCP is a lockout.
+    prod = run_rule(cases.prod_without_allow(), "SCP-11")
+    assert [f.severity for f in prod] == [Severity.CRITICAL]
+
+
+def test_a_quarantine_is_what_the_context_calls_one() -> None:
+    """An OU below the Suspended OU without an Allow, holding only parked accounts: info."""
+    k = _explicit_kit()
+    k.ou("Closed 2025", parent="Suspended")
+    k.account("Retired Shop", "workload", parent="Closed 2025", state="suspended")
+    k.attach("DenyIamUsers", "Closed 2025")
+    found = {f.message.split(" has")[0]: f.severity for f in run_rule(k.build(), "SCP-11")}
+    assert found == {"OU 'Closed 2025'": Severity.INFO}
+
+
+def _explicit_kit() -> Kit:
+    k = _kit()
+    for unit in (*cases.OUS, "Suspended"):
+        k.attach("FullAWSAccess", unit)
+    return k
+
+
 def test_broad_exception_patterns_are_reported_with_the_statement() -> None:
-    found = run_rule(cases.broad_admin_exception(), "SCP-12")
+    design = cases.broad_admin_exception()
+    guard = Kit(design).id("ProtectNetwork")
+    found = [f for f in run_rule(design, "SCP-12") if guard in f.subjects]
     assert [f.severity for f in found] == [Severity.HIGH]
     assert found[0].evidence == (
         "SCP 'ProtectNetwork', statement 'ProtectCoreNetwork': ArnNotLike aws:PrincipalArn "
@@ -769,14 +819,19 @@ def _exception_severity(
 ) -> Any:
     k = _kit()
     k.scp("Guard", doc(deny("ec2:DeleteVpc", Sid="G", Condition={op: {key: list(patterns)}})))
-    found = run_rule(k.attach("Guard", "@organization").build(), "SCP-12")
+    return _severity_on(k.attach("Guard", "@organization"), "Guard")
+
+
+def _severity_on(k: Kit, name: str) -> Any:
+    """SCP-12's severity for one SCP (findings about the other SCPs aside)."""
+    design = k.build()
+    found = [f for f in run_rule(design, "SCP-12") if Kit(design).id(name) in f.subjects]
     return found[0].severity if found else None
 
 
 def test_which_exception_patterns_are_specific() -> None:
     specific = (
         "arn:aws:iam::*:role/OrganizationAccountAccessRole",
-        "arn:${AWS::Partition}:iam::*:role/stacksets-exec-*",  # service-managed StackSets
         "arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_NetworkAdmin_*",
         "arn:aws:iam::*:role/aws-service-role/*",
     )
@@ -786,6 +841,10 @@ def test_which_exception_patterns_are_specific() -> None:
     assert _exception_severity("arn:aws:iam::*:role/aws-reserved/*") == Severity.HIGH
     assert _exception_severity("*") == Severity.HIGH
     assert _exception_severity("arn:aws:iam::111122223333:role/*") == Severity.MEDIUM
+    # Set operators read like the plain one: ForAnyValue:/ForAllValues: do not hide a pattern.
+    for op in ("ForAnyValue:ArnNotLike", "ForAllValues:StringNotLikeIfExists"):
+        assert _exception_severity("arn:aws:iam::*:role/*", op=op) == Severity.HIGH, op
+        assert _exception_severity("arn:aws:iam::*:role/NetworkAdmin", op=op) is None, op
     # StringNotEquals takes no wildcards: '*Admin*' spares nobody, so it is no loophole.
     assert _exception_severity("*Admin*", op="StringNotEquals") is None
     assert _exception_severity("yes", key="aws:PrincipalTag/Privileged", op="StringNotEquals") == (
@@ -810,10 +869,74 @@ def test_a_guarded_principal_tag_is_a_specific_exception() -> None:
         ),
     )
     k.attach("ProtectTag", "@organization").attach("Guard", "@organization")
-    assert run_rule(k.build(), "SCP-12") == []
+    assert _severity_on(k, "Guard") is None
+
+
+def test_a_tag_guard_must_name_the_exact_key_and_be_in_force() -> None:
+    guard = doc(
+        deny("ec2:DeleteVpc", Condition={"StringNotEquals": {"aws:PrincipalTag/team": "netops"}})
+    )
+
+    def severity(condition: dict[str, Any], attach: bool = True) -> Any:
+        k = _kit()
+        k.scp("Guard", guard)
+        k.attach("Guard", "@organization")
+        k.scp("ProtectTag", doc(deny("iam:TagRole", Condition=condition)))
+        if attach:
+            k.attach("ProtectTag", "@organization")
+        return _severity_on(k, "Guard")
+
+    exact = {"Null": {"aws:RequestTag/team": "false"}}
+    keys = {"ForAnyValue:StringEquals": {"aws:TagKeys": ["Team"]}}
+    assert severity(exact) is None
+    assert severity(keys) is None
+    # 'steam' contains 'team' but is another tag; a guard attached nowhere guards nothing.
+    assert severity({"Null": {"aws:RequestTag/steam": "false"}}) == Severity.MEDIUM
+    assert severity({"ForAnyValue:StringEquals": {"aws:TagKeys": ["steam"]}}) == Severity.MEDIUM
+    assert severity(exact, attach=False) == Severity.MEDIUM
+
+
+STACKSETS = "arn:aws:iam::*:role/stacksets-exec-*"
+STACKSETS_SERVICE = (
+    "arn:aws:iam::*:role/aws-service-role/member.org.stacksets.cloudformation.amazonaws.com/"
+    "AWSServiceRoleForCloudFormationStackSetsOrgMember"
+)
+
+
+def _stacksets_guard(action: str, *spared: str) -> dict[str, Any]:
+    condition = {"ArnNotLike": {"aws:PrincipalArn": list(spared)}} if spared else None
+    extra = {"Condition": condition} if condition else {}
+    statement = deny(action, Sid="GuardStackSetsRole", Resource=STACKSETS, **extra)
+    return doc(statement)
+
+
+def test_a_stacksets_exception_needs_a_guard_on_creating_the_role() -> None:
+    # Unguarded: any account administrator can create role stacksets-exec-anything.
+    assert _exception_severity(STACKSETS) is None  # the reference guardrails guard the role
+    found = run_rule(cases.stacksets_exception_unguarded(), "SCP-12")
+    assert [f.severity for f in found] == [Severity.MEDIUM]
+    assert "no SCP in force denies iam:CreateRole" in found[0].evidence[0]
+    assert run_rule(cases.stacksets_exception_guarded(), "SCP-12") == []
+    for spared, guarded in (
+        ((STACKSETS_SERVICE,), True),
+        ((), True),
+        (("arn:aws:iam::*:role/aws-service-role/*",), True),
+        (("arn:aws:iam::*:role/DeployAdmin",), False),  # an admin-made role may create it
+    ):
+        k = cases.stacksets_kit()
+        k.scp("GuardStackSets", _stacksets_guard("iam:CreateRole", *spared))
+        k.attach("GuardStackSets", "@organization")
+        assert (run_rule(k.build(), "SCP-12") == []) is guarded, spared
+    k = cases.stacksets_kit()
+    k.scp("GuardStackSets", _stacksets_guard("iam:CreateRole", STACKSETS_SERVICE))
+    assert run_rule(k.build(), "SCP-12") != []  # attached nowhere: not in force
+    k = cases.stacksets_kit()
+    k.scp("GuardStackSets", _stacksets_guard("iam:DeleteRole", STACKSETS_SERVICE))
+    assert run_rule(k.attach("GuardStackSets", "@organization").build(), "SCP-12") != []
 
 
 def test_reference_landing_zone_exceptions_are_specific() -> None:
+    # Its guardrails spare stacksets-exec-* and keep everyone else from creating that role.
     assert run_rule(_kit().build(), "SCP-12") == []
     assert run_rule(_kit().build(), "SCP-13") == []
 

@@ -101,7 +101,75 @@ def explicit_full_access() -> Design:
     return _explicit_full_access().build()
 
 
+def full_access_drawn_on_sandbox() -> Design:
+    """FullAWSAccess drawn on the Sandbox OU only, still at the root: detached from nothing."""
+    return Kit().attach("FullAWSAccess", "Sandbox").build()
+
+
 # -- SCP-12 ----------------------------------------------------------------------------------
+STACKSETS_ROLES = "arn:aws:iam::*:role/stacksets-exec-*"
+
+
+def stacksets_kit() -> Kit:
+    """A network guardrail that spares the StackSets execution roles, in an organization whose
+    guardrails no longer keep others from creating a role of that name."""
+    k = _network_guard(STACKSETS_ROLES)
+    guardrails = k.get("OrganizationGuardrails").document
+    kept = [s for s in guardrails["Statement"] if s.get("Sid") != "OnlyStackSetsCreatesItsRole"]
+    return k.update("OrganizationGuardrails", document={**guardrails, "Statement": kept})
+
+
+def stacksets_exception_unguarded() -> Design:
+    return stacksets_kit().build()
+
+
+def stacksets_exception_guarded() -> Design:
+    """Only the StackSets service-linked role may create role/stacksets-exec-*."""
+    k = stacksets_kit()
+    statement = {
+        "Sid": "OnlyStackSetsCreatesItsRole",
+        "Effect": "Deny",
+        "Action": ["iam:CreateRole"],
+        "Resource": [STACKSETS_ROLES],
+        "Condition": {
+            "ArnNotLike": {
+                "aws:PrincipalArn": [
+                    "arn:aws:iam::*:role/aws-service-role/"
+                    "member.org.stacksets.cloudformation.amazonaws.com/*"
+                ]
+            }
+        },
+    }
+    k.scp("GuardStackSetsRole", {"Version": "2012-10-17", "Statement": [statement]})
+    return k.attach("GuardStackSetsRole", ORG).build()
+
+
+def tag_exception(guard_key: str) -> Design:
+    """A network guardrail sparing principals tagged team=netops, and a tag guard on a key."""
+    k = Kit()
+    k.scp(
+        "ProtectNetwork",
+        _deny(
+            "ProtectCoreNetwork",
+            NETWORK_ACTIONS,
+            StringNotEquals={"aws:PrincipalTag/team": "netops"},
+        ),
+    )
+    k.scp(
+        "ProtectTeamTag",
+        _deny("OnlyAdminsTag", ["iam:TagRole"], Null={f"aws:RequestTag/{guard_key}": "false"}),
+    )
+    return k.attach("ProtectNetwork", ORG).attach("ProtectTeamTag", ORG).build()
+
+
+def tag_guard_on_other_key() -> Design:
+    return tag_exception("steam")
+
+
+def tag_guard_on_same_key() -> Design:
+    return tag_exception("team")
+
+
 def broad_admin_exception() -> Design:
     return _network_guard("arn:aws:iam::*:role/*Admin*").build()
 
@@ -143,6 +211,21 @@ def workload_with_environment() -> Design:
         "Loyalty Service", "workload", parent="Prod", runs_workloads=True, environment="production"
     )
     return k.build()
+
+
+def closed_workload(parent: str) -> Design:
+    """A closed workload account with no environment, sitting in `parent`."""
+    k = Kit()
+    k.account("Old Loyalty", "workload", parent=parent, state="suspended", runs_workloads=True)
+    return k.build()
+
+
+def closed_workload_in_prod() -> Design:
+    return closed_workload("Prod")
+
+
+def closed_workload_parked() -> Design:
+    return closed_workload("Suspended")
 
 
 # -- ORG-12 ----------------------------------------------------------------------------------
@@ -337,6 +420,24 @@ FLAWS = [
         Severity.HIGH,
     ),
     Flaw(
+        "network guardrail spares stacksets-exec-* with no guard on creating that role",
+        "AWS CloudFormation User Guide, 'Configure a custom execution role template for "
+        "StackSets' (stacksets-exec-*)",
+        stacksets_exception_unguarded,
+        "SCP-12",
+        "ProtectNetwork",
+        Severity.MEDIUM,
+    ),
+    Flaw(
+        "tag exception on 'team' whose only tag guard is on 'steam'",
+        "AWS Organizations User Guide, SCP examples: 'Prevent tagging modifications except by "
+        "authorized principals'",
+        tag_guard_on_other_key,
+        "SCP-12",
+        "ProtectNetwork",
+        Severity.MEDIUM,
+    ),
+    Flaw(
         "custom SCP attached nowhere",
         f"{ORGANIZING}, 'Policy Staging OU'",
         unattached_guardrail,
@@ -350,6 +451,14 @@ FLAWS = [
         workload_without_environment,
         "ORG-11",
         "Loyalty Service",
+        Severity.MEDIUM,
+    ),
+    Flaw(
+        "closed workload account without an environment, still in the Prod OU",
+        "Whitepaper 'AWS Multiple Account Security Strategy', account inventory",
+        closed_workload_in_prod,
+        "ORG-11",
+        "Old Loyalty",
         Severity.MEDIUM,
     ),
     Flaw(
@@ -457,7 +566,20 @@ NEAR_MISSES = [
     ),
     NearMiss("SCP-11", "Prod OU with an allow-list instead of FullAWSAccess", prod_allow_list),
     NearMiss("SCP-11", "FullAWSAccess drawn on every OU", explicit_full_access),
-    NearMiss("SCP-12", "exception for one permission set", permission_set_exception),
+    NearMiss(
+        "SCP-12", "exception for one permission set", permission_set_exception, "ProtectNetwork"
+    ),
+    NearMiss(
+        "SCP-12",
+        "stacksets-exec-* spared, its creation denied to all but StackSets",
+        stacksets_exception_guarded,
+    ),
+    NearMiss(
+        "SCP-12",
+        "tag exception on 'team' with iam:TagRole denied for aws:RequestTag/team",
+        tag_guard_on_same_key,
+        "ProtectNetwork",
+    ),
     NearMiss(
         "SCP-13",
         "custom SCP attached to the Policy Staging OU only",
@@ -472,6 +594,12 @@ NEAR_MISSES = [
     ),
     NearMiss(
         "ORG-12", "closed account moved to the Suspended OU", suspended_parked, "Payments Staging"
+    ),
+    NearMiss(
+        "ORG-11",
+        "closed workload account without an environment, parked in Suspended",
+        closed_workload_parked,
+        "Old Loyalty",
     ),
     NearMiss("ORG-13", "Sandbox OU accounts with environment sandbox", sandbox_ou_accounts),
     NearMiss("ORG-14", "one break-glass user beside federation", one_break_glass_user),
@@ -494,6 +622,12 @@ LEGITIMATE = [
         "Sandbox OU with several sandbox accounts",
         "Sandboxes in their own OU with environment sandbox are the whitepaper's design.",
         sandbox_ou_accounts,
+    ),
+    Legitimate(
+        "FullAWSAccess drawn on the Sandbox OU as well as the root",
+        "Drawing the default Allow on one OU detaches it from none: the other OUs keep it (the "
+        "export attaches it wherever the design leaves it out), so at most a low note.",
+        full_access_drawn_on_sandbox,
     ),
     Legitimate(
         "FullAWSAccess drawn on every OU, as an imported organization shows it",
