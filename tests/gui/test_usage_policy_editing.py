@@ -16,8 +16,8 @@ from designer.gui.controller import DesignController
 from designer.gui.panels.properties import PropertyEditor
 from designer.gui.selection import SelectionModel
 from designer.model.governance import OuRequirement
-from designer.model.templates import load_template
 from designer.model.vocabulary import DataSensitivity, Environment, LogRequirement, Structure
+from tests.helpers.factories import landing_zone_without_requirements
 
 pytestmark = pytest.mark.gui
 
@@ -30,7 +30,7 @@ class Panel:
 
     def __init__(self, qtbot: QtBot) -> None:
         self.qtbot = qtbot
-        self.controller = DesignController(load_template("reference-landing-zone"))
+        self.controller = DesignController(landing_zone_without_requirements())
         self.selection = SelectionModel()
         self.editor = PropertyEditor(self.controller, self.selection)
         self.editor.resize(420, 900)

@@ -239,3 +239,19 @@ def scoped_audit_design(workloads: int = 3) -> Design:
         accounts=[mgmt, tooling, *prods],
         relationships=[audit],
     )
+
+
+def landing_zone_without_requirements() -> Design:
+    """The reference landing zone with a usage policy that asks nothing of particular OUs, no
+    minimum retention and no KMS requirement: where editing tests start from scratch."""
+    from designer.model.templates import load_template
+
+    design = load_template("reference-landing-zone")
+    design.usage_policy = design.usage_policy.model_copy(
+        update={
+            "ou_requirements": [],
+            "min_log_retention_days": None,
+            "logs_encrypted_with_kms": False,
+        }
+    )
+    return design

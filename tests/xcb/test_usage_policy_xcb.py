@@ -20,8 +20,8 @@ from pytestqt.qtbot import QtBot
 
 from designer.gui.main_window import MainWindow
 from designer.model.governance import OuRequirement
-from designer.model.templates import load_template
 from designer.model.vocabulary import LogRequirement
+from tests.helpers.factories import landing_zone_without_requirements
 from tests.xcb.keyboard import focus, press, type_text, xdotool
 
 xcb = pytest.mark.xcb
@@ -59,7 +59,7 @@ def requirement(window: MainWindow, ou: str) -> OuRequirement | None:
 @pytest.fixture
 def window(xcb_window: Callable[..., MainWindow], qtbot: QtBot) -> MainWindow:
     """The reference landing zone with the Sandbox OU selected and its properties shown."""
-    window = xcb_window(load_template("reference-landing-zone"))
+    window = xcb_window(landing_zone_without_requirements())
     window.resize(1400, 1000)
     window.docks["properties"].show()
     window.docks["properties"].raise_()
