@@ -25,6 +25,7 @@ from designer.gui.selection import SelectionModel
 from designer.model import dumps_design
 from designer.model.templates import load_template
 from tests.helpers.factories import sid, small_design
+from tests.helpers.forms import field, field_error
 
 pytestmark = pytest.mark.gui
 
@@ -46,14 +47,10 @@ class Panel:
         self.selection.set(list(ids))
 
     def field(self, kind: type[W], name: str) -> W:
-        widget = self.editor.findChild(kind, f"field_{name}")
-        assert widget is not None, f"no {kind.__name__} field_{name}"
-        return widget
+        return field(self.editor, kind, name)
 
     def error(self, name: str) -> str:
-        label = self.editor.findChild(QLabel, f"error_{name}")
-        assert label is not None
-        return "" if label.isHidden() else label.text()
+        return field_error(self.editor, name)
 
     def type_line(self, name: str, text: str) -> None:
         line = self.field(QLineEdit, name)

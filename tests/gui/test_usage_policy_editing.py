@@ -18,6 +18,7 @@ from designer.gui.selection import SelectionModel
 from designer.model.governance import OuRequirement
 from designer.model.vocabulary import DataSensitivity, Environment, LogRequirement, Structure
 from tests.helpers.factories import landing_zone_without_requirements
+from tests.helpers.forms import field, field_error
 
 pytestmark = pytest.mark.gui
 
@@ -59,14 +60,10 @@ class Panel:
         self.selection.set([self.id(name)] if name else [])
 
     def field(self, kind: type[W], name: str) -> W:
-        widget = self.editor.findChild(kind, f"field_{name}")
-        assert widget is not None, f"no {kind.__name__} field_{name}"
-        return widget
+        return field(self.editor, kind, name)
 
     def error(self, name: str) -> str:
-        label = self.editor.findChild(QLabel, f"error_{name}")
-        assert label is not None
-        return "" if label.isHidden() else label.text()
+        return field_error(self.editor, name)
 
     def row(self, name: str, label: str) -> int:
         items = self.field(QListWidget, name).findItems(label, Qt.MatchFlag.MatchExactly)
