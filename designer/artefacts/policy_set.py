@@ -64,6 +64,7 @@ from designer.artefacts.protections import (
     REGION_RESTRICTION,
     ROLE_CHANGE_ACTIONS,
     ROOT_RESTRICTION,
+    STACKSETS_ROLE,
     denial,
     guards_stacksets_role,
     log_guards,
@@ -112,7 +113,7 @@ FOLDER = "policies"
 VERSION = "2012-10-17"
 # The roles guardrails spare: the administrator role Organizations creates in new accounts and
 # the roles service-managed StackSets deploy through (else they cannot create audit roles).
-PRIVILEGED_ROLES = ["OrganizationAccountAccessRole", "stacksets-exec-*"]
+PRIVILEGED_ROLES = [ORGANIZATION_ACCESS_ROLE, STACKSETS_ROLE]
 PRIVILEGED_ROLE_ARNS = [arn("iam", f"role/{name}", account="*") for name in PRIVILEGED_ROLES]
 ORGANIZATION_TRAIL_NAME = "organization-trail"
 ACCOUNT_TRAIL_NAME = "account-trail"

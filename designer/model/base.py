@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 
@@ -14,6 +14,15 @@ ENTITY_CONFIG = ConfigDict(extra="forbid", frozen=True, validate_default=True)
 
 class Entity(BaseModel):
     model_config = ENTITY_CONFIG
+
+
+def without_unset(data: dict[str, Any], unset: dict[str, Any]) -> dict[str, Any]:
+    """A serialized model without the fields added after its format was released that still
+    hold their unset value: a design that never uses them is written byte for byte as before."""
+    for name, value in unset.items():
+        if name in data and data[name] == value:
+            del data[name]
+    return data
 
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]

@@ -13,7 +13,7 @@ from pydantic import (
     model_serializer,
 )
 
-from designer.model.base import Name, Text
+from designer.model.base import Name, Text, without_unset
 from designer.model.governance import (
     Layout,
     LogBucket,
@@ -68,7 +68,4 @@ class Design(BaseModel):
     @model_serializer(mode="wrap")
     def _without_unset_scope(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         """A design of a whole organization is written as before `covers` existed."""
-        data: dict[str, Any] = handler(self)
-        if data.get("covers") is None:
-            data.pop("covers", None)
-        return data
+        return without_unset(handler(self), {"covers": None})

@@ -16,7 +16,15 @@ from pydantic import (
     model_validator,
 )
 
-from designer.model.base import BucketName, Entity, Name, Region, ServiceName, Text
+from designer.model.base import (
+    BucketName,
+    Entity,
+    Name,
+    Region,
+    ServiceName,
+    Text,
+    without_unset,
+)
 from designer.model.ids import Id, new_id
 from designer.model.nodes import _unique
 from designer.model.vocabulary import (
@@ -138,11 +146,7 @@ class UsagePolicy(Entity):
 
     @model_serializer(mode="wrap")
     def _without_unset(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        data: dict[str, Any] = handler(self)
-        for name, unset in _LATER_POLICY_FIELDS.items():
-            if data.get(name) == unset:
-                data.pop(name, None)
-        return data
+        return without_unset(handler(self), _LATER_POLICY_FIELDS)
 
 
 class Waiver(Entity):
@@ -179,9 +183,7 @@ class Layout(Entity):
     @model_serializer(mode="wrap")
     def _without_unchosen(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         """A design whose collapse was never chosen is written as before this field existed."""
-        data: dict[str, Any] = handler(self)
-        if data.get("collapsed") is None:
-            data.pop("collapsed", None)
-        else:
+        data = without_unset(handler(self), {"collapsed": None})
+        if "collapsed" in data:
             data["collapsed"] = sorted(data["collapsed"])
         return data

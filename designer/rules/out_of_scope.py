@@ -52,7 +52,7 @@ def fold(design: Design, findings: list[Finding]) -> tuple[list[Finding], list[F
 
 
 def _note(design: Design, about: Structure, findings: list[Finding]) -> Finding:
-    worst = min(findings, key=lambda f: f.severity.rank * -1).severity
+    worst = max(findings, key=lambda f: f.severity.rank).severity
     rules = ", ".join(sorted({f.rule_id for f in findings}))
     covered = ", ".join(str(s) for s in design.covers or ()) or "nothing"
     count = len(findings)

@@ -39,6 +39,7 @@ from designer.artefacts.protections import (
     REGION_RESTRICTION,
     ROLE_CHANGE_ACTIONS,
     ROOT_RESTRICTION,
+    STACKSETS_ROLE,
     Protection,
     any_partition,
     arn_matches,
@@ -833,7 +834,7 @@ SSO_ROLE_PREFIX = "AWSReservedSSO_"
 # Service-managed StackSets name their execution role stacksets-exec-<random> in every target
 # account, so an exception cannot name it exactly; but an account administrator can create a
 # role of that name too, unless an SCP denies it to all but the StackSets service-linked role.
-STACKSETS_ROLE_PREFIX = "role/stacksets-exec-"
+STACKSETS_ROLE_PREFIX = f"role/{STACKSETS_ROLE.removesuffix('*')}"
 WILDCARD_OPERATORS = frozenset({"arnnotlike", "arnnotequals", "stringnotlike"})
 TAG_OPERATORS = WILDCARD_OPERATORS | {"stringnotequals", "stringnotequalsignorecase"}
 TAG_KEY_PREFIX = "aws:principaltag/"
