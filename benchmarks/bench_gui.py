@@ -132,11 +132,15 @@ class Child:
         from PySide6.QtWidgets import QApplication
 
         from designer.gui import app as gui_app
-        from designer.gui import main_window  # what app.run has imported when it opens one
+        from designer.gui import (
+            collector,
+            main_window,  # what app.run has imported when it opens one
+        )
 
         del main_window
         imported = (time.perf_counter() - start) * 1000
-        QApplication.instance() or QApplication(sys.argv[:1])
+        qapp = QApplication.instance() or QApplication(sys.argv[:1])
+        collector.install(qapp)  # as app.run does: collections on the GUI thread only
         self.section = "opening"
         self.add("import PySide6 and the GUI modules (before the window)", imported)
         settings_file = self.path.parent / f"settings-{self.accounts}.ini"  # not the user's

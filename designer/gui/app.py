@@ -48,7 +48,7 @@ def run(
         )
     from PySide6.QtWidgets import QApplication
 
-    from designer.gui import background
+    from designer.gui import background, collector
     from designer.gui.controller import dispose_all
 
     if screenshot is not None:  # the picture of the loaded design: everything waits
@@ -56,11 +56,13 @@ def run(
         if problem:
             raise DesignFileError(problem)
         app = QApplication.instance() or QApplication(sys.argv[:1])  # kept while it is used
+        collector.install(app)
         # The default layout, neither read from nor left in settings.
         with tempfile.TemporaryDirectory() as folder:
             window = _window(design, path, view, size, Path(folder) / "settings.ini")
             return _screenshot(window, screenshot)
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    collector.install(app)  # before any background job can run
     window = open_window(path, view, size)  # kept: the window lives while the loop runs
     try:
         return int(app.exec())

@@ -24,6 +24,20 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+def collect_due() -> int:
+    """Run the collection the collector's thresholds call for now, as it would have run it
+    itself; returns the number of objects freed (0 when none is due).
+
+    For a process that turned automatic collection off (gc.disable) to choose the thread it
+    runs on: see designer/gui/collector.py.
+    """
+    counts, thresholds = gc.get_count(), gc.get_threshold()
+    for generation in (2, 1, 0):  # the oldest one due: collecting it collects the younger ones
+        if thresholds[generation] and counts[generation] > thresholds[generation]:
+            return gc.collect(generation)
+    return 0
+
+
 def settle_heap() -> None:
     """Collect once, then keep what is alive now (an opened design, its canvas) out of later
     full collections.
