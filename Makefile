@@ -68,4 +68,4 @@ screenshots: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tools/scale_screenshots.py docs/images
 
 clean:
-	rm -rf $(VENV) .venv-checkov .mypy_cache .ruff_cache .pytest_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) .venv-checkov .node-orgformation .mypy_cache .ruff_cache .pytest_cache .hypothesis build *.egg-info

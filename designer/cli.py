@@ -34,7 +34,7 @@ from designer.rules.report import (
     format_sarif,
     format_text,
 )
-from exporters.registry import EXPORTER_MODULES
+from exporters.registry import FORMAT_NAMES
 
 VIEW_NAMES = tuple(VIEWS)
 
@@ -61,17 +61,42 @@ def _cmd_templates(args: argparse.Namespace) -> int:
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
-    out = Path(args.output)
-    if not args.output or out.is_dir():
-        raise UsageError(f"-o needs the name of a file to write, not {args.output!r}")
-    if out.exists() and not args.force:
-        raise DesignError(f"{out} already exists; add --force to replace it")
-    if not out.parent.is_dir():
-        raise DesignError(f"{out.parent} is not a folder")
+    out = _new_file(args.output, args.force)
     design = new_design_from_template(args.template)
     save_design(design, out)
     print(f"wrote {out} from template {args.template!r} ({len(design.accounts)} accounts)")
     return EXIT_OK
+
+
+def _cmd_convert(args: argparse.Namespace) -> int:
+    from designer.engines.convert import convert
+
+    out = _new_file(args.output, args.force)
+    design, report = convert(Path(args.input))
+    save_design(design, out)
+    report_path = out.with_name(f"{out.stem}.conversion-report.json")
+    report_path.write_text(json.dumps(report.document(), indent=2) + "\n", encoding="utf-8")
+    print(
+        f"wrote {out}: {len(design.accounts)} accounts, {len(design.organizational_units)} OUs, "
+        f"{len(design.relationships)} relationships from {report.engine} "
+        f"({len(report.gaps)} not represented, {len(report.unmodelled)} files not modelled; "
+        f"see {report_path})"
+    )
+    sys.stderr.write("".join(f"{line}\n" for line in report.text().splitlines()[1:]))
+    return EXIT_OK
+
+
+def _new_file(name: str, force: bool) -> Path:
+    """The file -o names, checked before any work: not a folder, in a folder, not replaced
+    unless --force."""
+    out = Path(name)
+    if not name or out.is_dir():
+        raise UsageError(f"-o needs the name of a file to write, not {name!r}")
+    if out.exists() and not force:
+        raise DesignError(f"{out} already exists; add --force to replace it")
+    if not out.parent.is_dir():
+        raise DesignError(f"{out.parent} is not a folder")
+    return out
 
 
 def _cmd_inventory(args: argparse.Namespace) -> int:
@@ -274,6 +299,16 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--template", required=True, metavar="NAME", help="see 'templates'")
     new.add_argument("-o", "--output", required=True, metavar="FILE", help="design file to write")
     new.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    converted = _add(
+        commands,
+        "convert",
+        "open a Landing Zone Accelerator configuration folder or an org-formation "
+        "organization.yml as a design file (what it cannot represent is listed in a report)",
+        _cmd_convert,
+    )
+    converted.add_argument("input", metavar="PATH", help="the configuration folder or file")
+    converted.add_argument("-o", "--output", required=True, metavar="FILE", help="design to write")
+    converted.add_argument("--force", action="store_true", help="replace FILE if it exists")
     inventory = _add(commands, "inventory", "print the account inventory", _cmd_inventory)
     inventory.add_argument("file", metavar="FILE")
     inventory.add_argument("--format", choices=FORMATS, default="table")
@@ -308,7 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         action="append",
         metavar="NAME",
-        help=f"a format to export (repeatable; default all: {', '.join(EXPORTER_MODULES)})",
+        help=f"a format to export (repeatable; default all: {', '.join(FORMAT_NAMES)})",
     )
     export.add_argument(
         "--redact",
@@ -390,7 +425,7 @@ def _add(
 def _parse(argv: list[str]) -> argparse.Namespace:
     parser = build_parser()
     known = {"templates", "new", "inventory", "validate", "rules", "schema", "export", "diff"}
-    known |= {"import", "rehearse"}
+    known |= {"import", "rehearse", "convert"}
     if (argv and argv[0] in known) or argv[:1] in (["-h"], ["--help"]):
         return parser.parse_args(argv)
     first = next((a for a in argv if not a.startswith("-")), None)

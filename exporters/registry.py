@@ -11,6 +11,21 @@ EXPORTER_MODULES: tuple[str, ...] = (
     "diagram",
     "drawio",
     "document",
+    "engines",
+)
+
+# The formats they register, for the command line's help without importing them all (a test
+# checks this list against the registry).
+FORMAT_NAMES: tuple[str, ...] = (
+    "policies",
+    "cloudformation",
+    "plan",
+    "diagram",
+    "drawio",
+    "document",
+    "lza",
+    "org-formation",
+    "terraform",
 )
 
 

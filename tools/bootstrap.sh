@@ -72,6 +72,23 @@ if [ ! -x "$CHECKOV_VENV/bin/checkov" ] || [ ! -f "$CHECKOV_VENV/.installed-$CHE
   touch "$CHECKOV_VENV/.installed-$CHECKOV_VERSION"
 fi
 
+# org-formation's own parser (npm aws-organization-formation) checks the org-formation export
+# offline in the tests (tests/engines/test_orgformation_parser.py), in a folder of its own.
+ORGFORMATION_DIR=.node-orgformation
+ORGFORMATION_VERSION=1.0.17
+if [ ! -f "$ORGFORMATION_DIR/.installed-$ORGFORMATION_VERSION" ]; then
+  command -v npm >/dev/null 2>&1 || apt_install nodejs npm \
+    || say "npm is missing and cannot be installed here: the org-formation parser tests are skipped"
+  if command -v npm >/dev/null 2>&1; then
+    say "installing aws-organization-formation $ORGFORMATION_VERSION into $ORGFORMATION_DIR"
+    rm -rf "$ORGFORMATION_DIR"
+    npm install --prefix "$ORGFORMATION_DIR" --no-audit --no-fund --loglevel=error \
+      "aws-organization-formation@$ORGFORMATION_VERSION" >/dev/null \
+      || die "installing aws-organization-formation into $ORGFORMATION_DIR failed"
+    touch "$ORGFORMATION_DIR/.installed-$ORGFORMATION_VERSION"
+  fi
+fi
+
 if ! command -v dot >/dev/null 2>&1; then
   apt_install graphviz || say "graphviz's 'dot' is missing and cannot be installed here; install it \
 with 'sudo apt-get install graphviz' (Debian/Ubuntu), 'sudo dnf install graphviz' (Fedora) or \

@@ -12,10 +12,12 @@ import getpass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings, QTimer, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QProgressBar, QWidget
 
 from designer.core.document import Document
+from designer.engines.convert import convert
+from designer.engines.report import ConversionReport
 from designer.gui import background, recovery
 from designer.model import Design, DesignError, Organization, load_design
 from designer.model.templates import new_design_from_template
@@ -26,10 +28,30 @@ if TYPE_CHECKING:
 AUTOSAVE_MS = 30_000
 MAX_RECENT = 8
 FILTER = "Account designs (*.json);;All files (*)"
+# File -> Open also reads a deployment engine's configuration (designer.engines.convert): any
+# file of a Landing Zone Accelerator folder, or an org-formation organization.yml.
+OPEN_FILTER = (
+    "Account designs (*.json);;"
+    "Landing Zone Accelerator or org-formation configurations (*.yaml *.yml);;All files (*)"
+)
+CONFIGURATION_SUFFIXES = (".yaml", ".yml")
 
 
 def blank_design() -> Design:
     return Design(name="Untitled design", organization=Organization(name="My organization"))
+
+
+def _is_configuration(path: Path) -> bool:
+    return path.is_dir() or path.suffix.lower() in CONFIGURATION_SUFFIXES
+
+
+def _loaded(path: Path) -> Document:
+    return Document(load_design(path))
+
+
+def _converted(path: Path) -> tuple[Document, ConversionReport]:
+    design, report = convert(path)
+    return Document(design), report
 
 
 def app_settings() -> QSettings:
@@ -85,7 +107,9 @@ class FileOps(QObject):
         if not self.confirm_discard():
             return
         folder = str(self.controller.path.parent) if self.controller.path else ""
-        name, _ = QFileDialog.getOpenFileName(self.dialog_parent, "Open design", folder, FILTER)
+        name, _ = QFileDialog.getOpenFileName(
+            self.dialog_parent, "Open design", folder, OPEN_FILTER
+        )
         if name:
             self.open_path(Path(name), confirmed=True)
 
@@ -116,7 +140,8 @@ class FileOps(QObject):
         document = self.controller.document
         # The Document (integrity check, graph index) is built there too: at 10,000 accounts
         # it is most of a second the window would otherwise freeze for.
-        job = background.Job(lambda _tell, _cancel: Document(load_design(path)), "open")
+        read = _converted if _is_configuration(path) else _loaded
+        job = background.Job(lambda _tell, _cancel: read(path), "open")
         job.finished.connect(self._opened)
         self._opening, self._opening_path = job, path
         self._opening_over = (document, document.version)
@@ -130,7 +155,9 @@ class FileOps(QObject):
         path, over = self._opening_path, self._opening_over
         self._opening = self._opening_path = self._opening_over = None
         self._show_busy(False)
-        built = opened if isinstance(opened, Document) else None
+        built, report = opened if isinstance(opened, tuple) else (opened, None)
+        if not isinstance(built, Document):
+            built = None
         if problem or built is None:
             self.status.emit("", 0)
             reason = (problem or "not a design").splitlines()[0]
@@ -147,10 +174,38 @@ class FileOps(QObject):
             self.status.emit(f"{path.name} not opened: the design was edited meanwhile", 8000)
             self.opened.emit(path, background.CANCELLED)
             return
+        if isinstance(report, ConversionReport):
+            self._show_conversion(built, report)
+            self.opened.emit(path, "")
+            return
         self.replace(built.design, path, document=built)
         self.status.emit(f"Opened {path.name}", 4000)
         self.opened.emit(path, "")
         self.offer_recovery(path)
+
+    def _show_conversion(self, built: Document, report: ConversionReport) -> None:
+        """A converted configuration opens as a new, unsaved design (Save asks where), with
+        what it could not represent shown at once, in full."""
+        self.replace(built.design, None, dirty=True, document=built)
+        summary = (
+            f"Converted {Path(report.source).name} ({report.engine}): "
+            f"{len(built.design.accounts)} accounts, {len(built.design.organizational_units)} "
+            f"OUs, {len(built.design.relationships)} relationships. "
+            f"{len(report.gaps)} item(s) not represented, {len(report.unmodelled)} file(s) not "
+            "modelled: see Show Details. The design is not saved yet."
+        )
+        self.status.emit(summary.split(". ")[0], 8000)
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "Configuration converted",
+            summary,
+            QMessageBox.StandardButton.Ok,
+            self.dialog_parent,
+        )
+        box.setObjectName("conversion_report")
+        box.setDetailedText(report.text())
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()  # not modal to the application: the design is already shown behind it
 
     def _show_busy(self, busy: bool) -> None:
         """An endless progress bar in the window's status bar while a file is read."""
