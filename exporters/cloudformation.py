@@ -60,7 +60,6 @@ from designer.artefacts.policy_set import (
     ACCOUNT_TRAIL_NAME,
     KMS_KEY_ARN,
     BucketPolicies,
-    Lifecycle,
     LogKey,
     PolicySet,
     Role,
@@ -512,32 +511,6 @@ OWNER_ENFORCED = {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
 RETAIN = {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}
 
 
-def lifecycle_configuration(kept: Lifecycle, rule_id: str) -> Json:
-    """The bucket's LifecycleConfiguration: the same rule as policy_set's lifecycle document
-    (Glacier when the Object Lock retention ends, expiry after it), in CloudFormation's
-    spelling."""
-    (rule,) = kept.document(rule_id)["Rules"]
-    return {
-        "Rules": [
-            {
-                "Id": rule["ID"],
-                "Status": rule["Status"],
-                "Transitions": [
-                    {"StorageClass": t["StorageClass"], "TransitionInDays": t["Days"]}
-                    for t in rule["Transitions"]
-                ],
-                "ExpirationInDays": rule["Expiration"]["Days"],
-                "NoncurrentVersionTransitions": [
-                    {"StorageClass": t["StorageClass"], "TransitionInDays": t["NoncurrentDays"]}
-                    for t in rule["NoncurrentVersionTransitions"]
-                ],
-                "NoncurrentVersionExpiration": rule["NoncurrentVersionExpiration"],
-                "AbortIncompleteMultipartUpload": rule["AbortIncompleteMultipartUpload"],
-            }
-        ]
-    }
-
-
 def bucket_resource(item: BucketPolicies, key: Json, access_logs: tuple[str, str] | None) -> Json:
     """The bucket; access_logs: the access-log bucket and its policy's logical ids."""
     bucket = item.bucket
@@ -558,9 +531,7 @@ def bucket_resource(item: BucketPolicies, key: Json, access_logs: tuple[str, str
     props["BucketEncryption"] = encryption(key)
     props["OwnershipControls"] = OWNER_ENFORCED
     if item.lifecycle is not None:
-        props["LifecycleConfiguration"] = lifecycle_configuration(
-            item.lifecycle, "ArchiveThenExpire"
-        )
+        props["LifecycleConfiguration"] = item.lifecycle.cloudformation("ArchiveThenExpire")
     resource: dict[str, Json] = {"Type": "AWS::S3::Bucket", **RETAIN}
     if bucket.access_logging and access_logs is not None:
         props["LoggingConfiguration"] = {
@@ -591,7 +562,7 @@ def access_log_bucket(t: Template, ix: Index, buckets: list[LogBucket]) -> tuple
                 ]
             },
             "OwnershipControls": OWNER_ENFORCED,
-            "LifecycleConfiguration": lifecycle_configuration(kept, "ArchiveThenExpire"),
+            "LifecycleConfiguration": kept.cloudformation("ArchiveThenExpire"),
         },
     }
     policy = t.logical_id(f"{logical}Policy")

@@ -1070,6 +1070,30 @@ class Lifecycle:
             ]
         }
 
+    def cloudformation(self, rule_id: str) -> Document:
+        """The same rule as `document`, in CloudFormation's spelling (AWS::S3::Bucket
+        LifecycleConfiguration), for every format that writes templates."""
+        (rule,) = self.document(rule_id)["Rules"]
+        return {
+            "Rules": [
+                {
+                    "Id": rule["ID"],
+                    "Status": rule["Status"],
+                    "Transitions": [
+                        {"StorageClass": t["StorageClass"], "TransitionInDays": t["Days"]}
+                        for t in rule["Transitions"]
+                    ],
+                    "ExpirationInDays": rule["Expiration"]["Days"],
+                    "NoncurrentVersionTransitions": [
+                        {"StorageClass": t["StorageClass"], "TransitionInDays": t["NoncurrentDays"]}
+                        for t in rule["NoncurrentVersionTransitions"]
+                    ],
+                    "NoncurrentVersionExpiration": rule["NoncurrentVersionExpiration"],
+                    "AbortIncompleteMultipartUpload": rule["AbortIncompleteMultipartUpload"],
+                }
+            ]
+        }
+
 
 def lifecycle(retention_days: int | None) -> Lifecycle:
     """Transition when the Object Lock retention ends, expiry two years later."""

@@ -15,9 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from designer.artefacts.policy_set import (
-    ABORT_UPLOADS_DAYS,
     BucketPolicies,
-    Lifecycle,
     LogKey,
     PolicySet,
     Role,
@@ -319,7 +317,7 @@ def _bucket_template(
     }
     properties["OwnershipControls"] = {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
     if item.lifecycle is not None:
-        properties["LifecycleConfiguration"] = _lifecycle(item.lifecycle)
+        properties["LifecycleConfiguration"] = item.lifecycle.cloudformation("ArchiveThenExpire")
     resources["LogBucket"] = {
         "Type": "AWS::S3::Bucket",
         "DeletionPolicy": "Retain",
@@ -336,26 +334,3 @@ def _bucket_template(
         },
     }
     return _template(f"Log bucket {bucket.name}", writer, {"BucketBinding": binding}, resources)
-
-
-def _lifecycle(kept: Lifecycle) -> dict[str, Any]:
-    """policy_set's lifecycle (Glacier when the Object Lock retention ends, expiry after it) in
-    CloudFormation's spelling of AWS::S3::Bucket LifecycleConfiguration."""
-    glacier = "GLACIER"
-    return {
-        "Rules": [
-            {
-                "Id": "ArchiveThenExpire",
-                "Status": "Enabled",
-                "Transitions": [
-                    {"StorageClass": glacier, "TransitionInDays": kept.transition_days}
-                ],
-                "ExpirationInDays": kept.expiration_days,
-                "NoncurrentVersionTransitions": [
-                    {"StorageClass": glacier, "TransitionInDays": kept.transition_days}
-                ],
-                "NoncurrentVersionExpiration": {"NoncurrentDays": kept.expiration_days},
-                "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": ABORT_UPLOADS_DAYS},
-            }
-        ]
-    }
