@@ -74,8 +74,7 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     out = _new_file(args.output, args.force)
     design, report = convert(Path(args.input))
     save_design(design, out)
-    report_path = out.with_name(f"{out.stem}.conversion-report.json")
-    report_path.write_text(json.dumps(report.document(), indent=2) + "\n", encoding="utf-8")
+    report_path = _report_beside(out, "conversion", report.document())
     print(
         f"wrote {out}: {len(design.accounts)} accounts, {len(design.organizational_units)} OUs, "
         f"{len(design.relationships)} relationships from {report.engine} "
@@ -84,6 +83,13 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     )
     sys.stderr.write("".join(f"{line}\n" for line in report.text().splitlines()[1:]))
     return EXIT_OK
+
+
+def _report_beside(design_file: Path, kind: str, document: object) -> Path:
+    """Write the report of how a design file was made next to it: FILE.<kind>-report.json."""
+    path = design_file.with_name(f"{design_file.stem}.{kind}-report.json")
+    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    return path
 
 
 def _new_file(name: str, force: bool) -> Path:
@@ -159,8 +165,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     finally:
         sys.stderr.write("\n" if sys.stderr.isatty() else "")
     save_design(design, out)
-    report_path = out.with_name(f"{out.stem}.import-report.json")
-    report_path.write_text(json.dumps(report.as_json(), indent=2) + "\n", encoding="utf-8")
+    report_path = _report_beside(out, "import", report.as_json())
     print(
         f"{out}: {report.scanned} of {report.accounts} accounts read in {report.duration:.1f} s, "
         f"{report.api_calls} API calls, {len(report.gaps)} gaps (see {report_path})"
