@@ -56,6 +56,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_routing.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/bench_gui.py
 	$(BIN)/python benchmarks/bench_export.py
+	$(BIN)/python benchmarks/bench_convert.py
 	$(BIN)/python benchmarks/bench_diagram.py
 
 templates: setup
