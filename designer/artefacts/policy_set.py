@@ -670,17 +670,22 @@ def _service_managed(idp: IdentityProvider, where: str, roles: Iterable[str]) ->
 
 
 def _permissions(rel: TrustRelationship, outside: bool) -> tuple[list[str], list[Document]]:
+    return level_permissions(rel.access_level, rel.services, rel.managed_policy_arns, outside)
+
+
+def level_permissions(
+    level: AccessLevel, services: list[str], arns: list[str], outside: bool
+) -> tuple[list[str], list[Document]]:
     """Managed policy ARNs by access level; an inline least-privilege policy where none fits.
-    A principal outside the organization reads metadata only (ViewOnlyAccess)."""
-    if rel.access_level == AccessLevel.CUSTOM:
-        return list(rel.managed_policy_arns), []
-    name = level_policy(rel.access_level, outside)
+    A principal outside the organization reads metadata only (ViewOnlyAccess). The converters
+    ask it too: a role read back keeps a level only when this gives its policies exactly."""
+    if level == AccessLevel.CUSTOM:
+        return list(arns), []
+    name = level_policy(level, outside)
     if name is not None:
         return [managed_policy(name)], []
-    managed = [
-        managed_policy(SERVICE_FULL_ACCESS[s]) for s in rel.services if s in SERVICE_FULL_ACCESS
-    ]
-    others = [s for s in rel.services if s not in SERVICE_FULL_ACCESS]
+    managed = [managed_policy(SERVICE_FULL_ACCESS[s]) for s in services if s in SERVICE_FULL_ACCESS]
+    others = [s for s in services if s not in SERVICE_FULL_ACCESS]
     return managed, _service_inline(others)
 
 

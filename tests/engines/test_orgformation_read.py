@@ -381,6 +381,7 @@ def test_roles_the_design_cannot_hold_are_gaps(tmp_path: Path) -> None:
         "      AssumeRolePolicyDocument:\n        Statement:\n"
         "          - {Effect: Allow, Action: sts:AssumeRole, Principal: {AWS: !Sub "
         "'arn:aws:iam::${MasterAccount}:root'}}\n"
+        "      ManagedPolicyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess]\n"
     )
     (tmp_path / "role.yml").write_text(
         "Resources:\n"

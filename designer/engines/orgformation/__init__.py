@@ -4,7 +4,8 @@ CloudFormation templates its update-stacks tasks deploy, and read back from them
 
 write.py writes the organization, write_tasks.py the tasks and templates (roles and log buckets
 from designer.artefacts.policy_set, bound with OrganizationBindings), refs.py the logical ids and
-!Sub strings both sides share; read.py registers the reader (read_org.py, read_tasks.py).
+!Sub strings both sides share, markers.py the comment lines that give SCPs back as designed;
+read.py registers the reader (read_org.py, read_tasks.py, trusts.py, permissions.py).
 """
 
 from __future__ import annotations

@@ -91,7 +91,8 @@ def read(root: Path) -> tuple[Design, ConversionReport]:
     report = ConversionReport(str(root), ENGINE)
     label = relative_label(folder, organization)
     report.files.append(label)
-    org = read_organization(read_yaml(organization, label), label, report)
+    text = organization.read_text(encoding="utf-8", errors="replace")
+    org = read_organization(read_yaml(organization, label), label, report, text)
     reader = TasksReader(folder, org, report)
     if tasks is not None:
         reader.read_file(tasks)

@@ -9,7 +9,6 @@ design does not hold (password policies, aliases, support levels...) is a gap in
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +17,7 @@ from pydantic import ValidationError
 from designer.artefacts.tokens import PARTITION as PARTITION_TOKEN
 from designer.engines.carried import NEUTRAL_NAME
 from designer.engines.orgformation import ENGINE
+from designer.engines.orgformation.markers import PLACEHOLDER, ScpMark, read_marks
 from designer.engines.orgformation.values import Resolver, Unresolved
 from designer.engines.report import ConfigError, ConversionReport
 from designer.engines.yamlio import Tag, where
@@ -38,9 +38,6 @@ KNOWN_TYPES = (MASTER, ACCOUNT, UNIT, ROOT, SCP, PASSWORD)
 VERSIONS = ("2010-09-09-OC", "2010-09-09")
 FULL_AWS_ACCESS_ID = "p-FullAWSAccess"
 FULL_AWS_ACCESS = "FullAWSAccess"
-GENERATED_TAG = "account-designer:generated"  # write.py's marks on the SCPs it writes
-PARTITION_TAG = "account-designer:arn-partition"
-_PARTITION = re.compile(r"^arn:aws(-us-gov|-cn)?:")
 # Account properties org-formation accepts that the design does not hold.
 ACCOUNT_EXTRAS = (
     "Alias",
@@ -113,9 +110,12 @@ def _account_attribute(account: Account, path: str) -> str | None:
 
 
 class _OrgReader:
-    def __init__(self, data: Any, label: str, report: ConversionReport) -> None:
+    def __init__(
+        self, data: Any, label: str, report: ConversionReport, marks: dict[str, ScpMark]
+    ) -> None:
         self.label = label
         self.report = report
+        self.marks = marks
         if not isinstance(data, dict):
             raise ConfigError(label, "", "not a YAML mapping")
         version = str(data.get("AWSTemplateFormatVersion", VERSIONS[0]))
@@ -240,24 +240,37 @@ class _OrgReader:
             )
         )
         self.scp_ids[name] = self.model.scps[-1].id
-        raw = props.get("Tags")
-        tags: dict[str, Any] = raw if isinstance(raw, dict) else {}
-        if tags.get(PARTITION_TAG) == "token":
+        if props.get("Tags"):
+            self.report.gap(f"{self.label}: {where(*path, 'Tags')}", "SCP tags are not modelled")
+        self._marked(name, policy_name, document, path)
+
+    def _marked(self, name: str, policy_name: str, document: Any, path: tuple[str, ...]) -> None:
+        """What the export's comment (markers.py) says of the SCP, if it still fits."""
+        mark = self.marks.get(policy_name)
+        if mark is None:
+            return
+        if not mark.matches(document):
+            if mark.generated:
+                self.report.gap(
+                    f"{self.label}: {where(*path, 'PolicyDocument')}",
+                    f"SCP {one_line(policy_name)}: generated at export, edited since; kept as "
+                    "an SCP of the design, as written",
+                )
+            return
+        if mark.partition:
             policy = self.model.scps[-1]
             self.model.scps[-1] = policy.model_copy(
-                update={"document": _partition_token(policy.document)}
+                update={"document": _partition_token(policy.document, mark.partition)}
             )
-        if GENERATED_TAG in tags:
-            self._generated(name, str(tags[GENERATED_TAG]), path)
-        elif set(tags) - {PARTITION_TAG}:
-            self.report.gap(f"{self.label}: {where(*path, 'Tags')}", "SCP tags are not modelled")
+        if mark.generated:
+            self._generated(name, mark.generated, path)
 
     def _generated(self, name: str, kind: str, path: tuple[str, ...]) -> None:
         """An SCP this tool generated: the first for a placeholder is the design's SCP without
         a document; the others (further parts, usage-policy guardrails) are not the design's."""
         policy = self.model.scps[-1]
         here = f"{self.label}: {where(*path)}"
-        if kind == "placeholder" and not self.generated_seen:
+        if kind == PLACEHOLDER and not self.generated_seen:
             self.model.scps[-1] = policy.model_copy(update={"document": None})
             self.generated_seen = True
             return
@@ -485,15 +498,16 @@ class _OrgReader:
                 )
 
 
-def _partition_token(node: Any) -> Any:
-    """ARNs with the partition token, as a design's documents have them (the export fills in
-    the partition: an SCP of organization.yml is not CloudFormation)."""
+def _partition_token(node: Any, partition: str) -> Any:
+    """ARNs with the partition token, as the design's document had them (the export filled in
+    `partition`: an SCP of organization.yml is not CloudFormation)."""
     if isinstance(node, str):
-        return _PARTITION.sub("arn:" + PARTITION_TOKEN + ":", node)
+        prefix = f"arn:{partition}:"
+        return node.replace(prefix, f"arn:{PARTITION_TOKEN}:") if prefix in node else node
     if isinstance(node, list):
-        return [_partition_token(v) for v in node]
+        return [_partition_token(v, partition) for v in node]
     if isinstance(node, dict):
-        return {k: _partition_token(v) for k, v in node.items()}
+        return {k: _partition_token(v, partition) for k, v in node.items()}
     return node
 
 
@@ -507,5 +521,7 @@ def _parameter_defaults(section: Any) -> dict[str, Any]:
     }
 
 
-def read_organization(data: Any, label: str, report: ConversionReport) -> OrgModel:
-    return _OrgReader(data, label, report).read()
+def read_organization(data: Any, label: str, report: ConversionReport, text: str = "") -> OrgModel:
+    """The organization of `data`; `text` is the file's text, whose comments say what the
+    export generated (markers.py)."""
+    return _OrgReader(data, label, report, read_marks(text)).read()

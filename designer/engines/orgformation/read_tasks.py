@@ -7,14 +7,14 @@ report, never refused.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from designer.engines.orgformation.buckets import read_bucket
 from designer.engines.orgformation.read_org import OrgModel
 from designer.engines.orgformation.trusts import RoleFound, Target, TrustReader
-from designer.engines.orgformation.values import Resolver, Unresolved, token
+from designer.engines.orgformation.values import PerAccount, Resolver, Unresolved, shown, token
 from designer.engines.report import ConfigError, ConversionReport
 from designer.engines.yamlio import Tag, read_yaml, where
 from designer.model.errors import one_line
@@ -27,6 +27,12 @@ BUCKET = "AWS::S3::Bucket"
 QUIET_TYPES = ("AWS::S3::BucketPolicy", "AWS::KMS::Alias", "AWS::KMS::Key")
 MAX_INCLUDES = 50  # included task files followed, at most
 ENUM_ACCOUNTS = "Fn::EnumTargetAccounts"
+# The role properties read into the design; any other is a gap (Description, Path, Tags...).
+ROLE_READ = frozenset(
+    {"RoleName", "AssumeRolePolicyDocument", "ManagedPolicyArns", "Policies", "MaxSessionDuration"}
+)
+# Resource keys that change whether or how org-formation deploys it, beyond its binding.
+RESOURCE_EXTRAS = ("Condition", "DependsOn")
 
 
 def relative_label(folder: Path, path: Path) -> str:
@@ -125,6 +131,9 @@ class TasksReader:
             raise ConfigError(file_label, "", "not a YAML mapping")
         try:
             values = _TaskValues.of(task, data, resolver)
+        except PerAccount as exc:
+            self.report.gap(here, f"task parameter {exc}: differs per target account, not read")
+            return
         except Unresolved as exc:
             self.report.gap(here, f"cannot be resolved without AWS: {exc}")
             return
@@ -174,14 +183,41 @@ class _Template:
                 if kind not in QUIET_TYPES:
                     self.tasks.report.gap(here, f"{one_line(kind)}: not modelled")
                 continue
+            self.role_resource(str(name), resource, here, path)
+
+    def role_resource(self, name: str, resource: dict[str, Any], here: str, path: str) -> None:
+        """A role, read once for its binding, or once per bound account when it names an
+        attribute of the account it lands in (AWSAccount.Tags.x, AWSAccount.AccountName)."""
+        if "Foreach" in resource:
+            self.tasks.report.gap(
+                here, "Foreach: one copy per account of another binding (CurrentAccount), not read"
+            )
+            return
+        for extra in RESOURCE_EXTRAS:
+            if extra in resource:
+                self.tasks.report.gap(here, f"{extra}: not held by the design")
+        try:
+            targets = self.targets(resource, here, path)
             try:
-                role = self.role(str(name), resource, here)
-                targets = self.targets(resource, here, path)
-            except Unresolved as exc:
-                self.tasks.report.gap(here, f"cannot be resolved without AWS: {exc}")
-                continue
+                found = [(self.role(name, resource, here, self.resolver), targets)]
+            except PerAccount:
+                found = self.per_account(name, resource, here, targets)
+        except Unresolved as exc:
+            self.tasks.report.gap(here, f"cannot be resolved without AWS: {shown(str(exc))}")
+            return
+        for role, where_to in found:
             if role is not None:
-                self.tasks.trusts.read(role, targets)
+                self.tasks.trusts.read(role, where_to)
+
+    def per_account(
+        self, name: str, resource: dict[str, Any], here: str, targets: list[Target]
+    ) -> list[tuple[RoleFound | None, list[Target]]]:
+        logical = {a.id: n for n, a in self.tasks.org.accounts.items()}
+        found: list[tuple[RoleFound | None, list[Target]]] = []
+        for account in _landing(self.tasks.org, targets):
+            resolver = replace(self.resolver, account=logical[account])
+            found.append((self.role(name, resource, here, resolver), [Target(account)]))
+        return found
 
     def bucket(self, name: str, resource: dict[str, Any], here: str, path: str) -> None:
         """A log bucket, when it is one and lands in one account."""
@@ -197,25 +233,27 @@ class _Template:
         if found is not None and all(b.name != found.name for b in self.tasks.buckets):
             self.tasks.buckets.append(found)
 
-    def role(self, name: str, resource: dict[str, Any], here: str) -> RoleFound | None:
+    def role(
+        self, name: str, resource: dict[str, Any], here: str, resolver: Resolver
+    ) -> RoleFound | None:
         props = resource.get("Properties") or {}
         if "RoleName" not in props:
             self.tasks.report.gap(here, "role without RoleName: its name is known only once made")
             return None
-        trust = self.resolver.value(self.enumerated(props.get("AssumeRolePolicyDocument") or {}))
-        managed = self.resolver.value(props.get("ManagedPolicyArns") or [])
-        inline = self.resolver.value(props.get("Policies") or [])
-        session = self.resolver.value(props.get("MaxSessionDuration", 3600))
-        for extra in ("PermissionsBoundary", "Path", "Tags"):
-            if extra in props:
-                self.tasks.report.gap(here, f"{extra}: not held by the design")
+        trust = resolver.value(self.enumerated(props.get("AssumeRolePolicyDocument") or {}))
+        managed = resolver.value(props.get("ManagedPolicyArns") or [])
+        inline = resolver.value(props.get("Policies") or [])
+        session = resolver.value(props.get("MaxSessionDuration", 3600))
+        for extra in props:
+            if extra not in ROLE_READ:
+                self.tasks.report.gap(here, f"{one_line(str(extra))}: not held by the design")
         if not str(session).isdigit():
             raise Unresolved(f"MaxSessionDuration {session!r}")
         return RoleFound(
-            name=self.resolver.text(props["RoleName"]),
+            name=resolver.text(props["RoleName"]),
             trust=trust if isinstance(trust, dict) else {},
             managed=[str(a) for a in (managed if isinstance(managed, list) else [managed])],
-            inline=[p.get("PolicyDocument", {}) for p in inline if isinstance(p, dict)],
+            inline=[p for p in (inline if isinstance(inline, list) else [inline])],
             max_session=int(session),
             where=f"{self.label}: {where('Resources', name, 'Properties')}",
         )

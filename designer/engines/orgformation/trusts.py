@@ -1,7 +1,8 @@
 """A role's trust policy read back as the design's trust relationships: who may assume it (an
 account, its role, an OU or the organization, a party outside), with which conditions, and the
-access its policies give (designer.live.policy.access: the exports' own table of managed
-policies). The inverse of designer.artefacts.policy_set's trust statements.
+access its policies give (permissions.py: only what the design gives back exactly). The inverse
+of designer.artefacts.policy_set's trust statements; every statement, principal or condition it
+cannot hold (a Deny, a trust of the account in itself...) is a report entry.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from designer.engines.orgformation import ENGINE
+from designer.engines.orgformation.permissions import Permissions, permissions
 from designer.engines.orgformation.read_org import OrgModel
-from designer.engines.orgformation.values import TOKEN
+from designer.engines.orgformation.values import SELF, TOKEN, shown, token
 from designer.engines.report import ConversionReport
 from designer.live.policy import (
-    access,
     assume_statements,
     condition,
     condition_values,
@@ -25,18 +26,22 @@ from designer.live.policy import (
     principals,
     unshown_conditions,
 )
-from designer.live.read_account import Role as LiveRole
+from designer.model.errors import one_line
 from designer.model.ids import stable_id
 from designer.model.nodes import OutsidePrincipal
 from designer.model.relationships import TrustRelationship
 from designer.model.vocabulary import OutsideKind, PrincipalScope, PrincipalType
 
-_ARN = re.compile(r"^arn:[^:]*:iam::([^:]*):(.+)$")
+# The account of an IAM ARN: an id, or a reference the resolver left as a token (which may
+# hold "::", as @{AWS::AccountId} does).
+_ARN = re.compile(r"^arn:[^:]*:iam::(@\{[^}]*\}|[^:]*):(.+)$")
+SELF_TOKEN = token(SELF)
 _SSO_ROLE = re.compile(r"AWSReservedSSO_(.+?)_\*?$")
 _ORG_ID = re.compile(r"^o-[a-z0-9]{10,32}$")
 OWN_ORGANIZATION = "@{ORG::PrincipalOrgID}"
 # Keys a statement carries that the trust fields above stand for.
 _READ = frozenset({"aws:sourceaccount"})
+_NOT_FIELDS = ("source", "source_excluded", "source_accounts")  # read here, not trust fields
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,7 @@ class RoleFound:
     name: str
     trust: dict[str, Any]
     managed: list[str]
-    inline: list[dict[str, Any]]
+    inline: list[Any]  # the Policies entries as written (PolicyName, PolicyDocument)
     max_session: int
     where: str  # "roles/x.yml: Resources.Role" (for the report)
 
@@ -65,8 +70,12 @@ class TrustReader:
     report: ConversionReport
     outside: dict[tuple[str, str], OutsidePrincipal] = field(default_factory=dict)
     trusts: list[TrustRelationship] = field(default_factory=list)
+    reported: set[str] = field(default_factory=set)  # statements already reported once
 
     def __post_init__(self) -> None:
+        self.inside = {a.id for a in self.org.accounts.values()}
+        self.scopes = {u.id for u in self.org.units.values()} | {self.org.organization.id}
+        self.inside |= self.scopes
         self.by_account_id = {
             a.aws_account_id: a.id for a in self.org.accounts.values() if a.aws_account_id
         }
@@ -86,6 +95,11 @@ class TrustReader:
                 return self.org.organization.id
             return None
         return self.by_account_id.get(text)
+
+    def account_id(self, match: re.Match[str]) -> str:
+        """An account reference in an ARN as its 12-digit id, when organization.yml gives it."""
+        account = self.org.accounts.get(match.group(1))
+        return account.aws_account_id if account and account.aws_account_id else match.group(0)
 
     def outside_party(self, kind: OutsideKind, identifier: str) -> str | None:
         key = (kind.value, identifier)
@@ -108,29 +122,78 @@ class TrustReader:
 
     # -- roles ----------------------------------------------------------------------------------
     def read(self, role: RoleFound, targets: list[Target]) -> None:
-        level, services, arns = access(
-            LiveRole(role.name, "/", role.trust, role.managed, role.inline)
-        )
+        self.unread_statements(role)
+        found: dict[bool, Permissions | None] = {}
         for n, statement in enumerate(assume_statements(role.trust)):
-            for found in self.sources(statement, f"{role.where}.Statement[{n}]"):
+            here = f"{role.where}.Statement[{n}]"
+            for source in self.sources(statement, here):
+                outside = source["source"] not in self.inside
+                if outside not in found:
+                    found[outside] = self.permissions(role, outside)
+                held = found[outside]
+                if held is None:
+                    continue
                 for target in targets:
-                    self.add(role, found, target, (level, services, arns), n)
+                    self.add(role, source, target, held, n)
+
+    def permissions(self, role: RoleFound, outside: bool) -> Permissions | None:
+        managed = [TOKEN.sub(self.account_id, a) for a in role.managed]
+        held = permissions(role.name, managed, role.inline, outside)
+        if isinstance(held, str):
+            self.report.gap(role.where, f"role {one_line(role.name)}: {held}")
+            return None
+        if held.note:
+            self.report.gap(role.where, f"role {one_line(role.name)}: {held.note}")
+        return held
+
+    def unread_statements(self, role: RoleFound) -> None:
+        """Statements the design's trusts do not hold: a Deny (the trusts read admit what it
+        denies), NotPrincipal / NotAction, an Allow of no sts:AssumeRole*."""
+        statements = role.trust.get("Statement", [])
+        admitted = [id(s) for s in assume_statements(role.trust)]
+        for n, statement in enumerate([statements] if isinstance(statements, dict) else statements):
+            here = f"{role.where}.Statement[{n}]"
+            if not isinstance(statement, dict):
+                self.report.gap(here, "not a policy statement: not read")
+                continue
+            odd = [k for k in ("NotPrincipal", "NotAction") if k in statement]
+            if statement.get("Effect") == "Deny":
+                self.report.gap(
+                    here,
+                    "Deny statement: the design holds no denials in a trust policy, so the "
+                    "trusts read from this role do not have it",
+                )
+            elif odd:
+                self.report.gap(here, f"{', '.join(odd)}: not read; the statement is left out")
+            elif id(statement) not in admitted:
+                self.report.gap(here, "an Allow of no sts:AssumeRole action: not read")
 
     def add(
         self,
         role: RoleFound,
         found: dict[str, Any],
         target: Target,
-        permissions: tuple[Any, list[str], list[str]],
+        permissions: Permissions,
         n: int,
     ) -> None:
         source = found["source"]
+        self.check_source_accounts(found.get("source_accounts", []), target, role.where, n)
         if source == target.node:
+            self.self_trust(f"{role.where}.Statement[{n}]")
             return  # a role does not trust the account it lives in (scope.lands_in)
+        if source in self.scopes and target.node in self.scopes:
+            here = f"{role.where}.Statement[{n}]"
+            if here not in self.reported:
+                self.reported.add(here)
+                self.report.gap(
+                    here,
+                    "trusted by an OU or the organization in a role bound to an OU or the "
+                    "organization: the design holds a trust with a scope at one end only",
+                )
+            return
         implied = {source, self.management}
         excluded = [a for a in target.excluded if a not in implied]
         excluded += [a for a in found.get("source_excluded", []) if a not in excluded]
-        level, services, arns = permissions
         identity = stable_id(ENGINE, "trust", role.where, str(n), source, target.node)
         try:
             trust = TrustRelationship(
@@ -138,12 +201,12 @@ class TrustReader:
                 source=source,
                 target=target.node,
                 role_name=role.name,
-                access_level=level,
-                services=services,
-                managed_policy_arns=arns,
+                access_level=permissions.level,
+                services=permissions.services,
+                managed_policy_arns=permissions.arns,
                 max_session_duration=role.max_session,
                 excluded_accounts=excluded,
-                **{k: v for k, v in found.items() if k not in ("source", "source_excluded")},
+                **{k: v for k, v in found.items() if k not in _NOT_FIELDS},
             )
         except ValidationError as exc:
             error = exc.errors()[0]
@@ -151,6 +214,29 @@ class TrustReader:
             self.report.gap(role.where, f"not a trust the design can hold: {where}: {error['msg']}")
             return
         self.trusts.append(trust)
+
+    def check_source_accounts(self, values: list[str], target: Target, where: str, n: int) -> None:
+        """The design holds aws:SourceAccount as "the account the role is deployed in" (the
+        export writes that account): any other value is reported."""
+        here = f"{where}.Statement[{n}]"
+        for value in values:
+            if value == SELF_TOKEN or self.node(value) == target.node or here in self.reported:
+                continue
+            self.reported.add(here)
+            self.report.gap(
+                here,
+                f"aws:SourceAccount {shown(value)}: not the account the role is deployed in; "
+                "the design keeps only that the condition is there (for that account)",
+            )
+
+    def self_trust(self, here: str) -> None:
+        if here not in self.reported:
+            self.reported.add(here)
+            self.report.gap(
+                here,
+                "trusts the account the role is deployed in: the design holds no trust of an "
+                "account in itself",
+            )
 
     def sources(self, statement: dict[str, Any], here: str) -> list[dict[str, Any]]:
         """Who a statement admits, with the trust fields its conditions give."""
@@ -163,18 +249,24 @@ class TrustReader:
         for kind in kinds:
             if kind not in ("AWS", "Service"):
                 self.report.gap(
-                    here, f"{kind} principal: identity providers are not read from templates"
+                    here,
+                    "Federated principal: identity providers are not read from templates"
+                    if kind == "Federated"
+                    else f"{one_line(kind)} principal: not read",
                 )
         for service in kinds.get("Service", []):
             party = self.outside_party(OutsideKind.SERVICE, service)
             if party is None:
-                self.report.gap(here, f"service principal {service}: not one the design holds")
+                self.report.gap(
+                    here, f"service principal {shown(service)}: not one the design holds"
+                )
                 continue
-            source_account = bool(condition_values(conditions, "aws:SourceAccount"))
+            source_accounts = condition_values(conditions, "aws:SourceAccount")
             found.append(
                 {
                     "source": party,
-                    "source_account_condition": source_account,
+                    "source_account_condition": bool(source_accounts),
+                    "source_accounts": source_accounts,
                     "principal_type": PrincipalType.WORKLOAD,  # a service presents no MFA
                 }
             )
@@ -199,6 +291,17 @@ class TrustReader:
             fields["source"] = source
             skipped = condition_values(conditions, "aws:PrincipalAccount", narrowing=False)
             fields["source_excluded"] = [n for n in map(self.node, skipped) if n is not None]
+            unknown = [shown(a) for a in skipped if self.node(a) is None]
+            unknown += [
+                f"only {shown(a)}"
+                for a in condition_values(conditions, "aws:PrincipalAccount", narrowing=True)
+            ]
+            if unknown:
+                self.report.gap(
+                    here,
+                    f"aws:PrincipalAccount {', '.join(unknown)}: no account of the file "
+                    "to leave out, or a narrowing the design does not hold; not read",
+                )
         else:
             match = _ARN.match(principal)
             account = match.group(1) if match else principal
@@ -206,12 +309,18 @@ class TrustReader:
             if resource.startswith("role/"):
                 role = resource.rsplit("/", 1)[-1]
             elif resource != "root":
-                self.report.gap(here, f"principal {principal}: only roots and roles are read")
+                self.report.gap(
+                    here, f"principal {shown(principal)}: only account roots and roles are read"
+                )
+                return None
+            if account == SELF_TOKEN:
+                self.self_trust(here)
                 return None
             member = self.node(account)
             if member is None and not re.fullmatch(r"[0-9]{12}", account):
-                self.report.gap(here, f"principal {principal}: no account of that name")
+                self.report.gap(here, f"principal {shown(principal)}: names no account")
                 return None
+            self.account_conditions(conditions, here)
             if member is not None:
                 org = condition_values(conditions, "aws:PrincipalOrgID", narrowing=True)
                 fields["organization_scoped"] = bool(org)
@@ -225,6 +334,23 @@ class TrustReader:
             fields["principal_role_name"] = role
         return fields
 
+    def account_conditions(self, conditions: dict[str, Any], here: str) -> None:
+        """Conditions on an account's principal the design's trust does not hold: which
+        accounts or OUs (the principal names its account), another organization's id."""
+        keys = [
+            k
+            for k in ("aws:PrincipalAccount", "aws:PrincipalOrgPaths")
+            if condition_values(conditions, k)
+        ]
+        orgs = condition_values(conditions, "aws:PrincipalOrgID")
+        keys += [f"aws:PrincipalOrgID {shown(v)}" for v in orgs if v != OWN_ORGANIZATION]
+        if keys:
+            self.report.gap(
+                here,
+                f"{', '.join(keys)} on an account's principal: not held by the design's trust "
+                "(an export writes the organization's own id, if any)",
+            )
+
     def scope_source(self, conditions: dict[str, Any], here: str) -> str | None:
         """Principal "*": any principal of an OU (aws:PrincipalOrgPaths), of the organization
         or of a partner organization (aws:PrincipalOrgID)."""
@@ -233,7 +359,9 @@ class TrustReader:
             segments = [s for s in paths[0].split("/") if TOKEN.fullmatch(s)]
             unit = self.node(segments[-1]) if segments else None
             if unit is None:
-                self.report.gap(here, f"aws:PrincipalOrgPaths {paths[0]}: names no OU of the file")
+                self.report.gap(
+                    here, f"aws:PrincipalOrgPaths {shown(paths[0])}: names no OU of the file"
+                )
             return unit
         org = condition_values(conditions, "aws:PrincipalOrgID", narrowing=True)
         if org and org[0] == OWN_ORGANIZATION:

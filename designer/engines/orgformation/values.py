@@ -3,9 +3,12 @@ parameters, organization resources and the pseudo parameters.
 
 A reference the reader must recognise later (an account, an OU, the root, the organization id,
 the account a resource lands in) becomes a token "@{LogicalId}" (or "@{AWS::AccountId}",
-"@{ORG::PrincipalOrgID}"): the trust reader turns tokens back into design entities. What cannot
-be resolved without AWS (!If, !FindInMap, !CopyValue...) raises Unresolved, which the caller
-reports as a gap.
+"@{ORG::PrincipalOrgID}"): the trust reader turns tokens back into design entities, and the
+report shows them as org-formation writes them (shown()). org-formation's AWSAccount and
+CurrentAccount name the account being deployed to: their id is "@{AWS::AccountId}", their other
+attributes raise PerAccount unless the resolver is reading for one account (the caller then
+reads the resource once per bound account). What cannot be resolved without AWS (!If,
+!FindInMap, !CopyValue...) raises Unresolved, which the caller reports as a gap.
 """
 
 from __future__ import annotations
@@ -21,14 +24,30 @@ PARTITION = "aws"  # ${AWS::Partition} as read back: the documents compare parti
 TOKEN = re.compile(r"@\{([^}]+)\}")
 _VARIABLE = re.compile(r"\$\{([^}]*)\}")
 PSEUDO_TOKENS = ("AWS::AccountId", "AWS::Region", "ORG::PrincipalOrgID", "AWS::StackName")
+SELF = "AWS::AccountId"
+# org-formation's names for the account a template is deployed to (cfn-template.ts,
+# cfn-expression-resolver.ts; docs/cloudformation-resources.md "AWSAccount"): its !Ref and
+# AccountId are the account's id, like AWS::AccountId; its other attributes (AccountName,
+# Alias, RootEmail, Tags.<key>) differ from one bound account to the next.
+CURRENT_ACCOUNT = ("AWSAccount", "CurrentAccount")
 
 
 class Unresolved(Exception):
     """A value that needs AWS (or a function this reader does not evaluate) to be known."""
 
 
+class PerAccount(Unresolved):
+    """An attribute of the bound account (AWSAccount.Tags.x...): known once per account."""
+
+
 def token(name: str) -> str:
     return "@{" + name + "}"
+
+
+def shown(text: str) -> str:
+    """A resolved value as the report shows it: each reference as org-formation writes it in a
+    !Sub (${AWS::AccountId}, ${SharedAccount}), never this reader's own tokens."""
+    return TOKEN.sub(lambda m: "${" + m.group(1) + "}", text)
 
 
 @dataclass
@@ -40,6 +59,7 @@ class Resolver:
     parameters: Mapping[str, Any] = field(default_factory=dict)
     reference: Callable[[str, str | None], str | None] = lambda name, path: None
     local: frozenset[str] = frozenset()  # the file's own resources (a !Ref is a token)
+    account: str | None = None  # logical id of the one bound account being read, if any
 
     def value(self, node: Any) -> Any:
         if isinstance(node, Tag):
@@ -87,6 +107,8 @@ class Resolver:
             return self.parameters[name]
         if name == "AWS::Partition":
             return PARTITION
+        if name in CURRENT_ACCOUNT:
+            return token(SELF)
         if name in PSEUDO_TOKENS or name in self.local:
             return token(name)
         found = self.reference(name, None)
@@ -95,6 +117,15 @@ class Resolver:
         return found
 
     def get_att(self, name: str, path: str) -> str:
+        if name in CURRENT_ACCOUNT:
+            if path == "AccountId":
+                return token(SELF)
+            if self.account is None:
+                raise PerAccount(f"!GetAtt {name}.{path}")
+            found = self.reference(self.account, path)
+            if found is None:
+                raise Unresolved(f"!GetAtt {name}.{path}: not an attribute this reader knows")
+            return found
         found = self.reference(name, path)
         if found is not None:
             return found

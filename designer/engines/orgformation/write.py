@@ -5,18 +5,28 @@ Every resource's logical id comes from its name (refs.OrganizationIds); the SCPs
 are attached come from designer.artefacts.policy_set (generated guardrails included), less the
 FullAWSAccess that export adds to every target: org-formation attaches what the file says, and
 FullAWSAccess (AWS managed, no document) is named by its policy id, p-FullAWSAccess, only where
-the design attaches it. What org-formation cannot hold is a comment at the top of the file.
+the design attaches it. What org-formation cannot hold is a comment at the top of the file,
+including what the reader needs to give an SCP back exactly (markers.py): the file itself holds
+only org-formation's own properties, the partition chosen at export filled in.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from designer.artefacts.policy_set import FULL_AWS_ACCESS, PolicySet, build_policies
 from designer.artefacts.tokens import PARTITION, plain
 from designer.engines.files import ConfigFile
 from designer.engines.orgformation import ORGANIZATION_FILE, TEMPLATE_VERSION
+from designer.engines.orgformation.markers import (
+    PLACEHOLDER,
+    USAGE_POLICY,
+    ScpMark,
+    digest,
+    mark_comment,
+)
 from designer.engines.orgformation.refs import MASTER_ID, ROOT_ID, OrganizationIds
 from designer.engines.orgformation.write_tasks import write_tasks
 from designer.engines.yamlio import Tag, dump_yaml
@@ -24,14 +34,10 @@ from designer.model.design import Design
 from designer.model.nodes import Account
 
 FULL_AWS_ACCESS_ID = "p-FullAWSAccess"  # the id AWS gives its managed FullAWSAccess SCP
-# The tag marking an SCP the export generates (designer.artefacts.policy_set): "placeholder" for
-# the document of an SCP the design names without one, "usage-policy" for guardrails the usage
-# policy asks for that no SCP of the design names. The reader gives back what the design said.
-GENERATED_TAG = "account-designer:generated"
-PLACEHOLDER, USAGE_POLICY = "placeholder", "usage-policy"
-# An SCP of organization.yml names its partition (it is not CloudFormation); this tag says the
-# design's document had the partition token there, so reading it back restores the token.
-PARTITION_TAG = "account-designer:arn-partition"
+MARKS_NOTE = (
+    "The design-scp lines below let AWS Account Designer read the SCPs back as designed "
+    "(the partition, the guardrails it generated); org-formation ignores comments."
+)
 
 
 def write_config(design: Design, partition: str = "aws") -> list[ConfigFile]:
@@ -61,18 +67,20 @@ def _organization_file(
             resources[ids.accounts[account.id]] = _account(account, "OC::ORG::Account", attached)
     descriptions = {p.name: p.description for p in design.service_control_policies}
     generated = PLACEHOLDER if _placeholders(design) else USAGE_POLICY
+    marked = False
     for scp in policies.scps:
         properties: dict[str, Any] = {"PolicyName": scp.name}
         if descriptions.get(scp.name):
             properties["Description"] = descriptions[scp.name]
         properties["PolicyDocument"] = plain(scp.document, partition)
-        tags: dict[str, str] = {}
+        mark = _mark(scp.name, scp.document, properties["PolicyDocument"], partition)
         if scp.generated:
-            tags[GENERATED_TAG] = generated
-        if PARTITION in json.dumps(scp.document):
-            tags[PARTITION_TAG] = "token"
-        if tags:
-            properties["Tags"] = tags
+            mark = replace(mark, generated=generated)
+        if mark.partition or mark.generated:
+            if not marked:
+                comments.append(MARKS_NOTE)
+            marked = True
+            comments.append(mark_comment(mark))
         resources[ids.scps[scp.name]] = {
             "Type": "OC::ORG::ServiceControlPolicy",
             "Properties": properties,
@@ -85,6 +93,15 @@ def _organization_file(
     return ConfigFile(
         ORGANIZATION_FILE, dump_yaml(data, comments), "org-formation organization (OC::ORG::)"
     )
+
+
+def _mark(name: str, document: Any, written: Any, partition: str) -> ScpMark:
+    """The comment that gives the design's partition token back: only when every ARN of that
+    partition in the written document came from the token (a literal one would come back as
+    the token too)."""
+    text = json.dumps(document)
+    token = PARTITION in text and f"arn:{partition}:" not in text
+    return ScpMark(name, partition if token else None, None, digest(written))
 
 
 def _management(design: Design) -> Account | None:
