@@ -135,10 +135,7 @@ def test_the_reference_landing_zone_is_written_as_lza_reads_it() -> None:
     full = next(p for p in organization["serviceControlPolicies"] if p["name"] == "FullAWSAccess")
     assert full["type"] == "awsManaged"
     assert full["deploymentTargets"] == {"organizationalUnits": ["Root"]}
-    assert organization["quarantineNewAccounts"] == {
-        "enable": True,
-        "scpPolicyName": "DenyAllSuspended",
-    }
+    assert "quarantineNewAccounts" not in organization  # DenyAllSuspended spares no LZA role
     assert {"name": "Workloads/Prod"} in organization["organizationalUnits"]
     role_sets = files["iam-config.yaml"]["roleSets"]
     to_root = next(

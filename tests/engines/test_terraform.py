@@ -26,7 +26,13 @@ from designer.model.governance import ServiceControlPolicy
 from designer.model.nodes import Account, OrganizationalUnit
 from designer.model.relationships import TrustRelationship
 from designer.model.templates import load_template, template_paths
-from designer.model.vocabulary import AccessLevel, AccountFunction
+from designer.model.vocabulary import (
+    AccessLevel,
+    AccountFunction,
+    IdentityProviderKind,
+    LogType,
+    ResourceType,
+)
 
 OPTIONS = SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
 TEMPLATES = sorted(template_paths())
@@ -582,23 +588,140 @@ def test_same_design_same_bytes(name: str) -> None:
     assert [(f.path, f.text) for f in first] == [(f.path, f.text) for f in again]
 
 
+CONTROL_TOWER_OWN = {AccountFunction.LOG_ARCHIVE, AccountFunction.SECURITY_TOOLING}
+
+
+def _vendable(design: Design) -> list[Account]:
+    """Accounts AFT may vend: planned, in an OU, neither the management account nor one that
+    Control Tower's landing zone creates (log archive, audit)."""
+    units = {u.id for u in design.organizational_units}
+    return [
+        a
+        for a in design.accounts
+        if a.id != design.organization.management_account
+        and not CONTROL_TOWER_OWN & set(a.functions)
+        and a.aws_account_id is None
+        and a.parent in units
+    ]
+
+
+@pytest.mark.parametrize("name", [*CASES, "planned-logging"])
+def test_aft_requests_only_for_planned_accounts_aft_may_vend(name: str) -> None:
+    design, module = design_of(name), exported(name)
+    requested = Counter(
+        literal(body["control_tower_parameters"]["AccountName"]) for body in module.modules.values()
+    )
+    assert requested == Counter(a.name for a in _vendable(design))
+    mgmt = design.organization.management_account
+    never = {
+        a.name for a in design.accounts if a.id == mgmt or CONTROL_TOWER_OWN & set(a.functions)
+    }
+    assert not never & set(requested)
+
+
 def test_aft_requests_hold_what_the_design_holds_and_no_invented_sso_user() -> None:
-    design = design_of("reference-landing-zone")
-    module = exported("reference-landing-zone")
-    members = [a for a in design.accounts if a.id != design.organization.management_account]
-    assert len(module.modules) == len(members)
-    by_name = {a.name: a for a in members}
-    top = {u.id: u.name for u in design.organizational_units if u.parent is None}
+    design, module = design_of("hostile"), exported("hostile")
+    by_name = {a.name: a for a in _vendable(design)}
+    units = {u.id: u for u in design.organizational_units}
+    nested = 0
+    assert module.modules
     for body in module.modules.values():
         assert literal(body["source"]) == "./modules/aft-account-request"
         params = {k: literal(v) for k, v in body["control_tower_parameters"].items()}
         account = by_name[params["AccountName"]]
-        assert params["AccountEmail"] == account.email
-        assert params.get("ManagedOrganizationalUnit") == top.get(account.parent or "")
+        assert params.get("AccountEmail") == account.email  # none written when none is known
+        unit = units[account.parent or ""]
+        # AFT: a top-level OU by name, a nested one as "<name> (<ou id>)": the id is a visible
+        # placeholder the user replaces, never left out
+        if unit.parent is None:
+            assert params["ManagedOrganizationalUnit"] == unit.name
+        else:
+            nested += 1
+            assert params["ManagedOrganizationalUnit"] == f"{unit.name} (ou-REPLACE-ME)"
         assert not {"SSOUserEmail", "SSOUserFirstName", "SSOUserLastName"} & set(params)
         assert {
             literal(k): literal(v) for k, v in body.get("account_tags", {}).items()
         } == account.tags
+    assert nested
+
+
+def test_readmes_say_aft_and_organization_tf_are_alternatives() -> None:
+    design = design_of("planned-logging")
+    files = {f.path: f.text for f in write_config(design)}
+    aft_readme = files["aft-account-requests/README.md"]
+    assert "ONE of the two" in aft_readme
+    # every account without a request is listed with the reason
+    vendable = {a.id for a in _vendable(design)}
+    assert vendable
+    for account in design.accounts:
+        listed = f"- {account.name}: " in aft_readme
+        assert listed == (account.id not in vendable)
+    assert "ALTERNATIVE to organization.tf" in files["README.md"]
+
+
+# -- trusted access and policy types (authoritative in the provider) -----------------------------
+def _needed_principals(design: Design) -> set[str]:
+    """What the design implies, worked out here from the model (not from the writer)."""
+    scopes = {design.organization.id} | {u.id for u in design.organizational_units}
+    found: set[str] = set()
+    for rel in design.relationships:
+        if rel.kind == "delegated-admin":
+            found.update(rel.service_principals)
+        elif rel.kind == "log-delivery":
+            org_trail = rel.source == design.organization.id and not rel.excluded_accounts
+            if LogType.CLOUDTRAIL in rel.log_types and org_trail:
+                found.add("cloudtrail.amazonaws.com")
+            if LogType.CONFIG in rel.log_types:
+                found.add("config.amazonaws.com")
+        elif rel.kind == "resource-share" and rel.target in scopes:
+            if rel.resource_type == ResourceType.RAM_SHARE:
+                found.add("ram.amazonaws.com")
+            if rel.resource_type == ResourceType.SERVICE_CATALOG_PORTFOLIO:
+                found.add("servicecatalog.amazonaws.com")
+    if any(i.kind == IdentityProviderKind.IDENTITY_CENTER for i in design.identity_providers):
+        found.add("sso.amazonaws.com")
+    return found
+
+
+@pytest.mark.parametrize("name", [*CASES, "synthetic-2000"])
+def test_trusted_access_names_every_service_the_design_needs(name: str) -> None:
+    design, module = design_of(name), exported(name)
+    org = module.of("aws_organizations_organization")["this"]
+    written = [literal(p) for p in org["aws_service_access_principals"]]
+    assert written == sorted(_needed_principals(design))
+    types = [literal(t) for t in org["enabled_policy_types"]]
+    assert types == (["SERVICE_CONTROL_POLICY"] if build_policies(design).scps else [])
+
+
+def test_shares_with_ous_and_identity_center_keep_their_trusted_access() -> None:
+    reference = module_principals("reference-landing-zone")
+    assert {"ram.amazonaws.com", "servicecatalog.amazonaws.com"} <= reference
+    assert "sso.amazonaws.com" in module_principals("information-security")
+
+
+def module_principals(name: str) -> set[str]:
+    org = exported(name).of("aws_organizations_organization")["this"]
+    return {literal(p) for p in org["aws_service_access_principals"]}
+
+
+def test_imported_organization_warns_that_the_lists_replace_what_is_enabled() -> None:
+    files = {f.path: f.text for f in write_config(design_of("reference-landing-zone"))}
+    org_tf = files["organization.tf"]
+    banner = org_tf[: org_tf.index('resource "aws_organizations_organization" "this"')]
+    assert "o-examplecorp1" in banner
+    assert "AUTHORITATIVE" in banner
+    assert "list-aws-service-access-for-organization" in banner
+    assert "PolicyTypes" in banner
+    readme = files["README.md"]
+    section = readme[readme.index("## Trusted access and policy types") :]
+    assert "`o-examplecorp1` is imported" in section
+    assert "list-aws-service-access-for-organization" in section
+    assert "`ram.amazonaws.com`" in section
+    # a new organization: no banner, the section still says the lists are authoritative
+    planned_files = {f.path: f.text for f in write_config(design_of("planned-logging"))}
+    assert "WARNING" not in planned_files["organization.tf"]
+    assert "is imported" not in planned_files["README.md"]
+    assert "## Trusted access and policy types" in planned_files["README.md"]
 
 
 def test_carries_names_only_known_concepts() -> None:

@@ -98,3 +98,28 @@ def test_file_parses_with_blocks_comments_and_calls() -> None:
 def test_aligns_equals_of_neighbouring_attributes() -> None:
     text = render_file([Block("b").set("a", 1).set("long_name", 2)])
     assert "  a         = 1\n  long_name = 2\n" in text
+
+
+def test_a_multi_line_value_is_never_padded_and_ends_the_run() -> None:
+    """terraform fmt aligns only attributes whose value ends on its line: `tags = {` and
+    `content = jsonencode({` keep one space before `=` and split the run around them."""
+    block = Block("resource", ("t", "n"))
+    block.set("name", "x").set("close_on_deletion", False)
+    block.set("tags", {"a": "1", "long_key": "2"})
+    block.set("type", "T").set("content", Call("jsonencode", ({"Version": "1", "Statement": []},)))
+    text = render_file([block])
+    assert text == (
+        'resource "t" "n" {\n'
+        '  name              = "x"\n'
+        "  close_on_deletion = false\n"
+        "  tags = {\n"
+        '    a        = "1"\n'
+        '    long_key = "2"\n'
+        "  }\n"
+        '  type = "T"\n'
+        "  content = jsonencode({\n"
+        '    Version   = "1"\n'
+        "    Statement = []\n"
+        "  })\n"
+        "}\n"
+    )

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 MARKER = "design-name"
 RESERVED_ACCOUNTS = frozenset({MANAGEMENT, LOG_ARCHIVE, AUDIT})
-_COMMENT = re.compile(r"^#\s*design-name (account|ou) (.*)$")
+_COMMENT = re.compile(r"^#\s*design-name (account|ou|principal-role) (.*)$")
 _DECODER = json.JSONDecoder()
 
 

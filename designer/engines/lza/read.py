@@ -43,6 +43,7 @@ from designer.engines.lza.fields import (
     texts,
 )
 from designer.engines.lza.names import read_name_comments
+from designer.engines.lza.policies import DEFAULT_PREFIX, LZA_ACCESS_ROLE, LZA_PREFIX
 from designer.engines.lza.replacements import Replacements
 from designer.engines.lza.state import State
 from designer.engines.report import ConfigError, ConversionReport
@@ -52,7 +53,7 @@ from designer.model.governance import ServiceControlPolicy, UsagePolicy
 from designer.model.ids import stable_id
 from designer.model.nodes import Account, Organization, OrganizationalUnit
 from designer.model.relationships import BillingRelationship
-from designer.model.vocabulary import AccountFunction
+from designer.model.vocabulary import AccountFunction, AccountState
 
 _FUNCTIONS = {
     MANAGEMENT: AccountFunction.MANAGEMENT,
@@ -87,10 +88,16 @@ def _units(state: State, data: dict[str, Any], source: str) -> None:
             state.report.gap(
                 here.label, f"OU {path} is deeper than the {MAX_OU_DEPTH} levels LZA manages"
             )
-        if flag(entry, "ignore", here):
-            state.report.gap(here.label, f"OU {path} is ignored by LZA; kept in the design")
         for depth in range(1, len(parts) + 1):
             _unit(state, "/".join(parts[:depth]), names)
+        if flag(entry, "ignore", here):
+            state.ignored_units.add(state.units[path].id)
+            state.report.gap(
+                here.label,
+                f"OU {path} is ignored by LZA (ignore: true): the design has no such mark and "
+                "keeps it as a plain OU, so an LZA export would manage it; LZA's roles and "
+                "assignments to Root are read without its accounts",
+            )
 
 
 def _unit(state: State, path: str, names: dict[tuple[str, str], str]) -> None:
@@ -143,6 +150,8 @@ def _account(
     else:
         raise (here / "email").error(f"not an e-mail address: {email!r}")
     unit_path = optional_text(entry, "organizationalUnit", here) or ROOT
+    if flag(entry, "warm", here):
+        state.report.gap((here / "warm").label, f"account {key}: warm is not held by the design")
     account = Account(
         id=stable_id("lza", "account", key),
         name=names.get(("account", key), key),
@@ -171,7 +180,10 @@ def _account_ids(state: State, data: dict[str, Any], root: At, emails: dict[str,
         if key is None:
             state.report.gap(here.label, f"{email} is no account of accounts-config.yaml")
             continue
-        state.accounts[key] = state.accounts[key].model_copy(update={"aws_account_id": number})
+        # An account LZA knows the id of exists already (accountIds lists existing accounts).
+        state.accounts[key] = state.accounts[key].model_copy(
+            update={"aws_account_id": number, "state": AccountState.ACTIVE}
+        )
 
 
 # -- organization-config.yaml: SCPs ---------------------------------------------------------------
@@ -206,7 +218,17 @@ def _scps(state: State, data: dict[str, Any]) -> dict[str, list[str]]:
         ):
             attached.setdefault(target, []).append(policy.id)
     _quarantine(state, data)
+    _other_policies(state, data)
     return attached
+
+
+def _other_policies(state: State, data: dict[str, Any]) -> None:
+    """Tagging, backup and chatbot policies: the design has none; each one is reported."""
+    for key in ("taggingPolicies", "backupPolicies", "chatbotPolicies"):
+        at = At(ORGANIZATION_FILE) / key
+        for i, item in enumerate(sequence(data.get(key), at)):
+            name = mapping(item, at / i).get("name", i)
+            state.report.gap((at / i).label, f"{key} entry {name} is not held by the design")
 
 
 def _scp_targets(state: State, value: Any, at: At) -> list[str]:
@@ -320,6 +342,18 @@ def _lookups(state: State, data: dict[str, Any]) -> None:
             state.replacements.account_ids[name] = str(entry.get("accountId"))
 
 
+def _policy_values(state: State) -> None:
+    """LZA's policy-file variables, from global-config.yaml when it says them (taken loosely:
+    the file's own errors are reported when it is read)."""
+    found = state.yaml_of(GLOBAL_FILE) if (state.root / GLOBAL_FILE).is_file() else None
+    data = found[0] if found is not None and isinstance(found[0], dict) else {}
+    prefix = data.get("acceleratorPrefix")
+    role = data.get("managementAccountAccessRole")
+    state.policy_values[LZA_PREFIX] = prefix if isinstance(prefix, str) else DEFAULT_PREFIX
+    if isinstance(role, str):
+        state.policy_values[LZA_ACCESS_ROLE] = role
+
+
 def read(root: Path) -> tuple[Design, ConversionReport]:
     from designer.engines.lza.read_iam import read_iam
     from designer.engines.lza.read_services import read_global, read_security
@@ -337,6 +371,7 @@ def read(root: Path) -> tuple[Design, ConversionReport]:
     organization_data = mapping(organization[0], At(ORGANIZATION_FILE))
     _units(state, organization_data, organization[1])
     _accounts(state, accounts_data, accounts[1])
+    _policy_values(state)
     attached = _scps(state, organization_data)
     for name, reader in (
         (GLOBAL_FILE, read_global),

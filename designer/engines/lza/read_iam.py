@@ -1,5 +1,11 @@
-"""iam-config.yaml into the design: roleSets as trusts (scoped by OU deploymentTargets),
-SAML providers, Identity Center with its permission sets and assignments."""
+"""iam-config.yaml into the design: roleSets as trusts, SAML providers, Identity Center with
+its permission sets and assignments.
+
+deploymentTargets are read as LZA deploys them (an OU entry: the accounts placed directly in
+it; Root: every account, the management account included): a scoped trust only where every
+nested OU is listed too, else one per account and a report entry. A role whose policies the
+design cannot say exactly is custom with its AWS managed policies or left out, never given an
+access level it does not have; every such case is reported."""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from designer.artefacts.managed_policies import permission_set_policy
 from designer.engines.lza import IAM_FILE
 from designer.engines.lza.fields import (
     At,
@@ -21,15 +28,17 @@ from designer.engines.lza.fields import (
     text,
     texts,
 )
+from designer.engines.lza.names import read_name_comments
 from designer.engines.lza.replacements import ACCOUNT_LOOKUP
 from designer.engines.lza.state import State
-from designer.engines.lza.write_iam import MAPPED_ROLE_SUFFIX
+from designer.engines.lza.write_iam import MAPPED_ROLE_SUFFIX, rendered_policies
 from designer.live.policy import access
 from designer.live.read_account import Role
 from designer.model.ids import stable_id
 from designer.model.nodes import IdentityProvider
 from designer.model.relationships import FederationRelationship, TrustRelationship
 from designer.model.vocabulary import (
+    AccessLevel,
     FederationProtocol,
     IdentityProviderKind,
     OutsideKind,
@@ -43,10 +52,15 @@ _ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
 
 @dataclass(frozen=True)
 class Targets:
-    """Where a role set deploys: accounts, OUs (the organization id for Root), exclusions."""
+    """Where a role set deploys, as LZA means it: `accounts` exactly (an OU entry is the
+    accounts placed directly in it; Root every account, the management account included);
+    `ends` the same as the design's ends (the organization, an OU standing for everything
+    nested in it, an account); `excluded` what LZA leaves out (excludedAccounts, ignored OUs)."""
 
     ends: list[str]
     excluded: list[str]
+    accounts: list[str]
+    by_ou: bool = False  # an OU or Root entry: future accounts are covered too
 
 
 @dataclass(frozen=True)
@@ -58,18 +72,56 @@ class Principal:
 
 def targets(state: State, value: Any, at: At) -> Targets:
     entry = mapping(value, at)
-    ends = []
-    for j, path in enumerate(texts(entry.get("organizationalUnits"), at / "organizationalUnits")):
-        ends.append(state.unit(path, at / "organizationalUnits" / j) or state.organization_id)
-    for j, name in enumerate(texts(entry.get("accounts"), at / "accounts")):
-        ends.append(state.account(name, at / "accounts" / j).id)
+    ous_at = at / "organizationalUnits"
+    listed: dict[str, At] = {}  # OU id -> where it is listed
+    root = False
+    for j, path in enumerate(texts(entry.get("organizationalUnits"), ous_at)):
+        unit = state.unit(path, ous_at / j)
+        if unit is None:
+            root = True
+        else:
+            listed.setdefault(unit, ous_at / j)
+    named = [
+        state.account(name, at / "accounts" / j).id
+        for j, name in enumerate(texts(entry.get("accounts"), at / "accounts"))
+    ]
     excluded = [
         state.account(name, at / "excludedAccounts" / j).id
         for j, name in enumerate(texts(entry.get("excludedAccounts"), at / "excludedAccounts"))
     ]
     if entry.get("excludedRegions"):
         state.report.gap((at / "excludedRegions").label, "the design deploys roles in every Region")
-    return Targets(list(dict.fromkeys(ends)), excluded)
+    skipped = {*excluded, *state.ignored()}
+    everyone = [a.id for a in state.accounts.values()]
+    covered = everyone if root else [*state.in_units(set(listed)), *named]
+    accounts = [a for a in dict.fromkeys(covered) if a not in skipped]
+    ends = _ends(state, root, listed, named, accounts)
+    exclusions = [a for a in everyone if a in skipped]
+    return Targets(list(dict.fromkeys(ends)), exclusions, accounts, root or bool(listed))
+
+
+def _ends(
+    state: State, root: bool, listed: dict[str, At], named: list[str], accounts: list[str]
+) -> list[str]:
+    """The design's ends covering exactly `accounts`: an OU only when every OU nested in it
+    is listed too (LZA would otherwise miss their accounts), else its own accounts one by one;
+    the management account on its own (a scope of the design never includes it)."""
+    full = {u for u in listed if state.below(u) <= set(listed)}
+    parents = {u.id: u.parent for u in state.units.values()}
+    ends = [state.organization_id] if root else []
+    ends += [u for u in listed if u in full and parents.get(u) not in full]
+    for unit, where in listed.items():
+        if unit not in full and not root:
+            state.report.gap(
+                where.label,
+                "an OU listed without every OU nested in it: LZA deploys only to the accounts "
+                "placed directly in it; the design holds it for each of those accounts (an "
+                "account added to the OU later is not covered)",
+            )
+            ends += [a for a in state.in_units({unit}) if a in accounts]
+    if state.management in accounts:
+        ends.append(state.management)
+    return [*ends, *(a for a in named if a in accounts)]
 
 
 # -- policies ---------------------------------------------------------------------------------
@@ -105,9 +157,73 @@ def _permissions(state: State, role: dict[str, Any], at: At) -> Role:
         else:
             where = (at / "policies" / "customerManaged" / j).label
             state.report.gap(where, f"customer managed policy {name} is in no policySet: left out")
-    if role.get("boundaryPolicy") is not None:
-        state.report.gap((at / "boundaryPolicy").label, "permissions boundaries are not modelled")
     return Role(name=str(role.get("name")), path="/", trust={}, managed=managed, inline=inline)
+
+
+def _aws_managed_name(name: str) -> str:
+    return re.sub(r"^arn:[a-z-]+:iam::aws:policy/", "", name)
+
+
+def _service_actions(documents: list[dict[str, Any]]) -> list[str] | None:
+    """The actions of plain Allow-everything-on-"*" statements (a service policy as the writer
+    makes it), None when a document says anything more."""
+    actions: list[str] = []
+    for document in documents:
+        statements = document.get("Statement")
+        for statement in statements if isinstance(statements, list) else [statements]:
+            if not isinstance(statement, dict) or set(statement) - {
+                "Sid",
+                "Effect",
+                "Action",
+                "Resource",
+            }:
+                return None
+            if statement.get("Effect") != "Allow" or statement.get("Resource") not in ("*", ["*"]):
+                return None
+            listed = statement.get("Action")
+            actions += listed if isinstance(listed, list) else [str(listed)]
+    return actions
+
+
+def _access(
+    state: State, role: dict[str, Any], at: At, outside: bool
+) -> tuple[AccessLevel, list[str], list[str]] | None:
+    """The role's access as the design holds it, only when the design gives back exactly the
+    policies read (write_iam.rendered_policies); else custom with its AWS managed policies, or
+    (none) left out: a role is never given more than LZA gives it."""
+    permissions = _permissions(state, role, at)
+    name = permissions.name
+    if role.get("boundaryPolicy") is not None:  # without it the role could do more: left out
+        state.report.gap(
+            (at / "boundaryPolicy").label,
+            f"role {name}: permissions boundaries are not held by the design; left out",
+        )
+        return None
+    level, services, arns = access(permissions)
+    managed, actions = rendered_policies(level, services, arns, outside)
+    read_managed = [_aws_managed_name(a) for a in permissions.managed]
+    read_actions = _service_actions(permissions.inline)
+    same_actions = read_actions is not None and sorted(read_actions) == sorted(actions)
+    if (
+        sorted(managed) == sorted(read_managed)
+        and same_actions
+        and permissions.managed + permissions.inline
+    ):
+        return level, services, arns
+    if not permissions.managed:
+        state.report.gap(
+            at.label,
+            f"role {name}: its policies (or none) are not what the design can say; left out "
+            "rather than given an access level LZA does not give it",
+        )
+        return None
+    if permissions.inline:
+        state.report.gap(
+            at.label,
+            f"role {name}: its customer managed policies are not held by the design; kept "
+            "with its AWS managed policies only (access level custom)",
+        )
+    return AccessLevel.CUSTOM, [], list(permissions.managed)
 
 
 # -- principals -------------------------------------------------------------------------------
@@ -167,8 +283,11 @@ def principal(state: State, value: Any, at: At) -> Principal | None:
 def _trust(
     state: State, role: dict[str, Any], who: Principal, end: str, where: Targets, at: At
 ) -> None:
-    permissions = _permissions(state, role, at)
-    level, services, arns = access(permissions)
+    outside = who.source in {p.id for p in state.outside.values()}
+    found = _access(state, role, at, outside)
+    if found is None:
+        return
+    level, services, arns = found
     external = [
         text(v, at / "externalIds" / k)
         for k, v in enumerate(sequence(role.get("externalIds"), at / "externalIds"))
@@ -176,17 +295,16 @@ def _trust(
     if len(external) > 1:
         state.report.gap((at / "externalIds").label, "the design keeps one external id per trust")
     scoped = end not in {a.id for a in state.accounts.values()}
-    outside = who.source in {p.id for p in state.outside.values()}
     fields: dict[str, Any] = {
         "id": stable_id("lza", "trust", at.label, who.source, end, who.role or ""),
         "source": who.source,
         "target": end,
-        "role_name": permissions.name,
+        "role_name": str(role.get("name")),
         "access_level": level,
         "services": services,
         "managed_policy_arns": arns,
         "external_id": external[0] if external else None,
-        "excluded_accounts": _excluded(state, who, where) if scoped else [],
+        "excluded_accounts": _excluded(state, who, where, end) if scoped else [],
         "max_session_duration": number(role, "maxSessionDuration", at) or 3600,
         "principal_type": PrincipalType.WORKLOAD if outside else PrincipalType.HUMAN,
     }
@@ -198,12 +316,21 @@ def _trust(
         raise at.error(f"not a role the design can hold: {exc.errors()[0]['msg']}") from None
 
 
-def _excluded(state: State, who: Principal, where: Targets) -> list[str]:
-    """The excluded accounts the design does not imply: a role deployed to a scope lands
-    neither in the management account nor in the trusted account itself (designer.core.scope),
-    so the writer lists those two for LZA, which deploys to every account of the OU."""
+def _members(state: State, end: str) -> set[str]:
+    """The accounts a scope of the design reaches, the implied exclusions aside."""
+    if end == state.organization_id:
+        return {a.id for a in state.accounts.values()}
+    return set(state.in_units({end, *state.below(end)}))
+
+
+def _excluded(state: State, who: Principal, where: Targets, end: str) -> list[str]:
+    """The excluded accounts of one scope the design does not imply: a role deployed to a
+    scope lands neither in the management account nor in the trusted account itself
+    (designer.core.scope), so the writer lists those two for LZA, which deploys to every
+    account of the OU."""
     implied = {state.management, who.source}
-    return [a for a in where.excluded if a not in implied]
+    members = _members(state, end)
+    return [a for a in where.excluded if a not in implied and a in members]
 
 
 def _federated(state: State, who: Principal, end: str, role: str) -> None:
@@ -235,11 +362,19 @@ def _role(state: State, role: dict[str, Any], where: Targets, at: At) -> None:
         who = principal(state, value, at / "assumedBy" / k)
         if who is None:
             continue
+        who = _narrowed(state, name, value, who, at / "assumedBy" / k)
         if who.provider and not role.get("policies"):
             for account in _landing(state, where):
                 _federated(state, who, account, name)
             continue
         for end in where.ends:
+            inside = end != who.source and who.source in _members(state, end)
+            if inside and who.source not in where.excluded and who.source in where.accounts:
+                state.report.gap(
+                    at.label,
+                    f"role {name}: LZA also deploys it in the trusted account itself; the "
+                    "design's scoped role leaves that account out",
+                )
             if end == who.source:
                 state.report.gap(
                     at.label, f"role {name}: a role trusting its own account is not modelled"
@@ -248,10 +383,25 @@ def _role(state: State, role: dict[str, Any], where: Targets, at: At) -> None:
                 _trust(state, role, who, end, where, at)
 
 
+def _narrowed(state: State, name: str, value: Any, who: Principal, at: At) -> Principal:
+    """An account principal the export wrote for an Identity Center role (write_iam.
+    sso_principal) gets the design's narrowing back from the comment keeping it."""
+    if not isinstance(value, dict) or value.get("type") != "account" or who.role is not None:
+        return who
+    role = state.principal_roles.get(f"{name}@{value.get('principal')}")
+    if role is None:
+        return who
+    state.report.gap(
+        at.label,
+        f"role {name}: LZA trusts the whole account; the design keeps its narrowing to the "
+        f"Identity Center role {role} (a comment of the file says so)",
+    )
+    return Principal(who.source, role)
+
+
 def _landing(state: State, where: Targets) -> list[str]:
     """The accounts of the deployment targets (a federation's end is one account)."""
-    found = [a for end in where.ends for a in state.accounts_in(end, where.excluded)]
-    return list(dict.fromkeys(found))
+    return where.accounts
 
 
 def _role_sets(state: State, data: dict[str, Any]) -> None:
@@ -295,10 +445,33 @@ def _identity_center(state: State, data: dict[str, Any]) -> None:
     sets_at = at / "identityCenterPermissionSets"
     known = set()
     for i, item in enumerate(sequence(entry.get("identityCenterPermissionSets"), sets_at)):
-        known.add(
-            text(required(mapping(item, sets_at / i), "name", sets_at / i), sets_at / i / "name")
-        )
+        fields = mapping(item, sets_at / i)
+        set_name = text(required(fields, "name", sets_at / i), sets_at / i / "name")
+        known.add(set_name)
+        _permission_set(state, set_name, fields, sets_at / i)
     _assignments(state, center, entry, known, at / "identityCenterAssignments")
+
+
+def _permission_set(state: State, name: str, fields: dict[str, Any], at: At) -> None:
+    """The design keeps a permission set's name only; the export gives it the AWS managed
+    policy of that name (managed_policies.permission_set_policy). Anything else is reported."""
+    policies = mapping(fields.get("policies"), at / "policies")
+    implied = permission_set_policy(name)
+    said = [
+        _aws_managed_name(n)
+        for n in texts(policies.get("awsManaged"), at / "policies" / "awsManaged")
+    ]
+    others = {k: v for k, v in policies.items() if k != "awsManaged" and v}
+    if said != ([implied] if implied else []) or others:
+        state.report.gap(
+            (at / "policies").label,
+            f"permission set {name}: its policies are not held by the design (it keeps the "
+            "name only; an export grants the AWS managed policy of that name, if any)",
+        )
+    for key in sorted(set(fields) - {"name", "policies"}):
+        state.report.gap(
+            (at / key).label, f"permission set {name}: {key} is not held by the design"
+        )
 
 
 def _assignments(
@@ -319,6 +492,12 @@ def _assignments(
         where = targets(
             state, required(assignment, "deploymentTargets", here), here / "deploymentTargets"
         )
+        if where.by_ou:
+            state.report.gap(
+                (here / "deploymentTargets").label,
+                f"assignment {label} targets OUs or Root: the design holds it for each of the "
+                f"{len(where.accounts)} accounts LZA reaches now (not for accounts added later)",
+            )
         for end in _landing(state, where):
             sets, mapped = found.setdefault(end, ([], []))
             chosen = mapped if label.endswith(MAPPED_ROLE_SUFFIX) else sets
@@ -338,6 +517,12 @@ def _assignments(
 
 
 def read_iam(state: State, data: dict[str, Any]) -> None:
+    source = state.parsed[IAM_FILE][1] if IAM_FILE in state.parsed else ""
+    state.principal_roles = {
+        key: role
+        for (kind, key), role in read_name_comments(source).items()
+        if kind == "principal-role"
+    }
     _providers(state, data)
     _policy_sets(state, data)
     _role_sets(state, data)

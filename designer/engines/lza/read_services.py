@@ -3,6 +3,7 @@ security-config.yaml (delegated administrators of the security services, AWS Con
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -13,12 +14,36 @@ from designer.engines.lza.write_services import (
     ACCESS_ANALYZER,
     CONFIG,
     IDENTITY_CENTER,
+    NEUTRAL_GLOBAL,
+    NEUTRAL_SECURITY,
     SECURITY_SERVICES,
 )
 from designer.model.ids import stable_id
 from designer.model.relationships import DelegatedAdminRelationship, LogDeliveryRelationship
 from designer.model.vocabulary import AccountFunction, IdentityProviderKind, LogType
 
+# Settings the design holds (or another gap names): the rest are reported unless they are what
+# an LZA export writes back anyway (write_services.NEUTRAL_*).
+HELD_GLOBAL = {
+    "homeRegion",
+    "enabledRegions",
+    "logging.account",
+    "logging.cloudtrail.enable",
+    "logging.cloudtrail.organizationTrail",
+    "logging.cloudtrail.organizationTrailSettings.multiRegionTrail",
+    "logging.cloudtrail.accountTrails",
+    "logging.centralLogBucket.lifecycleRules",
+}
+HELD_SECURITY = {
+    "centralSecurityServices.delegatedAdminAccount",
+    *(f"centralSecurityServices.{key}.enable" for key in SECURITY_SERVICES.values()),
+    "accessAnalyzer.enable",
+    "awsConfig.enableConfigurationRecorder",
+    "awsConfig.enableDeliveryChannel",
+    "awsConfig.aggregation.enable",
+    "awsConfig.aggregation.delegatedAdminAccount",
+}
+_MISSING = object()
 _REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$")
 
 
@@ -46,6 +71,10 @@ def _delivery(state: State, log_type: LogType, extra: dict[str, Any]) -> None:
 def read_global(state: State, data: dict[str, Any]) -> None:
     at = At(GLOBAL_FILE)
     _regions(state, data, at)
+    # LZA's default central logging Region is the home Region, as an export leaves it.
+    home = {"logging": {"centralizedLoggingRegion": data.get("homeRegion")}}
+    neutral = {**NEUTRAL_GLOBAL, "logging": {**NEUTRAL_GLOBAL["logging"], **home["logging"]}}
+    _unheld(state, at, data, HELD_GLOBAL, neutral)
     logging = mapping(data.get("logging"), at / "logging")
     account = optional_text(logging, "account", at / "logging")
     if account is not None:
@@ -63,6 +92,42 @@ def read_global(state: State, data: dict[str, Any]) -> None:
     if bucket.get("lifecycleRules"):
         where = (at / "logging" / "centralLogBucket" / "lifecycleRules").label
         state.report.gap(where, "LZA's central log bucket and its lifecycle are not modelled")
+
+
+def _leaves(data: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
+    """Every setting of a file: a mapping's values, down to anything that is no mapping."""
+    if isinstance(data, dict) and data:
+        return [leaf for k, v in data.items() for leaf in _leaves(v, (*path, str(k)))]
+    return [(path, data)]
+
+
+def _written(neutral: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        if not isinstance(neutral, dict) or key not in neutral:
+            return _MISSING
+        neutral = neutral[key]
+    return neutral
+
+
+def _unheld(
+    state: State, at: At, data: dict[str, Any], held: set[str], neutral: dict[str, Any]
+) -> None:
+    """A gap for each setting the design does not hold and an LZA export would not write
+    back as it is: converting and exporting again must not change a setting unseen."""
+    for path, value in _leaves(data):
+        dotted = ".".join(path)
+        if any(dotted == h or dotted.startswith(h + ".") for h in held):
+            continue
+        if value in (None, {}, []) or _written(neutral, path) == value:
+            continue
+        shown = json.dumps(value, default=str)
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        after = _written(neutral, path)
+        back = "left out" if after is _MISSING else f"gives {json.dumps(after)}"
+        state.report.gap(
+            At(at.file, path).label,
+            f"{shown} is not held by the design (an LZA export: {back})",
+        )
 
 
 def _delegate(state: State, admin: str, services: list[str]) -> None:
@@ -85,6 +150,7 @@ def _delegate(state: State, admin: str, services: list[str]) -> None:
 
 def read_security(state: State, data: dict[str, Any]) -> None:
     at = At(SECURITY_FILE)
+    _unheld(state, at, data, HELD_SECURITY, NEUTRAL_SECURITY)
     central_at = at / "centralSecurityServices"
     central = mapping(data.get("centralSecurityServices"), central_at)
     name = optional_text(central, "delegatedAdminAccount", central_at)

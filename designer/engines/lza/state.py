@@ -9,6 +9,7 @@ from typing import Any
 
 from designer.engines.lza import ROOT
 from designer.engines.lza.fields import At
+from designer.engines.lza.policies import from_lza
 from designer.engines.lza.replacements import Replacements, parse
 from designer.engines.report import ConversionReport
 from designer.model.governance import ServiceControlPolicy
@@ -35,6 +36,11 @@ class State:
     regions: list[str] = field(default_factory=list)
     logging_account: str | None = None  # design id
     read_files: set[str] = field(default_factory=set)
+    # LZA's policy-file variables (policies.py): ${ACCELERATOR_PREFIX} -> AWSAccelerator, ...
+    policy_values: dict[str, str] = field(default_factory=dict)
+    ignored_units: set[str] = field(default_factory=set)  # design ids of OUs LZA ignores
+    principal_roles: dict[str, str] = field(default_factory=dict)  # "role@account" -> role
+    parsed: dict[str, tuple[Any, str]] = field(default_factory=dict)  # file -> (data, text)
 
     # -- files ---------------------------------------------------------------------------------
     def text_of(self, relative: str, at: At) -> str:
@@ -53,9 +59,11 @@ class State:
         """A configuration file's data and raw text; None when the folder has no such file."""
         if not (self.root / name).is_file():
             return None
-        source = self.text_of(name, At(name))
-        self.report.files.append(name)
-        return parse(source, name, self.replacements, self.report), source
+        if name not in self.parsed:  # read once: a placeholder is one gap, however often used
+            source = self.text_of(name, At(name))
+            self.report.files.append(name)
+            self.parsed[name] = (parse(source, name, self.replacements, self.report), source)
+        return self.parsed[name]
 
     def document(self, relative: str, at: At) -> dict[str, Any]:
         """A JSON policy file, placeholders resolved as in the YAML files."""
@@ -66,6 +74,15 @@ class State:
             raise at.error(f"policy file {relative} is not valid JSON ({exc})") from None
         if not isinstance(found, dict):
             raise at.error(f"policy file {relative} is not a JSON object")
+        found, left, stripped = from_lza(found, self.policy_values)
+        for variable in left:
+            self.report.gap(f"{relative}", f"{variable} is not resolved here: kept as written")
+        if stripped:
+            self.report.gap(
+                f"{relative}",
+                "the exemption of LZA's own roles (<prefix>*, cdk-accel*) is left out of the "
+                "design: no other deployment has those roles; the LZA export adds it back",
+            )
         return found
 
     # -- lookups -------------------------------------------------------------------------------
@@ -102,18 +119,29 @@ class State:
             )
         return self.outside[key]
 
-    def accounts_in(self, end: str, excluded: list[str]) -> list[str]:
-        """An account itself, or every account in an OU (at any depth) or in the organization,
-        less the excluded ones: where LZA deploys to a deploymentTargets entry."""
-        if end in {a.id for a in self.accounts.values()}:
-            return [end]
-        parents = {u.id: u.parent for u in self.units.values()}
-        found = []
-        for account in self.accounts.values():
-            node = account.parent
-            inside = end == self.organization_id
-            while node is not None and not inside:
-                inside, node = node == end, parents.get(node)
-            if inside and account.id not in excluded:
-                found.append(account.id)
+    def children(self) -> dict[str | None, list[str]]:
+        """OU id (None: the root) -> the ids of the OUs directly in it."""
+        found: dict[str | None, list[str]] = {}
+        for unit in self.units.values():
+            found.setdefault(unit.parent, []).append(unit.id)
         return found
+
+    def below(self, unit_id: str) -> set[str]:
+        """Every OU nested in an OU, at any depth (not the OU itself)."""
+        children, found, todo = self.children(), set(), [unit_id]
+        while todo:
+            for child in children.get(todo.pop(), []):
+                found.add(child)
+                todo.append(child)
+        return found
+
+    def ignored(self) -> set[str]:
+        """Account ids LZA leaves alone: those in an OU marked ignore (or nested in one)."""
+        units = set(self.ignored_units)
+        for unit in list(units):
+            units |= self.below(unit)
+        return {a.id for a in self.accounts.values() if a.parent in units}
+
+    def in_units(self, units: set[str | None]) -> list[str]:
+        """Accounts placed directly in one of the OUs (None: at the root)."""
+        return [a.id for a in self.accounts.values() if a.parent in units]

@@ -27,6 +27,7 @@ from designer.engines.lza import (
     SCP_FOLDER,
 )
 from designer.engines.lza.names import Naming, unique
+from designer.engines.lza.policies import exempts_accelerator, to_lza
 from designer.engines.yamlio import dump_yaml
 from designer.model.design import Design
 from designer.model.governance import ServiceControlPolicy
@@ -175,7 +176,8 @@ class ScpFile:
     policy: ServiceControlPolicy
     name: str  # unique in the configuration
     path: str  # service-control-policies/<name>.json
-    document: dict[str, Any] | None
+    document: dict[str, Any] | None  # as LZA reads it (policies.to_lza)
+    placeholders: tuple[str, ...] = ()  # design placeholders LZA does not fill in
 
 
 def scp_files(design: Design) -> list[ScpFile]:
@@ -190,7 +192,11 @@ def scp_files(design: Design) -> list[ScpFile]:
         if document is None:
             document = FULL_AWS_ACCESS_DOCUMENT if policy.name == FULL_AWS_ACCESS else None
             document = document or generated.get(policy.name)
-        found.append(ScpFile(policy, name, f"{SCP_FOLDER}/{stem}.json", document))
+        placeholders: list[str] = []
+        if document is not None:
+            document, placeholders = to_lza(document)
+        path = f"{SCP_FOLDER}/{stem}.json"
+        found.append(ScpFile(policy, name, path, document, tuple(placeholders)))
     return found
 
 
@@ -217,6 +223,20 @@ def _targets(ctx: Context, policy_id: str) -> dict[str, list[str]]:
     return targets
 
 
+def _quarantine(files: list[ScpFile], comments: list[str]) -> dict[str, Any]:
+    """LZA attaches quarantineNewAccounts' SCP to each new account until its pipeline has
+    configured it: only a policy sparing LZA's own roles lets that pipeline work."""
+    chosen = next((s for s in files if exempts_accelerator(s.document)), None)
+    if chosen is None:
+        if any(quarantines(s.document) for s in files):
+            comments.append(
+                "quarantineNewAccounts is left out: the design's deny-all SCPs do not spare "
+                "LZA's own roles, and LZA's pipeline must work in a quarantined account."
+            )
+        return {}
+    return {"quarantineNewAccounts": {"enable": True, "scpPolicyName": chosen.name}}
+
+
 def organization_files(ctx: Context) -> list[ConfigFile]:
     design = ctx.design
     comments = ["Landing Zone Accelerator organization: OUs (as paths) and SCPs."]
@@ -237,13 +257,16 @@ def organization_files(ctx: Context) -> list[ConfigFile]:
         )
         if scp.document is None:
             comments.append(f"SCP {json.dumps(scp.name)}: the design holds no document for it.")
+        if scp.placeholders:
+            comments.append(
+                f"SCP {json.dumps(scp.name)} holds {', '.join(scp.placeholders)}, which LZA "
+                "does not fill in: replace before deploying."
+            )
     units = [{"name": ctx.naming.ou(u.id)} for u in design.organizational_units]
     if any(p.count("/") >= MAX_OU_DEPTH for p in ctx.naming.ous.values()):
         comments.append(f"Some OUs are nested deeper than the {MAX_OU_DEPTH} levels LZA manages.")
     data: dict[str, Any] = {"enable": True, "organizationalUnits": units}
-    quarantine = next((s for s in files if quarantines(s.document)), None)
-    if quarantine is not None:
-        data["quarantineNewAccounts"] = {"enable": True, "scpPolicyName": quarantine.name}
+    data.update(_quarantine(files, comments))
     data["serviceControlPolicies"] = policies
     data["taggingPolicies"] = []
     data["backupPolicies"] = []

@@ -1,12 +1,15 @@
 """iam-config.yaml: the design's trusts as roleSets, SAML providers, Identity Center.
 
 A trust is a role deployed where its target says (an account, or every account of an OU or of
-the organization: Root), assumed by its trusted side (assumedBy). A role deployed to a scope
-lands, in the design, neither in the management account nor in the trusted account itself
-(service-managed StackSets); LZA deploys to every account of the OU, so those two are written
-as excludedAccounts. Permissions come from the access level (designer.artefacts.
-managed_policies); services without an AWS managed policy get a customer managed policy file
-under iam-policies/ deployed by a policySet with the role.
+the organization), assumed by its trusted side (assumedBy). LZA deploys an OU entry of
+deploymentTargets to the accounts placed directly in that OU only, so a scope is written as the
+OU and every OU nested in it; Root is every account. A role deployed to a scope lands, in the
+design, neither in the management account nor in the trusted account itself (service-managed
+StackSets), so those two are written as excludedAccounts. An Identity Center role cannot be
+named in a principalArn before it exists: such a trust is written as one of its account.
+Permissions come from the access level (designer.artefacts.managed_policies); services without
+an AWS managed policy get a customer managed policy file under iam-policies/ deployed by a
+policySet with the role.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from designer.artefacts.managed_policies import (
 from designer.core.scope import Scopes
 from designer.engines.files import ConfigFile
 from designer.engines.lza import IAM_FILE, IAM_POLICY_FOLDER, ROOT
-from designer.engines.lza.names import unique
+from designer.engines.lza.names import name_comment, unique
 from designer.engines.lza.write import Context
 from designer.engines.yamlio import dump_yaml
 from designer.model.nodes import IdentityProvider
@@ -52,6 +55,7 @@ class IamWriter:
     policy_sets: dict[str, list[dict[str, str]]] = field(default_factory=dict)  # targets -> files
     policy_files: list[ConfigFile] = field(default_factory=list)
     policy_names: set[str] = field(default_factory=set)
+    markers: list[str] = field(default_factory=list)  # design-name principal-role comments
 
     def __post_init__(self) -> None:
         design = self.ctx.design
@@ -70,6 +74,20 @@ class IamWriter:
             self.comments.append(text)
 
     # -- where a role goes -------------------------------------------------------------------
+    def nested(self, unit_id: str) -> set[str]:
+        """The OU and every OU nested in it, at any depth."""
+        parents = {u.id: u.parent for u in self.ctx.design.organizational_units}
+        found = {unit_id}
+        for unit in parents:
+            node: str | None = unit
+            seen: set[str] = set()
+            while node is not None and node not in found and node not in seen:
+                seen.add(node)
+                node = parents.get(node)
+            if node in found:
+                found |= seen
+        return found
+
     def targets(self, rel: TrustRelationship | FederationRelationship) -> dict[str, list[str]]:
         naming = self.ctx.naming
         if rel.target in naming.accounts:
@@ -79,8 +97,14 @@ class IamWriter:
         excluded = [
             naming.accounts[a.id] for a in self.ctx.design.accounts if a.id in skipped & members
         ]
-        unit = ROOT if rel.target == self.ctx.design.organization.id else naming.ou(rel.target)
-        targets: dict[str, list[str]] = {"organizationalUnits": [unit]}
+        if rel.target == self.ctx.design.organization.id:
+            units = [ROOT]  # LZA's Root: every account, the management account included
+        else:  # LZA's OU entry: only the accounts placed directly in it, so every nested OU
+            nested = self.nested(rel.target)
+            units = [
+                naming.ou(u.id) for u in self.ctx.design.organizational_units if u.id in nested
+            ]
+        targets: dict[str, list[str]] = {"organizationalUnits": units}
         if excluded:
             targets["excludedAccounts"] = excluded
         return targets
@@ -97,10 +121,7 @@ class IamWriter:
                 return {"type": "account", "principal": naming.accounts[source]}
             account = next(a for a in self.ctx.design.accounts if a.id == source)
             if (source, role) in self.sso_roles:
-                self.note(
-                    f"Principal role {json.dumps(role)} is made by Identity Center: its real "
-                    f"name is AWSReservedSSO_{role}_<suffix>; put that in the principalArn."
-                )
+                return self.sso_principal(rel, naming.accounts[source], role)
             number = account.aws_account_id or f"{{{{account {naming.accounts[source]}}}}}"
             return {"type": "principalArn", "principal": self._arn(number, role)}
         party = self.outside.get(source)
@@ -116,34 +137,35 @@ class IamWriter:
             return {"type": "provider", "principal": self.providers[source]}
         return None
 
+    def sso_principal(self, rel: TrustRelationship, account: str, role: str) -> dict[str, str]:
+        """Identity Center names its roles AWSReservedSSO_<set>_<random> under a reserved path:
+        no principalArn can name one before it exists (IAM refuses the trust), so the role
+        trusts the account, and a comment keeps the design's narrowing for the converter."""
+        self.note(
+            f"Role {json.dumps(rel.role_name)} trusts account {account}: the design narrows it "
+            f"to Identity Center's role for {json.dumps(role)} (AWSReservedSSO_{role}_<suffix>), "
+            "which no principalArn can name before it exists; narrow the trust once it does."
+        )
+        self.markers.append(name_comment("principal-role", f"{rel.role_name}@{account}", role))
+        return {"type": "account", "principal": account}
+
     # -- what it may do ----------------------------------------------------------------------
     def policies(self, rel: TrustRelationship, targets: dict[str, list[str]]) -> dict[str, Any]:
-        outside = rel.source in self.outside
-        managed: list[str] = []
-        custom: list[str] = []
-        level = level_policy(rel.access_level, outside)
-        if level is not None:
-            managed.append(level)
-        if rel.access_level == AccessLevel.SERVICE_ADMIN:
-            managed += [SERVICE_FULL_ACCESS[s] for s in rel.services if s in SERVICE_FULL_ACCESS]
-            others = [s for s in rel.services if s not in SERVICE_FULL_ACCESS]
-            if others:
-                custom.append(self.service_policy(rel.role_name, others, targets))
+        managed, actions = rendered_policies(
+            rel.access_level, rel.services, rel.managed_policy_arns, rel.source in self.outside
+        )
         for arn in rel.managed_policy_arns:
-            _, _, _, _, account, resource = arn.split(":", 5)
-            if account == "aws":  # AWS managed: LZA takes its name (job-function/... included)
-                managed.append(resource.removeprefix("policy/"))
-            else:
+            if arn.split(":", 5)[4:5] != ["aws"]:
                 self.note(
                     f"Role {json.dumps(rel.role_name)}: customer managed policy {arn} is not "
                     "written (LZA creates its own from policySets): add it there."
                 )
         out: dict[str, Any] = {"awsManaged": managed} if managed else {}
-        if custom:
-            out["customerManaged"] = custom
+        if actions:
+            out["customerManaged"] = [self.service_policy(rel.role_name, actions, targets)]
         return out
 
-    def service_policy(self, role: str, services: list[str], targets: dict[str, list[str]]) -> str:
+    def service_policy(self, role: str, actions: list[str], targets: dict[str, list[str]]) -> str:
         name = unique(f"{role}-ServiceAdministration", self.policy_names)
         path = f"{IAM_POLICY_FOLDER}/{safe_name(name, 'policy')}.json"
         document = {
@@ -152,7 +174,7 @@ class IamWriter:
                 {
                     "Sid": "ServiceAdministration",
                     "Effect": "Allow",
-                    "Action": [f"{s}:*" for s in services],
+                    "Action": actions,
                     "Resource": "*",
                 }
             ],
@@ -225,6 +247,27 @@ class IamWriter:
             {"deploymentTargets": json.loads(key), "policies": files}
             for key, files in self.policy_sets.items()
         ]
+
+
+def rendered_policies(
+    level: AccessLevel, services: list[str], arns: list[str], outside: bool
+) -> tuple[list[str], list[str]]:
+    """What a role of the design is given in LZA: the AWS managed policy names (awsManaged) and
+    the actions of its one customer managed service policy (none: no such policy). The reader
+    compares what it reads with this, so only a role the design says exactly is converted."""
+    managed: list[str] = []
+    level_name = level_policy(level, outside)
+    if level_name is not None:
+        managed.append(level_name)
+    actions: list[str] = []
+    if level == AccessLevel.SERVICE_ADMIN:
+        managed += [SERVICE_FULL_ACCESS[s] for s in services if s in SERVICE_FULL_ACCESS]
+        actions = [f"{s}:*" for s in services if s not in SERVICE_FULL_ACCESS]
+    for arn in arns:
+        _, _, _, _, account, resource = arn.split(":", 5)
+        if account == "aws":  # AWS managed: LZA takes its name (job-function/... included)
+            managed.append(resource.removeprefix("policy/"))
+    return managed, actions
 
 
 # -- providers and Identity Center -----------------------------------------------------------------
@@ -316,5 +359,5 @@ def iam_files(ctx: Context) -> list[ConfigFile]:
     if center is not None:
         data["identityCenter"] = center
     head = ["Landing Zone Accelerator IAM: the design's cross-account roles and federation."]
-    text = dump_yaml(data, head + writer.comments)
+    text = dump_yaml(data, head + writer.comments + sorted(set(writer.markers)))
     return [ConfigFile(IAM_FILE, text, "LZA IAM roles"), *writer.policy_files]

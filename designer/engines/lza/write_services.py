@@ -1,10 +1,12 @@
 """global-config.yaml (Regions, logging) and security-config.yaml (the delegated security
-services). LZA requires keys the design has no opinion on (Control Tower, Session Manager, the
-password policy...): they are written switched off or with LZA's sample values, and the file's
-opening comments say which."""
+services). LZA's schemas require keys the design has no opinion on (Control Tower, Session
+Manager, the password policy...): each gets the value that turns nothing on in a fresh
+organization (NEUTRAL_*; the reader reports any other value it reads), and the file's opening
+comments say so. Optional keys the design cannot say are left out."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from designer.artefacts.policy_set import bucket_lifecycle
@@ -16,7 +18,9 @@ from designer.engines.yamlio import dump_yaml
 from designer.model.relationships import DelegatedAdminRelationship, LogDeliveryRelationship
 from designer.model.vocabulary import AccountFunction, LogType
 
-CLOUDWATCH_RETENTION_DAYS = 365  # LZA's default (GlobalConfig.cloudwatchLogRetentionInDays)
+# LZA only ever raises a log group's retention to this: the longest (ten years) deletes nothing
+# sooner than before.
+CLOUDWATCH_RETENTION_DAYS = 3653
 # Delegated administration LZA's centralSecurityServices turns on: service principal -> key.
 SECURITY_SERVICES: dict[str, str] = {
     "guardduty.amazonaws.com": "guardduty",
@@ -27,10 +31,12 @@ SECURITY_SERVICES: dict[str, str] = {
 ACCESS_ANALYZER = "access-analyzer.amazonaws.com"
 CONFIG = "config.amazonaws.com"
 IDENTITY_CENTER = "sso.amazonaws.com"
-# LZA's sample password policy (its test configurations): the design says nothing about one.
+# iamPasswordPolicy is required and LZA sets it in every account whatever is written: no value
+# changes nothing. The design has no password policy, so these are the defaults LZA's own
+# schema documents (IIamPasswordPolicyConfig), not a choice of the design.
 PASSWORD_POLICY: dict[str, Any] = {
     "allowUsersToChangePassword": True,
-    "hardExpiry": False,
+    "hardExpiry": True,
     "requireUppercaseCharacters": True,
     "requireLowercaseCharacters": True,
     "requireSymbols": True,
@@ -38,6 +44,46 @@ PASSWORD_POLICY: dict[str, Any] = {
     "minimumPasswordLength": 14,
     "passwordReusePrevention": 24,
     "maxPasswordAge": 90,
+}
+# The required keys the design says nothing about, as written (see the module's docstring).
+NEUTRAL_GLOBAL: dict[str, Any] = {
+    "managementAccountAccessRole": ORGANIZATION_ACCESS_ROLE,
+    "cloudwatchLogRetentionInDays": CLOUDWATCH_RETENTION_DAYS,
+    "controlTower": {"enable": False},
+    "logging": {
+        "sessionManager": {"sendToCloudWatchLogs": False, "sendToS3": False},
+        # An organization trail of the design: management events, nothing more turned on.
+        "cloudtrail": {
+            "organizationTrailSettings": {
+                "globalServiceEvents": True,
+                "managementEvents": True,
+                "s3DataEvents": False,
+                "lambdaDataEvents": False,
+                "sendToCloudWatchLogs": False,
+                "apiErrorRateInsight": False,
+                "apiCallRateInsight": False,
+            }
+        },
+    },
+}
+NEUTRAL_SECURITY: dict[str, Any] = {
+    "centralSecurityServices": {
+        "ebsDefaultVolumeEncryption": {"enable": False},
+        "s3PublicAccessBlock": {"enable": False},
+        "macie": {"publishSensitiveDataFindings": False},
+        "guardduty": {
+            "s3Protection": {"enable": False},
+            "exportConfiguration": {
+                "enable": False,
+                "destinationType": "S3",
+                "exportFrequency": "FIFTEEN_MINUTES",
+            },
+        },
+        "securityHub": {"standards": []},
+        "ssmAutomation": {"documentSets": []},
+    },
+    "iamPasswordPolicy": PASSWORD_POLICY,
+    "cloudWatch": {"metricSets": [], "alarmSets": []},
 }
 
 
@@ -63,16 +109,8 @@ def _cloudtrail(ctx: Context, comments: list[str]) -> dict[str, Any]:
         return {"enable": False, "organizationTrail": False}
     if not trail.log_file_validation:
         comments.append("LZA always validates trail log files; the design's trail does not.")
-    settings = {
-        "multiRegionTrail": trail.multi_region,
-        "globalServiceEvents": True,
-        "managementEvents": True,
-        "s3DataEvents": False,
-        "lambdaDataEvents": False,
-        "sendToCloudWatchLogs": False,
-        "apiErrorRateInsight": False,
-        "apiCallRateInsight": False,
-    }
+    fixed = NEUTRAL_GLOBAL["logging"]["cloudtrail"]["organizationTrailSettings"]
+    settings = {"multiRegionTrail": trail.multi_region, **fixed}
     return {"enable": True, "organizationTrail": True, "organizationTrailSettings": settings}
 
 
@@ -103,7 +141,7 @@ def _lifecycle(ctx: Context, comments: list[str]) -> list[dict[str, Any]]:
     ]
 
 
-def _logging(ctx: Context, comments: list[str], home: str | None) -> dict[str, Any]:
+def _logging(ctx: Context, comments: list[str]) -> dict[str, Any]:
     trail = organization_delivery(ctx, LogType.CLOUDTRAIL)
     account_id = trail.target if trail is not None else ctx.core_account(LOG_ARCHIVE)
     logging: dict[str, Any] = {}
@@ -111,10 +149,8 @@ def _logging(ctx: Context, comments: list[str], home: str | None) -> dict[str, A
         logging["account"] = ctx.account(account_id or "")
     else:
         comments.append("logging.account: the design has no log archive account.")
-    if home is not None:
-        logging["centralizedLoggingRegion"] = home
     logging["cloudtrail"] = _cloudtrail(ctx, comments)
-    logging["sessionManager"] = {"sendToCloudWatchLogs": False, "sendToS3": False}
+    logging["sessionManager"] = dict(NEUTRAL_GLOBAL["logging"]["sessionManager"])
     rules = _lifecycle(ctx, comments)
     if rules:
         logging["centralLogBucket"] = {"lifecycleRules": rules}
@@ -134,14 +170,19 @@ def global_file(ctx: Context) -> ConfigFile:
     else:
         data["homeRegion"] = home
         data["enabledRegions"] = list(regions)
-    data["managementAccountAccessRole"] = ORGANIZATION_ACCESS_ROLE
+    data["managementAccountAccessRole"] = NEUTRAL_GLOBAL["managementAccountAccessRole"]
     data["cloudwatchLogRetentionInDays"] = CLOUDWATCH_RETENTION_DAYS
-    data["controlTower"] = {"enable": False}
+    data["controlTower"] = dict(NEUTRAL_GLOBAL["controlTower"])
     comments.append(
-        f"Not said by the design, set to LZA's defaults: cloudwatchLogRetentionInDays "
-        f"{CLOUDWATCH_RETENTION_DAYS}, Control Tower and Session Manager logging off."
+        "Required by LZA's schema, not said by the design, so set to what turns nothing on in "
+        "a fresh organization (review them; a converted configuration's own values are in "
+        "its conversion report): managementAccountAccessRole OrganizationAccountAccessRole "
+        "(the role Organizations creates), controlTower.enable false (no Control Tower set "
+        f"up), cloudwatchLogRetentionInDays {CLOUDWATCH_RETENTION_DAYS} (LZA only raises "
+        "shorter retentions: the longest deletes nothing sooner), sessionManager logging off. "
+        "logging.centralizedLoggingRegion is left out: LZA then uses homeRegion."
     )
-    data["logging"] = _logging(ctx, comments, home)
+    data["logging"] = _logging(ctx, comments)
     others = [
         r
         for r in ctx.design.relationships
@@ -216,36 +257,34 @@ def security_file(ctx: Context) -> ConfigFile:
         central["delegatedAdminAccount"] = ctx.account(admin)
     else:
         comments.append("delegatedAdminAccount: the design has no security tooling account.")
-    central["ebsDefaultVolumeEncryption"] = {"enable": False}
-    central["s3PublicAccessBlock"] = {"enable": False}
-    central["macie"] = {
-        "enable": "macie.amazonaws.com" in services,
-        "publishSensitiveDataFindings": False,
+    neutral = copy.deepcopy(NEUTRAL_SECURITY["centralSecurityServices"])
+    central["ebsDefaultVolumeEncryption"] = neutral["ebsDefaultVolumeEncryption"]
+    central["s3PublicAccessBlock"] = neutral["s3PublicAccessBlock"]
+    central["macie"] = {"enable": "macie.amazonaws.com" in services, **neutral["macie"]}
+    central["guardduty"] = {"enable": "guardduty.amazonaws.com" in services, **neutral["guardduty"]}
+    central["securityHub"] = {
+        "enable": "securityhub.amazonaws.com" in services,
+        **neutral["securityHub"],
     }
-    central["guardduty"] = {
-        "enable": "guardduty.amazonaws.com" in services,
-        "s3Protection": {"enable": False},
-        "exportConfiguration": {
-            "enable": False,
-            "destinationType": "S3",
-            "exportFrequency": "FIFTEEN_MINUTES",
-        },
-    }
-    central["securityHub"] = {"enable": "securityhub.amazonaws.com" in services, "standards": []}
     if "detective.amazonaws.com" in services:
         central["detective"] = {"enable": True}
-    central["ssmAutomation"] = {"documentSets": []}
+    central["ssmAutomation"] = neutral["ssmAutomation"]
     comments.append(
-        "Not said by the design: EBS default encryption, S3 public access block, GuardDuty S3 "
-        "protection and export, Security Hub standards off; iamPasswordPolicy is LZA's sample."
+        "Required by LZA's schema, not said by the design, so set to what turns nothing on "
+        "(review them; a converted configuration's own values are in its conversion report): "
+        "EBS default encryption and S3 public access block not managed (false leaves each "
+        "account's setting as it is), GuardDuty S3 protection and findings export, Macie "
+        "publishing and Security Hub standards not turned on, no SSM documents, no CloudWatch "
+        "metrics or alarms. iamPasswordPolicy has no such value (LZA always sets one): it holds "
+        "the defaults LZA's schema documents, not a choice of the design."
     )
     _unwritten_delegations(ctx, comments)
     data: dict[str, Any] = {
         "centralSecurityServices": central,
         "accessAnalyzer": {"enable": ACCESS_ANALYZER in services},
-        "iamPasswordPolicy": dict(PASSWORD_POLICY),
+        "iamPasswordPolicy": dict(NEUTRAL_SECURITY["iamPasswordPolicy"]),
         "awsConfig": _aws_config(ctx),
-        "cloudWatch": {"metricSets": [], "alarmSets": []},
+        "cloudWatch": copy.deepcopy(NEUTRAL_SECURITY["cloudWatch"]),
     }
     return ConfigFile(SECURITY_FILE, dump_yaml(data, comments), "LZA security services")
 

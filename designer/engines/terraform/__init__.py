@@ -10,7 +10,7 @@ CARRIES: dict[str, str] = {
     "accounts": "aws_organizations_account (name, parent_id)",
     "account_email": "aws_organizations_account.email; AFT AccountEmail",
     "account_id": "import block to aws_organizations_account",
-    "account_purpose": "AFT change_management_parameters.change_reason",
+    "account_purpose": "AFT change_management_parameters.change_reason (planned accounts only)",
     "account_tags": "aws_organizations_account.tags; AFT account_tags",
     "management": "the default aws provider (not an aws_organizations_account)",
     "organization_id": "import block to aws_organizations_organization",

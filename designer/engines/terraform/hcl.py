@@ -199,8 +199,9 @@ def _object(value: Mapping[str, Value], depth: int) -> str:
 
 
 def _aligned(pairs: list[tuple[str, str]]) -> list[str]:
-    """`name = value` lines, the `=` of consecutive one-line values in a column (terraform fmt
-    aligns a run of single-line attributes; a multi-line value ends the run)."""
+    """`name = value` lines, the `=` of consecutive one-line values in a column. terraform fmt
+    (hclwrite) aligns only lines whose value closes on the same line: a value that opens a
+    multi-line bracket is written unpadded and ends the run before it."""
     lines: list[str] = []
     run: list[tuple[str, str]] = []
 
@@ -211,8 +212,8 @@ def _aligned(pairs: list[tuple[str, str]]) -> list[str]:
 
     for key, text in pairs:
         if "\n" in text:
-            run.append((key, text))
             flush()
+            lines.append(f"{key} = {text}")
         else:
             run.append((key, text))
     flush()

@@ -21,12 +21,23 @@ from designer.engines.terraform.context import (
 from designer.engines.terraform.hcl import Blank, Block, Call, Comment, Item, Ref, Value
 from designer.model.errors import one_line
 from designer.model.nodes import Account
-from designer.model.vocabulary import LogType
+from designer.model.vocabulary import FeatureSet, IdentityProviderKind, LogType, ResourceType
 
 POLICY = "aws_organizations_policy"
 ATTACHMENT = "aws_organizations_policy_attachment"
 DELEGATED = "aws_organizations_delegated_administrator"
 SCP_TYPE = "SERVICE_CONTROL_POLICY"
+IDENTITY_CENTER_PRINCIPAL = "sso.amazonaws.com"
+# Sharing with an OU or the organization needs the service's trusted access (AMIs are shared by
+# OU or organization ARN without it; snapshots cannot be shared with an OU).
+SHARE_PRINCIPALS: dict[ResourceType, tuple[str, ...]] = {
+    ResourceType.RAM_SHARE: ("ram.amazonaws.com",),
+    ResourceType.SERVICE_CATALOG_PORTFOLIO: ("servicecatalog.amazonaws.com",),
+}
+AUTHORITATIVE = (
+    "Both lists below are authoritative: apply disables trusted access and root policy types",
+    "that they leave out, including those a service or the console enabled later",
+)
 # Services whose delegated administrator AWS asks to be set through the service itself (it then
 # registers it with Organizations): the provider's resource for each.
 SERVICE_ADMIN_RESOURCES = {
@@ -48,8 +59,10 @@ def import_block(to: str, id_value: str) -> Block:
 
 
 def service_principals(ctx: Context) -> list[str]:
-    """Trusted access the design needs: its delegated administrators' services, CloudTrail for
-    an organization trail, AWS Config when logs of Config are delivered."""
+    """Trusted access the design needs (the provider's list is authoritative: anything left out
+    is disabled): its delegated administrators' services, CloudTrail for an organization trail,
+    AWS Config when logs of Config are delivered, RAM and Service Catalog when they share with an
+    OU or the organization, IAM Identity Center when the design has it."""
     found: set[str] = set()
     for rel in ctx.design.relationships:
         if rel.kind == "delegated-admin":
@@ -59,22 +72,46 @@ def service_principals(ctx: Context) -> list[str]:
                 found.add(CLOUDTRAIL_PRINCIPAL)
             if LogType.CONFIG in rel.log_types:
                 found.add(CONFIG_PRINCIPAL)
+        elif rel.kind == "resource-share" and ctx.scopes.is_scope(rel.target):
+            found.update(SHARE_PRINCIPALS.get(rel.resource_type, ()))
+    if any(i.kind == IdentityProviderKind.IDENTITY_CENTER for i in ctx.design.identity_providers):
+        found.add(IDENTITY_CENTER_PRINCIPAL)
     return sorted(found)
+
+
+def policy_types(scps: bool) -> list[str]:
+    return [SCP_TYPE] if scps else []
 
 
 def organization(ctx: Context, scps: bool) -> list[Item]:
     org = ctx.design.organization
     block = resource("aws_organizations_organization", "this")
     block.set("feature_set", org.feature_set.value)
-    principals = service_principals(ctx)
-    if principals:
-        block.set("aws_service_access_principals", principals)
-    if scps:
-        block.set("enabled_policy_types", [SCP_TYPE])
-    items: list[Item] = [block]
+    if org.feature_set == FeatureSet.ALL:
+        # Written even when empty, so that what apply leaves enabled is in plain sight.
+        block.add(*[Comment(line) for line in AUTHORITATIVE])
+        block.set("aws_service_access_principals", service_principals(ctx))
+        block.set("enabled_policy_types", policy_types(scps))
+    items: list[Item] = []
+    if org.organization_id:
+        items += [Comment(line) for line in imported_warning(org.organization_id)]
+    items.append(block)
     if org.organization_id:
         items.append(import_block(ORGANIZATION, org.organization_id))
     return items
+
+
+def imported_warning(organization_id: str) -> list[str]:
+    """The banner above an imported organization: apply replaces what is enabled today."""
+    return [
+        "!!! WARNING: EXISTING ORGANIZATION " + organization_id + " IS IMPORTED BELOW !!!",
+        "aws_service_access_principals and enabled_policy_types are AUTHORITATIVE: terraform",
+        "apply DISABLES every trusted service and root policy type enabled today that the lists",
+        "leave out. Before apply, compare them with",
+        "  aws organizations list-aws-service-access-for-organization",
+        "  aws organizations list-roots (Roots[].PolicyTypes)",
+        "and add what must stay enabled (README.md: Trusted access and policy types).",
+    ]
 
 
 def _tree_order(ctx: Context) -> list[str]:

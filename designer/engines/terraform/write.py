@@ -8,7 +8,8 @@
                            their attachments, delegated administrators
     roles-<account>.tf     the IAM roles of policy_set, per account they land in
     logging.tf             log buckets, their keys and the organization trails
-    aft-account-requests/  one AFT account request per member account (a separate repository)
+    aft-account-requests/  AFT account requests for the planned accounts AFT may vend: an
+                           alternative to organization.tf's blocks for them (its README.md)
     README.md              what to run next and what the export leaves out
 
 Every policy comes from designer.artefacts.policy_set.build_policies: this module only spells
@@ -100,10 +101,13 @@ def write_config(design: Design, partition: str = "aws") -> list[ConfigFile]:
     if log_items:
         files.append(ConfigFile("logging.tf", render_file(log_items), "Log buckets, keys, trails"))
     for account in aft.requested_accounts(ctx):
-        name = ctx.files.new("aft-account-requests", account.name, "account")
+        name = ctx.files.new(aft.FOLDER, account.name, "account")
         text = render_file(aft.account_request(ctx, account))
         files.append(ConfigFile(name, text, f"AFT account request for {one_line(account.name)}"))
+    files.append(
+        ConfigFile(f"{aft.FOLDER}/README.md", aft.readme(ctx), "AFT requests: use one or the other")
+    )
     files.append(ConfigFile("providers.tf", render_file(providers(ctx)), "Provider per account"))
     files.append(ConfigFile("variables.tf", render_file(variables(ctx)), "Input variables"))
-    files.append(ConfigFile("README.md", readme(design, ctx), "What to run next"))
+    files.append(ConfigFile("README.md", readme(design, ctx, bool(scps)), "What to run next"))
     return files
