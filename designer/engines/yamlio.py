@@ -59,8 +59,13 @@ class Tag:
     value: Any
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader with the short-form tags and without duplicate keys."""
+# libyaml's parser when PyYAML has it (the wheels do): a 10,000-account organization.yml parses
+# in a fraction of the pure-Python parser's seconds. Both construct only safe types.
+_SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_SafeBase):  # type: ignore[valid-type,misc]
+    """A safe loader with the short-form tags and without duplicate keys."""
 
 
 def _tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Tag:

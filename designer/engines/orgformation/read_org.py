@@ -133,6 +133,7 @@ class _OrgReader:
         self.scp_ids: dict[str, str] = {}  # logical id -> design id
         self.generated_seen = False
         self.dropped: set[str] = set()  # generated SCPs left out: their attachments too
+        self.identities: set[tuple[str, str]] = set()  # ("id", AccountId), ("email", RootEmail)
         org_id = stable_id(ENGINE, "organization")
         self.model = OrgModel(Organization(id=org_id, name=NEUTRAL_NAME))
 
@@ -379,11 +380,17 @@ class _OrgReader:
                 )
 
     def _unique(self, account: Account, path: tuple[str, ...]) -> None:
-        for other in self.model.accounts.values():
-            if account.aws_account_id and other.aws_account_id == account.aws_account_id:
+        """AccountId and RootEmail name one account each (looked up, not scanned: 10,000
+        accounts would otherwise cost 50 million comparisons)."""
+        seen = self.identities
+        if account.aws_account_id:
+            if ("id", account.aws_account_id) in seen:
                 raise ConfigError(self.label, where(*path, "AccountId"), "AccountId used twice")
-            if account.email and other.email and other.email.lower() == account.email.lower():
+            seen.add(("id", account.aws_account_id))
+        if account.email:
+            if ("email", account.email.lower()) in seen:
                 raise ConfigError(self.label, where(*path, "RootEmail"), "RootEmail used twice")
+            seen.add(("email", account.email.lower()))
 
     def _unit(self, name: str) -> None:
         props = self.properties(name)
