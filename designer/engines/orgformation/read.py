@@ -97,7 +97,7 @@ def read(root: Path) -> tuple[Design, ConversionReport]:
     if tasks is not None:
         reader.read_file(tasks)
     _unmodelled(folder, report)
-    name = f"org-formation {organization.parent.name or 'organization'}"
+    name = organization.parent.name or "org-formation"  # its folder, as for LZA
     design = Design(
         id=stable_id(ENGINE, "design", label),
         name=name,
