@@ -179,7 +179,8 @@ def test_aws_account_is_the_bound_account(tmp_path: Path) -> None:
     gaps = _gaps(report)
     for n in range(3):
         assert any(
-            f"Deployer.Properties.Statement[{n}]: trusts the account the role is deployed in" in g
+            f"Deployer.Properties.AssumeRolePolicyDocument.Statement[{n}]: "
+            "trusts the account the role is deployed in" in g
             for g in gaps
         ), gaps
     assert not any("@{" in g for g in gaps), gaps
@@ -211,10 +212,12 @@ def test_deny_and_unread_statements_are_reported(tmp_path: Path) -> None:
     )
     roles = _role("Guarded", statements, f"      ManagedPolicyArns: [{READ_ONLY}]\n")
     design, report = _convert(tmp_path, roles)
-    assert _trusts(design, "Guarded") == [("Management", "Workloads")]
+    # the Deny narrows the Allow; the design holds no denial, so the role's trusts are left out
+    assert _trusts(design, "Guarded") == []
     gaps = _gaps(report)
-    assert any("Guarded.Properties.Statement[1]: Deny statement" in g for g in gaps), gaps
-    assert any("Guarded.Properties.Statement[2]: an Allow of no sts:AssumeRole" in g for g in gaps)
+    statement = "Guarded.Properties.AssumeRolePolicyDocument.Statement"
+    assert any(f"{statement}[1]: Deny statement" in g and "left out" in g for g in gaps), gaps
+    assert any(f"{statement}[2]: an Allow of no sts:AssumeRole" in g for g in gaps), gaps
 
 
 # -- 6: permissions the design cannot carry exactly ----------------------------------------------
@@ -280,10 +283,15 @@ def test_source_account_of_another_account_is_reported(tmp_path: Path) -> None:
     roles = _role("Own", own, managed) + _role("Other", other, managed)
     design, report = _convert(tmp_path, roles)
     assert _trusts(design, "Own") == [("config.amazonaws.com", "Workloads")]
+    # read as "this account", the trust would admit the service for other accounts' resources
+    assert _trusts(design, "Other") == []
     gaps = _gaps(report)
     assert not any("Own" in g for g in gaps), gaps
     assert any(
-        "Other.Properties.Statement[0]: aws:SourceAccount ${ToolsAccount}: not the account" in g
+        "Other.Properties.AssumeRolePolicyDocument.Statement[0]: "
+        "aws:SourceAccount ${ToolsAccount}: not the account"
+        in g
+        and "left out" in g
         for g in gaps
     ), gaps
 
@@ -326,12 +334,15 @@ def test_conditions_the_trust_cannot_hold_are_reported(tmp_path: Path) -> None:
     (tmp_path / "roles.yml").write_text(
         "Parameters: {OrgId: {Type: String}}\nResources:\n" + roles, encoding="utf-8"
     )
-    _, report = convert(tmp_path)
+    design, report = convert(tmp_path)
+    # neither is read as a broader trust: both statements are left out
+    assert _trusts(design, "OtherOrg") == []
+    assert _trusts(design, "OnlyOne") == []
     gaps = _gaps(report)
+    statement = "Properties.AssumeRolePolicyDocument.Statement[0]"
     assert any(
-        "OtherOrg.Properties.Statement[0]: aws:PrincipalOrgID o-other12345 on an account" in g
-        for g in gaps
+        f"OtherOrg.{statement}: aws:PrincipalOrgID o-other12345 on an account" in g for g in gaps
     ), gaps
-    assert any(
-        "OnlyOne.Properties.Statement[0]: aws:PrincipalAccount only 333333333333" in g for g in gaps
-    ), gaps
+    assert any(f"OnlyOne.{statement}: aws:PrincipalAccount only 333333333333" in g for g in gaps), (
+        gaps
+    )

@@ -41,15 +41,16 @@ def inline_documents(inline: list[Any]) -> list[dict[str, Any]]:
 
 
 def permissions(
-    name: str, managed: list[str], inline: list[Any], outside: bool
+    name: str,
+    managed: list[str],
+    inline: list[Any],
+    outside: bool,
+    local: frozenset[str] = frozenset(),
 ) -> Permissions | str:
     """The design's permissions for the role, or why the design cannot give them exactly."""
     unheld = [a for a in managed if TOKEN.search(a)]
     if unheld:
-        return (
-            f"managed policy {shown(unheld[0])}: an ARN naming an account by reference the "
-            "design cannot hold (it holds 12-digit ids); the role is left out"
-        )
+        return _unheld_policy(unheld[0], local)
     documents = inline_documents(inline)
     level, services, arns = access(LiveRole(name, "/", {}, managed, documents))
     found = Permissions(level, services, arns)
@@ -69,6 +70,24 @@ def permissions(
     return (
         f"inline policies ({names}) grant what no access level of the design grants exactly "
         f"(it would read as {level.value}); the role is left out rather than changed"
+    )
+
+
+def _unheld_policy(arn: str, local: frozenset[str]) -> str:
+    """Why a managed policy ARN holding a reference cannot be held: a policy resource of the
+    template itself (shown as org-formation writes it, !Ref / !GetAtt), or an account by
+    reference."""
+    whole = TOKEN.fullmatch(arn)
+    resource = whole.group(1) if whole else ""
+    if resource.split(".", 1)[0] in local:
+        written = f"!GetAtt {resource}" if "." in resource else f"!Ref {resource}"
+        return (
+            f"managed policy {one_line(written)}: a policy resource of the template, which the "
+            "design cannot hold (it holds policies by ARN); the role is left out"
+        )
+    return (
+        f"managed policy {shown(arn)}: an ARN naming an account by reference the "
+        "design cannot hold (it holds 12-digit ids); the role is left out"
     )
 
 

@@ -31,6 +31,8 @@ ENUM_ACCOUNTS = "Fn::EnumTargetAccounts"
 ROLE_READ = frozenset(
     {"RoleName", "AssumeRolePolicyDocument", "ManagedPolicyArns", "Policies", "MaxSessionDuration"}
 )
+# Role properties that narrow what the role may do: a role read without them would grant more.
+ROLE_NARROWING = frozenset({"PermissionsBoundary"})
 # Resource keys that change whether or how org-formation deploys it, beyond its binding.
 RESOURCE_EXTRAS = ("Condition", "DependsOn")
 
@@ -245,6 +247,13 @@ class _Template:
         inline = resolver.value(props.get("Policies") or [])
         session = resolver.value(props.get("MaxSessionDuration", 3600))
         for extra in props:
+            if extra in ROLE_NARROWING:
+                self.tasks.report.gap(
+                    here,
+                    f"{extra}: narrows the role's permissions and is not held by the design; "
+                    "the role is left out rather than read broader",
+                )
+                return None
             if extra not in ROLE_READ:
                 self.tasks.report.gap(here, f"{one_line(str(extra))}: not held by the design")
         if not str(session).isdigit():
@@ -256,6 +265,7 @@ class _Template:
             inline=[p for p in (inline if isinstance(inline, list) else [inline])],
             max_session=int(session),
             where=f"{self.label}: {where('Resources', name, 'Properties')}",
+            local=resolver.local,
         )
 
     def enumerated(self, node: Any) -> Any:

@@ -18,13 +18,13 @@ from designer.engines.orgformation.permissions import Permissions, permissions
 from designer.engines.orgformation.read_org import OrgModel
 from designer.engines.orgformation.values import SELF, TOKEN, shown, token
 from designer.engines.report import ConversionReport
+from designer.engines.yamlio import where
 from designer.live.policy import (
     assume_statements,
     condition,
     condition_values,
     conditions_of,
     principals,
-    unshown_conditions,
 )
 from designer.model.errors import one_line
 from designer.model.ids import stable_id
@@ -39,8 +39,19 @@ SELF_TOKEN = token(SELF)
 _SSO_ROLE = re.compile(r"AWSReservedSSO_(.+?)_\*?$")
 _ORG_ID = re.compile(r"^o-[a-z0-9]{10,32}$")
 OWN_ORGANIZATION = "@{ORG::PrincipalOrgID}"
-# Keys a statement carries that the trust fields above stand for.
-_READ = frozenset({"aws:sourceaccount"})
+# The conditions a trust of the design holds exactly, by operator, as the export writes them
+# (designer.artefacts.policy_set): any other operator or key narrows the trust in a way the design
+# cannot hold. Keys are case-insensitive in IAM; operators are compared lower-cased too.
+_HELD = {
+    "bool": frozenset({"aws:multifactorauthpresent"}),
+    "stringequals": frozenset(
+        {"sts:externalid", "aws:principalorgid", "aws:sourceaccount", "aws:principalaccount"}
+    ),
+    "foranyvalue:stringlike": frozenset({"aws:principalorgpaths"}),
+    "stringnotequals": frozenset({"aws:principalaccount"}),
+    "arnlike": frozenset({"aws:principalarn"}),
+}
+_MANY = frozenset({"aws:principalaccount"})  # the only key the export gives several values
 _NOT_FIELDS = ("source", "source_excluded", "source_accounts")  # read here, not trust fields
 
 
@@ -53,7 +64,8 @@ class RoleFound:
     managed: list[str]
     inline: list[Any]  # the Policies entries as written (PolicyName, PolicyDocument)
     max_session: int
-    where: str  # "roles/x.yml: Resources.Role" (for the report)
+    where: str  # "roles/x.yml: Resources.Role.Properties" (for the report)
+    local: frozenset[str] = frozenset()  # the template's own resources (a !Ref is a token)
 
 
 @dataclass(frozen=True)
@@ -122,10 +134,16 @@ class TrustReader:
 
     # -- roles ----------------------------------------------------------------------------------
     def read(self, role: RoleFound, targets: list[Target]) -> None:
-        self.unread_statements(role)
+        if not self.unread_statements(role):
+            return
         found: dict[bool, Permissions | None] = {}
-        for n, statement in enumerate(assume_statements(role.trust)):
-            here = f"{role.where}.Statement[{n}]"
+        admitted = {id(s) for s in assume_statements(role.trust)}
+        for n, statement in enumerate(_statements(role.trust)):
+            if id(statement) not in admitted:
+                continue
+            here = statement_where(role, n)
+            if not self.held_conditions(conditions_of(statement), here):
+                continue
             for source in self.sources(statement, here):
                 outside = source["source"] not in self.inside
                 if outside not in found:
@@ -138,7 +156,7 @@ class TrustReader:
 
     def permissions(self, role: RoleFound, outside: bool) -> Permissions | None:
         managed = [TOKEN.sub(self.account_id, a) for a in role.managed]
-        held = permissions(role.name, managed, role.inline, outside)
+        held = permissions(role.name, managed, role.inline, outside, role.local)
         if isinstance(held, str):
             self.report.gap(role.where, f"role {one_line(role.name)}: {held}")
             return None
@@ -146,27 +164,47 @@ class TrustReader:
             self.report.gap(role.where, f"role {one_line(role.name)}: {held.note}")
         return held
 
-    def unread_statements(self, role: RoleFound) -> None:
-        """Statements the design's trusts do not hold: a Deny (the trusts read admit what it
-        denies), NotPrincipal / NotAction, an Allow of no sts:AssumeRole*."""
-        statements = role.trust.get("Statement", [])
+    def unread_statements(self, role: RoleFound) -> bool:
+        """Report the statements the design's trusts do not hold; False when the role's trusts
+        must be left out. A Deny narrows what the Allows admit, and the design holds no denial:
+        reading the Allows alone would trust more than the template, so the role's trusts are
+        left out. An Allow of NotPrincipal / NotAction or of no sts:AssumeRole* is left out
+        alone (reading less never trusts more)."""
         admitted = [id(s) for s in assume_statements(role.trust)]
-        for n, statement in enumerate([statements] if isinstance(statements, dict) else statements):
-            here = f"{role.where}.Statement[{n}]"
+        kept = True
+        for n, statement in enumerate(_statements(role.trust)):
+            here = statement_where(role, n)
             if not isinstance(statement, dict):
                 self.report.gap(here, "not a policy statement: not read")
                 continue
             odd = [k for k in ("NotPrincipal", "NotAction") if k in statement]
-            if statement.get("Effect") == "Deny":
+            effect = statement.get("Effect")
+            if effect != "Allow":
+                kept = False
                 self.report.gap(
                     here,
-                    "Deny statement: the design holds no denials in a trust policy, so the "
-                    "trusts read from this role do not have it",
+                    f"{'Deny' if effect == 'Deny' else 'Effect ' + shown(str(effect))} "
+                    "statement: the design holds no denials in a trust policy; the "
+                    f"trusts of role {one_line(role.name)} are left out rather than read broader",
                 )
             elif odd:
                 self.report.gap(here, f"{', '.join(odd)}: not read; the statement is left out")
             elif id(statement) not in admitted:
                 self.report.gap(here, "an Allow of no sts:AssumeRole action: not read")
+        return kept
+
+    def held_conditions(self, conditions: dict[str, Any], here: str) -> bool:
+        """Whether the design holds every condition of the statement exactly (as the export
+        writes it); else the statement is left out: without the condition its trust would
+        admit more than the template does."""
+        unheld = unheld_conditions(conditions)
+        if unheld:
+            self.report.gap(
+                here,
+                f"conditions the design does not hold exactly: {', '.join(unheld)}; the "
+                "statement is left out rather than read as a broader trust",
+            )
+        return not unheld
 
     def add(
         self,
@@ -177,12 +215,13 @@ class TrustReader:
         n: int,
     ) -> None:
         source = found["source"]
-        self.check_source_accounts(found.get("source_accounts", []), target, role.where, n)
+        here = statement_where(role, n)
+        if not self.source_accounts_held(found.get("source_accounts", []), target, here):
+            return
         if source == target.node:
-            self.self_trust(f"{role.where}.Statement[{n}]")
+            self.self_trust(here)
             return  # a role does not trust the account it lives in (scope.lands_in)
         if source in self.scopes and target.node in self.scopes:
-            here = f"{role.where}.Statement[{n}]"
             if here not in self.reported:
                 self.reported.add(here)
                 self.report.gap(
@@ -210,24 +249,25 @@ class TrustReader:
             )
         except ValidationError as exc:
             error = exc.errors()[0]
-            where = ".".join(str(p) for p in error["loc"])
-            self.report.gap(role.where, f"not a trust the design can hold: {where}: {error['msg']}")
+            field_name = ".".join(str(p) for p in error["loc"])
+            self.report.gap(
+                role.where, f"not a trust the design can hold: {field_name}: {error['msg']}"
+            )
             return
         self.trusts.append(trust)
 
-    def check_source_accounts(self, values: list[str], target: Target, where: str, n: int) -> None:
+    def source_accounts_held(self, values: list[str], target: Target, here: str) -> bool:
         """The design holds aws:SourceAccount as "the account the role is deployed in" (the
-        export writes that account): any other value is reported."""
-        here = f"{where}.Statement[{n}]"
-        for value in values:
-            if value == SELF_TOKEN or self.node(value) == target.node or here in self.reported:
-                continue
+        export writes that account): a trust naming another account is left out."""
+        other = [v for v in values if v != SELF_TOKEN and self.node(v) != target.node]
+        if other and here not in self.reported:
             self.reported.add(here)
             self.report.gap(
                 here,
-                f"aws:SourceAccount {shown(value)}: not the account the role is deployed in; "
-                "the design keeps only that the condition is there (for that account)",
+                f"aws:SourceAccount {shown(other[0])}: not the account the role is deployed "
+                "in, the only one the design holds; the trust is left out",
             )
+        return not other
 
     def self_trust(self, here: str) -> None:
         if here not in self.reported:
@@ -241,9 +281,6 @@ class TrustReader:
     def sources(self, statement: dict[str, Any], here: str) -> list[dict[str, Any]]:
         """Who a statement admits, with the trust fields its conditions give."""
         conditions = conditions_of(statement)
-        extra = [k for k in unshown_conditions(conditions) if k.lower() not in _READ]
-        if extra:
-            self.report.gap(here, f"conditions the design does not hold: {', '.join(extra)}")
         found: list[dict[str, Any]] = []
         kinds = principals(statement)
         for kind in kinds:
@@ -284,6 +321,14 @@ class TrustReader:
             "external_id": condition(conditions, "sts:ExternalId"),
         }
         role = _principal_role(conditions)
+        arns = condition_values(conditions, "aws:PrincipalArn")
+        if arns and role is None:
+            self.report.gap(
+                here,
+                f"aws:PrincipalArn {shown(arns[0])}: names no role the design holds; the "
+                "statement is left out",
+            )
+            return None
         if principal == "*":
             source = self.scope_source(conditions, here)
             if source is None:
@@ -300,8 +345,10 @@ class TrustReader:
                 self.report.gap(
                     here,
                     f"aws:PrincipalAccount {', '.join(unknown)}: no account of the file "
-                    "to leave out, or a narrowing the design does not hold; not read",
+                    "to leave out, or a narrowing the design does not hold; the statement is "
+                    "left out",
                 )
+                return None
         else:
             match = _ARN.match(principal)
             account = match.group(1) if match else principal
@@ -320,7 +367,8 @@ class TrustReader:
             if member is None and not re.fullmatch(r"[0-9]{12}", account):
                 self.report.gap(here, f"principal {shown(principal)}: names no account")
                 return None
-            self.account_conditions(conditions, here)
+            if not self.account_conditions(conditions, here):
+                return None
             if member is not None:
                 org = condition_values(conditions, "aws:PrincipalOrgID", narrowing=True)
                 fields["organization_scoped"] = bool(org)
@@ -329,12 +377,21 @@ class TrustReader:
                 if member is None:
                     return None
             fields["source"] = member
+        if role and fields["require_mfa"]:
+            # The export asks for MFA only of IAM users (a role session never carries it):
+            # the design cannot hold MFA on a role principal, and without it would trust more.
+            self.report.gap(
+                here,
+                f"aws:MultiFactorAuthPresent on role {one_line(role)}: the design holds MFA "
+                "only for an account's root or a scope; the statement is left out",
+            )
+            return None
         if role:
             fields["principal_scope"] = PrincipalScope.ROLE
             fields["principal_role_name"] = role
         return fields
 
-    def account_conditions(self, conditions: dict[str, Any], here: str) -> None:
+    def account_conditions(self, conditions: dict[str, Any], here: str) -> bool:
         """Conditions on an account's principal the design's trust does not hold: which
         accounts or OUs (the principal names its account), another organization's id."""
         keys = [
@@ -348,8 +405,9 @@ class TrustReader:
             self.report.gap(
                 here,
                 f"{', '.join(keys)} on an account's principal: not held by the design's trust "
-                "(an export writes the organization's own id, if any)",
+                "(an export writes the organization's own id, if any); the statement is left out",
             )
+        return not keys
 
     def scope_source(self, conditions: dict[str, Any], here: str) -> str | None:
         """Principal "*": any principal of an OU (aws:PrincipalOrgPaths), of the organization
@@ -370,6 +428,35 @@ class TrustReader:
             return self.outside_party(OutsideKind.PARTNER_ORGANIZATION, org[0])
         self.report.gap(here, 'Principal "*" without an organization condition: not read')
         return None
+
+
+def statement_where(role: RoleFound, n: int) -> str:
+    """The report path of a trust policy statement, as the template spells it."""
+    return f"{role.where}.{where('AssumeRolePolicyDocument', 'Statement', n)}"
+
+
+def _statements(trust: dict[str, Any]) -> list[Any]:
+    statements = trust.get("Statement", [])
+    if isinstance(statements, dict):
+        return [statements]
+    return list(statements) if isinstance(statements, list) else [statements]
+
+
+def unheld_conditions(conditions: dict[str, Any]) -> list[str]:
+    """The conditions of a statement the design cannot hold exactly (shown for the report)."""
+    unheld: list[str] = []
+    for operator, values in conditions.items():
+        held = _HELD.get(str(operator).lower(), frozenset())
+        if not isinstance(values, dict):
+            unheld.append(one_line(str(operator)))
+            continue
+        for key, value in values.items():
+            name = str(key).lower()
+            several = isinstance(value, list) and len(value) != 1 and name not in _MANY
+            mfa_off = name == "aws:multifactorauthpresent" and str(value).lower() != "true"
+            if name not in held or several or mfa_off:
+                unheld.append(f"{one_line(str(operator))} {one_line(str(key))}")
+    return unheld
 
 
 def _principal_role(conditions: dict[str, Any]) -> str | None:
