@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from designer.engines.report import ConfigError
+from designer.engines.report import ConfigError, ConversionReport
 from designer.engines.yamlio import where
 from designer.model.errors import one_line
 
@@ -108,3 +108,13 @@ def description(data: dict[str, Any], key: str, at: At) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise (at / key).error(f"expected text, found {_kind(value)}")
     return str(value)
+
+
+def unread_keys(report: ConversionReport, data: dict[str, Any], at: At, read: set[str]) -> None:
+    """Reports every key of `data` the reader does not turn into the design: a key LZA adds
+    later, or one the design has no place for, is never dropped silently. Keys starting with
+    "." are LZA's place for YAML anchors."""
+    for key in data:
+        if isinstance(key, str) and (key in read or key.startswith(".")):
+            continue
+        report.gap((at / str(key)).label, f"{key} is not held by the design; left out")

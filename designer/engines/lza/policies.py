@@ -8,8 +8,10 @@ the writer turns that token into ${PARTITION} and the reader turns it back.
 LZA's pipeline works in every account through its own roles (<prefix>* and the CDK's
 cdk-accel*): an SCP that spares only the design's privileged roles would deny LZA the very
 changes security-config.yaml asks for. The writer adds LZA's roles to every exemption list that
-spares a privileged role (ArnNotLike aws:PrincipalArn); the reader takes exactly those two
-patterns out again when other exemptions remain, and reports it.
+spares a privileged role (ArnNotLike aws:PrincipalArn) and names none of them yet; the reader
+takes those two patterns out again only when both are there (as the writer adds them) and other
+exemptions remain, and reports it. A list naming only some of them (a hand-written LZA
+configuration) is kept as it is, so the export writes back exactly what was read.
 """
 
 from __future__ import annotations
@@ -76,9 +78,10 @@ def to_lza(document: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """The document as an LZA policy file, and the design placeholders LZA will not fill in."""
     found = copy.deepcopy(document)
     ours = accelerator_exemptions(PARTITION, LZA_PREFIX)
+    known = {*ours, *accelerator_exemptions(PARTITION, DEFAULT_PREFIX)}
     for block, key in exemption_lists(found):
         patterns = _listed(block[key])
-        if _spares_privileged(patterns):
+        if _spares_privileged(patterns) and not known.intersection(patterns):
             block[key] = [*patterns, *(p for p in ours if p not in patterns)]
     found = _strings(found, lambda s: s.replace(PARTITION, LZA_PARTITION))
     left: list[str] = []
@@ -141,6 +144,6 @@ def from_lza(
         for block, key in exemption_lists(found):
             patterns = _listed(block[key])
             kept = [p for p in patterns if p not in ours]
-            if len(kept) < len(patterns) and _spares_privileged(kept):
+            if set(ours) <= set(patterns) and _spares_privileged(kept):
                 block[key], stripped = kept, True
     return found, sorted(set(left)), stripped

@@ -41,6 +41,7 @@ from designer.engines.lza.fields import (
     sequence,
     text,
     texts,
+    unread_keys,
 )
 from designer.engines.lza.names import read_name_comments
 from designer.engines.lza.policies import DEFAULT_PREFIX, LZA_ACCESS_ROLE, LZA_PREFIX
@@ -95,8 +96,9 @@ def _units(state: State, data: dict[str, Any], source: str) -> None:
             state.report.gap(
                 here.label,
                 f"OU {path} is ignored by LZA (ignore: true): the design has no such mark and "
-                "keeps it as a plain OU, so an LZA export would manage it; LZA's roles and "
-                "assignments to Root are read without its accounts",
+                "keeps it as a plain OU (an LZA export writes ignore: true only on an OU for "
+                "suspended accounts: named Suspended or Quarantine, or holding only suspended "
+                "accounts); LZA's roles and assignments to Root are read without its accounts",
             )
 
 
@@ -111,14 +113,30 @@ def _unit(state: State, path: str, names: dict[tuple[str, str], str]) -> None:
 
 
 # -- accounts-config.yaml -------------------------------------------------------------------------
+_ACCOUNT_GROUPS = ("mandatoryAccounts", "workloadAccounts")
+_ACCOUNT_KEYS = {"name", "description", "email", "organizationalUnit", "warm"}
+_ORGANIZATION_KEYS = {
+    "enable",
+    "organizationalUnits",
+    "quarantineNewAccounts",
+    "serviceControlPolicies",
+    "taggingPolicies",
+    "backupPolicies",
+    "chatbotPolicies",
+}
+
+
 def _accounts(state: State, data: dict[str, Any], source: str) -> None:
     names = read_name_comments(source)
     root = At(ACCOUNTS_FILE)
     emails: dict[str, str] = {}
-    for group in ("mandatoryAccounts", "workloadAccounts"):
+    unread_keys(state.report, data, root, {*_ACCOUNT_GROUPS, "accountIds"})
+    for group in _ACCOUNT_GROUPS:
         for i, item in enumerate(sequence(data.get(group), root / group)):
             here = root / group / i
-            key, email = _account(state, mapping(item, here), here, group, names)
+            entry = mapping(item, here)
+            unread_keys(state.report, entry, here, _ACCOUNT_KEYS)
+            key, email = _account(state, entry, here, group, names)
             emails[email.lower()] = key
     _account_ids(state, data, root, emails)
 
@@ -191,6 +209,7 @@ def _scps(state: State, data: dict[str, Any]) -> dict[str, list[str]]:
     """Reads the SCPs; returns target (OU id, account id or "" for the root) -> SCP ids."""
     at = At(ORGANIZATION_FILE) / "serviceControlPolicies"
     attached: dict[str, list[str]] = {}
+    allow_lists: set[str] = set()
     for i, item in enumerate(sequence(data.get("serviceControlPolicies"), at)):
         here = at / i
         entry = mapping(item, here)
@@ -201,6 +220,9 @@ def _scps(state: State, data: dict[str, Any]) -> dict[str, list[str]]:
         if kind not in ("awsManaged", "customerManaged"):
             raise (here / "type").error(f"expected awsManaged or customerManaged, found {kind!r}")
         path = text(required(entry, "policy", here), here / "policy")
+        if _allow_list(state, entry, here, name):
+            allow_lists.add(name)
+            continue
         document = state.document(path, here / "policy") if kind == "customerManaged" else None
         if document is None and (state.root / path).is_file():
             state.read_files.add(path)  # AWS's own document: referenced, not needed
@@ -217,9 +239,28 @@ def _scps(state: State, data: dict[str, Any]) -> dict[str, list[str]]:
             state, entry.get("deploymentTargets"), here / "deploymentTargets"
         ):
             attached.setdefault(target, []).append(policy.id)
-    _quarantine(state, data)
+    _quarantine(state, data, allow_lists)
     _other_policies(state, data)
     return attached
+
+
+def _allow_list(state: State, entry: dict[str, Any], here: At, name: str) -> bool:
+    """Whether the SCP is an allow list (strategy: allow-list): LZA then takes FullAWSAccess
+    off its targets. The design keeps FullAWSAccess on every level and has no such swap, so
+    kept as a plain SCP the export would leave FullAWSAccess beside it (wider than read):
+    the SCP and its attachments are left out and reported instead."""
+    strategy = optional_text(entry, "strategy", here)
+    if strategy not in (None, "deny-list", "allow-list"):
+        raise (here / "strategy").error(f"expected deny-list or allow-list, found {strategy!r}")
+    if strategy != "allow-list":
+        return False
+    state.report.gap(
+        (here / "strategy").label,
+        f"SCP {name} is an allow list (strategy: allow-list, which takes FullAWSAccess off its "
+        "targets): the design cannot hold an allow list in place of FullAWSAccess; the SCP and "
+        "its attachments are left out",
+    )
+    return True
 
 
 def _other_policies(state: State, data: dict[str, Any]) -> None:
@@ -244,12 +285,17 @@ def _scp_targets(state: State, value: Any, at: At) -> list[str]:
     return found
 
 
-def _quarantine(state: State, data: dict[str, Any]) -> None:
+def _quarantine(state: State, data: dict[str, Any], allow_lists: set[str]) -> None:
     at = At(ORGANIZATION_FILE) / "quarantineNewAccounts"
     entry = mapping(data.get("quarantineNewAccounts"), at)
     if not flag(entry, "enable", at):
         return
     name = text(required(entry, "scpPolicyName", at), at / "scpPolicyName")
+    if name in allow_lists:
+        state.report.gap(
+            at.label, f"new accounts are held under {name}, an allow list left out (see above)"
+        )
+        return
     if name not in state.scps:
         raise (at / "scpPolicyName").error(f"unknown SCP {name!r}")
     state.report.gap(
@@ -369,6 +415,7 @@ def read(root: Path) -> tuple[Design, ConversionReport]:
     if organization is None:
         raise ConfigError(root.name, "", f"no {ORGANIZATION_FILE}")
     organization_data = mapping(organization[0], At(ORGANIZATION_FILE))
+    unread_keys(state.report, organization_data, At(ORGANIZATION_FILE), _ORGANIZATION_KEYS)
     _units(state, organization_data, organization[1])
     _accounts(state, accounts_data, accounts[1])
     _policy_values(state)

@@ -27,6 +27,7 @@ from designer.engines.lza.fields import (
     sequence,
     text,
     texts,
+    unread_keys,
 )
 from designer.engines.lza.names import read_name_comments
 from designer.engines.lza.replacements import ACCOUNT_LOOKUP
@@ -129,6 +130,13 @@ def _policy_sets(state: State, data: dict[str, Any]) -> None:
     at = At(IAM_FILE) / "policySets"
     for i, item in enumerate(sequence(data.get("policySets"), at)):
         entry = mapping(item, at / i)
+        path = optional_text(entry, "path", at / i)
+        if path not in (None, "/"):
+            state.report.gap(
+                (at / i / "path").label,
+                f"the path {path} of these policies is not held by the design (their documents "
+                "are kept in the roles that name them)",
+            )
         for j, policy in enumerate(
             sequence(required(entry, "policies", at / i), at / i / "policies")
         ):
@@ -404,15 +412,67 @@ def _landing(state: State, where: Targets) -> list[str]:
     return where.accounts
 
 
+_ROLE_KEYS = {
+    "name",
+    "assumedBy",
+    "policies",
+    "boundaryPolicy",
+    "instanceProfile",
+    "externalIds",
+    "maxSessionDuration",
+}
+
+
+def _duplicate(
+    state: State, role: dict[str, Any], where: Targets, seen: set[tuple[str, str]], at: At
+) -> None:
+    """LZA refuses two roles of one name in an account (its iam-config validator): such a
+    configuration is read, and the clash reported."""
+    name = str(role.get("name"))
+    clashing = {a for a in where.accounts if (a, name) in seen}
+    seen.update((a, name) for a in where.accounts)
+    if clashing:
+        twice = sorted(k for k, a in state.accounts.items() if a.id in clashing)
+        state.report.gap(
+            at.label,
+            f"role {name} is deployed a second time in {', '.join(twice)}: LZA refuses two roles "
+            "of one name in an account",
+        )
+
+
 def _role_sets(state: State, data: dict[str, Any]) -> None:
     at = At(IAM_FILE) / "roleSets"
+    seen: set[tuple[str, str]] = set()  # (account id, role name) deployed so far
     for i, item in enumerate(sequence(data.get("roleSets"), at)):
         entry = mapping(item, at / i)
         where = targets(
             state, required(entry, "deploymentTargets", at / i), at / i / "deploymentTargets"
         )
-        for j, role in enumerate(sequence(required(entry, "roles", at / i), at / i / "roles")):
-            _role(state, mapping(role, at / i / "roles" / j), where, at / i / "roles" / j)
+        roles = sequence(required(entry, "roles", at / i), at / i / "roles")
+        path = optional_text(entry, "path", at / i)
+        if path not in (None, "/"):
+            # The path is part of each role's ARN: the design's role sits at "/".
+            for j, role in enumerate(roles):
+                name = mapping(role, at / i / "roles" / j).get("name", j)
+                state.report.gap(
+                    (at / i / "path").label,
+                    f"role {name}: its path {path} is not held by the design (it changes the "
+                    "role's ARN); left out",
+                )
+            continue
+        for j, role in enumerate(roles):
+            fields = mapping(role, at / i / "roles" / j)
+            if not where.ends:
+                # LZA deploys the role nowhere: the design has nothing to hold it on.
+                state.report.gap(
+                    (at / i / "roles" / j).label,
+                    f"role {fields.get('name', j)}: its deploymentTargets reach no account; "
+                    "left out",
+                )
+                continue
+            unread_keys(state.report, fields, at / i / "roles" / j, _ROLE_KEYS)
+            _duplicate(state, fields, where, seen, at / i / "roles" / j)
+            _role(state, fields, where, at / i / "roles" / j)
 
 
 # -- providers and Identity Center -------------------------------------------------------------
@@ -443,18 +503,22 @@ def _identity_center(state: State, data: dict[str, Any]) -> None:
     )
     state.providers[f"identityCenter:{name}"] = center
     sets_at = at / "identityCenterPermissionSets"
-    known = set()
+    known: set[str] = set()
+    dropped: set[str] = set()  # sets an export would grant more than was read
     for i, item in enumerate(sequence(entry.get("identityCenterPermissionSets"), sets_at)):
         fields = mapping(item, sets_at / i)
         set_name = text(required(fields, "name", sets_at / i), sets_at / i / "name")
         known.add(set_name)
-        _permission_set(state, set_name, fields, sets_at / i)
-    _assignments(state, center, entry, known, at / "identityCenterAssignments")
+        if not _permission_set(state, set_name, fields, sets_at / i):
+            dropped.add(set_name)
+    _assignments(state, center, entry, (known, dropped), at / "identityCenterAssignments")
 
 
-def _permission_set(state: State, name: str, fields: dict[str, Any], at: At) -> None:
+def _permission_set(state: State, name: str, fields: dict[str, Any], at: At) -> bool:
     """The design keeps a permission set's name only; the export gives it the AWS managed
-    policy of that name (managed_policies.permission_set_policy). Anything else is reported."""
+    policy of that name (managed_policies.permission_set_policy). Anything else is reported.
+    Returns whether the set is kept: one named like an AWS managed policy but granting
+    something else is left out, since an export would grant what its name says."""
     policies = mapping(fields.get("policies"), at / "policies")
     implied = permission_set_policy(name)
     said = [
@@ -462,7 +526,16 @@ def _permission_set(state: State, name: str, fields: dict[str, Any], at: At) -> 
         for n in texts(policies.get("awsManaged"), at / "policies" / "awsManaged")
     ]
     others = {k: v for k, v in policies.items() if k != "awsManaged" and v}
-    if said != ([implied] if implied else []) or others:
+    differs = said != ([implied] if implied else []) or bool(others)
+    if differs and implied is not None:
+        state.report.gap(
+            (at / "policies").label,
+            f"permission set {name}: its policies are not the AWS managed policy {implied} its "
+            "name stands for in the design; left out with its assignments (if kept, an export "
+            f"would grant {implied})",
+        )
+        return False
+    if differs:
         state.report.gap(
             (at / "policies").label,
             f"permission set {name}: its policies are not held by the design (it keeps the "
@@ -472,11 +545,17 @@ def _permission_set(state: State, name: str, fields: dict[str, Any], at: At) -> 
         state.report.gap(
             (at / key).label, f"permission set {name}: {key} is not held by the design"
         )
+    return True
 
 
 def _assignments(
-    state: State, center: IdentityProvider, entry: dict[str, Any], known: set[str], at: At
+    state: State,
+    center: IdentityProvider,
+    entry: dict[str, Any],
+    names: tuple[set[str], set[str]],
+    at: At,
 ) -> None:
+    known, dropped = names
     found: dict[str, tuple[list[str], list[str]]] = {}  # target -> (permission sets, mapped)
     for i, item in enumerate(sequence(entry.get("identityCenterAssignments"), at)):
         here = at / i
@@ -487,6 +566,11 @@ def _assignments(
         )
         if permission_set not in known:
             raise (here / "permissionSetName").error(f"unknown permission set {permission_set!r}")
+        if permission_set in dropped:
+            state.report.gap(
+                here.label, f"assignment {label}: permission set {permission_set} is left out"
+            )
+            continue
         if assignment.get("principals") or assignment.get("principalId"):
             state.report.gap(here.label, "Identity Center users and groups are not modelled")
         where = targets(
@@ -516,7 +600,19 @@ def _assignments(
         )
 
 
+_IAM_KEYS = {
+    "providers",
+    "policySets",
+    "roleSets",
+    "identityCenter",
+    "groupSets",
+    "userSets",
+    "managedActiveDirectories",
+}
+
+
 def read_iam(state: State, data: dict[str, Any]) -> None:
+    unread_keys(state.report, data, At(IAM_FILE), _IAM_KEYS)
     source = state.parsed[IAM_FILE][1] if IAM_FILE in state.parsed else ""
     state.principal_roles = {
         key: role

@@ -28,6 +28,7 @@ from designer.engines.lza import (
 )
 from designer.engines.lza.names import Naming, unique
 from designer.engines.lza.policies import exempts_accelerator, to_lza
+from designer.engines.lza.suspended import SetAside, set_aside
 from designer.engines.yamlio import dump_yaml
 from designer.model.design import Design
 from designer.model.governance import ServiceControlPolicy
@@ -52,6 +53,7 @@ class Context:
     naming: Naming
     core: dict[str, str]  # account id -> Management / LogArchive / Audit
     emails: dict[str, str] = field(default_factory=dict)  # account id -> e-mail written
+    aside: SetAside = field(default_factory=lambda: SetAside(frozenset(), frozenset()))
 
     def account(self, account_id: str) -> str:
         return self.naming.accounts[account_id]
@@ -86,7 +88,7 @@ def core_accounts(design: Design) -> dict[str, str]:
 
 def context(design: Design, partition: str) -> Context:
     core = core_accounts(design)
-    ctx = Context(design, partition, Naming(design, core), core)
+    ctx = Context(design, partition, Naming(design, core), core, aside=set_aside(design))
     taken: set[str] = set()
     for account in design.accounts:
         if account.email:
@@ -171,6 +173,13 @@ def _renamed(lines: list[str], what: str) -> list[str]:
 
 
 # -- organization-config.yaml -------------------------------------------------------------------
+def _unit_entry(ctx: Context, unit_id: str) -> dict[str, Any]:
+    entry: dict[str, Any] = {"name": ctx.naming.ou(unit_id)}
+    if unit_id in ctx.aside.units:
+        entry["ignore"] = True
+    return entry
+
+
 @dataclass(frozen=True)
 class ScpFile:
     policy: ServiceControlPolicy
@@ -216,7 +225,11 @@ def _targets(ctx: Context, policy_id: str) -> dict[str, list[str]]:
     design = ctx.design
     units = [ROOT] if policy_id in design.organization.root_scps else []
     units += [ctx.naming.ou(u.id) for u in design.organizational_units if policy_id in u.scps]
-    accounts = [ctx.account(a.id) for a in design.accounts if policy_id in a.scps]
+    accounts = [
+        ctx.account(a.id)
+        for a in design.accounts
+        if policy_id in a.scps and a.id not in ctx.aside.accounts
+    ]
     targets: dict[str, list[str]] = {"organizationalUnits": units}
     if accounts:
         targets["accounts"] = accounts
@@ -262,7 +275,14 @@ def organization_files(ctx: Context) -> list[ConfigFile]:
                 f"SCP {json.dumps(scp.name)} holds {', '.join(scp.placeholders)}, which LZA "
                 "does not fill in: replace before deploying."
             )
-    units = [{"name": ctx.naming.ou(u.id)} for u in design.organizational_units]
+    units = [_unit_entry(ctx, u.id) for u in design.organizational_units]
+    if ctx.aside.units:
+        comments.append(
+            "OUs for suspended accounts have ignore: true: LZA's pipeline cannot deploy into "
+            "suspended accounts."
+        )
+    if any(a.scps and a.id in ctx.aside.accounts for a in design.accounts):
+        comments.append("SCPs attached to suspended accounts are not written.")
     if any(p.count("/") >= MAX_OU_DEPTH for p in ctx.naming.ous.values()):
         comments.append(f"Some OUs are nested deeper than the {MAX_OU_DEPTH} levels LZA manages.")
     data: dict[str, Any] = {"enable": True, "organizationalUnits": units}

@@ -56,6 +56,7 @@ class IamWriter:
     policy_files: list[ConfigFile] = field(default_factory=list)
     policy_names: set[str] = field(default_factory=set)
     markers: list[str] = field(default_factory=list)  # design-name principal-role comments
+    reached: dict[str, frozenset[str]] = field(default_factory=dict)  # targets -> accounts
 
     def __post_init__(self) -> None:
         design = self.ctx.design
@@ -88,12 +89,28 @@ class IamWriter:
                 found |= seen
         return found
 
-    def targets(self, rel: TrustRelationship | FederationRelationship) -> dict[str, list[str]]:
-        naming = self.ctx.naming
+    def targets(
+        self, rel: TrustRelationship | FederationRelationship
+    ) -> dict[str, list[str]] | None:
+        """deploymentTargets of the relationship's target; None when it reaches only suspended
+        accounts (suspended.py: LZA cannot deploy there)."""
+        naming, aside = self.ctx.naming, self.ctx.aside
+        if rel.target in aside.accounts or rel.target in aside.units:
+            self.note(
+                "Roles and assignments for suspended accounts or their OUs are not written: "
+                "LZA's pipeline cannot deploy into suspended accounts."
+            )
+            return None
         if rel.target in naming.accounts:
             return {"accounts": [naming.accounts[rel.target]]}
         members = set(self.scopes.members(rel.target))
-        skipped = {self.scopes.management, rel.source, *rel.excluded_accounts}
+        # Suspended accounts of managed OUs: those of ignored OUs LZA skips by itself.
+        parked = {
+            a.id
+            for a in self.ctx.design.accounts
+            if a.id in aside.accounts and a.parent not in aside.units
+        }
+        skipped = {self.scopes.management, rel.source, *rel.excluded_accounts, *parked}
         excluded = [
             naming.accounts[a.id] for a in self.ctx.design.accounts if a.id in skipped & members
         ]
@@ -102,7 +119,9 @@ class IamWriter:
         else:  # LZA's OU entry: only the accounts placed directly in it, so every nested OU
             nested = self.nested(rel.target)
             units = [
-                naming.ou(u.id) for u in self.ctx.design.organizational_units if u.id in nested
+                naming.ou(u.id)
+                for u in self.ctx.design.organizational_units
+                if u.id in nested and u.id not in aside.units
             ]
         targets: dict[str, list[str]] = {"organizationalUnits": units}
         if excluded:
@@ -187,9 +206,46 @@ class IamWriter:
         return name
 
     # -- role sets ---------------------------------------------------------------------------
+    def reach(self, targets: dict[str, list[str]]) -> frozenset[str]:
+        """The LZA names of the accounts LZA deploys these targets to (an OU: the accounts
+        placed directly in it)."""
+        key = json.dumps(targets, sort_keys=True)
+        if key not in self.reached:
+            naming = self.ctx.naming
+            units = set(targets.get("organizationalUnits", []))
+            found = set(targets.get("accounts", []))
+            found |= {
+                naming.accounts[a.id]
+                for a in self.ctx.design.accounts
+                if ROOT in units or naming.ou(a.parent) in units
+            }
+            self.reached[key] = frozenset(found - set(targets.get("excludedAccounts", [])))
+        return self.reached[key]
+
+    def clashes(self, targets: dict[str, list[str]], role: dict[str, Any]) -> bool:
+        """Whether a role of that name already reaches one of these accounts through other
+        targets: LZA refuses two roles of one name in an account, and merging the two would
+        give each principal the other's accounts too."""
+        reach = self.reach(targets)
+        for candidate in self.sets:
+            held = candidate.roles.get(role["name"])
+            if held is None or (candidate.targets == targets and _same_but_trust(held, role)):
+                continue  # none there, or one add_role merges with
+            both = sorted(reach & self.reach(candidate.targets))
+            if both:
+                self.note(
+                    f"Role {json.dumps(role['name'])} is not written a second time for "
+                    f"{', '.join(both)}: LZA refuses two roles of one name in an account; the "
+                    "design's other role of that name there is written, this one is left out."
+                )
+                return True
+        return False
+
     def add_role(self, targets: dict[str, list[str]], role: dict[str, Any]) -> None:
         """Into the first role set of these targets holding no other role of that name; a role
         of the same name and permissions gains the new assumedBy instead."""
+        if self.clashes(targets, role):
+            return
         for candidate in self.sets:
             if candidate.targets != targets:
                 continue
@@ -197,9 +253,7 @@ class IamWriter:
             if held is None:
                 candidate.roles[role["name"]] = role
                 return
-            if {k: v for k, v in held.items() if k != "assumedBy"} == {
-                k: v for k, v in role.items() if k != "assumedBy"
-            }:
+            if _same_but_trust(held, role):
                 held["assumedBy"] += [p for p in role["assumedBy"] if p not in held["assumedBy"]]
                 return
         self.sets.append(RoleSet(targets, {role["name"]: role}))
@@ -214,6 +268,8 @@ class IamWriter:
             )
             return
         targets = self.targets(rel)
+        if targets is None:
+            return
         role: dict[str, Any] = {"name": rel.role_name, "assumedBy": [principal]}
         if rel.external_id:
             role["externalIds"] = [rel.external_id]
@@ -231,9 +287,11 @@ class IamWriter:
 
     def federation(self, rel: FederationRelationship, idp: IdentityProvider) -> None:
         """SAML: the mapped roles in the target account, assumed through the provider."""
+        targets = self.targets(rel)
         for name in rel.mapped_roles:
             principal = {"type": "provider", "principal": self.providers[idp.id]}
-            self.add_role(self.targets(rel), {"name": name, "assumedBy": [principal]})
+            if targets is not None:
+                self.add_role(targets, {"name": name, "assumedBy": [principal]})
         if rel.permission_sets:
             self.note("Permission sets of a SAML federation are not written.")
 
@@ -247,6 +305,13 @@ class IamWriter:
             {"deploymentTargets": json.loads(key), "policies": files}
             for key, files in self.policy_sets.items()
         ]
+
+
+def _same_but_trust(one: dict[str, Any], other: dict[str, Any]) -> bool:
+    """Two roles that differ at most in who assumes them: one role with both principals."""
+    return {k: v for k, v in one.items() if k != "assumedBy"} == {
+        k: v for k, v in other.items() if k != "assumedBy"
+    }
 
 
 def rendered_policies(
@@ -307,6 +372,8 @@ def _identity_center(writer: IamWriter) -> dict[str, Any] | None:
     assignments = []
     for rel in rels:
         targets = writer.targets(rel)
+        if targets is None:
+            continue
         where = next(iter(targets.values()))[0]
         for name, suffix in [(n, "") for n in rel.permission_sets] + [
             (n, MAPPED_ROLE_SUFFIX) for n in rel.mapped_roles
