@@ -3,28 +3,13 @@ traceback, never a half-read design."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from designer.engines.lza.read import read
 from designer.engines.report import ConfigError
-
-CONFIGS = Path(__file__).parent / "configs" / "lza"
-
-
-def _config(tmp_path: Path, name: str = "nested") -> Path:
-    folder = tmp_path / name
-    shutil.copytree(CONFIGS / name, folder)
-    return folder
-
-
-def _edit(folder: Path, file: str, old: str, new: str) -> None:
-    path = folder / file
-    text = path.read_text()
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1))
+from tests.engines.lza_kit import config_copy, edit
 
 
 def _error(folder: Path) -> str:
@@ -78,8 +63,8 @@ ACCOUNTS_CASES = [
 
 @pytest.mark.parametrize(("old", "new", "expected"), ACCOUNTS_CASES)
 def test_malformed_accounts(tmp_path: Path, old: str, new: str, expected: str) -> None:
-    folder = _config(tmp_path)
-    _edit(folder, "accounts-config.yaml", old, new)
+    folder = config_copy(tmp_path)
+    edit(folder, "accounts-config.yaml", old, new)
     assert _error(folder).startswith(expected)
 
 
@@ -145,13 +130,13 @@ ORGANIZATION_CASES = [
 
 @pytest.mark.parametrize(("old", "new", "expected"), ORGANIZATION_CASES)
 def test_malformed_organization(tmp_path: Path, old: str, new: str, expected: str) -> None:
-    folder = _config(tmp_path)
-    _edit(folder, "organization-config.yaml", old, new)
+    folder = config_copy(tmp_path)
+    edit(folder, "organization-config.yaml", old, new)
     assert _error(folder).startswith(expected)
 
 
 def test_a_policy_file_that_is_not_json(tmp_path: Path) -> None:
-    folder = _config(tmp_path)
+    folder = config_copy(tmp_path)
     (folder / "service-control-policies" / "canary.json").write_text("{not json")
     message = _error(folder)
     assert message.startswith("organization-config.yaml: serviceControlPolicies[3].policy: ")
@@ -211,17 +196,17 @@ IAM_CASES = [
 
 @pytest.mark.parametrize(("old", "new", "expected"), IAM_CASES)
 def test_malformed_iam(tmp_path: Path, old: str, new: str, expected: str) -> None:
-    folder = _config(tmp_path, "identity")
-    _edit(folder, "iam-config.yaml", old, new)
+    folder = config_copy(tmp_path, "identity")
+    edit(folder, "iam-config.yaml", old, new)
     assert _error(folder).startswith(expected)
 
 
 def test_malformed_logging_and_security(tmp_path: Path) -> None:
-    folder = _config(tmp_path, "identity")
-    _edit(folder, "global-config.yaml", "  account: LogArchive", "  account: Missing")
+    folder = config_copy(tmp_path, "identity")
+    edit(folder, "global-config.yaml", "  account: LogArchive", "  account: Missing")
     assert _error(folder).startswith("global-config.yaml: logging.account: unknown account")
-    folder = _config(tmp_path / "2", "identity")
-    _edit(
+    folder = config_copy(tmp_path / "2", "identity")
+    edit(
         folder,
         "security-config.yaml",
         "  guardduty:\n    enable: true",
@@ -233,10 +218,8 @@ def test_malformed_logging_and_security(tmp_path: Path) -> None:
 
 
 def test_unresolved_placeholders_are_gaps_not_failures(tmp_path: Path) -> None:
-    folder = _config(tmp_path)
-    _edit(
-        folder, "accounts-config.yaml", "accountId: '012345678901'", "accountId: '{{ CanaryId }}'"
-    )
+    folder = config_copy(tmp_path)
+    edit(folder, "accounts-config.yaml", "accountId: '012345678901'", "accountId: '{{ CanaryId }}'")
     design, report = read(folder)
     canary = next(a for a in design.accounts if a.name == "CanaryWeb")
     assert canary.aws_account_id is None

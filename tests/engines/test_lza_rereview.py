@@ -4,7 +4,6 @@ hold is a report line, never a silent drop (the second review of the LZA engine)
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -17,21 +16,7 @@ from designer.engines.lza.write_iam import IamWriter
 from designer.model.design import Design
 from designer.model.templates import load_template
 from designer.model.vocabulary import AccessLevel, AccountState, PrincipalScope
-
-CONFIGS = Path(__file__).parent / "configs" / "lza"
-
-
-def _config(tmp_path: Path, name: str = "nested") -> Path:
-    folder = tmp_path / name
-    shutil.copytree(CONFIGS / name, folder)
-    return folder
-
-
-def _edit(folder: Path, file: str, old: str, new: str) -> None:
-    path = folder / file
-    found = path.read_text()
-    assert old in found, old
-    path.write_text(found.replace(old, new, 1))
+from tests.engines.lza_kit import config_copy, edit
 
 
 def _export(folder: Path, out: Path) -> dict[str, Any]:
@@ -43,8 +28,8 @@ def _export(folder: Path, out: Path) -> dict[str, Any]:
 
 
 def test_an_allow_list_scp_is_reported_and_never_widened(tmp_path: Path) -> None:
-    folder = _config(tmp_path)
-    _edit(
+    folder = config_copy(tmp_path)
+    edit(
         folder,
         "organization-config.yaml",
         "    policy: service-control-policies/canary.json\n",
@@ -59,7 +44,7 @@ def test_an_allow_list_scp_is_reported_and_never_widened(tmp_path: Path) -> None
 
 
 def _identity(tmp_path: Path) -> Path:
-    return _config(tmp_path, "identity")
+    return config_copy(tmp_path, "identity")
 
 
 def test_a_permission_set_named_like_a_managed_policy_grants_no_more(tmp_path: Path) -> None:
@@ -135,20 +120,20 @@ def _gap(report: Any, where: str, *words: str) -> bool:
 
 
 def test_keys_the_design_cannot_hold_are_reported(tmp_path: Path) -> None:
-    folder = _config(tmp_path)
-    _edit(
+    folder = config_copy(tmp_path)
+    edit(
         folder,
         "organization-config.yaml",
         "taggingPolicies: []\n",
         "taggingPolicies: []\nresourceControlPolicies: []\ndeclarativePolicies: []\n",
     )
-    _edit(
+    edit(
         folder,
         "accounts-config.yaml",
         "  - name: Network\n",
         "  - name: Network\n    accountAlias: acme-network\n",
     )
-    _edit(
+    edit(
         folder,
         "accounts-config.yaml",
         "workloadAccounts:\n",
@@ -164,7 +149,7 @@ def test_keys_the_design_cannot_hold_are_reported(tmp_path: Path) -> None:
 
 def test_a_role_under_a_path_is_left_out_and_reported(tmp_path: Path) -> None:
     folder = _identity(tmp_path)
-    _edit(
+    edit(
         folder,
         "iam-config.yaml",
         "roleSets:\n  - deploymentTargets:",
@@ -177,7 +162,7 @@ def test_a_role_under_a_path_is_left_out_and_reported(tmp_path: Path) -> None:
 
 def test_a_role_set_reaching_no_account_is_reported_per_role(tmp_path: Path) -> None:
     folder = _identity(tmp_path)
-    _edit(
+    edit(
         folder,
         "iam-config.yaml",
         "roleSets:\n",
@@ -234,7 +219,7 @@ def test_two_roles_of_one_name_never_reach_one_account() -> None:
 
 def test_a_role_deployed_twice_in_one_account_is_reported(tmp_path: Path) -> None:
     folder = _identity(tmp_path)
-    _edit(
+    edit(
         folder,
         "iam-config.yaml",
         "roleSets:\n",
@@ -258,7 +243,7 @@ QUARANTINE = """{"Version": "2012-10-17", "Statement": [{"Sid": "DenyAllExceptLZ
 
 
 def test_convert_then_export_adds_no_exemption_the_source_lacked(tmp_path: Path) -> None:
-    folder = _config(tmp_path)
+    folder = config_copy(tmp_path)
     (folder / "service-control-policies" / "quarantine.json").write_text(QUARANTINE)
     _export(folder, tmp_path / "out")
     written = (tmp_path / "out" / "service-control-policies" / "quarantine.json").read_text()
@@ -270,7 +255,7 @@ def test_convert_then_export_adds_no_exemption_the_source_lacked(tmp_path: Path)
 
 def test_an_unknown_role_key_is_reported(tmp_path: Path) -> None:
     folder = _identity(tmp_path)
-    _edit(
+    edit(
         folder,
         "iam-config.yaml",
         "      - name: WorkloadAdmin\n",
