@@ -17,21 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-# One list for the bundled templates and the generated guardrails:
-from designer.artefacts.policy_set import (
-    GLOBAL_SERVICES,
-    PRIVILEGED_ROLE_ARNS,
-    log_protection,
-    log_resources,
-)
-from designer.artefacts.protections import (
-    CLOUDTRAIL_ACTIONS,
-    CONFIG_ACTIONS,
-    DETECTIVE_ACTIONS,
-    ROLE_CHANGE_ACTIONS,
-    stacksets_role_guard,
-)
-from designer.artefacts.tokens import arn
+from designer.artefacts import guardrails
+from designer.artefacts.guardrails import policy
+from designer.artefacts.policy_set import log_protection, log_resources
 from designer.drawing.layout import auto_layout
 from designer.model import (
     Account,
@@ -75,109 +63,34 @@ from designer.model.vocabulary import (
     ResourceType,
     Structure,
 )
+from designer.wizard.whitepaper import (
+    Q_BILLING,
+    Q_CENTRAL_IT,
+    Q_CENTRAL_IT_USERS,
+    Q_HYBRID,
+    Q_IDENTITY,
+    Q_IDENTITY_FEDERATION,
+    Q_IDENTITY_ROLES,
+    Q_INFOSEC,
+    Q_INFOSEC_BUCKET,
+    Q_LOGGING,
+    Q_LOGGING_PROTECT,
+    Q_PUBLISHING,
+    Q_PUBLISHING_EBS,
+    Q_PUBLISHING_SHARE,
+    WHITEPAPER,
+)
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "resources" / "templates"
 
 ORG_NAME = "Example Corp"
 ORG_ID = "o-examplecorp1"
 REGIONS = ("eu-west-1", "eu-central-1")
-WHITEPAPER = 'From the AWS whitepaper "AWS Multiple Account Security Strategy":'
 
 F = AccountFunction
 Env = Environment
 Sens = DataSensitivity
 Principal = Account | IdentityProvider | OutsidePrincipal
-
-
-# --- whitepaper passages (verbatim) -------------------------------------------------------------
-
-Q_IDENTITY = (
-    "This account structure is ideal for organizations who want to create and manage all their "
-    "users in a single account and enable user and group access to resources in other accounts."
-)
-Q_IDENTITY_FEDERATION = (
-    "Customers can use IAM to store and manage user identities for an identity account, or they "
-    "can federate users from a different centralized directory."
-)
-Q_IDENTITY_ROLES = (
-    "Some commonly used roles in this pattern include granting permissions for read-only access "
-    "(for compliance or security organizations), IAM administration, or specific AWS service "
-    "administration."
-)
-Q_LOGGING = (
-    "This account structure is ideal for organizations who want to centrally store, secure, and "
-    "process AWS log and configuration data."
-)
-Q_LOGGING_PROTECT = (
-    "This design allows the parent account to centrally store, protect (for example, using the S3 "
-    "MFA Delete or Amazon Glacier Vault Lock features), and analyze sensitive log files "
-    "independently from each associated account."
-)
-Q_PUBLISHING = (
-    "This account structure is ideal for customers who want to centrally manage preapproved "
-    "server images and AWS CloudFormation templates across their organization."
-)
-Q_PUBLISHING_SHARE = (
-    "This model leverages cross-account resource sharing to share AMIs and AWS Service Catalog "
-    "portfolios created in a parent account with one or more associated accounts."
-)
-Q_PUBLISHING_EBS = (
-    "Likewise, organizations can share EC2 AMIs and Amazon Elastic Block Store (Amazon EBS) "
-    "volumes in order to centrally manage the creation and distribution of approved server "
-    "images to multiple accounts."
-)
-Q_INFOSEC = (
-    "Dedicated Information Security accounts assume the responsibility for collecting and "
-    "analyzing security-related data, running compliance scripts, configuring security services "
-    "(such as CloudTrail and AWS Config), or manage IAM access across other AWS accounts."
-)
-Q_INFOSEC_BUCKET = (
-    "For example, an Information Security account can host an S3 bucket for AWS account logs and "
-    "can be granted permission to configure AWS logging services in associated BU accounts to "
-    "send log data to this bucket."
-)
-Q_CENTRAL_IT = (
-    "They are used to host identity repositories (either a single AWS IAM repository, AWS "
-    "Directory Service, or a self-managed user repository), federate user access, centrally "
-    "manage shared AMIs, Amazon EBS snapshots, or AWS Service Catalog portfolios, and provide "
-    "centralized DNS, logging, configuration management, or software development services."
-)
-Q_CENTRAL_IT_USERS = (
-    "Alternatively, a central IT account can contain IAM users and groups who leverage "
-    "cross-account roles to access associated accounts, as well as centrally managed AMIs and "
-    "AWS Service Catalog portfolios that are published to other accounts through cross-account "
-    "permissions."
-)
-Q_HYBRID = (
-    "In fact, when separating different account-related concerns (such as billing, security log "
-    "processing, compliance monitoring, or shared IT services) across multiple accounts, multiple "
-    "hierarchies are often more desirable than a single hierarchy. Whatever the structure, ensure "
-    "that account relationships are well documented and well understood."
-)
-Q_BILLING = (
-    "AWS customers with multiple AWS accounts often leverage Consolidated Billing, and it can be "
-    "tempting to use the Consolidated Billing account for security activities such as centralized "
-    "IAM administration or storing log files for payee accounts. However, most customers "
-    "eventually choose to create separate security account hierarchies."
-)
-
-# Every passage quoted by some template, for tests that check the quotes are verbatim.
-WHITEPAPER_QUOTES: tuple[str, ...] = (
-    Q_IDENTITY,
-    Q_IDENTITY_FEDERATION,
-    Q_IDENTITY_ROLES,
-    Q_LOGGING,
-    Q_LOGGING_PROTECT,
-    Q_PUBLISHING,
-    Q_PUBLISHING_SHARE,
-    Q_PUBLISHING_EBS,
-    Q_INFOSEC,
-    Q_INFOSEC_BUCKET,
-    Q_CENTRAL_IT,
-    Q_CENTRAL_IT_USERS,
-    Q_HYBRID,
-    Q_BILLING,
-)
 
 
 def describe(summary: str, *quotes: str) -> str:
@@ -1072,111 +985,24 @@ def build_central_it() -> Design:
 
 # --- 6. reference landing zone -------------------------------------------------------------------
 
-NOT_PRIVILEGED = {"ArnNotLike": {"aws:PrincipalARN": PRIVILEGED_ROLE_ARNS}}
-
-
-def policy(*statements: dict[str, Any]) -> dict[str, Any]:
-    return {"Version": "2012-10-17", "Statement": list(statements)}
-
-
-def deny(sid: str, actions: str | list[str], **extra: Any) -> dict[str, Any]:
-    return {"Sid": sid, "Effect": "Deny", "Action": actions, "Resource": "*", **extra}
-
-
-PROTECT_SECURITY_SERVICES = policy(
-    deny("ProtectCloudTrail", sorted(CLOUDTRAIL_ACTIONS), Condition=NOT_PRIVILEGED),
-    deny("ProtectConfig", sorted(CONFIG_ACTIONS), Condition=NOT_PRIVILEGED),
-    deny("ProtectDetectiveControls", list(DETECTIVE_ACTIONS), Condition=NOT_PRIVILEGED),
-    {
-        **deny("ProtectSecurityRoles", list(ROLE_CHANGE_ACTIONS), Condition=NOT_PRIVILEGED),
-        "Resource": [
-            arn("iam", "role/SecurityAudit", account="*"),
-            arn("iam", "role/SecurityReadOnly", account="*"),
-        ],
-    },
-)
-REGION_RESTRICTION = policy(
-    {
-        "Sid": "DenyOutsideAllowedRegions",
-        "Effect": "Deny",
-        "NotAction": GLOBAL_SERVICES,
-        "Resource": "*",
-        "Condition": {
-            "StringNotEquals": {"aws:RequestedRegion": list(REGIONS)},
-            **NOT_PRIVILEGED,
-        },
-    }
-)
-
 
 def add_policies(b: Builder) -> dict[str, ServiceControlPolicy]:
     """The service control policies of the landing zone, by name."""
-    specs: list[tuple[str, str, dict[str, Any] | None]] = [
-        (
-            "FullAWSAccess",
-            "AWS-managed policy that allows everything; deny policies restrict it.",
-            None,
-        ),
-        (
-            "OrganizationGuardrails",
-            "Member accounts cannot leave the organization and its guardrails, no RAM share "
-            "may include principals outside the organization, and only the StackSets service "
-            "creates a role named like its execution role (which the guardrails spare).",
-            policy(
-                deny("DenyLeaveOrganization", "organizations:LeaveOrganization"),
-                deny(
-                    "DenyExternalRamShares",
-                    ["ram:CreateResourceShare", "ram:UpdateResourceShare"],
-                    Condition={"Bool": {"ram:RequestedAllowsExternalPrincipals": "true"}},
-                ),
-                stacksets_role_guard(),
-            ),
-        ),
-        (
-            "ProtectSecurityServices",
-            "Nobody but the privileged automation role can stop or change CloudTrail, AWS Config, "
-            "GuardDuty, Security Hub, Access Analyzer, VPC flow logs or the security audit roles.",
-            PROTECT_SECURITY_SERVICES,
-        ),
-        (
-            "DenyRootUser",
-            "The root user of member accounts cannot act (including creating access keys).",
-            policy(
-                deny(
-                    "DenyRootUser",
-                    "*",
-                    Condition={
-                        "StringLike": {"aws:PrincipalArn": [arn("iam", "root", account="*")]}
-                    },
-                )
-            ),
-        ),
-        (
-            "RegionRestriction",
-            "Regional services only in the Regions allowed by the usage policy.",
-            REGION_RESTRICTION,
-        ),
-        (
-            "DenyAllSuspended",
-            "Suspended accounts can do nothing while they wait to be closed.",
-            policy(deny("DenyAll", "*")),
-        ),
-        (
-            "DenyIamUsers",
+    rails = [
+        guardrails.full_aws_access(),
+        guardrails.organization_guardrails(),
+        guardrails.protect_security_services(),
+        guardrails.deny_root_user(),
+        guardrails.region_restriction(REGIONS),
+        guardrails.deny_all_suspended(),
+        guardrails.deny_iam_users(
             "Candidate policy under test: no new IAM users or access keys in member accounts; "
-            "people sign in through IAM Identity Center.",
-            policy(
-                deny(
-                    "DenyIamUsers",
-                    ["iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile"],
-                    Condition=NOT_PRIVILEGED,
-                )
-            ),
+            "people sign in through IAM Identity Center."
         ),
     ]
     return {
-        name: b.add_scp(name, text, doc, aws_managed=name == "FullAWSAccess")
-        for name, text, doc in specs
+        rail.name: b.add_scp(rail.name, rail.description, rail.document, rail.aws_managed)
+        for rail in rails
     }
 
 

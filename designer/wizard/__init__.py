@@ -1,0 +1,1 @@
+"""The new-design wizard: the whitepaper's questions turned into a structure."""
