@@ -17,7 +17,9 @@ from pydantic import ValidationError
 
 from designer.core.events import DesignEvent, EventEmitter, Subject, Verb
 from designer.core.graph import DesignGraph
+from designer.model.answers import Answers
 from designer.model.catalog import COLLECTIONS, EntityKind, EntityRef
+from designer.model.decisions import Decision
 from designer.model.design import Design
 from designer.model.errors import DesignError
 from designer.model.fileformat import problems_from_validation
@@ -265,9 +267,9 @@ class Document:
     def _snapshot(self) -> dict[str, Any]:
         # Entities are immutable, so shallow copies of the lists are a complete snapshot.
         design = self._design
-        lists = [*COLLECTIONS.values(), "waivers"]
+        lists = [*COLLECTIONS.values(), "waivers", "decisions"]
         state: dict[str, Any] = {name: list(getattr(design, name)) for name in lists}
-        for name in ("name", "description", "organization", "usage_policy", "layout"):
+        for name in ("name", "description", "organization", "usage_policy", "layout", "answers"):
             state[name] = getattr(design, name)
         return state
 
@@ -305,6 +307,16 @@ class Document:
         self._design.name, self._design.description = checked.name, checked.description
         self._design.covers = checked.covers
         self._send(DesignEvent(Subject.DESIGN, Verb.UPDATED, self._design))
+
+    def set_answers(
+        self, answers: Answers | None, decisions: list[Decision]
+    ) -> tuple[Answers | None, list[Decision]]:
+        """The wizard's answers and decisions (what the design was grown from, and why);
+        returns the previous pair for undo."""
+        old = self._design.answers, list(self._design.decisions)
+        self._design.answers, self._design.decisions = answers, list(decisions)
+        self._send(DesignEvent(Subject.DESIGN, Verb.UPDATED, self._design))
+        return old
 
     def set_usage_policy(self, **changes: Any) -> UsagePolicy:
         old = self._design.usage_policy

@@ -191,6 +191,8 @@ def _design_only(design: Design) -> None:
     design.usage_policy = UsagePolicy()
     design.waivers = []
     design.layout = Layout()
+    design.decisions = []
+    design.answers = None
 
 
 CONCEPTS: tuple[Concept, ...] = (
@@ -277,7 +279,9 @@ DESIGN_ONLY: tuple[Concept, ...] = (
         "provider_details", "Identity provider descriptions and metadata URLs", _provider_details
     ),
     Concept(
-        "design_only", "Usage policy, covered structures, waivers, canvas layout", _design_only
+        "design_only",
+        "Usage policy, covered structures, waivers, canvas layout, wizard answers and decisions",
+        _design_only,
     ),
 )
 _BY_KEY = {c.key: c for c in CONCEPTS}

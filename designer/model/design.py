@@ -13,7 +13,9 @@ from pydantic import (
     model_serializer,
 )
 
+from designer.model.answers import Answers
 from designer.model.base import Name, Text, without_unset
+from designer.model.decisions import Decision
 from designer.model.governance import (
     Layout,
     LogBucket,
@@ -61,11 +63,17 @@ class Design(BaseModel):
     service_control_policies: list[ServiceControlPolicy] = Field(default_factory=list)
     usage_policy: UsagePolicy = Field(default_factory=UsagePolicy)
     waivers: list[Waiver] = Field(default_factory=list)
+    decisions: list[Decision] = Field(
+        default_factory=list, description="Why the structure is what it is (new-design wizard)."
+    )
+    answers: Answers | None = Field(
+        default=None, description="The wizard's answers this design was grown from; null: none."
+    )
     layout: Layout = Field(default_factory=Layout)
 
     _unique_structures = field_validator("covers")(lambda v: v if v is None else _unique(v))
 
     @model_serializer(mode="wrap")
     def _without_unset_scope(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        """A design of a whole organization is written as before `covers` existed."""
-        return without_unset(handler(self), {"covers": None})
+        """A design that does not use the later fields is written as before they existed."""
+        return without_unset(handler(self), {"covers": None, "decisions": [], "answers": None})

@@ -1,0 +1,179 @@
+"""The answers to the new-design wizard: the whitepaper's questions and the sizing that follows.
+
+Kept in the design (`Design.answers`) so that running the wizard again starts from them and
+changes only what a changed answer changes. The questions themselves (wording, help, order)
+live in designer.wizard.questions; this is only what an answer may be.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import (
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
+
+from designer.model.base import AwsAccountId, Entity, Name, Region, RoleName, Text
+from designer.model.nodes import _unique
+from designer.model.vocabulary import DataSensitivity, Environment
+
+
+class IdentitySource(StrEnum):
+    SAML = "saml"  # a SAML 2.0 identity provider (Entra ID, Okta, ADFS, ...)
+    ACTIVE_DIRECTORY = "active-directory"  # an on-premises Active Directory
+    IDENTITY_CENTER = "identity-center"  # IAM Identity Center's own directory, already in use
+    NONE = "none"  # nothing yet
+
+
+class SecurityTeam(StrEnum):
+    INFORMATION_SECURITY = "information-security"
+    CENTRAL_IT = "central-it"
+    BOTH = "both"
+
+
+class Published(StrEnum):
+    AMIS = "amis"
+    SNAPSHOTS = "snapshots"
+    PORTFOLIOS = "portfolios"
+    TEMPLATES = "templates"
+
+
+# The environments the wizard asks about, in the order it asks (test is folded into development).
+WIZARD_ENVIRONMENTS: tuple[Environment, ...] = (
+    Environment.PRODUCTION,
+    Environment.NON_PRODUCTION,
+    Environment.DEVELOPMENT,
+    Environment.SANDBOX,
+)
+# Restricted data stays in production (rule DATA-01): a lower environment may hold at most this.
+LOWER_ENVIRONMENT_CEILING = DataSensitivity.CONFIDENTIAL
+
+BusinessUnit = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9 &.-]*$"),
+]
+Domain = Annotated[
+    str,
+    StringConstraints(max_length=200, pattern=r"^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$"),
+]
+MAX_BUSINESS_UNITS = 500  # x 4 environments: a 2,000-account start
+
+
+def unit_key(name: str) -> str:
+    """What tells business units apart in account names, e-mails and role names: 'R&D' and
+    'R D' both become 'rd', so they cannot both be answered."""
+    return "".join(c for c in name.casefold() if c.isalnum())
+
+
+class ThirdParty(Entity):
+    """Someone outside the organization who needs read-only access: an auditor, a vendor."""
+
+    name: Name
+    aws_account_id: AwsAccountId | None = Field(
+        default=None, description="Their 12-digit AWS account id; empty while unknown."
+    )
+    role_name: RoleName | None = Field(
+        default=None,
+        description="The one role in their account that may assume ours; empty: "
+        "<Name>Integration, to confirm with them.",
+    )
+    reason: Text = ""
+
+
+class Answers(Entity):
+    """What the architect answered; every field has the answer most organizations give."""
+
+    organization_name: Name = "Example Corp"
+    email_domain: Domain = "example.com"
+    # When to create multiple accounts
+    administrative_isolation: StrictBool = True
+    limited_visibility: StrictBool = False
+    blast_radius_isolation: StrictBool = True
+    recovery_audit_isolation: StrictBool = True
+    # When to create a security account structure
+    central_identities: StrictBool = True
+    central_logging: StrictBool = True
+    security_baselines: StrictBool = True
+    central_publishing: StrictBool = False
+    # Sizing
+    business_units: list[BusinessUnit] = Field(
+        default_factory=lambda: ["Engineering"], min_length=1, max_length=MAX_BUSINESS_UNITS
+    )
+    environments: list[Environment] = Field(
+        default_factory=lambda: [Environment.PRODUCTION, Environment.DEVELOPMENT], min_length=1
+    )
+    data_sensitivity: dict[Environment, DataSensitivity] = Field(
+        default_factory=lambda: {
+            Environment.PRODUCTION: DataSensitivity.CONFIDENTIAL,
+            Environment.DEVELOPMENT: DataSensitivity.INTERNAL,
+        },
+        description="The most sensitive data each environment holds.",
+    )
+    regions: list[Region] = Field(default_factory=lambda: ["us-east-1"], min_length=1)
+    identity_source: IdentitySource = IdentitySource.IDENTITY_CENTER
+    security_team: SecurityTeam = SecurityTeam.INFORMATION_SECURITY
+    published: list[Published] = Field(default_factory=list)
+    third_parties: list[ThirdParty] = Field(default_factory=list, max_length=50)
+    log_retention_days: StrictInt = Field(default=365, ge=1, le=36500)
+
+    _unique_regions = field_validator("regions")(_unique)
+    _unique_published = field_validator("published")(_unique)
+
+    @field_validator("business_units")
+    @classmethod
+    def _distinct_units(cls, units: list[str]) -> list[str]:
+        keys = Counter(unit_key(u) for u in units)
+        twice = sorted({u for u in units if keys[unit_key(u)] > 1})
+        if twice:
+            raise ValueError(f"business units named twice: {', '.join(twice)}")
+        return units
+
+    @field_validator("environments")
+    @classmethod
+    def _known_environments(cls, environments: list[Environment]) -> list[Environment]:
+        _unique(list(environments))
+        other = [str(e) for e in environments if e not in WIZARD_ENVIRONMENTS]
+        if other:
+            allowed = ", ".join(WIZARD_ENVIRONMENTS)
+            raise ValueError(f"environment {', '.join(other)} is not one of {allowed}")
+        return sorted(environments, key=WIZARD_ENVIRONMENTS.index)
+
+    @field_validator("third_parties")
+    @classmethod
+    def _distinct_parties(cls, parties: list[ThirdParty]) -> list[ThirdParty]:
+        _unique([p.name for p in parties])
+        return parties
+
+    @model_validator(mode="after")
+    def _sensitivity_per_environment(self) -> Answers:
+        missing = [str(e) for e in self.environments if e not in self.data_sensitivity]
+        if missing:
+            raise ValueError(f"data_sensitivity names no level for {', '.join(missing)}")
+        extra = [str(e) for e in self.data_sensitivity if e not in self.environments]
+        if extra:
+            raise ValueError(f"data_sensitivity names {', '.join(extra)}, not an environment")
+        ceiling = list(DataSensitivity).index(LOWER_ENVIRONMENT_CEILING)
+        for env, level in self.data_sensitivity.items():
+            if env != Environment.PRODUCTION and list(DataSensitivity).index(level) > ceiling:
+                raise ValueError(
+                    f"data_sensitivity.{env}: {level} data stays in production; a {env} "
+                    f"environment holds at most {LOWER_ENVIRONMENT_CEILING} (masked copies)"
+                )
+        return self
+
+    @field_serializer("data_sensitivity")
+    def _in_asked_order(self, levels: dict[Environment, DataSensitivity]) -> dict[str, str]:
+        return {str(e): str(levels[e]) for e in WIZARD_ENVIRONMENTS if e in levels}
+
+    @property
+    def separate_units(self) -> bool:
+        """Each business unit gets accounts of its own (administrative isolation or visibility)."""
+        return self.administrative_isolation or self.limited_visibility
