@@ -17,7 +17,7 @@ from typing import NoReturn
 from designer.analysis.inventory import FORMATS, format_inventory
 from designer.artefacts.tokens import PARTITIONS
 from designer.drawing.views import VIEWS
-from designer.model import DesignError, load_design, save_design
+from designer.model import DesignError, load_design, new_id, save_design
 from designer.model.fileformat import design_schema
 from designer.model.templates import list_templates, new_design_from_template
 from designer.rules import Severity, all_rules, validate
@@ -61,10 +61,62 @@ def _cmd_templates(args: argparse.Namespace) -> int:
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
+    from designer.wizard.answers_file import load_answers, questions_text
+    from designer.wizard.build import build_design
+
+    chosen = [f for f in ("--template", "--answers", "--print-questions") if _given(args, f)]
+    if len(chosen) != 1:
+        raise UsageError(
+            "new needs exactly one of --template NAME, --answers FILE, --print-questions"
+        )
+    if args.print_questions:
+        sys.stdout.write(questions_text())
+        return EXIT_OK
+    if args.output is None:
+        raise UsageError("new needs -o FILE, the design file to write")
     out = _new_file(args.output, args.force)
+    if args.answers is not None:
+        design = build_design(load_answers(Path(args.answers)), new_id())
+        save_design(design, out)
+        print(
+            f"wrote {out} from the answers in {args.answers} ({len(design.accounts)} accounts, "
+            f"{len(design.decisions)} decisions)"
+        )
+        return EXIT_OK
     design = new_design_from_template(args.template)
     save_design(design, out)
     print(f"wrote {out} from template {args.template!r} ({len(design.accounts)} accounts)")
+    return EXIT_OK
+
+
+def _given(args: argparse.Namespace, flag: str) -> bool:
+    value = getattr(args, flag.lstrip("-").replace("-", "_"))
+    return bool(value) if isinstance(value, bool) else value is not None
+
+
+def _cmd_grow(args: argparse.Namespace) -> int:
+    from designer.core.document import Document
+    from designer.wizard.answers_file import load_answers
+    from designer.wizard.grow import apply_growth, describe_changes, plan_growth
+
+    path = Path(args.file)
+    design = load_design(path)
+    answers = load_answers(Path(args.answers))
+    before = design.answers
+    growth = plan_growth(design, answers)
+    for line in describe_changes(before, answers) if before is not None else []:
+        print(f"answer changed: {line}")
+    for line in growth.summary(design):
+        print(line)
+    if growth.empty and before == answers:
+        print(f"{path}: nothing to change")
+        return EXIT_OK
+    if args.dry_run:
+        return EXIT_OK
+    document = Document(design)
+    apply_growth(document, growth)
+    save_design(document.design, path)
+    print(f"wrote {path} (previous version kept as {path.name}.bak)")
     return EXIT_OK
 
 
@@ -300,10 +352,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", parser_class=_Parser, title="commands")
     _add(commands, "templates", "list the built-in templates", _cmd_templates)
-    new = _add(commands, "new", "write a new design from a template", _cmd_new)
-    new.add_argument("--template", required=True, metavar="NAME", help="see 'templates'")
-    new.add_argument("-o", "--output", required=True, metavar="FILE", help="design file to write")
+    new = _add(
+        commands,
+        "new",
+        "write a new design from a template or from answers to the whitepaper's questions",
+        _cmd_new,
+    )
+    new.add_argument("--template", metavar="NAME", help="see 'templates'")
+    new.add_argument("--answers", metavar="FILE", help="answers file (YAML); see --print-questions")
+    new.add_argument(
+        "--print-questions",
+        action="store_true",
+        help="print a commented answers file to fill in",
+    )
+    new.add_argument("-o", "--output", metavar="FILE", help="design file to write")
     new.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    grow = _add(
+        commands,
+        "grow",
+        "apply changed answers to a design the wizard made, keeping what was drawn by hand",
+        _cmd_grow,
+    )
+    grow.add_argument("file", metavar="FILE", help="the design to grow (rewritten in place)")
+    grow.add_argument("--answers", required=True, metavar="ANSWERS", help="the new answers")
+    grow.add_argument("--dry-run", action="store_true", help="print the changes, write nothing")
     converted = _add(
         commands,
         "convert",
@@ -424,13 +496,16 @@ def _add(
 ) -> argparse.ArgumentParser:
     sub = commands.add_parser(name, help=help_text, description=help_text)
     sub.set_defaults(handler=handler)
+    COMMAND_NAMES.add(name)
     return sub
+
+
+COMMAND_NAMES: set[str] = set()  # filled as build_parser() adds each command
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
     parser = build_parser()
-    known = {"templates", "new", "inventory", "validate", "rules", "schema", "export", "diff"}
-    known |= {"import", "rehearse", "convert"}
+    known = COMMAND_NAMES
     if (argv and argv[0] in known) or argv[:1] in (["-h"], ["--help"]):
         return parser.parse_args(argv)
     first = next((a for a in argv if not a.startswith("-")), None)

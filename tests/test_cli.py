@@ -186,7 +186,9 @@ def test_no_display_is_explained(
         (["frobnicate", "extra"], "neither a command"),
         (["x.json", "--size", "big"], "expected WIDTHxHEIGHT"),
         (["x.json", "--view", "nope"], "invalid choice: 'nope'"),
-        (["new", "--template", "logging"], "-o/--output"),
+        (["new", "--template", "logging"], "new needs -o FILE"),
+        (["new", "-o", "x.json"], "exactly one of --template NAME, --answers FILE"),
+        (["new", "--template", "logging", "--print-questions"], "exactly one of"),
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(
@@ -268,7 +270,7 @@ def test_mistyped_command_is_not_taken_for_a_file(capsys: pytest.CaptureFixture[
     code, _, err = run(capsys, "templtes")
     assert code == 2
     assert (
-        "'templtes' is neither a command (convert, diff, export, import, inventory, new, "
+        "'templtes' is neither a command (convert, diff, export, grow, import, inventory, new, "
         "rehearse, rules, schema, templates, validate)" in err
     )
 
