@@ -35,6 +35,7 @@ from designer.model.relationships import (
 from designer.model.vocabulary import FUNCTION_LABELS, STRUCTURE_LABELS, Structure
 from designer.rules.engine import REGISTRY, SEVERITY_ORDER, Report
 from designer.rules.runner import validate
+from designer.wizard.questions import QUESTIONS, answer_text
 from exporters.doc_model import (
     Block,
     Bullets,
@@ -58,6 +59,7 @@ def build_document(design: Design, partition: str = "aws") -> DesignDocument:
     doc = DesignDocument(design.name, f"AWS multi-account design of {design.organization.name}")
     for section in (
         writer.summary,
+        writer.decisions,
         writer.structure,
         writer.inventory,
         writer.identity,
@@ -158,6 +160,34 @@ class _Writer:
                 tuple((FUNCTION_LABELS[f], str(n)) for f, n in functions.most_common()),
             )
         yield self.figure("all", f"{d.name}: every account and relationship")
+
+    def decisions(self) -> Iterator[Block]:
+        """Why the structure is what it is: the wizard's decisions and the answers behind them."""
+        d = self.design
+        if not d.decisions and d.answers is None:
+            return
+        yield Heading(1, "Design decisions", "decisions")
+        yield Paragraph(
+            "Each structural choice below follows from the answers to the questions of the AWS "
+            'whitepaper "AWS Multiple Account Security Strategy", with the passage and the AWS '
+            "guidance it rests on."
+        )
+        for number, decision in enumerate(d.decisions, 1):
+            yield Heading(2, decision.topic, f"decision-{number}")
+            yield Paragraph(decision.choice)
+            if decision.rationale:
+                yield Paragraph(decision.rationale, note=True)
+            made = [self.name(i) for i in decision.entities]
+            if made:
+                yield Bullets((f"Makes: {', '.join(made)}",))
+            if decision.sources:
+                yield Bullets(tuple(decision.sources))
+        if d.answers is not None:
+            yield Heading(2, "Answers given", "answers")
+            yield Table(
+                ("Question", "Answer"),
+                tuple((q.prompt, answer_text(getattr(d.answers, q.key))) for q in QUESTIONS),
+            )
 
     def structure(self) -> Iterator[Block]:
         d = self.design
