@@ -26,6 +26,14 @@ class ActionSpec:
 
 ACTIONS: dict[str, ActionSpec] = {
     "new": ActionSpec("&New", "Start a new, empty design", (K.New,)),
+    "new_wizard": ActionSpec(
+        "New Design &Wizard...",
+        "Answer the whitepaper's questions and get a design that follows them",
+    ),
+    "grow_wizard": ActionSpec(
+        "&Grow Design by Answering Again...",
+        "Change your answers; only what they change is added or removed, as one undoable edit",
+    ),
     "open": ActionSpec("&Open...", "Open a design file", (K.Open,)),
     "save": ActionSpec("&Save", "Save the design to its file", (K.Save,)),
     "save_as": ActionSpec("Save &As...", "Save the design to another file", (K.SaveAs,)),

@@ -13,6 +13,8 @@ from PySide6.QtGui import QUndoCommand
 
 if TYPE_CHECKING:
     from designer.core.document import Document, Removal
+    from designer.model.answers import Answers
+    from designer.model.decisions import Decision
     from designer.model.governance import NodeLayout, Waiver
 
 Moves = dict[str, tuple["NodeLayout | None", "NodeLayout | None"]]
@@ -176,3 +178,27 @@ class AddWaiverCommand(DocumentCommand):
     def undo(self) -> None:
         if self.index is not None:
             self.document.remove_waiver(self.index)
+
+
+class SetAnswersCommand(DocumentCommand):
+    """The wizard's answers and decisions stored in the design; undo restores the previous pair."""
+
+    def __init__(
+        self,
+        document: Document,
+        answers: Answers,
+        decisions: list[Decision],
+        text: str = "Set the wizard's answers",
+    ) -> None:
+        super().__init__(document, text)
+        self.answers, self.decisions = answers, list(decisions)
+        self.old: tuple[Answers | None, list[Decision]] = (
+            document.design.answers,
+            list(document.design.decisions),
+        )
+
+    def apply(self) -> None:
+        self.old = self.document.set_answers(self.answers, self.decisions)
+
+    def undo(self) -> None:
+        self.document.set_answers(*self.old)

@@ -33,6 +33,7 @@ from designer.gui.commands import (
     DocumentCommand,
     MoveNodesCommand,
     RemoveEntityCommand,
+    SetAnswersCommand,
     SetCollapsedCommand,
     SetDesignInfoCommand,
     SetUsagePolicyCommand,
@@ -43,6 +44,7 @@ from designer.model import Design, DesignError, save_design
 from designer.model.fileformat import problems_from_validation
 from designer.model.governance import NodeLayout, Waiver
 from designer.support.perf import settle_heap
+from designer.wizard.grow import Add, Growth, Remove, SetUsagePolicy, Update
 
 Places = dict[str, NodeLayout | None]
 
@@ -430,6 +432,27 @@ class DesignController(QObject):
             raise DesignError(f"waiver not added: {reason}") from None
         commands = [AddWaiverCommand(self.document, waiver) for waiver in waivers]
         self._perform(f"Waive {rule_id}", commands)  # nothing new: no empty undo step
+
+    def grow(self, growth: Growth) -> None:
+        """The wizard's growth as ONE undo step: the very edits of wizard.grow.apply_growth, in
+        its order (Growth.steps), as commands. Raises DesignError (nothing changed) when the
+        document refuses it."""
+        text, doc = "Grow design from answers", self.document
+        commands: list[DocumentCommand] = []
+        for step in growth.steps():
+            if isinstance(step, Add):
+                commands.append(AddEntityCommand(doc, step.entity))
+            elif isinstance(step, Update):
+                if doc.has(step.entity_id):  # the architect may have deleted it since
+                    commands.append(UpdateEntityCommand(doc, step.entity_id, step.changes, text))
+            elif isinstance(step, SetUsagePolicy):
+                commands.append(SetUsagePolicyCommand(doc, step.changes, text))
+            elif isinstance(step, Remove):
+                if doc.has(step.entity_id):
+                    commands.append(RemoveEntityCommand(doc, step.entity_id))
+            else:
+                commands.append(SetAnswersCommand(doc, step.answers, step.decisions, text))
+        self._perform(text, commands)
 
     def _places(self, positions: dict[str, tuple[float, float]]) -> Places:
         """NodeLayouts for new top-lefts, keeping each item's pin."""

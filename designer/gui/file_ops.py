@@ -19,8 +19,12 @@ from designer.core.document import Document
 from designer.engines.convert import convert
 from designer.engines.report import ConversionReport
 from designer.gui import background, recovery
-from designer.model import Design, DesignError, Organization, load_design
+from designer.gui.wizard.dialog import DesignWizard
+from designer.gui.wizard.summary import counts
+from designer.model import Design, DesignError, Organization, load_design, new_id
+from designer.model.answers import Answers
 from designer.model.templates import new_design_from_template
+from designer.wizard.build import build_design
 
 if TYPE_CHECKING:
     from designer.gui.controller import DesignController
@@ -102,6 +106,21 @@ class FileOps(QObject):
             self.replace(new_design_from_template(name), None)
         except DesignError as exc:
             QMessageBox.critical(self.dialog_parent, "Template", str(exc))
+
+    def new_from_wizard(self) -> DesignWizard | None:
+        """The new-design wizard (window-modal, not blocking); Finish opens its design as new
+        and unsaved."""
+        if not self.confirm_discard():
+            return None
+        wizard = DesignWizard(Answers(), None, self.dialog_parent)
+        wizard.answered.connect(self._open_answered)
+        wizard.open()
+        return wizard
+
+    def _open_answered(self, answers: Answers) -> None:
+        design = build_design(answers, new_id())
+        self.replace(design, None, dirty=True)
+        self.status.emit(f"Design from the wizard: {counts(design)}; not saved yet", 8000)
 
     def open_dialog(self) -> None:
         if not self.confirm_discard():

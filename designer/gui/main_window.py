@@ -43,6 +43,8 @@ from designer.gui.panels.findings import FindingsPanel
 from designer.gui.panels.outline import OutlinePanel
 from designer.gui.panels.properties import PropertyEditor
 from designer.gui.selection import SelectionModel
+from designer.gui.wizard.dialog import DesignWizard
+from designer.gui.wizard.growing import grow_with_wizard
 from designer.live.diff import DesignDiff, diff_designs
 from designer.model import Design, DesignError, load_design
 from designer.model.catalog import EntityKind
@@ -154,6 +156,8 @@ class MainWindow(QMainWindow):
         f, e, v = self.files, self.edits, self.view
         act = partial(make_action, self)
         self.act_new = act("new", f.new_blank)
+        self.act_new_wizard = act("new_wizard", f.new_from_wizard)
+        self.act_grow_wizard = act("grow_wizard", self.grow_from_wizard)
         self.act_open = act("open", f.open_dialog)
         self.act_save = act("save", f.save)
         self.act_save_as = act("save_as", f.save_as)
@@ -238,6 +242,7 @@ class MainWindow(QMainWindow):
             action = templates.addAction(f"{info.title} ({info.accounts} accounts)")
             explain(action, f"A new design from the {info.title} template")
             action.triggered.connect(partial(self.files.new_from_template, info.name))
+        file_menu.addActions([self.act_new_wizard, self.act_grow_wizard])
         file_menu.addAction(self.act_open)
         self.recent_menu = file_menu.addMenu("Open &Recent")
         explain(self.recent_menu.menuAction(), "Open a design you worked on lately")
@@ -323,6 +328,9 @@ class MainWindow(QMainWindow):
         self.controller.dirty_changed.connect(lambda _d: self._update_title())
         self.controller.path_changed.connect(lambda _p: self._update_title())
         self.controller.reset.connect(self._design_replaced)
+        self.controller.reset.connect(self._update_wizard_actions)
+        self.controller.edited.connect(self._update_wizard_actions)
+        self._update_wizard_actions()
         self.selection.focus_requested.connect(self.view.focus)
         self.findings.report_changed.connect(self._show_report)
         self.view.connect_requested.connect(self.edits.connect_menu)
@@ -368,6 +376,13 @@ class MainWindow(QMainWindow):
         self.blast_panel.clear()
         self._show_view_choice(self.scene.view_name)
         self.view.fit()
+
+    def _update_wizard_actions(self) -> None:
+        """Growing needs the answers the wizard stored (a template or blank design has none)."""
+        self.act_grow_wizard.setEnabled(self.controller.design.answers is not None)
+
+    def grow_from_wizard(self) -> DesignWizard | None:
+        return grow_with_wizard(self.controller, self, self.statusBar().showMessage)
 
     def _refused(self, message: str) -> None:
         QMessageBox.warning(self, "Not possible", message)
