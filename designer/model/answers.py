@@ -7,11 +7,13 @@ live in designer.wizard.questions; this is only what an answer may be.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import (
+    AfterValidator,
     Field,
     StrictBool,
     StrictInt,
@@ -53,16 +55,44 @@ WIZARD_ENVIRONMENTS: tuple[Environment, ...] = (
     Environment.DEVELOPMENT,
     Environment.SANDBOX,
 )
-# Restricted data stays in production (rule DATA-01): a lower environment may hold at most this.
+# Restricted data stays in production (rule DATA-01): a lower environment may hold at most this,
+# a sandbox (experiments, no company data) less.
 LOWER_ENVIRONMENT_CEILING = DataSensitivity.CONFIDENTIAL
+CEILINGS: dict[Environment, DataSensitivity] = {
+    Environment.PRODUCTION: DataSensitivity.RESTRICTED,
+    Environment.NON_PRODUCTION: LOWER_ENVIRONMENT_CEILING,
+    Environment.DEVELOPMENT: LOWER_ENVIRONMENT_CEILING,
+    Environment.SANDBOX: DataSensitivity.INTERNAL,
+}
+
+
+def _plain_name(name: str) -> str:
+    # Business unit and third-party names become parts of account names, e-mail addresses and
+    # IAM role names, which take ASCII letters and digits only.
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 &.-]*", name):
+        raise ValueError(
+            "use letters A-Z, digits, spaces and & . - (the name is part of account names, "
+            "e-mail addresses and role names), starting with a letter or digit"
+        )
+    return name
+
+
+def allowed_levels(env: Environment) -> list[DataSensitivity]:
+    """The data sensitivities an environment may be answered with, least first."""
+    order = list(DataSensitivity)
+    return order[: order.index(CEILINGS[env]) + 1]
+
 
 BusinessUnit = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9 &.-]*$"),
+    str, StringConstraints(min_length=1, max_length=60), AfterValidator(_plain_name)
 ]
+PartyName = Annotated[
+    str, StringConstraints(min_length=1, max_length=60), AfterValidator(_plain_name)
+]
+# Room for the local part within the 64 characters AWS allows an account e-mail address.
 Domain = Annotated[
     str,
-    StringConstraints(max_length=200, pattern=r"^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$"),
+    StringConstraints(max_length=40, pattern=r"^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$"),
 ]
 MAX_BUSINESS_UNITS = 500  # x 4 environments: a 2,000-account start
 
@@ -76,7 +106,7 @@ def unit_key(name: str) -> str:
 class ThirdParty(Entity):
     """Someone outside the organization who needs read-only access: an auditor, a vendor."""
 
-    name: Name
+    name: PartyName
     aws_account_id: AwsAccountId | None = Field(
         default=None, description="Their 12-digit AWS account id; empty while unknown."
     )
@@ -108,12 +138,18 @@ class Answers(Entity):
         default_factory=lambda: ["Engineering"], min_length=1, max_length=MAX_BUSINESS_UNITS
     )
     environments: list[Environment] = Field(
-        default_factory=lambda: [Environment.PRODUCTION, Environment.DEVELOPMENT], min_length=1
+        default_factory=lambda: [
+            Environment.PRODUCTION,
+            Environment.DEVELOPMENT,
+            Environment.SANDBOX,
+        ],
+        min_length=1,
     )
     data_sensitivity: dict[Environment, DataSensitivity] = Field(
         default_factory=lambda: {
             Environment.PRODUCTION: DataSensitivity.CONFIDENTIAL,
             Environment.DEVELOPMENT: DataSensitivity.INTERNAL,
+            Environment.SANDBOX: DataSensitivity.PUBLIC,
         },
         description="The most sensitive data each environment holds.",
     )
@@ -149,7 +185,10 @@ class Answers(Entity):
     @field_validator("third_parties")
     @classmethod
     def _distinct_parties(cls, parties: list[ThirdParty]) -> list[ThirdParty]:
-        _unique([p.name for p in parties])
+        keys = Counter(unit_key(p.name) for p in parties)
+        twice = sorted({p.name for p in parties if keys[unit_key(p.name)] > 1})
+        if twice:
+            raise ValueError(f"third parties named twice: {', '.join(twice)}")
         return parties
 
     @model_validator(mode="after")
@@ -160,12 +199,12 @@ class Answers(Entity):
         extra = [str(e) for e in self.data_sensitivity if e not in self.environments]
         if extra:
             raise ValueError(f"data_sensitivity names {', '.join(extra)}, not an environment")
-        ceiling = list(DataSensitivity).index(LOWER_ENVIRONMENT_CEILING)
         for env, level in self.data_sensitivity.items():
-            if env != Environment.PRODUCTION and list(DataSensitivity).index(level) > ceiling:
+            ceiling = CEILINGS[env]
+            if level not in allowed_levels(env):
                 raise ValueError(
-                    f"data_sensitivity.{env}: {level} data stays in production; a {env} "
-                    f"environment holds at most {LOWER_ENVIRONMENT_CEILING} (masked copies)"
+                    f"data_sensitivity.{env}: a {env} environment holds at most {ceiling} data "
+                    f"(restricted data stays in production; use masked copies), not {level}"
                 )
         return self
 

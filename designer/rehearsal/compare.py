@@ -23,6 +23,7 @@ from designer.live.importer import import_organization
 from designer.live.read_shares import resource_id
 from designer.model.design import Design
 from designer.model.fileformat import dumps_design, parse_design
+from designer.model.vocabulary import AccountState
 from designer.rehearsal.context import FAILED, MANUAL, NOT_SIMULATED, Outcome
 from designer.rehearsal.emulator import Emulator, loopback_session
 from designer.rehearsal.expected import Additions, with_additions
@@ -106,7 +107,28 @@ def expected(
     for name, text in additions.scps.items():
         filled, _ = fill_placeholders(world, world.translate(text))
         documents[name] = json.loads(filled)
-    return with_additions(translated(design, world, management), additions, documents)
+    deployed = as_deployed(translated(design, world, management), world)
+    return with_additions(deployed, additions, documents)
+
+
+def as_deployed(design: Design, world: World) -> Design:
+    """What deploying a planned design gives: each planned account the plan created is active,
+    with the id the emulator gave it, and the placeholders the design itself holds (a planned
+    account's ${AccountId:Name} in an SCP it wrote) are filled as the steps filled them."""
+    text, _unknown = fill_placeholders(world, dumps_design(design))
+    result = parse_design(text, "the design")
+    manager = result.organization.management_account
+    created = {**world.accounts}
+    accounts = []
+    for account in result.accounts:
+        made = world.management_id if account.id == manager else created.get(account.name)
+        if account.state == AccountState.PLANNED and account.aws_account_id is None and made:
+            account = account.model_copy(
+                update={"aws_account_id": made, "state": AccountState.ACTIVE}
+            )
+        accounts.append(account)
+    result.accounts = accounts
+    return result
 
 
 def compare(

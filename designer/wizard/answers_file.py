@@ -53,7 +53,8 @@ def questions_text(answers: Answers | None = None) -> str:
             section = q.section
             out.append(f"\n# === {section} ===\n")
         out.append("\n")
-        for text in (q.prompt, q.effect):
+        prompt = f"{q.prompt} ({q.choices})" if q.choices else q.prompt
+        for text in (prompt, q.effect):
             out += [f"# {line}\n" for line in textwrap.wrap(text, 96)]
         out.append(dump_yaml({q.key: values[q.key]}))
     return "".join(out)

@@ -7,6 +7,7 @@ and the difference can be applied to a design the architect has since edited by 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ from designer.model.vocabulary import (
 )
 
 Principal = Account | IdentityProvider | OutsidePrincipal
+EMAIL_LIMIT = 64  # AWS Organizations CreateAccount: an account's e-mail is 6 to 64 characters
 Target = Account | OrganizationalUnit | Organization
 
 
@@ -152,7 +154,7 @@ class Builder:
         account = Account(
             id=self.sid("account", name.casefold()),
             name=name,
-            email=f"aws-{slug(name)}@{self.answers.email_domain}",
+            email=self.email(name),
             functions=[function],
             environment=environment,
             business_unit=business_unit,
@@ -172,6 +174,17 @@ class Builder:
     def add_provider(self, provider: IdentityProvider) -> IdentityProvider:
         self.identity_providers.append(provider)
         return provider
+
+    def email(self, name: str) -> str:
+        """aws-<account>@<domain>, within the 64 characters AWS accepts: a long name is cut
+        and given a digest of itself, so two long names never share an address."""
+        domain = self.answers.email_domain
+        local = f"aws-{slug(name)}"
+        room = EMAIL_LIMIT - len(domain) - 1
+        if len(local) > room:
+            digest = hashlib.sha256(name.casefold().encode()).hexdigest()[:8]
+            local = f"{local[: room - len(digest) - 1].rstrip('-')}-{digest}"
+        return f"{local}@{domain}"
 
     def add_scp(
         self, name: str, description: str, document: dict[str, object] | None

@@ -25,6 +25,7 @@ class Question:
     prompt: str
     effect: str  # what the answer changes in the structure
     quote: str = ""  # the whitepaper's reasoning, verbatim
+    choices: str = ""  # the values an answers file may give, when they are a fixed list
 
 
 QUESTIONS: Final[tuple[Question, ...]] = (
@@ -113,16 +114,17 @@ QUESTIONS: Final[tuple[Question, ...]] = (
     Question(
         "environments",
         SIZING,
-        "Which environments do they run? (production, non-production, development, sandbox)",
+        "Which environments do they run?",
         "One workload account per environment (and unit); sandbox accounts go to a Sandbox OU.",
+        choices="production, non-production, development, sandbox",
     ),
     Question(
         "data_sensitivity",
         SIZING,
-        "How sensitive is the most sensitive data each environment holds? "
-        "(public, internal, confidential, restricted)",
+        "How sensitive is the most sensitive data each environment holds?",
         "Sets each account's classification and each OU's data ceiling; restricted data stays "
         "in production.",
+        choices="public, internal, confidential, restricted",
     ),
     Question(
         "regions",
@@ -133,28 +135,32 @@ QUESTIONS: Final[tuple[Question, ...]] = (
     Question(
         "identity_source",
         SIZING,
-        "Which identity source exists today? (saml, active-directory, identity-center, none)",
+        "Which identity source exists today?",
         "The identity provider people sign in with.",
+        choices="saml, active-directory, identity-center, none",
     ),
     Question(
         "security_team",
         SIZING,
-        "Who runs security? (information-security, central-it, both)",
+        "Who runs security?",
         "Owns the Security OU; Central IT also gets a Shared Services account.",
         wp.Q_HYBRID,
+        choices="information-security, central-it, both",
     ),
     Question(
         "published",
         SIZING,
-        "What is published centrally? (amis, snapshots, portfolios, templates)",
+        "What is published centrally?",
         "One share per kind from the Publishing account (asked when publishing is wanted).",
+        choices="amis, snapshots, portfolios, templates",
     ),
     Question(
         "third_parties",
         SIZING,
-        "Which third parties need access? (name, optional aws_account_id, role_name, reason)",
+        "Which third parties need access?",
         "Each gets a read-only role in the workload accounts, assumable by one role of its "
         "account and with an external id.",
+        choices="name, and optionally aws_account_id, role_name, reason",
     ),
     Question(
         "log_retention_days",

@@ -19,7 +19,6 @@ from designer.model.vocabulary import (
     AccessLevel,
     AccountFunction,
     DataSensitivity,
-    DirectoryType,
     Environment,
     IdentityProviderKind,
     LogType,
@@ -38,6 +37,7 @@ ENVIRONMENT_NAMES: dict[Environment, str] = {
     Environment.SANDBOX: "Sandbox",
 }
 PLATFORM = "Cloud Platform"
+SHARED = "Shared"  # the business unit of workload accounts all units share
 INFOSEC = "Information Security"
 CENTRAL_IT = "Central IT"
 # Security services the security-tooling account always administers (rule ORG-09) and those
@@ -272,10 +272,9 @@ def add_logging(b: Builder, land: Landing) -> None:
         [trail, config],
     )
     if a.central_logging:
-        service = _bucket(b, "service", land.log_archive, None)
         b.deliver_logs(
             land.workloads,
-            service,
+            config,
             [LogType.VPC_FLOW_LOGS, LogType.S3_ACCESS_LOGS, LogType.ELB, LogType.CLOUDFRONT],
             "VPC flow logs, S3 access logs, load balancer and CloudFront logs of every workload "
             "account are kept centrally for analysis and investigations.",
@@ -283,12 +282,13 @@ def add_logging(b: Builder, land: Landing) -> None:
         b.decide(
             "Central log analysis",
             "Workload accounts also deliver VPC flow, S3 access, load balancer and CloudFront "
-            "logs to Log Archive, where Security Tooling analysts read them through the "
+            "logs to the log bucket that takes AWS Config (it has no Object Lock, which these "
+            "services cannot write to), where Security Tooling analysts read them through the "
             "SecurityReadOnly role.",
             "You want to centrally store, secure, analyze and report on log data: one place, "
             "protected from the accounts that produce it, readable by the security team only.",
             [wp.cite(wp.S_SECURITY, wp.Q_CENTRAL_LOGGING), wp.cite(wp.S_LOGGING, wp.Q_LOGGING)],
-            [service],
+            [land.log_archive],
         )
 
 
@@ -394,27 +394,33 @@ def add_workload_ous(b: Builder, land: Landing) -> None:
 
 def add_workload_accounts(b: Builder, land: Landing) -> None:
     a = b.answers
-    units = a.business_units if a.separate_units else ["Shared"]
+    units = a.business_units if a.separate_units else [SHARED]
     for env in a.environments:
         for unit in units:
             parent = land.unit_ous.get((env, unit), land.environment_ous[env])
             function = F.SANDBOX if env == Environment.SANDBOX else F.WORKLOAD
             label = ENVIRONMENT_NAMES[env]
-            owner = unit if a.separate_units else PLATFORM
-            bu = unit if a.separate_units else ", ".join(a.business_units)
+            whose = unit if a.separate_units else f"the business units ({_some(a.business_units)})"
             land.workload_accounts.append(
                 b.add_account(
                     f"{unit} {label}" if a.separate_units else f"Workloads {label}",
                     function,
-                    f"{label} workloads of {bu}.",
+                    f"{label} workloads of {whose}.",
                     parent=parent,
-                    owner=owner,
-                    business_unit=bu[:200],
+                    owner=unit if a.separate_units else PLATFORM,
+                    business_unit=unit,
                     environment=env,
                     sensitivity=a.data_sensitivity[env],
                 )
             )
     _decide_workloads(b, land)
+
+
+def _some(names: list[str], shown: int = 5) -> str:
+    """Names for a sentence: all of a few, the first few and a count of many."""
+    if len(names) <= shown:
+        return ", ".join(names)
+    return f"{', '.join(names[:shown])} and {len(names) - shown} more"
 
 
 def _decide_workloads(b: Builder, land: Landing) -> None:
@@ -479,35 +485,28 @@ def add_procedural_ous(b: Builder) -> None:
 
 
 # -- identity ------------------------------------------------------------------------------------
-def _source_provider(b: Builder, home: Account) -> IdentityProvider:
-    a = b.answers
-    if a.identity_source == IdentitySource.SAML:
-        return IdentityProvider(
-            id=b.sid("idp", "saml"),
-            name="Corporate SAML IdP",
-            kind=IdentityProviderKind.SAML,
+IDENTITY_SOURCES: dict[IdentitySource, str] = {
+    IdentitySource.SAML: "the corporate SAML 2.0 identity provider as identity source (users "
+    "and groups provisioned with SCIM)",
+    IdentitySource.ACTIVE_DIRECTORY: "the on-premises Active Directory as identity source, "
+    "through an AD Connector",
+    IdentitySource.IDENTITY_CENTER: "its own directory, already in use",
+    IdentitySource.NONE: "its own directory (no identity source exists yet)",
+}
+
+
+def _identity_center(b: Builder, home: Account) -> IdentityProvider:
+    """IAM Identity Center, where people sign in whatever the source of their identities: one
+    place that enforces MFA and hands out roles, instead of one SAML provider per account."""
+    source = b.answers.identity_source
+    return b.add_provider(
+        IdentityProvider(
+            id=b.sid("idp", "identity-center"),
+            name="IAM Identity Center",
+            kind=IdentityProviderKind.IDENTITY_CENTER,
             home_account=home.id,
-            description="The company's SAML 2.0 identity provider.",
+            description=f"Organization instance with {IDENTITY_SOURCES[source]}.",
         )
-    if a.identity_source == IdentitySource.ACTIVE_DIRECTORY:
-        return IdentityProvider(
-            id=b.sid("idp", "active-directory"),
-            name="Corporate Active Directory",
-            kind=IdentityProviderKind.DIRECTORY_SERVICE,
-            directory_type=DirectoryType.AD_CONNECTOR,
-            home_account=home.id,
-            description="AD Connector to the on-premises Active Directory.",
-        )
-    source = {
-        IdentitySource.IDENTITY_CENTER: "its own directory, already in use",
-        IdentitySource.NONE: "its own directory (no identity source exists yet)",
-    }.get(a.identity_source, f"the corporate {a.identity_source} as identity source")
-    return IdentityProvider(
-        id=b.sid("idp", "identity-center"),
-        name="IAM Identity Center",
-        kind=IdentityProviderKind.IDENTITY_CENTER,
-        home_account=home.id,
-        description=f"Organization instance with {source}.",
     )
 
 
@@ -541,7 +540,7 @@ def _central_identity(b: Builder, land: Landing) -> None:
         owner=CENTRAL_IT if a.security_team != SecurityTeam.INFORMATION_SECURITY else PLATFORM,
         business_unit=PLATFORM,
     )
-    idp = b.add_provider(_source_provider(b, land.identity))
+    idp = _identity_center(b, land.identity)
     seen: dict[str, Role] = {}
     for prefix, ou in _admin_targets(land):
         role = Role(
@@ -553,42 +552,22 @@ def _central_identity(b: Builder, land: Landing) -> None:
         seen.setdefault(role.name, role)
         b.trust(land.identity, ou, role, f"every account of {ou.name}")
     hub_roles = sorted({r.principal_role for r in seen.values() if r.principal_role})
-    if idp.kind == IdentityProviderKind.IDENTITY_CENTER:
-        b.federate(
-            idp, land.identity, "Workforce users sign in once and land in the hub roles.", hub_roles
-        )
-        b.federate(
-            idp,
-            land.tooling,
-            "Security analysts sign in and land in the role from which they assume the audit "
-            "roles of every account.",
-            ["SecurityAnalyst"],
-        )
-        b.delegate(
-            land.management,
-            land.identity,
-            ["sso.amazonaws.com"],
-            "IAM Identity Center is administered from the Identity account.",
-        )
-    else:
-        b.federate(
-            idp,
-            land.identity,
-            "Workforce users sign in to the Identity account and land in the hub roles.",
-            [*hub_roles, "SecurityAnalystHub"],
-        )
-        b.trust(
-            land.identity,
-            land.tooling,
-            Role(
-                "SecurityAnalyst",
-                AccessLevel.READ_ONLY,
-                "SecurityAnalystHub",
-                "Security analysts signed in to the Identity account reach {target}, from where "
-                "they assume the audit roles.",
-            ),
-            land.tooling.name,
-        )
+    b.federate(
+        idp, land.identity, "Workforce users sign in once and land in the hub roles.", hub_roles
+    )
+    b.federate(
+        idp,
+        land.tooling,
+        "Security analysts sign in and land in the role from which they assume the audit "
+        "roles of every account.",
+        ["SecurityAnalyst"],
+    )
+    b.delegate(
+        land.management,
+        land.identity,
+        ["sso.amazonaws.com"],
+        "IAM Identity Center is administered from the Identity account.",
+    )
     b.decide(
         "Identity account",
         f"People sign in through {idp.name} to an Identity account and reach every other "
@@ -605,22 +584,7 @@ def _central_identity(b: Builder, land: Landing) -> None:
 
 
 def _direct_identity(b: Builder, land: Landing) -> None:
-    a = b.answers
-    source = (
-        ""
-        if a.identity_source in (IdentitySource.IDENTITY_CENTER, IdentitySource.NONE)
-        else (f" (identity source: {a.identity_source})")
-    )
-    center = b.add_provider(
-        IdentityProvider(
-            id=b.sid("idp", "identity-center"),
-            name="IAM Identity Center",
-            kind=IdentityProviderKind.IDENTITY_CENTER,
-            home_account=land.management.id,
-            description=f"Organization instance in the management account{source}; permission "
-            "sets reach each account directly.",
-        )
-    )
+    center = _identity_center(b, land.management)
     b.federate(
         center,
         land.tooling,
@@ -637,7 +601,8 @@ def _direct_identity(b: Builder, land: Landing) -> None:
         )
     b.decide(
         "No identity account",
-        "IAM Identity Center assigns permission sets in each account directly.",
+        "IAM Identity Center, in the management account, assigns permission sets in each "
+        "account directly.",
         "Managing identities in one account was not asked for, so no identity account is "
         "created; answering yes later adds one without changing the other accounts.",
         [wp.cite(wp.S_GENERAL, wp.Q_OVER_ENGINEER), wp.AWS_IDENTITY_CENTER],
@@ -677,7 +642,13 @@ def add_publishing(b: Builder, land: Landing) -> None:
     )
     for kind in a.published or [Published.AMIS]:
         resource, name, what = PUBLISHED_SHARES[kind]
-        b.share(publisher, land.workloads, resource, [name], f"{what} for every workload account.")
+        if resource == ResourceType.EBS_SNAPSHOT:  # EC2 shares snapshots with account ids only
+            for account in land.workload_accounts:
+                b.share(publisher, account, resource, [name], f"{what} for {account.name}.")
+        else:
+            b.share(
+                publisher, land.workloads, resource, [name], f"{what} for every workload account."
+            )
     if Published.PORTFOLIOS in a.published:
         b.delegate(
             land.management,
@@ -687,7 +658,8 @@ def add_publishing(b: Builder, land: Landing) -> None:
         )
     b.decide(
         "Publishing account",
-        "A Publishing account shares what it builds with the Workloads OU.",
+        "A Publishing account shares what it builds with the Workloads OU (EBS snapshots, "
+        "which EC2 shares with account ids only, with each workload account).",
         "You want to centrally manage approved images and products: built once, shared to "
         "every workload account, including accounts created later.",
         [

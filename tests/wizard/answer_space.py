@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from designer.model.answers import Answers
+from designer.model.answers import CEILINGS, Answers
+from designer.model.vocabulary import Environment
 from tests.helpers.pairwise import pairwise
 
 QUESTIONS = (
@@ -50,9 +51,7 @@ def answers_from(row: dict[str, Any]) -> Answers:
     fields = {k: v for k, v in row.items() if k != "sensitivity"}
     most = row["sensitivity"] == "most"
     fields["data_sensitivity"] = {
-        env: ("restricted" if env == "production" else "confidential")
-        if most
-        else ("public" if env == "sandbox" else "internal")
+        env: CEILINGS[Environment(env)] if most else ("public" if env == "sandbox" else "internal")
         for env in row["environments"]
     }
     return Answers.model_validate(fields)

@@ -56,3 +56,21 @@ def test_the_same_answers_and_seed_give_the_same_design() -> None:
     seed = new_id()
     assert build_design(answers, seed) == build_design(answers, seed)
     assert build_design(answers, seed).id == seed
+
+
+# What answering "no" (blast radius, recovery isolation) or leaving out a sandbox costs: the
+# findings tell the architect so. Nothing else may raise even a medium finding.
+COST_OF_NO = {"ORG-05", "ORG-06", "LOG-09"}
+
+
+def medium_rules(design: Design) -> set[str]:
+    return {f.rule_id for f in validate(design).findings if f.severity == Severity.MEDIUM}
+
+
+@pytest.mark.parametrize("answers", sample(), ids=lambda a: "row")
+def test_medium_findings_only_tell_what_a_no_costs(answers: Answers) -> None:
+    found = medium_rules(build_design(answers, new_id()))
+    assert found <= COST_OF_NO
+    full = answers.blast_radius_isolation and answers.recovery_audit_isolation
+    if full and "sandbox" in answers.environments:
+        assert found == set()

@@ -68,6 +68,7 @@ def test_adding_a_business_unit_adds_its_accounts_and_nothing_else_changes() -> 
     assert sorted(a.name for a in added if hasattr(a, "functions")) == [
         "Payments Development",
         "Payments Production",
+        "Payments Sandbox",
     ]
     assert serious_findings(document.design) == []
 

@@ -68,9 +68,8 @@ def test_limited_visibility_gives_each_unit_an_ou_its_own_role_alone_reaches() -
             assert ou_path(yes, account(yes, f"{unit} {env}").parent) == f"{top}/{unit}"
     admin = [r for r in yes.relationships if r.kind == "trust" and r.role_name.endswith("Admin")]
     reach = {(r.role_name, ou_path(yes, r.target)) for r in admin}
-    assert reach == {
-        (f"{u}Admin", f"Workloads/{env}/{u}") for u in UNITS for env in ("Prod", "Non-prod")
-    }
+    ous = ("Workloads/Prod", "Workloads/Non-prod", "Sandbox")
+    assert reach == {(f"{u}Admin", f"{ou}/{u}") for u in UNITS for ou in ous}
     assert not any(u.name in UNITS for u in no.organizational_units)
 
 
@@ -111,14 +110,17 @@ def test_central_identities_creates_an_identity_account_everyone_signs_in_to() -
     yes, no = both("central_identities", identity_source="saml")
     identity = with_function(yes, F.IDENTITY)
     assert len(identity) == 1
+    (center,) = yes.identity_providers
+    assert center.home_account == identity[0].id
+    assert "SAML" in center.description  # the answer's identity source feeds it
+    tooling = with_function(yes, F.SECURITY_TOOLING)[0]
     federations = [r for r in yes.relationships if r.kind == "federation"]
-    assert federations
-    assert {r.target for r in federations} == {identity[0].id}
+    assert {r.target for r in federations} == {identity[0].id, tooling.id}
     admin = [
         r for r in yes.relationships if r.kind == "trust" and r.access_level == "administrator"
     ]
     assert admin
-    assert {r.source for r in admin} == {identity[0].id}
+    assert {r.source for r in admin} == {identity[0].id}  # people reach workloads from it only
     assert with_function(no, F.IDENTITY) == []
     center = [p for p in no.identity_providers if p.kind == IdentityProviderKind.IDENTITY_CENTER]
     assert [p.home_account for p in center] == [no.organization.management_account]

@@ -19,11 +19,12 @@ from tests.engines.roundtrip import round_trip
 
 HOSTILE = "Acme <script>alert(1)</script>"
 ANSWERS = Answers(
+    organization_name=HOSTILE,
     business_units=["Retail", "Payments"],
     central_publishing=True,
     published=["amis"],
     third_parties=[
-        {"name": HOSTILE, "aws_account_id": "111122223333", "reason": "Audits | `payments`"}
+        {"name": "Acme Audit", "aws_account_id": "111122223333", "reason": f"Audits {HOSTILE}"}
     ],
 )
 
@@ -56,8 +57,8 @@ def test_user_text_in_decisions_is_escaped_in_html_and_markdown(tmp_path: Path) 
     markdown = (tmp_path / "document" / "design-document.md").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert f"Third party: {HOSTILE}" not in markdown  # outside code blocks, escaped
-    assert "Third party: Acme &lt;script&gt;" in markdown
+    assert f"Audits {HOSTILE}" not in markdown  # the third party's reason, escaped
+    assert "Audits Acme &lt;script&gt;" in markdown
 
 
 def test_the_wizard_design_round_trips_through_both_engines(tmp_path: Path) -> None:
