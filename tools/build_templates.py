@@ -15,7 +15,6 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from designer.artefacts import guardrails
 from designer.artefacts.guardrails import policy
@@ -23,30 +22,23 @@ from designer.artefacts.policy_set import log_protection, log_resources
 from designer.drawing.layout import auto_layout
 from designer.model import (
     Account,
-    BillingRelationship,
-    DelegatedAdminRelationship,
     Design,
-    FederationRelationship,
     IdentityProvider,
     Layout,
     LogBucket,
-    LogDeliveryRelationship,
     NodeLayout,
     ObjectLock,
     Organization,
     OrganizationalUnit,
     OutsidePrincipal,
-    Relationship,
-    ResourceShareRelationship,
     ServiceControlPolicy,
-    TrustRelationship,
     UsagePolicy,
     dumps_design,
     stable_id,
 )
+from designer.model.building import DesignBuilder, Principal, Role
 from designer.model.governance import OuRequirement
 from designer.model.vocabulary import (
-    PROTOCOL_FOR_IDP,
     AccessLevel,
     AccountFunction,
     AccountState,
@@ -58,7 +50,6 @@ from designer.model.vocabulary import (
     LogRequirement,
     LogType,
     ObjectLockMode,
-    PrincipalScope,
     PrincipalType,
     ResourceType,
     Structure,
@@ -90,7 +81,6 @@ REGIONS = ("eu-west-1", "eu-central-1")
 F = AccountFunction
 Env = Environment
 Sens = DataSensitivity
-Principal = Account | IdentityProvider | OutsidePrincipal
 
 
 def describe(summary: str, *quotes: str) -> str:
@@ -181,36 +171,14 @@ def aws_account_id(template: str, name: str) -> str:
 # --- roles (the attributes of a trust edge that repeat across target accounts) -------------------
 
 
-@dataclass(frozen=True)
-class Role:
-    """A cross-account role; `purpose` is a format string with {target} for the account name."""
-
-    name: str
-    level: AccessLevel
-    principal_role: str | None
-    purpose: str
-    services: tuple[str, ...] = ()
-    require_mfa: bool = True
-    organization_scoped: bool = True
-    external_id: str | None = None
-    principal_type: PrincipalType = PrincipalType.HUMAN
-
-
 # --- the builder ---------------------------------------------------------------------------------
 
 
 @dataclass
-class Builder:
+class Builder(DesignBuilder):
     """Collects the entities of one template; every id is stable_id(template, kind, name)."""
 
     template: str
-    ous: list[OrganizationalUnit] = field(default_factory=list)
-    accounts: list[Account] = field(default_factory=list)
-    identity_providers: list[IdentityProvider] = field(default_factory=list)
-    outside_principals: list[OutsidePrincipal] = field(default_factory=list)
-    relationships: list[Relationship] = field(default_factory=list)
-    log_buckets: list[LogBucket] = field(default_factory=list)
-    scps: list[ServiceControlPolicy] = field(default_factory=list)
     root_scps: list[str] = field(default_factory=list)
     management: Account | None = None
 
@@ -239,23 +207,8 @@ class Builder:
 
     # nodes
 
-    def add_ou(
-        self,
-        name: str,
-        description: str,
-        parent: OrganizationalUnit | None = None,
-        scps: Sequence[ServiceControlPolicy] = (),
-    ) -> OrganizationalUnit:
-        path = f"{parent.name}/{name}" if parent else name
-        unit = OrganizationalUnit(
-            id=self.sid("ou", path),
-            name=name,
-            parent=parent.id if parent else None,
-            scps=[s.id for s in scps],
-            description=description,
-        )
-        self.ous.append(unit)
-        return unit
+    def ou_id(self, name: str, parent: OrganizationalUnit | None) -> str:
+        return self.sid("ou", f"{parent.name}/{name}" if parent else name)
 
     def add_account(
         self,
@@ -330,72 +283,27 @@ class Builder:
         self.log_buckets.append(bucket)
         return bucket
 
-    def add_scp(
-        self, name: str, description: str, document: dict[str, Any] | None, aws_managed: bool
-    ) -> ServiceControlPolicy:
-        policy = ServiceControlPolicy(
-            id=self.sid("scp", name),
-            name=name,
-            description=description,
-            document=document,
-            aws_managed=aws_managed,
+    # relationships (the shared helpers of DesignBuilder, with the templates' conventions)
+
+    def billing_purpose(self, member: Account) -> str:
+        return (
+            f"Consolidated billing: the management account pays for {member.name} and charges "
+            f"it to {member.business_unit} ({member.tags['CostCenter']})."
         )
-        self.scps.append(policy)
-        return policy
 
-    # relationships
+    def organization(self) -> Organization:
+        return Organization(id=self.org_id, name=ORG_NAME)
 
-    def trust(self, source: Principal, target: Account | OrganizationalUnit, role: Role) -> None:
+    def trust_to(self, source: Principal, target: Account | OrganizationalUnit, role: Role) -> None:
         """A role in `target`; an OU target deploys it to every account of the OU (scope)."""
         where = target.name if isinstance(target, Account) else f"every account of {target.name}"
-        self.trust_into(source, target.id, where, role)
+        self.trust(source, target, role, where)
 
     def trust_everywhere(self, source: Principal, role: Role) -> None:
         """The role in every account of the organization (but the source's own)."""
-        self.trust_into(source, self.org_id, "every account", role)
+        self.trust(source, self.organization(), role, "every account")
 
-    def trust_into(self, source: Principal, target_id: str, where: str, role: Role) -> None:
-        self.relationships.append(
-            TrustRelationship(
-                id=self.rel_id("trust", source.id, target_id, role.name),
-                source=source.id,
-                target=target_id,
-                purpose=role.purpose.format(target=where),
-                role_name=role.name,
-                access_level=role.level,
-                services=list(role.services),
-                require_mfa=role.require_mfa,
-                external_id=role.external_id,
-                principal_scope=(
-                    PrincipalScope.ROLE if role.principal_role else PrincipalScope.ACCOUNT_ROOT
-                ),
-                principal_role_name=role.principal_role,
-                organization_scoped=role.organization_scoped,
-                principal_type=role.principal_type,
-            )
-        )
-
-    def federate(
-        self,
-        idp: IdentityProvider,
-        target: Account,
-        purpose: str,
-        mapped_roles: Sequence[str] = (),
-        permission_sets: Sequence[str] = (),
-    ) -> None:
-        self.relationships.append(
-            FederationRelationship(
-                id=self.rel_id("federation", idp.id, target.id),
-                source=idp.id,
-                target=target.id,
-                purpose=purpose,
-                protocol=PROTOCOL_FOR_IDP[idp.kind],
-                mapped_roles=list(mapped_roles),
-                permission_sets=list(permission_sets),
-            )
-        )
-
-    def deliver_logs(
+    def logs_to(
         self,
         source: Account | OrganizationalUnit | None,
         bucket: LogBucket,
@@ -403,20 +311,9 @@ class Builder:
         purpose: str,
     ) -> None:
         """Logs of an account, of every account of an OU, or (None) of the organization."""
-        source_id = source.id if source is not None else self.org_id
-        detail = "+".join(log_types)
-        self.relationships.append(
-            LogDeliveryRelationship(
-                id=self.rel_id("log-delivery", source_id, bucket.account, detail),
-                source=source_id,
-                target=bucket.account,
-                purpose=purpose,
-                log_types=list(log_types),
-                bucket=bucket.id,
-            )
-        )
+        self.deliver_logs(source or self.organization(), bucket, log_types, purpose)
 
-    def share(
+    def share_with(
         self,
         source: Account,
         target: Account | OrganizationalUnit | None,
@@ -425,47 +322,11 @@ class Builder:
         purpose: str,
         ram_resource_type: str | None = None,
     ) -> None:
-        target_id = target.id if target is not None else self.org_id
-        detail = f"{resource_type}:{ram_resource_type or ''}"
-        self.relationships.append(
-            ResourceShareRelationship(
-                id=self.rel_id("resource-share", source.id, target_id, detail),
-                source=source.id,
-                target=target_id,
-                purpose=purpose,
-                resource_type=resource_type,
-                ram_resource_type=ram_resource_type,
-                resource_names=list(resource_names),
-            )
-        )
+        target_scope = target or self.organization()
+        self.share(source, target_scope, resource_type, resource_names, purpose, ram_resource_type)
 
-    def delegate(self, target: Account, principals: Sequence[str], purpose: str) -> None:
-        source = self.require_management()
-        self.relationships.append(
-            DelegatedAdminRelationship(
-                id=self.rel_id("delegated-admin", source.id, target.id),
-                source=source.id,
-                target=target.id,
-                purpose=purpose,
-                service_principals=list(principals),
-            )
-        )
-
-    def bill_members(self) -> None:
-        payer = self.require_management()
-        for member in self.accounts:
-            if member.id == payer.id:
-                continue
-            self.relationships.append(
-                BillingRelationship(
-                    id=self.rel_id("billing", payer.id, member.id),
-                    source=payer.id,
-                    target=member.id,
-                    purpose=f"Consolidated billing: the management account pays for "
-                    f"{member.name} and charges it to {member.business_unit} "
-                    f"({member.tags['CostCenter']}).",
-                )
-            )
+    def delegate_to(self, target: Account, principals: Sequence[str], purpose: str) -> None:
+        self.delegate(self.require_management(), target, principals, purpose)
 
     def require_management(self) -> Account:
         if self.management is None:
@@ -480,7 +341,7 @@ class Builder:
         self, title: str, description: str, covers: Sequence[Structure] | None = None
     ) -> Design:
         """`covers`: the structures a partial template shows (None: a whole landing zone)."""
-        self.bill_members()
+        self.bill_members(self.require_management())
         organization = Organization(
             id=self.org_id,
             name=ORG_NAME,
@@ -580,7 +441,7 @@ def add_log_buckets(b: Builder, owner: Account) -> tuple[LogBucket, LogBucket]:
 
 def send_organization_trail(b: Builder, trail: LogBucket) -> None:
     """One organization trail, created in the management account, covers every account."""
-    b.deliver_logs(
+    b.logs_to(
         None,
         trail,
         [LogType.CLOUDTRAIL],
@@ -600,7 +461,7 @@ def send_account_logs(
     _trail, config = buckets
     owner = b.name_of(config.account)
     types = [LogType.CONFIG, LogType.VPC_FLOW_LOGS] if flow_logs else [LogType.CONFIG]
-    b.deliver_logs(
+    b.logs_to(
         source,
         config,
         types,
@@ -695,7 +556,7 @@ def build_identity() -> Design:
     )
     add_workload_accounts(b, workloads, workloads)
     for role in IDENTITY_ROLES:  # one StackSet per role deploys it to every Workloads account
-        b.trust(identity, workloads, role)
+        b.trust_to(identity, workloads, role)
     return b.build(
         "Identity account structure",
         describe(
@@ -755,14 +616,14 @@ def build_logging() -> Design:
 def publish_catalog(b: Builder, publisher: Account, target: OrganizationalUnit | None) -> None:
     """Golden AMIs and Service Catalog portfolios, shared with an OU or the whole organization."""
     scope = f"the {target.name} OU" if target else "every account of the organization"
-    b.share(
+    b.share_with(
         publisher,
         target,
         ResourceType.AMI,
         ["golden-amazon-linux-2023", "golden-windows-server-2022"],
         f"Hardened, pre-approved server images are launched by {scope}.",
     )
-    b.share(
+    b.share_with(
         publisher,
         target,
         ResourceType.SERVICE_CATALOG_PORTFOLIO,
@@ -785,14 +646,14 @@ def build_publishing() -> Design:
         parent=infra,
     )
     accounts = add_workload_accounts(b, workloads, workloads)
-    b.delegate(
+    b.delegate_to(
         publishing,
         ["servicecatalog.amazonaws.com"],
         "The Publishing account administers Service Catalog sharing for the organization, so "
         "portfolios can be shared with OUs instead of single accounts.",
     )
     publish_catalog(b, publishing, workloads)
-    b.share(
+    b.share_with(
         publishing,
         None,
         ResourceType.CLOUDFORMATION_TEMPLATE,
@@ -800,7 +661,7 @@ def build_publishing() -> Design:
         "Every account deploys the same approved CloudFormation baselines.",
     )
     for account in accounts:
-        b.share(
+        b.share_with(
             publishing,
             account,
             ResourceType.EBS_SNAPSHOT,
@@ -883,7 +744,7 @@ def build_information_security() -> Design:
         mapped_roles=[r.principal_role for r in INFOSEC_ROLES if r.principal_role],
     )
     buckets = add_log_buckets(b, infosec)
-    b.delegate(
+    b.delegate_to(
         infosec,
         INFOSEC_SERVICES,
         "Information Security administers GuardDuty, Security Hub, AWS Config aggregation, IAM "
@@ -892,10 +753,10 @@ def build_information_security() -> Design:
     send_organization_trail(b, buckets[0])
     send_account_logs(b, infosec, buckets, flow_logs=False)
     send_account_logs(b, management, buckets, flow_logs=False)
-    b.trust(infosec, management, INFOSEC_ROLES[0])
+    b.trust_to(infosec, management, INFOSEC_ROLES[0])
     add_workload_accounts(b, workloads, workloads)
     for role in INFOSEC_ROLES:
-        b.trust(infosec, workloads, role)
+        b.trust_to(infosec, workloads, role)
     send_account_logs(b, workloads, buckets)
     return b.build(
         "Information Security account",
@@ -961,7 +822,7 @@ def build_central_it() -> Design:
         "Directory users assume Central IT roles that match their AD group.",
         mapped_roles=[r.principal_role for r in CENTRAL_IT_ROLES if r.principal_role],
     )
-    b.delegate(
+    b.delegate_to(
         central,
         ["servicecatalog.amazonaws.com"],
         "Central IT administers Service Catalog sharing for the organization.",
@@ -969,7 +830,7 @@ def build_central_it() -> Design:
     publish_catalog(b, central, workloads)
     add_workload_accounts(b, workloads, workloads)
     for role in CENTRAL_IT_ROLES:
-        b.trust(central, workloads, role)
+        b.trust_to(central, workloads, role)
     return b.build(
         "Central IT account",
         describe(
@@ -1222,14 +1083,14 @@ def add_lz_identity(b: Builder, accounts: LandingZoneAccounts, ous: LandingZoneO
         "the Security Tooling role from which they assume the audit roles of every account.",
         mapped_roles=sorted({r.principal_role for r in SECURITY_TOOLING_ROLES if r.principal_role}),
     )
-    b.trust(accounts.identity, ous.workloads, WORKLOAD_ADMIN)
+    b.trust_to(accounts.identity, ous.workloads, WORKLOAD_ADMIN)
 
 
 def add_lz_trust(b: Builder, accounts: LandingZoneAccounts) -> None:
     for role in SECURITY_TOOLING_ROLES:  # every account, the tooling account's own aside
         b.trust_everywhere(accounts.security_tooling, role)
         # StackSets never deploy to the management account: its roles are a stack of their own.
-        b.trust(accounts.security_tooling, accounts.management, role)
+        b.trust_to(accounts.security_tooling, accounts.management, role)
     vendor = OutsidePrincipal(
         id=b.sid("third-party", "Example Monitoring"),
         name="Example Monitoring",
@@ -1238,26 +1099,26 @@ def add_lz_trust(b: Builder, accounts: LandingZoneAccounts) -> None:
         description="SaaS monitoring vendor that reads CloudWatch metrics of production.",
     )
     b.outside_principals.append(vendor)
-    b.trust(vendor, accounts.workloads[0], VENDOR_ROLE)
+    b.trust_to(vendor, accounts.workloads[0], VENDOR_ROLE)
 
 
 def add_lz_logging(b: Builder, accounts: LandingZoneAccounts) -> None:
     trail, config = add_log_buckets(b, accounts.log_archive)
-    b.deliver_logs(
+    b.logs_to(
         None,
         trail,
         [LogType.CLOUDTRAIL],
         "The organization trail (multi-Region, log file validation) records API activity of "
         "every account into the Object Lock bucket of Log Archive.",
     )
-    b.deliver_logs(
+    b.logs_to(
         None,
         config,
         [LogType.CONFIG],
         "AWS Config recorders in every account, deployed as a StackSet, deliver to the Config "
         "bucket of Log Archive.",
     )
-    b.deliver_logs(
+    b.logs_to(
         accounts.network,
         config,
         [LogType.VPC_FLOW_LOGS],
@@ -1266,18 +1127,18 @@ def add_lz_logging(b: Builder, accounts: LandingZoneAccounts) -> None:
 
 
 def add_lz_delegations(b: Builder, accounts: LandingZoneAccounts) -> None:
-    b.delegate(
+    b.delegate_to(
         accounts.security_tooling,
         [*SECURITY_SERVICES, "cloudtrail.amazonaws.com"],
         "Security services are administered from Security Tooling, not the management account.",
     )
-    b.delegate(
+    b.delegate_to(
         accounts.identity,
         ["sso.amazonaws.com"],
         "IAM Identity Center is administered from the Identity account, so nobody needs to "
         "sign in to the management account for day-to-day access management.",
     )
-    b.delegate(
+    b.delegate_to(
         accounts.publishing,
         ["servicecatalog.amazonaws.com"],
         "Publishing shares Service Catalog portfolios with OUs and the organization.",
@@ -1286,7 +1147,7 @@ def add_lz_delegations(b: Builder, accounts: LandingZoneAccounts) -> None:
 
 def add_lz_shares(b: Builder, accounts: LandingZoneAccounts, ous: LandingZoneOUs) -> None:
     publish_catalog(b, accounts.publishing, ous.workloads)
-    b.share(
+    b.share_with(
         accounts.publishing,
         None,
         ResourceType.CLOUDFORMATION_TEMPLATE,
@@ -1294,7 +1155,7 @@ def add_lz_shares(b: Builder, accounts: LandingZoneAccounts, ous: LandingZoneOUs
         "Every account deploys the same approved CloudFormation baselines.",
     )
     for account in accounts.workloads[2:]:
-        b.share(
+        b.share_with(
             accounts.publishing,
             account,
             ResourceType.EBS_SNAPSHOT,
@@ -1302,7 +1163,7 @@ def add_lz_shares(b: Builder, accounts: LandingZoneAccounts, ous: LandingZoneOUs
             f"{account.name} restores anonymised test data; snapshots are shared by account id.",
         )
     for ou in (ous.prod, ous.nonprod):
-        b.share(
+        b.share_with(
             accounts.network,
             ou,
             ResourceType.RAM_SHARE,
@@ -1310,7 +1171,7 @@ def add_lz_shares(b: Builder, accounts: LandingZoneAccounts, ous: LandingZoneOUs
             f"Accounts in the {ou.name} OU place workloads in centrally managed VPC subnets.",
             ram_resource_type="ec2:Subnet",
         )
-    b.share(
+    b.share_with(
         accounts.shared_services,
         None,
         ResourceType.RAM_SHARE,

@@ -61,7 +61,7 @@ def build_design(answers: Answers, seed: str, name: str = "") -> Design:
     s.add_shared_services(b, land)
     s.add_third_parties(b, land)
     s.add_procedural_ous(b)
-    b.bill(land.management)
+    b.bill_members(land.management)
     design = Design(
         id=seed,
         name=name or f"{answers.organization_name} landing zone",

@@ -14,38 +14,21 @@ from dataclasses import dataclass, field
 
 from designer.model import (
     Account,
-    BillingRelationship,
-    DelegatedAdminRelationship,
-    FederationRelationship,
     IdentityProvider,
-    LogBucket,
-    LogDeliveryRelationship,
     Organization,
     OrganizationalUnit,
-    OutsidePrincipal,
-    Relationship,
-    ResourceShareRelationship,
-    ServiceControlPolicy,
-    TrustRelationship,
     stable_id,
 )
 from designer.model.answers import Answers
+from designer.model.building import DesignBuilder
 from designer.model.decisions import Decision
 from designer.model.vocabulary import (
-    PROTOCOL_FOR_IDP,
-    AccessLevel,
     AccountFunction,
     DataSensitivity,
     Environment,
-    LogType,
-    PrincipalScope,
-    PrincipalType,
-    ResourceType,
 )
 
-Principal = Account | IdentityProvider | OutsidePrincipal
 EMAIL_LIMIT = 64  # AWS Organizations CreateAccount: an account's e-mail is 6 to 64 characters
-Target = Account | OrganizationalUnit | Organization
 
 
 def slug(name: str) -> str:
@@ -58,32 +41,11 @@ def pascal(name: str) -> str:
     return "".join(w[:1].upper() + w[1:] for w in re.findall(r"[A-Za-z0-9]+", name))
 
 
-@dataclass(frozen=True)
-class Role:
-    """A cross-account role: name, level, and the one role in the trusted account that uses it."""
-
-    name: str
-    level: AccessLevel
-    principal_role: str | None
-    purpose: str
-    services: tuple[str, ...] = ()
-    external_id: str | None = None
-    principal_type: PrincipalType = PrincipalType.HUMAN
-    organization_scoped: bool = True
-
-
 @dataclass
-class Builder:
+class Builder(DesignBuilder):
     answers: Answers
     seed: str
     organization: Organization = field(init=False)
-    ous: list[OrganizationalUnit] = field(default_factory=list)
-    accounts: list[Account] = field(default_factory=list)
-    identity_providers: list[IdentityProvider] = field(default_factory=list)
-    outside_principals: list[OutsidePrincipal] = field(default_factory=list)
-    relationships: list[Relationship] = field(default_factory=list)
-    log_buckets: list[LogBucket] = field(default_factory=list)
-    scps: list[ServiceControlPolicy] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -111,23 +73,9 @@ class Builder:
         )
 
     # -- nodes -----------------------------------------------------------------------------------
-    def add_ou(
-        self,
-        name: str,
-        description: str,
-        parent: OrganizationalUnit | None = None,
-        scps: Sequence[ServiceControlPolicy] = (),
-    ) -> OrganizationalUnit:
+    def ou_id(self, name: str, parent: OrganizationalUnit | None) -> str:
         path = f"{self._ou_path(parent)}/{name}" if parent else name
-        unit = OrganizationalUnit(
-            id=self.sid("ou", path.casefold()),
-            name=name,
-            parent=parent.id if parent else None,
-            scps=[s.id for s in scps],
-            description=description,
-        )
-        self.ous.append(unit)
-        return unit
+        return self.sid("ou", path.casefold())
 
     def _ou_path(self, unit: OrganizationalUnit) -> str:
         names = [unit.name]
@@ -186,123 +134,12 @@ class Builder:
             local = f"{local[: room - len(digest) - 1].rstrip('-')}-{digest}"
         return f"{local}@{domain}"
 
-    def add_scp(
-        self, name: str, description: str, document: dict[str, object] | None
-    ) -> ServiceControlPolicy:
-        policy = ServiceControlPolicy(
-            id=self.sid("scp", name),
-            name=name,
-            description=description,
-            document=document,
-            aws_managed=document is None,
-        )
-        self.scps.append(policy)
-        return policy
-
-    # -- relationships ---------------------------------------------------------------------------
-    def _rel_id(self, kind: str, source: str, target: str, detail: str = "") -> str:
+    # -- relationships (DesignBuilder's helpers, with ids of this design's seed) ---------------
+    def rel_id(self, kind: str, source: str, target: str, detail: str = "") -> str:
         return self.sid("relationship", f"{kind}:{source}->{target}:{detail}")
 
-    def trust(self, source: Principal, target: Target, role: Role, where: str) -> None:
-        self.relationships.append(
-            TrustRelationship(
-                id=self._rel_id("trust", source.id, target.id, role.name),
-                source=source.id,
-                target=target.id,
-                purpose=role.purpose.format(target=where),
-                role_name=role.name,
-                access_level=role.level,
-                services=list(role.services),
-                external_id=role.external_id,
-                principal_scope=(
-                    PrincipalScope.ROLE if role.principal_role else PrincipalScope.ACCOUNT_ROOT
-                ),
-                principal_role_name=role.principal_role,
-                organization_scoped=role.organization_scoped,
-                principal_type=role.principal_type,
-            )
+    def billing_purpose(self, member: Account) -> str:
+        return (
+            f"Consolidated billing: the management account pays for {member.name} and charges "
+            f"it to {member.business_unit}."
         )
-
-    def federate(
-        self,
-        idp: IdentityProvider,
-        target: Account,
-        purpose: str,
-        mapped_roles: Sequence[str] = (),
-        permission_sets: Sequence[str] = (),
-    ) -> None:
-        self.relationships.append(
-            FederationRelationship(
-                id=self._rel_id("federation", idp.id, target.id),
-                source=idp.id,
-                target=target.id,
-                purpose=purpose,
-                protocol=PROTOCOL_FOR_IDP[idp.kind],
-                mapped_roles=list(mapped_roles),
-                permission_sets=list(permission_sets),
-            )
-        )
-
-    def deliver_logs(
-        self,
-        source: Account | OrganizationalUnit | Organization,
-        bucket: LogBucket,
-        log_types: Sequence[LogType],
-        purpose: str,
-    ) -> None:
-        detail = "+".join(log_types)
-        self.relationships.append(
-            LogDeliveryRelationship(
-                id=self._rel_id("log-delivery", source.id, bucket.id, detail),
-                source=source.id,
-                target=bucket.account,
-                purpose=purpose,
-                log_types=list(log_types),
-                bucket=bucket.id,
-            )
-        )
-
-    def share(
-        self,
-        source: Account,
-        target: Account | OrganizationalUnit | Organization,
-        resource_type: ResourceType,
-        names: Sequence[str],
-        purpose: str,
-    ) -> None:
-        self.relationships.append(
-            ResourceShareRelationship(
-                id=self._rel_id("resource-share", source.id, target.id, resource_type),
-                source=source.id,
-                target=target.id,
-                purpose=purpose,
-                resource_type=resource_type,
-                resource_names=list(names),
-            )
-        )
-
-    def delegate(
-        self, source: Account, target: Account, principals: Sequence[str], why: str
-    ) -> None:
-        self.relationships.append(
-            DelegatedAdminRelationship(
-                id=self._rel_id("delegated-admin", source.id, target.id, "+".join(principals)),
-                source=source.id,
-                target=target.id,
-                purpose=why,
-                service_principals=list(principals),
-            )
-        )
-
-    def bill(self, payer: Account) -> None:
-        for member in self.accounts:
-            if member.id != payer.id:
-                self.relationships.append(
-                    BillingRelationship(
-                        id=self._rel_id("billing", payer.id, member.id),
-                        source=payer.id,
-                        target=member.id,
-                        purpose=f"Consolidated billing: the management account pays for "
-                        f"{member.name} and charges it to {member.business_unit}.",
-                    )
-                )

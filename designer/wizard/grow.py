@@ -110,7 +110,8 @@ class Growth:
         lines += [f"add {_described(e, names)}" for e in self.adds]
         lines += [f"remove {_described(current[i], names)}" for i in self.removes if i in current]
         for entity_id, changes in self.updates.items():
-            what = names.get(entity_id, "the organization")
+            entity = current.get(entity_id)
+            what = _described(entity, names) if entity is not None else "the organization"
             lines.append(f"change {what}: {', '.join(changes)}")
         if self.usage_policy:
             lines.append(f"change the usage policy: {', '.join(self.usage_policy)}")

@@ -171,6 +171,12 @@ QUESTIONS: Final[tuple[Question, ...]] = (
 )
 
 
+# The whitepaper's eight yes / no questions, in the order asked.
+WHITEPAPER_QUESTIONS: Final[tuple[str, ...]] = tuple(
+    q.key for q in QUESTIONS if q.section in (MULTIPLE, SECURITY)
+)
+
+
 def question(key: str) -> Question:
     return next(q for q in QUESTIONS if q.key == key)
 

@@ -15,6 +15,7 @@ from designer.model import (
     ServiceControlPolicy,
 )
 from designer.model.answers import IdentitySource, Published, SecurityTeam
+from designer.model.building import Role
 from designer.model.vocabulary import (
     AccessLevel,
     AccountFunction,
@@ -27,7 +28,7 @@ from designer.model.vocabulary import (
     ResourceType,
 )
 from designer.wizard import whitepaper as wp
-from designer.wizard.builder import Builder, Role, pascal, slug
+from designer.wizard.builder import Builder, pascal, slug
 
 F = AccountFunction
 ENVIRONMENT_NAMES: dict[Environment, str] = {
@@ -60,12 +61,14 @@ AUDIT_ROLES = (
         AccessLevel.SECURITY_AUDIT,
         "SecurityAnalyst",
         "Security Tooling assesses the security configuration of {target} (SecurityAudit).",
+        require_mfa=False,  # people sign in with MFA; a role session cannot
     ),
     Role(
         "SecurityReadOnly",
         AccessLevel.READ_ONLY,
         "SecurityAnalyst",
         "Security analysts investigate findings in {target} with read-only access.",
+        require_mfa=False,  # people sign in with MFA; a role session cannot
     ),
 )
 
@@ -129,7 +132,7 @@ def add_guardrails(b: Builder) -> dict[str, ServiceControlPolicy]:
         guardrails.deny_root_user(),
         guardrails.region_restriction(regions),
     ]
-    made = [b.add_scp(r.name, r.description, r.document) for r in rails]
+    made = [b.add_scp(r.name, r.description, r.document, r.aws_managed) for r in rails]
     b.organization = b.organization.model_copy(update={"root_scps": [p.id for p in made]})
     b.decide(
         "Guardrails from the usage policy",
@@ -190,13 +193,16 @@ def add_security_ou(b: Builder, land: Landing) -> None:
         b.trust(land.tooling, b.organization, role, "every account")
         # StackSets never deploy to the management account: its roles are a stack of their own.
         b.trust(land.tooling, land.management, role, land.management.name)
+    baselines = a.security_baselines
     b.delegate(
         land.management,
         land.tooling,
-        CORE_SECURITY_SERVICES,
-        "GuardDuty, Security Hub, AWS Config, IAM Access Analyzer and CloudTrail are "
-        "administered from Security Tooling, not from the management account.",
-    )
+        [*CORE_SECURITY_SERVICES, *(BASELINE_SERVICES if baselines else ())],
+        "GuardDuty, Security Hub, AWS Config, IAM Access Analyzer and CloudTrail"
+        + (", and StackSets, Inspector and Detective for the security baselines," if baselines
+           else "")
+        + " are administered from Security Tooling, not from the management account.",
+    )  # fmt: skip
     if a.recovery_audit_isolation:
         backup = b.add_account(
             "Backup",
@@ -312,6 +318,7 @@ def protect_log_archive(b: Builder, land: Landing) -> None:
         "Nobody but the privileged automation roles can delete or reconfigure the log buckets "
         "or disable, re-policy or schedule the deletion of their KMS keys.",
         document,
+        aws_managed=False,
     )
     land.security = land.security.model_copy(update={"scps": [*land.security.scps, scp.id]})
     b.ous = [land.security if u.id == land.security.id else u for u in b.ous]
@@ -328,15 +335,9 @@ def protect_log_archive(b: Builder, land: Landing) -> None:
 
 # -- security baselines --------------------------------------------------------------------------
 def add_baselines(b: Builder, land: Landing) -> None:
+    """The delegation itself is made with the security structure's (one per account)."""
     if not b.answers.security_baselines:
         return
-    b.delegate(
-        land.management,
-        land.tooling,
-        BASELINE_SERVICES,
-        "Security Tooling deploys baselines to every account with CloudFormation StackSets and "
-        "runs Inspector and Detective for the organization.",
-    )
     b.decide(
         "Security baselines and compliance monitoring",
         "Security Tooling is delegated administrator of StackSets, Inspector and Detective, on "
@@ -469,7 +470,7 @@ def add_procedural_ous(b: Builder) -> None:
     if not b.answers.blast_radius_isolation:
         return
     rail = guardrails.deny_all_suspended()
-    scp = b.add_scp(rail.name, rail.description, rail.document)
+    scp = b.add_scp(rail.name, rail.description, rail.document, rail.aws_managed)
     suspended = b.add_ou("Suspended", "Accounts waiting to be closed.", scps=[scp])
     staging = b.add_ou(
         "Policy Staging", "New and changed SCPs are tried here before they reach workloads."
@@ -548,6 +549,7 @@ def _central_identity(b: Builder, land: Landing) -> None:
             AccessLevel.ADMINISTRATOR,
             f"{pascal(prefix)}Administrator",
             f"{prefix} administrators signed in to the Identity account operate {{target}}.",
+            require_mfa=False,  # people sign in with MFA; a role session cannot
         )
         seen.setdefault(role.name, role)
         b.trust(land.identity, ou, role, f"every account of {ou.name}")
@@ -715,6 +717,7 @@ def add_third_parties(b: Builder, land: Landing) -> None:
             external_id=f"{slug(party.name)[:40]}-{b.sid('external-id', party.name)[:8]}",
             principal_type=PrincipalType.WORKLOAD,
             organization_scoped=False,
+            require_mfa=False,  # people sign in with MFA; a role session cannot
         )
         b.trust(outsider, land.workloads, role, "every workload account")
         b.decide(

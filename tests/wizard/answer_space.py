@@ -6,18 +6,10 @@ from typing import Any
 
 from designer.model.answers import CEILINGS, Answers
 from designer.model.vocabulary import Environment
+from designer.wizard.questions import WHITEPAPER_QUESTIONS
 from tests.helpers.pairwise import pairwise
 
-QUESTIONS = (
-    "administrative_isolation",
-    "limited_visibility",
-    "blast_radius_isolation",
-    "recovery_audit_isolation",
-    "central_identities",
-    "central_logging",
-    "security_baselines",
-    "central_publishing",
-)
+QUESTIONS = WHITEPAPER_QUESTIONS
 ENVIRONMENTS = (
     ["production"],
     ["production", "development"],

@@ -149,5 +149,7 @@ def test_the_summary_names_what_is_added_and_removed() -> None:
     lines = growth.summary(document.design)
     assert "add account Publishing" in lines
     assert any(line.startswith("add resource-share: Publishing -> Workloads") for line in lines)
-    assert any(line.startswith("remove delegated-admin: Management -> Security Tooling")
-               for line in lines)  # fmt: skip
+    assert (
+        "change delegated-admin: Management -> Security Tooling: purpose, service_principals"
+        in lines
+    )

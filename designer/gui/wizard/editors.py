@@ -33,6 +33,7 @@ from designer.model.answers import (
     allowed_levels,
 )
 from designer.model.vocabulary import DataSensitivity, Environment
+from designer.wizard.questions import WHITEPAPER_QUESTIONS
 
 ENVIRONMENT_LABELS = {
     Environment.PRODUCTION: "Production",
@@ -364,15 +365,7 @@ class DaysEditor(Editor):
 
 def editors() -> list[Editor]:
     """An editor for every question, in the order asked (questions.QUESTIONS)."""
-    yes_no = [
-        "administrative_isolation",
-        "limited_visibility",
-        "blast_radius_isolation",
-        "recovery_audit_isolation",
-        "central_identities",
-        "central_logging",
-        "security_baselines",
-    ]
+    yes_no = [key for key in WHITEPAPER_QUESTIONS if key != "central_publishing"]
     publishing, published = YesNoEditor("central_publishing"), PublishedEditor()
     publishing.yes.toggled.connect(published.set_wanted)  # asked when publishing is wanted
     published.set_wanted(False)
