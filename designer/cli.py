@@ -17,7 +17,7 @@ from typing import NoReturn
 from designer.analysis.inventory import FORMATS, format_inventory
 from designer.artefacts.tokens import PARTITIONS
 from designer.drawing.views import VIEWS
-from designer.model import DesignError, load_design, new_id, save_design
+from designer.model import Design, DesignError, load_design, new_id, save_design
 from designer.model.fileformat import design_schema
 from designer.model.templates import list_templates, new_design_from_template
 from designer.rules import Severity, all_rules, validate
@@ -111,13 +111,26 @@ def _cmd_grow(args: argparse.Namespace) -> int:
     if growth.empty and before == answers:
         print(f"{path}: nothing to change")
         return EXIT_OK
+    serious_before = _serious(design)
+    document = Document(design.model_copy(deep=True))
+    apply_growth(document, growth)
+    for finding in _serious(document.design) - serious_before:
+        print(f"new finding: {finding}")
     if args.dry_run:
         return EXIT_OK
-    document = Document(design)
-    apply_growth(document, growth)
     save_design(document.design, path)
     print(f"wrote {path} (previous version kept as {path.name}.bak)")
     return EXIT_OK
+
+
+def _serious(design: Design) -> set[str]:
+    """Critical and high findings, one line each: what a growth must not bring unannounced."""
+    serious = (Severity.CRITICAL, Severity.HIGH)
+    return {
+        f"{f.severity.upper()} {f.rule_id} {f.message}"
+        for f in validate(design).findings
+        if f.severity in serious
+    }
 
 
 def _cmd_convert(args: argparse.Namespace) -> int:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from designer.core.document import Document
-from designer.model import Design, DesignError
+from designer.model import Design, DesignError, OrganizationalUnit
 from designer.model.answers import Answers
 from designer.model.catalog import COLLECTIONS
 from designer.model.decisions import Decision
@@ -99,19 +99,25 @@ class Growth:
 
     def summary(self, design: Design) -> list[str]:
         """What will change, one line each, for the wizard's last page and the command line."""
-        names = {e.id: _name(e) for e in _index(design).values()}
-        names[design.organization.id] = design.organization.name
-        names.update((e.id, _name(e)) for e in self.adds)
         current = _index(design)
+        everything = {**current, **{e.id: e for e in self.adds}}
+        names = {i: _path(e, everything) for i, e in everything.items()}
+        names[design.organization.id] = design.organization.name
         lines = [
             f"{len(self.adds)} to add, {len(self.removes)} to remove, "
             f"{len(self.updates) + bool(self.usage_policy)} to change, {len(self.kept)} kept"
         ]
-        lines += [f"add {_described(e, names)}" for e in self.adds]
-        lines += [f"remove {_described(current[i], names)}" for i in self.removes if i in current]
+        lines += [f"add {_described(e, names, everything)}" for e in self.adds]
+        lines += [
+            f"remove {_described(current[i], names, everything)}"
+            for i in self.removes
+            if i in current
+        ]
         for entity_id, changes in self.updates.items():
             entity = current.get(entity_id)
-            what = _described(entity, names) if entity is not None else "the organization"
+            what = (
+                _described(entity, names, everything) if entity is not None else "the organization"
+            )
             lines.append(f"change {what}: {', '.join(changes)}")
         if self.usage_policy:
             lines.append(f"change the usage policy: {', '.join(self.usage_policy)}")
@@ -148,10 +154,7 @@ def plan_growth(design: Design, answers: Answers) -> Growth:
     was = _index(old)
     wanted = _index(new)
     _removals(growth, design, current, was, wanted)
-    for name in ADD_ORDER:
-        for entity in getattr(new, name):
-            if entity.id not in was and entity.id not in current:
-                growth.adds.append(entity)
+    _additions(growth, new, current, was)
     for entity_id, entity in wanted.items():
         if entity_id in was:
             _merge_fields(growth, current.get(entity_id), was[entity_id], entity)
@@ -202,18 +205,40 @@ def _removals(
         for entity_id in sorted(removing):
             entity = current[entity_id]
             own = [h for h in holders.get(entity_id, ()) if h not in removing and h not in wanted]
-            ends = [r for r in _refs(entity) if r in candidates and r not in removing]
+            own.sort(key=lambda h: h in was)  # name the architect's own first
             if own:
                 whose = "which stays" if own[0] in was else "which you added"
                 growth.kept.append(
                     f"{_label(entity)} (it holds {_label(current[own[0]])}, {whose})"
                 )
-            if own or ends:  # what joins a kept thing stays with it
+            # an account kept against the answers is still paid for; its other
+            # relationships follow the answers
+            billed = getattr(entity, "kind", "") == "billing" and entity.target not in removing
+            if own or billed:
                 removing.discard(entity_id)
                 changed = True
     growth.removes = [
         e.id for name in ADD_ORDER[::-1] for e in getattr(design, name) if e.id in removing
     ]
+
+
+def _additions(growth: Growth, new: Design, current: dict[str, Any], was: dict[str, Any]) -> None:
+    """What the new answers call for that the design lacks, parents first; not what would join
+    something the architect deleted (said in one line instead)."""
+    present = {*current, new.organization.id}
+    for name in ADD_ORDER:
+        for entity in getattr(new, name):
+            if entity.id in was or entity.id in current:
+                continue
+            gone = [r for r in _refs(entity, lists=True) if r not in present]
+            if gone:
+                what = _label(was[gone[0]]) if gone[0] in was else "something no longer there"
+                growth.kept.append(
+                    f"not added: {_label(entity)} (it joins {what}, which you deleted)"
+                )
+                continue
+            growth.adds.append(entity)
+            present.add(entity.id)
 
 
 def _holders(design: Design) -> dict[str, list[str]]:
@@ -226,11 +251,16 @@ def _holders(design: Design) -> dict[str, list[str]]:
     return found
 
 
-def _refs(entity: Any) -> Iterator[str]:
+def _refs(entity: Any, lists: bool = False) -> Iterator[str]:
+    """The ids `entity` names as its parent, ends, owner or bucket (and, with `lists`, the SCPs
+    attached to it and the accounts it excludes)."""
     for name in PARENT_FIELDS:
         value = getattr(entity, name, None)
         if isinstance(value, str):
             yield value
+    if lists:
+        for name in ("scps", "excluded_accounts"):
+            yield from getattr(entity, name, ())
 
 
 def _merge_fields(growth: Growth, current: Any, was: Any, new: Any) -> None:
@@ -279,10 +309,23 @@ def _label(entity: Any) -> str:
     return f"{word} {name}" if name else word
 
 
-def _described(entity: Any, names: dict[str, str]) -> str:
-    """An entity for a person: its kind and name; a relationship with the names of its ends."""
+def _path(entity: Any, everything: dict[str, Any]) -> str:
+    """An OU's path (three "Cards" OUs are told apart), any other entity's name."""
+    if not isinstance(entity, OrganizationalUnit):
+        return _name(entity)
+    names, parent = [entity.name], entity.parent
+    while parent in everything:
+        names.append(everything[parent].name)
+        parent = everything[parent].parent
+    return "/".join(reversed(names))
+
+
+def _described(entity: Any, names: dict[str, str], everything: dict[str, Any]) -> str:
+    """An entity for a person: its kind and name (an OU by its path); a relationship with the
+    names of its ends."""
     source = getattr(entity, "source", None)
     if source is None:
-        return _label(entity)
+        word = KIND_WORDS.get(type(entity).__name__) or str(getattr(entity, "kind", "item"))
+        return f"{word} {_path(entity, everything)}"
     ends = f"{names.get(source, source)} -> {names.get(entity.target, entity.target)}"
     return f"{_label(entity)}: {ends}"

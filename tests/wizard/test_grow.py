@@ -153,3 +153,53 @@ def test_the_summary_names_what_is_added_and_removed() -> None:
         "change delegated-admin: Management -> Security Tooling: purpose, service_principals"
         in lines
     )
+
+
+def test_nothing_is_added_onto_what_the_architect_deleted() -> None:
+    answers = answered(central_publishing=True, published=["snapshots"])
+    document = Document(build_design(BASE, new_id()))
+    sandbox = next(a for a in document.design.accounts if a.name == "Retail Sandbox")
+    development = next(a for a in document.design.accounts if a.name == "Retail Development")
+    document.remove(development.id)
+    growth = plan_growth(document.design, answers)
+    assert any(
+        "not added: resource-share" in line and "Retail Development" in line for line in growth.kept
+    )
+    apply_growth(document, growth)  # the deleted account is not brought back by its share
+    assert not document.has(development.id)
+    assert document.has(sandbox.id)
+    assert "Publishing" in names(document.design)
+
+
+def test_a_kept_account_keeps_its_billing_but_not_what_the_answers_no_longer_call_for() -> None:
+    document = Document(build_design(BASE, new_id()))
+    identity = next(a for a in document.design.accounts if a.name == "Identity")
+    hub = next(u for u in document.design.organizational_units if u.name == "Infrastructure")
+    hand = new_account(document.design, AccountFunction.NETWORK, hub.id)
+    document.add(hand.model_copy(update={"root_mfa": True}))
+    document.update(identity.id, purpose="Our identity hub, kept for the directory sync")
+    kept = grow(document, answered(central_identities=False))
+    design = document.design
+    assert document.has(hub.id)  # it holds the architect's account
+    assert any("Infrastructure" in line and "which you added" in line for line in kept)
+    assert any("Identity" in line and "edited" in line for line in kept)
+    joined = {r.kind for r in design.relationships if identity.id in (r.source, r.target)}
+    assert joined == {"billing"}  # still paid for; its hub roles and sign-in are gone
+    admin = [
+        r for r in design.relationships if r.kind == "trust" and r.access_level == "administrator"
+    ]
+    assert admin == []  # no second path to administrator beside the permission sets
+    assert serious_findings(design) == []
+
+
+def test_the_summary_tells_ous_of_the_same_name_apart() -> None:
+    document = Document(build_design(answered(limited_visibility=True), new_id()))
+    growth = plan_growth(
+        document.design, answered(limited_visibility=True, business_units=["Retail", "Cards"])
+    )
+    lines = growth.summary(document.design)
+    assert {
+        "add OU Workloads/Prod/Cards",
+        "add OU Workloads/Non-prod/Cards",
+        "add OU Sandbox/Cards",
+    } <= set(lines)

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from designer.cli import main
-from designer.model import load_design
+from designer.model import Account, load_design, save_design
+from designer.model.vocabulary import AccountFunction, DataSensitivity, Environment
 from designer.rules import validate
 from tests.wizard.test_answer_space import serious_findings
 
@@ -122,3 +123,34 @@ def test_the_wizard_design_survives_a_save_and_load_unchanged(
     assert validate(design).findings == validate(load_design(out)).findings
     code, _, _ = run(capsys, "validate", str(out), "--fail-on", "high")
     assert code == 0
+
+
+def test_grow_names_the_high_findings_it_would_bring(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    first, second = tmp_path / "first.yaml", tmp_path / "second.yaml"
+    first.write_text(
+        "environments: [production, non-production, development]\n"
+        "data_sensitivity: {production: confidential, non-production: confidential, "
+        "development: internal}\n",
+        encoding="utf-8",
+    )
+    second.write_text("environments: [production, development]\n", encoding="utf-8")
+    out = tmp_path / "design.json"
+    assert run(capsys, "new", "--answers", str(first), "-o", str(out))[0] == 0
+    design = load_design(out)
+    nonprod = next(u for u in design.organizational_units if u.name == "Non-prod")
+    perf = Account(
+        name="Payments Perf Test",
+        functions=[AccountFunction.WORKLOAD],
+        environment=Environment.NON_PRODUCTION,
+        data_sensitivity=DataSensitivity.CONFIDENTIAL,
+        parent=nonprod.id,
+        root_mfa=True,
+    )
+    design.accounts.append(perf)  # drawn by hand, as the usage policy allowed
+    save_design(design, out)
+    code, printed, _ = run(capsys, "grow", str(out), "--answers", str(second), "--dry-run")
+    assert code == 0
+    assert "new finding: HIGH POL-04" in printed
+    assert "Payments Perf Test" in printed
