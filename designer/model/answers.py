@@ -10,20 +10,23 @@ from __future__ import annotations
 import re
 from collections import Counter
 from enum import StrEnum
-from typing import Annotated
+from functools import cache
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
+    BeforeValidator,
     Field,
     StrictBool,
     StrictInt,
     StringConstraints,
+    ValidationInfo,
     field_serializer,
     field_validator,
     model_validator,
 )
 
-from designer.model.base import AwsAccountId, Entity, Name, Region, RoleName, Text
+from designer.model.base import AwsAccountId, Entity, ExternalId, Name, Region, RoleName, Text
 from designer.model.nodes import _unique
 from designer.model.vocabulary import DataSensitivity, Environment
 
@@ -66,6 +69,17 @@ CEILINGS: dict[Environment, DataSensitivity] = {
 }
 
 
+# What each environment usually holds: the default answer, and the level of an environment
+# answered without one.
+USUAL_LEVELS: dict[Environment, DataSensitivity] = {
+    Environment.PRODUCTION: DataSensitivity.CONFIDENTIAL,
+    Environment.NON_PRODUCTION: DataSensitivity.INTERNAL,
+    Environment.DEVELOPMENT: DataSensitivity.INTERNAL,
+    Environment.SANDBOX: DataSensitivity.PUBLIC,
+}
+DEFAULT_ENVIRONMENTS = (Environment.PRODUCTION, Environment.DEVELOPMENT, Environment.SANDBOX)
+
+
 def _plain_name(name: str) -> str:
     # Business unit and third-party names become parts of account names, e-mail addresses and
     # IAM role names, which take ASCII letters and digits only.
@@ -83,24 +97,56 @@ def allowed_levels(env: Environment) -> list[DataSensitivity]:
     return order[: order.index(CEILINGS[env]) + 1]
 
 
+# 30 characters keep every name made from a unit within what AWS accepts: an account name
+# ("<unit> Development", 50), a role ("<Unit>Administrator", 64), a permission set (32).
+UNIT_NAME_LIMIT = 30
 BusinessUnit = Annotated[
-    str, StringConstraints(min_length=1, max_length=60), AfterValidator(_plain_name)
+    str,
+    StringConstraints(min_length=1, max_length=UNIT_NAME_LIMIT),
+    AfterValidator(_plain_name),
 ]
-PartyName = Annotated[
-    str, StringConstraints(min_length=1, max_length=60), AfterValidator(_plain_name)
+PartyName = Annotated[  # 40: "<Name>Integration" stays within IAM's 64 characters
+    str, StringConstraints(min_length=1, max_length=40), AfterValidator(_plain_name)
 ]
 # Room for the local part within the 64 characters AWS allows an account e-mail address.
 Domain = Annotated[
     str,
+    BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str) else v),
     StringConstraints(max_length=40, pattern=r"^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$"),
 ]
 MAX_BUSINESS_UNITS = 500  # x 4 environments: a 2,000-account start
 
 
+PERMISSION_SET_ROOM = 27  # a permission set's name is at most 32: "<Unit>Admin"
+
+
 def unit_key(name: str) -> str:
-    """What tells business units apart in account names, e-mails and role names: 'R&D' and
-    'R D' both become 'rd', so they cannot both be answered."""
+    """What tells business units apart in account names, e-mails, role and permission-set names:
+    'R&D' and 'R D' both become 'rd', so they cannot both be answered."""
+    return "".join(c for c in name.casefold() if c.isalnum())[:PERMISSION_SET_ROOM]
+
+
+def _party_key(name: str) -> str:
     return "".join(c for c in name.casefold() if c.isalnum())
+
+
+@cache
+def aws_regions() -> frozenset[str]:
+    """Every Region AWS lists (botocore's endpoint data, read offline)."""
+    import botocore.session  # late: only answers files need it
+
+    data = botocore.session.get_session().get_data("endpoints")
+    return frozenset(r for partition in data["partitions"] for r in partition["regions"])
+
+
+def _known_region(region: str) -> str:
+    if region not in aws_regions():
+        raise ValueError(f"{region} is not an AWS Region (e.g. us-east-1, eu-west-1)")
+    return region
+
+
+def _named_party(value: Any) -> Any:
+    return {"name": value} if isinstance(value, str) else value  # "- Example Auditors" is enough
 
 
 class ThirdParty(Entity):
@@ -114,6 +160,11 @@ class ThirdParty(Entity):
         default=None,
         description="The one role in their account that may assume ours; empty: "
         "<Name>Integration, to confirm with them.",
+    )
+    external_id: ExternalId | None = Field(
+        default=None,
+        description="The external id they gave you for us; empty: one is made up here, to "
+        "replace with theirs.",
     )
     reason: Text = ""
 
@@ -138,26 +189,21 @@ class Answers(Entity):
         default_factory=lambda: ["Engineering"], min_length=1, max_length=MAX_BUSINESS_UNITS
     )
     environments: list[Environment] = Field(
-        default_factory=lambda: [
-            Environment.PRODUCTION,
-            Environment.DEVELOPMENT,
-            Environment.SANDBOX,
-        ],
-        min_length=1,
+        default_factory=lambda: list(DEFAULT_ENVIRONMENTS), min_length=1
     )
     data_sensitivity: dict[Environment, DataSensitivity] = Field(
-        default_factory=lambda: {
-            Environment.PRODUCTION: DataSensitivity.CONFIDENTIAL,
-            Environment.DEVELOPMENT: DataSensitivity.INTERNAL,
-            Environment.SANDBOX: DataSensitivity.PUBLIC,
-        },
+        default_factory=lambda: {e: USUAL_LEVELS[e] for e in DEFAULT_ENVIRONMENTS},
         description="The most sensitive data each environment holds.",
     )
-    regions: list[Region] = Field(default_factory=lambda: ["us-east-1"], min_length=1)
+    regions: list[Annotated[Region, AfterValidator(_known_region)]] = Field(
+        default_factory=lambda: ["us-east-1"], min_length=1
+    )
     identity_source: IdentitySource = IdentitySource.IDENTITY_CENTER
     security_team: SecurityTeam = SecurityTeam.INFORMATION_SECURITY
     published: list[Published] = Field(default_factory=list)
-    third_parties: list[ThirdParty] = Field(default_factory=list, max_length=50)
+    third_parties: list[Annotated[ThirdParty, BeforeValidator(_named_party)]] = Field(
+        default_factory=list, max_length=50
+    )
     log_retention_days: StrictInt = Field(default=365, ge=1, le=36500)
 
     _unique_regions = field_validator("regions")(_unique)
@@ -180,33 +226,52 @@ class Answers(Entity):
         if other:
             allowed = ", ".join(WIZARD_ENVIRONMENTS)
             raise ValueError(f"environment {', '.join(other)} is not one of {allowed}")
+        if all(e == Environment.SANDBOX for e in environments):
+            raise ValueError("sandboxes alone run no workloads: add the environments they serve")
         return sorted(environments, key=WIZARD_ENVIRONMENTS.index)
 
     @field_validator("third_parties")
     @classmethod
     def _distinct_parties(cls, parties: list[ThirdParty]) -> list[ThirdParty]:
-        keys = Counter(unit_key(p.name) for p in parties)
-        twice = sorted({p.name for p in parties if keys[unit_key(p.name)] > 1})
+        keys = Counter(_party_key(p.name) for p in parties)
+        twice = sorted({p.name for p in parties if keys[_party_key(p.name)] > 1})
         if twice:
             raise ValueError(f"third parties named twice: {', '.join(twice)}")
         return parties
 
-    @model_validator(mode="after")
-    def _sensitivity_per_environment(self) -> Answers:
-        missing = [str(e) for e in self.environments if e not in self.data_sensitivity]
+    @model_validator(mode="before")
+    @classmethod
+    def _default_sensitivity(cls, data: Any) -> Any:
+        """Environments answered without levels get the usual level of each."""
+        if isinstance(data, dict) and "environments" in data and "data_sensitivity" not in data:
+            chosen = data["environments"]
+            if isinstance(chosen, list):
+                usual = {str(e): str(level) for e, level in USUAL_LEVELS.items()}
+                levels = {str(e): usual[str(e)] for e in chosen if str(e) in usual}
+                data = {**data, "data_sensitivity": levels}
+        return data
+
+    @field_validator("data_sensitivity")
+    @classmethod
+    def _sensitivity_per_environment(
+        cls, levels: dict[Environment, DataSensitivity], info: ValidationInfo
+    ) -> dict[Environment, DataSensitivity]:
+        if "environments" not in info.data:
+            return levels  # the environments are wrong: that one problem is enough
+        environments = info.data["environments"]
+        missing = [str(e) for e in environments if e not in levels]
         if missing:
-            raise ValueError(f"data_sensitivity names no level for {', '.join(missing)}")
-        extra = [str(e) for e in self.data_sensitivity if e not in self.environments]
+            raise ValueError(f"no level for {', '.join(missing)}")
+        extra = [str(e) for e in levels if e not in environments]
         if extra:
-            raise ValueError(f"data_sensitivity names {', '.join(extra)}, not an environment")
-        for env, level in self.data_sensitivity.items():
-            ceiling = CEILINGS[env]
+            raise ValueError(f"{', '.join(extra)} is not one of the environments answered")
+        for env, level in levels.items():
             if level not in allowed_levels(env):
                 raise ValueError(
-                    f"data_sensitivity.{env}: a {env} environment holds at most {ceiling} data "
+                    f"{env}: a {env} environment holds at most {CEILINGS[env]} data "
                     f"(restricted data stays in production; use masked copies), not {level}"
                 )
-        return self
+        return levels
 
     @field_serializer("data_sensitivity")
     def _in_asked_order(self, levels: dict[Environment, DataSensitivity]) -> dict[str, str]:

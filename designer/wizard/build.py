@@ -82,6 +82,18 @@ def build_design(answers: Answers, seed: str, name: str = "") -> Design:
     return design
 
 
+def _baseline(answers: Answers) -> list[str]:
+    extra = []
+    if answers.central_logging:
+        extra.append(
+            "S3 server access logs and load balancer access logs on in every workload account, "
+            "written in the account and Region and replicated to Log Archive"
+        )
+    if answers.recovery_audit_isolation:
+        extra.append("Backups copied to the locked vault of the Backup account")
+    return [*BASELINE, *extra]
+
+
 def _description(answers: Answers) -> str:
     return (
         f"Grown by the new-design wizard from the answers kept in this design "
@@ -131,7 +143,7 @@ def _usage_policy(
         approved_services=list(APPROVED_SERVICES),
         allowed_regions=list(a.regions),
         required_encryption=list(ENCRYPTION),
-        baseline=list(BASELINE),
+        baseline=_baseline(a),
         ou_requirements=requirements,
         min_log_retention_days=a.log_retention_days,
         logs_encrypted_with_kms=True,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -29,6 +30,11 @@ from designer.model.vocabulary import (
 )
 
 EMAIL_LIMIT = 64  # AWS Organizations CreateAccount: an account's e-mail is 6 to 64 characters
+
+
+def ascii_letters(name: str) -> str:
+    """'Ünïcödé Bänk' -> 'Unicode Bank': accents dropped, other scripts left out."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
 
 
 def slug(name: str) -> str:

@@ -61,8 +61,8 @@ QUESTIONS: Final[tuple[Question, ...]] = (
         "blast_radius_isolation",
         MULTIPLE,
         wp.Q_BLAST_RADIUS,
-        "Yes: Prod, Non-prod and Sandbox OUs with their own guardrails and data ceilings, "
-        "plus Suspended and Policy Staging OUs.",
+        "Yes: Prod, Non-prod and Sandbox OUs, each with its own data ceiling and required "
+        "guardrails, plus Suspended and Policy Staging OUs.",
         wp.Q_BLAST_RADIUS_WHY,
     ),
     Question(
@@ -85,9 +85,9 @@ QUESTIONS: Final[tuple[Question, ...]] = (
         "central_logging",
         SECURITY,
         wp.Q_CENTRAL_LOGGING,
-        "Yes: workload accounts also deliver flow, S3 access, load balancer and CloudFront "
-        "logs to Log Archive for analysis. The organization trail and AWS Config always go "
-        "there.",
+        "Yes: workload accounts also deliver VPC flow logs to Log Archive for analysis, and the "
+        "usage policy asks for S3 access and load balancer logs, replicated there. The "
+        "organization trail and AWS Config always go there.",
         wp.Q_LOGGING,
     ),
     Question(
@@ -115,7 +115,8 @@ QUESTIONS: Final[tuple[Question, ...]] = (
         "environments",
         SIZING,
         "Which environments do they run?",
-        "One workload account per environment (and unit); sandbox accounts go to a Sandbox OU.",
+        "One workload account per environment (and unit); non-production accounts are named "
+        "Staging; sandbox accounts go to a Sandbox OU.",
         choices="production, non-production, development, sandbox",
     ),
     Question(
@@ -160,7 +161,7 @@ QUESTIONS: Final[tuple[Question, ...]] = (
         "Which third parties need access?",
         "Each gets a read-only role in the workload accounts, assumable by one role of its "
         "account and with an external id.",
-        choices="name, and optionally aws_account_id, role_name, reason",
+        choices="name, and optionally aws_account_id, role_name, external_id, reason",
     ),
     Question(
         "log_retention_days",

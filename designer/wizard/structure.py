@@ -14,9 +14,10 @@ from designer.model import (
     OutsidePrincipal,
     ServiceControlPolicy,
 )
-from designer.model.answers import IdentitySource, Published, SecurityTeam
+from designer.model.answers import PERMISSION_SET_ROOM, IdentitySource, Published, SecurityTeam
 from designer.model.building import Role
 from designer.model.vocabulary import (
+    SENSITIVITY_ORDER,
     AccessLevel,
     AccountFunction,
     DataSensitivity,
@@ -28,9 +29,10 @@ from designer.model.vocabulary import (
     ResourceType,
 )
 from designer.wizard import whitepaper as wp
-from designer.wizard.builder import Builder, pascal, slug
+from designer.wizard.builder import Builder, ascii_letters, pascal, slug
 
 F = AccountFunction
+NON_PROD = (Environment.NON_PRODUCTION, Environment.DEVELOPMENT)
 ENVIRONMENT_NAMES: dict[Environment, str] = {
     Environment.PRODUCTION: "Production",
     Environment.NON_PRODUCTION: "Staging",
@@ -207,18 +209,20 @@ def add_security_ou(b: Builder, land: Landing) -> None:
         backup = b.add_account(
             "Backup",
             F.BACKUP,
-            "Receives AWS Backup copies of the workload accounts' backups in a vault the "
-            "workload accounts cannot change, so a compromised account cannot destroy its own "
-            "recovery points.",
+            "Apart from the workloads, to receive AWS Backup cross-account copies of their "
+            "recovery points, so a compromised account cannot destroy its own backups (the "
+            "vault, its Vault Lock and the backup policy are set up in AWS Backup; this design "
+            "does not model them).",
             parent=land.security,
             owner=infosec_owner,
             business_unit=infosec_owner,
         )
         b.decide(
             "Recovery and audit data",
-            "A Backup account in the Security OU holds copies of every backup, and CloudTrail "
-            f"logs are kept under S3 Object Lock in compliance mode for "
-            f"{a.log_retention_days} days.",
+            "A Backup account in the Security OU is where workload backups are copied (AWS "
+            "Backup cross-account copy; its vault and Vault Lock are configured in AWS Backup, "
+            "outside this design), and CloudTrail logs are kept under S3 Object Lock in "
+            f"compliance mode for {a.log_retention_days} days.",
             "You require strong isolation of recovery and auditing data: neither can be deleted "
             "from the accounts that produce it, nor, in compliance mode, by anyone before the "
             "retention ends.",
@@ -229,7 +233,7 @@ def add_security_ou(b: Builder, land: Landing) -> None:
 
 # -- logging -----------------------------------------------------------------------------------
 def _bucket(b: Builder, kind: str, owner: Account, lock: ObjectLock | None) -> LogBucket:
-    prefix = slug(b.answers.organization_name)[:30].strip("-") or "org"
+    prefix = slug(ascii_letters(b.answers.organization_name))[:30].strip("-") or "org"
     bucket = LogBucket(
         id=b.sid("bucket", kind),
         name=f"{prefix}-{kind}-logs-{b.seed[:8]}",
@@ -274,23 +278,29 @@ def add_logging(b: Builder, land: Landing) -> None:
         f"CloudTrail logs are kept {a.log_retention_days} days under Object Lock ({mode}).",
         "The regulatory retention you gave sets the Object Lock period and the usage policy's "
         "minimum; the trail is created once for the organization, so no account can opt out.",
-        [wp.cite(wp.S_MULTIPLE, wp.Q_RECOVERY_WHY), wp.AWS_ORG_TRAIL, wp.AWS_OBJECT_LOCK],
+        [
+            wp.cite(wp.S_MULTIPLE, wp.Q_RECOVERY_WHY)
+            if a.recovery_audit_isolation
+            else wp.cite(wp.S_LOGGING, wp.Q_LOGGING_PROTECT),
+            wp.AWS_ORG_TRAIL,
+            wp.AWS_OBJECT_LOCK,
+        ],
         [trail, config],
     )
     if a.central_logging:
         b.deliver_logs(
             land.workloads,
             config,
-            [LogType.VPC_FLOW_LOGS, LogType.S3_ACCESS_LOGS, LogType.ELB, LogType.CLOUDFRONT],
-            "VPC flow logs, S3 access logs, load balancer and CloudFront logs of every workload "
-            "account are kept centrally for analysis and investigations.",
+            [LogType.VPC_FLOW_LOGS],
+            "VPC flow logs of every workload account are kept centrally for analysis and "
+            "investigations.",
         )
         b.decide(
             "Central log analysis",
-            "Workload accounts also deliver VPC flow, S3 access, load balancer and CloudFront "
-            "logs to the log bucket that takes AWS Config (it has no Object Lock, which these "
-            "services cannot write to), where Security Tooling analysts read them through the "
-            "SecurityReadOnly role.",
+            "Workload accounts also deliver VPC flow logs to the Log Archive bucket that takes "
+            "AWS Config, where Security Tooling analysts read them through the SecurityReadOnly "
+            "role. S3 server access and load balancer logs must be written in their own account "
+            "and Region: the usage policy asks for them there, replicated to Log Archive.",
             "You want to centrally store, secure, analyze and report on log data: one place, "
             "protected from the accounts that produce it, readable by the security team only.",
             [wp.cite(wp.S_SECURITY, wp.Q_CENTRAL_LOGGING), wp.cite(wp.S_LOGGING, wp.Q_LOGGING)],
@@ -354,12 +364,15 @@ def add_baselines(b: Builder, land: Landing) -> None:
 
 
 # -- workloads -----------------------------------------------------------------------------------
-def _group(env: Environment) -> tuple[str, str]:
+def _group(b: Builder, env: Environment) -> tuple[str, str]:
     if env == Environment.PRODUCTION:
         return "Prod", "Production workloads."
+    ceiling = b.answers.data_sensitivity[env]
     if env == Environment.SANDBOX:
-        return "Sandbox", "Experiments, disconnected from the corporate network."
-    return "Non-prod", "Development and staging workloads: masked or synthetic data only."
+        return "Sandbox", f"Experiments, apart from the workloads; data up to {ceiling}."
+    lower = [b.answers.data_sensitivity[e] for e in b.answers.environments if e in NON_PROD]
+    highest = max(lower, key=SENSITIVITY_ORDER.index)
+    return "Non-prod", f"Development and staging workloads; data up to {highest} (masked copies)."
 
 
 def add_workload_ous(b: Builder, land: Landing) -> None:
@@ -369,7 +382,7 @@ def add_workload_ous(b: Builder, land: Landing) -> None:
         if not a.blast_radius_isolation:
             land.environment_ous[env] = land.workloads
             continue
-        name, text = _group(env)
+        name, text = _group(b, env)
         existing = next((u for u in land.environment_ous.values() if u.name == name), None)
         if existing is None:
             parent = None if env == Environment.SANDBOX else land.workloads
@@ -445,14 +458,17 @@ def _decide_workloads(b: Builder, land: Landing) -> None:
             [wp.cite(wp.S_GENERAL, wp.Q_OVER_ENGINEER)],
             [land.workloads, *land.workload_accounts],
         )
+    env_ous = list(
+        {u.id: u for u in land.environment_ous.values() if u is not land.workloads}.values()
+    )
     if a.blast_radius_isolation:
         b.decide(
             "Blast radius",
-            "Environments sit in OUs of their own (Prod, Non-prod, Sandbox) with their own "
-            "guardrails and data ceilings.",
+            f"Environments sit in OUs of their own ({_names(env_ous)}), each with the data "
+            "ceiling and required guardrails of its own usage-policy requirement.",
             "A breach, a mistake or a policy change in one environment stays in its OU.",
             [wp.cite(wp.S_MULTIPLE, wp.Q_BLAST_RADIUS_WHY), wp.AWS_OUS],
-            [u for u in land.environment_ous.values() if u is not land.workloads],
+            env_ous,
         )
     if a.limited_visibility:
         b.decide(
@@ -475,13 +491,24 @@ def add_procedural_ous(b: Builder) -> None:
     staging = b.add_ou(
         "Policy Staging", "New and changed SCPs are tried here before they reach workloads."
     )
+    tester = b.add_account(
+        "Policy Staging Test",
+        F.SANDBOX,
+        "Receives new and changed SCPs before they are attached to the workload OUs; no "
+        "company data.",
+        parent=staging,
+        owner=PLATFORM,
+        business_unit=PLATFORM,
+        environment=Environment.TEST,
+        sensitivity=DataSensitivity.PUBLIC,
+    )
     b.decide(
         "Procedural OUs",
         "A Suspended OU denies everything to accounts being closed; a Policy Staging OU takes "
         "new and changed SCPs before the workload OUs do.",
         "Account suspensions and policy mistakes are blast-radius events too.",
         [wp.cite(wp.S_MULTIPLE, wp.Q_BLAST_RADIUS_WHY), wp.AWS_OUS],
-        [suspended, staging, scp],
+        [suspended, staging, tester, scp],
     )
 
 
@@ -599,7 +626,7 @@ def _direct_identity(b: Builder, land: Landing) -> None:
             account,
             f"Administrators of {account.business_unit} receive a permission set in "
             f"{account.name}.",
-            permission_sets=[f"{pascal(account.owner)}Administrator"],
+            permission_sets=[f"{pascal(account.owner)[:PERMISSION_SET_ROOM]}Admin"],
         )
     b.decide(
         "No identity account",
@@ -629,6 +656,28 @@ PUBLISHED_SHARES: dict[Published, tuple[ResourceType, str, str]] = {
 }
 
 
+PUBLISHED_WORDS = {
+    Published.AMIS: "AMIs",
+    Published.SNAPSHOTS: "EBS snapshots",
+    Published.PORTFOLIOS: "Service Catalog portfolios",
+    Published.TEMPLATES: "CloudFormation templates",
+}
+
+
+def _published_words(published: list[Published]) -> str:
+    if not published:
+        return "approved AMIs (nothing else was chosen)"
+    return _names_of([PUBLISHED_WORDS[p] for p in published])
+
+
+def _names_of(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def _names(units: list[OrganizationalUnit]) -> str:
+    return _names_of([u.name for u in units])
+
+
 def add_publishing(b: Builder, land: Landing) -> None:
     a = b.answers
     if not a.central_publishing:
@@ -646,7 +695,8 @@ def add_publishing(b: Builder, land: Landing) -> None:
         resource, name, what = PUBLISHED_SHARES[kind]
         if resource == ResourceType.EBS_SNAPSHOT:  # EC2 shares snapshots with account ids only
             for account in land.workload_accounts:
-                b.share(publisher, account, resource, [name], f"{what} for {account.name}.")
+                if account.environment != Environment.SANDBOX:  # as the OU shares: no sandbox
+                    b.share(publisher, account, resource, [name], f"{what} for {account.name}.")
         else:
             b.share(
                 publisher, land.workloads, resource, [name], f"{what} for every workload account."
@@ -660,8 +710,12 @@ def add_publishing(b: Builder, land: Landing) -> None:
         )
     b.decide(
         "Publishing account",
-        "A Publishing account shares what it builds with the Workloads OU (EBS snapshots, "
-        "which EC2 shares with account ids only, with each workload account).",
+        f"A Publishing account shares {_published_words(a.published)} with the Workloads OU"
+        + (
+            " (EBS snapshots, which EC2 shares with account ids only, with each workload account)."
+            if Published.SNAPSHOTS in a.published
+            else "."
+        ),
         "You want to centrally manage approved images and products: built once, shared to "
         "every workload account, including accounts created later.",
         [
@@ -714,7 +768,8 @@ def add_third_parties(b: Builder, land: Landing) -> None:
             party.role_name or f"{pascal(party.name)[:40]}Integration",
             f"{party.name} reads {{target}} (read-only) from one role of its account; the "
             "external id prevents a confused deputy.",
-            external_id=f"{slug(party.name)[:40]}-{b.sid('external-id', party.name)[:8]}",
+            external_id=party.external_id
+            or f"{slug(party.name)[:40]}-{b.sid('external-id', party.name)[:8]}",
             principal_type=PrincipalType.WORKLOAD,
             organization_scoped=False,
             require_mfa=False,  # people sign in with MFA; a role session cannot

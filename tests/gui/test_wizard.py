@@ -296,9 +296,11 @@ def test_lower_environments_offer_no_restricted_level(window: MainWindow, qtbot:
         child(wizard, QCheckBox, f"env_{env}").setChecked(False)
     assert reason(wizard) == "Environments: give at least one"
     child(wizard, QCheckBox, "env_sandbox").setChecked(True)
+    assert reason(wizard).startswith("Environments: sandboxes alone run no workloads")
+    child(wizard, QCheckBox, "env_development").setChecked(True)
     answers = wizard.answers()
     assert answers is not None
-    assert answers.environments == [Environment.SANDBOX]
+    assert answers.environments == [Environment.DEVELOPMENT, Environment.SANDBOX]
 
 
 def test_published_kinds_only_while_publishing_is_wanted(window: MainWindow, qtbot: QtBot) -> None:
@@ -321,7 +323,7 @@ def test_third_parties_table_and_retention(window: MainWindow, qtbot: QtBot) -> 
     child(wizard, QPushButton, "third_party_add").click()
     assert not can_go_on(wizard)
     assert reason(wizard).startswith("Third party 1: name")
-    for column, text in enumerate(("Auditor", "123", "", "yearly audit")):
+    for column, text in enumerate(("Auditor", "123", "", "", "yearly audit")):
         table.setItem(0, column, QTableWidgetItem(text))
     assert reason(wizard) == "Third party 1: '123' is not a 12-digit AWS account id"
     table.setItem(0, 1, QTableWidgetItem("123456789012"))
@@ -331,6 +333,8 @@ def test_third_parties_table_and_retention(window: MainWindow, qtbot: QtBot) -> 
     assert answers is not None
     assert answers.third_parties[0].aws_account_id == "123456789012"
     assert answers.third_parties[0].role_name is None
+    assert answers.third_parties[0].external_id is None
+    assert answers.third_parties[0].reason == "yearly audit"
     assert answers.log_retention_days == 2555
     table.selectRow(0)
     child(wizard, QPushButton, "third_party_remove").click()

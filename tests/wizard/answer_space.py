@@ -14,7 +14,7 @@ ENVIRONMENTS = (
     ["production"],
     ["production", "development"],
     ["production", "non-production", "development", "sandbox"],
-    ["sandbox"],
+    ["development", "sandbox"],
     ["non-production", "sandbox"],
 )
 SPACE: dict[str, list[Any]] = {

@@ -58,8 +58,8 @@ PUBLISHED_LABELS = {
     Published.PORTFOLIOS: "Service Catalog portfolios",
     Published.TEMPLATES: "CloudFormation templates",
 }
-PARTY_COLUMNS = ("name", "aws_account_id", "role_name", "reason")
-PARTY_HEADERS = ("Name", "AWS account id (optional)", "Role name (optional)", "Reason")
+PARTY_COLUMNS = ("name", "aws_account_id", "role_name", "external_id", "reason")
+PARTY_HEADERS = ("Name", "Account id", "Their role", "External id", "Reason")
 
 
 class Editor(QObject):
@@ -271,7 +271,8 @@ class PublishedEditor(Editor):
 
 
 class ThirdPartiesEditor(Editor):
-    """A small table, one party per row; empty account id and role name mean 'not known yet'."""
+    """A small table, one party per row; an empty account id, role name or external id means
+    'not known yet' (the role name and external id are then made up, to confirm with them)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -327,7 +328,7 @@ class ThirdPartiesEditor(Editor):
         for row in range(self.table.rowCount()):
             cells = [self._text(row, c) for c in range(len(PARTY_COLUMNS))]
             party: dict[str, Any] = dict(zip(PARTY_COLUMNS, cells, strict=True))
-            for optional in ("aws_account_id", "role_name"):
+            for optional in ("aws_account_id", "role_name", "external_id"):
                 party[optional] = party[optional] or None
             parties.append(party)
         return {"third_parties": parties}
