@@ -38,7 +38,14 @@ from designer.gui.main_window import MainWindow
 from designer.gui.wizard.dialog import DesignWizard
 from designer.gui.wizard.pages import RESERVED, QuestionPage
 from designer.gui.wizard.summary import NOTHING_CHANGED
-from designer.model import Account, Design, DesignError, dumps_design, new_id
+from designer.model import (
+    Account,
+    Design,
+    DesignError,
+    OrganizationalUnit,
+    dumps_design,
+    new_id,
+)
 from designer.model.answers import Answers, Published
 from designer.model.templates import new_design_from_template
 from designer.model.vocabulary import DataSensitivity, Environment
@@ -137,7 +144,8 @@ def test_new_design_from_the_wizard_is_drawn_account_by_account(
 ) -> None:
     wizard = open_wizard(window, "new_wizard", qtbot)
     assert wizard.windowTitle() == "New Design Wizard"
-    assert (wizard.width(), wizard.height()) == (900, 700)
+    room = wizard.screen().availableGeometry()  # 900 x 700, or what a small screen has
+    assert (wizard.width(), wizard.height()) == (min(900, room.width()), min(700, room.height()))
     assert child(wizard, QLineEdit, "field_organization_name").text() == "Example Corp"
     child(wizard, QLineEdit, "field_organization_name").setText("Acme")
     text = summary(wizard)
@@ -218,8 +226,9 @@ def test_tab_goes_through_the_answers_in_question_order(window: MainWindow, qtbo
         assert first == sorted(first), question_page.objectName()
 
 
-def test_every_page_is_readable_at_900_by_700(window: MainWindow, qtbot: QtBot) -> None:
-    """No page needs a horizontal scroll, and each question's words wrap inside the page."""
+def test_every_page_is_readable_at_the_size_it_opens(window: MainWindow, qtbot: QtBot) -> None:
+    """No page needs a horizontal scroll, and each question's words wrap inside the page, at
+    900 x 700 or on an 800-pixel screen (the offscreen platform's)."""
     wizard = open_wizard(window, "new_wizard", qtbot)
     for name in ("organization", "multiple", "security", "sizing", "sizing_more"):
         go_to(wizard, name)
@@ -430,6 +439,27 @@ def test_a_refused_growth_is_told_in_one_line_and_changes_nothing(
     assert dialogs.take("critical") == [
         ("critical", "Cannot grow the design", "accounts[3].email: used twice")
     ]
+    assert dumps_design(window.controller.design) == before
+
+
+def test_a_growth_the_design_refuses_keeps_the_wizard_and_its_answers_open(
+    make_window: Callable[..., MainWindow], qtbot: QtBot
+) -> None:
+    design = wizard_design(limited_visibility=True)
+    prod = next(u for u in design.organizational_units if u.name == "Prod")
+    window = make_window(design)
+    window.controller.add(OrganizationalUnit(name="Data", parent=prod.id))  # drawn by hand
+    before = dumps_design(window.controller.design)
+    wizard = open_wizard(window, "grow_wizard", qtbot)
+    child(wizard, QPlainTextEdit, "field_business_units").setPlainText("Engineering\nData")
+    go_to(wizard, "summary")
+    assert "Finish cannot apply this" in summary(wizard)
+    wizard.button(Button.FinishButton).click()
+    assert wizard.isVisible()  # the answers are still there to change
+    error = child(wizard, QLabel, "summary_error").text()
+    assert error.startswith("Cannot grow the design:")
+    assert "Data" in error
+    assert "$." not in error  # said for a person, not as a file path
     assert dumps_design(window.controller.design) == before
 
 

@@ -7,7 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtWidgets import QPlainTextEdit, QTextBrowser
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QPlainTextEdit,
+    QTextBrowser,
+    QWidget,
+    QWizard,
+)
 from pytestqt.qtbot import QtBot
 
 from designer.gui.main_window import MainWindow
@@ -60,3 +67,42 @@ def test_a_design_typed_into_the_wizard_appears_on_the_canvas(
     assert design.answers.business_units == ["Engineering", "Marketing"]
     assert {"Marketing Production", "Marketing Development"} <= shown_names(window)
     assert window.actions_by_name["grow_wizard"].isEnabled()
+
+
+def _mnemonic(label: QLabel) -> str:
+    text = label.text().replace("&&", "")
+    return text[text.index("&") + 1].lower()
+
+
+@xcb
+def test_every_question_s_alt_letter_puts_the_focus_in_its_answer(
+    xcb_window: Callable[..., MainWindow], qtbot: QtBot
+) -> None:
+    window = xcb_window()
+    window.actions_by_name["new_wizard"].trigger()
+    wizard = window.findChild(DesignWizard, "design_wizard")
+    assert wizard is not None
+    qtbot.waitExposed(wizard)
+    with qtbot.waitActive(wizard, timeout=KEY_TIMEOUT_MS):
+        wizard.activateWindow()
+    qtbot.waitUntil(lambda: x_focus() == int(wizard.winId()), timeout=KEY_TIMEOUT_MS)
+    tried = 0
+    for name in ("organization", "multiple", "security", "sizing", "sizing_more"):
+        if not on_page(wizard, name):
+            press(qtbot, "alt+n", lambda name=name: on_page(wizard, name))
+        page = wizard.currentPage()
+        for label in page.findChildren(QLabel):
+            buddy = label.buddy()
+            if not label.objectName().startswith("prompt_") or buddy is None:
+                continue
+            if not buddy.isEnabled():
+                continue  # published kinds: asked only when publishing is wanted
+            wizard.button(QWizard.WizardButton.CancelButton).setFocus()
+
+            def inside(buddy: QWidget = buddy) -> bool:
+                focus = QApplication.focusWidget()
+                return focus is not None and (focus is buddy or buddy.isAncestorOf(focus))
+
+            press(qtbot, f"alt+{_mnemonic(label)}", inside)
+            tried += 1
+    assert tried >= 18  # every question but the ones asked only on a yes

@@ -7,10 +7,13 @@ It emits `answered` on Finish and leaves building or growing to whoever opened i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from html import escape
 from typing import Any
 
 from pydantic_core import ErrorDetails
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget, QWizard
 
 from designer.gui.wizard.editors import Editor, editors
@@ -56,6 +59,15 @@ PAGES = (
 SIZE = (900, 700)
 
 
+def fitting(size: tuple[int, int], parent: QWidget | None) -> tuple[int, int]:
+    """`size`, or less on a screen too small for it (the buttons must stay on screen)."""
+    screen = parent.screen() if parent is not None else QGuiApplication.primaryScreen()
+    if screen is None:
+        return size
+    room = screen.availableGeometry()
+    return min(size[0], room.width()), min(size[1], room.height())
+
+
 def page_questions(section: str, first: str) -> list[Any]:
     """The questions of a section from `first` up to the next page's first (all when "")."""
     questions = [q for q in QUESTIONS if q.section == section]
@@ -85,6 +97,9 @@ class DesignWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.growing = growing
+        # why the design would refuse these answers ("" when it would not): checked before
+        # Finish closes the wizard, so refused answers are not lost
+        self.refusal: Callable[[Answers], str] | None = None
         self.editors = editors()
         self.by_key: dict[str, Editor] = {k: e for e in self.editors for k in e.inputs}
         self._errors: list[ErrorDetails] = []
@@ -103,7 +118,7 @@ class DesignWizard(QWizard):
         for editor in self.editors:
             editor.load(answers)
         self._revalidate()
-        self.resize(*SIZE)
+        self.resize(*fitting(SIZE, parent))
 
     def _summary_subtitle(self) -> str:
         if self.growing is None:
@@ -134,11 +149,17 @@ class DesignWizard(QWizard):
             return "<p>Some answers are not valid yet: go back to them.</p>"
         if self.growing is None:
             return new_design_html(answers)
-        return growth_html(self.growing, answers)
+        problem = self.refusal(answers) if self.refusal is not None else ""
+        warning = f"<p><b>Finish cannot apply this:</b> {escape(problem)}</p>" if problem else ""
+        return warning + growth_html(self.growing, answers)
 
     def accept(self) -> None:
         answers = self.answers()
         if answers is None:
+            return
+        problem = self.refusal(answers) if self.refusal is not None else ""
+        if problem:  # stay open on the summary, the answers kept, and say why
+            self.summary.show_problem(problem)
             return
         super().accept()
         unchanged = self.growing is not None and self.growing.answers == answers

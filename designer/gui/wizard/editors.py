@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -176,24 +177,27 @@ class EnvironmentsEditor(Editor):
         self.boxes: dict[Environment, QCheckBox] = {}
         self.levels: dict[Environment, QComboBox] = {}
         checks, levels = QWidget(), QWidget()
-        check_row, level_row = QHBoxLayout(checks), QHBoxLayout(levels)
-        for row in (check_row, level_row):
-            row.setContentsMargins(0, 0, 0, 0)
-        for env in WIZARD_ENVIRONMENTS:
+        check_row, level_grid = QHBoxLayout(checks), QGridLayout(levels)
+        for layout in (check_row, level_grid):
+            layout.setContentsMargins(0, 0, 0, 0)
+        for index, env in enumerate(WIZARD_ENVIRONMENTS):
             box = QCheckBox(ENVIRONMENT_LABELS[env])
             box.setObjectName(f"env_{env}")
             check_row.addWidget(box)
             self.boxes[env] = box
-            self.levels[env] = self._level_combo(env, level_row)
+            # two per row: the page fits an 800-pixel screen
+            self.levels[env] = self._level_combo(env, level_grid, divmod(index, 2))
             box.toggled.connect(self.levels[env].setEnabled)
             box.toggled.connect(self.changed)
         check_row.addStretch()
-        level_row.addStretch()
+        level_grid.setColumnStretch(4, 1)
         checks.setFocusProxy(self.boxes[WIZARD_ENVIRONMENTS[0]])
         levels.setFocusProxy(self.levels[WIZARD_ENVIRONMENTS[0]])
         self.register({"environments": checks, "data_sensitivity": levels})
 
-    def _level_combo(self, env: Environment, row: QHBoxLayout) -> QComboBox:
+    def _level_combo(
+        self, env: Environment, grid: QGridLayout, place: tuple[int, int]
+    ) -> QComboBox:
         combo = QComboBox()
         combo.setObjectName(f"sensitivity_{env}")
         combo.setAccessibleName(f"Data sensitivity of {ENVIRONMENT_LABELS[env]}")
@@ -203,9 +207,9 @@ class EnvironmentsEditor(Editor):
         combo.currentIndexChanged.connect(self.changed)
         label = QLabel(f"{ENVIRONMENT_LABELS[env]}:")
         label.setBuddy(combo)
-        row.addWidget(label)
-        row.addWidget(combo)
-        row.addSpacing(12)
+        row, pair = place
+        grid.addWidget(label, row, pair * 2)
+        grid.addWidget(combo, row, pair * 2 + 1)
         return combo
 
     def values(self) -> dict[str, Any]:

@@ -8,11 +8,12 @@ from functools import partial
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from designer.core.document import Document
 from designer.gui.controller import DesignController
 from designer.gui.wizard.dialog import DesignWizard
 from designer.model import DesignError
 from designer.model.answers import Answers
-from designer.wizard.grow import plan_growth
+from designer.wizard.grow import apply_growth, plan_growth
 
 Status = Callable[[str, int], None]
 
@@ -27,9 +28,20 @@ def grow_with_wizard(
         status("This design was not made by the wizard: there are no answers to change", 6000)
         return None
     wizard = DesignWizard(answers, controller.design, parent)
+    wizard.refusal = partial(refusal, controller)
     wizard.answered.connect(partial(grow, controller, parent, status))
     wizard.open()
     return wizard
+
+
+def refusal(controller: DesignController, answers: Answers) -> str:
+    """Why the design would refuse the growth to `answers`, tried on a copy ("" when fine)."""
+    try:
+        growth = plan_growth(controller.design, answers)
+        apply_growth(Document(controller.design.model_copy(deep=True)), growth)
+    except DesignError as exc:
+        return exc.reason()
+    return ""
 
 
 def grow(controller: DesignController, parent: QWidget, status: Status, answers: Answers) -> bool:

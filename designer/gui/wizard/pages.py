@@ -94,7 +94,8 @@ def question_block(question: Question, answer: QWidget, used: set[str]) -> QWidg
     layout.setSpacing(3)
     prompt = _label(with_mnemonic(question.prompt, used), bold=True)
     prompt.setObjectName(f"prompt_{question.key}")
-    prompt.setBuddy(answer)
+    # the buddy must take the focus: a container hands it to its first input
+    prompt.setBuddy(answer.focusProxy() or answer)
     layout.addWidget(prompt)
     layout.addWidget(answer)
     effect = _label(question.effect)
@@ -141,7 +142,7 @@ class QuestionPage(QWizardPage):
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the focus starts on the first answer
         self.error = QLabel()
         self.error.setObjectName("page_error")
         self.error.setStyleSheet("color: #b00020; font-weight: bold;")
@@ -152,6 +153,11 @@ class QuestionPage(QWizardPage):
         layout.addWidget(self.error)
         for editor in {id(e): e for k, e in editors.items() if k in self.keys}.values():
             editor.changed.connect(self.completeChanged)
+
+    def initializePage(self) -> None:
+        first = self.findChild(QWidget, f"question_{self.keys[0]}")
+        if first is not None:
+            first.focusNextChild()  # the first answer, not the page
 
     def isComplete(self) -> bool:
         message = self._problem(self.keys)
@@ -184,9 +190,18 @@ class SummaryPage(QWizardPage):
         self.text.setObjectName("summary_text")
         self.text.setAccessibleName("What Finish does")
         self.text.setOpenLinks(False)
+        self.error = QLabel()
+        self.error.setObjectName("summary_error")
+        self.error.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.error.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.text)
+        layout.addWidget(self.error)
 
     def initializePage(self) -> None:
+        self.error.clear()
         self.text.setHtml(self._html())
+
+    def show_problem(self, problem: str) -> None:
+        self.error.setText(f"Cannot grow the design: {problem}")

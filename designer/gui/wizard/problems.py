@@ -49,6 +49,14 @@ def first_problem(errors: list[ErrorDetails], keys: tuple[str, ...]) -> str:
     return ""
 
 
+SHOWN = 60  # characters of a value quoted back in a message
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= SHOWN else f"{text[: SHOWN - 1]}…"
+
+
 def describe(key: str, error: ErrorDetails) -> str:
     label = LABELS.get(key, key.replace("_", " ").capitalize())
     rest = list(error["loc"][1:])
@@ -59,12 +67,14 @@ def describe(key: str, error: ErrorDetails) -> str:
     value = error.get("input")
     kind = error["type"]
     if kind == "string_pattern_mismatch":
-        return f"{label}: {value!r} is not {PATTERNS.get(field, 'valid here')}"
+        return f"{label}: {_shown(value)} is not {PATTERNS.get(field, 'valid here')}"
     if kind == "too_short" and not rest:
         return f"{label}: give at least one"
     if kind == "string_too_short":
         return f"{label}: {field.replace('_', ' ')} cannot be empty"
-    message = error["msg"].removeprefix("Value error, ")
+    message = error["msg"].removeprefix("Value error, ").removesuffix(" after validation")
+    if kind == "string_too_long":
+        message = f"{field.replace('_', ' ')}: {message}"
     if rest and isinstance(value, str):  # one item of a list: say which
-        message = f"{value!r}: {message}"
+        message = f"{_shown(value)}: {message}"
     return f"{label}: {message}".splitlines()[0]
