@@ -65,7 +65,7 @@ def build_design(answers: Answers, seed: str, name: str = "") -> Design:
     design = Design(
         id=seed,
         name=name or f"{answers.organization_name} landing zone",
-        description=_description(answers),
+        description=_description(),
         organization=b.organization,
         organizational_units=b.ous,
         accounts=b.accounts,
@@ -94,12 +94,12 @@ def _baseline(answers: Answers) -> list[str]:
     return [*BASELINE, *extra]
 
 
-def _description(answers: Answers) -> str:
+def _description() -> str:
+    """Says how the design was made, not what it holds (growing it must not make it stale)."""
     return (
-        f"Grown by the new-design wizard from the answers kept in this design "
-        f"({len(answers.business_units)} business units, "
-        f"{len(answers.environments)} environments). Run the wizard again to grow it.\n\n"
-        f'{wp.WHITEPAPER}\n\n"{wp.Q_OVER_ENGINEER}"'
+        "Made with the new-design wizard from the answers kept in this design; File -> Grow "
+        "Design by Answering Again (or account-designer grow) changes them, and only what "
+        f'they change.\n\n{wp.WHITEPAPER}\n\n"{wp.Q_OVER_ENGINEER}"'
     )
 
 

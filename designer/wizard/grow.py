@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from designer.core.document import Document
-from designer.model import Design, DesignError, OrganizationalUnit
+from designer.model import Account, Design, DesignError, OrganizationalUnit
 from designer.model.answers import Answers
 from designer.model.catalog import COLLECTIONS
 from designer.model.decisions import Decision
@@ -118,9 +118,11 @@ class Growth:
             what = (
                 _described(entity, names, everything) if entity is not None else "the organization"
             )
-            lines.append(f"change {what}: {', '.join(changes)}")
+            said = ", ".join(_field_words(n, v, names) for n, v in changes.items())
+            lines.append(f"change {what}: {said}")
         if self.usage_policy:
-            lines.append(f"change the usage policy: {', '.join(self.usage_policy)}")
+            said = ", ".join(_field_words(n, v, names) for n, v in self.usage_policy.items())
+            lines.append(f"change the usage policy: {said}")
         lines += [f"keep {k}" for k in self.kept]
         return lines
 
@@ -226,19 +228,48 @@ def _additions(growth: Growth, new: Design, current: dict[str, Any], was: dict[s
     """What the new answers call for that the design lacks, parents first; not what would join
     something the architect deleted (said in one line instead)."""
     present = {*current, new.organization.id}
+    taken = _taken_names(current)
+    skipped: dict[str, str] = {}
     for name in ADD_ORDER:
         for entity in getattr(new, name):
             if entity.id in was or entity.id in current:
                 continue
             gone = [r for r in _refs(entity, lists=True) if r not in present]
-            if gone:
+            if gone and gone[0] in skipped:
+                why = f"it joins {skipped[gone[0]]}, which is not added"
+            elif gone:
                 what = _label(was[gone[0]]) if gone[0] in was else "something no longer there"
-                growth.kept.append(
-                    f"not added: {_label(entity)} (it joins {what}, which you deleted)"
-                )
+                why = f"it joins {what}, which you deleted"
+            else:
+                why = _clash(entity, taken)
+            if why:
+                growth.kept.append(f"not added: {_label(entity)} ({why})")
+                skipped[entity.id] = _label(entity)
                 continue
             growth.adds.append(entity)
             present.add(entity.id)
+
+
+def _taken_names(current: dict[str, Any]) -> dict[str, str]:
+    """Account names and e-mail addresses in the design (AWS wants each e-mail once; two
+    accounts of one name would be told apart by no one), folded, to the account's name."""
+    taken: dict[str, str] = {}
+    for entity in current.values():
+        if isinstance(entity, Account):
+            taken[entity.name.casefold()] = entity.name
+            if entity.email:
+                taken[entity.email.casefold()] = entity.name
+    return taken
+
+
+def _clash(entity: Any, taken: dict[str, str]) -> str:
+    if not isinstance(entity, Account):
+        return ""
+    for value in (entity.name, entity.email or ""):
+        holder = taken.get(value.casefold())
+        if holder is not None:
+            return f"account {holder!r} already has its name or e-mail address"
+    return ""
 
 
 def _holders(design: Design) -> dict[str, list[str]]:
@@ -296,6 +327,26 @@ KIND_WORDS = {
     "LogBucket": "log bucket",
     "ServiceControlPolicy": "SCP",
 }
+
+
+# How a changed field reads in the summary; a field not listed reads as its name in words.
+FIELD_WORDS = {
+    "ou_requirements": "what it asks of each OU",
+    "min_log_retention_days": "log retention",
+    "allowed_regions": "Regions",
+    "service_principals": "delegated services",
+    "root_scps": "SCPs at the root",
+    "scps": "SCPs",
+    "log_types": "log types",
+    "mapped_roles": "roles",
+    "permission_sets": "permission sets",
+}
+
+
+def _field_words(name: str, value: Any, names: dict[str, str]) -> str:
+    if name == "parent":
+        return f"moves to OU {names[value]}" if value in names else "moves to the root"
+    return FIELD_WORDS.get(name, name.replace("_", " "))
 
 
 def _name(entity: Any) -> str:

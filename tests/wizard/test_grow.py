@@ -150,7 +150,7 @@ def test_the_summary_names_what_is_added_and_removed() -> None:
     assert "add account Publishing" in lines
     assert any(line.startswith("add resource-share: Publishing -> Workloads") for line in lines)
     assert (
-        "change delegated-admin: Management -> Security Tooling: purpose, service_principals"
+        "change delegated-admin: Management -> Security Tooling: purpose, delegated services"
         in lines
     )
 
@@ -203,3 +203,31 @@ def test_the_summary_tells_ous_of_the_same_name_apart() -> None:
         "add OU Workloads/Non-prod/Cards",
         "add OU Sandbox/Cards",
     } <= set(lines)
+
+
+def test_an_account_whose_name_or_email_is_taken_is_not_added() -> None:
+    document = Document(build_design(BASE, new_id()))
+    production = next(a for a in document.design.accounts if a.name == "Retail Production")
+    document.update(production.id, name="Cards Production")  # renamed by hand
+    growth = plan_growth(document.design, answered(business_units=["Retail", "Cards"]))
+    assert growth.kept == [
+        "not added: account Cards Production (account 'Cards Production' already has its name "
+        "or e-mail address)",
+        "not added: billing (it joins account Cards Production, which is not added)",
+    ]
+    apply_growth(document, growth)  # no refusal: the clash was left out, and said
+    assert sorted(a.name for a in document.design.accounts if a.name.startswith("Cards")) == [
+        "Cards Development",
+        "Cards Production",
+        "Cards Sandbox",
+    ]
+    assert document.get(production.id).name == "Cards Production"
+
+
+def test_a_moved_account_says_where_it_moves() -> None:
+    document = Document(build_design(BASE, new_id()))
+    lines = plan_growth(document.design, answered(blast_radius_isolation=False)).summary(
+        document.design
+    )
+    assert "change account Retail Production: moves to OU Workloads" in lines
+    assert "change the usage policy: what it asks of each OU" in lines
