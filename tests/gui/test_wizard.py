@@ -416,6 +416,7 @@ def test_growing_with_nothing_changed_does_nothing(
     wizard = open_wizard(window, "grow_wizard", qtbot)
     assert NOTHING_CHANGED in summary(wizard)
     finish(wizard, qtbot)
+    assert window.statusBar().currentMessage() == "Nothing to grow: the answers are as they were"
     assert window.controller.undo_stack.count() == 0
     assert dumps_design(window.controller.design) == before
 

@@ -83,9 +83,11 @@ def page_questions(section: str, first: str) -> list[Any]:
 class DesignWizard(QWizard):
     """Signals:
     answered(Answers): Finish with answers to act on (not sent when growing changed nothing).
+    unchanged(): Finish while growing with the answers as they were.
     """
 
     answered = Signal(object)
+    unchanged = Signal()  # Finish while growing with the same answers: nothing to do
 
     def __init__(
         self, answers: Answers, growing: Design | None = None, parent: QWidget | None = None
@@ -163,5 +165,7 @@ class DesignWizard(QWizard):
             return
         super().accept()
         unchanged = self.growing is not None and self.growing.answers == answers
-        if not unchanged:
+        if unchanged:
+            self.unchanged.emit()
+        else:
             self.answered.emit(answers)

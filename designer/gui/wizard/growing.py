@@ -30,6 +30,7 @@ def grow_with_wizard(
     wizard = DesignWizard(answers, controller.design, parent)
     wizard.refusal = partial(refusal, controller)
     wizard.answered.connect(partial(grow, controller, parent, status))
+    wizard.unchanged.connect(lambda: status("Nothing to grow: the answers are as they were", 6000))
     wizard.open()
     return wizard
 
