@@ -7,6 +7,7 @@ from designer.model import Design, Layout, NodeLayout, OrganizationalUnit, Servi
 from designer.model.answers import Answers
 from designer.model.governance import OuRequirement, UsagePolicy
 from designer.model.vocabulary import SENSITIVITY_ORDER, Environment, LogRequirement
+from designer.wizard import access, security, sharing, workloads
 from designer.wizard import structure as s
 from designer.wizard import whitepaper as wp
 from designer.wizard.builder import Builder
@@ -50,17 +51,17 @@ def build_design(answers: Answers, seed: str, name: str = "") -> Design:
     land = s.Landing(b)
     s.add_management(b, land)
     scps = s.add_guardrails(b)
-    s.add_security_ou(b, land)
-    s.add_workload_ous(b, land)
-    s.add_workload_accounts(b, land)
-    s.add_identity(b, land)
-    s.add_logging(b, land)
-    s.protect_log_archive(b, land)
-    s.add_baselines(b, land)
-    s.add_publishing(b, land)
-    s.add_shared_services(b, land)
-    s.add_third_parties(b, land)
-    s.add_procedural_ous(b)
+    security.add_security_ou(b, land)
+    workloads.add_workload_ous(b, land)
+    workloads.add_workload_accounts(b, land)
+    access.add_identity(b, land)
+    security.add_logging(b, land)
+    security.protect_log_archive(b, land)
+    security.add_baselines(b, land)
+    sharing.add_publishing(b, land)
+    sharing.add_shared_services(b, land)
+    access.add_third_parties(b, land)
+    workloads.add_procedural_ous(b)
     b.bill_members(land.management)
     design = Design(
         id=seed,
