@@ -68,8 +68,11 @@ def describe(entry: DiffEntry) -> str:
 
 
 def translated(design: Design, world: World, management: dict[str, str]) -> Design:
-    """`design` with the emulator's ids and its management account's name and e-mail."""
-    result = parse_design(world.translate(dumps_design(design)), "the design")
+    """`design` with the emulator's ids, the placeholders it holds itself (a planned account's
+    ${AccountId:Name} in an SCP it wrote) filled as the steps filled them, and its management
+    account's name and e-mail."""
+    text, _unknown = fill_placeholders(world, world.translate(dumps_design(design)))
+    result = parse_design(text, "the design")
     manager = result.organization.management_account
     result.accounts = [
         a.model_copy(update=management) if a.id == manager else a for a in result.accounts
@@ -111,12 +114,9 @@ def expected(
     return with_additions(deployed, additions, documents)
 
 
-def as_deployed(design: Design, world: World) -> Design:
+def as_deployed(result: Design, world: World) -> Design:
     """What deploying a planned design gives: each planned account the plan created is active,
-    with the id the emulator gave it, and the placeholders the design itself holds (a planned
-    account's ${AccountId:Name} in an SCP it wrote) are filled as the steps filled them."""
-    text, _unknown = fill_placeholders(world, dumps_design(design))
-    result = parse_design(text, "the design")
+    with the id the emulator gave it (`result`, a copy of the design, is changed in place)."""
     manager = result.organization.management_account
     created = {**world.accounts}
     accounts = []

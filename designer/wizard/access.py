@@ -9,7 +9,7 @@ from designer.model import (
     OrganizationalUnit,
     OutsidePrincipal,
 )
-from designer.model.answers import PERMISSION_SET_ROOM, IdentitySource, SecurityTeam
+from designer.model.answers import PERMISSION_SET_ROOM, IdentitySource
 from designer.model.building import Role
 from designer.model.vocabulary import (
     AccessLevel,
@@ -19,7 +19,6 @@ from designer.model.vocabulary import (
 from designer.wizard import whitepaper as wp
 from designer.wizard.builder import Builder, pascal, slug
 from designer.wizard.structure import (
-    CENTRAL_IT,
     PLATFORM,
     F,
     Landing,
@@ -71,14 +70,13 @@ def add_identity(b: Builder, land: Landing) -> None:
 
 
 def _central_identity(b: Builder, land: Landing) -> None:
-    a = b.answers
     land.identity = b.add_account(
         "Identity",
         F.IDENTITY,
         "Identity account: people sign in here and assume roles in the other accounts. No "
         "IAM users.",
         parent=land.infrastructure_ou(),
-        owner=CENTRAL_IT if a.security_team != SecurityTeam.INFORMATION_SECURITY else PLATFORM,
+        owner=land.infrastructure_owner(),
         business_unit=PLATFORM,
     )
     idp = _identity_center(b, land.identity)

@@ -57,7 +57,7 @@ def add_publishing(b: Builder, land: Landing) -> None:
         "Builds and publishes the approved images, templates and portfolios to the workload "
         "accounts.",
         parent=land.infrastructure_ou(),
-        owner=CENTRAL_IT if a.security_team != SecurityTeam.INFORMATION_SECURITY else PLATFORM,
+        owner=land.infrastructure_owner(),
         business_unit=PLATFORM,
     )
     for kind in a.published or [Published.AMIS]:

@@ -10,6 +10,7 @@ from designer.model import (
     OrganizationalUnit,
     ServiceControlPolicy,
 )
+from designer.model.answers import SecurityTeam
 from designer.model.vocabulary import (
     AccountFunction,
     DataSensitivity,
@@ -50,6 +51,11 @@ class Landing:
         self.identity: Account | None = None
         self.shared_services: Account | None = None
         self.workload_accounts: list[Account] = []
+
+    def infrastructure_owner(self) -> str:
+        """Who owns the shared infrastructure accounts: Central IT when it runs security."""
+        central = self.b.answers.security_team != SecurityTeam.INFORMATION_SECURITY
+        return CENTRAL_IT if central else PLATFORM
 
     def infrastructure_ou(self) -> OrganizationalUnit:
         if self.infrastructure is None:
