@@ -26,12 +26,13 @@ from designer.model.base import (
     without_unset,
 )
 from designer.model.ids import Id, new_id
-from designer.model.nodes import _unique
+from designer.model.nodes import _unique, unread_facts
 from designer.model.vocabulary import (
     DataSensitivity,
     Environment,
     LogRequirement,
     ObjectLockMode,
+    Unread,
 )
 
 
@@ -55,6 +56,16 @@ class LogBucket(Entity):
     organization_restricted_writes: StrictBool = Field(
         default=False, description="Bucket policy limits writes to the organization."
     )
+    unread: list[Unread] = Field(
+        default_factory=list,
+        description="Settings the import could not read (unknown, not off).",
+    )
+
+    _unread = field_validator("unread")(lambda v: unread_facts("log-bucket", v))
+
+    @model_serializer(mode="wrap")
+    def _without_unread(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return without_unset(handler(self), {"unread": []})
 
     @model_validator(mode="after")
     def _versioning_for_protection(self) -> LogBucket:

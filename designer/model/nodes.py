@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import (
     Field,
+    SerializerFunctionWrapHandler,
     StrictBool,
     StrictInt,
     field_serializer,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -22,10 +26,12 @@ from designer.model.base import (
     TagKey,
     TagValue,
     Text,
+    without_unset,
 )
 from designer.model.ids import Id, new_id
 from designer.model.vocabulary import (
     OUTSIDE_IDENTIFIERS,
+    UNREAD_OF,
     AccountFunction,
     AccountState,
     DataSensitivity,
@@ -34,6 +40,7 @@ from designer.model.vocabulary import (
     FeatureSet,
     IdentityProviderKind,
     OutsideKind,
+    Unread,
 )
 
 
@@ -42,6 +49,17 @@ def _unique(values: list[str]) -> list[str]:
     if duplicates:
         raise ValueError(f"duplicate entries: {', '.join(map(str, duplicates))}")
     return values
+
+
+def unread_facts(kind: str, facts: list[Unread]) -> list[Unread]:
+    """Facts an entity of `kind` can hold, each once, in a stable order."""
+    allowed = UNREAD_OF[kind]
+    _unique([str(f) for f in facts])
+    for fact in facts:
+        if fact not in allowed:
+            names = ", ".join(sorted(allowed))
+            raise ValueError(f"{fact!s} is not something read of an {kind} (one of: {names})")
+    return sorted(facts)
 
 
 class Organization(Entity):
@@ -53,8 +71,16 @@ class Organization(Entity):
     feature_set: FeatureSet = FeatureSet.ALL
     management_account: Id | None = None
     root_scps: list[Id] = Field(default_factory=list)
+    unread: list[Unread] = Field(
+        default_factory=list, description="What the import could not read of the organization."
+    )
 
     _unique_scps = field_validator("root_scps")(_unique)
+    _unread = field_validator("unread")(lambda v: unread_facts("organization", v))
+
+    @model_serializer(mode="wrap")
+    def _without_unread(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return without_unset(handler(self), {"unread": []})
 
 
 class OrganizationalUnit(Entity):
@@ -88,10 +114,15 @@ class Account(Entity):
     iam_user_count: StrictInt = Field(default=0, ge=0, description="IAM users in the account.")
     root_mfa: StrictBool = Field(default=False, description="The root user has MFA enabled.")
     runs_workloads: StrictBool = False
+    unread: list[Unread] = Field(
+        default_factory=list,
+        description="What the import could not read in this account: unknown, not absent.",
+    )
 
     _unique_functions = field_validator("functions")(_unique)
     _unique_regions = field_validator("regions")(_unique)
     _unique_scps = field_validator("scps")(_unique)
+    _unread = field_validator("unread")(lambda v: unread_facts("account", v))
 
     @property
     def has_iam_users(self) -> bool:
@@ -100,6 +131,10 @@ class Account(Entity):
     @field_serializer("tags")
     def _sorted_tags(self, tags: dict[str, str]) -> dict[str, str]:
         return dict(sorted(tags.items()))
+
+    @model_serializer(mode="wrap")
+    def _without_unread(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return without_unset(handler(self), {"unread": []})
 
 
 class IdentityProvider(Entity):

@@ -179,6 +179,57 @@ class LogRequirement(StrEnum):
     EXEMPT = "exempt"  # accepted: e.g. a Suspended OU whose closed accounts log nothing
 
 
+class Unread(StrEnum):
+    """A fact the import could not read (access denied, an API error): unknown, not absent.
+
+    Rules that would judge it stay silent, diff never calls it missing, the canvas draws it as
+    unknown. Each entity kind takes its own subset (UNREAD_OF)."""
+
+    # an account
+    CONTENTS = "contents"  # nothing inside it was read (no role into it, suspended)
+    IAM = "iam"  # roles, identity providers
+    ROOT_USER = "root-user"  # IAM user count, root MFA (the account summary)
+    CLOUDTRAIL = "cloudtrail"
+    CONFIG = "config"
+    BUCKETS = "buckets"  # which buckets it owns
+    SHARES = "shares"  # AMIs, snapshots, RAM shares, Service Catalog portfolios
+    # a log bucket
+    VERSIONING = "versioning"
+    OBJECT_LOCK = "object-lock"
+    ENCRYPTION = "encryption"
+    ACCESS_LOGGING = "access-logging"
+    BUCKET_POLICY = "bucket-policy"
+    # the organization
+    DELEGATED_ADMINISTRATORS = "delegated-administrators"
+    TAGS = "tags"  # account tags (environment, owner, function)
+
+
+UNREAD_OF: dict[str, frozenset[Unread]] = {
+    "account": frozenset(
+        {
+            Unread.CONTENTS,
+            Unread.IAM,
+            Unread.ROOT_USER,
+            Unread.CLOUDTRAIL,
+            Unread.CONFIG,
+            Unread.BUCKETS,
+            Unread.SHARES,
+            Unread.TAGS,
+        }
+    ),
+    "log-bucket": frozenset(
+        {
+            Unread.VERSIONING,
+            Unread.OBJECT_LOCK,
+            Unread.ENCRYPTION,
+            Unread.ACCESS_LOGGING,
+            Unread.BUCKET_POLICY,
+        }
+    ),
+    "organization": frozenset({Unread.DELEGATED_ADMINISTRATORS}),
+}
+
+
 class Structure(StrEnum):
     """The parts of a multi-account design the whitepaper and AWS guidance describe; a design
     may say it covers only some (a template of one structure), and findings about the others
