@@ -19,6 +19,10 @@ Who a statement admits becomes the trust's source:
 - a Federated OIDC provider of the account (AssumeRoleWithWebIdentity: GitHub Actions, EKS...):
   a trust from that identity provider, principal type workload, with the token subjects
   (<issuer>:sub) it admits, so the role's access level is known to the rules.
+
+A role that grants nothing (no managed policy, no inline Allow) gives no access, which no access
+level of the design says: it is not shown as a trust (calling it read-only would invent access),
+and a gap names it, so a trust waiting for its policy is not lost from view.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from designer.live.policy import (
     condition,
     condition_values,
     conditions_of,
+    grants_nothing,
     principal,
     principals,
     unshown_conditions,
@@ -43,6 +48,8 @@ from designer.live.read_account import Role
 from designer.live.records import ANYONE, Gap, Outsiders, Read, live_id
 from designer.model import FederationRelationship, IdentityProvider, TrustRelationship
 from designer.model.vocabulary import IdentityProviderKind, OutsideKind, PrincipalType
+
+GRANTS_NOTHING = "not shown as a trust: no policy attached or inline, it grants nothing"
 
 Source = tuple[str, dict[str, Any]]  # design id of the trusted end, fields it implies
 # An Identity Center role in an ArnLike aws:PrincipalArn, after "arn:<partition>:iam::<account>:",
@@ -59,6 +66,7 @@ class TrustReader:
         self.unit_ids = {u.id for u in self.org.units}
         self.provider_homes: dict[tuple[str, str], set[str]] = {}
         self.federations: dict[tuple[str, str, str], FederationRelationship] = {}
+        self.empty_roles: set[tuple[str, str]] = set()  # (account, role) granting nothing
 
     def trusts(self) -> list[TrustRelationship]:
         """One trust per (source, trusted account, role): several principals of one account
@@ -89,6 +97,9 @@ class TrustReader:
             found += self.service_sources(account_id, role, service, conditions)
         if not found:
             return
+        if grants_nothing(role):
+            self.nothing_granted(account_id, role)
+            return
         level, services, managed = access(role)
         for source, implied in found:
             fields: dict[str, Any] = {
@@ -113,6 +124,17 @@ class TrustReader:
             )
             if trust is not None:
                 yield trust
+
+    def nothing_granted(self, account_id: str, role: Role) -> None:
+        if (account_id, role.name) not in self.empty_roles:
+            self.empty_roles.add((account_id, role.name))
+            self.read.gaps.append(
+                Gap(
+                    account_id,
+                    f"role {role.name}",
+                    GRANTS_NOTHING,
+                )
+            )
 
     # -- who is trusted ---------------------------------------------------------------------------
     def aws_sources(

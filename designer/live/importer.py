@@ -19,8 +19,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import ValidationError
 
 from designer.live.aws import Access, Connection, Sessions
-from designer.live.build import Gap, Read, build_design
+from designer.live.build import Gap, Inference, Read, build_design
 from designer.live.guard import WriteRefused
+from designer.live.limiter import ImportCancelled
 from designer.live.read import OrgAccount, read_organization
 from designer.live.read_account import AccountScan, read_bucket, scan_account
 from designer.model.design import Design
@@ -29,9 +30,7 @@ from designer.model.errors import DesignError
 DEFAULT_ROLE = "OrganizationAccountAccessRole"
 Progress = Callable[[int, int], None]
 
-
-class ImportCancelled(Exception):
-    """The user stopped the import (Ctrl+C, the Cancel button)."""
+__all__ = ["DEFAULT_ROLE", "ImportCancelled", "ImportReport", "import_organization"]
 
 
 @dataclass
@@ -40,9 +39,13 @@ class ImportReport:
     accounts: int = 0
     scanned: int = 0
     duration: float = 0.0
-    api_calls: int = 0
+    api_calls: int = 0  # operations called
+    requests: int = 0  # HTTP requests sent, retries included
+    throttled: int = 0  # throttling answers received
+    retries: int = 0
     calls_by_operation: dict[str, int] = field(default_factory=dict)
     gaps: list[Gap] = field(default_factory=list)
+    inferences: list[Inference] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -52,8 +55,15 @@ class ImportReport:
             "duration_seconds": round(self.duration, 2),
             "api_calls": self.api_calls,
             "api_calls_per_account": round(self.api_calls / max(self.accounts, 1), 1),
+            "requests_sent": self.requests,
+            "throttled_requests": self.throttled,
+            "retries": self.retries,
             "calls_by_operation": dict(sorted(self.calls_by_operation.items())),
             "gaps": [{"account": g.account, "what": g.what, "reason": g.reason} for g in self.gaps],
+            "inferences": [
+                {"account": i.account, "function": i.function, "evidence": i.evidence}
+                for i in self.inferences
+            ],
         }
 
 
@@ -66,14 +76,19 @@ def import_organization(
 ) -> tuple[Design, ImportReport]:
     """The organization as a design, and the report; DesignError when nothing can be read."""
     started = time.perf_counter()
-    sessions = Sessions(connection, session)
+    cancel = cancel or threading.Event()
+    sessions = Sessions(connection, session, cancel)
     try:
         organization = read_organization(sessions)
     except (ClientError, BotoCoreError, WriteRefused) as exc:
         raise DesignError(f"cannot read the organization: {_reason(exc)}") from None
+    except KeyboardInterrupt:
+        cancel.set()
+        raise ImportCancelled from None
     read = Read(organization)
+    read.gaps += organization.gaps
     report = ImportReport(organization.id, len(organization.accounts))
-    scanner = _Scanner(sessions, read, role_name, cancel or threading.Event())
+    scanner = _Scanner(sessions, read, role_name, cancel)
     scanner.scan_all(progress)
     scanner.read_buckets()
     try:
@@ -85,10 +100,17 @@ def import_organization(
             f"the organization read cannot be shown: {where}: {error['msg']}"
         ) from None
     report.scanned = len(read.scans)
-    report.gaps = sorted(read.gaps, key=lambda g: (g.account or "", g.what))
+    report.gaps = sorted(read.gaps, key=lambda g: (g.account or "", g.what, g.reason))
+    report.inferences = list(read.inferences)
     report.duration = time.perf_counter() - started
     report.api_calls = sessions.counter.total
     report.calls_by_operation = dict(sessions.counter.by_operation)
+    traffic = sessions.traffic
+    report.requests, report.throttled, report.retries = (
+        traffic.requests,
+        traffic.throttled,
+        traffic.retries,
+    )
     return design, report
 
 
@@ -121,25 +143,32 @@ class _Scanner:
         done = len(accounts) - len(todo)
         if progress:
             progress(done, len(accounts))
-        workers = max(1, self.sessions.connection.workers)
-        with ThreadPoolExecutor(max_workers=workers) as pool:
+        # Not `with`: leaving it would join the scans still running; once cancel is set they
+        # stop at their next request on their own.
+        pool = ThreadPoolExecutor(max_workers=max(1, self.sessions.connection.workers))
+        try:
             pending: set[Future[tuple[str, AccountScan | None, Access | None]]] = {
                 pool.submit(self.scan_one, a) for a in todo
             }
-            try:
-                while pending:
-                    finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                    for future in finished:
-                        self.keep(*future.result())
-                        done += 1
-                        if progress:
-                            progress(done, len(accounts))
-                    if self.cancel.is_set():
-                        raise ImportCancelled
-            except (ImportCancelled, KeyboardInterrupt):
-                self.cancel.set()
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise ImportCancelled from None
+            while pending:
+                finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    self.keep(*future.result())
+                    done += 1
+                    if progress:
+                        progress(done, len(accounts))
+                if self.cancel.is_set():
+                    raise ImportCancelled
+        except (ImportCancelled, KeyboardInterrupt):
+            self.cancel.set()
+            raise ImportCancelled from None
+        except BaseException:
+            self.cancel.set()  # the import failed: the other scans stop at their next call
+            raise
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+        scans = self.read.scans  # in the organization's order, whatever finished first
+        self.read.scans = {a.id: scans[a.id] for a in accounts if a.id in scans}
 
     def scan_one(self, account: OrgAccount) -> tuple[str, AccountScan | None, Access | None]:
         if self.cancel.is_set():
@@ -152,14 +181,20 @@ class _Scanner:
             self.gap(account.id, f"assume role {self.role_name}", _reason(exc))
             return account.id, None, None
         try:
-            return account.id, scan_account(self.sessions, access, account.id), access
+            scan = scan_account(self.sessions, access, account.id)
         except (ClientError, BotoCoreError, WriteRefused) as exc:
             self.gap(account.id, "account", _reason(exc))
             return account.id, None, None
+        finally:  # only an owner of buckets may be asked for a log bucket's protections
+            self.sessions.forget(access, keep=("s3",))
+        if not scan.buckets:
+            self.sessions.forget(access)
+        return account.id, scan, access
 
     def keep(self, account_id: str, scan: AccountScan | None, access: Access | None) -> None:
         if scan is not None:
             self.read.scans[account_id] = scan
+            self.read.gaps += scan.gaps
             self.access[account_id] = access
             for bucket in scan.buckets:
                 self.read.bucket_owner[bucket] = account_id
@@ -177,10 +212,9 @@ class _Scanner:
             if owner is None:
                 self.gap(None, f"bucket {name}", f"used by {user}, owned by no account read")
                 continue
-            try:
-                self.read.buckets[name] = read_bucket(self.sessions, self.access[owner], name)
-            except (ClientError, BotoCoreError) as exc:
-                self.gap(owner, f"bucket {name}", _reason(exc))
+            protections = read_bucket(self.sessions, self.access[owner], name, owner)
+            self.read.buckets[name] = protections
+            self.read.gaps += protections.gaps
 
     def gap(self, account: str | None, what: str, reason: str) -> None:
         self.read.gaps.append(Gap(account, what, reason))

@@ -168,6 +168,13 @@ def access(role: Role) -> tuple[AccessLevel, list[str], list[str]]:
     return AccessLevel.READ_ONLY, [], []
 
 
+def grants_nothing(role: Role) -> bool:
+    """No managed policy attached and no inline statement allowing anything: assuming the role
+    gives no access at all, which no access level of the design says (read-only would be a
+    value invented for it)."""
+    return not role.managed and not _inline_actions(role)
+
+
 def _aws_managed_name(arn: str) -> str | None:
     """ "AmazonEC2FullAccess" of arn:<partition>:iam::aws:policy/AmazonEC2FullAccess (and
     "job-function/ViewOnlyAccess"), None for a customer managed policy."""

@@ -1,7 +1,10 @@
 """What the import reads from AWS, as plain records (no design types yet).
 
 The organization comes from the management account; each member account is read through an
-assumed role. Every call is a List, Describe or Get (designer.live.guard enforces it).
+assumed role. Every call is a List, Describe or Get (designer.live.guard enforces it). Calls that
+do not depend on each other (the OUs of one level, each account's tags, each policy, each
+delegated administrator) run on the import's workers; results keep AWS's order, so the design
+is the same whatever the number of workers.
 """
 
 from __future__ import annotations
@@ -10,9 +13,23 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
-from designer.live.aws import Sessions, pages
+from designer.live.aws import Sessions, failure, pages
+from designer.model.vocabulary import Unread
+
+# The one answer of ListDelegatedAdministrators that means "nothing is delegated": the account
+# is in no organization. Access denied or any other error leaves the delegations unknown.
+NOT_IN_USE = "AWSOrganizationsNotInUseException"
+
+
+@dataclass
+class Gap:
+    """Something the import could not read, and why."""
+
+    account: str | None  # AWS account id, None for the organization
+    what: str
+    reason: str
 
 
 @dataclass
@@ -30,6 +47,7 @@ class OrgAccount:
     state: str  # ACTIVE, SUSPENDED, PENDING_CLOSURE
     parent: str
     tags: dict[str, str] = field(default_factory=dict)
+    unread: set[Unread] = field(default_factory=set)  # TAGS when they could not be read
 
 
 @dataclass
@@ -52,6 +70,8 @@ class Organization:
     accounts: list[OrgAccount] = field(default_factory=list)
     policies: list[OrgPolicy] = field(default_factory=list)
     delegated: dict[str, list[str]] = field(default_factory=dict)  # account id -> principals
+    gaps: list[Gap] = field(default_factory=list)
+    unread: set[Unread] = field(default_factory=set)
 
 
 def read_organization(sessions: Sessions) -> Organization:
@@ -62,54 +82,113 @@ def read_organization(sessions: Sessions) -> Organization:
     result = Organization(
         described["Id"], described["MasterAccountId"], described["FeatureSet"], root
     )
-    queue = [root]
-    while queue:  # breadth first: parents before children
-        parent = queue.pop(0)
-        for unit in pages(
-            org, "list_organizational_units_for_parent", "OrganizationalUnits", ParentId=parent
-        ):
-            result.units.append(OrgUnit(unit["Id"], unit["Name"], parent))
-            queue.append(unit["Id"])
-        for account in pages(org, "list_accounts_for_parent", "Accounts", ParentId=parent):
-            state = account.get("State") or account.get("Status", "ACTIVE")
-            result.accounts.append(
-                OrgAccount(account["Id"], account["Name"], account["Email"], state, parent)
-            )
-    for account in result.accounts:
-        tags = pages(org, "list_tags_for_resource", "Tags", ResourceId=account.id)
-        account.tags = {t["Key"]: t["Value"] for t in tags}
-    result.policies = _policies(org)
-    result.delegated = _delegated(org)
+    _tree(sessions, org, result)
+    sessions.each(lambda account: _tags(org, result, account), result.accounts)
+    result.policies = _policies(sessions, org, result)
+    result.delegated = _delegated(sessions, org, result)
+    result.gaps.sort(key=lambda g: (g.account or "", g.what, g.reason))  # workers append
     return result
 
 
-def _policies(org: Any) -> list[OrgPolicy]:
-    found = []
-    for summary in pages(org, "list_policies", "Policies", Filter="SERVICE_CONTROL_POLICY"):
-        policy = org.describe_policy(PolicyId=summary["Id"])["Policy"]
-        targets = pages(org, "list_targets_for_policy", "Targets", PolicyId=summary["Id"])
-        found.append(
-            OrgPolicy(
-                summary["Id"],
-                summary["Name"],
-                summary.get("Description", ""),
-                json.loads(policy["Content"]),
-                bool(summary.get("AwsManaged")),
-                [t["TargetId"] for t in targets],
-            )
-        )
-    return found
+def _tree(sessions: Sessions, org: Any, result: Organization) -> None:
+    """Level by level, every parent of a level at once; an OU met twice is read once."""
+    seen = {result.root_id}
+    level = [result.root_id]
+    while level:
+        found = sessions.each(lambda parent: _children(org, parent), level)
+        next_level = []
+        for parent, (units, accounts) in zip(level, found, strict=True):
+            for unit in units:
+                if unit["Id"] not in seen:
+                    seen.add(unit["Id"])
+                    result.units.append(OrgUnit(unit["Id"], unit["Name"], parent))
+                    next_level.append(unit["Id"])
+            for account in accounts:
+                if account["Id"] not in seen:
+                    seen.add(account["Id"])
+                    state = account.get("State") or account.get("Status", "ACTIVE")
+                    result.accounts.append(
+                        OrgAccount(account["Id"], account["Name"], account["Email"], state, parent)
+                    )
+        level = next_level
 
 
-def _delegated(org: Any) -> dict[str, list[str]]:
-    delegated: dict[str, list[str]] = {}
+def _children(org: Any, parent: str) -> tuple[list[Any], list[Any]]:
+    units = pages(
+        org, "list_organizational_units_for_parent", "OrganizationalUnits", ParentId=parent
+    )
+    return units, pages(org, "list_accounts_for_parent", "Accounts", ParentId=parent)
+
+
+def _tags(org: Any, result: Organization, account: OrgAccount) -> None:
+    """The account's tags; a failed read is a gap and leaves its tags unknown."""
+    try:
+        tags = pages(org, "list_tags_for_resource", "Tags", ResourceId=account.id)
+    except (ClientError, BotoCoreError) as exc:
+        account.unread.add(Unread.TAGS)
+        result.gaps.append(Gap(account.id, "tags", failure("organizations", exc)))
+        return
+    account.tags = {t["Key"]: t["Value"] for t in tags}
+
+
+def _policies(sessions: Sessions, org: Any, result: Organization) -> list[OrgPolicy]:
+    summaries = pages(org, "list_policies", "Policies", Filter="SERVICE_CONTROL_POLICY")
+    found = sessions.each(lambda summary: _policy(org, result, summary), summaries)
+    return [policy for policy in found if policy is not None]
+
+
+def _policy(org: Any, result: Organization, summary: dict[str, Any]) -> OrgPolicy | None:
+    """One SCP with its targets; None (and a gap) when its content is not a JSON document."""
+    content = org.describe_policy(PolicyId=summary["Id"])["Policy"]["Content"]
+    targets = pages(org, "list_targets_for_policy", "Targets", PolicyId=summary["Id"])
+    what = f"policy {summary['Name']} ({summary['Id']})"
+    try:
+        document = json.loads(content)
+    except ValueError as exc:
+        result.gaps.append(Gap(None, what, f"its content is not JSON: {exc}"))
+        return None
+    if not isinstance(document, dict):
+        result.gaps.append(Gap(None, what, "its content is not a JSON policy document"))
+        return None
+    return OrgPolicy(
+        summary["Id"],
+        summary["Name"],
+        summary.get("Description", ""),
+        document,
+        bool(summary.get("AwsManaged")),
+        [t["TargetId"] for t in targets],
+    )
+
+
+def _delegated(sessions: Sessions, org: Any, result: Organization) -> dict[str, list[str]]:
+    """Who administers which service; unread (and a gap) unless every list could be read."""
     try:
         admins = pages(org, "list_delegated_administrators", "DelegatedAdministrators")
-    except ClientError:
-        return delegated  # not enabled: nothing delegated
-    for admin in admins:
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == NOT_IN_USE:
+            return {}
+        return _unread_delegations(result, None, exc)
+    except BotoCoreError as exc:
+        return _unread_delegations(result, None, exc)
+    ids = [admin["Id"] for admin in admins]
+    services = sessions.each(lambda admin: _services(org, result, admin), ids)
+    return {admin: listed for admin, listed in zip(ids, services, strict=True)}
+
+
+def _services(org: Any, result: Organization, admin: str) -> list[str]:
+    try:
         services = pages(
-            org, "list_delegated_services_for_account", "DelegatedServices", AccountId=admin["Id"]
+            org, "list_delegated_services_for_account", "DelegatedServices", AccountId=admin
         )
-        delegated[admin["Id"]] = sorted(s["ServicePrincipal"] for s in services)
-    return delegated
+    except (ClientError, BotoCoreError) as exc:
+        _unread_delegations(result, admin, exc)
+        return []
+    return sorted(s["ServicePrincipal"] for s in services)
+
+
+def _unread_delegations(
+    result: Organization, admin: str | None, exc: ClientError | BotoCoreError
+) -> dict[str, list[str]]:
+    result.unread.add(Unread.DELEGATED_ADMINISTRATORS)
+    result.gaps.append(Gap(admin, "delegated administrators", failure("organizations", exc)))
+    return {}

@@ -1,19 +1,34 @@
 """What an account publishes to others: AMIs, EBS snapshots, RAM shares, Service Catalog portfolios.
 
 Each share becomes (resource type, resource name, principal) where the principal is an account
-id, an OU ARN or id, an organization ARN, or "all" for a public resource.
+id, an OU ARN or id, an organization ARN, or "all" for a public resource. Nothing is invented: a
+RAM share that holds no resource shares nothing and is left out (its principals can reach
+nothing through it), and so is a resource whose ARN names no type.
+
+Each kind (AMIs, snapshots, RAM, portfolios) is read on its own; a failed read is a gap and
+marks the account's shares unread. The one error that is not a gap: Service Catalog answers
+InvalidParametersException (DescribePortfolioShares' documented error for a parameter it cannot
+take) when the account may not use an organization share type (it is neither the management
+account nor a delegated administrator, or organization access is off): it then has no such
+shares.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from designer.live.aws import Access, Sessions, pages
+from designer.model.vocabulary import Unread
+
+if TYPE_CHECKING:
+    from designer.live.read_account import Facts
 
 PORTFOLIO_SHARE_TYPES = ("ACCOUNT", "ORGANIZATION", "ORGANIZATIONAL_UNIT")
+ORGANIZATION_SHARE_TYPES = frozenset({"ORGANIZATION", "ORGANIZATIONAL_UNIT"})
+NOT_USABLE = "InvalidParametersException"  # the share type is not open to this account
 
 
 @dataclass(frozen=True)
@@ -24,11 +39,20 @@ class Share:
     ram_type: str | None = None  # e.g. ec2:Subnet, for RAM shares
 
 
-def read_shares(sessions: Sessions, access: Access | None, account_id: str) -> list[Share]:
+def read_shares(sessions: Sessions, access: Access | None, facts: Facts) -> list[Share]:
+    """What the account (facts.account) shares; each kind that cannot be read is a gap in
+    `facts` and leaves the account's shares unread (those read are kept: they exist)."""
+    account_id = facts.account or ""
+    shares: list[Share] = []
     ec2 = sessions.client(access, "ec2")
-    shares = _images(ec2, account_id) + _snapshots(ec2, account_id)
-    shares += _ram(sessions.client(access, "ram"))
-    shares += _portfolios(sessions.client(access, "servicecatalog"))
+    with facts.reading(Unread.SHARES, "ec2"):
+        shares += _images(ec2, account_id)
+    with facts.reading(Unread.SHARES, "ec2"):
+        shares += _snapshots(ec2, account_id)
+    with facts.reading(Unread.SHARES, "ram"):
+        shares += _ram(sessions.client(access, "ram"))
+    with facts.reading(Unread.SHARES, "servicecatalog"):
+        shares += _portfolios(sessions.client(access, "servicecatalog"))
     return shares
 
 
@@ -71,19 +95,20 @@ def _snapshots(ec2: Any, account_id: str) -> list[Share]:
 
 def _ram(ram: Any) -> list[Share]:
     """One share per (principal, shared resource): the resource by its id in its ARN (a RAM
-    share's own name says nothing of what it shares); the share's name only when it holds no
-    resource yet."""
+    share's own name says nothing of what it shares). A share holding no resource yet gives
+    nothing."""
     shares = []
     for share in pages(ram, "get_resource_shares", "resourceShares", resourceOwner="SELF"):
         if share.get("status") not in (None, "ACTIVE"):
             continue
-        principals = _associated(ram, share["resourceShareArn"], "PRINCIPAL")
         resources = _associated(ram, share["resourceShareArn"], "RESOURCE")
-        for principal in principals:
-            for arn in resources:
-                shares.append(Share("ram-share", resource_id(arn), principal, _ram_type(arn)))
-            if not resources:
-                shares.append(Share("ram-share", share["name"], principal, "unknown"))
+        typed = [(arn, _ram_type(arn)) for arn in resources]
+        typed = [(arn, kind) for arn, kind in typed if kind is not None]
+        if not typed:
+            continue  # nothing shared through it: no principal needs to be read
+        for principal in _associated(ram, share["resourceShareArn"], "PRINCIPAL"):
+            for arn, kind in typed:
+                shares.append(Share("ram-share", resource_id(arn), principal, kind))
     return shares
 
 
@@ -106,11 +131,12 @@ def _associated(ram: Any, share: str, kind: str) -> list[str]:
     ]
 
 
-def _ram_type(arn: str) -> str:
-    """RAM's resource type from an ARN: arn:aws:ec2:...:subnet/subnet-1 -> ec2:Subnet."""
+def _ram_type(arn: str) -> str | None:
+    """RAM's resource type from an ARN: arn:aws:ec2:...:subnet/subnet-1 -> ec2:Subnet; None
+    when the ARN names none."""
     parts = arn.split(":", 5)
-    if len(parts) < 6:
-        return "unknown"
+    if len(parts) < 6 or not parts[2] or not parts[5]:
+        return None
     kind = parts[5].split("/")[0]
     return f"{parts[2]}:{''.join(word.capitalize() for word in kind.split('-'))}"
 
@@ -138,8 +164,11 @@ def _portfolio_shares(catalog: Any, portfolio: str, share_type: str) -> list[dic
             kwargs["PageToken"] = token
         try:
             answer = catalog.describe_portfolio_shares(**kwargs)
-        except ClientError:
-            return details  # a share type the account cannot use (no organization access)
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if share_type in ORGANIZATION_SHARE_TYPES and code == NOT_USABLE:
+                return details  # a share type the account cannot use: it has none of them
+            raise
         details += answer.get("PortfolioShareDetails", [])
         token = answer.get("NextPageToken")
         if not token:

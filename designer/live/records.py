@@ -1,4 +1,5 @@
-"""What the import read, what it could not, and the principals it met outside the organization."""
+"""What the import read, what it could not, what it inferred, and the principals it met outside
+the organization."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from designer.live.read import Organization
+from designer.live.read import Gap, Organization
 from designer.live.read_account import AccountScan, Bucket
 from designer.model import OutsidePrincipal, stable_id
 from designer.model.vocabulary import OUTSIDE_IDENTIFIERS, OutsideKind
@@ -19,13 +20,17 @@ def live_id(*parts: str) -> str:
     return stable_id("live", *parts)
 
 
-@dataclass
-class Gap:
-    """Something the import could not read, and why."""
+__all__ = ["ANYONE", "Gap", "Inference", "Outsiders", "Read", "live_id"]
 
-    account: str | None  # AWS account id, None for the organization
-    what: str
-    reason: str
+
+@dataclass(frozen=True)
+class Inference:
+    """A function the import gave an account, and the evidence it rests on (the report lists
+    each, so the architect can check them)."""
+
+    account: str  # AWS account id
+    function: str  # an AccountFunction value
+    evidence: str
 
 
 @dataclass
@@ -35,6 +40,7 @@ class Read:
     buckets: dict[str, Bucket] = field(default_factory=dict)  # by name
     bucket_owner: dict[str, str] = field(default_factory=dict)  # name -> AWS account id
     gaps: list[Gap] = field(default_factory=list)
+    inferences: list[Inference] = field(default_factory=list)  # filled by build_design
 
     def make(self, model: Any, owner: str | None, what: str, /, **fields: Any) -> Any:
         """The model, or None and a gap when AWS holds a value the design cannot (a legacy

@@ -230,6 +230,31 @@ UNREAD_OF: dict[str, frozenset[Unread]] = {
 }
 
 
+UNREAD_WORDS: dict[Unread, str] = {
+    Unread.CONTENTS: "anything inside it",
+    Unread.IAM: "IAM roles and identity providers",
+    Unread.ROOT_USER: "IAM users and root MFA",
+    Unread.CLOUDTRAIL: "CloudTrail trails",
+    Unread.CONFIG: "Config delivery",
+    Unread.BUCKETS: "its buckets",
+    Unread.SHARES: "what it shares",
+    Unread.TAGS: "its tags",
+    Unread.VERSIONING: "versioning",
+    Unread.OBJECT_LOCK: "Object Lock",
+    Unread.ENCRYPTION: "encryption",
+    Unread.ACCESS_LOGGING: "access logging",
+    Unread.BUCKET_POLICY: "the bucket policy",
+    Unread.DELEGATED_ADMINISTRATORS: "delegated administrators",
+}
+
+
+def unread_text(facts: list[Unread]) -> str:
+    """ "Not read by the import: CloudTrail trails, Config delivery" ("" when all was read)."""
+    if not facts:
+        return ""
+    return "Not read by the import: " + ", ".join(UNREAD_WORDS[f] for f in facts)
+
+
 class Structure(StrEnum):
     """The parts of a multi-account design the whitepaper and AWS guidance describe; a design
     may say it covers only some (a template of one structure), and findings about the others

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from designer.live.aws import Connection
+from designer.live.build_trust import GRANTS_NOTHING
 from designer.live.diff import CHANGED, MISSING, UNEXPECTED, DesignDiff, DiffEntry, diff_designs
-from designer.live.diff_text import format_diff
+from designer.live.diff_text import entry_line
 from designer.live.importer import import_organization
 from designer.live.read_shares import resource_id
 from designer.model.design import Design
@@ -64,7 +65,7 @@ class Comparison:
 
 def describe(entry: DiffEntry) -> str:
     """One line, as 'account-designer diff' prints it."""
-    return " ".join(format_diff(DesignDiff("", "", [entry]), "text").splitlines()[-1].split())
+    return " ".join(entry_line(entry).split())
 
 
 def translated(design: Design, world: World, management: dict[str, str]) -> Design:
@@ -151,7 +152,10 @@ def compare(
     result.added = additions.describe()
     result.gaps = [f"{g.account or 'organization'}: {g.what}: {g.reason}" for g in report.gaps]
     result.accounts_read = report.scanned
-    explain = _explainer(outcomes)
+    # roles whose only policies are AWS managed ones, which the emulator lacks: they grant nothing
+    bare = {g.what.removeprefix("role ") for g in report.gaps if g.reason == GRANTS_NOTHING}
+    roles = {r.id: r.role_name for r in planned.relationships if r.kind == "trust"}
+    explain = _explainer(outcomes, frozenset(r for r, name in roles.items() if name in bare))
     for entry in result.diff.entries:
         entry, why = explain(entry)
         if why is None:
@@ -162,7 +166,9 @@ def compare(
     return result
 
 
-def _explainer(outcomes: list[Outcome]) -> Callable[[DiffEntry], tuple[DiffEntry, str | None]]:
+def _explainer(
+    outcomes: list[Outcome], bare_trusts: frozenset[str] = frozenset()
+) -> Callable[[DiffEntry], tuple[DiffEntry, str | None]]:
     by_subject: dict[str, Outcome] = {}
     for outcome in outcomes:
         gaps = [g for g in outcome.not_simulated if g != MANAGED_POLICIES_MISSING]
@@ -188,6 +194,8 @@ def _explainer(outcomes: list[Outcome]) -> Callable[[DiffEntry], tuple[DiffEntry
             entry = dataclasses.replace(entry, changes=rest)
             if entry.kind == "delegated-admin" and all(_not_delegable(c) for c in rest):
                 return entry, "moto registers delegated administrators for a few services only"
+        if no_managed and entry.status == MISSING and entry.planned_id in bare_trusts:
+            return entry, MANAGED_POLICIES_MISSING
         manual = by_subject.get(entry.planned_id or "")
         if (
             entry.status == CHANGED

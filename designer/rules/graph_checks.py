@@ -9,10 +9,11 @@ from itertools import pairwise
 
 from designer import analysis
 from designer.analysis import ACCESS_RANK, ADMIN_RANK
-from designer.model.vocabulary import AccessLevel, OutsideKind, Structure
+from designer.model.vocabulary import AccessLevel, OutsideKind, Structure, Unread
 from designer.model.vocabulary import AccountFunction as F
 from designer.rules.context import RuleContext, names_list, plural, route_text
 from designer.rules.engine import Category, Hit, Severity, rule
+from designer.rules.unread import known
 
 WHITEPAPER = "AWS whitepaper 'AWS Multiple Account Security Strategy'"
 LONGEST_SHOWN_LOOP = 10
@@ -198,7 +199,11 @@ def audit_coverage(ctx: RuleContext) -> Iterator[Hit]:
     covered, uncovered = ctx.audit_coverage
     if not tooling or not covered - {a.id for a in tooling}:
         return
-    missing = [a.id for a in ctx.design.accounts if a.id in uncovered and not ctx.parked(a)]
+    missing = [
+        a.id
+        for a in ctx.design.accounts
+        if a.id in uncovered and not ctx.parked(a) and known(a, Unread.IAM)
+    ]
     if missing:
         verb = "has" if len(missing) == 1 else "have"
         yield Hit(

@@ -22,10 +22,17 @@ from designer.artefacts.quotas import (
 )
 from designer.artefacts.tokens import plain
 from designer.model.errors import DesignError
-from designer.model.vocabulary import AccessLevel, OutsideKind, PrincipalScope, PrincipalType
+from designer.model.vocabulary import (
+    AccessLevel,
+    OutsideKind,
+    PrincipalScope,
+    PrincipalType,
+    Unread,
+)
 from designer.model.vocabulary import AccountFunction as F
 from designer.rules.context import RuleContext, names_list, plural, route_text
 from designer.rules.engine import Category, Hit, Severity, rule
+from designer.rules.unread import known
 
 WHITEPAPER = "AWS whitepaper 'AWS Multiple Account Security Strategy'"
 IAM_GUIDE = "AWS IAM User Guide"
@@ -130,7 +137,7 @@ def cross_account_mfa(ctx: RuleContext) -> Iterator[Hit]:
         if rel.principal_scope == PrincipalScope.ROLE:
             continue  # a role session has no MFA key: asked of the trust into that role
         source = ctx.accounts.get(rel.source)
-        if source is None or _federated_principal(ctx, rel):
+        if source is None or _federated_principal(ctx, rel) or _users_unknown(ctx, rel):
             continue  # MFA happens at the identity provider; IAM-13 covers the opposite case
         hint = ""
         if F.DEPLOYMENT in source.functions:
@@ -149,7 +156,19 @@ def _federated_principal(ctx: RuleContext, rel: Any) -> bool:
         return False
     if rel.principal_role_name is not None:
         return rel.principal_role_name in landing[rel.source]
-    return source.iam_user_count == 0
+    return known(source, Unread.ROOT_USER) and source.iam_user_count == 0
+
+
+def _users_unknown(ctx: RuleContext, rel: Any) -> bool:
+    """Whether the trust's principals are federated depends on IAM users an import could not
+    count: IAM-05 and IAM-13 stay silent about it."""
+    source = ctx.accounts.get(rel.source)
+    return (
+        source is not None
+        and rel.principal_role_name is None
+        and rel.source in ctx.landing_roles
+        and not known(source, Unread.ROOT_USER)
+    )
 
 
 def _sign_in_to(ctx: RuleContext, account: str, role: str) -> str:
@@ -197,6 +216,8 @@ def mfa_role_session(ctx: RuleContext) -> Iterator[Hit]:
         if not rel.require_mfa or rel.principal_type != HUMAN:
             continue
         subjects = (rel.id, rel.source, rel.target)
+        if _users_unknown(ctx, rel):
+            continue
         if _federated_principal(ctx, rel):
             who = (
                 f"role {rel.principal_role_name!r}"
@@ -343,7 +364,7 @@ def _chained_by(ctx: RuleContext, rel: Any, created: dict[str, set[str]]) -> str
         if name in created.get(source.id, ()):
             return f"role {name!r}, itself assumed through a trust into {source.name!r}"
         return None
-    if source.has_iam_users:
+    if source.has_iam_users or not known(source, Unread.ROOT_USER):
         return None
     if source.id in ctx.landing_roles or source.id in created:
         return f"account {source.name!r}, whose people hold only role sessions (no IAM users)"
@@ -454,7 +475,7 @@ def _maybe_people(ctx: RuleContext, idp: Any) -> bool:
     ],
 )
 def root_mfa(ctx: RuleContext) -> Iterator[Hit]:
-    missing = [a.id for a in ctx.design.accounts if not a.root_mfa]
+    missing = [a.id for a in ctx.design.accounts if not a.root_mfa and known(a, Unread.ROOT_USER)]
     if missing:
         verb = "has" if len(missing) == 1 else "have"
         yield Hit(

@@ -19,10 +19,12 @@ from designer.model.vocabulary import (
     LogRequirement,
     LogType,
     ObjectLockMode,
+    Unread,
 )
 from designer.model.vocabulary import AccountFunction as F
 from designer.rules.context import RuleContext, names_list
 from designer.rules.engine import Category, Hit, Severity, rule
+from designer.rules.unread import known, unknown_logs
 
 if TYPE_CHECKING:
     from designer.model.governance import LogBucket
@@ -160,7 +162,8 @@ def organization_trail(ctx: RuleContext) -> Iterator[Hit]:
                 Severity.MEDIUM,
             )
     if not trails:
-        yield Hit(f"organization {org.name!r} has no organization trail", (org.id,))
+        if _trails_read(ctx):
+            yield Hit(f"organization {org.name!r} has no organization trail", (org.id,))
         return
     for rel in trails:
         what = f"organization trail {_delivery(ctx, rel)}"
@@ -175,6 +178,13 @@ def organization_trail(ctx: RuleContext) -> Iterator[Hit]:
         if gaps:  # one finding per trail: one waiver, one decision
             yield Hit(f"{what} {' and '.join(gaps)}", (rel.id,))
     # Where the trail lands is LOG-02's finding, made for every CloudTrail delivery alike.
+
+
+def _trails_read(ctx: RuleContext) -> bool:
+    """The management account's trails were read: an import finds the organization trail
+    among them, so without them "no organization trail" would be a guess."""
+    management = ctx.management
+    return management is None or known(management, Unread.CLOUDTRAIL)
 
 
 @rule(
@@ -329,8 +339,10 @@ def log_coverage(ctx: RuleContext) -> Iterator[Hit]:
     groups: dict[tuple[LogType, ...], list[str]] = {}
     for account in ctx.design.accounts:
         if account.id in missing and not _left_to_usage_policy(ctx, account):
-            key = tuple(t for t in AUDIT_TYPES if t in missing[account.id])
-            groups.setdefault(key, []).append(account.id)
+            unknown = unknown_logs(account)  # delivery from it unknown: not judged
+            key = tuple(t for t in AUDIT_TYPES if t in missing[account.id] and t not in unknown)
+            if key:
+                groups.setdefault(key, []).append(account.id)
     if not groups:
         return
     label = {LogType.CLOUDTRAIL: "CloudTrail", LogType.CONFIG: "Config"}
@@ -398,11 +410,12 @@ def network_flow_logs(ctx: RuleContext) -> Iterator[Hit]:
 )
 def bucket_versioning_and_logging(ctx: RuleContext) -> Iterator[Hit]:
     for bucket in _buckets_receiving(ctx):
-        if not bucket.versioning:
+        if not bucket.versioning and known(bucket, Unread.VERSIONING):
             yield Hit(f"log bucket {bucket.name!r} has no versioning", (bucket.id,))
         rels = ctx.deliveries_into_bucket[bucket.id]
         only_access_logs = all(set(r.log_types) == {LogType.S3_ACCESS_LOGS} for r in rels)
-        if not bucket.access_logging and not only_access_logs:
+        logging_read = known(bucket, Unread.ACCESS_LOGGING)
+        if not bucket.access_logging and not only_access_logs and logging_read:
             yield Hit(
                 f"log bucket {bucket.name!r} has no server access logging",
                 (bucket.id,),
@@ -472,6 +485,8 @@ S3_RETENTION_MODES = (
 def cloudtrail_object_lock(ctx: RuleContext) -> Iterator[Hit]:
     for bucket in _buckets_receiving(ctx, LogType.CLOUDTRAIL):
         lock = bucket.object_lock
+        if lock is None and not known(bucket, Unread.OBJECT_LOCK):
+            continue  # not read: unknown, not unlocked
         if lock is None:
             yield Hit(
                 f"CloudTrail bucket {bucket.name!r} has no Object Lock",
@@ -535,7 +550,7 @@ def glacier_vault_lock(ctx: RuleContext) -> Iterator[Hit]:
 )
 def organization_restricted_writes(ctx: RuleContext) -> Iterator[Hit]:
     for bucket in _buckets_receiving(ctx):
-        if bucket.organization_restricted_writes:
+        if bucket.organization_restricted_writes or not known(bucket, Unread.BUCKET_POLICY):
             continue
         rels = ctx.deliveries_into_bucket[bucket.id]
         if any(ctx.organization_wide(r) for r in rels):
@@ -715,7 +730,7 @@ def log_buckets_kms(ctx: RuleContext) -> Iterator[Hit]:
     if not ctx.design.usage_policy.logs_encrypted_with_kms:
         return
     for bucket in ctx.design.log_buckets:
-        if not bucket.kms_key:
+        if not bucket.kms_key and known(bucket, Unread.ENCRYPTION):
             yield Hit(
                 f"log bucket {bucket.name!r} has no KMS key, but the usage policy requires logs "
                 "encrypted with AWS KMS",
@@ -845,6 +860,8 @@ def cloudtrail_retention(ctx: RuleContext) -> Iterator[Hit]:
     for bucket in _buckets_receiving(ctx, LogType.CLOUDTRAIL):
         lock = bucket.object_lock
         if lock is not None and lock.retention_days >= minimum:
+            continue
+        if not known(bucket, Unread.OBJECT_LOCK):
             continue
         held = "no Object Lock" if lock is None else f"{lock.mode} {lock.retention_days} days"
         yield Hit(

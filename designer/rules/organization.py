@@ -17,10 +17,12 @@ from designer.model.vocabulary import (
     FeatureSet,
     PrincipalType,
     Structure,
+    Unread,
 )
 from designer.model.vocabulary import AccountFunction as F
 from designer.rules.context import RuleContext, names_list, plural
 from designer.rules.engine import Category, Hit, Severity, rule
+from designer.rules.unread import known as read_known
 
 if TYPE_CHECKING:
     from designer.model.nodes import Account
@@ -411,6 +413,8 @@ def scp_quotas(ctx: RuleContext) -> Iterator[Hit]:
     structure=Structure.SECURITY,
 )
 def security_delegation(ctx: RuleContext) -> Iterator[Hit]:
+    if not read_known(ctx.design.organization, Unread.DELEGATED_ADMINISTRATORS):
+        return  # who administers what is unknown: nothing to judge
     known = SECURITY_SERVICES | OPTIONAL_SECURITY_SERVICES
     delegated: set[str] = set()
     for rel in ctx.relationships("delegated-admin"):
@@ -528,6 +532,8 @@ def environment_stated(ctx: RuleContext) -> Iterator[Hit]:
         # environment still decides what it may hold; a parked one has no inventory to review.
         if account.environment != Environment.NONE or ctx.parked(account):
             continue
+        if not read_known(account, Unread.TAGS):
+            continue  # the environment comes from its tags, which were not read
         duties = _duties(account)
         if not duties or SHARED_INFRASTRUCTURE.intersection(account.functions):
             continue
@@ -681,7 +687,7 @@ def _human_federation(ctx: RuleContext) -> list[str]:
 )
 def break_glass(ctx: RuleContext) -> Iterator[Hit]:
     mgmt = ctx.management
-    if mgmt is None or mgmt.iam_user_count > 0:
+    if mgmt is None or mgmt.iam_user_count > 0 or not read_known(mgmt, Unread.ROOT_USER):
         return
     providers = _human_federation(ctx)
     if not providers:

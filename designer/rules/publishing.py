@@ -12,9 +12,16 @@ from collections.abc import Iterator
 from typing import Any
 
 from designer.model.vocabulary import AccountFunction as F
-from designer.model.vocabulary import DataSensitivity, Environment, OutsideKind, ResourceType
+from designer.model.vocabulary import (
+    DataSensitivity,
+    Environment,
+    OutsideKind,
+    ResourceType,
+    Unread,
+)
 from designer.rules.context import RuleContext, names_list
 from designer.rules.engine import Category, Hit, Severity, rule
+from designer.rules.unread import known
 
 WHITEPAPER = "AWS whitepaper 'AWS Multiple Account Security Strategy'"
 SERVICE_CATALOG = "servicecatalog.amazonaws.com"
@@ -188,7 +195,8 @@ def portfolios_shared_through_organizations(ctx: RuleContext) -> Iterator[Hit]:
             )
         # The management account administers Service Catalog sharing by default (PUB-05 and
         # ORG-02 report it publishing anything).
-        if source != management and source not in admins:
+        delegations_read = known(ctx.design.organization, Unread.DELEGATED_ADMINISTRATORS)
+        if source != management and source not in admins and delegations_read:
             yield Hit(
                 f"{ctx.name(source)} shares Service Catalog portfolios but is not the "
                 f"delegated administrator for {SERVICE_CATALOG}",

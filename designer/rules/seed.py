@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from designer.model.vocabulary import AccountFunction as F
-from designer.model.vocabulary import LogType, PrincipalType, Structure
+from designer.model.vocabulary import LogType, PrincipalType, Structure, Unread
 from designer.rules.context import RuleContext, names_list
 from designer.rules.engine import Category, Hit, Severity, rule
+from designer.rules.unread import known
 
 WHITEPAPER = "AWS whitepaper 'AWS Multiple Account Security Strategy'"
 AUDIT_TYPES = frozenset({LogType.CLOUDTRAIL, LogType.CONFIG})
@@ -44,6 +45,7 @@ def account_inventory(ctx: RuleContext) -> Iterator[Hit]:
                 ("root e-mail", account.email),
             )
             if not (value or "").strip()
+            and (label != "owner" or known(account, Unread.TAGS))  # owner: from its tags
         ]
         if missing:
             yield Hit(f"account {account.name!r} has no {', no '.join(missing)}", (account.id,))
@@ -97,7 +99,8 @@ def security_structure(ctx: RuleContext) -> Iterator[Hit]:
         yield Hit("no account has the security-tooling (Information Security) function", (org,))
         return
     audited = ctx.audit_coverage[0] - {a.id for a in tooling}
-    if not audited and len(ctx.accounts) > len(tooling):
+    others = [a for a in ctx.design.accounts if a not in tooling and known(a, Unread.IAM)]
+    if not audited and others:
         names = names_list(ctx, [a.id for a in tooling])
         noun, has = ("account", "has") if len(tooling) == 1 else ("accounts", "have")
         yield Hit(
@@ -238,7 +241,8 @@ def log_buckets_protected(ctx: RuleContext) -> Iterator[Hit]:
     for bucket in ctx.design.log_buckets:
         if not ctx.deliveries_into_bucket.get(bucket.id):
             continue
-        if not (bucket.mfa_delete or bucket.object_lock or bucket.glacier_vault_lock):
+        protected = bucket.mfa_delete or bucket.object_lock or bucket.glacier_vault_lock
+        if not protected and known(bucket, Unread.VERSIONING, Unread.OBJECT_LOCK):
             yield Hit(
                 f"log bucket {bucket.name!r} has neither Object Lock nor MFA Delete",
                 (bucket.id, bucket.account),

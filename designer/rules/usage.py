@@ -24,6 +24,7 @@ from designer.model.vocabulary import Environment as E
 from designer.rules.context import RuleContext, names_list
 from designer.rules.engine import Category, Hit, Severity, rule
 from designer.rules.logs import AUDIT_TYPES, log_setting
+from designer.rules.unread import unknown_logs
 
 if TYPE_CHECKING:
     from designer.model.governance import OuRequirement
@@ -192,8 +193,10 @@ def required_log_delivery(ctx: RuleContext) -> Iterator[Hit]:
     missing = ctx.log_coverage.missing
     groups: dict[tuple[str, tuple[LogType, ...]], list[str]] = {}
     needs_by_ou: dict[str, OuRequirement] = {}
+    judged: dict[str, frozenset[LogType]] = {}
     for account in ctx.design.accounts:
-        gaps = missing.get(account.id)
+        gaps = missing.get(account.id, frozenset()) - unknown_logs(account)  # unread: not judged
+        judged[account.id] = gaps
         if not gaps or log_setting(ctx, account.parent) != LogRequirement.REQUIRED:
             continue
         if ctx.parked(account):
@@ -211,7 +214,7 @@ def required_log_delivery(ctx: RuleContext) -> Iterator[Hit]:
             (ou, *ids),
             evidence=(
                 f"usage policy: {_ou(ctx, need)} log delivery required",
-                *_per_account(ctx, ids, lambda a: f"{a.name!r}: {_gap_text(missing[a.id])}"),
+                *_per_account(ctx, ids, lambda a: f"{a.name!r}: {_gap_text(judged[a.id])}"),
             ),
         )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -298,6 +298,26 @@ def audit_role(org: LiveOrg, account: str) -> None:
     iam.attach_role_policy(RoleName="Audit", PolicyArn="arn:aws:iam::aws:policy/SecurityAudit")
 
 
+def place_accounts(org: LiveOrg, placed: Iterable[tuple[str, str]]) -> None:
+    """Create each (name, OU path below Root) account, move it there, and let its access role
+    act (moto creates the role without a policy; one without a policy is no trust)."""
+    client = org.client("organizations")
+    root = org.units["Root"]
+    org.accounts["Management"] = MANAGEMENT
+    for name, path in placed:
+        email = f"aws+{name.lower().replace(' ', '-')}@example.com"
+        status = client.create_account(AccountName=name, Email=email)
+        account = status["CreateAccountStatus"]["AccountId"]
+        org.accounts[name] = account
+        client.move_account(
+            AccountId=account, SourceParentId=root, DestinationParentId=org.units[f"Root/{path}"]
+        )
+        org.client("iam", name).attach_role_policy(
+            RoleName="OrganizationAccountAccessRole",
+            PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess",
+        )
+
+
 def remove_audit_role(org: LiveOrg, account: str) -> None:
     iam = org.client("iam", account)
     iam.detach_role_policy(RoleName="Audit", PolicyArn="arn:aws:iam::aws:policy/SecurityAudit")
@@ -321,25 +341,16 @@ def scope_org(moto_url: str) -> LiveOrg:
         parent = org.units["/".join(["Root", *path.split("/")[:-1]])]
         unit = client.create_organizational_unit(ParentId=parent, Name=path.split("/")[-1])
         org.units[f"Root/{path}"] = unit["OrganizationalUnit"]["Id"]
-    org.accounts["Management"] = MANAGEMENT
-    for name, path in (
-        ("Security Tooling", "Security"),
-        ("Shared Services", "Infrastructure"),
-        ("Dev-1", "Workloads"),
-        ("Prod-1", "Workloads/Prod"),
-        ("Prod-2", "Workloads/Prod"),
-    ):
-        email = f"aws+{name.lower().replace(' ', '-')}@example.com"
-        status = client.create_account(AccountName=name, Email=email)
-        account = status["CreateAccountStatus"]["AccountId"]
-        org.accounts[name] = account
-        client.move_account(
-            AccountId=account, SourceParentId=root, DestinationParentId=org.units[f"Root/{path}"]
-        )
-        org.client("iam", name).attach_role_policy(
-            RoleName="OrganizationAccountAccessRole",
-            PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess",
-        )
+    place_accounts(
+        org,
+        (
+            ("Security Tooling", "Security"),
+            ("Shared Services", "Infrastructure"),
+            ("Dev-1", "Workloads"),
+            ("Prod-1", "Workloads/Prod"),
+            ("Prod-2", "Workloads/Prod"),
+        ),
+    )
     for account in ("Dev-1", "Prod-1", "Prod-2"):
         audit_role(org, account)
     _outside(org)
@@ -367,11 +378,10 @@ def _outside(org: LiveOrg) -> None:
         ),
         "Ec2Instance": statement({"Service": "ec2.amazonaws.com"}),  # its own service role
     }
-    for role, policy in roles.items():
+    read_only = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+    for role, policy in roles.items():  # a role without a policy grants nothing: not imported
         iam.create_role(RoleName=role, AssumeRolePolicyDocument=policy)
-    iam.attach_role_policy(
-        RoleName="VendorRead", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess"
-    )
+        iam.attach_role_policy(RoleName=role, PolicyArn=read_only)
     provider = iam.create_open_id_connect_provider(
         Url=f"https://{GITHUB}", ClientIDList=["sts.amazonaws.com"], ThumbprintList=["a" * 40]
     )["OpenIDConnectProviderArn"]
@@ -383,6 +393,7 @@ def _outside(org: LiveOrg) -> None:
             StringLike={f"{GITHUB}:sub": "repo:example/app:*"},
         ),
     )
+    iam.attach_role_policy(RoleName="GitHubDeploy", PolicyArn=read_only)
     ec2 = org.client("ec2", shared)
     vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.1.1.0/24")["Subnet"]["SubnetId"]

@@ -16,6 +16,15 @@ from designer.model import Design, stable_id
 AUDIT_ARN = "arn:aws:iam::aws:policy/SecurityAudit"
 
 
+# What the import infers from strong evidence: others deliver their logs there, it administers
+# the security services, its identity provider federates the rest; everything else is a workload.
+FUNCTIONS = {
+    "Log Archive": ["log-archive"],
+    "Security Tooling": ["security-tooling"],
+    "Identity": ["identity"],
+}
+
+
 def _id(*parts: str) -> str:
     return stable_id("expected", *parts)
 
@@ -101,7 +110,7 @@ def expected_design(
                 "id": _id("account", name),
                 "name": name,
                 "email": email(name),
-                "functions": ["workload"],
+                "functions": FUNCTIONS.get(name, ["workload"]),
                 "parent": _id("ou", unit),
                 "environment": environments.get(
                     tags.get("environment", ""), tags.get("environment", "none")
@@ -406,7 +415,7 @@ def expected_scope_design(resources: dict[str, str] | None = None) -> Design:
                     "id": a[name],
                     "name": name,
                     "email": email(name),
-                    "functions": ["workload"],
+                    "functions": FUNCTIONS.get(name, ["workload"]),
                     "parent": i("ou", unit),
                     "state": "active",
                     "scps": [full],

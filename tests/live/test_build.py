@@ -9,6 +9,7 @@ from designer.model import LogDeliveryRelationship
 from designer.model.integrity import check_design
 
 MGMT, LOGS = "111111111111", "222222222222"
+READ_ONLY = ["arn:aws:iam::aws:policy/ReadOnlyAccess"]  # a role granting nothing is not a trust
 
 
 def organization() -> Organization:
@@ -71,7 +72,8 @@ def test_odd_trust_policies_are_skipped_not_fatal() -> None:
 
 def trust_of(*statements: dict[str, object], inline: list[dict[str, object]] | None = None) -> Read:
     read = Read(organization())
-    role = Role("Ops", "/", {"Statement": list(statements)}, [], inline or [])
+    managed = [] if inline else READ_ONLY
+    role = Role("Ops", "/", {"Statement": list(statements)}, managed, inline or [])
     read.scans[LOGS] = AccountScan(LOGS, roles=[role])
     read.scans[MGMT] = AccountScan(MGMT)
     return read
@@ -172,7 +174,7 @@ def workloads_org(count: int) -> Organization:
 
 def audit_role(source: str = TOOLING) -> Role:
     statement = {"Effect": "Allow", "Principal": {"AWS": source}, "Action": "sts:AssumeRole"}
-    return Role("Audit", "/", {"Statement": [statement]}, [], [])
+    return Role("Audit", "/", {"Statement": [statement]}, READ_ONLY, [])
 
 
 def with_audit(count: int, lacking: int) -> Read:
@@ -367,7 +369,7 @@ def test_an_account_left_out_of_an_org_path_is_an_excluded_account() -> None:
             "StringNotEquals": {"aws:PrincipalAccount": "333333333333"},
         },
     }
-    role = Role("Ops", "/", {"Statement": [statement]}, [], [])
+    role = Role("Ops", "/", {"Statement": [statement]}, READ_ONLY, [])
     read.scans[LOGS] = AccountScan(LOGS, roles=[role])
     read.scans[MGMT] = AccountScan(MGMT)
     read.scans["333333333333"] = AccountScan("333333333333")
@@ -393,3 +395,33 @@ def test_a_stack_set_to_the_root_folds_to_the_organization_and_management_keeps_
         (r.target, tuple(r.excluded_accounts)) for r in design.relationships if r.kind == "trust"
     )
     assert trusts == sorted([(design.organization.id, ()), (live_id(MGMT), ())])
+
+
+def security_ou(delegated: dict[str, list[str]]) -> Read:
+    """Security OU holding Tooling and Backup; Tooling delegated `delegated`'s services."""
+    org = organization()
+    org.units = [OrgUnit("ou-ab12-security", "Security", "r-ab12")]
+    org.accounts += [
+        OrgAccount(TOOLING, "Tooling", "t@example.com", "ACTIVE", "ou-ab12-security"),
+        OrgAccount("500000000001", "Backup", "b@example.com", "ACTIVE", "ou-ab12-security"),
+    ]
+    org.delegated = delegated
+    read = Read(org)
+    for account in org.accounts:
+        read.scans[account.id] = AccountScan(account.id)
+    return read
+
+
+def test_the_security_ou_names_security_tooling_only_when_nothing_else_does() -> None:
+    alone = security_ou({})
+    functions = {a.name: a.functions for a in build_design(alone, "Live").accounts}
+    assert functions["Tooling"] == functions["Backup"] == ["security-tooling"]
+    evidence = {i.account: i.evidence for i in alone.inferences}
+    assert "placement only" in evidence["500000000001"]
+
+    administered = security_ou({TOOLING: ["guardduty.amazonaws.com"]})
+    functions = {a.name: a.functions for a in build_design(administered, "Live").accounts}
+    assert functions["Tooling"] == ["security-tooling"]
+    assert functions["Backup"] == ["workload"]  # backups, forensics: the OU holds more
+    evidence = {i.account: i.evidence for i in administered.inferences}
+    assert "security tooling is in Tooling" in evidence["500000000001"]

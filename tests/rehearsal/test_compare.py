@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from designer.live.diff import CHANGED, Change, DiffEntry
+from designer.live.diff import CHANGED, MISSING, Change, DiffEntry
 from designer.rehearsal.compare import _explainer
 from designer.rehearsal.context import Outcome
 from designer.rehearsal.plan import Step
@@ -11,10 +11,10 @@ from designer.rehearsal.substitutes import MANAGED_POLICIES_MISSING
 GUARDDUTY, SSO = "guardduty.amazonaws.com", "sso.amazonaws.com"
 
 
-def explain(entry: DiffEntry) -> str | None:
+def explain(entry: DiffEntry, bare: frozenset[str] = frozenset()) -> str | None:
     role = Step(1, "management-role:audit", "Create role Audit", "", "Management", None)
     outcome = Outcome(role, not_simulated=[MANAGED_POLICIES_MISSING])  # moto has none
-    return _explainer([outcome])(entry)[1]
+    return _explainer([outcome], bare)(entry)[1]
 
 
 def delegated(planned: list[str], live: list[str]) -> DiffEntry:
@@ -43,3 +43,11 @@ def test_a_trust_s_managed_policy_fields_are_explained_by_moto_s_missing_policie
     assert MANAGED_POLICIES_MISSING in why
     changes += (Change("require MFA", True, False),)
     assert explain(DiffEntry(CHANGED, "trust", "role SecurityAudit", "t1", "t1", changes)) is None
+
+
+def test_a_missing_trust_is_explained_only_when_its_role_was_found_granting_nothing() -> None:
+    # moto lacks the AWS managed policy the role was given: the import finds a role with no
+    # policy, which it does not show as a trust
+    trust = DiffEntry(MISSING, "trust", "Tooling -> Dev role SecurityAudit", "t1", None)
+    assert explain(trust, frozenset({"t1"})) == MANAGED_POLICIES_MISSING
+    assert explain(trust) is None  # a role not there at all is a difference
