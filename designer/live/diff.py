@@ -7,12 +7,19 @@ expanded to one per account of a scoped end (designer.core.scope), by kind, thei
 matched) and what tells two of them apart (designer.model.kinds: a trust's role name, a share's
 resource type). So a trust scoped to an OU equals the same role found in every account of it,
 and an account of the OU that lacks it is named. Each pair is then compared field by field, so
-"the design requires MFA on this trust but the live role does not" is one change.
+"the design requires MFA on this trust but the live role does not" is one change. A share whose
+RAM resource type alone differs is matched on the rest of what tells shares apart: one change.
+
+What the live side could not read (designer.model.vocabulary.Unread: an account's IAM, its
+shares, its tags, a bucket's settings, the organization's delegated administrators) is never
+called missing or changed: a planned thing that would be found there goes to DesignDiff.unread,
+and an unread setting is not compared.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -21,13 +28,15 @@ from typing import Any, NamedTuple
 
 from designer.analysis.inventory import ou_paths
 from designer.artefacts.protections import partitionless
+from designer.artefacts.tokens import TOKEN
 from designer.core.scope import Scopes
 from designer.model.catalog import EntityKind, entity_names
 from designer.model.design import Design
 from designer.model.kinds import SPECS
-from designer.model.vocabulary import OutsideKind
+from designer.model.vocabulary import AccountFunction, IdentityProviderKind, OutsideKind, Unread
 
 MISSING, UNEXPECTED, CHANGED = "missing", "unexpected", "changed"
+UNREAD = "unread"  # planned, where the live side could not look: not compared (DesignDiff.unread)
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,8 @@ class Change:
     field: str
     planned: Any
     live: Any
+    # A unified diff of the two values (an SCP's documents), one line each; () for a value.
+    lines: tuple[str, ...] = dataclasses.field(default=(), compare=False)
 
     def __hash__(self) -> int:  # values may be lists (managed policies, services)
         return hash((self.field, repr(self.planned), repr(self.live)))
@@ -60,6 +71,7 @@ class DiffEntry:
     planned_id: str | None
     live_id: str | None
     changes: tuple[Change, ...] = ()
+    reason: str = ""  # unread entries: what could not be read
 
 
 @dataclass
@@ -68,6 +80,9 @@ class DesignDiff:
     live: str
     entries: list[DiffEntry] = field(default_factory=list)
     matched: dict[str, str] = field(default_factory=dict)  # planned id -> the live one it matched
+    # Not compared: planned things (or settings) where the live side could not read; status
+    # UNREAD, never counted as differences.
+    unread: list[DiffEntry] = field(default_factory=list)
 
     @property
     def differs(self) -> bool:
@@ -93,12 +108,15 @@ def diff_designs(planned: Design, live: Design) -> DesignDiff:
     """Every difference between `planned` and `live`, in a stable order."""
     result = DesignDiff(planned.name, live.name)
     pairs = _Pairs(planned, live)
-    entries = result.entries
-    entries += _organization(planned, live)
-    entries += _units(planned, live, pairs)
-    entries += _accounts(planned, live, pairs)
-    entries += _named(planned, live, pairs)
-    entries += _relationships(planned, live, pairs)
+    found: list[DiffEntry] = []
+    found += _units(planned, live, pairs)
+    found += _accounts(planned, live, pairs)
+    found += _named(planned, live, pairs)
+    found += _relationships(planned, live, pairs)
+    found = _outside_unread(planned, found)
+    found = _organization(planned, live, pairs) + found
+    result.entries = [e for e in found if e.status != UNREAD]
+    result.unread = [e for e in found if e.status == UNREAD]
     result.matched = dict(pairs.live_of)
     return result
 
@@ -110,6 +128,20 @@ class _Pairs:
     def __init__(self, planned: Design, live: Design) -> None:
         self.live_of: dict[str, str] = {}
         self.names_a, self.names_b = entity_names(planned), entity_names(live)
+        self.live_accounts = {a.id: a for a in live.accounts}
+        self.organization_unread = set(live.organization.unread)
+
+    def unread_in(self, planned_id: str | None, facts: Iterable[Unread]) -> str | None:
+        """Why the live account matched to `planned_id` cannot show what lies in `facts`;
+        None when it was read (or is no matched account)."""
+        account = self.live_accounts.get(self.live_of.get(planned_id or "", ""))
+        if account is None:
+            return None
+        lacking = sorted(set(account.unread) & set(facts))
+        if not lacking:
+            return None
+        what = ", ".join(map(str, lacking))
+        return f"account {account.name} ({account.aws_account_id}) could not be read: {what}"
 
     def planned_ref(self, planned_id: str | None) -> Ref | None:
         if planned_id is None:
@@ -158,8 +190,12 @@ def _match(
     return pairs, left_planned, left_live
 
 
-def _compare(pairs: Iterable[tuple[str, Any, Any]]) -> tuple[Change, ...]:
-    return tuple(Change(name, a, b) for name, a, b in pairs if a != b)
+Field = tuple[str, Any, Any] | Change  # a name and both values, or a change made already
+
+
+def _compare(pairs: Iterable[Field]) -> tuple[Change, ...]:
+    found = (p if isinstance(p, Change) else Change(*p) for p in pairs)
+    return tuple(c for c in found if c.planned != c.live)
 
 
 def _entries(
@@ -168,24 +204,42 @@ def _entries(
     missing: list[Any],
     unexpected: list[Any],
     describe: Callable[[Any], str],
-    fields: Callable[[Any, Any], Iterable[tuple[str, Any, Any]]],
+    fields: Callable[[Any, Any], Iterable[Field]],
+    unread: Callable[[Any], str | None] = lambda item: None,
+    skipped: Callable[[Any, Any], str | None] = lambda a, b: None,
 ) -> Iterator[DiffEntry]:
+    """Missing, unexpected and changed things of one kind; `unread` says why a planned thing
+    could not have been found (so it is unread, not missing), `skipped` why some settings of a
+    matched pair were not compared."""
     for item in missing:
-        yield DiffEntry(MISSING, kind, describe(item), item.id, None)
+        why = unread(item)
+        status = UNREAD if why else MISSING
+        yield DiffEntry(status, kind, describe(item), item.id, None, reason=why or "")
     for item in unexpected:
         yield DiffEntry(UNEXPECTED, kind, describe(item), None, item.id)
     for a, b in matched:
         changes = _compare(fields(a, b))
         if changes:
             yield DiffEntry(CHANGED, kind, describe(a), a.id, b.id, changes)
+        why = skipped(a, b)
+        if why:
+            yield DiffEntry(UNREAD, kind, describe(a), a.id, b.id, reason=why)
 
 
 # -- organization, OUs, accounts -----------------------------------------------------------------
-def _organization(planned: Design, live: Design) -> list[DiffEntry]:
+def _organization(planned: Design, live: Design, pairs: _Pairs) -> list[DiffEntry]:
     a, b = planned.organization, live.organization
-    changes: list[tuple[str, Any, Any]] = [("feature set", str(a.feature_set), str(b.feature_set))]
+    changes: list[Field] = [("feature set", str(a.feature_set), str(b.feature_set))]
     if a.organization_id and b.organization_id:
         changes.append(("organization id", a.organization_id, b.organization_id))
+    if a.management_account and b.management_account:
+        changes.append(
+            (
+                "management account",
+                pairs.planned_ref(a.management_account),
+                pairs.live_ref(b.management_account),
+            )
+        )
     changes.append(
         (
             "SCPs at the root",
@@ -221,7 +275,7 @@ def _units(planned: Design, live: Design, pairs: _Pairs) -> list[DiffEntry]:
     def describe(unit: Any) -> str:  # missing units are planned ones, unexpected ones live
         return f"OU {(paths_a if unit.id in planned_ids else paths_b)[unit.id]}"
 
-    def fields(a: Any, b: Any) -> Iterator[tuple[str, Any, Any]]:
+    def fields(a: Any, b: Any) -> Iterator[Field]:
         yield "SCPs", _scp_names(planned, a.scps), _scp_names(live, b.scps)
 
     return list(_entries("ou", matched, missing, unexpected, describe, fields))
@@ -244,7 +298,7 @@ def _accounts(planned: Design, live: Design, pairs: _Pairs) -> list[DiffEntry]:
     def describe(account: Any) -> str:
         return f"account {account.name} ({account.aws_account_id or 'no id'})"
 
-    def fields(a: Any, b: Any) -> Iterator[tuple[str, Any, Any]]:
+    def fields(a: Any, b: Any) -> Iterator[Field]:
         yield "name", a.name, b.name
         if a.aws_account_id and b.aws_account_id:
             yield "account id", a.aws_account_id, b.aws_account_id
@@ -252,12 +306,41 @@ def _accounts(planned: Design, live: Design, pairs: _Pairs) -> list[DiffEntry]:
         yield "OU", paths_a[a.parent], paths_b[b.parent]
         yield "state", str(a.state), str(b.state)
         yield "SCPs", _scp_names(planned, a.scps), _scp_names(live, b.scps)
+        if Unread.TAGS in b.unread:
+            return  # environment, owner and the function tag are unknown, not changed
+        yield _functions(a, b)
         if str(b.environment) != "none":  # the live side knows it only when tagged
             yield "environment", str(a.environment), str(b.environment)
         if b.owner:
             yield "owner", a.owner, b.owner
+        shared = sorted(set(a.tags) & set(b.tags))  # tags an export adds are no difference
+        yield "tags", _tags(a.tags, shared), _tags(b.tags, shared)
 
-    return list(_entries("account", matched, missing, unexpected, describe, fields))
+    def skipped(a: Any, b: Any) -> str | None:
+        if Unread.TAGS not in b.unread:
+            return None
+        return "its tags could not be read: functions, environment, owner and tags not compared"
+
+    found = _entries("account", matched, missing, unexpected, describe, fields, skipped=skipped)
+    return list(found)
+
+
+def _functions(a: Any, b: Any) -> Field:
+    """The functions of an account. An import names one: its function tag, or what the evidence
+    shows (workload when nothing shows another); a plan that gives the account that function
+    among others agrees with it. A live side naming several is a design: compared whole."""
+    planned, live = sorted(map(str, a.functions)), sorted(map(str, b.functions))
+    if len(live) > 1:
+        return "functions", planned, live
+    tag = next((v for k, v in b.tags.items() if k.lower() == "function"), "").lower()
+    said = {str(f) for f in b.functions}
+    if tag != AccountFunction.WORKLOAD:
+        said.discard(AccountFunction.WORKLOAD)  # the import's default, not a finding
+    return "functions", planned, live if said - set(planned) else planned
+
+
+def _tags(tags: dict[str, str], keys: list[str]) -> list[str]:
+    return [f"{k}={tags[k]}" for k in keys]
 
 
 # -- identity providers, outside principals, buckets, SCPs ---------------------------------------
@@ -298,9 +381,8 @@ def _named(planned: Design, live: Design, pairs: _Pairs) -> list[DiffEntry]:
         "identity-provider",
         *idps,
         lambda i: f"identity provider {i.name} ({i.kind})",
-        lambda a, b: [
-            ("home account", pairs.planned_ref(a.home_account), pairs.live_ref(b.home_account))
-        ],
+        lambda a, b: _provider_fields(a, b, pairs),
+        unread=lambda i: pairs.unread_in(i.home_account, (Unread.CONTENTS, Unread.IAM)),
     )
     entries += _entries(
         "outside-principal",
@@ -313,21 +395,71 @@ def _named(planned: Design, live: Design, pairs: _Pairs) -> list[DiffEntry]:
         ),
     )
     entries += _entries(
-        "log-bucket", *buckets, lambda b: f"log bucket {b.name}", _bucket_fields(pairs)
+        "log-bucket",
+        *buckets,
+        lambda b: f"log bucket {b.name}",
+        _bucket_fields(pairs),
+        unread=lambda b: pairs.unread_in(b.account, (Unread.CONTENTS, Unread.BUCKETS)),
+        skipped=_bucket_skipped,
     )
     entries += _entries("scp", *scps, lambda p: f"SCP {p.name}", _scp_fields)
     return entries
 
 
-def _bucket_fields(pairs: _Pairs) -> Callable[[Any, Any], Iterator[tuple[str, Any, Any]]]:
-    def fields(a: Any, b: Any) -> Iterator[tuple[str, Any, Any]]:
+def _provider_fields(a: Any, b: Any, pairs: _Pairs) -> Iterator[Field]:
+    yield "home account", pairs.planned_ref(a.home_account), pairs.live_ref(b.home_account)
+    yield "directory type", a.directory_type, b.directory_type
+    if a.kind == IdentityProviderKind.OIDC and a.metadata_url and b.metadata_url:
+        yield "issuer URL", _url(a.metadata_url), _url(b.metadata_url)
+
+
+def _url(url: str) -> str:
+    """An issuer URL as IAM keys it: no scheme, no trailing slash, host in lower case."""
+    bare = url.split("://", 1)[-1].rstrip("/")
+    host, _, path = bare.partition("/")
+    return f"{host.lower()}/{path}" if path else host.lower()
+
+
+# Bucket settings -> what must have been read to know them.
+_BUCKET_FACTS: dict[str, Unread] = {
+    "versioning": Unread.VERSIONING,
+    "MFA Delete": Unread.VERSIONING,  # S3 keeps it in the versioning configuration
+    "Object Lock": Unread.OBJECT_LOCK,
+    "KMS encryption": Unread.ENCRYPTION,
+    "KMS key": Unread.ENCRYPTION,
+    "access logging": Unread.ACCESS_LOGGING,
+    "organization-restricted writes": Unread.BUCKET_POLICY,
+}
+
+
+def _bucket_fields(pairs: _Pairs) -> Callable[[Any, Any], Iterator[Field]]:
+    def fields(a: Any, b: Any) -> Iterator[Field]:
         yield "owner account", pairs.planned_ref(a.account), pairs.live_ref(b.account)
-        yield "versioning", a.versioning, b.versioning
-        yield "MFA Delete", a.mfa_delete, b.mfa_delete
-        yield "Object Lock", _lock(a), _lock(b)
-        yield "KMS encryption", bool(a.kms_key), bool(b.kms_key)
+        settings: list[tuple[str, Any, Any]] = [
+            ("versioning", a.versioning, b.versioning),
+            ("MFA Delete", a.mfa_delete, b.mfa_delete),
+            ("Object Lock", _lock(a), _lock(b)),
+            ("KMS encryption", bool(a.kms_key), bool(b.kms_key)),
+            ("KMS key", *_keys(a.kms_key, b.kms_key)),
+            ("access logging", a.access_logging, b.access_logging),
+            (
+                "organization-restricted writes",
+                a.organization_restricted_writes,
+                b.organization_restricted_writes,
+            ),
+        ]
+        unread = set(b.unread)
+        yield from (s for s in settings if _BUCKET_FACTS[s[0]] not in unread)
 
     return fields
+
+
+def _bucket_skipped(a: Any, b: Any) -> str | None:
+    if not b.unread:
+        return None
+    names = [name for name, fact in _BUCKET_FACTS.items() if fact in b.unread]
+    facts = ", ".join(map(str, sorted(b.unread)))
+    return f"could not be read ({facts}): {', '.join(names)} not compared"
 
 
 def _lock(bucket: Any) -> str:
@@ -335,9 +467,35 @@ def _lock(bucket: Any) -> str:
     return f"{lock.mode} {lock.retention_days} days" if lock else "none"
 
 
-def _scp_fields(a: Any, b: Any) -> Iterator[tuple[str, Any, Any]]:
+def _keys(planned: str | None, live: str | None) -> tuple[str | None, str | None]:
+    """Both KMS keys when they name a key the same way (two aliases, two key ids); else the
+    same value twice: an alias and the key it points to cannot be told apart from here."""
+    a, b = _key_name(planned), _key_name(live)
+    if a is None or b is None or a.split("/", 1)[0] != b.split("/", 1)[0]:
+        return planned, planned
+    return (planned, live) if a != b else (planned, planned)
+
+
+def _key_name(key: str | None) -> str | None:
+    """ "alias/x" or "key/<id>" of an alias, alias ARN, key ARN or key id; None unset."""
+    if not key:
+        return None
+    name = key.split(":", 5)[5] if key.startswith("arn:") and key.count(":") >= 5 else key
+    if name.startswith(("alias/", "key/")):
+        return name
+    return f"alias/{name}" if name.startswith("aws/") else f"key/{name}"
+
+
+def _scp_fields(a: Any, b: Any) -> Iterator[Field]:
+    if a.description and b.description and not (a.aws_managed or b.aws_managed):
+        yield "description", a.description, b.description  # AWS words its own policies
     if a.document is not None and b.document is not None:
-        yield "document", _canonical(a.document), _canonical(b.document)
+        planned, live = _pretty(a.document), _pretty(b.document)
+        if planned != live:
+            lines = difflib.unified_diff(
+                planned.splitlines(), live.splitlines(), "planned", "live", lineterm=""
+            )
+            yield Change("document", _canonical(a.document), _canonical(b.document), tuple(lines))
 
 
 def _canonical(document: Any) -> str:
@@ -345,12 +503,17 @@ def _canonical(document: Any) -> str:
     return json.dumps(partitionless(document), sort_keys=True)
 
 
+def _pretty(document: Any) -> str:
+    """One key or value a line (ASCII, so no line of it breaks a line of a report)."""
+    return json.dumps(partitionless(document), sort_keys=True, indent=2)
+
+
 # -- relationships -------------------------------------------------------------------------------
-def _relationship_fields(a: Any, b: Any, pairs: _Pairs) -> Iterator[tuple[str, Any, Any]]:
+def _relationship_fields(a: Any, b: Any, pairs: _Pairs) -> Iterator[Field]:
     if a.kind == "trust":
         yield "access level", str(a.access_level), str(b.access_level)
         yield "require MFA", a.require_mfa, b.require_mfa
-        yield "external id", a.external_id is not None, b.external_id is not None
+        yield _external_id(a.external_id, b.external_id)
         yield "organization condition", a.organization_scoped, b.organization_scoped
         yield "principal", _principal(a), _principal(b)
         yield "services", sorted(a.services), sorted(b.services)
@@ -366,16 +529,81 @@ def _relationship_fields(a: Any, b: Any, pairs: _Pairs) -> Iterator[tuple[str, A
         yield "log types", sorted(map(str, a.log_types)), sorted(map(str, b.log_types))
         yield "multi-Region", a.multi_region, b.multi_region
         yield "log-file validation", a.log_file_validation, b.log_file_validation
-        yield "bucket", pairs.planned_ref(a.bucket), pairs.live_ref(b.bucket)
+        if not pairs.unread_in(a.target, (Unread.CONTENTS, Unread.BUCKETS)):
+            yield "bucket", pairs.planned_ref(a.bucket), pairs.live_ref(b.bucket)
     elif a.kind == "resource-share":
+        yield "resource type", a.ram_resource_type, b.ram_resource_type
         if a.resource_names:  # a design that names no resource leaves them open
             yield "resources", sorted(a.resource_names), sorted(b.resource_names)
     elif a.kind == "delegated-admin":
         yield "services", sorted(a.service_principals), sorted(b.service_principals)
+        if b.administers is not None:  # an import does not read whom it administers
+            yield "administers", pairs.planned_ref(a.administers), pairs.live_ref(b.administers)
 
 
 def _principal(r: Any) -> str:
     return f"role {r.principal_role_name}" if r.principal_role_name else "account root"
+
+
+def _external_id(planned: str | None, live: str | None) -> Field:
+    """The values when both sides have one and the plan's is no placeholder ("${...}", to be
+    agreed with the third party: any value will do); else whether each side has one."""
+    if planned is None or live is None or TOKEN.search(planned):
+        return "external id", planned is not None, live is not None
+    return "external id", planned, live
+
+
+# What a planned relationship's copy needs read in the live account at one of its ends, to be
+# found: (end, facts). Log deliveries also need their log type's fact (_LOG_FACTS).
+_READ_AT: dict[str, tuple[tuple[str, frozenset[Unread]], ...]] = {
+    "trust": (("target", frozenset({Unread.CONTENTS, Unread.IAM})),),
+    "federation": (("target", frozenset({Unread.CONTENTS, Unread.IAM})),),
+    "resource-share": (("source", frozenset({Unread.CONTENTS, Unread.SHARES})),),
+    "log-delivery": (
+        ("source", frozenset({Unread.CONTENTS})),
+        ("target", frozenset({Unread.CONTENTS, Unread.BUCKETS})),
+    ),
+}
+_LOG_FACTS: dict[str, Unread] = {"cloudtrail": Unread.CLOUDTRAIL, "config": Unread.CONFIG}
+
+
+def _unread_copy(rel: Any, source: str, target: str, pairs: _Pairs) -> str | None:
+    """Why the live side could not show this planned copy; None when it could."""
+    if rel.kind == "delegated-admin":
+        if Unread.DELEGATED_ADMINISTRATORS in pairs.organization_unread:
+            return "the organization's delegated administrators could not be read"
+        return None
+    ends = {"source": source, "target": target}
+    needs = list(_READ_AT.get(rel.kind, ()))
+    if rel.kind == "log-delivery":
+        facts = frozenset(_LOG_FACTS[str(t)] for t in rel.log_types if str(t) in _LOG_FACTS)
+        needs.append(("source", facts))
+    for end, facts in needs:
+        why = pairs.unread_in(ends[end], facts)
+        if why:
+            return why
+    return None
+
+
+def _outside_unread(planned: Design, entries: list[DiffEntry]) -> list[DiffEntry]:
+    """A missing outside principal that only relationships not compared would have shown (a
+    role in an account that could not be read) is itself not compared."""
+    status: dict[str, set[str]] = defaultdict(set)
+    for e in entries:
+        if e.kind in SPECS and e.planned_id:
+            status[e.planned_id].add(e.status)
+    outcome: dict[str, set[str]] = defaultdict(set)  # outside principal -> its relationships'
+    for rel in planned.relationships:
+        for end in (rel.source, rel.target):
+            outcome[end] |= status.get(rel.id, {"found"})
+    result = []
+    for e in entries:
+        seen = outcome.get(e.planned_id or "", set())
+        if e.kind == "outside-principal" and e.status == MISSING and seen == {UNREAD}:
+            reason = "only relationships not compared reach it"
+            e = dataclasses.replace(e, status=UNREAD, reason=reason)
+        result.append(e)
+    return result
 
 
 class _Ends(NamedTuple):
@@ -443,7 +671,7 @@ class _Side:
         """ "trust Identity -> Retail Production role WorkloadAdmin"."""
         detail = f" role {rel.role_name}" if rel.kind == "trust" else ""
         if rel.kind == "resource-share":
-            detail = f" {rel.ram_resource_type or rel.resource_type}"
+            detail = f" {rel.ram_resource_type or rel.resource_type}{_names(rel.resource_names)}"
         elif rel.kind == "log-delivery":
             detail = f" {', '.join(sorted(map(str, rel.log_types)))}"
         ends = f"{self.end(source or rel.source)} -> {self.end(target or rel.target)}"
@@ -457,6 +685,14 @@ class _Side:
         end = self.scopes.scoped_end(copy.original)
         scope = copy.original.target if end == "target" else copy.original.source
         return f"{subject} (of scope {self.end(scope)})"
+
+
+def _names(names: list[str], shown: int = 3) -> str:
+    """ " (a, b, c +2 more)"; "" for none."""
+    if not names:
+        return ""
+    more = [f"+{len(names) - shown} more"] if len(names) > shown else []
+    return f" ({', '.join([*names[:shown], *more])})"
 
 
 def _relationships(planned: Design, live: Design, pairs: _Pairs) -> list[DiffEntry]:
@@ -524,22 +760,48 @@ def _scoped_relationships(planned: Design, live: Design, pairs: _Pairs) -> list[
     for copy in side_b.copies:
         by_key[(copy.source, copy.target, identity_b[copy.original.id])].append(copy)
     missing: dict[str, list[_Copy]] = defaultdict(list)
+    unread: dict[str, list[tuple[_Copy, str]]] = defaultdict(list)  # could not have been found
     # planned relationship id -> changes -> the pairs of copies that differ by them
     changed: dict[str, dict[tuple[Change, ...], list[tuple[_Copy, _Copy]]]] = defaultdict(dict)
     compared: dict[tuple[str, str], tuple[Change, ...]] = {}  # the same for every copy
-    for copy in side_a.copies:
-        ends = (pairs.end(copy.source), pairs.end(copy.target))
-        found = by_key.get((*ends, identity_a[copy.original.id]))
-        if not found:
-            missing[copy.original.id].append(copy)
-            continue
-        other = found.pop(0)
+
+    def pair(copy: _Copy, other: _Copy) -> None:
         both = (copy.original.id, other.original.id)
         if both not in compared:
             fields = _relationship_fields(copy.original, other.original, pairs)
             compared[both] = _compare(fields)
         if compared[both]:
             changed[copy.original.id].setdefault(compared[both], []).append((copy, other))
+
+    left: list[_Copy] = []
+    for copy in side_a.copies:
+        ends = (pairs.end(copy.source), pairs.end(copy.target))
+        found = by_key.get((*ends, identity_a[copy.original.id]))
+        if found:
+            pair(copy, found.pop(0))
+        else:
+            left.append(copy)
+    # Then what tells them apart but a RAM resource type: a share whose type changed is one
+    # change, not a missing share and an unexpected one.
+    loose: dict[tuple[Any, ...], list[_Copy]] = defaultdict(list)
+    for copies in by_key.values():
+        for copy in copies:
+            if copy.original.kind == "resource-share":
+                loose[(copy.source, copy.target, str(copy.original.resource_type))].append(copy)
+    for copy in left:
+        ends = (pairs.end(copy.source), pairs.end(copy.target))
+        share = copy.original.kind == "resource-share"
+        found = loose.get((*ends, str(copy.original.resource_type))) if share else None
+        if found:
+            other = found.pop(0)
+            by_key[(other.source, other.target, identity_b[other.original.id])].remove(other)
+            pair(copy, other)
+            continue
+        why = _unread_copy(copy.original, copy.source, copy.target, pairs)
+        if why:
+            unread[copy.original.id].append((copy, why))
+        else:
+            missing[copy.original.id].append(copy)
     unexpected: dict[str, list[_Copy]] = defaultdict(list)
     for copies in by_key.values():
         for copy in copies:
@@ -554,11 +816,30 @@ def _scoped_relationships(planned: Design, live: Design, pairs: _Pairs) -> list[
                 entries.append(DiffEntry(CHANGED, rel.kind, subject, rel.id, other.id, changes))
             continue
         entries += _collapsed(MISSING, missing.get(rel.id, []), side_a, planned=True)
+        entries += _collapsed_unread(unread.get(rel.id, []), side_a)
         for changes, found_pairs in changed.get(rel.id, {}).items():
             entries += _collapsed_changes(found_pairs, changes, side_a)
     for rel in live.relationships:
         entries += _collapsed(UNEXPECTED, unexpected.get(rel.id, []), side_b, planned=False)
     return entries
+
+
+def _collapsed_unread(found: list[tuple[_Copy, str]], side: _Side) -> list[DiffEntry]:
+    """Copies not compared: one entry for the relationship when none of it could be, naming
+    (up to a few of) the reasons; else one per copy."""
+    if not found:
+        return []
+    original = found[0][0].original
+    if len(found) == side.count[original.id]:
+        reasons = list(dict.fromkeys(why for _, why in found))
+        more = [f"+{len(reasons) - 2} more"] if len(reasons) > 2 else []
+        reason = "; ".join([*reasons[:2], *more])
+        subject = side.subject(original)
+        return [DiffEntry(UNREAD, original.kind, subject, original.id, None, reason=reason)]
+    return [
+        DiffEntry(UNREAD, original.kind, side.copy_subject(c), original.id, None, reason=why)
+        for c, why in found
+    ]
 
 
 def _collapsed(status: str, copies: list[_Copy], side: _Side, planned: bool) -> list[DiffEntry]:

@@ -1,12 +1,20 @@
-"""A design diff for people (text, Markdown) and machines (JSON)."""
+"""A design diff for people (text, Markdown) and machines (JSON).
+
+Each difference is one line of text (a Markdown table row); a change that carries a unified diff
+(an SCP's document) prints it under its entry, one line of the diff a line, never two whole
+documents on one line. What was not compared because the live side could not read it comes
+last, marked "unread", and counts as no difference.
+"""
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterable
 from typing import Any
 
 from designer.analysis.inventory import markdown_escape
-from designer.live.diff import DesignDiff, DiffEntry, Ref
+from designer.live.diff import UNREAD, Change, DesignDiff, DiffEntry, Ref
 
 FORMATS = ("text", "json", "markdown")
 
@@ -20,9 +28,9 @@ def format_diff(diff: DesignDiff, fmt: str = "text") -> str:
 
 
 def _summary(diff: DesignDiff) -> str:
-    if not diff.differs:
-        return "no differences"
-    return ", ".join(f"{n} {status}" for status, n in diff.counts().items() if n)
+    found = ", ".join(f"{n} {status}" for status, n in diff.counts().items() if n)
+    unread = f"; {len(diff.unread)} not compared (not read)" if diff.unread else ""
+    return (found or "no differences") + unread
 
 
 def _value(value: Any) -> str:
@@ -33,24 +41,55 @@ def _value(value: Any) -> str:
     return "none" if value in (None, "") else str(value)
 
 
+def _change(change: Change) -> str:
+    if change.lines:
+        return f"{change.field}: changed (diff below)"
+    return f"{change.field}: {_value(change.planned)} -> {_value(change.live)}"
+
+
+def change_lines(changes: Iterable[Change]) -> list[str]:
+    """Changes as lines to show: one for every value ("field: planned -> live; ..."), then
+    each line of every unified diff (an SCP's document); [] for none."""
+    changes = list(changes)
+    if not changes:
+        return []
+    diffs = [diff_line(line) for c in changes for line in c.lines]
+    return [one_line("; ".join(_change(c) for c in changes)), *diffs]
+
+
 def _changes(entry: DiffEntry) -> str:
-    return _one_line(
-        "; ".join(f"{c.field}: {_value(c.planned)} -> {_value(c.live)}" for c in entry.changes)
-    )
+    if entry.status == UNREAD:
+        return one_line(f"not compared, {entry.reason}")
+    return one_line("; ".join(_change(c) for c in entry.changes))
 
 
-def _one_line(text: str) -> str:
+def entry_line(entry: DiffEntry) -> str:
+    """The one line the text format gives an entry (without the diff lines under it)."""
+    detail = f": {_changes(entry)}" if entry.changes or entry.reason else ""
+    return f"{entry.status:<10}  {one_line(entry.subject)}{detail}"
+
+
+def _diff_lines(entry: DiffEntry) -> list[str]:
+    return [line for c in entry.changes for line in c.lines]
+
+
+def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
 def _text(diff: DesignDiff) -> str:
     lines = [
-        f"{_one_line(diff.planned)} (planned) vs {_one_line(diff.live)} (live): {_summary(diff)}"
+        f"{one_line(diff.planned)} (planned) vs {one_line(diff.live)} (live): {_summary(diff)}"
     ]
-    for entry in diff.entries:
-        detail = f": {_changes(entry)}" if entry.changes else ""
-        lines.append(f"{entry.status:<10}  {_one_line(entry.subject)}{detail}")
+    for entry in [*diff.entries, *diff.unread]:
+        lines.append(entry_line(entry))
+        lines += [f"            {diff_line(line)}" for line in _diff_lines(entry)]
     return "\n".join(lines) + "\n"
+
+
+def diff_line(text: str) -> str:
+    """A line of a diff, its leading spaces kept, no line break or control character in it."""
+    return "".join(c if c.isprintable() else " " for c in text)
 
 
 def _markdown(diff: DesignDiff) -> str:
@@ -60,12 +99,28 @@ def _markdown(diff: DesignDiff) -> str:
         "",
         f"{e(_summary(diff)).capitalize()}.",
     ]
-    if diff.entries:
+    listed = [*diff.entries, *diff.unread]
+    if listed:
         lines += ["", "| Status | Subject | Planned -> live |", "|---|---|---|"]
-        lines += [
-            f"| {x.status} | {e(x.subject)} | {e(_changes(x)) or '-'} |" for x in diff.entries
-        ]
+        lines += [f"| {x.status} | {e(x.subject)} | {e(_changes(x)) or '-'} |" for x in listed]
+    lines += diff_blocks((x.subject, _diff_lines(x)) for x in diff.entries)
     return "\n".join(lines) + "\n"
+
+
+def diff_blocks(entries: Iterable[tuple[str, list[str]]]) -> list[str]:
+    """Markdown: each subject with unified-diff lines (an SCP's document), in a diff block."""
+    lines: list[str] = []
+    for subject, found in entries:
+        if found:
+            marks = code_fence(found)
+            lines += ["", f"{markdown_escape(subject)}:", "", f"{marks}diff", *found, marks]
+    return lines
+
+
+def code_fence(lines: list[str]) -> str:
+    """A code fence longer than any run of backticks in `lines`, so none of them closes it."""
+    longest = max((len(run) for line in lines for run in re.findall(r"`+", line)), default=0)
+    return "`" * max(3, longest + 1)
 
 
 def _data(diff: DesignDiff) -> dict[str, Any]:
@@ -74,22 +129,26 @@ def _data(diff: DesignDiff) -> dict[str, Any]:
         "live": diff.live,
         "differs": diff.differs,
         "counts": diff.counts(),
-        "entries": [
-            {
-                "status": x.status,
-                "kind": x.kind,
-                "subject": x.subject,
-                "planned_id": x.planned_id,
-                "live_id": x.live_id,
-                "changes": [
-                    {"field": c.field, "planned": _json(c.planned), "live": _json(c.live)}
-                    for c in x.changes
-                ],
-            }
-            for x in diff.entries
-        ],
+        "entries": [_entry(x) for x in diff.entries],
+        "unread": [{**_entry(x), "reason": x.reason} for x in diff.unread],
     }
 
 
-def _json(value: Any) -> Any:
+def _entry(x: DiffEntry) -> dict[str, Any]:
+    return {
+        "status": x.status,
+        "kind": x.kind,
+        "subject": x.subject,
+        "planned_id": x.planned_id,
+        "live_id": x.live_id,
+        "changes": [_change_data(c) for c in x.changes],
+    }
+
+
+def _change_data(c: Change) -> dict[str, Any]:
+    data = {"field": c.field, "planned": json_value(c.planned), "live": json_value(c.live)}
+    return {**data, "diff": list(c.lines)} if c.lines else data
+
+
+def json_value(value: Any) -> Any:
     return str(value) if isinstance(value, Ref) else value

@@ -373,3 +373,42 @@ def test_config_from_an_ou_and_its_other_accounts_equals_config_from_the_organiz
     assert summary(diff_designs(planned, no_flow_logs)) == {
         (MISSING, "log-delivery", "log-delivery OU Workloads -> Security Tooling vpc-flow-logs")
     }
+
+
+def test_a_scoped_trust_into_accounts_that_could_not_be_read_is_not_compared() -> None:
+    from designer.live.diff import UNREAD
+    from tests.helpers.factories import scoped_audit_design
+
+    planned = scoped_audit_design(3)
+    names = {a.id: a.name for a in planned.accounts}
+    unread = [
+        a.model_copy(update={"unread": ["iam"]}) if a.name.startswith("Prod-") else a
+        for a in planned.accounts
+    ]
+    nothing = planned.model_copy(update={"accounts": unread, "relationships": []})
+    diff = diff_designs(planned, nothing)
+    assert diff.entries == []
+    [entry] = diff.unread
+    assert (entry.status, entry.subject) == (
+        UNREAD,
+        "trust Security Tooling -> OU Workloads role Audit",
+    )
+    assert entry.reason.endswith("+1 more")  # three accounts, two named
+    one = [
+        a.model_copy(update={"unread": ["iam"]}) if a.name == "Prod-2" else a
+        for a in planned.accounts
+    ]
+    kept = [r for r in per_account(planned).relationships if names[r.target] == "Prod-1"]
+    diff = diff_designs(
+        planned, planned.model_copy(update={"accounts": one, "relationships": kept})
+    )
+    assert summary(diff) == {
+        (MISSING, "trust", "trust Security Tooling -> Prod-3 role Audit (of scope OU Workloads)")
+    }
+    assert [(e.subject, e.reason) for e in diff.unread] == [
+        (
+            "trust Security Tooling -> Prod-2 role Audit (of scope OU Workloads)",
+            f"account Prod-2 ({next(a.aws_account_id for a in one if a.name == 'Prod-2')}) "
+            "could not be read: iam",
+        )
+    ]
