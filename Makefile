@@ -59,6 +59,8 @@ bench: setup
 	$(BIN)/python benchmarks/bench_convert.py
 	$(BIN)/python benchmarks/bench_wizard.py
 	$(BIN)/python benchmarks/bench_diagram.py
+	$(BIN)/python benchmarks/bench_drift.py
+	$(BIN)/python benchmarks/bench_import.py
 
 templates: setup
 	$(BIN)/python tools/build_templates.py
@@ -68,6 +70,7 @@ templates: setup
 screenshots: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tools/user_session.py docs/images
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tools/scale_screenshots.py docs/images
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tools/compare_screenshots.py docs/images
 
 clean:
 	rm -rf $(VENV) .venv-checkov .node-orgformation .mypy_cache .ruff_cache .pytest_cache .hypothesis build *.egg-info

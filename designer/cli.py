@@ -1,7 +1,8 @@
 """The account-designer command line.
 
-Exit codes: 0 success; 1 findings at or above --fail-on (validate) or differences (diff); 2 bad
-input, with one line on stderr naming what is wrong.
+Exit codes: 0 success; 1 findings at or above --fail-on (validate) or differences (diff,
+check-live); 2 bad input, with one line on stderr naming what is wrong; 3 (check-live) nothing to
+report but the import could not read everything; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from designer.analysis.inventory import FORMATS, format_inventory
 from designer.artefacts.tokens import PARTITIONS
@@ -20,6 +21,7 @@ from designer.drawing.views import VIEWS
 from designer.model import Design, DesignError, load_design, new_id, save_design
 from designer.model.fileformat import design_schema
 from designer.model.templates import list_templates, new_design_from_template
+from designer.model.vocabulary import AccountState
 from designer.rules import Severity, all_rules, validate
 from designer.rules.catalogue_text import format_rules
 from designer.rules.context import RuleContext
@@ -36,10 +38,14 @@ from designer.rules.report import (
 )
 from exporters.registry import FORMAT_NAMES
 
+if TYPE_CHECKING:
+    from designer.live.drift_text import LiveCheck
+    from designer.live.importer import ImportReport
+
 VIEW_NAMES = tuple(VIEWS)
 
 PROG = "account-designer"
-EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_GAPS, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 class UsageError(Exception):
@@ -214,14 +220,29 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from designer.live.aws import Connection
-    from designer.live.importer import ImportCancelled, import_organization
+    out = _import_target(args)
+    _, report, report_path = _import_into(args, out)
+    print(_import_line(out, report, report_path))
+    for gap in report.gaps:
+        print(f"gap: {gap.account or 'organization'}: {gap.what}: {gap.reason}", file=sys.stderr)
+    return EXIT_OK
 
+
+def _import_target(args: argparse.Namespace) -> Path:
+    """The -o file of an import, and --workers, checked before anything is read."""
     out = Path(args.output)
-    if out.is_dir() or not out.parent.is_dir():
+    if not args.output or out.is_dir() or not out.parent.is_dir():
         raise UsageError(f"-o needs a file in an existing folder, not {args.output!r}")
     if args.workers < 1:
         raise UsageError("--workers must be 1 or more")
+    return out
+
+
+def _import_into(args: argparse.Namespace, out: Path) -> tuple[Design, ImportReport, Path]:
+    """Read the organization (read-only) into `out` and its report beside it."""
+    from designer.live.aws import Connection
+    from designer.live.importer import ImportCancelled, import_organization
+
     connection = Connection(args.profile, args.region, args.endpoint_url, args.workers)
     try:
         design, report = import_organization(connection, args.role_name, _progress_bar())
@@ -230,14 +251,20 @@ def _cmd_import(args: argparse.Namespace) -> int:
     finally:
         sys.stderr.write("\n" if sys.stderr.isatty() else "")
     save_design(design, out)
-    report_path = _report_beside(out, "import", report.as_json())
-    print(
+    return design, report, _report_beside(out, "import", report.as_json())
+
+
+def _traffic(report: ImportReport) -> dict[str, int]:
+    """HTTP requests sent (retries included), throttled answers and retries of an import."""
+    return {"requests": report.requests, "throttled": report.throttled, "retries": report.retries}
+
+
+def _import_line(out: Path, report: ImportReport, report_path: Path) -> str:
+    return (
         f"{out}: {report.scanned} of {report.accounts} accounts read in {report.duration:.1f} s, "
-        f"{report.api_calls} API calls, {len(report.gaps)} gaps (see {report_path})"
+        f"{report.api_calls} API calls, {report.requests} requests ({report.throttled} "
+        f"throttled, {report.retries} retries), {len(report.gaps)} gaps (see {report_path})"
     )
-    for gap in report.gaps:
-        print(f"gap: {gap.account or 'organization'}: {gap.what}: {gap.reason}", file=sys.stderr)
-    return EXIT_OK
 
 
 def _progress_bar() -> Callable[[int, int], None]:
@@ -258,6 +285,121 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     diff = diff_designs(load_design(args.planned), load_design(args.live))
     sys.stdout.write(format_diff(diff, args.format))
     return EXIT_FINDINGS if diff.differs else EXIT_OK
+
+
+def _cmd_check_live(args: argparse.Namespace) -> int:
+    from designer.live.drift import three_way
+    from designer.live.drift_text import LiveCheck, format_check
+    from designer.live.history import history_dir, keep, latest
+
+    planned_path = Path(args.planned)
+    planned = load_design(planned_path)
+    out = _import_target(args)
+    baseline_path = Path(args.baseline) if args.baseline else None
+    baseline = load_design(baseline_path) if baseline_path is not None else None
+    for given in (planned_path, baseline_path):
+        if given is not None and out.resolve() == given.resolve():
+            raise UsageError(f"-o {args.output} would replace {given}: name another file")
+    history = history_dir(planned_path)
+    if baseline_path is None:  # the newest import kept before this one
+        earlier = latest(history)
+        if earlier is not None:
+            baseline_path, baseline = earlier.path, load_design(earlier.path)
+    live, report, report_path = _import_into(args, out)
+    print(_import_line(out, report, report_path), file=sys.stderr)
+    if not args.no_history:
+        kept = keep(history, live, report.as_json())
+        print(f"kept as {kept.path}", file=sys.stderr)
+    ctx = RuleContext(live)
+    paths = [planned_path, out, *([baseline_path] if baseline_path else [])]
+    check = LiveCheck(
+        three_way(planned, live, baseline),
+        validate(live, ctx.graph),
+        ctx,
+        list(report.gaps),
+        planned_path.as_posix(),
+        out.as_posix(),
+        baseline_path.as_posix() if baseline_path else None,
+        None if args.fail_on == "none" else Severity(args.fail_on),
+        {p.as_posix(): p.read_text(encoding="utf-8-sig") for p in paths},
+        _traffic(report),
+    )
+    sys.stdout.write(format_check(check, args.format, all_rules(), _version()))
+    return _check_exit(check, live)
+
+
+def _check_exit(check: LiveCheck, live: Design) -> int:
+    """1 for differences or failing findings; else 3 when the import missed what it could
+    have read (an account or fact of an active account, the organization): a clean answer
+    on a partial read is no answer. Accounts AWS does not let anyone read (suspended,
+    closing) are no such gap: their state is compared with the plan like any other."""
+    if check.three.differs or check.failing():
+        return EXIT_FINDINGS
+    closed = {a.aws_account_id for a in live.accounts if a.state != AccountState.ACTIVE}
+    if any(g.account is None or g.account not in closed for g in check.gaps):
+        return EXIT_GAPS
+    return EXIT_OK
+
+
+def _cmd_history(args: argparse.Namespace) -> int:
+    from designer.live.diff import diff_designs
+    from designer.live.history import history_dir, kept
+
+    where = Path(args.dir)
+    if not where.exists():
+        raise UsageError(f"{where} does not exist: give a history folder or a design file")
+    folder = where if where.is_dir() else history_dir(where)
+    rows: list[dict[str, object]] = []
+    previous: Design | None = None
+    for item in kept(folder):
+        try:
+            design = load_design(item.path)
+        except DesignError as exc:  # one damaged import does not hide the others
+            print(f"{PROG}: skipped: {exc}", file=sys.stderr)
+            continue
+        counts = diff_designs(previous, design).counts() if previous is not None else None
+        rows.append(
+            {
+                "taken": item.taken.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "file": item.path.as_posix(),
+                "report": item.report.as_posix() if item.report else None,
+                "accounts": len(design.accounts),
+                "gaps": _kept_gaps(item.report),
+                "since_previous": None
+                if counts is None
+                else {
+                    "appeared": counts["unexpected"],
+                    "disappeared": counts["missing"],
+                    "changed": counts["changed"],
+                },
+            }
+        )
+        previous = design
+    if args.format == "json":
+        print(json.dumps({"history": folder.as_posix(), "imports": rows}, indent=2))
+        return EXIT_OK
+    if not rows:
+        print(f"{folder}: no imports kept")
+    for row in rows:
+        since = row["since_previous"]
+        change = (
+            "first kept"
+            if not isinstance(since, dict)
+            else ", ".join(f"{n} {what}" for what, n in since.items())
+        )
+        gaps = "?" if row["gaps"] is None else row["gaps"]
+        print(f"{row['taken']}  {row['file']}  {row['accounts']} accounts, {gaps} gaps; {change}")
+    return EXIT_OK
+
+
+def _kept_gaps(report: Path | None) -> int | None:
+    """The number of gaps a kept import report lists; None without a readable one."""
+    try:
+        data = json.loads(report.read_text(encoding="utf-8")) if report else None
+    except (OSError, ValueError):
+        return None
+    gaps = data.get("gaps") if isinstance(data, dict) else None
+    return len(gaps) if isinstance(gaps, list) else None
 
 
 def _cmd_rehearse(args: argparse.Namespace) -> int:
@@ -455,18 +597,19 @@ def build_parser() -> argparse.ArgumentParser:
         _cmd_import,
     )
     imported.add_argument("-o", "--output", required=True, metavar="FILE", help="design to write")
-    imported.add_argument("--profile", help="AWS profile of the management account")
-    imported.add_argument("--region", default="us-east-1", help="Region (default us-east-1)")
-    imported.add_argument(
-        "--role-name",
-        default="OrganizationAccountAccessRole",
-        metavar="NAME",
-        help="role to assume in member accounts (default OrganizationAccountAccessRole)",
+    _import_options(imported)
+    _add_check_live(commands)
+    history = _add(
+        commands,
+        "history",
+        "list the imports check-live kept beside a design, oldest first, with what changed "
+        "between each and the one before",
+        _cmd_history,
     )
-    imported.add_argument("--endpoint-url", metavar="URL", help="an AWS-compatible endpoint")
-    imported.add_argument(
-        "--workers", type=int, default=8, metavar="N", help="accounts read at once (default 8)"
+    history.add_argument(
+        "dir", metavar="DIR", help="the history folder (PLAN.imports), or the design PLAN itself"
     )
+    history.add_argument("--format", choices=("text", "json"), default="text")
     diff = _add(
         commands,
         "diff",
@@ -499,6 +642,67 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     _add(commands, "schema", "print the design file's JSON Schema", _cmd_schema)
     return parser
+
+
+CHECK_LIVE_EXITS = (
+    "exit codes: 0 nothing to report; 1 differences (any class) or findings of the live "
+    "organization at or above --fail-on; 2 bad input (unreadable design, bad arguments, the "
+    "organization cannot be read) with one line on stderr; 3 no differences nor such findings, "
+    "but the import could not read everything (gaps; suspended accounts do not count): the "
+    "answer is incomplete; 130 interrupted"
+)
+
+
+def _add_check_live(commands: argparse._SubParsersAction[_Parser]) -> None:
+    check = _add(
+        commands,
+        "check-live",
+        "import the live organization (read-only), validate it and compare it three ways with "
+        "the plan and the previous import: planned-not-deployed, deployed-not-planned, "
+        "differs-from-plan, changed-since-baseline",
+        _cmd_check_live,
+    )
+    check.epilog = CHECK_LIVE_EXITS + (
+        ". Each import is kept in PLANNED's history folder (PLAN.imports/, see 'history'); "
+        "the newest one kept is the baseline unless --baseline names another."
+    )
+    check.add_argument("planned", metavar="PLANNED", help="the planned design")
+    check.add_argument(
+        "--baseline",
+        metavar="PREVIOUS_IMPORT",
+        help="an earlier import to compare with (default: the newest kept in the history)",
+    )
+    check.add_argument(
+        "-o", "--output", required=True, metavar="IMPORT", help="where to write the import"
+    )
+    check.add_argument("--format", choices=("text", "json", "markdown", "sarif"), default="text")
+    check.add_argument(
+        "--fail-on",
+        choices=[*(s.value for s in Severity), "none"],
+        default=Severity.HIGH.value,
+        metavar="LEVEL",
+        help="exit 1 when the live organization has a finding at or above LEVEL (critical, "
+        "high, medium, low, info; none: differences only; default high)",
+    )
+    _import_options(check)
+    check.add_argument(
+        "--no-history", action="store_true", help="do not keep this import in the history"
+    )
+
+
+def _import_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--profile", help="AWS profile of the management account")
+    parser.add_argument("--region", default="us-east-1", help="Region (default us-east-1)")
+    parser.add_argument(
+        "--role-name",
+        default="OrganizationAccountAccessRole",
+        metavar="NAME",
+        help="role to assume in member accounts (default OrganizationAccountAccessRole)",
+    )
+    parser.add_argument("--endpoint-url", metavar="URL", help="an AWS-compatible endpoint")
+    parser.add_argument(
+        "--workers", type=int, default=8, metavar="N", help="accounts read at once (default 8)"
+    )
 
 
 def _add(

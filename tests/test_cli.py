@@ -270,8 +270,8 @@ def test_mistyped_command_is_not_taken_for_a_file(capsys: pytest.CaptureFixture[
     code, _, err = run(capsys, "templtes")
     assert code == 2
     assert (
-        "'templtes' is neither a command (convert, diff, export, grow, import, inventory, new, "
-        "rehearse, rules, schema, templates, validate)" in err
+        "'templtes' is neither a command (check-live, convert, diff, export, grow, history, "
+        "import, inventory, new, rehearse, rules, schema, templates, validate)" in err
     )
 
 

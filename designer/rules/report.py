@@ -99,7 +99,7 @@ def _help_uri(rule: Rule) -> str | None:
     return next((r for r in rule.references if r.startswith("https://")), None)
 
 
-def _sarif_rule(rule: Rule) -> dict[str, Any]:
+def sarif_rule(rule: Rule) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "id": rule.id,
         "name": "".join(w.capitalize() for w in rule.id.replace("-", " ").split()),
@@ -125,7 +125,7 @@ def _fingerprint(finding: Finding) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-def _sarif_result(
+def sarif_result(
     finding: Finding,
     rule_index: dict[str, int],
     ctx: RuleContext,
@@ -185,7 +185,7 @@ def format_sarif(
 ) -> str:
     rule_index = {r.id: i for i, r in enumerate(rules)}
     lines = id_lines(text)
-    results = [_sarif_result(f, rule_index, ctx, source, lines) for f in report.findings]
+    results = [sarif_result(f, rule_index, ctx, source, lines) for f in report.findings]
     for item in report.waived:
         w = item.waiver
         suppression = {
@@ -193,24 +193,27 @@ def format_sarif(
             "status": "accepted",
             "justification": f"{w.justification} ({w.author}, {w.date})",
         }
-        results.append(_sarif_result(item.finding, rule_index, ctx, source, lines, suppression))
-    sarif = {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "account-designer",
-                        "semanticVersion": version,
-                        "rules": [_sarif_rule(r) for r in rules],
-                    }
-                },
-                "artifacts": [{"location": {"uri": source}}],
-                "results": results,
-            }
-        ],
+        results.append(sarif_result(item.finding, rule_index, ctx, source, lines, suppression))
+    return sarif_log(version, [sarif_rule(r) for r in rules], results, [source])
+
+
+def sarif_log(
+    version: str,
+    rules: list[dict[str, Any]],
+    results: list[dict[str, Any]],
+    artifacts: list[str],
+    notes: list[dict[str, Any]] | None = None,
+) -> str:
+    """One SARIF 2.1.0 run of account-designer (`notes`: tool notifications, such as what could
+    not be read)."""
+    run: dict[str, Any] = {
+        "tool": {"driver": {"name": "account-designer", "semanticVersion": version, "rules": rules}}
     }
+    if notes is not None:
+        run["invocations"] = [{"executionSuccessful": True, "toolExecutionNotifications": notes}]
+    run["artifacts"] = [{"location": {"uri": a}} for a in artifacts]
+    run["results"] = results
+    sarif = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
 
 
