@@ -25,6 +25,7 @@ from designer.drawing.views import (
     IDP_COLOUR,
     KIND_STYLES,
     OUTSIDE_STYLES,
+    UNKNOWN_BADGE,
     VIEW_TITLES,
     VIEWS,
     KindStyle,
@@ -33,7 +34,7 @@ from designer.drawing.views import (
     label_forms,
 )
 from designer.model.design import Design
-from designer.model.vocabulary import OutsideKind
+from designer.model.vocabulary import OutsideKind, Unread
 
 FADED_COLOUR = "#bdbdbd"
 PUBLIC_FILL = OUTSIDE_STYLES[OutsideKind.ANYONE].fill  # the canvas's own card colours
@@ -194,6 +195,8 @@ def _nodes(
     for a in design.accounts:
         details = [a.aws_account_id or "id not assigned", " · ".join(map(str, a.functions))]
         badge = ENVIRONMENT_BADGES.get(str(a.environment))
+        if Unread.CONTENTS in a.unread:  # unknown, not empty
+            badge = UNKNOWN_BADGE
         if badge:
             details[1] += f" · {badge[0]}"
         container = a.parent if a.parent in units else root

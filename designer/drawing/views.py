@@ -21,6 +21,8 @@ __all__ = [
     "KIND_STYLES",
     "OUTSIDE_COLOUR",
     "OUTSIDE_STYLES",
+    "UNKNOWN_BADGE",
+    "UNKNOWN_FILL",
     "VIEWS",
     "VIEW_TITLES",
     "KindStyle",
@@ -96,6 +98,9 @@ ENVIRONMENT_BADGES: Final[dict[str, tuple[str, str]]] = {
     "test": ("TEST", "#6a1b9a"),
     "sandbox": ("SANDBOX", "#9e9d24"),
 }
+# An account the import could not read: unknown, not empty (a grey card with this badge).
+UNKNOWN_BADGE: Final[tuple[str, str]] = ("NOT READ", "#78909c")
+UNKNOWN_FILL: Final = "#eceff1"
 
 
 KIND_STYLES: Final[dict[str, KindStyle]] = {kind: spec.style for kind, spec in SPECS.items()}

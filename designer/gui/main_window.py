@@ -28,6 +28,7 @@ from designer.gui.canvas.minimap import Minimap, minimap_action
 from designer.gui.canvas.scene import DesignScene
 from designer.gui.canvas.view import DesignView
 from designer.gui.collapsing import CollapseOps
+from designer.gui.comparing import CompareOps
 from designer.gui.context_menu import context_menu
 from designer.gui.controller import DesignController
 from designer.gui.diagram_export import FILTERS, DiagramExport, with_suffix
@@ -45,8 +46,8 @@ from designer.gui.panels.properties import PropertyEditor
 from designer.gui.selection import SelectionModel
 from designer.gui.wizard.dialog import DesignWizard
 from designer.gui.wizard.growing import grow_with_wizard
-from designer.live.diff import DesignDiff, diff_designs
-from designer.model import Design, DesignError, load_design
+from designer.live.drift import ThreeWay
+from designer.model import Design
 from designer.model.catalog import EntityKind
 from designer.model.templates import list_templates
 from designer.model.vocabulary import AccountFunction, OutsideKind
@@ -55,21 +56,6 @@ from exporters.base import safe_name
 
 APP_NAME = "AWS Account Designer"
 GEOMETRY_KEY, STATE_KEY = "window/geometry", "window/state"
-
-
-def diff_marks(diff: DesignDiff, live: Design) -> dict[str, str]:
-    """Planned ids to mark: missing or changed items, and the planned ends of unexpected
-    relationships (the live-only items themselves are not on this canvas)."""
-    marks = {e.planned_id: e.status for e in diff.entries if e.planned_id}
-    planned_of = {live_id: planned_id for planned_id, live_id in diff.matched.items()}
-    live_relationships = {r.id: r for r in live.relationships}
-    for entry in diff.entries:
-        rel = live_relationships.get(entry.live_id or "")
-        if entry.status == "unexpected" and rel is not None:
-            for end in (rel.source, rel.target):
-                if end in planned_of:
-                    marks.setdefault(planned_of[end], "unexpected")
-    return marks
 
 
 FOCUS_DEPTHS = (1, 2, 3)
@@ -90,6 +76,7 @@ class MainWindow(QMainWindow):
         self.files = FileOps(controller, self.settings, self)
         self.edits = EditOps(controller, self.selection, self.scene, self.view)
         self.collapsing = CollapseOps(controller, self.selection, self.scene, self.settings)
+        self.comparing = CompareOps(self)
         self.diagram_export = DiagramExport(self)
         self.diagram_export.finished.connect(self._diagram_exported)
         self.add_palette = Palette()
@@ -357,6 +344,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if state is not None:
             self.restoreState(state)
+        self.diff_dock.hide()  # a comparison is not kept across sessions: no empty panel
 
     def _save_layout(self) -> None:
         self.settings.setValue(GEOMETRY_KEY, self.saveGeometry())
@@ -574,7 +562,11 @@ class MainWindow(QMainWindow):
         dialog = ImportDialog(self)
         self.import_dialog = dialog
         dialog.imported.connect(self.open_imported)
-        dialog.compared.connect(lambda live: self.compare_with(live, "the live organization"))
+        dialog.compared.connect(
+            lambda live: self.comparing.compare_imported(
+                live, dialog.report.as_json() if dialog.report is not None else None
+            )
+        )
         dialog.show()
         return dialog
 
@@ -583,35 +575,20 @@ class MainWindow(QMainWindow):
             self.files.replace(design, None, dirty=True)
             self.statusBar().showMessage(f"Imported {design.name}: save it to keep it", 8000)
 
-    def compare_with_live(self, path: Path | None = None) -> DesignDiff | None:
-        """Compare this design with an imported one: marks on the canvas and a diff panel."""
-        if path is None:
-            chosen, _ = QFileDialog.getOpenFileName(
-                self, "Compare with a live organization (an import)", "", "Designs (*.json)"
-            )
-            if not chosen:
-                return None
-            path = Path(chosen)
-        try:
-            live = load_design(path)
-        except DesignError as exc:
-            QMessageBox.warning(self, "Cannot compare", str(exc))
-            return None
-        return self.compare_with(live, path.name)
+    def compare_with_live(
+        self, path: Path | None = None, baseline: Path | None = None
+    ) -> ThreeWay | None:
+        """Compare this design with an import: marks on the canvas and a panel of differences,
+        with what changed since `baseline` (an earlier import) apart."""
+        return self.comparing.choose_and_compare(path, baseline)
 
-    def compare_with(self, live: Design, label: str) -> DesignDiff:
-        diff = diff_designs(self.controller.design, live)
-        self.scene.apply_diff(diff_marks(diff, live))
-        self.diff_panel.show_diff(diff)
-        self.diff_dock.show()
-        counts = ", ".join(f"{n} {s}" for s, n in diff.counts().items() if n)
-        self.statusBar().showMessage(f"Compared with {label}: {counts or 'no differences'}")
-        return diff
+    def compare_with(
+        self, live: Design, label: str, baseline: Design | None = None, baseline_label: str = ""
+    ) -> ThreeWay:
+        return self.comparing.compare(live, label, baseline, baseline_label or None)
 
     def clear_comparison(self) -> None:
-        self.scene.apply_diff({})
-        self.diff_dock.hide()
-        self.statusBar().clearMessage()
+        self.comparing.clear()
 
     def _focus_find(self) -> None:
         self.find_edit.setFocus()

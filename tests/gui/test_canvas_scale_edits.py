@@ -76,10 +76,10 @@ def test_what_differs_live_is_marked_on_the_card_and_after_expanding(
     _settle()
     window.compare_with(live, "live")
     _settle()
-    assert window.scene.containers[WORKLOADS].diff_mark == "missing"
+    assert window.scene.containers[WORKLOADS].diff_mark == "planned-not-deployed"
     window.controller.expand([WORKLOADS])
     _settle()
-    assert window.scene.nodes[PROD].diff_mark == "missing"
+    assert window.scene.nodes[PROD].diff_mark == "planned-not-deployed"
 
 
 def test_focus_on_a_relationship_keeps_its_ends(make_window: Callable[..., MainWindow]) -> None:

@@ -506,18 +506,21 @@ def test_compare_with_live_marks_the_canvas_and_lists_every_difference(
     save_design(live, tmp_path / "live.json")
     dialogs.open_name = str(tmp_path / "live.json")
     window.act_compare.trigger()
-    assert window.scene.nodes[sandbox.id].diff_mark == "missing"
-    assert window.scene.edges[trust.id].diff_mark == "changed"
+    assert window.scene.nodes[sandbox.id].diff_mark == "planned-not-deployed"
+    assert window.scene.edges[trust.id].diff_mark == "differs-from-plan"
     assert window.scene.nodes[trust.source].diff_mark is None
-    assert window.scene.nodes[network.id].diff_mark == "unexpected"  # a trust the plan lacks
-    assert window.scene.nodes[shared.id].diff_mark == "unexpected"
+    # a trust the plan lacks marks both of its planned ends
+    assert window.scene.nodes[network.id].diff_mark == "deployed-not-planned"
+    assert window.scene.nodes[shared.id].diff_mark == "deployed-not-planned"
     panel = window.diff_panel
     assert not window.diff_dock.isHidden()
-    texts = [panel.entries.item(i).text() for i in range(panel.entries.count())]
-    assert any(t.startswith("missing account Developer Sandbox") for t in texts)
-    assert any("require MFA" in t for t in texts)
-    row = next(i for i, t in enumerate(texts) if "require MFA" in t)
-    panel.entries.setCurrentRow(row)
+    leaves = panel.leaves()
+    texts = [leaf.text(0) for leaf in leaves]
+    assert any(t.startswith("account Developer Sandbox") for t in texts)
+    sandbox_leaf = next(leaf for leaf in leaves if leaf.text(0).startswith("account Developer"))
+    assert sandbox_leaf.parent().parent().text(0).startswith("Planned, not deployed")
+    mfa = next(leaf for leaf in leaves if "require MFA" in leaf.text(0))
+    panel.entries.setCurrentItem(mfa)
     assert window.selection.ids == [trust.id]
     window.act_clear_compare.trigger()
     assert window.scene.nodes[sandbox.id].diff_mark is None
@@ -537,7 +540,8 @@ def test_an_import_can_be_compared_with_the_open_design(window: MainWindow) -> N
     dialog.compare_button.setEnabled(True)
     dialog.compare_button.click()
     assert not window.diff_dock.isHidden()
-    assert window.scene.nodes[window.controller.design.accounts[-1].id].diff_mark == "missing"
+    last = window.controller.design.accounts[-1].id
+    assert window.scene.nodes[last].diff_mark == "planned-not-deployed"
     assert "Compared with the live organization" in window.statusBar().currentMessage()
 
 

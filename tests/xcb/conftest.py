@@ -74,8 +74,8 @@ def make_window(qtbot: QtBot, no_dialogs: QSettings) -> Callable[..., MainWindow
     """A shown main window on a small design (no "save changes?" prompt when pytest-qt
     closes it after the test)."""
 
-    def make(design: Design | None = None) -> MainWindow:
-        window = MainWindow(DesignController(design or small_design(), None), no_dialogs)
+    def make(design: Design | None = None, path: Path | None = None) -> MainWindow:
+        window = MainWindow(DesignController(design or small_design(), path), no_dialogs)
         qtbot.addWidget(window, before_close_func=_no_prompt)
         window.resize(1200, 800)
         window.show()
@@ -95,8 +95,8 @@ def xcb_window(make_window: Callable[..., MainWindow], qtbot: QtBot) -> Callable
     if shutil.which("xdotool") is None:
         pytest.fail("xdotool is missing: sudo apt-get install xdotool (tools/bootstrap.sh does)")
 
-    def make(design: Design | None = None) -> MainWindow:
-        window = make_window(design)
+    def make(design: Design | None = None, path: Path | None = None) -> MainWindow:
+        window = make_window(design, path)
         with qtbot.waitActive(window, timeout=KEY_TIMEOUT_MS):
             window.activateWindow()  # without a window manager this sets the X input focus
         wid = int(window.winId())

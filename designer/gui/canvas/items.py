@@ -42,6 +42,7 @@ from designer.gui.canvas.names import (
     summary_count,
 )
 from designer.gui.outside import identifier_text
+from designer.model.vocabulary import Unread, unread_text
 from designer.support.resources import resources_dir
 
 if TYPE_CHECKING:
@@ -91,6 +92,7 @@ class NodeItem(QGraphicsItem):
         self.badge: Severity | None = None
         self.note = ""  # e.g. the access level reached, when showing a blast radius
         self.diff_mark: str | None = None  # missing / changed, when compared with live
+        self.unknown = False  # an account the import could not read
         self.pinned = False  # kept in place by Tidy Layout
         self.dimmed = False
         self.edges: list[EdgeItem] = []
@@ -113,12 +115,7 @@ class NodeItem(QGraphicsItem):
         if len(self.title_lines) > 1:  # two lines in a slightly smaller size: ~40 characters
             self.title_lines = name_lines(entity.name, title_metrics(TWO_LINE_POINTS), TEXT_WIDTH)
         if self.kind == "account":
-            self.subtitle = entity.aws_account_id or "planned"
-            self.colour = style.function_colour(list(entity.functions))
-            self.icon = str(entity.functions[0])
-            self.tag = style.ENVIRONMENT_BADGES.get(str(entity.environment))
-            functions = ", ".join(map(str, entity.functions))
-            self.setToolTip(f"{entity.name}\n{self.subtitle} · {functions}")
+            self._set_account(entity)
         elif self.kind == "identity_provider":
             self.subtitle = str(entity.kind).replace("-", " ")
             self.colour, self.icon = "#1f6feb", f"idp-{entity.kind}"
@@ -133,6 +130,25 @@ class NodeItem(QGraphicsItem):
                 f"{entity.name}\n{look.title} outside the organization: {self.subtitle}{owner}"
             )
         self.update()
+
+    def _set_account(self, entity: Any) -> None:
+        self.subtitle = entity.aws_account_id or "planned"
+        self.colour = style.function_colour(list(entity.functions))
+        self.icon = str(entity.functions[0])
+        self.tag = style.ENVIRONMENT_BADGES.get(str(entity.environment))
+        functions = ", ".join(map(str, entity.functions))
+        tip = f"{entity.name}\n{self.subtitle} · {functions}"
+        # What an import could not read is unknown, not absent: the card says so.
+        self.unknown = Unread.CONTENTS in entity.unread
+        self.fill = style.UNKNOWN_FILL if self.unknown else "#ffffff"
+        if self.unknown:
+            self.subtitle += " · not read"
+            self.tag = style.UNKNOWN_BADGE
+        elif entity.unread:
+            self.subtitle += " · partly read"
+        if entity.unread:
+            tip += "\n" + unread_text(entity.unread)
+        self.setToolTip(tip)
 
     def boundingRect(self) -> QRectF:
         return self._bounds
@@ -232,6 +248,8 @@ class NodeItem(QGraphicsItem):
         if self.kind == "outside_principal":  # outside the organization: it must stand out
             width = 3.0 if selected else 2.0
             border = style.pen("#1565c0" if selected else self.colour, width, Qt.PenStyle.DashLine)
+        elif self.unknown and not selected:
+            border = style.pen(style.UNKNOWN_BADGE[1], 1.5, Qt.PenStyle.DashLine)
         painter.setPen(border)
         painter.setBrush(style.brush(self.fill))
         radius = NODE_HEIGHT / 2 if self.kind == "identity_provider" else 6

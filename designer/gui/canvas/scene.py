@@ -536,9 +536,10 @@ class DesignScene(QGraphicsScene):
     def _mark_diff(self) -> None:
         marks = dict(self.diff_marks)
         stand_in = self.shown.stand_in if self.shown is not None else {}
+        rank = {mark: i for i, mark in enumerate(style.DIFF_COLOURS)}  # strongest first
         for entity_id, mark in self.diff_marks.items():
             card = stand_in.get(entity_id)
-            if card is not None and marks.get(card) != "missing":  # missing is the stronger
+            if card is not None and rank[mark] < rank.get(marks.get(card, ""), len(rank)):
                 marks[card] = mark
         for table in (self.nodes, self.edges, self.containers):
             for entity_id, item in table.items():

@@ -12,9 +12,18 @@ from designer.drawing.views import (
     ENVIRONMENT_BADGES,
     FUNCTION_COLOURS,
     KIND_STYLES,
+    UNKNOWN_BADGE,
+    UNKNOWN_FILL,
     VIEW_TITLES,
     VIEWS,
     function_colour,
+)
+from designer.live.drift import (
+    CHANGED_SINCE_BASELINE,
+    DEPLOYED_NOT_PLANNED,
+    DIFFERS_FROM_PLAN,
+    NOT_COMPARED,
+    PLANNED_NOT_DEPLOYED,
 )
 from designer.rules.engine import Severity
 
@@ -25,12 +34,15 @@ SEVERITY_COLOURS: dict[Severity, str] = {
     Severity.LOW: "#fbc02d",
     Severity.INFO: "#1976d2",
 }
-# Compared with a live organization: planned but missing, or different there.
+# Compared with a live organization (designer.live.drift's classes), strongest first.
 DIFF_COLOURS: dict[str, str] = {
-    "missing": "#c62828",
-    "changed": "#ef6c00",
-    "unexpected": "#6a1b9a",  # on an account: something live touches it that the plan lacks
+    CHANGED_SINCE_BASELINE: "#00838f",
+    PLANNED_NOT_DEPLOYED: "#c62828",
+    DEPLOYED_NOT_PLANNED: "#6a1b9a",  # on an account: something live touches it, not planned
+    DIFFERS_FROM_PLAN: "#ef6c00",
+    NOT_COMPARED: UNKNOWN_BADGE[1],  # the import could not read its live side
 }
+
 LEVEL_COLOURS: dict[str, str] = {
     "read-only": "#2e7d32",
     "security-audit": "#2e7d32",
@@ -78,6 +90,8 @@ BADGE_POINTS = 6.5
 __all__ = [
     "ENVIRONMENT_BADGES",
     "FUNCTION_COLOURS",
+    "UNKNOWN_BADGE",
+    "UNKNOWN_FILL",
     "VIEWS",
     "VIEW_TITLES",
     "function_colour",

@@ -89,6 +89,12 @@ class DesignView(QGraphicsView):
             rect = self.design_scene.itemsBoundingRect()
         if not rect.isEmpty():
             self.fitInView(rect.adjusted(-40, -40, 40, 40), Qt.AspectRatioMode.KeepAspectRatio)
+            if self.legend.isVisible() and self.zoom() > 0:
+                # the legend sits in the bottom-left corner: leave it a band below the diagram
+                band = (self.legend.height() + 16) / self.zoom()
+                self.fitInView(
+                    rect.adjusted(-40, -40, 40, 40 + band), Qt.AspectRatioMode.KeepAspectRatio
+                )
             if self.zoom() > 1.0:  # a view about two accounts: not enlarged beyond 100 %
                 self.zoom_by(1.0 / self.zoom())
                 self.centerOn(rect.center())

@@ -73,6 +73,7 @@ from designer.model.vocabulary import (
     PrincipalScope,
     PrincipalType,
     ResourceType,
+    unread_text,
 )
 
 
@@ -154,9 +155,19 @@ def excluded() -> FieldSpec:
     )
 
 
+def read_name() -> FieldSpec:
+    """The name, with what the import could not read of the entity under it (an import)."""
+    return FieldSpec(
+        "name",
+        "Name",
+        lambda: TextField(False, ""),
+        note=lambda entity: unread_text(list(getattr(entity, "unread", []))),
+    )
+
+
 def account_form() -> list[FormItem]:
     return [
-        text("name", "Name"),
+        read_name(),
         text("aws_account_id", "Account id", True, "12 digits; empty while planned"),
         text("email", "Root e-mail", True, "root@example.com"),
         FieldSpec("functions", "Functions", lambda: MultiChoiceField(vocab_functions())),
@@ -243,7 +254,12 @@ def scp_form() -> list[FormItem]:
 def log_bucket_form() -> list[FormItem]:
     modes: Options = [*none_option("Off"), *((m.value.capitalize(), m) for m in ObjectLockMode)]
     return [
-        text("name", "Bucket name"),
+        FieldSpec(
+            "name",
+            "Bucket name",
+            lambda: TextField(False, ""),
+            note=lambda bucket: unread_text(list(bucket.unread)),
+        ),
         chooser("account", "Owner account", account_options),
         flag("versioning", "Versioning"),
         flag("mfa_delete", "MFA Delete"),

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -160,6 +160,18 @@ class BuiltForm(QWidget):
         label.setText(message)
         label.setToolTip(message)
         label.show()
+        self._fit_lines()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_lines()
+
+    def _fit_lines(self) -> None:
+        """A wrapped line's height at its width: the scroll area around the form does not pass
+        height-for-width down, so a two-line note would be clipped to one line's height."""
+        for label in self.errors.values():
+            if not label.isHidden() and label.width() > 0:
+                label.setMinimumHeight(label.heightForWidth(label.width()))
 
     def clear_errors(self) -> None:
         """Hide the errors (the notes stay: they go when their value changes)."""
