@@ -1,17 +1,25 @@
 """Export format 'diagram': one picture per view, as Graphviz DOT, SVG, PNG and PDF.
 
 The DOT file is always written; the pictures need Graphviz's programs. When they are missing the
-export still succeeds with the DOT files and tells the user what to install.
+export still succeeds with the DOT files and tells the user what to install. Any other picture
+Graphviz cannot draw fails the export; Graphviz runs within RENDER_SECONDS and dies with the
+process that started it.
 """
 
 from __future__ import annotations
 
+import ctypes
+import functools
+import os
 import re
-from collections.abc import Mapping
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-
-import graphviz
 
 from designer.core.redact import redact_design
 from designer.drawing.layout import Point
@@ -37,24 +45,111 @@ INSTALL_GRAPHVIZ = (
 _CREATION_DATE = re.compile(rb"/CreationDate \(D:\d{14}(?:Z|[+-]\d\d'\d\d'?)\)")
 
 
+RENDER_SECONDS = 120.0  # one picture; thousands of accounts draw in seconds
+
+
 class GraphvizMissing(DesignError):
     """Graphviz's neato could not be run (the message says what to install)."""
 
 
-def render(source: str, fmt: str) -> bytes:
+class Children:
+    """The Graphviz processes one export runs, so an interrupted export can stop them all."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: set[subprocess.Popen[bytes]] = set()
+
+    def add(self, child: subprocess.Popen[bytes]) -> None:
+        with self._lock:
+            self._running.add(child)
+
+    def discard(self, child: subprocess.Popen[bytes]) -> None:
+        with self._lock:
+            self._running.discard(child)
+
+    def stop(self) -> None:
+        with self._lock:
+            for child in self._running:
+                child.kill()
+
+
+def render(source: str, fmt: str, children: Children | None = None) -> bytes:
     """The picture of a DOT source (pinned positions) in `fmt`: svg, png or pdf."""
-    try:
-        data = graphviz.pipe(ENGINE, fmt, source.encode("utf-8"), neato_no_op=NO_OP, quiet=True)
-    except graphviz.ExecutableNotFound as exc:
-        raise GraphvizMissing(INSTALL_GRAPHVIZ) from exc
-    except graphviz.CalledProcessError as exc:  # e.g. a Graphviz built without PNG or PDF
-        reason = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
-        raise DesignError(
-            f"Graphviz could not draw {fmt.upper()}: {reason[0] if reason else exc.returncode}"
-        ) from None
+    program = shutil.which("dot")
+    if program is None:
+        raise GraphvizMissing(INSTALL_GRAPHVIZ)
+    command = [program, f"-K{ENGINE}", f"-T{fmt}", f"-n{NO_OP}"]
+    data, problem = _run(command, source.encode("utf-8"), fmt, children or Children())
+    if problem:  # a bad DOT source, or a Graphviz built without PNG or PDF
+        raise DesignError(f"Graphviz could not draw {fmt.upper()}: {problem}")
     # Cairo stamps PDFs with the time: a fixed date of the same length keeps the byte offsets
     # of the file valid and the same design's export identical.
     return _CREATION_DATE.sub(_fixed_date, data) if fmt == "pdf" else data
+
+
+def _run(command: list[str], source: bytes, fmt: str, children: Children) -> tuple[bytes, str]:
+    """Graphviz's output and its first error line ("" when it succeeded), within the time
+    limit; the child is killed on any way out, and by the kernel if this process dies."""
+    try:
+        child = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            preexec_fn=_die_with_parent(),  # only prctl: set up before the fork
+        )
+    except OSError as exc:
+        raise GraphvizMissing(INSTALL_GRAPHVIZ) from exc
+    children.add(child)
+    try:
+        out, err = child.communicate(source, timeout=RENDER_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise DesignError(
+            f"Graphviz took longer than the time limit of {RENDER_SECONDS:g} s to draw "
+            f"{fmt.upper()}"
+        ) from None
+    finally:
+        if child.poll() is None:  # timed out or interrupted: stopped, reaped, pipes closed
+            child.kill()
+            child.communicate()
+        children.discard(child)
+    if child.returncode == 0:
+        return out, ""
+    lines = err.decode("utf-8", "replace").strip().splitlines()
+    errors = [line for line in lines if "error" in line.lower()] or lines
+    return b"", errors[0].strip() if errors else f"exit status {child.returncode}"
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """On Linux, a hook that makes the child get SIGTERM when this process dies (even by
+    SIGKILL), so no Graphviz is left running; None elsewhere."""
+    prctl = _prctl()
+    if prctl is None:
+        return None
+    parent = os.getpid()
+
+    def hook() -> None:
+        # Sent when the starting thread ends: render() waits for the child in that thread.
+        prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the signal was asked for
+            os._exit(1)
+
+    return hook
+
+
+@functools.cache
+def _prctl() -> Callable[..., int] | None:
+    """libc's prctl, looked up once in the parent (the child only calls it)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function: Callable[..., int] = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    return function
 
 
 def _fixed_date(found: re.Match[bytes]) -> bytes:
@@ -106,20 +201,38 @@ def pictures(
     if missing:
         drawing = drawing_of(ctx, view, summary)
         sources = [dot_source(drawing, png_dpi(drawing) if f == "png" else None) for f in missing]
-        with ThreadPoolExecutor(max_workers=len(missing)) as pool:
-            done = list(pool.map(_try_render, sources, missing))
+        try:
+            done = _render_all(sources, missing)
+        except DesignError as exc:  # the export fails: a picture left out must not pass silently
+            raise DesignError(f"diagram of the {VIEW_TITLES[view]} view: {exc}") from None
         for fmt, (data, problem) in zip(missing, done, strict=True):
-            if problem:  # Graphviz missing or failing: the rest of the export stands
+            if problem:  # Graphviz missing: the DOT files and the rest of the export stand
                 ctx.tell(problem)
             ctx.memo[keys[fmt]] = data
     return {fmt: ctx.memo[key] for fmt, key in keys.items()}
 
 
-def _try_render(source: str, fmt: str) -> tuple[bytes | None, str]:
+def _render_all(sources: list[str], formats: list[str]) -> list[tuple[bytes | None, str]]:
+    """Each source in its format, side by side; any failure but a missing Graphviz is raised
+    (the export fails), and an interrupt stops every Graphviz still running."""
+    children = Children()
+    pool = ThreadPoolExecutor(max_workers=len(formats))
     try:
-        return render(source, fmt), ""
-    except DesignError as exc:
-        return None, str(exc)
+        futures = [
+            pool.submit(render, s, f, children) for s, f in zip(sources, formats, strict=True)
+        ]
+        done: list[tuple[bytes | None, str]] = []
+        for future in futures:
+            try:
+                done.append((future.result(), ""))
+            except GraphvizMissing as exc:
+                done.append((None, str(exc)))
+        return done
+    except BaseException:
+        children.stop()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 @exporter(FORMAT, "Diagrams per view (DOT, SVG, PNG, PDF)")

@@ -196,15 +196,13 @@ def _node(node: DrawnNode, frame: _Frame) -> str:
         if node.badge
         else ""
     )
+    # Never a record shape: Graphviz would read | { } < > in a name as the record's fields.
     style = "rounded,filled,dashed" if node.kind == "outside_principal" else "rounded,filled"
-    if node.kind == "identity_provider":
-        style = "filled"
-    shape = "box" if node.kind != "identity_provider" else "Mrecord"
     fill = "#fafafa" if node.faded else PUBLIC_FILL if node.alarm else "#ffffff"
     width = 3 if node.alarm else 2
     tip = f"{node.badge}: {node.name}" if node.badge else node.name
     return (
-        f'"{node.id}" [shape={shape}, style="{style}", pos="{pos}!", '
+        f'"{node.id}" [shape=box, style="{style}", pos="{pos}!", '
         f"width={box.width / 72:.3f}, height={box.height / 72:.3f}, penwidth={width}, "
         f'color="{colour}", fillcolor="{fill}", '
         f'fontsize=10, fontcolor="{text}", tooltip={tooltip(tip)}, '

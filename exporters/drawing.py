@@ -8,6 +8,7 @@ Coordinates are scene units (1 unit = 1 point), top-left origin, y growing downw
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -98,7 +99,7 @@ def build_drawing(
     if view not in VIEWS:
         raise ValueError(f"unknown view {view!r} (known: {', '.join(VIEWS)})")
     saved = {i: (p.x, p.y) for i, p in design.layout.positions.items()}
-    placed = arrange(design, positions={**saved, **positions} if positions is not None else None)
+    placed = arrange(design, positions=bounded({**saved, **(positions or {})}))
     nodes_at = placed.nodes
     boxes = placed.containers
     kinds = VIEWS[view]
@@ -140,6 +141,26 @@ def build_drawing(
         bounds=_bounds([c.box for c in containers] + [n.box for n in nodes]),
     )
     return routed(drawing)
+
+
+MAX_SPREAD = 20_000.0  # points: beyond any real design, and a PNG Graphviz draws in a second
+
+
+def bounded(positions: Mapping[str, Point]) -> dict[str, Point]:
+    """Positions Graphviz can draw quickly: finite ones only, and when any lies past MAX_SPREAD
+    all translated so the least is 0 and, if they span more, scaled down to MAX_SPREAD. Their
+    order is kept; arrange() moves apart what the scaling brought too close."""
+    finite = {i: (x, y) for i, (x, y) in positions.items() if math.isfinite(x) and math.isfinite(y)}
+    coordinates = [c for point in finite.values() for c in point]
+    if not coordinates or max(map(abs, coordinates)) <= MAX_SPREAD:
+        return finite
+    left = min(x for x, _ in finite.values())
+    top = min(y for _, y in finite.values())
+    spread = max(
+        max(x - left for x, _ in finite.values()), max(y - top for _, y in finite.values())
+    )
+    scale = min(1.0, MAX_SPREAD / spread) if spread else 1.0
+    return {i: ((x - left) * scale, (y - top) * scale) for i, (x, y) in finite.items()}
 
 
 LABEL_POINTS = 8.0  # the diagrams' edge-label size (Helvetica)
