@@ -7,7 +7,7 @@ SAMPLE := resources/templates/reference-landing-zone.json
 XVFB_SCREEN := -screen 0 1920x1200x24
 
 .PHONY: run test setup lint typecheck imports pytest pytest-offscreen pytest-xcb bench rehearse-large templates \
-	screenshots clean
+	screenshots clean fuzz
 
 # check_display: on a desktop whose Qt X11 plugin cannot load, one line on what to install
 # instead of Qt aborting.
@@ -74,3 +74,10 @@ screenshots: setup
 
 clean:
 	rm -rf $(VENV) .venv-checkov .node-orgformation .mypy_cache .ruff_cache .pytest_cache .hypothesis build *.egg-info
+
+# The design-file loader against hostile input for longer than `make test` does (a few hundred
+# examples there): FUZZ_EXAMPLES=100000 make fuzz for a night's run.
+FUZZ_EXAMPLES ?= 20000
+fuzz: setup
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q \
+	  -p no:cacheprovider tests/model/test_loader_fuzz.py

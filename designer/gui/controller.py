@@ -222,15 +222,16 @@ class DesignController(QObject):
     def is_dirty(self) -> bool:
         return self._unsaved or not self.undo_stack.isClean()
 
-    def save(self, path: Path | None = None) -> Path:
-        """Save (atomically, with .bak); raises DesignError with a one-line reason."""
+    def save(self, path: Path | None = None, force: bool = False) -> Path:
+        """Save (atomically, with .bak); raises DesignError with a one-line reason. A read-only
+        file is replaced only with `force` (the user confirmed)."""
         target = path or self.path
         if target is None:
             raise DesignError("choose a file name first")
         shown = self._places_command(self.geometry())
         if shown is not None:  # not an edit: what is shown, written down (overlaps resolved)
             shown.apply()
-        save_design(self.design, target)
+        save_design(self.design, target, force=force)
         self._unsaved = False
         self.undo_stack.setClean()
         self.dirty_changed.emit(False)

@@ -23,6 +23,7 @@ from designer.gui.wizard.dialog import DesignWizard
 from designer.gui.wizard.summary import counts
 from designer.model import Design, DesignError, Organization, load_design, new_id
 from designer.model.answers import Answers
+from designer.model.saving import is_read_only
 from designer.model.templates import new_design_from_template
 from designer.wizard.build import build_design
 
@@ -258,8 +259,13 @@ class FileOps(QObject):
 
     def _save_to(self, path: Path | None) -> bool:
         old_path = self.controller.path
+        target = path or old_path
+        read_only = target is not None and is_read_only(target)
+        if target is not None and read_only and not self._confirm_read_only(target):
+            self.status.emit(f"Not saved: {target.name} is read-only", 8000)
+            return False
         try:
-            saved = self.controller.save(path)
+            saved = self.controller.save(path, force=read_only)
         except DesignError as exc:
             QMessageBox.critical(self.dialog_parent, "Cannot save the design", str(exc))
             return False
@@ -269,6 +275,17 @@ class FileOps(QObject):
         self.remember(saved)
         self.status.emit(f"Saved {saved}", 4000)
         return True
+
+    def _confirm_read_only(self, target: Path) -> bool:
+        """A read-only file is replaced only when the user says so (it stays read-only)."""
+        answer = QMessageBox.question(
+            self.dialog_parent,
+            "Replace read-only file",
+            f"{target.name} is read-only. Replace it anyway? It stays read-only.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def confirm_discard(self) -> bool:
         """Ask before unsaved changes are lost: Save, Discard or Cancel."""

@@ -39,10 +39,12 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from pydantic import ValidationError
+
 from designer.live.build_trust import TrustReader
 from designer.live.fold import Tree, fold
 from designer.live.policy import account_of_arn
-from designer.live.read import OrgAccount
+from designer.live.read import OrgAccount, OrgPolicy
 from designer.live.records import ANYONE, Gap, Inference, Outsiders, Read, live_id
 from designer.model import (
     Account,
@@ -148,17 +150,27 @@ class _Builder:
             outside_principals=self.outsiders.all(),
             relationships=relationships,
             log_buckets=buckets,
-            service_control_policies=[
-                ServiceControlPolicy(
-                    id=live_id(p.id),
-                    name=p.name,
-                    description=p.description,
-                    document=p.content,
-                    aws_managed=p.aws_managed,
-                )
-                for p in self.org.policies
-            ],
+            service_control_policies=[self.scp(p) for p in self.org.policies],
         )
+
+    def scp(self, p: OrgPolicy) -> ServiceControlPolicy:
+        """The SCP as read; a document the design's policy grammar refuses is a gap and left
+        out (AWS accepted it, so the grammar is behind AWS's: not the import's to fail on)."""
+        values = {
+            "id": live_id(p.id),
+            "name": p.name,
+            "description": p.description,
+            "aws_managed": p.aws_managed,
+        }
+        try:
+            return ServiceControlPolicy(**values, document=p.content)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            inside = ".".join(str(x) for x in error["loc"][1:])
+            said = str(error["msg"]).removeprefix("Value error, ")
+            reason = f"document not shown: {inside + ': ' if inside else ''}{said}"
+            self.read.gaps.append(Gap(None, f"SCP {p.name}", reason))
+            return ServiceControlPolicy(**values)
 
     def attached(self, target: str) -> list[str]:
         return [live_id(p.id) for p in self.org.policies if target in self.policy_targets[p.id]]

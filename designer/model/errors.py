@@ -36,10 +36,15 @@ class DesignError(Exception):
         return self.problems[0].message if len(self.problems) == 1 else str(self)
 
     @classmethod
-    def from_problems(cls, problems: list[Problem], prefix: str = "") -> DesignError:
+    def from_problems(
+        cls, problems: list[Problem], prefix: str = "", count: int | None = None
+    ) -> DesignError:
+        """`count`: how many problems were found, when only the first few were kept (the search
+        may have stopped early, so it says "at least")."""
         first = str(problems[0])
-        more = len(problems) - 1
-        suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+        more = max(count or 0, len(problems)) - 1
+        least = "at least " if count is not None and count > len(problems) else ""
+        suffix = f" (and {least}{more} more problem{'s' if more > 1 else ''})" if more else ""
         return cls(f"{prefix}{first}{suffix}", tuple(problems))
 
 

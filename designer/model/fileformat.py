@@ -4,22 +4,28 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
+from designer.model import limits
 from designer.model.design import FORMAT_VERSION, Design
 from designer.model.errors import DesignError, DesignFileError, Problem
+from designer.model.governance import NodeLayout
+from designer.model.ids import Id
 from designer.model.integrity import check_design
 from designer.model.kinds import RELATIONSHIP_KINDS
 from designer.model.migrations import migrate
 from designer.model.paths import json_path
+from designer.model.saving import UMASK as UMASK
+from designer.model.saving import _copy_backup as _copy_backup
+from designer.model.saving import _fsync_folder as _fsync_folder
+from designer.model.saving import _read_umask as _read_umask
+from designer.model.saving import may_replace
+from designer.model.saving import write_atomic as write_atomic
 from designer.support.perf import paused_gc
 
-MAX_DEPTH = 64  # far beyond any real design; keeps deeply nested input from exhausting the stack
 ID_FIELDS = frozenset(
     {
         "id",
@@ -72,6 +78,10 @@ def _problem_from_error(error: Any, prefix: tuple[str | int, ...] = ()) -> Probl
         message = "required field is missing"
     elif message.startswith("Value error, "):
         message = message.removeprefix("Value error, ")
+        inner, found, rest = message.partition(": ")
+        if found and inner.startswith("$") and " " not in inner:
+            # The validator named a place inside its value (an SCP document's statement).
+            return Problem(json_path(loc) + inner[1:], rest)
     shown = error.get("input")
     if kind not in {"missing", "extra_forbidden"} and isinstance(shown, str | int | float | bool):
         text = repr(shown)
@@ -86,52 +96,25 @@ def problems_from_validation(
     return [_problem_from_error(e, prefix) for e in exc.errors(include_url=False)]
 
 
-def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a number JSON allows")
-
-
-def _too_deep(data: Any) -> list[str | int] | None:
-    """The path to the first value nested deeper than MAX_DEPTH, if any (no recursion)."""
-    stack: list[tuple[Any, list[str | int]]] = [(data, [])]
-    while stack:
-        value, path = stack.pop()
-        if len(path) > MAX_DEPTH:
-            return path
-        if isinstance(value, dict):
-            stack.extend((v, [*path, str(k)]) for k, v in value.items())
-        elif isinstance(value, list):
-            stack.extend((v, [*path, i]) for i, v in enumerate(value))
-    return None
-
-
-def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"duplicate key {key!r}")
-        result[key] = value
-    return result
-
-
 def parse_design(text: str, source: str = "design") -> Design:
     """Turn the text of a design file into a checked Design, or raise a one-line DesignFileError."""
+    limits.check_size(len(text), source)
+    limits.check_value_count(text, source)
     try:
         data = json.loads(
-            text, object_pairs_hook=_reject_duplicate_keys, parse_constant=_reject_constant
+            text,
+            object_pairs_hook=limits.object_from_pairs,
+            parse_constant=limits.parse_constant,
+            parse_int=limits.parse_int,
         )
     except json.JSONDecodeError as exc:
         raise DesignFileError(
             f"{source}: not valid JSON: {exc.msg.removesuffix(' at')} "
             f"at line {exc.lineno} column {exc.colno}"
         ) from None
-    except ValueError as exc:  # duplicate key, or a number too long to convert
-        raise DesignFileError(f"{source}: not a valid design file: {exc}") from None
     except RecursionError:
-        raise DesignFileError(f"{source}: JSON is nested too deeply") from None
-    deep = _too_deep(data)
-    if deep is not None:
-        where = json_path(deep[:8])
-        raise DesignFileError(f"{source}: {where}...: nested more than {MAX_DEPTH} levels deep")
+        raise limits.locate_too_deep(text, source) from None
+    limits.check_data(data, source)
     return design_from_data(data, source)
 
 
@@ -155,19 +138,80 @@ def design_from_data(data: Any, source: str = "design") -> Design:
         data = migrate(data, version, FORMAT_VERSION)
     except DesignFileError as exc:
         raise DesignFileError(f"{source}: {exc}") from None
-    try:
-        design = Design.model_validate(data)
-    except ValidationError as exc:
-        raise DesignFileError.from_problems(problems_from_validation(exc), f"{source}: ") from None
+    data, problems, count = _validate_collections(data)
+    if not problems:
+        try:
+            design = Design.model_validate(data)
+        except ValidationError as exc:
+            problems, count = _first_problems(exc, ()), exc.error_count()
+    if problems:
+        raise DesignFileError.from_problems(problems, f"{source}: ", count)
     problems = check_design(design)
     if problems:
         raise DesignFileError.from_problems(problems, f"{source}: ")
     return design
 
 
+# The big collections are validated a chunk at a time and stop after MAX_REPORTED problems:
+# pydantic keeps an error object for every bad value, which for a whole file of bad values
+# would take gigabytes. Validated chunks go into Design as instances, which it does not check
+# again.
+CHUNK = 1000
+_ADAPTERS: dict[str, TypeAdapter[Any]] = {
+    name: TypeAdapter(Design.model_fields[name].annotation or Any) for name in limits.ENTITY_LISTS
+}
+_POSITIONS: TypeAdapter[dict[str, NodeLayout]] = TypeAdapter(dict[Id, NodeLayout])
+
+
+def _validate_collections(data: dict[str, Any]) -> tuple[dict[str, Any], list[Problem], int]:
+    """The data with its collections validated, or the first problems and how many there are."""
+    data = dict(data)
+    problems: list[Problem] = []
+    count = 0
+    for name, adapter in _ADAPTERS.items():
+        if not isinstance(data.get(name), list):
+            continue  # Design's own validation names what is wrong with it
+        items: list[Any] = data[name]
+        done: list[Any] = []
+        for start in range(0, len(items), CHUNK):
+            try:
+                done += adapter.validate_python(items[start : start + CHUNK])
+            except ValidationError as exc:
+                problems += _first_problems(exc, (name,), start)
+                count += exc.error_count()
+                if len(problems) >= limits.MAX_REPORTED:
+                    return data, problems[: limits.MAX_REPORTED], count
+        data[name] = done
+    layout = data.get("layout")
+    if isinstance(layout, dict) and isinstance(layout.get("positions"), dict):
+        entries = list(layout["positions"].items())
+        done_positions: dict[str, NodeLayout] = {}
+        for start in range(0, len(entries), CHUNK):
+            try:
+                done_positions |= _POSITIONS.validate_python(dict(entries[start : start + CHUNK]))
+            except ValidationError as exc:
+                problems += _first_problems(exc, ("layout", "positions"))
+                count += exc.error_count()
+                if len(problems) >= limits.MAX_REPORTED:
+                    break
+        data["layout"] = {**layout, "positions": done_positions}
+    return data, problems[: limits.MAX_REPORTED], count
+
+
+def _first_problems(
+    exc: ValidationError, prefix: tuple[str | int, ...], offset: int = 0
+) -> list[Problem]:
+    errors = exc.errors(include_url=False)[: limits.MAX_REPORTED]
+    if offset:  # a chunk's item numbers start at 0
+        errors = [{**e, "loc": (int(e["loc"][0]) + offset, *e["loc"][1:])} for e in errors]
+    return [_problem_from_error(e, prefix) for e in errors]
+
+
 def load_design(path: str | os.PathLike[str]) -> Design:
     path = Path(path)
     try:
+        if path.is_file():
+            limits.check_size(path.stat().st_size, str(path))
         raw = path.read_bytes()
     except IsADirectoryError:
         raise DesignFileError(f"{path}: is a folder, not a design file") from None
@@ -187,8 +231,13 @@ def dumps_design(design: Design) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def save_design(design: Design, path: str | os.PathLike[str]) -> None:
-    """Write atomically, keeping the previous file as FILE.bak; refuse an inconsistent design."""
+def save_design(design: Design, path: str | os.PathLike[str], force: bool = False) -> None:
+    """Write atomically, keeping the previous file as FILE.bak; refuse an inconsistent design,
+    and a read-only file unless `force` (or within saving.replacing_read_only).
+
+    A symlink stays a symlink (its target is replaced) and the file keeps its mode; see
+    designer.model.saving.
+    """
     problems = check_design(design)
     if problems:
         raise DesignError.from_problems(problems, "not saved: ")
@@ -198,6 +247,8 @@ def save_design(design: Design, path: str | os.PathLike[str]) -> None:
         raise DesignError(f"not saved: the design cannot be written as JSON: {exc}") from None
     if not Path(path).name:
         raise DesignFileError(f"{path!s}: not saved: a file name is needed")
+    if not may_replace(Path(path), force):
+        raise DesignFileError(f"{path}: not saved: the file is read-only")
     try:
         write_atomic(Path(path), data, keep_backup=True)
     except OSError as exc:
@@ -205,65 +256,6 @@ def save_design(design: Design, path: str | os.PathLike[str]) -> None:
         raise DesignFileError(
             f"{path}: not saved, the previous file is unchanged: {reason}"
         ) from None
-
-
-def write_atomic(path: Path, data: bytes, keep_backup: bool = False, durable: bool = True) -> None:
-    """Write to a temporary file beside `path`, fsync, then rename over it.
-
-    Whatever fails on the way, the previous file stays as it was and no temporary file is left.
-    `durable=False` skips the fsyncs (the rename stays atomic): for exports of thousands of
-    files, where a crash means exporting again, not losing work.
-    """
-    folder = path.parent if str(path.parent) else Path(".")
-    handle, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    tmp = Path(tmp_name)
-    try:
-        os.chmod(tmp, 0o666 & ~UMASK)  # mkstemp makes 0600; files get the usual mode
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            if durable:
-                os.fsync(stream.fileno())
-        if keep_backup and path.exists():
-            _copy_backup(path)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    if durable:
-        _fsync_folder(folder)
-
-
-def _read_umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
-UMASK = _read_umask()  # read once: os.umask() is process-wide and not safe to call from threads
-
-
-def _copy_backup(path: Path) -> None:
-    backup = path.with_name(path.name + ".bak")
-    tmp = backup.with_name(f".{backup.name}.tmp")
-    try:
-        shutil.copy2(path, tmp)
-        os.replace(tmp, backup)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return  # not possible on every platform; the rename has happened either way
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def design_schema() -> dict[str, Any]:

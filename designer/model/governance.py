@@ -27,6 +27,7 @@ from designer.model.base import (
 )
 from designer.model.ids import Id, new_id
 from designer.model.nodes import _unique, unread_facts
+from designer.model.policy_grammar import check_scp
 from designer.model.vocabulary import (
     DataSensitivity,
     Environment,
@@ -84,6 +85,8 @@ class ServiceControlPolicy(Entity):
         default=None, description="The policy JSON; null when the exporter generates it."
     )
     aws_managed: StrictBool = Field(default=False, description="AWS-managed, e.g. FullAWSAccess.")
+
+    _document = field_validator("document")(lambda v: v if v is None else check_scp(v))
 
 
 class OuRequirement(Entity):

@@ -143,6 +143,16 @@ def test_a_policy_file_that_is_not_json(tmp_path: Path) -> None:
     assert "canary.json is not valid JSON" in message
 
 
+def test_a_policy_file_that_is_not_an_scp_is_one_line_naming_it(tmp_path: Path) -> None:
+    folder = config_copy(tmp_path)
+    odd = '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Odd": 1}]}'
+    (folder / "service-control-policies" / "canary.json").write_text(odd)
+    message = _error(folder)
+    assert message.startswith("organization-config.yaml: serviceControlPolicies[3].policy: ")
+    assert message.endswith("canary.json: $.Statement[0].Odd: unknown statement element")
+    assert "\n" not in message
+
+
 IAM_CASES = [
     (
         "principal: CorporateIdP",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from designer.live.build import Read, build_design, live_id
-from designer.live.read import OrgAccount, Organization, OrgUnit
+from designer.live.read import OrgAccount, Organization, OrgPolicy, OrgUnit
 from designer.live.read_account import AccountScan, Bucket, Role, Trail
 from designer.model import LogDeliveryRelationship
 from designer.model.integrity import check_design
@@ -425,3 +425,16 @@ def test_the_security_ou_names_security_tooling_only_when_nothing_else_does() ->
     assert functions["Backup"] == ["workload"]  # backups, forensics: the OU holds more
     evidence = {i.account: i.evidence for i in administered.inferences}
     assert "security tooling is in Tooling" in evidence["500000000001"]
+
+
+def test_an_scp_the_design_grammar_refuses_is_a_gap_not_a_failed_import() -> None:
+    org = organization()
+    odd = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Odd": 1}]}
+    org.policies = [OrgPolicy("p-odd", "Odd", "", odd, False, ["r-ab12"])]
+    read = Read(org)
+    design = build_design(read, "Live")
+    [scp] = design.service_control_policies
+    assert (scp.name, scp.document) == ("Odd", None)
+    [gap] = read.gaps
+    assert gap.what == "SCP Odd"
+    assert gap.reason == "document not shown: $.Statement[0].Odd: unknown statement element"

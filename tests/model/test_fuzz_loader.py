@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from designer.model import Design, DesignFileError, parse_design
 from tests.helpers.factories import small_data
+from tests.helpers.json_tree import containers
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
@@ -20,19 +21,11 @@ json_values = st.recursive(
 )
 
 
-def _containers(node: Any, found: list[Any]) -> list[Any]:
-    if isinstance(node, dict | list):
-        found.append(node)
-        for child in node.values() if isinstance(node, dict) else node:
-            _containers(child, found)
-    return found
-
-
 @st.composite
 def damaged_data(draw: st.DrawFn) -> dict[str, Any]:
     data = small_data()
     for _ in range(draw(st.integers(1, 4))):
-        container = draw(st.sampled_from(_containers(data, [])))
+        container = draw(st.sampled_from(containers(data)))
         action = draw(st.sampled_from(["replace", "delete", "insert", "duplicate"]))
         if isinstance(container, dict):
             keys = sorted(container)

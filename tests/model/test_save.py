@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -177,7 +178,9 @@ def test_design_too_deep_for_json_is_refused_not_crashed(tmp_path: Path) -> None
         node["x"] = {}
         node = node["x"]
     design = small_design()
-    design.service_control_policies.append(ServiceControlPolicy(name="Deep", document=deep))
+    # the policy grammar refuses such a document on load; built unchecked, as a bug could
+    scp = ServiceControlPolicy.model_construct(id=str(uuid.uuid4()), name="Deep", document=deep)
+    design.service_control_policies.append(scp)
     with pytest.raises(DesignError, match="cannot be written as JSON"):
         save_design(design, tmp_path / "deep.json")
     assert not (tmp_path / "deep.json").exists()

@@ -515,7 +515,6 @@ def test_statements_that_look_like_protections_but_are_not() -> None:
             ),
         ],
         "SCP-01": [
-            deny("organizations:LeaveOrganization", Condition=["not", "a", "dict"]),
             deny(
                 "organizations:LeaveOrganization",
                 Condition={"StringNotLike": {"aws:PrincipalTag/team": "*"}},

@@ -227,13 +227,21 @@ def _scps(state: State, data: dict[str, Any]) -> dict[str, list[str]]:
         if document is None and (state.root / path).is_file():
             state.read_files.add(path)  # AWS's own document: referenced, not needed
         said = description(entry, "description", here)
-        policy = ServiceControlPolicy(
-            id=stable_id("lza", "scp", name),
-            name=name,
-            description="" if said == name else said,  # the writer's stand-in for none
-            document=document,
-            aws_managed=kind == "awsManaged",
-        )
+        try:
+            policy = ServiceControlPolicy(
+                id=stable_id("lza", "scp", name),
+                name=name,
+                description="" if said == name else said,  # the writer's stand-in for none
+                document=document,
+                aws_managed=kind == "awsManaged",
+            )
+        except ValidationError as exc:  # the policy file is not an SCP AWS would accept
+            error = exc.errors()[0]
+            inside = ".".join(str(p) for p in error["loc"][1:])  # below "document"
+            where = f" at {inside}" if inside else ""
+            raise (here / "policy").error(
+                f"{path}{where}: {str(error['msg']).removeprefix('Value error, ')}"
+            ) from None
         state.scps[name] = policy
         for target in _scp_targets(
             state, entry.get("deploymentTargets"), here / "deploymentTargets"
