@@ -83,6 +83,8 @@ from designer.model.vocabulary import (
     OutsideKind,
     ResourceType,
 )
+from designer.support.names import account_parts
+from designer.support.text import neutralise
 from exporters import linter_notes
 from exporters.base import ExportContext, exporter, safe_name
 
@@ -463,6 +465,17 @@ class Notes:
             if self.lines[section]:
                 out += ["", f"## {section}", "", *(f"- {line}" for line in self.lines[section])]
         return "\n".join(out) + "\n"
+
+
+def account_part(ctx: ExportContext, account: Account) -> str:
+    """The account's part of a file name, never shared with another account's
+    (designer.support.names.account_parts), worked out once per export. A name that needs no
+    suffix stays as it was, so the stem is the one exporters/plan.py gives it."""
+    parts = ctx.memo.get("account-parts")
+    if parts is None:
+        parts = ctx.memo["account-parts"] = account_parts(ctx.design.accounts)
+    part: str = parts.get(account.name, account.name)
+    return account.name if part == safe_name(account.name, fallback="") else part
 
 
 def md(text: str) -> str:
@@ -876,7 +889,7 @@ def config_stacks(out: Output, ix: Index, logs: dict[str, LogStack]) -> None:
             "Where the AWS Config service-linked role exists already, deploy with "
             "CreateConfigServiceLinkedRole=false",
         ]
-        path = out.ctx.unique_path(FOLDER, f"config-{account.name}", ".json")
+        path = out.ctx.unique_path(FOLDER, f"config-{account_part(out.ctx, account)}", ".json")
         out.add(path, t, f"AWS Config recorder and delivery channel of {account.name}")
 
 
@@ -1643,7 +1656,8 @@ class Output:
 
     def write(self) -> None:
         for path, data, purpose in self.pending:
-            self.ctx.write_json(path, data, FORMAT, purpose)
+            text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+            self.ctx.write_text(path, neutralise(text, json=True), FORMAT, purpose)
 
 
 def log_stacks(out: Output, ix: Index) -> dict[str, LogStack]:
@@ -1652,7 +1666,8 @@ def log_stacks(out: Output, ix: Index) -> dict[str, LogStack]:
     for account in ix.design.accounts:
         if account.id in owners:
             stack = log_stack(ix, account, out.notes)
-            stack.path = out.ctx.unique_path(FOLDER, f"log-archive-{account.name}", ".json")
+            stem = f"log-archive-{account_part(out.ctx, account)}"
+            stack.path = out.ctx.unique_path(FOLDER, stem, ".json")
             out.add(
                 stack.path,
                 stack.template,
@@ -1685,7 +1700,8 @@ def flow_log_stacks(out: Output, ix: Index) -> None:
             and r.bucket in ix.buckets
         ]
         if rels:
-            path = out.ctx.unique_path(FOLDER, f"flow-logs-{account.name}", ".json")
+            stem = f"flow-logs-{account_part(out.ctx, account)}"
+            path = out.ctx.unique_path(FOLDER, stem, ".json")
             out.add(path, flow_log_template(ix, account, rels), f"VPC flow logs of {account.name}")
             out.notes.add(
                 "Parameters to fill in",
@@ -1980,13 +1996,15 @@ def run_parts(out: Output, ix: Index) -> None:
         t = share_template(ix, ix.accounts[source_id], rels, out.notes)
         if t is not None:
             name = ix.accounts[source_id].name
-            path = out.ctx.unique_path(FOLDER, f"service-catalog-shares-{name}", ".json")
+            stem = f"service-catalog-shares-{account_part(out.ctx, ix.accounts[source_id])}"
+            path = out.ctx.unique_path(FOLDER, stem, ".json")
             out.add(path, t, f"Service Catalog portfolio shares of {name}")
     for source_id, rels in shares_by_source(ix, ResourceType.RAM_SHARE).items():
         t = ram_template(ix, ix.accounts[source_id], rels, out.notes)
         if t is not None:
             name = ix.accounts[source_id].name
-            path = out.ctx.unique_path(FOLDER, f"ram-shares-{name}", ".json")
+            stem = f"ram-shares-{account_part(out.ctx, ix.accounts[source_id])}"
+            path = out.ctx.unique_path(FOLDER, stem, ".json")
             out.add(path, t, f"AWS RAM resource shares of {name}")
 
 
@@ -2139,7 +2157,8 @@ def identity_stacks(out: Output, ix: Index) -> None:
     for account in ix.design.accounts:
         t = federation_template(ix, account, out.notes)
         if t is not None:
-            path = out.ctx.unique_path(FOLDER, f"federated-roles-{account.name}", ".json")
+            stem = f"federated-roles-{account_part(out.ctx, account)}"
+            path = out.ctx.unique_path(FOLDER, stem, ".json")
             out.add(path, t, f"Federated sign-in roles of {account.name}")
     t = identity_center_template(ix, out.notes)
     if t is not None:
@@ -2217,4 +2236,5 @@ def run(ctx: ExportContext) -> None:
     for line in linter_notes.explained((path, body) for path, body, _ in out.pending):
         out.notes.add(linter_notes.SECTION, line)
     out.write()
-    ctx.write_text(notes_path, out.notes.markdown(ctx.design), FORMAT, "Notes on the templates")
+    notes = neutralise(out.notes.markdown(ctx.design), keep="\n")
+    ctx.write_text(notes_path, notes, FORMAT, "Notes on the templates")

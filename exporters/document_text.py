@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 
 from designer.analysis.inventory import markdown_escape
+from designer.support.text import neutralise
 from exporters.doc_model import (
     NOT_RENDERED,
     Block,
@@ -54,7 +55,7 @@ def markdown_document(doc: DesignDocument, figure_path: Callable[[str], str | No
     lines += [f"{'  ' * (h.level - 1)}- [{_md(h.text)}](#{h.anchor})" for h in doc.headings()]
     for block in doc.blocks:
         lines += ["", *_md_block(block, figure_path)]
-    return "\n".join(lines) + "\n"
+    return neutralise("\n".join(lines) + "\n", keep="\n")
 
 
 def _md(text: str) -> str:
@@ -108,7 +109,7 @@ def html_document(doc: DesignDocument, svg: Callable[[str], str | None]) -> str:
         for h in doc.headings()
     )
     body = "\n".join(_html_block(b, svg) for b in doc.blocks)
-    return (
+    return neutralise(
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
@@ -116,7 +117,8 @@ def html_document(doc: DesignDocument, svg: Callable[[str], str | None]) -> str:
         f"<title>{e(doc.title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
         f'<header><h1 id="top">{e(doc.title)}</h1><p class="subtitle">{e(doc.subtitle)}</p>'
         "</header>\n"
-        f"<nav><h2>Contents</h2><ol>{toc}</ol></nav>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
+        f"<nav><h2>Contents</h2><ol>{toc}</ol></nav>\n<main>\n{body}\n</main>\n</body>\n</html>\n",
+        keep="\t\n",
     )
 
 

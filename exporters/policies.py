@@ -3,10 +3,13 @@ under policies/ (the layout is described there)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from designer.artefacts.policy_set import FOLDER, FORMAT, build_policies
 from designer.artefacts.tokens import plain
+from designer.support.names import account_parts
+from designer.support.text import neutralise
 from exporters.base import ExportContext, exporter, safe_name
 
 
@@ -14,19 +17,31 @@ def _folder(*parts: str) -> str:
     return "/".join([FOLDER, *(safe_name(p) for p in parts)])
 
 
+def _angles(markdown: str) -> str:
+    """Markdown with < and > outside code spans as entities: "identity-policies/<account>/"
+    must show, not be read as an HTML tag (user text is in code spans, where they are literal)."""
+    pieces = markdown.split("`")
+    for i in range(0, len(pieces), 2):  # even pieces lie outside code spans
+        pieces[i] = pieces[i].replace("<", "&lt;").replace(">", "&gt;")
+    return "`".join(pieces)
+
+
 @exporter(FORMAT, "IAM, bucket, key and service control policies")
 def run(ctx: ExportContext) -> None:
     policies = build_policies(ctx.design)
+    folders = account_parts(ctx.design.accounts)  # one folder per account, never shared
 
     def write(path: str, document: Any, fmt: str, purpose: str) -> None:
-        ctx.write_json(path, plain(document, ctx.partition), fmt, purpose)
+        text = json.dumps(plain(document, ctx.partition), indent=2, ensure_ascii=False) + "\n"
+        ctx.write_text(path, neutralise(text, json=True), fmt, purpose)
 
     for role in policies.roles:
-        path = ctx.unique_path(_folder("roles", role.account_name), role.name, ".json")
+        folder = _folder("roles", folders.get(role.account_name, role.account_name))
+        path = ctx.unique_path(folder, role.name, ".json")
         purpose = f"Role {role.name} in {role.account_name}: trust and permission policies"
         write(path, role.document(), FORMAT, purpose)
     for policy in policies.identity_policies:
-        folder = _folder("identity-policies", policy.account_name)
+        folder = _folder("identity-policies", folders.get(policy.account_name, policy.account_name))
         path = ctx.unique_path(folder, policy.stem, ".json")
         who = f"role {policy.principal}" if policy.principal else "the users and roles"
         purpose = f"Lets {who} of {policy.account_name} assume {', '.join(policy.roles)}"
@@ -48,7 +63,7 @@ def run(ctx: ExportContext) -> None:
         write(path, scp.document, FORMAT, f"{kind} {scp.name}")
     targets = [a.document() for a in policies.attachments]
     write(attachments, {"Targets": targets}, FORMAT, "Where each SCP is attached")
-    text = policies.notes.markdown(ctx.design.name)
+    text = neutralise(_angles(policies.notes.markdown(ctx.design.name)), keep="\n")
     ctx.write_text(
         ctx.unique_path(FOLDER, "notes", ".md"), text, FORMAT, "Placeholders and manual steps"
     )

@@ -9,6 +9,7 @@ from dataclasses import astuple, dataclass, fields
 from typing import TYPE_CHECKING
 
 from designer.model.vocabulary import FUNCTION_LABELS
+from designer.support.text import neutralise
 
 if TYPE_CHECKING:
     from designer.model.design import Design
@@ -75,7 +76,9 @@ def inventory_rows(design: Design) -> list[InventoryRow]:
 
 
 def _one_line(text: str) -> str:
-    return re.sub(r"[\x00-\x1f\x7f]+", " ", text)
+    """One line: line breaks and tabs become a space, other control and bidi characters a
+    visible escape (designer.support.text)."""
+    return neutralise(re.sub(r"[\t\n\r]+", " ", text))
 
 
 def format_table(rows: list[InventoryRow]) -> str:
@@ -88,7 +91,8 @@ def format_table(rows: list[InventoryRow]) -> str:
 
 def _csv_cell(text: str) -> str:
     # A leading =, +, - or @ makes spreadsheets run the cell as a formula (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    text = "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return neutralise(text)
 
 
 def format_csv(rows: list[InventoryRow]) -> str:
@@ -115,4 +119,4 @@ def format_markdown(rows: list[InventoryRow]) -> str:
 def format_inventory(design: Design, fmt: str = "table") -> str:
     rows = inventory_rows(design)
     formatter = {"table": format_table, "csv": format_csv, "markdown": format_markdown}[fmt]
-    return formatter(rows)
+    return neutralise(formatter(rows), keep="\n")

@@ -15,16 +15,15 @@ from typing import Any
 
 from designer.analysis.inventory import markdown_escape
 from designer.live.diff import UNREAD, Change, DesignDiff, DiffEntry, Ref
+from designer.support.text import neutralise
 
 FORMATS = ("text", "json", "markdown")
 
 
 def format_diff(diff: DesignDiff, fmt: str = "text") -> str:
     if fmt == "json":
-        return json.dumps(_data(diff), indent=2, ensure_ascii=False) + "\n"
-    if fmt == "markdown":
-        return _markdown(diff)
-    return _text(diff)
+        return neutralise(json.dumps(_data(diff), indent=2, ensure_ascii=False) + "\n", json=True)
+    return neutralise(_markdown(diff) if fmt == "markdown" else _text(diff), keep="\n")
 
 
 def _summary(diff: DesignDiff) -> str:
@@ -74,7 +73,8 @@ def _diff_lines(entry: DiffEntry) -> list[str]:
 
 
 def one_line(text: str) -> str:
-    return " ".join(text.split())
+    """`text` on one line, its control and bidi characters shown as escapes (\\x1b)."""
+    return " ".join(neutralise(text, keep="\t\n\r\x0b\x0c").split())
 
 
 def _text(diff: DesignDiff) -> str:
@@ -89,7 +89,7 @@ def _text(diff: DesignDiff) -> str:
 
 def diff_line(text: str) -> str:
     """A line of a diff, its leading spaces kept, no line break or control character in it."""
-    return "".join(c if c.isprintable() else " " for c in text)
+    return neutralise(text.replace("\t", " "))
 
 
 def _markdown(diff: DesignDiff) -> str:

@@ -33,6 +33,7 @@ from designer.rules.report import (
     sarif_rule,
     summary,
 )
+from designer.support.text import neutralise
 
 FORMATS = ("text", "json", "markdown", "sarif")
 RULE_OF = {c: "DRIFT-" + c.upper() for c in CLASSES}
@@ -71,12 +72,10 @@ class LiveCheck:
 
 def format_check(check: LiveCheck, fmt: str, rules: list[Rule], version: str) -> str:
     if fmt == "json":
-        return json.dumps(_data(check), indent=2, ensure_ascii=False) + "\n"
-    if fmt == "markdown":
-        return _markdown(check)
+        return neutralise(json.dumps(_data(check), indent=2, ensure_ascii=False) + "\n", json=True)
     if fmt == "sarif":
-        return _sarif(check, rules, version)
-    return _text(check)
+        return _sarif(check, rules, version)  # sarif_log neutralises its JSON
+    return neutralise(_markdown(check) if fmt == "markdown" else _text(check), keep="\n")
 
 
 # -- words ---------------------------------------------------------------------------------------

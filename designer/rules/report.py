@@ -11,6 +11,7 @@ from designer.analysis.inventory import markdown_escape
 from designer.rules.engine import SEVERITY_ORDER, Finding, Report, Rule, Severity
 from designer.rules.out_of_scope import SCOPE_TITLE
 from designer.rules.runner import ENGINE_RULE_ID
+from designer.support.text import neutralise
 
 if TYPE_CHECKING:
     from designer.rules.context import RuleContext
@@ -61,7 +62,7 @@ def format_text(report: Report, ctx: RuleContext, source: str) -> str:
         lines += ["", f"STALE WAIVERS ({len(report.stale_waivers)}): they match no finding"]
         for w in report.stale_waivers:
             lines.append(f"  {w.rule_id:<15} for {ctx.label(w.subject)} ({w.author}, {w.date})")
-    return "\n".join(lines) + "\n"
+    return neutralise("\n".join(lines) + "\n", keep="\n")
 
 
 def _finding_json(finding: Finding) -> dict[str, Any]:
@@ -92,7 +93,7 @@ def format_json(report: Report, source: str) -> str:
         ],
         "stale_waivers": [_waiver_json(w) for w in report.stale_waivers],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return neutralise(json.dumps(data, indent=2, ensure_ascii=False) + "\n", json=True)
 
 
 def _help_uri(rule: Rule) -> str | None:
@@ -214,7 +215,7 @@ def sarif_log(
     run["artifacts"] = [{"location": {"uri": a}} for a in artifacts]
     run["results"] = results
     sarif = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+    return neutralise(json.dumps(sarif, indent=2, ensure_ascii=False) + "\n", json=True)
 
 
 # -- one rule explained (`validate FILE --explain RULE`) ------------------------------------------
@@ -279,7 +280,7 @@ def format_explain(rule: Rule | None, rule_id: str, report: Report, ctx: RuleCon
     lines.append("")
     if not any(found.values()):
         lines.append(f"no findings of {rule_id} in this design")
-        return "\n".join(lines) + "\n"
+        return neutralise("\n".join(lines) + "\n", keep="\n")
     groups = (
         ("findings", f"of {rule_id} in this design"),
         ("waived", "waived"),
@@ -296,7 +297,7 @@ def format_explain(rule: Rule | None, rule_id: str, report: Report, ctx: RuleCon
                 lines += _finding_lines(item.finding, ctx, note)
             else:
                 lines += _finding_lines(item, ctx)
-    return "\n".join(lines) + "\n"
+    return neutralise("\n".join(lines) + "\n", keep="\n")
 
 
 def format_explain_json(rule: Rule | None, rule_id: str, report: Report) -> str:
@@ -321,4 +322,4 @@ def format_explain_json(rule: Rule | None, rule_id: str, report: Report) -> str:
         ],
         "outside_scope": [_finding_json(f) for f in found["outside_scope"]],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return neutralise(json.dumps(data, indent=2, ensure_ascii=False) + "\n", json=True)
