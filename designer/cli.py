@@ -83,14 +83,14 @@ def _cmd_new(args: argparse.Namespace) -> int:
     out = _new_file(args.output, args.force)
     if args.answers is not None:
         design = build_design(load_answers(Path(args.answers)), new_id())
-        save_design(design, out)
+        save_design(design, out, force=args.force)
         print(
             f"wrote {out} from the answers in {args.answers} ({len(design.accounts)} accounts, "
             f"{len(design.decisions)} decisions)"
         )
         return EXIT_OK
     design = new_design_from_template(args.template)
-    save_design(design, out)
+    save_design(design, out, force=args.force)
     print(f"wrote {out} from template {args.template!r} ({len(design.accounts)} accounts)")
     return EXIT_OK
 
@@ -144,7 +144,7 @@ def _cmd_convert(args: argparse.Namespace) -> int:
 
     out = _new_file(args.output, args.force)
     design, report = convert(Path(args.input))
-    save_design(design, out)
+    save_design(design, out, force=args.force)
     report_path = _report_beside(out, "conversion", report.document())
     print(
         f"wrote {out}: {len(design.accounts)} accounts, {len(design.organizational_units)} OUs, "
@@ -235,7 +235,36 @@ def _import_target(args: argparse.Namespace) -> Path:
         raise UsageError(f"-o needs a file in an existing folder, not {args.output!r}")
     if args.workers < 1:
         raise UsageError("--workers must be 1 or more")
+    if args.endpoint_url is not None:
+        _check_endpoint(args.endpoint_url)
     return out
+
+
+def _check_endpoint(url: str) -> None:
+    """boto3 refuses a URL without scheme and host only when the first client is made, with a
+    traceback; say so before anything is read."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+    except ValueError:  # a port that is not a number
+        valid = False
+    if not valid:
+        raise UsageError(
+            f"--endpoint-url needs an http:// or https:// URL with a host, not {url!r}"
+        )
+
+
+def _seconds(text: str) -> float:
+    """--timeout: a positive number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"needs a positive number of seconds, not {text!r}")
+    return value
 
 
 def _import_into(args: argparse.Namespace, out: Path) -> tuple[Design, ImportReport, Path]:
@@ -245,7 +274,9 @@ def _import_into(args: argparse.Namespace, out: Path) -> tuple[Design, ImportRep
 
     connection = Connection(args.profile, args.region, args.endpoint_url, args.workers)
     try:
-        design, report = import_organization(connection, args.role_name, _progress_bar())
+        design, report = import_organization(
+            connection, args.role_name, _progress_bar(), deadline=args.timeout
+        )
     except ImportCancelled:
         raise KeyboardInterrupt from None
     finally:
@@ -435,14 +466,17 @@ def _cmd_export(args: argparse.Namespace) -> int:
     def notice(text: str) -> None:
         print(f"{PROG}: note: {text}", file=sys.stderr)
 
-    written = export_design(
-        design,
-        Path(args.output),
-        args.format or None,
-        redact=args.redact,
-        notice=notice,
-        partition=args.partition,
-    )
+    try:
+        written = export_design(
+            design,
+            Path(args.output),
+            args.format or None,
+            redact=args.redact,
+            notice=notice,
+            partition=args.partition,
+        )
+    except DesignError as exc:  # what AWS would refuse, or a disk that would not take it
+        raise DesignError(f"{args.file}: not exported: {exc}") from None
     for record in written:
         print(f"{args.output.rstrip('/')}/{record.path}")
     return EXIT_OK
@@ -690,6 +724,9 @@ def _add_check_live(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
 
 
+IMPORT_TIMEOUT = 1800.0  # seconds: the longest an import or check-live reads before it stops
+
+
 def _import_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", help="AWS profile of the management account")
     parser.add_argument("--region", default="us-east-1", help="Region (default us-east-1)")
@@ -702,6 +739,13 @@ def _import_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--endpoint-url", metavar="URL", help="an AWS-compatible endpoint")
     parser.add_argument(
         "--workers", type=int, default=8, metavar="N", help="accounts read at once (default 8)"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=IMPORT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop the import after SECONDS, exit 2 (default {IMPORT_TIMEOUT:g}: 30 minutes)",
     )
 
 

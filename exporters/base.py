@@ -96,8 +96,11 @@ class ExportContext:
         target = (self.out / relative).resolve()
         if self.out.resolve() not in target.parents:
             raise DesignError(f"refusing to write outside the export folder: {relative}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, data, durable=False)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(target, data, durable=False)
+        except OSError as exc:  # a full disk, a read-only folder: which file, and why
+            raise DesignError(f"{target}: not written: {exc.strerror or exc}") from None
         record = ExportedFile(relative, fmt, purpose)
         self.written.append(record)
         if self.progress is not None:

@@ -291,3 +291,41 @@ def test_paths_the_system_refuses_exit_2(
     assert code == 2
     assert words in err
     assert err.count("\n") == 1
+
+
+def test_an_export_aws_would_refuse_names_the_design_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    data = small_data()
+    actions = [f"s3:DeleteBucketNumber{n:04d}" for n in range(300)]
+    statement = {"Effect": "Deny", "Action": actions, "Resource": "*"}
+    document = {"Version": "2012-10-17", "Statement": [statement]}
+    data["service_control_policies"] = [
+        {"id": "5c900000-0000-4000-8000-000000000001", "name": "Huge", "document": document}
+    ]
+    path = write_json(tmp_path / "huge.json", data)
+    code, _, err = run(
+        capsys, "export", str(path), "-o", str(tmp_path / "out"), "--format", "policies"
+    )
+    assert code == 2
+    assert err.startswith(f"account-designer: {path}: not exported: SCP 'Huge' is ")
+    assert err.count("\n") == 1
+
+
+def test_a_file_the_disk_will_not_take_is_named(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    import exporters.base
+
+    def full(path: Path, *_a: object, **_k: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr(exporters.base, "write_atomic", full)
+    template = TEMPLATES / "identity.json"
+    code, _, err = run(capsys, "export", str(template), "-o", str(tmp_path / "out"))
+    assert code == 2
+    assert err.startswith(f"account-designer: {template}: not exported: {tmp_path / 'out'}/")
+    assert err.rstrip().endswith(": not written: No space left on device")
+    assert err.count("\n") == 1

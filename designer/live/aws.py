@@ -24,23 +24,52 @@ from designer.live.guard import guard
 from designer.live.limiter import ImportCancelled, Traffic
 
 ORGANIZATIONS_REGION = "us-east-1"  # Organizations has one endpoint
-CONNECT_TIMEOUT = 10  # seconds
-READ_TIMEOUT = 30
+CONNECT_TIMEOUT = 10.0  # seconds to open a connection
+READ_TIMEOUT = 30.0  # seconds of silence in one answer before the request fails (and is retried)
 REASON_LENGTH = 240
 POLL = 0.2  # seconds between two looks at the stop event while waiting for workers
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-__all__ = ["Access", "CallCounter", "Connection", "ImportCancelled", "Sessions", "failure", "pages"]
+# What botocore and the readers raise on an answer that is not AWS's (an HTML page, bytes
+# that are not UTF-8, a field missing): a gap or one line, never a traceback.
+UNEXPECTED: tuple[type[Exception], ...] = (
+    KeyError,
+    IndexError,
+    TypeError,
+    AttributeError,
+    ValueError,
+)
+
+__all__ = [
+    "UNEXPECTED",
+    "Access",
+    "CallCounter",
+    "Connection",
+    "ImportCancelled",
+    "Sessions",
+    "failure",
+    "pages",
+    "unexpected",
+]
 
 
 @dataclass(frozen=True)
 class Connection:
+    """Where and how the import talks to AWS.
+
+    `connect_timeout` and `read_timeout` (seconds) bound every request; an endpoint that
+    drips an answer a byte at a time escapes the read timeout, which only the import's
+    overall deadline (import_organization's `deadline`) ends. Tests set small values.
+    """
+
     profile: str | None = None
     region: str = ORGANIZATIONS_REGION
     endpoint_url: str | None = None
     workers: int = 8
+    connect_timeout: float = CONNECT_TIMEOUT
+    read_timeout: float = READ_TIMEOUT
 
 
 @dataclass
@@ -83,8 +112,8 @@ class Sessions:
         self.config = Config(
             retries={"mode": "standard", "total_max_attempts": 1},
             max_pool_connections=max(10, connection.workers * 2),
-            connect_timeout=CONNECT_TIMEOUT,
-            read_timeout=READ_TIMEOUT,
+            connect_timeout=connection.connect_timeout,
+            read_timeout=connection.read_timeout,
         )
         self.management = guard(
             session or boto3.Session(profile_name=connection.profile, region_name=connection.region)
@@ -185,6 +214,12 @@ def failure(service: str, exc: ClientError | BotoCoreError) -> str:
     else:
         text = f"{service}: {exc}"
     text = " ".join(text.split())
+    return text if len(text) <= REASON_LENGTH else text[: REASON_LENGTH - 1] + "…"
+
+
+def unexpected(service: str, exc: Exception) -> str:
+    """ "organizations: unexpected answer (KeyError: 'Id')", on one line."""
+    text = " ".join(f"{service}: unexpected answer ({type(exc).__name__}: {exc})".split())
     return text if len(text) <= REASON_LENGTH else text[: REASON_LENGTH - 1] + "…"
 
 

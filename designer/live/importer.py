@@ -7,6 +7,7 @@ error) becomes a gap in the report, never a failed import.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -18,19 +19,41 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import ValidationError
 
-from designer.live.aws import Access, Connection, Sessions
+from designer.live.aws import UNEXPECTED, Access, Connection, Sessions, unexpected
 from designer.live.build import Gap, Inference, Read, build_design
 from designer.live.guard import WriteRefused
 from designer.live.limiter import ImportCancelled
-from designer.live.read import OrgAccount, read_organization
+from designer.live.read import BadAnswer, OrgAccount, read_organization
 from designer.live.read_account import AccountScan, read_bucket, scan_account
 from designer.model.design import Design
 from designer.model.errors import DesignError
 
 DEFAULT_ROLE = "OrganizationAccountAccessRole"
+# Seconds the import may go on reading once its deadline has passed (a call under way is not
+# interrupted: it ends at its read timeout, or never on an endpoint that drips bytes).
+GRACE = 1.0
+POLL = 0.1  # seconds between two looks at Cancel while the import runs
 Progress = Callable[[int, int], None]
 
-__all__ = ["DEFAULT_ROLE", "ImportCancelled", "ImportReport", "import_organization"]
+__all__ = [
+    "DEFAULT_ROLE",
+    "ImportCancelled",
+    "ImportReport",
+    "ImportTimedOut",
+    "import_organization",
+]
+
+
+class ImportTimedOut(DesignError):
+    """The import's deadline passed: it stopped like a cancel."""
+
+
+@dataclass
+class _Tally:
+    """How far an import got, for the line a passed deadline gives."""
+
+    accounts: int | None = None  # None: the organization is not read yet
+    read: int = 0
 
 
 @dataclass
@@ -73,22 +96,100 @@ def import_organization(
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
     session: boto3.Session | None = None,
+    deadline: float | None = None,
 ) -> tuple[Design, ImportReport]:
-    """The organization as a design, and the report; DesignError when nothing can be read."""
-    started = time.perf_counter()
+    """The organization as a design, and the report; DesignError when nothing can be read.
+
+    `deadline` (seconds) bounds the whole import: when it passes the import stops as on
+    Cancel and ImportTimedOut says how many accounts were read.
+    """
     cancel = cancel or threading.Event()
-    sessions = Sessions(connection, session, cancel)
+    tally = _Tally()
+    return _within(
+        deadline,
+        cancel,
+        tally,
+        lambda: _import(connection, role_name, progress, cancel, session, tally),
+    )
+
+
+def _within(
+    deadline: float | None,
+    cancel: threading.Event,
+    tally: _Tally,
+    work: Callable[[], tuple[Design, ImportReport]],
+) -> tuple[Design, ImportReport]:
+    """`work` on its own thread, left behind when Cancel or the deadline does not stop it
+    within GRACE: a call blocked on a socket (an endpoint that drips bytes) cannot be
+    interrupted, only abandoned (the thread is a daemon and stops at its next request)."""
+    outcome: list[tuple[Design, ImportReport] | BaseException] = []
+    finished = threading.Event()
+
+    def run() -> None:
+        try:
+            outcome.append(work())
+        except BaseException as exc:  # handed to the caller's thread
+            outcome.append(exc)
+        finally:
+            finished.set()
+
+    threading.Thread(target=run, name="import", daemon=True).start()
+    ends = math.inf if deadline is None else time.monotonic() + deadline
+    timed_out = False
     try:
+        while not finished.wait(min(POLL, max(0.0, ends - time.monotonic()))):
+            if cancel.is_set() or time.monotonic() >= ends:
+                timed_out = not cancel.is_set()
+                cancel.set()  # the import stops at its next request
+                finished.wait(GRACE)
+                break
+    except KeyboardInterrupt:
+        cancel.set()
+        raise ImportCancelled from None
+    if timed_out and (not outcome or isinstance(outcome[0], BaseException)):
+        raise ImportTimedOut(_timed_out(deadline or 0.0, tally))
+    if not outcome:
+        raise ImportCancelled
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
+def _timed_out(deadline: float, tally: _Tally) -> str:
+    if tally.accounts is None:
+        return f"the import's deadline ({deadline:g} s) passed before the organization was read"
+    return (
+        f"the import's deadline ({deadline:g} s) passed: {tally.read} of {tally.accounts} "
+        "accounts read; nothing written"
+    )
+
+
+def _import(
+    connection: Connection,
+    role_name: str,
+    progress: Progress | None,
+    cancel: threading.Event,
+    session: boto3.Session | None,
+    tally: _Tally,
+) -> tuple[Design, ImportReport]:
+    started = time.perf_counter()
+    try:
+        sessions = Sessions(connection, session, cancel)
         organization = read_organization(sessions)
-    except (ClientError, BotoCoreError, WriteRefused) as exc:
+    except (ClientError, BotoCoreError, WriteRefused, BadAnswer) as exc:
         raise DesignError(f"cannot read the organization: {_reason(exc)}") from None
+    except UNEXPECTED as exc:  # an endpoint that is not AWS, or a profile or URL boto3 refuses
+        raise DesignError(
+            f"cannot read the organization: {unexpected('organizations', exc)}"
+        ) from None
     except KeyboardInterrupt:
         cancel.set()
         raise ImportCancelled from None
     read = Read(organization)
     read.gaps += organization.gaps
     report = ImportReport(organization.id, len(organization.accounts))
-    scanner = _Scanner(sessions, read, role_name, cancel)
+    tally.accounts = len(organization.accounts)
+    scanner = _Scanner(sessions, read, role_name, cancel, tally)
     scanner.scan_all(progress)
     scanner.read_buckets()
     try:
@@ -127,9 +228,15 @@ def _reason(exc: Exception) -> str:
 
 class _Scanner:
     def __init__(
-        self, sessions: Sessions, read: Read, role_name: str, cancel: threading.Event
+        self,
+        sessions: Sessions,
+        read: Read,
+        role_name: str,
+        cancel: threading.Event,
+        tally: _Tally,
     ) -> None:
         self.sessions, self.read, self.role_name, self.cancel = sessions, read, role_name, cancel
+        self.tally = tally
         self.access: dict[str, Access | None] = {}
 
     def scan_all(self, progress: Progress | None) -> None:
@@ -180,10 +287,16 @@ class _Scanner:
         except (ClientError, BotoCoreError) as exc:
             self.gap(account.id, f"assume role {self.role_name}", _reason(exc))
             return account.id, None, None
+        except UNEXPECTED as exc:
+            self.gap(account.id, f"assume role {self.role_name}", unexpected("sts", exc))
+            return account.id, None, None
         try:
             scan = scan_account(self.sessions, access, account.id)
         except (ClientError, BotoCoreError, WriteRefused) as exc:
             self.gap(account.id, "account", _reason(exc))
+            return account.id, None, None
+        except UNEXPECTED as exc:
+            self.gap(account.id, "account", unexpected("account", exc))
             return account.id, None, None
         finally:  # only an owner of buckets may be asked for a log bucket's protections
             self.sessions.forget(access, keep=("s3",))
@@ -193,6 +306,7 @@ class _Scanner:
 
     def keep(self, account_id: str, scan: AccountScan | None, access: Access | None) -> None:
         if scan is not None:
+            self.tally.read += 1
             self.read.scans[account_id] = scan
             self.read.gaps += scan.gaps
             self.access[account_id] = access
@@ -208,6 +322,8 @@ class _Scanner:
             for bucket in scan.config_buckets:
                 wanted.setdefault(bucket, f"Config delivery of {account_id}")
         for name, user in sorted(wanted.items()):
+            if self.cancel.is_set():
+                raise ImportCancelled
             owner = self.read.bucket_owner.get(name)
             if owner is None:
                 self.gap(None, f"bucket {name}", f"used by {user}, owned by no account read")

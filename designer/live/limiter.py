@@ -15,9 +15,14 @@ import time
 from collections import deque
 from typing import Any
 
+from botocore.exceptions import ConnectionError as BotoConnectionError
+from botocore.exceptions import HTTPClientError
 from botocore.retries.standard import RetryContext, StandardRetryConditions
 
 MAX_ATTEMPTS = 10  # per operation, the first included
+# An endpoint that times out or drops the connection is unlikely to recover within seconds:
+# fewer attempts, or a hanging endpoint would hold one call for 10 read timeouts.
+CONNECTION_ATTEMPTS = 3
 RETRY_BASE = 0.1  # seconds: the first retry waits up to this, doubling each time
 RETRY_CAP = 2.0  # the longest wait before one retry
 THROTTLING_CODES = frozenset(
@@ -196,6 +201,10 @@ class Traffic:
         elif caught_exception is None:
             limiter.answered()
         if not self._conditions.is_retryable(context):
+            return None
+        if attempts >= CONNECTION_ATTEMPTS and isinstance(
+            caught_exception, (BotoConnectionError, HTTPClientError)
+        ):
             return None
         with self._lock:
             self.retries += 1

@@ -15,12 +15,17 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from designer.live.aws import Sessions, failure, pages
+from designer.live.aws import UNEXPECTED, Sessions, failure, pages, unexpected
+from designer.live.limiter import ImportCancelled
 from designer.model.vocabulary import Unread
 
 # The one answer of ListDelegatedAdministrators that means "nothing is delegated": the account
 # is in no organization. Access denied or any other error leaves the delegations unknown.
 NOT_IN_USE = "AWSOrganizationsNotInUseException"
+
+
+class BadAnswer(Exception):
+    """The organization's own answers are unusable (no organization, no root): nothing to read."""
 
 
 @dataclass
@@ -77,10 +82,15 @@ class Organization:
 def read_organization(sessions: Sessions) -> Organization:
     """The organization tree, its SCPs and delegated administrators, from the management account."""
     org = sessions.client(None, "organizations")
-    described = org.describe_organization()["Organization"]
-    root = org.list_roots()["Roots"][0]["Id"]
+    described = _required(org.describe_organization(), "DescribeOrganization", "Organization")
+    roots = _required(org.list_roots(), "ListRoots", "Roots")
+    if not roots:
+        raise BadAnswer("ListRoots: the organization has no root")
     result = Organization(
-        described["Id"], described["MasterAccountId"], described["FeatureSet"], root
+        _required(described, "DescribeOrganization", "Id"),
+        _required(described, "DescribeOrganization", "MasterAccountId"),
+        described.get("FeatureSet", "ALL"),
+        _required(roots, "ListRoots", 0, "Id"),
     )
     _tree(sessions, org, result)
     sessions.each(lambda account: _tags(org, result, account), result.accounts)
@@ -90,27 +100,55 @@ def read_organization(sessions: Sessions) -> Organization:
     return result
 
 
+def _required(answer: Any, operation: str, *path: str | int) -> Any:
+    """answer[path[0]][path[1]]...; BadAnswer naming the operation and what is missing."""
+    value = answer
+    try:
+        for step in path:
+            value = value[step]
+    except (KeyError, IndexError, TypeError):
+        missing = ".".join(str(step) for step in path)
+        raise BadAnswer(f"{operation}: the answer has no {missing}") from None
+    return value
+
+
 def _tree(sessions: Sessions, org: Any, result: Organization) -> None:
-    """Level by level, every parent of a level at once; an OU met twice is read once."""
+    """Level by level, every parent of a level at once; an OU met twice is read once (a
+    tree whose children repeat would otherwise be walked for ever)."""
     seen = {result.root_id}
     level = [result.root_id]
     while level:
+        if sessions.stop.is_set():
+            raise ImportCancelled
         found = sessions.each(lambda parent: _children(org, parent), level)
         next_level = []
         for parent, (units, accounts) in zip(level, found, strict=True):
             for unit in units:
-                if unit["Id"] not in seen:
-                    seen.add(unit["Id"])
-                    result.units.append(OrgUnit(unit["Id"], unit["Name"], parent))
-                    next_level.append(unit["Id"])
+                unit_id = _listed(result, unit, "organizational unit", parent)
+                if unit_id is not None and unit_id not in seen:
+                    seen.add(unit_id)
+                    result.units.append(OrgUnit(unit_id, str(unit.get("Name", "")), parent))
+                    next_level.append(unit_id)
             for account in accounts:
-                if account["Id"] not in seen:
-                    seen.add(account["Id"])
-                    state = account.get("State") or account.get("Status", "ACTIVE")
-                    result.accounts.append(
-                        OrgAccount(account["Id"], account["Name"], account["Email"], state, parent)
-                    )
+                account_id = _listed(result, account, "account", parent)
+                if account_id is not None and account_id not in seen:
+                    seen.add(account_id)
+                    result.accounts.append(_account(account, parent))
         level = next_level
+
+
+def _listed(result: Organization, item: Any, kind: str, parent: str) -> str | None:
+    """The id of a listed OU or account; None (and a gap) when it has none."""
+    if isinstance(item, dict) and isinstance(item.get("Id"), str) and item["Id"]:
+        return str(item["Id"])
+    result.gaps.append(Gap(None, f"{kind} under {parent}", "listed without an Id: not read"))
+    return None
+
+
+def _account(account: dict[str, Any], parent: str) -> OrgAccount:
+    state = account.get("State") or account.get("Status", "ACTIVE")
+    name, email = str(account.get("Name", "")), str(account.get("Email", ""))
+    return OrgAccount(account["Id"], name, email, str(state), parent)
 
 
 def _children(org: Any, parent: str) -> tuple[list[Any], list[Any]]:
@@ -124,11 +162,17 @@ def _tags(org: Any, result: Organization, account: OrgAccount) -> None:
     """The account's tags; a failed read is a gap and leaves its tags unknown."""
     try:
         tags = pages(org, "list_tags_for_resource", "Tags", ResourceId=account.id)
+        account.tags = {t["Key"]: t["Value"] for t in tags}
     except (ClientError, BotoCoreError) as exc:
-        account.unread.add(Unread.TAGS)
-        result.gaps.append(Gap(account.id, "tags", failure("organizations", exc)))
-        return
-    account.tags = {t["Key"]: t["Value"] for t in tags}
+        _unread_tags(result, account, failure("organizations", exc))
+    except UNEXPECTED as exc:
+        _unread_tags(result, account, unexpected("organizations", exc))
+
+
+def _unread_tags(result: Organization, account: OrgAccount, reason: str) -> None:
+    account.tags = {}
+    account.unread.add(Unread.TAGS)
+    result.gaps.append(Gap(account.id, "tags", reason))
 
 
 def _policies(sessions: Sessions, org: Any, result: Organization) -> list[OrgPolicy]:
@@ -139,9 +183,16 @@ def _policies(sessions: Sessions, org: Any, result: Organization) -> list[OrgPol
 
 def _policy(org: Any, result: Organization, summary: dict[str, Any]) -> OrgPolicy | None:
     """One SCP with its targets; None (and a gap) when its content is not a JSON document."""
-    content = org.describe_policy(PolicyId=summary["Id"])["Policy"]["Content"]
-    targets = pages(org, "list_targets_for_policy", "Targets", PolicyId=summary["Id"])
-    what = f"policy {summary['Name']} ({summary['Id']})"
+    what = f"policy {summary.get('Name', '')} ({summary.get('Id', 'no id')})"
+    try:
+        content = org.describe_policy(PolicyId=summary["Id"])["Policy"]["Content"]
+        targets = [
+            t["TargetId"]
+            for t in pages(org, "list_targets_for_policy", "Targets", PolicyId=summary["Id"])
+        ]
+    except UNEXPECTED as exc:
+        result.gaps.append(Gap(None, what, unexpected("organizations", exc)))
+        return None
     try:
         document = json.loads(content)
     except ValueError as exc:
@@ -156,7 +207,7 @@ def _policy(org: Any, result: Organization, summary: dict[str, Any]) -> OrgPolic
         summary.get("Description", ""),
         document,
         bool(summary.get("AwsManaged")),
-        [t["TargetId"] for t in targets],
+        targets,
     )
 
 
@@ -167,10 +218,16 @@ def _delegated(sessions: Sessions, org: Any, result: Organization) -> dict[str, 
     except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") == NOT_IN_USE:
             return {}
-        return _unread_delegations(result, None, exc)
+        return _unread_delegations(result, None, failure("organizations", exc))
     except BotoCoreError as exc:
-        return _unread_delegations(result, None, exc)
-    ids = [admin["Id"] for admin in admins]
+        return _unread_delegations(result, None, failure("organizations", exc))
+    except UNEXPECTED as exc:
+        return _unread_delegations(result, None, unexpected("organizations", exc))
+    ids = [admin["Id"] for admin in admins if isinstance(admin, dict) and "Id" in admin]
+    if len(ids) != len(admins) or not all(isinstance(i, str) for i in ids):
+        result.unread.add(Unread.DELEGATED_ADMINISTRATORS)
+        result.gaps.append(Gap(None, "delegated administrators", "listed without an Id"))
+        return {}
     services = sessions.each(lambda admin: _services(org, result, admin), ids)
     return {admin: listed for admin, listed in zip(ids, services, strict=True)}
 
@@ -180,15 +237,17 @@ def _services(org: Any, result: Organization, admin: str) -> list[str]:
         services = pages(
             org, "list_delegated_services_for_account", "DelegatedServices", AccountId=admin
         )
+        return sorted(s["ServicePrincipal"] for s in services)
     except (ClientError, BotoCoreError) as exc:
-        _unread_delegations(result, admin, exc)
-        return []
-    return sorted(s["ServicePrincipal"] for s in services)
+        _unread_delegations(result, admin, failure("organizations", exc))
+    except UNEXPECTED as exc:
+        _unread_delegations(result, admin, unexpected("organizations", exc))
+    return []
 
 
 def _unread_delegations(
-    result: Organization, admin: str | None, exc: ClientError | BotoCoreError
+    result: Organization, admin: str | None, reason: str
 ) -> dict[str, list[str]]:
     result.unread.add(Unread.DELEGATED_ADMINISTRATORS)
-    result.gaps.append(Gap(admin, "delegated administrators", failure("organizations", exc)))
+    result.gaps.append(Gap(admin, "delegated administrators", reason))
     return {}

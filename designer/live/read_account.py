@@ -18,7 +18,7 @@ from urllib.parse import unquote
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from designer.live.aws import Access, Sessions, failure, pages
+from designer.live.aws import UNEXPECTED, Access, Sessions, failure, pages, unexpected
 from designer.live.read import Gap
 from designer.live.read_shares import Share, read_shares
 from designer.model.vocabulary import Unread
@@ -103,6 +103,9 @@ class Facts:
             yield
         except (ClientError, BotoCoreError) as exc:
             self.gaps.append(Gap(self.account, self.what, failure(service, exc)))
+            self.unread.add(fact)
+        except UNEXPECTED as exc:  # an answer that is not AWS's: this fact only is unknown
+            self.gaps.append(Gap(self.account, self.what, unexpected(service, exc)))
             self.unread.add(fact)
 
 
