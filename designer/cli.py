@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, NoReturn
 from designer.analysis.inventory import FORMATS, format_inventory
 from designer.artefacts.tokens import PARTITIONS
 from designer.drawing.views import VIEWS
+from designer.live.defaults import DEFAULT_DEADLINE, DEFAULT_ROLE
 from designer.model import Design, DesignError, load_design, new_id, save_design
 from designer.model.fileformat import design_schema
 from designer.model.templates import list_templates, new_design_from_template
@@ -724,17 +725,14 @@ def _add_check_live(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
 
 
-IMPORT_TIMEOUT = 1800.0  # seconds: the longest an import or check-live reads before it stops
-
-
 def _import_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", help="AWS profile of the management account")
     parser.add_argument("--region", default="us-east-1", help="Region (default us-east-1)")
     parser.add_argument(
         "--role-name",
-        default="OrganizationAccountAccessRole",
+        default=DEFAULT_ROLE,
         metavar="NAME",
-        help="role to assume in member accounts (default OrganizationAccountAccessRole)",
+        help=f"role to assume in member accounts (default {DEFAULT_ROLE})",
     )
     parser.add_argument("--endpoint-url", metavar="URL", help="an AWS-compatible endpoint")
     parser.add_argument(
@@ -743,9 +741,9 @@ def _import_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--timeout",
         type=_seconds,
-        default=IMPORT_TIMEOUT,
+        default=DEFAULT_DEADLINE,
         metavar="SECONDS",
-        help=f"stop the import after SECONDS, exit 2 (default {IMPORT_TIMEOUT:g}: 30 minutes)",
+        help=f"stop the import after SECONDS, exit 2 (default {DEFAULT_DEADLINE:g}: 30 minutes)",
     )
 
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from designer.gui import background
 from designer.live.aws import Connection
+from designer.live.defaults import DEFAULT_DEADLINE
 from designer.live.importer import DEFAULT_ROLE, ImportCancelled, ImportReport, import_organization
 from designer.model import Design
 
@@ -49,7 +50,11 @@ class ImportWorker(QObject):
         def work() -> None:
             read.append(
                 import_organization(
-                    self.connection, self.role_name, self.progressed.emit, self.cancel
+                    self.connection,
+                    self.role_name,
+                    self.progressed.emit,
+                    self.cancel,
+                    deadline=DEFAULT_DEADLINE,  # as the command line's --timeout
                 )
             )
 

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from designer.live.aws import UNEXPECTED, Access, Connection, Sessions, unexpected
 from designer.live.build import Gap, Inference, Read, build_design
+from designer.live.defaults import DEFAULT_ROLE
 from designer.live.guard import WriteRefused
 from designer.live.limiter import ImportCancelled
 from designer.live.read import BadAnswer, OrgAccount, read_organization
@@ -28,7 +29,6 @@ from designer.live.read_account import AccountScan, read_bucket, scan_account
 from designer.model.design import Design
 from designer.model.errors import DesignError
 
-DEFAULT_ROLE = "OrganizationAccountAccessRole"
 # Seconds the import may go on reading once its deadline has passed (a call under way is not
 # interrupted: it ends at its read timeout, or never on an endpoint that drips bytes).
 GRACE = 1.0

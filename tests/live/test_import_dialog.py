@@ -45,3 +45,23 @@ def test_an_unreachable_endpoint_is_one_line_in_the_dialog(qtbot: QtBot) -> None
     qtbot.waitUntil(lambda: not dialog.running and dialog.start_button.isEnabled(), timeout=60000)
     assert dialog.status.text().startswith("cannot read the organization:")
     assert not dialog.open_button.isEnabled()
+
+
+def test_an_endpoint_that_never_answers_ends_at_the_import_deadline(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import designer.gui.import_dialog
+    from tests.helpers.hostile_http import HostileServer
+
+    monkeypatch.setattr(designer.gui.import_dialog, "DEFAULT_DEADLINE", 1.0)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    dialog = ImportDialog()
+    qtbot.addWidget(dialog)
+    with HostileServer("drip") as server:  # every read timeout is reset by the next byte
+        dialog.endpoint.setText(server.url)
+        dialog.start_button.click()
+        qtbot.waitUntil(lambda: not dialog.running, timeout=10000)
+    assert "deadline (1 s) passed" in dialog.status.text()
+    assert dialog.start_button.isEnabled()
