@@ -83,7 +83,7 @@ from designer.model.vocabulary import (
     OutsideKind,
     ResourceType,
 )
-from designer.support.names import account_parts
+from designer.support.names import account_parts, account_stem
 from designer.support.text import neutralise
 from exporters import linter_notes
 from exporters.base import ExportContext, exporter, safe_name
@@ -474,8 +474,7 @@ def account_part(ctx: ExportContext, account: Account) -> str:
     parts = ctx.memo.get("account-parts")
     if parts is None:
         parts = ctx.memo["account-parts"] = account_parts(ctx.design.accounts)
-    part: str = parts.get(account.name, account.name)
-    return account.name if part == safe_name(account.name, fallback="") else part
+    return account_stem(parts, account.name)
 
 
 def md(text: str) -> str:

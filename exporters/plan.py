@@ -123,6 +123,7 @@ from designer.model.vocabulary import (
     ResourceType,
 )
 from designer.rules.context import normalise
+from designer.support.names import account_parts, account_stem
 from exporters.base import ExportContext, exporter, safe_name
 from exporters.cloudformation import (
     PlannedStackSet,
@@ -326,6 +327,7 @@ class Planner:
     def __init__(self, design: Design, partition: str = "aws") -> None:
         self.design = design
         self.partition = partition  # of the ARNs the CLI commands name
+        self.parts = account_parts(design.accounts)  # as the policies and CloudFormation exports
         self.steps: dict[str, Step] = {}
         self._suffix: dict[str, int] = {}  # last collision suffix per base id
         self.needs: dict[str, dict[str, None]] = {}
@@ -733,7 +735,7 @@ class Planner:
             aws("s3api", verify, "--bucket", bucket.name),
         )
         step.expect = expect
-        step.artifacts = [policy, log_stack_path(owner.name)]
+        step.artifacts = [policy, log_stack_path(self.stem(owner.name))]
         if not bucket.mfa_delete:  # S3 refuses a lifecycle on a bucket with MFA Delete
             step.artifacts.insert(1, lifecycle_path(bucket.name))
         if not bucket.kms_key:  # the log-archive stack creates its key, with this policy
@@ -766,7 +768,7 @@ class Planner:
             step.expect = "KeyState is Enabled"
             self.add(step, self.node_step[owner.id])
             self.key_step[(owner.id, key)] = step
-        stack = log_stack_path(owner.name)
+        stack = log_stack_path(self.stem(owner.name))
         step.artifacts = [a for a in step.artifacts if a != stack]
         _add_unique(step.artifacts, key_policy_path(bucket.name), stack)
         _add_unique(step.subjects, bucket.id)
@@ -856,7 +858,7 @@ class Planner:
         if rel is None or self.mgmt is None:
             return
         bucket = self.buckets[rel.bucket or ""]
-        path = config_stack_path(self.mgmt.name)
+        path = config_stack_path(self.stem(self.mgmt.name))
         step = self.in_management(
             f"logs:config:{safe_name(self.mgmt.name)}",
             f"Turn on AWS Config in the management account {self.mgmt.name}",
@@ -873,6 +875,10 @@ class Planner:
         step.subjects = [rel.id]
         self.add(step, self.node_step[self.mgmt.id], self.bucket_step.get(bucket.id))
         self.need(step.id, self.service_step.get("config.amazonaws.com"))
+
+    def stem(self, label: str) -> str:
+        """An account's name as its files are named (scope labels stay as they are)."""
+        return account_stem(self.parts, label)
 
     def scope_key(self, node_id: str) -> str:
         """A step id part for an account, an OU or the organization."""
@@ -906,9 +912,13 @@ class Planner:
         source = self.accounts.get(rel.source)
         network = source is not None and AccountFunction.NETWORK in source.functions
         if log_type == LogType.VPC_FLOW_LOGS and bucket and source and network:
-            step.artifacts = [flow_log_stack_path(source.name)]  # cloudformation.flow_log_stacks
+            step.artifacts = [
+                flow_log_stack_path(self.stem(source.name))
+            ]  # cloudformation.flow_log_stacks
         if log_type == LogType.CONFIG and bucket and source and not by_stack_set:
-            step.artifacts = [config_stack_path(source.name)]  # cloudformation.config_stacks
+            step.artifacts = [
+                config_stack_path(self.stem(source.name))
+            ]  # cloudformation.config_stacks
         if by_stack_set:
             step.artifacts = [stackset_path(self.stack_sets[rel.id])]
             step.targets = self.scope_targets(rel)
@@ -1129,7 +1139,7 @@ class Planner:
             )
             step.expect = f"a role AWSReservedSSO_{role}_..."
         elif idp.kind == IdentityProviderKind.DIRECTORY_SERVICE:
-            path = role_path(account.name, role)
+            path = role_path(self.stem(account.name), role)
             step.action = (
                 f"Create the role {role} that {idp.name} users are mapped to, trusting "
                 f"ds.amazonaws.com ({path}); then, by hand (no API, CLI or CloudFormation "
@@ -1140,7 +1150,7 @@ class Planner:
             step.expect = f"the role {role} and its trust policy"
             step.artifacts = [path]
         else:
-            path = role_path(account.name, role)
+            path = role_path(self.stem(account.name), role)
             step.action = (
                 f"Create the role {role} with the {rel.protocol.value} federation trust policy "
                 f"({path}) so that users of {idp.name} can use it."
@@ -1170,7 +1180,7 @@ class Planner:
                 step = self.role_step(trust)
                 account = self.accounts[trust.target]
                 if not self._service_managed(trust.source):
-                    _add_unique(step.artifacts, role_path(account.name, trust.role_name))
+                    _add_unique(step.artifacts, role_path(self.stem(account.name), trust.role_name))
                 if step.id.startswith("stackset:"):
                     _add_unique(members[step.id], account.id)
             _add_unique(step.subjects, trust.id)
@@ -1236,7 +1246,9 @@ class Planner:
         )
         step.expect = f"the role {role} in each account of {self.scopes.short(scope)}"
         step.targets = self.scope_targets(trust)
-        artifacts = [role_path(label, role)] if not self._service_managed(trust.source) else []
+        artifacts = (
+            [role_path(self.stem(label), role)] if not self._service_managed(trust.source) else []
+        )
         if trust.id in self.stack_sets:
             artifacts = [stackset_path(self.stack_sets[trust.id]), *artifacts]
         step.artifacts = artifacts
@@ -1440,7 +1452,7 @@ class Planner:
             if trust.id in blocked or not (trust.source in self.accounts or scoped_source):
                 continue
             source = self.scopes.label(trust.source)
-            path = identity_policy_path(source, trust.principal_role_name or "")
+            path = identity_policy_path(self.stem(source), trust.principal_role_name or "")
             _add_unique(files[trust.source], path)
             _add_unique(principals[trust.source], trust.principal_role_name or "")
             subjects[trust.source].append(trust.id)
@@ -1471,7 +1483,7 @@ class Planner:
         )
         step.expect = "the assume-role policies, attached (run it in each account)"
         step.artifacts = paths
-        step.targets = self.identity_targets(self.scopes.label(scope), principals, [])
+        step.targets = self.identity_targets(self.stem(self.scopes.label(scope)), principals, [])
         step.subjects = subjects[scope]
         self.add(step, self.node_step[scope])
         members = self.scopes.members(scope)
@@ -1512,7 +1524,7 @@ class Planner:
         if sets and sets == roles and "" not in principals:
             step.expect = "each AWSReservedSSO_ role has the AwsSSOInlinePolicy allowing them"
         step.artifacts = paths
-        step.targets = self.identity_targets(source.name, principals, sets)
+        step.targets = self.identity_targets(self.stem(source.name), principals, sets)
         step.subjects = subjects
         self.add(step, self.node_step[source_id])
         for role in roles:
@@ -1786,11 +1798,11 @@ class Planner:
             "account",
             "outside",
         ):
-            step.artifacts = [shares_stack_path(source.name)]  # OU shares are CLI only
+            step.artifacts = [shares_stack_path(self.stem(source.name))]  # OU shares are CLI only
         if rel.resource_type == ResourceType.RAM_SHARE and (
             party is None or party.kind != OutsideKind.ANYONE
         ):
-            step.artifacts = [ram_stack_path(source.name)]
+            step.artifacts = [ram_stack_path(self.stem(source.name))]
         self.add(step, self.node_step[source.id], self.node_step.get(rel.target))
         if target_ref in ("organization", "ou"):
             service = {

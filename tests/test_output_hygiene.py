@@ -154,6 +154,19 @@ def test_every_account_gets_its_own_readable_export_folder(
     assert "item" not in folders
 
 
+def test_the_plan_names_the_files_of_accounts_whose_names_collide(tmp_path: Path) -> None:
+    from exporters.base import export_design
+    from exporters.plan import build_plan
+
+    names = ["Prod A", "prod a", "Prod-A", "生产", "运维", "Organization"]
+    design = load_design(_design_with_accounts(tmp_path, names))
+    out = tmp_path / "out"
+    written = {f.path for f in export_design(design, out, ["policies", "cloudformation"])}
+    deployed = {f for f in written if f.endswith(".json") and f != "manifest.json"}
+    named = {a for s in build_plan(design) for a in s.artifacts}
+    assert named == deployed  # every file a step deploys is one the export wrote, and back
+
+
 def test_notes_show_placeholders_instead_of_reading_them_as_html_tags(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -45,3 +45,10 @@ def account_parts(accounts: Iterable[NamedAccount]) -> dict[str, str]:
             base = f"{base[:48]}-{suffix}" if base else suffix
         parts[account.name] = base
     return parts
+
+
+def account_stem(parts: dict[str, str], name: str) -> str:
+    """What an account's files are named after: its name as it is when the name needs no
+    suffix (so paths read as before), else its part from account_parts."""
+    part = parts.get(name)
+    return name if part is None or part == safe_name(name, fallback="") else part
