@@ -59,6 +59,7 @@ from designer.model import (
     ServiceControlPolicy,
 )
 from designer.model import Organization as OrganizationNode
+from designer.model.fileformat import document_problem
 from designer.model.vocabulary import AccountFunction, Environment, OutsideKind, Unread
 
 __all__ = ["Gap", "Inference", "Read", "build_design", "gaps_text", "live_id"]
@@ -165,10 +166,7 @@ class _Builder:
         try:
             return ServiceControlPolicy(**values, document=p.content)
         except ValidationError as exc:
-            error = exc.errors()[0]
-            inside = ".".join(str(x) for x in error["loc"][1:])
-            said = str(error["msg"]).removeprefix("Value error, ")
-            reason = f"document not shown: {inside + ': ' if inside else ''}{said}"
+            reason = f"document not shown: {document_problem(exc)}"
             self.read.gaps.append(Gap(None, f"SCP {p.name}", reason))
             return ServiceControlPolicy(**values)
 

@@ -96,6 +96,13 @@ def problems_from_validation(
     return [_problem_from_error(e, prefix) for e in exc.errors(include_url=False)]
 
 
+def document_problem(exc: ValidationError) -> str:
+    """The first problem of an SCP whose document was refused, placed inside the document
+    ("$.Statement[0].Effect: ..."), as a policy file's reader names it."""
+    problem = problems_from_validation(exc)[0]
+    return f"${problem.path.removeprefix('$.document')}: {problem.message}"
+
+
 def parse_design(text: str, source: str = "design") -> Design:
     """Turn the text of a design file into a checked Design, or raise a one-line DesignFileError."""
     limits.check_size(len(text), source)

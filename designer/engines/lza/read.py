@@ -50,6 +50,7 @@ from designer.engines.lza.state import State
 from designer.engines.report import ConfigError, ConversionReport
 from designer.engines.yamlio import read_yaml
 from designer.model.design import Design
+from designer.model.fileformat import document_problem
 from designer.model.governance import ServiceControlPolicy, UsagePolicy
 from designer.model.ids import stable_id
 from designer.model.nodes import Account, Organization, OrganizationalUnit
@@ -236,12 +237,7 @@ def _scps(state: State, data: dict[str, Any]) -> dict[str, list[str]]:
                 aws_managed=kind == "awsManaged",
             )
         except ValidationError as exc:  # the policy file is not an SCP AWS would accept
-            error = exc.errors()[0]
-            inside = ".".join(str(p) for p in error["loc"][1:])  # below "document"
-            where = f" at {inside}" if inside else ""
-            raise (here / "policy").error(
-                f"{path}{where}: {str(error['msg']).removeprefix('Value error, ')}"
-            ) from None
+            raise (here / "policy").error(f"{path}: {document_problem(exc)}") from None
         state.scps[name] = policy
         for target in _scp_targets(
             state, entry.get("deploymentTargets"), here / "deploymentTargets"
